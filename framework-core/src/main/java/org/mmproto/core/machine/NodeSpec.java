@@ -1,0 +1,31 @@
+package org.mmproto.core.machine;
+
+import java.util.List;
+import java.util.OptionalLong;
+
+/**
+ * One NUMA node as the firmware and the command line describe it.
+ *
+ * @param nid           node id
+ * @param sizeBytes     memory in bytes (0 = memoryless node: CPUs, no memory); a page multiple
+ * @param cpus          CPU ids on this node (empty for a CPU-less node such as CXL memory)
+ * @param isPrivate     an N_MEMORY_PRIVATE node: in no other node's zonelist, reached only by name
+ * @param movableBytes  the top of the node's memory placed in ZONE_MOVABLE ({@code movable_node}
+ *                      style split); equal to sizeBytes when the memory is onlined movable
+ * @param startAddress  physical base address; empty = right after the previous node
+ * @param line          line in the source file (0 when built in code), for later errors
+ */
+public record NodeSpec(int nid, long sizeBytes, List<Integer> cpus, boolean isPrivate,
+                       long movableBytes, OptionalLong startAddress, int line) {
+    public NodeSpec {
+        cpus = List.copyOf(cpus);
+    }
+
+    public boolean hasMemory() {
+        return sizeBytes > 0;
+    }
+
+    public boolean hasCpus() {
+        return !cpus.isEmpty();
+    }
+}
