@@ -1,0 +1,60 @@
+package org.mmproto.core.cli;
+
+import org.mmproto.core.config.ConfigException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code mmproto}: the command line. */
+@Command(name = "mmproto", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = {
+            "Prototype private memory node policies for Linux mm before writing kernel code.",
+            "",
+            "The engine simulates a NUMA machine as Linux 6.12 runs it: nodes and SLIT distances,",
+            "zones (DMA <16MiB, DMA32 <4GiB, Normal, Movable), the buddy allocator with pageblock",
+            "migratetypes, watermarks and zonelists, and prints what the kernel would print",
+            "(/proc/buddyinfo, /proc/pagetypeinfo, /proc/vmstat, numactl --hardware).",
+            "",
+            "A MACHINE is a YAML machine file, a bundled machine name (default, private-cxl,",
+            "single, asymmetric-cxl), or the text 'numactl --hardware' printed on a real box.",
+            ""},
+        subcommands = {TopoCommand.class, StressCommand.class, CommandLine.HelpCommand.class},
+        footer = {"", "Examples:",
+            "  ./mmproto topo                      the bundled default machine",
+            "  numactl --hardware > my.txt && ./mmproto topo my.txt",
+            "  ./mmproto stress --ops 200000 --seed 7",
+            "  ./mmproto stress --machine single --ops 20000 --check"})
+public final class Main implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs the command line and returns the exit status (for tests). */
+    public static int execute(String... args) {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        cl.setExecutionExceptionHandler((ex, line, parsed) -> {
+            if (ex instanceof ConfigException || ex instanceof IllegalArgumentException) {
+                line.getErr().println("mmproto: " + ex.getMessage());
+                return 2;
+            }
+            throw ex;
+        });
+        return cl.execute(args);
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"mmproto " + (v == null ? "dev" : v) + " (Linux 6.12 mm semantics)"};
+        }
+    }
+}

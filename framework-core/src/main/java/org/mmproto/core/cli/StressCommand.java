@@ -1,0 +1,145 @@
+package org.mmproto.core.cli;
+
+import java.util.List;
+import java.util.concurrent.Callable;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import org.mmproto.core.machine.MachineSpec;
+import org.mmproto.core.mm.CountingCheckpoint;
+import org.mmproto.core.mm.DebugVm;
+import org.mmproto.core.mm.NoReclaim;
+import org.mmproto.core.mm.PageAllocator;
+import org.mmproto.core.mm.PhysicalMemory;
+import org.mmproto.core.mm.ProcFs;
+import org.mmproto.core.stress.AllocStress;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code mmproto stress}: a seeded random alloc/free mix against the page allocator. */
+@Command(name = "stress", mixinStandardHelpOptions = true,
+        description = {
+            "Drive a seeded random mix of allocations and frees through the page allocator:",
+            "orders 0-10 (mostly order 0, some 2 MiB THP-sized and 4 MiB blocks), the GFP masks",
+            "kernel code uses (GFP_HIGHUSER_MOVABLE, GFP_KERNEL, reclaimable slab, GFP_ATOMIC,",
+            "GFP_NOWAIT, GFP_KERNEL|__GFP_THISNODE, GFP_DMA32, GFP_TRANSHUGE_LIGHT, ...), on",
+            "preferred nodes across the machine. The mix is a sawtooth: mostly allocation until",
+            "memory is ~97% used or allocations keep failing, then mostly frees down to 40%, so",
+            "the run keeps reaching the watermarks, migratetype fallback and the slow path.",
+            "At the end it prints /proc/vmstat and /proc/buddyinfo. The same seed gives the",
+            "same run."},
+        footer = {"", "Exit status: 0 ok, 1 an invariant was violated (with --check), 2 bad input."})
+final class StressCommand implements Callable<Integer> {
+    @Option(names = "--machine", paramLabel = "MACHINE", defaultValue = MachineLoading.DEFAULT,
+            description = "Machine file, bundled name, or numactl --hardware text (default: ${DEFAULT-VALUE}).")
+    String machine;
+
+    @Option(names = "--ops", defaultValue = "1000000", paramLabel = "N",
+            description = "Alloc/free steps to run (default: ${DEFAULT-VALUE}).")
+    long ops;
+
+    @Option(names = "--seed", defaultValue = "1", paramLabel = "S", description = "Random seed (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--check", description = {
+        "Verify invariants (CONFIG_DEBUG_VM style) after every step: every page in exactly one",
+        "state, free lists well formed, buddies merged, counters equal page states. Costs",
+        "O(pages of the touched zone) per step; stops at the first violation."})
+    boolean check;
+
+    @Option(names = "--free-all", description = "At the end free everything held and check that buddyinfo is back to the boot state.")
+    boolean freeAll;
+
+    @Option(names = "--progress", negatable = true, description = "Progress bar on stderr (default: on when stderr is a terminal).")
+    Boolean progress;
+
+    @Override
+    public Integer call() {
+        if (ops < 0) {
+            throw new IllegalArgumentException("--ops must be >= 0, got " + ops);
+        }
+        MachineSpec spec = MachineLoading.load(machine);
+        PhysicalMemory mem = PhysicalMemory.boot(spec);
+        String pristine = ProcFs.buddyinfo(mem);
+        PageAllocator alloc = new PageAllocator(mem, new CountingCheckpoint(mem.nodeCount()), new NoReclaim(mem.nodeCount()));
+        AllocStress stress = new AllocStress(alloc, seed);
+        boolean showProgress = progress != null ? progress : System.console() != null;
+        long t0 = System.nanoTime();
+        Violated violated = new Violated();
+        try (ProgressBar pb = showProgress ? new ProgressBarBuilder().setTaskName("stress").setInitialMax(ops)
+                .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(250).setConsumer(
+                        new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err)).build() : null) {
+            stress.run(ops, pfn -> {
+                if (pb != null && (stress.stats().ops & 1023) == 0) {
+                    pb.stepTo(stress.stats().ops);
+                }
+                if (check && violated.list == null) {
+                    checkAfter(mem, pfn, stress.stats().ops, violated);
+                }
+            });
+            if (pb != null) {
+                pb.stepTo(ops);
+            }
+        } catch (StopRun e) {
+            // fall through to the report
+        }
+        long elapsed = System.nanoTime() - t0;
+        if (violated.list != null) {
+            System.out.println("invariant violated after step " + violated.step + " (seed " + seed + "):");
+            violated.list.forEach(v -> System.out.println("  " + v));
+            return 1;
+        }
+        AllocStress.Stats st = stress.stats();
+        System.out.printf("# stress: machine %s, seed %d, %d ops in %.3f s (%.0f ns/op)%n", spec.name(), seed,
+                st.ops, elapsed / 1e9, st.ops == 0 ? 0.0 : (double) elapsed / st.ops);
+        System.out.printf("# allocs %d (failed %d, ENOMEM), frees %d, pages held %d (peak %d of %d managed), "
+                + "pressure phases %d%n", st.allocs, st.allocFailed, st.frees, st.pagesHeld, st.pagesHeldPeak,
+                mem.totalManagedPages(), st.pressurePhases);
+        System.out.println("# /proc/vmstat");
+        System.out.print(ProcFs.vmstat(mem));
+        System.out.println("# /proc/buddyinfo");
+        System.out.print(ProcFs.buddyinfo(mem));
+        if (freeAll) {
+            stress.freeAll(pfn -> { });
+            List<DebugVm.Violation> v = DebugVm.check(mem);
+            boolean same = ProcFs.buddyinfo(mem).equals(pristine);
+            System.out.println("# after freeing everything: buddyinfo " + (same ? "equals the boot state" : "DIFFERS from the boot state"));
+            System.out.print(ProcFs.buddyinfo(mem));
+            if (!v.isEmpty() || !same) {
+                v.forEach(x -> System.out.println("  " + x));
+                return 1;
+            }
+        }
+        if (check) {
+            List<DebugVm.Violation> v = DebugVm.check(mem);
+            if (!v.isEmpty()) {
+                v.forEach(x -> System.out.println("  " + x));
+                return 1;
+            }
+            System.out.println("# invariants held after every step");
+        }
+        return 0;
+    }
+
+    private static void checkAfter(PhysicalMemory mem, long pfn, long step, Violated out) {
+        List<DebugVm.Violation> v = pfn >= 0 ? DebugVm.check(mem, mem.zoneOf(pfn)) : List.of();
+        if (!v.isEmpty()) {
+            out.list = v;
+            out.step = step;
+            throw new StopRun();
+        }
+    }
+
+    private static final class Violated {
+        List<DebugVm.Violation> list;
+        long step;
+    }
+
+    private static final class StopRun extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        StopRun() {
+            super(null, null, false, false);
+        }
+    }
+}

@@ -1,0 +1,64 @@
+package org.mmproto.core.machine;
+
+import org.mmproto.api.NodeMask;
+
+/** Limits and checks shared by the machine file formats. Messages say what is expected. */
+final class MachineRules {
+    /** x86-64 base page. */
+    static final long PAGE_SIZE = 4096;
+    /** CONFIG_NR_CPUS tops out at 8192 on x86-64 (MAXSMP). */
+    static final int MAX_CPU_ID = 8191;
+    /** x86-64 MAX_PHYSMEM_BITS with 5-level paging. */
+    static final int MAX_PHYSMEM_BITS = 52;
+    static final long MAX_PHYS_ADDR = 1L << MAX_PHYSMEM_BITS;
+    /** LOCAL_DISTANCE and REMOTE_DISTANCE from include/linux/topology.h. */
+    static final int LOCAL_DISTANCE = 10;
+    static final int REMOTE_DISTANCE = 20;
+    /** SLIT entries are one byte. */
+    static final int MAX_DISTANCE = 255;
+
+    private MachineRules() {
+    }
+
+    /** 10 on the diagonal, 20 elsewhere (what the kernel assumes without a SLIT). */
+    static int[][] defaultDistances(int n) {
+        int[][] d = new int[n][n];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                d[i][j] = i == j ? LOCAL_DISTANCE : REMOTE_DISTANCE;
+            }
+        }
+        return d;
+    }
+
+    /**
+     * Why {@code distance[from][to] = d} is invalid, or null. Asymmetric tables are legal (real
+     * firmware reports them), so only the entry itself is judged.
+     */
+    static String distanceProblem(int from, int to, int d) {
+        if (from == to && d != LOCAL_DISTANCE) {
+            return "distance from node " + from + " to itself is " + d + "; the local distance"
+                    + " must be " + LOCAL_DISTANCE;
+        }
+        if (from != to && (d <= LOCAL_DISTANCE || d > MAX_DISTANCE)) {
+            return "distance from node " + from + " to node " + to + " is " + d + "; a remote"
+                    + " distance must be " + (LOCAL_DISTANCE + 1) + ".." + MAX_DISTANCE
+                    + " (more than the local " + LOCAL_DISTANCE + ")";
+        }
+        return null;
+    }
+
+    static String tooManyNodes(int n) {
+        return n + " nodes is more than MAX_NUMNODES (" + NodeMask.MAX_NUMNODES + ")";
+    }
+
+    static String neitherMemoryNorCpus(int nid) {
+        return "node " + nid + " has neither memory nor cpus; expected a size > 0, cpus, or both"
+                + " (a memoryless node needs cpus)";
+    }
+
+    static String cpuOnTwoNodes(int cpu, int firstNid, int nid) {
+        return "cpu " + cpu + " is listed on node " + firstNid + " and on node " + nid
+                + "; each cpu belongs to one node";
+    }
+}

@@ -1,0 +1,201 @@
+package org.mmproto.core.mm;
+
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+import org.mmproto.api.MigrateType;
+import org.mmproto.api.ZoneType;
+import org.mmproto.core.stats.VmStat;
+
+/**
+ * CONFIG_DEBUG_VM for the simulator: proves that every page is in exactly one state (inside one
+ * free block on one free list at one order, or part of exactly one folio), that the free lists
+ * are well formed, that no two free buddies were left unmerged, and that the counters equal the
+ * sum of page states.
+ */
+public final class DebugVm {
+    /** One broken invariant; {@code pfn} is -1 when it is about a counter. */
+    public record Violation(String kind, long pfn, String detail) {
+        @Override
+        public String toString() {
+            return pfn >= 0 ? String.format("%s at pfn 0x%x: %s", kind, pfn, detail) : kind + ": " + detail;
+        }
+    }
+
+    private static final int MAX_REPORTED = 50;
+
+    private DebugVm() {
+    }
+
+    /** Checks every zone and the counters. */
+    public static List<Violation> check(PhysicalMemory mem) {
+        List<Violation> out = new ArrayList<>();
+        for (Zone z : mem.zones()) {
+            checkZone(z, out);
+        }
+        checkCounters(mem, out);
+        return capped(out);
+    }
+
+    /**
+     * Checks one zone and the counters: enough after an operation that touched only that zone,
+     * since no other zone's pages can have changed.
+     */
+    public static List<Violation> check(PhysicalMemory mem, Zone touched) {
+        List<Violation> out = new ArrayList<>();
+        checkZone(touched, out);
+        checkCounters(mem, out);
+        return capped(out);
+    }
+
+    private static List<Violation> capped(List<Violation> out) {
+        return out.size() > MAX_REPORTED ? out.subList(0, MAX_REPORTED) : out;
+    }
+
+    /** Allocation and free events must add up to the pages the zones hold in folios. */
+    private static void checkCounters(PhysicalMemory mem, List<Violation> out) {
+        long inFolios = 0;
+        for (Zone z : mem.zones()) {
+            inFolios += z.managedPages() - z.freePages;
+        }
+        long pgalloc = 0;
+        for (int t = 0; t < ZoneType.MAX_NR_ZONES; t++) {
+            pgalloc += mem.vmstat(VmStat.pgalloc(t));
+        }
+        long pgfree = mem.vmstat(VmStat.PGFREE);
+        if (pgalloc - pgfree != inFolios) {
+            out.add(new Violation("counter", -1, "pgalloc_* - pgfree = " + (pgalloc - pgfree)
+                    + " but " + inFolios + " pages are in allocated folios"));
+        }
+    }
+
+    private static void checkZone(Zone z, List<Violation> out) {
+        int n = z.spannedPages;
+        BitSet inFreeBlock = new BitSet(n);
+        long freePages = 0;
+        for (int o = 0; o < Zone.NR_PAGE_ORDERS; o++) {
+            long blocksThisOrder = 0;
+            for (int mt = 0; mt < Zone.NR_LISTS; mt++) {
+                int list = o * Zone.NR_LISTS + mt;
+                int head = z.freeHead[list];
+                long count = 0;
+                if (head >= 0) {
+                    int i = head;
+                    do {
+                        if (i < 0 || i >= n) {
+                            out.add(new Violation("free list", -1, z + " order " + o + " " + MigrateType.of(mt).procName()
+                                    + " list links outside the zone (index " + i + ")"));
+                            break;
+                        }
+                        long pfn = z.startPfn + i;
+                        byte s = z.state[i];
+                        if (PageState.kind(s) != PageState.BUDDY || PageState.order(s) != o || PageState.migratetype(s) != mt) {
+                            out.add(new Violation("free list", pfn, "on the order-" + o + " " + MigrateType.of(mt).procName()
+                                    + " list of " + z + " but the page is " + PageState.describe(s)));
+                        }
+                        if ((pfn & ((1L << o) - 1)) != 0) {
+                            out.add(new Violation("alignment", pfn, "order-" + o + " free block not naturally aligned"));
+                        }
+                        if (i + (1 << o) > n) {
+                            out.add(new Violation("free list", pfn, "order-" + o + " block runs past the end of " + z));
+                        } else if (!inFreeBlock.get(i, i + (1 << o)).isEmpty()) {
+                            out.add(new Violation("double free", pfn, "order-" + o + " block overlaps another free block"));
+                        } else {
+                            inFreeBlock.set(i, i + (1 << o));
+                        }
+                        int blockMt = z.pageblockMigratetype(pfn);
+                        if (blockMt != mt) {
+                            out.add(new Violation("migratetype", pfn, "free on the " + MigrateType.of(mt).procName()
+                                    + " list but its pageblock is " + MigrateType.of(blockMt).procName()));
+                        }
+                        if (z.prev[z.next[i]] != i) {
+                            out.add(new Violation("free list", pfn, "broken links (next.prev != self)"));
+                            break;
+                        }
+                        count++;
+                        freePages += 1L << o;
+                        if (count > n) {
+                            out.add(new Violation("free list", pfn, "cycle in free list"));
+                            break;
+                        }
+                        i = z.next[i];
+                    } while (i != head);
+                }
+                if (count != z.nrFreeByType[list]) {
+                    out.add(new Violation("counter", -1, z + " order " + o + " " + MigrateType.of(mt).procName()
+                            + ": list holds " + count + " blocks, counter says " + z.nrFreeByType[list]));
+                }
+                blocksThisOrder += count;
+            }
+            if (blocksThisOrder != z.nrFree[o]) {
+                out.add(new Violation("counter", -1, z + " free_area[" + o + "].nr_free = " + z.nrFree[o]
+                        + " but the lists hold " + blocksThisOrder + " blocks"));
+            }
+        }
+        if (freePages != z.freePages) {
+            out.add(new Violation("counter", -1, z + " NR_FREE_PAGES = " + z.freePages
+                    + " but the free lists hold " + freePages + " pages"));
+        }
+        long allocated = 0;
+        int i = 0;
+        while (i < n) {
+            byte s = z.state[i];
+            long pfn = z.startPfn + i;
+            switch (PageState.kind(s)) {
+                case PageState.BUDDY -> {
+                    int o = PageState.order(s);
+                    checkMerged(z, pfn, o, out);
+                    i += 1 << o;
+                    continue;
+                }
+                case PageState.HEAD -> {
+                    int o = PageState.order(s);
+                    if (inFreeBlock.get(i)) {
+                        out.add(new Violation("double state", pfn, "folio head also inside a free block"));
+                    }
+                    int end = Math.min(n, i + (1 << o));
+                    for (int t = i + 1; t < end; t++) {
+                        if (PageState.kind(z.state[t]) != PageState.TAIL || inFreeBlock.get(t)) {
+                            out.add(new Violation("folio", z.startPfn + t, "page of an order-" + o + " folio at 0x"
+                                    + Long.toHexString(pfn) + " is " + PageState.describe(z.state[t])));
+                            break;
+                        }
+                    }
+                    allocated += end - i;
+                    i = end;
+                    continue;
+                }
+                case PageState.TAIL -> out.add(new Violation("folio", pfn, "tail page without a head"));
+                default -> {
+                    if (!inFreeBlock.get(i)) {
+                        out.add(new Violation("lost page", pfn, "neither free nor allocated"));
+                    }
+                }
+            }
+            i++;
+        }
+        if (allocated + z.freePages != z.managedPages()) {
+            out.add(new Violation("counter", -1, z + ": " + allocated + " pages in folios + " + z.freePages
+                    + " free != " + z.managedPages() + " managed"));
+        }
+    }
+
+    private static void checkMerged(Zone z, long pfn, int order, List<Violation> out) {
+        if (order >= Zone.MAX_PAGE_ORDER) {
+            return;
+        }
+        long buddy = pfn ^ (1L << order);
+        if (!z.spans(buddy)) {
+            return;
+        }
+        byte b = z.state[(int) (buddy - z.startPfn)];
+        if (PageState.kind(b) == PageState.BUDDY && PageState.order(b) == order) {
+            int mt = z.pageblockMigratetype(pfn);
+            int bmt = z.pageblockMigratetype(buddy);
+            if (order < Zone.PAGEBLOCK_ORDER || (mt != Buddy.ISOLATE && bmt != Buddy.ISOLATE)) {
+                out.add(new Violation("unmerged buddy", pfn, "order-" + order + " free block and its buddy 0x"
+                        + Long.toHexString(buddy) + " are both free"));
+            }
+        }
+    }
+}

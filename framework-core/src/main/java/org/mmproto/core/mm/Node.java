@@ -1,0 +1,113 @@
+package org.mmproto.core.mm;
+
+import java.util.List;
+import org.mmproto.api.ZoneType;
+
+/** {@code pg_data_t}: one NUMA node, its zones, zonelists and per-node counters. */
+public final class Node {
+    final int nid;
+    final Zone[] zones;
+    final List<Integer> cpus;
+    final boolean isPrivate;
+    /** ZONELIST_FALLBACK: populated zones, nodes nearest first, zones highest first. */
+    Zone[] zonelistFallback = new Zone[0];
+    /** ZONELIST_NOFALLBACK: this node's populated zones only (__GFP_THISNODE). */
+    Zone[] zonelistNoFallback = new Zone[0];
+    /** Node order of the fallback list ("Fallback order for Node N"). */
+    int[] fallbackOrder = new int[0];
+    final long[] vmstat = new long[org.mmproto.core.stats.VmStat.COUNT];
+
+    Node(int nid, Zone[] zones, List<Integer> cpus, boolean isPrivate) {
+        this.nid = nid;
+        this.zones = zones;
+        this.cpus = List.copyOf(cpus);
+        this.isPrivate = isPrivate;
+    }
+
+    public int nid() {
+        return nid;
+    }
+
+    public Zone zone(ZoneType t) {
+        return zones[t.ordinal()];
+    }
+
+    public List<Zone> zones() {
+        return List.of(zones);
+    }
+
+    public List<Integer> cpus() {
+        return cpus;
+    }
+
+    public boolean isPrivate() {
+        return isPrivate;
+    }
+
+    public long presentPages() {
+        long n = 0;
+        for (Zone z : zones) {
+            n += z.presentPages();
+        }
+        return n;
+    }
+
+    public long managedPages() {
+        long n = 0;
+        for (Zone z : zones) {
+            n += z.managedPages();
+        }
+        return n;
+    }
+
+    public long freePages() {
+        long n = 0;
+        for (Zone z : zones) {
+            n += z.freePages;
+        }
+        return n;
+    }
+
+    /** Memory in any zone, and not private: N_MEMORY. */
+    public boolean inNMemory() {
+        return !isPrivate && presentPages() > 0;
+    }
+
+    /** N_MEMORY_PRIVATE of the private-nodes RFC. */
+    public boolean inNMemoryPrivate() {
+        return isPrivate && presentPages() > 0;
+    }
+
+    /** Memory in a zone at or below ZONE_NORMAL: N_NORMAL_MEMORY. */
+    public boolean inNNormalMemory() {
+        if (isPrivate) {
+            return false;
+        }
+        for (int i = 0; i <= ZoneType.NORMAL.ordinal(); i++) {
+            if (zones[i].populated()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    public boolean hasCpus() {
+        return !cpus.isEmpty();
+    }
+
+    public int[] fallbackOrder() {
+        return fallbackOrder.clone();
+    }
+
+    public List<Zone> zonelistFallback() {
+        return List.of(zonelistFallback);
+    }
+
+    public List<Zone> zonelistNoFallback() {
+        return List.of(zonelistNoFallback);
+    }
+
+    public long vmstat(org.mmproto.core.stats.VmStat item) {
+        return vmstat[item.ordinal()];
+    }
+}

@@ -1,0 +1,413 @@
+package org.mmproto.core.mm;
+
+import static org.mmproto.core.mm.AllocFlags.ALLOC_KSWAPD;
+import static org.mmproto.core.mm.AllocFlags.ALLOC_MIN_RESERVE;
+import static org.mmproto.core.mm.AllocFlags.ALLOC_NOFRAGMENT;
+import static org.mmproto.core.mm.AllocFlags.ALLOC_NON_BLOCK;
+import static org.mmproto.core.mm.AllocFlags.ALLOC_NO_WATERMARKS;
+import static org.mmproto.core.mm.AllocFlags.ALLOC_OOM;
+import static org.mmproto.core.mm.AllocFlags.ALLOC_HIGHATOMIC;
+import static org.mmproto.core.mm.AllocFlags.ALLOC_RESERVES;
+import static org.mmproto.core.mm.AllocFlags.ALLOC_WMARK_LOW;
+import static org.mmproto.core.mm.AllocFlags.ALLOC_WMARK_MASK;
+import static org.mmproto.core.mm.AllocFlags.ALLOC_WMARK_MIN;
+
+import java.util.Arrays;
+import org.mmproto.api.Errno;
+import org.mmproto.api.Gfp;
+import org.mmproto.api.NodeMask;
+import org.mmproto.api.ZoneType;
+import org.mmproto.core.stats.VmStat;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The page allocator, after {@code __alloc_pages}: the fast path walks the zonelist at the low
+ * watermark, the slow path wakes kswapd, drops to the min watermark (with the __GFP_HIGH and
+ * atomic reserves), enters direct reclaim where the mask allows, and honours __GFP_NORETRY,
+ * __GFP_RETRY_MAYFAIL, __GFP_NOFAIL and __GFP_NOWARN. Private nodes are reached only through
+ * their own zonelist and pass through the {@link PrivateNodeCheckpoint}.
+ *
+ * <p>Hot-path methods return a pfn, or a negated errno, as a primitive long.
+ */
+public final class PageAllocator {
+    private static final Logger LOG = LoggerFactory.getLogger(PageAllocator.class);
+    private static final int MAX_RECLAIM_RETRIES = 16;
+    private static final int[] GFP_ZONE = new int[16];
+
+    static {
+        for (int bits = 0; bits < 16; bits++) {
+            int z;
+            try {
+                z = Gfp.of(bits).zoneIndex();
+            } catch (IllegalArgumentException e) {
+                z = -1;
+            }
+            GFP_ZONE[bits] = z;
+        }
+    }
+
+    private final PhysicalMemory mem;
+    private final Node[] nodes;
+    private final PrivateNodeCheckpoint checkpoint;
+    private final ReclaimSeam reclaim;
+    private final boolean multiNode;
+    private static final int WARN_ALLOC_BURST = 10;
+    private long nofailStuck;
+    private long allocFailures;
+    private long warnedFailures;
+
+    public PageAllocator(PhysicalMemory mem, PrivateNodeCheckpoint checkpoint, ReclaimSeam reclaim) {
+        this.mem = mem;
+        this.nodes = mem.nodes;
+        this.checkpoint = checkpoint;
+        this.reclaim = reclaim;
+        this.multiNode = mem.nrOnlineNodes() > 1;
+    }
+
+    public PhysicalMemory memory() {
+        return mem;
+    }
+
+    /** Convenience form returning a value; the CPU is taken to sit on {@code nid}. */
+    public AllocResult alloc(Gfp gfp, int order, int nid, NodeMask nodemask) {
+        long r = allocPages(gfp.bits(), order, nid, nodemask, nid);
+        if (r < 0) {
+            return new AllocResult.Failed(Errno.fromCode((int) -r));
+        }
+        Zone z = mem.zoneOf(r);
+        return new AllocResult.Allocated(r, order, z.nid, z.type);
+    }
+
+    /**
+     * __alloc_pages(gfp, order, preferred_nid, nodemask) on a CPU of {@code localNid}.
+     *
+     * @param nodemask null for no restriction
+     * @return the pfn of the folio's first page, or -errno (ENOMEM, EINVAL for a bad mask or nid)
+     */
+    public long allocPages(int gfp, int order, int preferredNid, NodeMask nodemask, int localNid) {
+        if (order < 0 || order > Zone.MAX_PAGE_ORDER) {
+            LOG.warn("alloc_pages: order {} > MAX_PAGE_ORDER {} (gfp {})", order, Zone.MAX_PAGE_ORDER, Gfp.of(gfp));
+            return -Errno.ENOMEM.code();
+        }
+        if (preferredNid < 0 || preferredNid >= nodes.length || localNid < 0 || localNid >= nodes.length) {
+            return -Errno.EINVAL.code();
+        }
+        int highest = GFP_ZONE[gfp & 0xf];
+        int mt = (gfp & (Gfp.Bits.MOVABLE | Gfp.Bits.RECLAIMABLE)) >>> 3;
+        if (highest < 0 || mt > 2) {
+            return -Errno.EINVAL.code();
+        }
+        Node pref = nodes[preferredNid];
+        Zone[] zl = (gfp & Gfp.Bits.THISNODE) != 0 ? pref.zonelistNoFallback : pref.zonelistFallback;
+        int prefIdx = firstZone(zl, 0, highest, nodemask);
+        if (prefIdx < 0) {
+            return fail(gfp, order, nodemask, preferredNid);
+        }
+        int allocFlags = ALLOC_WMARK_LOW | allocFlagsNofragment(zl[prefIdx], gfp);
+        long pfn = getPageFromFreelist(gfp, order, allocFlags, zl, prefIdx, highest, nodemask, mt, preferredNid, localNid);
+        if (pfn >= 0) {
+            return pfn;
+        }
+        return slowpath(gfp, order, zl, prefIdx, highest, nodemask, mt, preferredNid, localNid);
+    }
+
+    private static int firstZone(Zone[] zl, int from, int highest, NodeMask nodemask) {
+        for (int k = from; k < zl.length; k++) {
+            Zone z = zl[k];
+            if (z.zoneIdx <= highest && (nodemask == null || nodemask.contains(z.nid))) {
+                return k;
+            }
+        }
+        return -1;
+    }
+
+    private int allocFlagsNofragment(Zone preferred, int gfp) {
+        int flags = (gfp & Gfp.Bits.KSWAPD_RECLAIM) != 0 ? ALLOC_KSWAPD : 0;
+        if (preferred.zoneIdx != ZoneType.NORMAL.ordinal()) {
+            return flags;
+        }
+        if (multiNode && !nodes[preferred.nid].zones[ZoneType.DMA32.ordinal()].populated()) {
+            return flags;
+        }
+        return flags | ALLOC_NOFRAGMENT;
+    }
+
+    private long getPageFromFreelist(int gfp, int order, int allocFlags, Zone[] zl, int prefIdx, int highest,
+                                     NodeMask nodemask, int mt, int preferredNid, int localNid) {
+        Zone preferred = zl[prefIdx];
+        while (true) {
+            boolean noFallback = (allocFlags & ALLOC_NOFRAGMENT) != 0;
+            boolean restart = false;
+            for (int k = prefIdx; k < zl.length; k++) {
+                Zone z = zl[k];
+                if (z.zoneIdx > highest || (nodemask != null && !nodemask.contains(z.nid))) {
+                    continue;
+                }
+                if (noFallback && multiNode && z != preferred && z.nid != preferred.nid) {
+                    // Locality beats anti-fragmentation: retry the walk without NOFRAGMENT.
+                    allocFlags &= ~ALLOC_NOFRAGMENT;
+                    restart = true;
+                    break;
+                }
+                if (nodes[z.nid].isPrivate && !checkpoint.allowAlloc(z.nid, z.zoneIdx, gfp, order, preferredNid)) {
+                    continue;
+                }
+                long mark = z.watermark[allocFlags & ALLOC_WMARK_MASK];
+                if (!zoneWatermarkFast(z, order, mark, highest, allocFlags)
+                        && (allocFlags & ALLOC_NO_WATERMARKS) == 0) {
+                    continue;
+                }
+                int i = Buddy.rmqueue(z, order, mt, allocFlags);
+                if (i >= 0) {
+                    return prepNewFolio(z, i, order, mt, preferred, localNid);
+                }
+            }
+            if (restart) {
+                continue;
+            }
+            if (noFallback) {
+                allocFlags &= ~ALLOC_NOFRAGMENT;
+                continue;
+            }
+            return -1;
+        }
+    }
+
+    private long prepNewFolio(Zone z, int i, int order, int mt, Zone preferred, int localNid) {
+        z.state[i] = PageState.head(order, mt);
+        if (order > 0) {
+            Arrays.fill(z.state, i + 1, i + (1 << order), (byte) PageState.TAIL);
+        }
+        long[] st = nodes[z.nid].vmstat;
+        st[VmStat.PGALLOC_DMA.ordinal() + z.zoneIdx] += 1L << order;
+        if (z.nid == preferred.nid) {
+            st[VmStat.NUMA_HIT.ordinal()]++;
+        } else {
+            st[VmStat.NUMA_MISS.ordinal()]++;
+            nodes[preferred.nid].vmstat[VmStat.NUMA_FOREIGN.ordinal()]++;
+        }
+        st[z.nid == localNid ? VmStat.NUMA_LOCAL.ordinal() : VmStat.NUMA_OTHER.ordinal()]++;
+        return z.startPfn + i;
+    }
+
+    static boolean zoneWatermarkFast(Zone z, int order, long mark, int highest, int allocFlags) {
+        long free = z.freePages;
+        if (order == 0 && free > mark + z.lowmemReserve[highest]) {
+            return true;
+        }
+        return zoneWatermarkOk(z, order, mark, highest, allocFlags, free);
+    }
+
+    /** __zone_watermark_ok. No highatomic or CMA pages exist here, so nothing else is unusable. */
+    static boolean zoneWatermarkOk(Zone z, int order, long mark, int highest, int allocFlags, long freePages) {
+        long min = mark;
+        freePages -= (1L << order) - 1;
+        if ((allocFlags & ALLOC_RESERVES) != 0) {
+            if ((allocFlags & ALLOC_MIN_RESERVE) != 0) {
+                min -= min / 2;
+                if ((allocFlags & ALLOC_NON_BLOCK) != 0) {
+                    min -= min / 4;
+                }
+            }
+            if ((allocFlags & ALLOC_OOM) != 0) {
+                min -= min / 2;
+            }
+        }
+        if (freePages <= min + z.lowmemReserve[highest]) {
+            return false;
+        }
+        if (order == 0) {
+            return true;
+        }
+        for (int o = order; o < Zone.NR_PAGE_ORDERS; o++) {
+            if (z.nrFree[o] == 0) {
+                continue;
+            }
+            for (int mt = 0; mt < Buddy.HIGHATOMIC; mt++) {
+                if (z.freeHead[o * Zone.NR_LISTS + mt] >= 0) {
+                    return true;
+                }
+            }
+            if ((allocFlags & (ALLOC_HIGHATOMIC | ALLOC_OOM)) != 0 && z.freeHead[o * Zone.NR_LISTS + Buddy.HIGHATOMIC] >= 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static int gfpToAllocFlags(int gfp, int order) {
+        int flags = ALLOC_WMARK_MIN;
+        if ((gfp & Gfp.Bits.HIGH) != 0) {
+            flags |= ALLOC_MIN_RESERVE;
+        }
+        if ((gfp & Gfp.Bits.KSWAPD_RECLAIM) != 0) {
+            flags |= ALLOC_KSWAPD;
+        }
+        if ((gfp & Gfp.Bits.DIRECT_RECLAIM) == 0 && (gfp & Gfp.Bits.NOMEMALLOC) == 0) {
+            flags |= ALLOC_NON_BLOCK;
+            if (order > 0) {
+                flags |= ALLOC_HIGHATOMIC;
+            }
+        }
+        return flags;
+    }
+
+    private void wakeAllKswapds(int gfp, int order, Zone[] zl, int prefIdx, int highest, NodeMask nodemask) {
+        int lastNid = -1;
+        for (int k = prefIdx; k < zl.length; k++) {
+            Zone z = zl[k];
+            if (z.zoneIdx > highest || (nodemask != null && !nodemask.contains(z.nid)) || z.nid == lastNid) {
+                continue;
+            }
+            lastNid = z.nid;
+            reclaim.wakeKswapd(z.nid, order, highest, gfp);
+        }
+    }
+
+    private long slowpath(int gfp, int order, Zone[] zl, int prefIdx, int highest, NodeMask nodemask,
+                          int mt, int preferredNid, int localNid) {
+        boolean canDirectReclaim = (gfp & Gfp.Bits.DIRECT_RECLAIM) != 0;
+        boolean costly = order > Zone.PAGE_ALLOC_COSTLY_ORDER;
+        int allocFlags = gfpToAllocFlags(gfp, order);
+        if ((allocFlags & ALLOC_KSWAPD) != 0) {
+            wakeAllKswapds(gfp, order, zl, prefIdx, highest, nodemask);
+        }
+        long pfn = getPageFromFreelist(gfp, order, allocFlags, zl, prefIdx, highest, nodemask, mt, preferredNid, localNid);
+        if (pfn >= 0) {
+            return pfn;
+        }
+        int noProgressLoops = 0;
+        while (true) {
+            if ((allocFlags & ALLOC_KSWAPD) != 0) {
+                wakeAllKswapds(gfp, order, zl, prefIdx, highest, nodemask);
+            }
+            int reserve = pfmemallocFlags(gfp);
+            int flags = reserve != 0 ? reserve | (allocFlags & ALLOC_KSWAPD) : allocFlags;
+            pfn = getPageFromFreelist(gfp, order, flags, zl, prefIdx, highest, nodemask, mt, preferredNid, localNid);
+            if (pfn >= 0) {
+                return pfn;
+            }
+            if (!canDirectReclaim) {
+                break;
+            }
+            nodes[localNid].vmstat[VmStat.allocstall(highest).ordinal()]++;
+            long progress = reclaim.directReclaim(localNid, order, gfp, highest);
+            if (progress > 0) {
+                pfn = getPageFromFreelist(gfp, order, allocFlags, zl, prefIdx, highest, nodemask, mt, preferredNid, localNid);
+                if (pfn >= 0) {
+                    return pfn;
+                }
+            }
+            if (costly && (gfp & Gfp.Bits.RETRY_MAYFAIL) == 0) {
+                break;
+            }
+            if ((gfp & Gfp.Bits.NORETRY) != 0) {
+                break;
+            }
+            noProgressLoops = progress > 0 ? 0 : noProgressLoops + 1;
+            if (!shouldReclaimRetry(order, zl, prefIdx, highest, nodemask, allocFlags, noProgressLoops)) {
+                break;
+            }
+        }
+        if ((gfp & Gfp.Bits.NOFAIL) != 0) {
+            // __alloc_pages_cpuset_fallback with ALLOC_MIN_RESERVE; past that the kernel loops forever.
+            pfn = getPageFromFreelist(gfp, order, ALLOC_MIN_RESERVE, zl, prefIdx, highest, nodemask, mt, preferredNid, localNid);
+            if (pfn >= 0) {
+                return pfn;
+            }
+            nofailStuck++;
+            LOG.warn("__GFP_NOFAIL allocation cannot make progress (the kernel would retry forever): order:{}, mode:{}",
+                    order, Gfp.of(gfp));
+        }
+        return fail(gfp, order, nodemask, preferredNid);
+    }
+
+    private static int pfmemallocFlags(int gfp) {
+        if ((gfp & Gfp.Bits.NOMEMALLOC) != 0) {
+            return 0;
+        }
+        if ((gfp & Gfp.Bits.MEMALLOC) != 0) {
+            return ALLOC_NO_WATERMARKS;
+        }
+        return 0;
+    }
+
+    private boolean shouldReclaimRetry(int order, Zone[] zl, int prefIdx, int highest, NodeMask nodemask,
+                                       int allocFlags, int noProgressLoops) {
+        if (noProgressLoops > MAX_RECLAIM_RETRIES) {
+            return false;
+        }
+        for (int k = prefIdx; k < zl.length; k++) {
+            Zone z = zl[k];
+            if (z.zoneIdx > highest || (nodemask != null && !nodemask.contains(z.nid))) {
+                continue;
+            }
+            long available = reclaim.reclaimablePages(z) + z.freePages;
+            if (available > z.freePages
+                    && zoneWatermarkOk(z, order, z.watermark[Zone.WMARK_MIN], highest, allocFlags, available)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private long fail(int gfp, int order, NodeMask nodemask, int preferredNid) {
+        allocFailures++;
+        if ((gfp & Gfp.Bits.NOWARN) == 0 && ++warnedFailures <= WARN_ALLOC_BURST) {
+            if (warnedFailures == WARN_ALLOC_BURST) {
+                LOG.warn("further page allocation failure reports suppressed (warn_alloc ratelimit)");
+            }
+            LOG.warn("page allocation failure: order:{}, mode:{}({}), nodemask={}, preferred nid {}",
+                    order, String.format("%#x", gfp), Gfp.of(gfp), nodemask == null ? "(null)" : nodemask, preferredNid);
+        }
+        return -Errno.ENOMEM.code();
+    }
+
+    /** Allocations that returned ENOMEM. */
+    public long allocFailures() {
+        return allocFailures;
+    }
+
+    /** __GFP_NOFAIL allocations that could not be served: the kernel would hang here. */
+    public long nofailStuck() {
+        return nofailStuck;
+    }
+
+    /**
+     * Frees the folio whose first page is {@code pfn}, which must have been allocated with
+     * {@code order}. A bad free (not allocated, a tail page, a wrong order) throws and changes
+     * nothing.
+     */
+    public void freePages(long pfn, int order) {
+        Zone z = mem.zoneOf(pfn);
+        if (z == null) {
+            throw new BadFreeException(pfn, "not in any zone");
+        }
+        int i = (int) (pfn - z.startPfn);
+        byte s = z.state[i];
+        if (PageState.kind(s) != PageState.HEAD) {
+            throw new BadFreeException(pfn, "not an allocated folio (" + PageState.describe(s) + ", "
+                    + z + ") - double free?");
+        }
+        if (PageState.order(s) != order) {
+            throw new BadFreeException(pfn, "freed as order " + order + " but allocated as order " + PageState.order(s));
+        }
+        if (order > 0) {
+            Arrays.fill(z.state, i + 1, i + (1 << order), (byte) PageState.INSIDE);
+        }
+        z.state[i] = PageState.INSIDE;
+        Buddy.freeOnePage(z, i, order, z.pageblockMigratetype(pfn));
+        nodes[z.nid].vmstat[VmStat.PGFREE.ordinal()] += 1L << order;
+    }
+
+    /** The order of the allocated folio at {@code pfn}, or -1 if none starts there. */
+    public int folioOrder(long pfn) {
+        Zone z = mem.zoneOf(pfn);
+        if (z == null) {
+            return -1;
+        }
+        byte s = z.state[(int) (pfn - z.startPfn)];
+        return PageState.kind(s) == PageState.HEAD ? PageState.order(s) : -1;
+    }
+}

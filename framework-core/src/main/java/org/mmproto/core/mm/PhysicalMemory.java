@@ -1,0 +1,172 @@
+package org.mmproto.core.mm;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.mmproto.api.ZoneType;
+import org.mmproto.core.machine.MachineSpec;
+import org.mmproto.core.machine.NodeSpec;
+
+/**
+ * The booted machine: nodes, zones with their memmaps, zonelists and watermarks, all memory
+ * freed into the buddy allocator as memblock does at boot. Built once from a {@link MachineSpec}.
+ */
+public final class PhysicalMemory {
+    private final MachineSpec spec;
+    final Node[] nodes;
+    /** Populated zones sorted by start pfn, for pfn lookup. */
+    private final Zone[] byPfn;
+    private final long[] byPfnStart;
+    private final List<Zone> allZones;
+    private final Watermarks.MinFree minFree;
+
+    private PhysicalMemory(MachineSpec spec, Node[] nodes, List<Zone> allZones, Watermarks.MinFree minFree) {
+        this.spec = spec;
+        this.nodes = nodes;
+        this.allZones = List.copyOf(allZones);
+        this.byPfn = allZones.stream().filter(Zone::populated)
+                .sorted((a, b) -> Long.compare(a.startPfn, b.startPfn)).toArray(Zone[]::new);
+        this.byPfnStart = Arrays.stream(byPfn).mapToLong(z -> z.startPfn).toArray();
+        this.minFree = minFree;
+    }
+
+    public static PhysicalMemory boot(MachineSpec spec) {
+        ZoneLayout layout = ZoneLayout.of(spec);
+        int n = spec.nodeCount();
+        Node[] nodes = new Node[n];
+        List<Zone> all = new ArrayList<>();
+        for (NodeSpec ns : spec.nodes()) {
+            Zone[] zones = new Zone[ZoneType.MAX_NR_ZONES];
+            for (ZoneType t : ZoneType.values()) {
+                long[] r = layout.ranges[ns.nid()][t.ordinal()];
+                long pages = r[1] - r[0];
+                if (pages > Integer.MAX_VALUE) {
+                    throw new IllegalArgumentException("node " + ns.nid() + " zone " + t.procName()
+                            + " has " + pages + " pages; a zone is limited to 2^31-1 pages (8 TiB)");
+                }
+                zones[t.ordinal()] = new Zone(all.size(), ns.nid(), t, r[0], (int) pages);
+                all.add(zones[t.ordinal()]);
+            }
+            nodes[ns.nid()] = new Node(ns.nid(), zones, ns.cpus(), ns.isPrivate());
+        }
+        ZonelistBuilder.buildAll(nodes, spec.distance());
+        for (Zone z : all) {
+            freeAllToBuddy(z);
+        }
+        int bootNode = -1;
+        for (Node node : nodes) {
+            if (node.inNMemory() && node.hasCpus()) {
+                bootNode = node.nid;
+                break;
+            }
+        }
+        if (bootNode < 0) {
+            for (Node node : nodes) {
+                if (node.inNMemory()) {
+                    bootNode = node.nid;
+                    break;
+                }
+            }
+        }
+        Watermarks.MinFree mf = Watermarks.setup(nodes, bootNode, spec.vm());
+        return new PhysicalMemory(spec, nodes, all, mf);
+    }
+
+    /** memblock_free_all: each zone's range freed in the largest naturally aligned blocks. */
+    private static void freeAllToBuddy(Zone z) {
+        long pfn = z.startPfn;
+        long end = z.endPfn();
+        while (pfn < end) {
+            int order = pfn == 0 ? Zone.MAX_PAGE_ORDER : Math.min(Zone.MAX_PAGE_ORDER, Long.numberOfTrailingZeros(pfn));
+            while (pfn + (1L << order) > end) {
+                order--;
+            }
+            Buddy.freeOnePage(z, (int) (pfn - z.startPfn), order, z.pageblockMigratetype(pfn));
+            pfn += 1L << order;
+        }
+    }
+
+    public MachineSpec spec() {
+        return spec;
+    }
+
+    public int nodeCount() {
+        return nodes.length;
+    }
+
+    public Node node(int nid) {
+        return nodes[nid];
+    }
+
+    public List<Node> nodes() {
+        return List.of(nodes);
+    }
+
+    public List<Zone> zones() {
+        return allZones;
+    }
+
+    public long minFreeKbytes() {
+        return minFree.kbytes();
+    }
+
+    Watermarks.MinFree minFree() {
+        return minFree;
+    }
+
+    /** The zone whose span holds {@code pfn}, or null for a pfn in no zone (a hole). */
+    public Zone zoneOf(long pfn) {
+        int k = Arrays.binarySearch(byPfnStart, pfn);
+        if (k < 0) {
+            k = -k - 2;
+        }
+        if (k < 0) {
+            return null;
+        }
+        Zone z = byPfn[k];
+        return z.spans(pfn) ? z : null;
+    }
+
+    public long totalManagedPages() {
+        long n = 0;
+        for (Zone z : allZones) {
+            n += z.managedPages();
+        }
+        return n;
+    }
+
+    public long totalFreePages() {
+        long n = 0;
+        for (Zone z : allZones) {
+            n += z.freePages;
+        }
+        return n;
+    }
+
+    /** Bytes of simulated memmap state (per-page arrays and free-area heads) for the whole machine. */
+    public long memmapBytes() {
+        long n = 0;
+        for (Zone z : allZones) {
+            n += z.memmapBytes();
+        }
+        return n;
+    }
+
+    /** Simulated state per 4 KiB page: memmap bytes divided by managed pages. */
+    public double bytesPerPage() {
+        long pages = totalManagedPages();
+        return pages == 0 ? 0 : (double) memmapBytes() / pages;
+    }
+
+    public int nrOnlineNodes() {
+        return nodes.length;
+    }
+
+    public long vmstat(org.mmproto.core.stats.VmStat item) {
+        long n = 0;
+        for (Node node : nodes) {
+            n += node.vmstat[item.ordinal()];
+        }
+        return n;
+    }
+}

@@ -1,0 +1,38 @@
+package org.mmproto.core.stats;
+
+import java.util.Locale;
+import org.mmproto.api.ZoneType;
+
+/**
+ * The /proc/vmstat items the engine maintains, in the kernel's print order (zone stats, NUMA
+ * events, then vm events). {@link #key()} is the /proc/vmstat name. Items arrive with the
+ * subsystem that increments them: an item listed here is one the engine really counts.
+ */
+public enum VmStat {
+    // NUMA events: per allocation, not per page (zone_statistics)
+    NUMA_HIT, NUMA_MISS, NUMA_FOREIGN, NUMA_INTERLEAVE, NUMA_LOCAL, NUMA_OTHER,
+    // vm events
+    PGALLOC_DMA, PGALLOC_DMA32, PGALLOC_NORMAL, PGALLOC_MOVABLE,
+    ALLOCSTALL_DMA, ALLOCSTALL_DMA32, ALLOCSTALL_NORMAL, ALLOCSTALL_MOVABLE,
+    PGFREE;
+
+    public static final int COUNT = values().length;
+
+    public String key() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    public static VmStat pgalloc(int zoneIdx) {
+        return values()[PGALLOC_DMA.ordinal() + zoneIdx];
+    }
+
+    public static VmStat allocstall(int zoneIdx) {
+        return values()[ALLOCSTALL_DMA.ordinal() + zoneIdx];
+    }
+
+    static {
+        if (ZoneType.MAX_NR_ZONES != 4) {
+            throw new AssertionError("per-zone items assume 4 zones");
+        }
+    }
+}

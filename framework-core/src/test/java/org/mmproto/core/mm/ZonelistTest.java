@@ -1,0 +1,88 @@
+package org.mmproto.core.mm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mmproto.core.testkit.TestMachines.GiB;
+import static org.mmproto.core.testkit.TestMachines.MiB;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.mmproto.api.ZoneType;
+import org.mmproto.core.machine.MachineSpec;
+import org.mmproto.core.testkit.TestMachines;
+
+/** build_zonelists / find_next_best_node. */
+class ZonelistTest {
+
+    @Test
+    void nodes_are_ordered_nearest_first_and_cxl_node_lists_itself_first() {
+        PhysicalMemory mem = PhysicalMemory.boot(TestMachines.dramDramCxl(GiB, GiB, false));
+        assertThat(mem.node(0).fallbackOrder()).containsExactly(0, 1, 2);
+        assertThat(mem.node(1).fallbackOrder()).containsExactly(1, 0, 2);
+        assertThat(mem.node(2).fallbackOrder()).containsExactly(2, 0, 1);
+    }
+
+    @Test
+    void equidistant_nodes_round_robin_through_node_load() {
+        // four nodes, all 20 apart: node_load spreads the second choice (the kernel's boot log shows
+        // "Fallback order for Node 0: 0 1 2 3", "Node 1: 1 2 3 0", ...)
+        MachineSpec spec = TestMachines.of("quad", TestMachines.slit(4),
+                TestMachines.node(0, 64 * MiB, TestMachines.cpus(0)), TestMachines.node(1, 64 * MiB, TestMachines.cpus(1)),
+                TestMachines.node(2, 64 * MiB, TestMachines.cpus(2)), TestMachines.node(3, 64 * MiB, TestMachines.cpus(3)));
+        PhysicalMemory mem = PhysicalMemory.boot(spec);
+        assertThat(mem.node(0).fallbackOrder()).containsExactly(0, 1, 2, 3);
+        assertThat(mem.node(1).fallbackOrder()).containsExactly(1, 2, 3, 0);
+        assertThat(mem.node(2).fallbackOrder()).containsExactly(2, 3, 0, 1);
+        assertThat(mem.node(3).fallbackOrder()).containsExactly(3, 0, 1, 2);
+    }
+
+    @Test
+    void cpu_less_node_is_preferred_over_an_equidistant_node_with_cpus() {
+        int[][] d = {{10, 20, 20}, {20, 10, 20}, {20, 20, 10}};
+        MachineSpec spec = TestMachines.of("headless", d,
+                TestMachines.node(0, 64 * MiB, TestMachines.cpus(0)), TestMachines.node(1, 64 * MiB, TestMachines.cpus(1)),
+                TestMachines.node(2, 64 * MiB, List.of()));
+        PhysicalMemory mem = PhysicalMemory.boot(spec);
+        assertThat(mem.node(0).fallbackOrder()).containsExactly(0, 2, 1);
+    }
+
+    @Test
+    void zones_within_a_node_are_listed_highest_first() {
+        PhysicalMemory mem = PhysicalMemory.boot(TestMachines.single(8 * GiB));
+        assertThat(mem.node(0).zonelistFallback()).extracting(Zone::type)
+                .containsExactly(ZoneType.NORMAL, ZoneType.DMA32, ZoneType.DMA);
+    }
+
+    @Test
+    void private_node_is_in_no_other_nodes_list_and_its_own_list_falls_back_to_dram() {
+        PhysicalMemory mem = PhysicalMemory.boot(TestMachines.dramDramCxl(GiB, GiB, true));
+        assertThat(mem.node(0).fallbackOrder()).containsExactly(0, 1);
+        assertThat(mem.node(1).fallbackOrder()).containsExactly(1, 0);
+        assertThat(mem.node(2).fallbackOrder()).containsExactly(2, 0, 1);
+        assertThat(mem.node(2).zonelistNoFallback()).extracting(Zone::nid).containsOnly(2);
+        assertThat(mem.node(2).inNMemory()).isFalse();
+        assertThat(mem.node(2).inNMemoryPrivate()).isTrue();
+    }
+
+    @Test
+    void memoryless_node_has_no_zones_of_its_own_and_falls_back_by_distance() {
+        int[][] d = {{10, 20, 30}, {20, 10, 30}, {30, 30, 10}};
+        MachineSpec spec = TestMachines.of("memless", d,
+                TestMachines.node(0, 64 * MiB, TestMachines.cpus(0)), TestMachines.node(1, 0, TestMachines.cpus(1)),
+                TestMachines.node(2, 64 * MiB, List.of()));
+        PhysicalMemory mem = PhysicalMemory.boot(spec);
+        assertThat(mem.node(1).inNMemory()).isFalse();
+        assertThat(mem.node(1).fallbackOrder()).containsExactly(0, 2);
+        assertThat(mem.node(1).zonelistNoFallback()).isEmpty();
+    }
+
+    @Test
+    void asymmetric_distances_are_read_from_the_local_nodes_row() {
+        int[][] d = {{10, 28, 20}, {28, 10, 20}, {30, 20, 10}};
+        MachineSpec spec = TestMachines.of("asym", d,
+                TestMachines.node(0, 64 * MiB, TestMachines.cpus(0)), TestMachines.node(1, 64 * MiB, TestMachines.cpus(1)),
+                TestMachines.node(2, 64 * MiB, TestMachines.cpus(2)));
+        PhysicalMemory mem = PhysicalMemory.boot(spec);
+        assertThat(mem.node(0).fallbackOrder()).containsExactly(0, 2, 1);
+        assertThat(mem.node(2).fallbackOrder()).containsExactly(2, 1, 0);
+    }
+}
