@@ -19,19 +19,20 @@ import picocli.CommandLine.Option;
 /** {@code mmproto stress}: a seeded random alloc/free mix against the page allocator. */
 @Command(name = "stress", mixinStandardHelpOptions = true,
         description = {
-            "Drive a seeded random mix of allocations and frees through the page allocator:",
-            "orders 0-10 (mostly order 0, some 2 MiB THP-sized and 4 MiB blocks), the GFP masks",
-            "kernel code uses (GFP_HIGHUSER_MOVABLE, GFP_KERNEL, reclaimable slab, GFP_ATOMIC,",
-            "GFP_NOWAIT, GFP_KERNEL|__GFP_THISNODE, GFP_DMA32, GFP_TRANSHUGE_LIGHT, ...), on",
-            "preferred nodes across the machine. The mix is a sawtooth: mostly allocation until",
-            "memory is ~97% used or allocations keep failing, then mostly frees down to 40%, so",
-            "the run keeps reaching the watermarks, migratetype fallback and the slow path.",
-            "At the end it prints /proc/vmstat and /proc/buddyinfo. The same seed gives the",
-            "same run."},
+            "Drive a seeded random mix of allocations and frees through the page",
+            "allocator: orders 0-10 (mostly order 0, some THP-sized 2 MiB and 4 MiB",
+            "blocks), the GFP masks kernel code uses (GFP_HIGHUSER_MOVABLE, GFP_KERNEL,",
+            "reclaimable slab, GFP_ATOMIC, GFP_NOWAIT, GFP_KERNEL|__GFP_THISNODE,",
+            "GFP_DMA32, GFP_TRANSHUGE_LIGHT, ...), preferring nodes across the machine.",
+            "The mix is a sawtooth: mostly allocations until memory is ~97%% used or",
+            "allocations keep failing, then mostly frees down to 40%%, so a run keeps",
+            "reaching the watermarks, migratetype fallback and the slow path.",
+            "At the end it prints /proc/vmstat and /proc/buddyinfo. The same seed gives",
+            "the same run.", ""},
         footer = {"", "Exit status: 0 ok, 1 an invariant was violated (with --check), 2 bad input."})
 final class StressCommand implements Callable<Integer> {
     @Option(names = "--machine", paramLabel = "MACHINE", defaultValue = MachineLoading.DEFAULT,
-            description = "Machine file, bundled name, or numactl --hardware text (default: ${DEFAULT-VALUE}).")
+            description = {"Machine file, bundled name, or numactl --hardware", "text (default: ${DEFAULT-VALUE})."})
     String machine;
 
     @Option(names = "--ops", defaultValue = "1000000", paramLabel = "N",
@@ -42,15 +43,16 @@ final class StressCommand implements Callable<Integer> {
     long seed;
 
     @Option(names = "--check", description = {
-        "Verify invariants (CONFIG_DEBUG_VM style) after every step: every page in exactly one",
-        "state, free lists well formed, buddies merged, counters equal page states. Costs",
-        "O(pages of the touched zone) per step; stops at the first violation."})
+        "Verify invariants (CONFIG_DEBUG_VM style) after every step: every",
+        "page in exactly one state, free lists well formed, buddies merged,",
+        "counters equal page states. Costs O(pages of the touched zone) per",
+        "step; stops at the first violation (exit 1)."})
     boolean check;
 
-    @Option(names = "--free-all", description = "At the end free everything held and check that buddyinfo is back to the boot state.")
+    @Option(names = "--free-all", description = {"At the end free everything held and check that", "buddyinfo is back to the boot state (full merge)."})
     boolean freeAll;
 
-    @Option(names = "--progress", negatable = true, description = "Progress bar on stderr (default: on when stderr is a terminal).")
+    @Option(names = "--progress", negatable = true, description = {"Progress bar on stderr (default: on when", "attached to a terminal)."})
     Boolean progress;
 
     @Override

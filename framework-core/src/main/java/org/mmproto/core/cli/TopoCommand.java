@@ -14,12 +14,13 @@ import picocli.CommandLine.Parameters;
 /** {@code mmproto topo}: the machine as numactl and /proc/zoneinfo show it. */
 @Command(name = "topo", mixinStandardHelpOptions = true,
         description = {
-            "Print the machine: numactl --hardware (nodes, sizes, SLIT distances), node states,",
-            "each node's zonelist fallback order (as the boot log prints it), then every zone",
-            "with its pfn span and the watermarks and lowmem protection the kernel computes."})
+            "Print the machine: numactl --hardware (nodes, sizes, SLIT distances),",
+            "node states, each node's zonelist fallback order (as the boot log prints",
+            "it), then every zone with its pfn span, the watermarks and the lowmem",
+            "protection the kernel computes, and the simulated memmap size.", ""})
 final class TopoCommand implements Runnable {
     @Parameters(index = "0", arity = "0..1", paramLabel = "MACHINE",
-            description = "Machine file, bundled name, or numactl --hardware text (default: ${DEFAULT-VALUE}).",
+            description = {"Machine file, bundled name, or numactl --hardware", "text (default: ${DEFAULT-VALUE})."},
             defaultValue = MachineLoading.DEFAULT)
     String machine;
 
