@@ -14,6 +14,7 @@ import static org.mmproto.core.mm.AllocFlags.ALLOC_WMARK_MIN;
 
 import java.util.Arrays;
 import org.mmproto.api.Errno;
+import org.mmproto.api.FreePath;
 import org.mmproto.api.Gfp;
 import org.mmproto.api.NodeMask;
 import org.mmproto.api.ZoneType;
@@ -56,6 +57,8 @@ public final class PageAllocator {
     private long nofailStuck;
     private long allocFailures;
     private long warnedFailures;
+    private final long[] freesByPath = new long[FreePath.values().length];
+    private FreeListener freeListener;
 
     public PageAllocator(PhysicalMemory mem, PrivateNodeCheckpoint checkpoint, ReclaimSeam reclaim) {
         this.mem = mem;
@@ -176,6 +179,8 @@ public final class PageAllocator {
 
     private long prepNewFolio(Zone z, int i, int order, int mt, Zone preferred, int localNid) {
         z.state[i] = PageState.head(order, mt);
+        z.next[i] = 1;      // _refcount
+        z.prev[i] = 0;      // mapcount | folio flags
         if (order > 0) {
             Arrays.fill(z.state, i + 1, i + (1 << order), (byte) PageState.TAIL);
         }
@@ -375,30 +380,79 @@ public final class PageAllocator {
     }
 
     /**
-     * Frees the folio whose first page is {@code pfn}, which must have been allocated with
-     * {@code order}. A bad free (not allocated, a tail page, a wrong order) throws and changes
-     * nothing.
+     * {@code __free_pages(page, order)}: drops the caller's reference to the folio at {@code pfn},
+     * which must have been allocated with {@code order}, and frees it when that was the last. A
+     * bad free (not allocated, a tail page, a wrong order) throws and changes nothing.
      */
     public void freePages(long pfn, int order) {
+        Zone z = headZone(pfn);
+        int i = (int) (pfn - z.startPfn);
+        int actual = PageState.order(z.state[i]);
+        if (actual != order) {
+            throw new BadFreeException(pfn, "freed as order " + order + " but allocated as order " + actual);
+        }
+        if (--z.next[i] == 0) {
+            release(z, i, order, FreePath.FREE_PAGES);
+        }
+    }
+
+    /**
+     * {@code folio_put} / the batched {@code folios_put_refs}: drops one reference; the last one
+     * returns the folio to the buddy allocator by {@code path}.
+     *
+     * @return true when the folio was freed
+     */
+    public boolean folioPut(long pfn, FreePath path) {
+        Zone z = headZone(pfn);
+        int i = (int) (pfn - z.startPfn);
+        if (--z.next[i] > 0) {
+            return false;
+        }
+        release(z, i, PageState.order(z.state[i]), path);
+        return true;
+    }
+
+    private Zone headZone(long pfn) {
         Zone z = mem.zoneOf(pfn);
         if (z == null) {
             throw new BadFreeException(pfn, "not in any zone");
         }
-        int i = (int) (pfn - z.startPfn);
-        byte s = z.state[i];
+        byte s = z.state[(int) (pfn - z.startPfn)];
         if (PageState.kind(s) != PageState.HEAD) {
             throw new BadFreeException(pfn, "not an allocated folio (" + PageState.describe(s) + ", "
                     + z + ") - double free?");
         }
-        if (PageState.order(s) != order) {
-            throw new BadFreeException(pfn, "freed as order " + order + " but allocated as order " + PageState.order(s));
-        }
+        return z;
+    }
+
+    private void release(Zone z, int i, int order, FreePath path) {
         if (order > 0) {
             Arrays.fill(z.state, i + 1, i + (1 << order), (byte) PageState.INSIDE);
         }
         z.state[i] = PageState.INSIDE;
-        Buddy.freeOnePage(z, i, order, z.pageblockMigratetype(pfn));
+        z.next[i] = 0;
+        z.prev[i] = 0;
+        Buddy.freeOnePage(z, i, order, z.pageblockMigratetype(z.startPfn + i));
         nodes[z.nid].vmstat[VmStat.PGFREE.ordinal()] += 1L << order;
+        freesByPath[path.ordinal()]++;
+        if (freeListener != null) {
+            freeListener.freed(z.startPfn + i, order, z.nid, path);
+        }
+    }
+
+    /** Observer of every folio returned to the buddy allocator (the free-notification seam). */
+    @FunctionalInterface
+    public interface FreeListener {
+        void freed(long pfn, int order, int nid, FreePath path);
+    }
+
+    public void setFreeListener(FreeListener listener) {
+        this.freeListener = listener;
+    }
+
+    /** Folios freed through {@code path} since boot. */
+    public long freesByPath(FreePath path) {
+        return freesByPath[path.ordinal()];
     }
 
     /** The order of the allocated folio at {@code pfn}, or -1 if none starts there. */

@@ -162,6 +162,11 @@ public final class PhysicalMemory {
         return nodes.length;
     }
 
+    /** Adds to a per-node vmstat item (events the subsystems above the allocator count). */
+    public void count(int nid, org.mmproto.core.stats.VmStat item, long delta) {
+        nodes[nid].vmstat[item.ordinal()] += delta;
+    }
+
     public long vmstat(org.mmproto.core.stats.VmStat item) {
         long n = 0;
         for (Node node : nodes) {

@@ -1,0 +1,97 @@
+package org.mmproto.core.migrate;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.mmproto.api.Errno;
+import org.mmproto.api.FreePath;
+import org.mmproto.api.MigrateReason;
+import org.mmproto.core.mm.Memmap;
+import org.mmproto.core.stats.VmStat;
+import org.mmproto.core.task.Kernel;
+import org.mmproto.core.task.Mappings;
+
+/**
+ * migrate_pages(): the one entry point every migration goes through (mbind MOVE, migrate_pages,
+ * move_pages; later demotion, promotion, compaction, longterm pinning). A folio moves when its
+ * references are all accounted for by its mappings and the page cache (no pin or other extra
+ * reference, else -EAGAIN until the passes run out) and a target folio can be allocated; then
+ * every mapping and the page-cache slot are switched to the copy and the old folio is freed.
+ */
+public final class Migration {
+    /** MIGRATE_ASYNC / SYNC_LIGHT / SYNC. */
+    public enum Mode { MIGRATE_ASYNC, MIGRATE_SYNC_LIGHT, MIGRATE_SYNC }
+
+    /** Allocates the destination for a source folio: pfn or -errno. */
+    @FunctionalInterface
+    public interface TargetAlloc {
+        long alloc(long srcPfn, int order);
+    }
+
+    /**
+     * @param outcome per input folio: the node it now sits on (>= 0) or the -errno it failed with
+     * @param nrSucceeded folios moved
+     * @param nrFailed folios not moved (the kernel's return value)
+     */
+    public record Result(int[] outcome, int nrSucceeded, int nrFailed) {
+    }
+
+    private final Kernel k;
+
+    public Migration(Kernel k) {
+        this.k = k;
+    }
+
+    /** Moves each folio (head pfns) to a target from {@code target}. */
+    public Result migrate(List<Long> folios, TargetAlloc target, Mode mode, MigrateReason reason) {
+        Memmap mm = k.memmap();
+        Mappings rmap = Mappings.index(k, folios);
+        int[] outcome = new int[folios.size()];
+        int ok = 0;
+        int failed = 0;
+        for (int i = 0; i < folios.size(); i++) {
+            long src = folios.get(i);
+            int order = mm.order(src);
+            int expected = mm.mapcount(src) + (rmap.inPageCache(src) ? 1 : 0);
+            if (mm.refcount(src) != expected || (mm.flags(src) & Memmap.PG_ZERO_PAGE) != 0) {
+                outcome[i] = -Errno.EAGAIN.code();
+                failed++;
+                countFail(src, order);
+                continue;
+            }
+            long dst = target.alloc(src, order);
+            if (dst < 0) {
+                outcome[i] = (int) dst;
+                failed++;
+                countFail(src, order);
+                continue;
+            }
+            mm.setFlags(dst, mm.flags(src));
+            mm.addMapcount(dst, mm.mapcount(src));
+            mm.get(dst, expected - 1);
+            rmap.retarget(src, dst);
+            mm.addMapcount(src, -mm.mapcount(src));
+            mm.get(src, 1 - mm.refcount(src));
+            k.alloc().folioPut(src, FreePath.FOLIO_PUT);
+            int nid = mm.nid(dst);
+            outcome[i] = nid;
+            ok++;
+            k.mem().count(nid, VmStat.PGMIGRATE_SUCCESS, 1L << order);
+        }
+        return new Result(outcome, ok, failed);
+    }
+
+    private void countFail(long src, int order) {
+        k.mem().count(k.memmap().nid(src), VmStat.PGMIGRATE_FAIL, 1L << order);
+    }
+
+    /** Convenience for callers that group folios by destination node. */
+    public static Map<Integer, List<Long>> byNode(List<Long> folios, List<Integer> nodes) {
+        Map<Integer, List<Long>> m = new HashMap<>();
+        for (int i = 0; i < folios.size(); i++) {
+            m.computeIfAbsent(nodes.get(i), x -> new ArrayList<>()).add(folios.get(i));
+        }
+        return m;
+    }
+}

@@ -1,0 +1,94 @@
+package org.mmproto.core.mm;
+
+import org.mmproto.api.ZoneType;
+
+/**
+ * The {@code struct folio} fields of allocated folios, kept in the memmap arrays a free block
+ * would use for its list links (as the kernel's unions do): {@code _refcount} in {@code next},
+ * mapcount and folio flags in {@code prev}. Addressed by the pfn of the folio's head page.
+ */
+public final class Memmap {
+    /** Folio flags (upper byte of the mapcount word). */
+    public static final int PG_ANON = 1 << 24;
+    public static final int PG_SWAPBACKED = 1 << 25;
+    public static final int PG_DIRTY = 1 << 26;
+    public static final int PG_LRU = 1 << 27;
+    public static final int PG_ZERO_PAGE = 1 << 28;
+    public static final int PG_PINNED = 1 << 29;
+    private static final int MAPCOUNT_MASK = (1 << 24) - 1;
+    /** A FOLL_PIN on a small folio adds this to _refcount. */
+    public static final int GUP_PIN_COUNTING_BIAS = 1024;
+
+    private final PhysicalMemory mem;
+
+    public Memmap(PhysicalMemory mem) {
+        this.mem = mem;
+    }
+
+    private Zone head(long pfn) {
+        Zone z = mem.zoneOf(pfn);
+        if (z == null || PageState.kind(z.state[(int) (pfn - z.startPfn)]) != PageState.HEAD) {
+            throw new IllegalStateException(String.format("pfn 0x%x is not the head of an allocated folio", pfn));
+        }
+        return z;
+    }
+
+    public boolean isFolioHead(long pfn) {
+        Zone z = mem.zoneOf(pfn);
+        return z != null && PageState.kind(z.state[(int) (pfn - z.startPfn)]) == PageState.HEAD;
+    }
+
+    public int refcount(long pfn) {
+        Zone z = head(pfn);
+        return z.next[(int) (pfn - z.startPfn)];
+    }
+
+    /** folio_get / folio_ref_add. */
+    public void get(long pfn, int refs) {
+        Zone z = head(pfn);
+        z.next[(int) (pfn - z.startPfn)] += refs;
+    }
+
+    public int mapcount(long pfn) {
+        Zone z = head(pfn);
+        return z.prev[(int) (pfn - z.startPfn)] & MAPCOUNT_MASK;
+    }
+
+    public void addMapcount(long pfn, int delta) {
+        Zone z = head(pfn);
+        int i = (int) (pfn - z.startPfn);
+        int mc = (z.prev[i] & MAPCOUNT_MASK) + delta;
+        if (mc < 0) {
+            throw new IllegalStateException(String.format("mapcount underflow on folio 0x%x", pfn));
+        }
+        z.prev[i] = (z.prev[i] & ~MAPCOUNT_MASK) | mc;
+    }
+
+    public int flags(long pfn) {
+        Zone z = head(pfn);
+        return z.prev[(int) (pfn - z.startPfn)] & ~MAPCOUNT_MASK;
+    }
+
+    public void setFlags(long pfn, int flags) {
+        Zone z = head(pfn);
+        z.prev[(int) (pfn - z.startPfn)] |= flags & ~MAPCOUNT_MASK;
+    }
+
+    public void clearFlags(long pfn, int flags) {
+        Zone z = head(pfn);
+        z.prev[(int) (pfn - z.startPfn)] &= ~(flags & ~MAPCOUNT_MASK);
+    }
+
+    public int order(long pfn) {
+        Zone z = head(pfn);
+        return PageState.order(z.state[(int) (pfn - z.startPfn)]);
+    }
+
+    public int nid(long pfn) {
+        return head(pfn).nid;
+    }
+
+    public ZoneType zone(long pfn) {
+        return head(pfn).type;
+    }
+}

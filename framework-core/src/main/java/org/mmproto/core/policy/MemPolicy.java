@@ -1,0 +1,41 @@
+package org.mmproto.core.policy;
+
+import org.mmproto.api.NodeMask;
+
+/**
+ * {@code struct mempolicy}: a mode with its user-visible mode flags, the effective nodes, the
+ * nodes the user passed (kept for MPOL_F_STATIC_NODES/RELATIVE_NODES and get_mempolicy), and the
+ * home node (-1 = NUMA_NO_NODE). Immutable; tasks and VMAs share instances.
+ */
+public record MemPolicy(int mode, int flags, NodeMask nodes, NodeMask userNodes, int homeNode) {
+    // modes (include/uapi/linux/mempolicy.h)
+    public static final int MPOL_DEFAULT = 0;
+    public static final int MPOL_PREFERRED = 1;
+    public static final int MPOL_BIND = 2;
+    public static final int MPOL_INTERLEAVE = 3;
+    public static final int MPOL_LOCAL = 4;
+    public static final int MPOL_PREFERRED_MANY = 5;
+    public static final int MPOL_WEIGHTED_INTERLEAVE = 6;
+    public static final int MPOL_MAX = 7;
+    // mode flags
+    public static final int MPOL_F_STATIC_NODES = 1 << 15;
+    public static final int MPOL_F_RELATIVE_NODES = 1 << 14;
+    public static final int MPOL_F_NUMA_BALANCING = 1 << 13;
+    public static final int MPOL_MODE_FLAGS = MPOL_F_STATIC_NODES | MPOL_F_RELATIVE_NODES | MPOL_F_NUMA_BALANCING;
+    // get_mempolicy flags
+    public static final int MPOL_F_NODE = 1;
+    public static final int MPOL_F_ADDR = 1 << 1;
+    public static final int MPOL_F_MEMS_ALLOWED = 1 << 2;
+    // mbind flags
+    public static final int MPOL_MF_STRICT = 1;
+    public static final int MPOL_MF_MOVE = 1 << 1;
+    public static final int MPOL_MF_MOVE_ALL = 1 << 2;
+    public static final int MPOL_MF_LAZY = 1 << 3;
+    public static final int MPOL_MF_VALID = MPOL_MF_STRICT | MPOL_MF_MOVE | MPOL_MF_MOVE_ALL;
+
+    public static final int NUMA_NO_NODE = -1;
+
+    public MemPolicy withHomeNode(int nid) {
+        return new MemPolicy(mode, flags, nodes, userNodes, nid);
+    }
+}

@@ -1,0 +1,228 @@
+package org.mmproto.core.task;
+
+import org.mmproto.api.Errno;
+import org.mmproto.api.FreePath;
+import org.mmproto.api.Gfp;
+import org.mmproto.core.mm.Memmap;
+import org.mmproto.core.policy.PolicyAlloc;
+import org.mmproto.core.stats.VmStat;
+
+/**
+ * handle_mm_fault for the mappings mmproto models: anonymous private memory (zero page on read,
+ * a new folio on write, fault-time THP, copy-on-write after fork), memfd shared (the file's
+ * page-cache folios) and memfd private (page cache on read, an anon copy on write). Every
+ * allocation goes through {@link PolicyAlloc}, so the task's and VMA's memory policy decides the
+ * node.
+ */
+public final class FaultHandler {
+    static final int HPAGE_PMD_ORDER = 9;
+    static final int HPAGE_PMD_NR = 1 << HPAGE_PMD_ORDER;
+    static final long ANON_FLAGS = Memmap.PG_ANON | Memmap.PG_SWAPBACKED | Memmap.PG_LRU;
+
+    private final Kernel k;
+    private final Memmap mm;
+
+    FaultHandler(Kernel k) {
+        this.k = k;
+        this.mm = k.memmap();
+    }
+
+    /** The head pfn of the folio containing pfn (walks back to the head of a large folio). */
+    static long folioHead(Kernel k, long pfn) {
+        Memmap mm = k.memmap();
+        for (int o = 0; o <= 10; o++) {
+            long head = pfn & -(1L << o);
+            if (mm.isFolioHead(head) && mm.order(head) >= o) {
+                return head;
+            }
+        }
+        throw new IllegalStateException(String.format("pfn 0x%x is in no allocated folio", pfn));
+    }
+
+    /**
+     * Handles a fault at addr; returns 0, -EFAULT (no VMA or no permission: SIGSEGV; past the end
+     * of a memfd: SIGBUS) or -ENOMEM (VM_FAULT_OOM).
+     */
+    public int handle(Task t, long addr, boolean write) {
+        Mm m = t.mm;
+        Vma vma = m == null ? null : m.find(addr);
+        if (vma == null || (write && (vma.flags & Vma.VM_WRITE) == 0) || (vma.flags & Vma.VM_READ) == 0) {
+            return -Errno.EFAULT.code();
+        }
+        long page = addr & ~(Mm.PAGE_SIZE - 1);
+        long pte = vma.pte(page);
+        if (Pte.present(pte)) {
+            if (!write || (pte & Pte.WRITE) != 0) {
+                vma.setPte(page, pte | Pte.YOUNG | (write ? Pte.DIRTY : 0));
+                return 0;
+            }
+            k.mem().count(t.nid, VmStat.PGFAULT, 1);
+            return wpFault(t, vma, page, pte);
+        }
+        k.mem().count(t.nid, VmStat.PGFAULT, 1);
+        return switch (vma.backing) {
+            case ANON_PRIVATE -> anonFault(t, vma, page, write);
+            case MEMFD_SHARED -> sharedFileFault(t, vma, page, write);
+            case MEMFD_PRIVATE -> privateFileFault(t, vma, page, write);
+        };
+    }
+
+    private int anonFault(Task t, Vma vma, long page, boolean write) {
+        if (!write) {
+            vma.setPte(page, Pte.make(k.zeroPfn(), Pte.ZERO | Pte.YOUNG));
+            return 0;
+        }
+        if (thpEligible(vma, page)) {
+            int r = thpFault(t, vma, page);
+            if (r == 0) {
+                return 0;
+            }
+        }
+        long pfn = newAnonFolio(t, vma, page, 0);
+        if (pfn < 0) {
+            return (int) pfn;
+        }
+        vma.setPte(page, Pte.make(pfn, Pte.WRITE | Pte.DIRTY | Pte.YOUNG));
+        return 0;
+    }
+
+    private long newAnonFolio(Task t, Vma vma, long page, int order) {
+        int gfp = Gfp.GFP_HIGHUSER_MOVABLE.bits() | Gfp.Bits.ZERO;
+        long pfn = PolicyAlloc.alloc(k, t, vma, page, gfp, order);
+        if (pfn < 0) {
+            return pfn;
+        }
+        mm.setFlags(pfn, (int) ANON_FLAGS);
+        mm.addMapcount(pfn, 1);
+        return pfn;
+    }
+
+    boolean thpEligible(Vma vma, long page) {
+        if (!vma.isAnon() || (vma.flags & Vma.VM_NOHUGEPAGE) != 0) {
+            return false;
+        }
+        boolean enabled = switch (k.thp()) {
+            case ALWAYS -> true;
+            case MADVISE -> (vma.flags & Vma.VM_HUGEPAGE) != 0;
+            case NEVER -> false;
+        };
+        if (!enabled) {
+            return false;
+        }
+        long haddr = page & -Mm.PMD_SIZE;
+        if (haddr < vma.start || haddr + Mm.PMD_SIZE > vma.end) {
+            return false;
+        }
+        int from = (int) ((haddr - vma.start) >>> 12);
+        for (int i = from; i < from + HPAGE_PMD_NR; i++) {
+            if (vma.ptes[i] != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** do_huge_pmd_anonymous_page: an order-9 folio, or thp_fault_fallback. */
+    private int thpFault(Task t, Vma vma, long page) {
+        long haddr = page & -Mm.PMD_SIZE;
+        // vma_thp_gfp_mask with the default defrag=madvise: direct reclaim only for MADV_HUGEPAGE VMAs.
+        Gfp gfp = (vma.flags & Vma.VM_HUGEPAGE) != 0 ? Gfp.GFP_TRANSHUGE : Gfp.GFP_TRANSHUGE_LIGHT;
+        long pfn = PolicyAlloc.alloc(k, t, vma, haddr, gfp.bits() | Gfp.Bits.ZERO, HPAGE_PMD_ORDER);
+        if (pfn < 0) {
+            k.mem().count(t.nid, VmStat.THP_FAULT_FALLBACK, 1);
+            return (int) pfn;
+        }
+        k.mem().count(t.nid, VmStat.THP_FAULT_ALLOC, 1);
+        mm.setFlags(pfn, (int) ANON_FLAGS);
+        // one mapcount and one reference per mapped page
+        mm.addMapcount(pfn, HPAGE_PMD_NR);
+        mm.get(pfn, HPAGE_PMD_NR - 1);
+        int from = (int) ((haddr - vma.start) >>> 12);
+        for (int i = 0; i < HPAGE_PMD_NR; i++) {
+            vma.ptes[from + i] = Pte.make(pfn + i, Pte.WRITE | Pte.DIRTY | Pte.YOUNG | Pte.HUGE);
+        }
+        return 0;
+    }
+
+    /** do_wp_page: a write to a present, write-protected entry. */
+    private int wpFault(Task t, Vma vma, long page, long pte) {
+        if (vma.isShared()) {
+            vma.setPte(page, pte | Pte.WRITE | Pte.DIRTY | Pte.YOUNG);
+            return 0;
+        }
+        if ((pte & Pte.ZERO) != 0) {
+            long pfn = newAnonFolio(t, vma, page, 0);
+            if (pfn < 0) {
+                return (int) pfn;
+            }
+            vma.setPte(page, Pte.make(pfn, Pte.WRITE | Pte.DIRTY | Pte.YOUNG));
+            return 0;
+        }
+        long old = folioHead(k, Pte.pfn(pte));
+        boolean anon = (mm.flags(old) & Memmap.PG_ANON) != 0;
+        if (anon && mm.order(old) == 0 && mm.mapcount(old) == 1 && mm.refcount(old) == 1) {
+            // wp_can_reuse_anon_folio: sole owner
+            vma.setPte(page, pte | Pte.WRITE | Pte.DIRTY | Pte.YOUNG);
+            return 0;
+        }
+        long pfn = newAnonFolio(t, vma, page, 0);
+        if (pfn < 0) {
+            return (int) pfn;
+        }
+        vma.setPte(page, Pte.make(pfn, Pte.WRITE | Pte.DIRTY | Pte.YOUNG));
+        mm.addMapcount(old, -1);
+        k.alloc().folioPut(old, FreePath.FOLIO_PUT);
+        return 0;
+    }
+
+    /** shmem_fault: find or create the page-cache folio, then map it. */
+    private int sharedFileFault(Task t, Vma vma, long page, boolean write) {
+        long pfn = cacheFolio(t, vma, page);
+        if (pfn < 0) {
+            return (int) pfn;
+        }
+        mm.get(pfn, 1);
+        mm.addMapcount(pfn, 1);
+        vma.setPte(page, Pte.make(pfn, Pte.YOUNG | (write ? Pte.WRITE | Pte.DIRTY : 0)));
+        return 0;
+    }
+
+    private int privateFileFault(Task t, Vma vma, long page, boolean write) {
+        long cached = cacheFolio(t, vma, page);
+        if (cached < 0) {
+            return (int) cached;
+        }
+        if (!write) {
+            mm.get(cached, 1);
+            mm.addMapcount(cached, 1);
+            vma.setPte(page, Pte.make(cached, Pte.YOUNG));
+            return 0;
+        }
+        long pfn = newAnonFolio(t, vma, page, 0);
+        if (pfn < 0) {
+            return (int) pfn;
+        }
+        vma.setPte(page, Pte.make(pfn, Pte.WRITE | Pte.DIRTY | Pte.YOUNG));
+        return 0;
+    }
+
+    /** The memfd folio at the page's file index, allocated into the page cache if absent. */
+    private long cacheFolio(Task t, Vma vma, long page) {
+        ShmemFile f = vma.file;
+        long index = vma.fileIndex(page);
+        if (index >= f.sizePages()) {
+            return -Errno.EFAULT.code(); // SIGBUS
+        }
+        long pfn = f.cachedPfn(index);
+        if (pfn >= 0) {
+            return pfn;
+        }
+        pfn = PolicyAlloc.alloc(k, t, vma, page, Gfp.GFP_HIGHUSER_MOVABLE.bits(), 0);
+        if (pfn < 0) {
+            return pfn;
+        }
+        mm.setFlags(pfn, Memmap.PG_SWAPBACKED | Memmap.PG_LRU);
+        f.setCached(index, pfn);
+        return pfn;
+    }
+}

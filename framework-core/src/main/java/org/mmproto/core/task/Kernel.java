@@ -1,0 +1,186 @@
+package org.mmproto.core.task;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeMap;
+import org.mmproto.api.Gfp;
+import org.mmproto.api.NodeMask;
+import org.mmproto.core.machine.MachineSpec;
+import org.mmproto.core.mm.CountingCheckpoint;
+import org.mmproto.core.mm.Memmap;
+import org.mmproto.core.mm.NoReclaim;
+import org.mmproto.core.mm.Node;
+import org.mmproto.core.mm.PageAllocator;
+import org.mmproto.core.mm.PhysicalMemory;
+import org.mmproto.core.mm.PrivateNodeCheckpoint;
+
+/**
+ * One simulated kernel: the booted physical memory, its page allocator, the tasks and memfds,
+ * and the subsystems that act on them. Built per run; nothing here is static.
+ */
+public final class Kernel {
+    /** /sys/kernel/mm/transparent_hugepage/enabled. */
+    public enum ThpMode { ALWAYS, MADVISE, NEVER }
+
+    private final PhysicalMemory mem;
+    private final PageAllocator alloc;
+    private final Memmap memmap;
+    private final long zeroPfn;
+    private final TreeMap<Integer, Task> tasks = new TreeMap<>();
+    private final List<ShmemFile> memfds = new ArrayList<>();
+    private int nextPid = 100;
+    private ThpMode thp = ThpMode.ALWAYS;
+    private final FaultHandler faults;
+    private final Zap zap;
+    private final MmOps mmOps;
+    private final org.mmproto.core.migrate.Migration migration;
+    private final int[] cpuToNode;
+
+    private Kernel(PhysicalMemory mem, PageAllocator alloc) {
+        this.mem = mem;
+        this.alloc = alloc;
+        this.memmap = new Memmap(mem);
+        this.zeroPfn = allocZeroPage();
+        this.zap = new Zap(this);
+        this.faults = new FaultHandler(this);
+        this.mmOps = new MmOps(this);
+        this.migration = new org.mmproto.core.migrate.Migration(this);
+        int maxCpu = -1;
+        for (Node n : mem.nodes()) {
+            for (int c : n.cpus()) {
+                maxCpu = Math.max(maxCpu, c);
+            }
+        }
+        cpuToNode = new int[maxCpu + 1];
+        for (Node n : mem.nodes()) {
+            for (int c : n.cpus()) {
+                cpuToNode[c] = n.nid();
+            }
+        }
+    }
+
+    public static Kernel boot(MachineSpec spec) {
+        PhysicalMemory mem = PhysicalMemory.boot(spec);
+        return new Kernel(mem, new PageAllocator(mem, new CountingCheckpoint(mem.nodeCount()), new NoReclaim(mem.nodeCount())));
+    }
+
+    public static Kernel boot(MachineSpec spec, PrivateNodeCheckpoint checkpoint) {
+        PhysicalMemory mem = PhysicalMemory.boot(spec);
+        return new Kernel(mem, new PageAllocator(mem, checkpoint, new NoReclaim(mem.nodeCount())));
+    }
+
+    /** The shared zero page: one reserved page of the first node with normal memory, never freed. */
+    private long allocZeroPage() {
+        for (Node n : mem.nodes()) {
+            if (n.inNNormalMemory()) {
+                long pfn = alloc.allocPages(Gfp.GFP_KERNEL.bits(), 0, n.nid(), null, n.nid());
+                if (pfn >= 0) {
+                    memmap.setFlags(pfn, Memmap.PG_ZERO_PAGE);
+                    return pfn;
+                }
+            }
+        }
+        throw new IllegalStateException("no node with normal memory for the zero page");
+    }
+
+    public PhysicalMemory mem() {
+        return mem;
+    }
+
+    public PageAllocator alloc() {
+        return alloc;
+    }
+
+    public Memmap memmap() {
+        return memmap;
+    }
+
+    public long zeroPfn() {
+        return zeroPfn;
+    }
+
+    public ThpMode thp() {
+        return thp;
+    }
+
+    public void setThp(ThpMode mode) {
+        this.thp = mode;
+    }
+
+    public FaultHandler faults() {
+        return faults;
+    }
+
+    public MmOps mmOps() {
+        return mmOps;
+    }
+
+    public org.mmproto.core.migrate.Migration migration() {
+        return migration;
+    }
+
+    Zap zap() {
+        return zap;
+    }
+
+    /** N_MEMORY as a mask: the nodes a task's cpuset allows by default. */
+    public NodeMask memoryNodes() {
+        NodeMask m = NodeMask.NONE;
+        for (Node n : mem.nodes()) {
+            if (n.inNMemory()) {
+                m = m.with(n.nid());
+            }
+        }
+        return m;
+    }
+
+    /** The node of a CPU. */
+    public int cpuToNode(int cpu) {
+        if (cpu < 0 || cpu >= cpuToNode.length) {
+            throw new IllegalArgumentException("cpu " + cpu + " does not exist on this machine (cpus 0-"
+                    + (cpuToNode.length - 1) + ")");
+        }
+        return cpuToNode[cpu];
+    }
+
+    /** Creates a task running on {@code cpu}; pid 0 = next free pid. */
+    public Task spawn(String name, int pid, int cpu, int uid, Set<String> caps) {
+        int p = pid > 0 ? pid : nextPid;
+        if (tasks.containsKey(p)) {
+            throw new IllegalArgumentException("pid " + p + " is already in use");
+        }
+        nextPid = Math.max(nextPid, p + 1);
+        Task t = new Task(p, name, cpu, cpuToNode(cpu), uid, caps, memoryNodes());
+        tasks.put(p, t);
+        return t;
+    }
+
+    /** The task with this pid, or null (ESRCH). Exited tasks stay listed as zombies without an mm. */
+    public Task task(int pid) {
+        return tasks.get(pid);
+    }
+
+    public Collection<Task> tasks() {
+        return List.copyOf(tasks.values());
+    }
+
+    int allocPid() {
+        return nextPid++;
+    }
+
+    void addTask(Task t) {
+        tasks.put(t.pid, t);
+    }
+
+    ShmemFile newMemfd(String name, long pages) {
+        ShmemFile f = new ShmemFile(memfds.size(), name, pages);
+        memfds.add(f);
+        return f;
+    }
+
+    public List<ShmemFile> memfds() {
+        return List.copyOf(memfds);
+    }
+}

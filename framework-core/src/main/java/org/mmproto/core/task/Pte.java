@@ -1,0 +1,34 @@
+package org.mmproto.core.task;
+
+/**
+ * A simulated page-table entry: the pfn in the low 40 bits and x86-style bits above. Zero is
+ * pte_none. A write-protected entry of a writable VMA is simply one without {@link #WRITE}.
+ */
+public final class Pte {
+    public static final long PFN_MASK = (1L << 40) - 1;
+    public static final long PRESENT = 1L << 40;
+    public static final long WRITE = 1L << 41;
+    public static final long YOUNG = 1L << 42;
+    public static final long DIRTY = 1L << 43;
+    /** PROT_NONE NUMA-hinting entry (NUMA balancing). */
+    public static final long PROTNONE = 1L << 44;
+    /** Part of a PMD-mapped THP. */
+    public static final long HUGE = 1L << 45;
+    /** Maps the shared zero page. */
+    public static final long ZERO = 1L << 46;
+
+    private Pte() {
+    }
+
+    public static long pfn(long pte) {
+        return pte & PFN_MASK;
+    }
+
+    public static boolean present(long pte) {
+        return (pte & PRESENT) != 0;
+    }
+
+    public static long make(long pfn, long bits) {
+        return (pfn & PFN_MASK) | PRESENT | bits;
+    }
+}

@@ -1,0 +1,102 @@
+package org.mmproto.core.task;
+
+import java.util.Set;
+import org.mmproto.api.NodeMask;
+import org.mmproto.core.policy.MemPolicy;
+
+/** {@code struct task_struct}, the parts mm cares about. */
+public final class Task {
+    public static final String CAP_SYS_NICE = "CAP_SYS_NICE";
+
+    final int pid;
+    final String name;
+    int cpu;
+    int nid;
+    int uid;
+    Set<String> caps;
+    /** Task policy; null = default (local allocation). */
+    MemPolicy policy;
+    /** Interleave state (task->il_prev, il_weight). */
+    public int ilPrev = -1;
+    public int ilWeight;
+    /** cpuset.mems of the task. */
+    NodeMask memsAllowed;
+    Mm mm;
+    /** Open memfds: the descriptors hold a reference on the file. */
+    final java.util.List<ShmemFile> fds = new java.util.ArrayList<>();
+
+    Task(int pid, String name, int cpu, int nid, int uid, Set<String> caps, NodeMask memsAllowed) {
+        this.pid = pid;
+        this.name = name;
+        this.cpu = cpu;
+        this.nid = nid;
+        this.uid = uid;
+        this.caps = Set.copyOf(caps);
+        this.memsAllowed = memsAllowed;
+        this.mm = new Mm();
+    }
+
+    public int pid() {
+        return pid;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public int cpu() {
+        return cpu;
+    }
+
+    /** numa_node_id(): the node of the CPU the task runs on. */
+    public int nid() {
+        return nid;
+    }
+
+    public int uid() {
+        return uid;
+    }
+
+    public Set<String> caps() {
+        return caps;
+    }
+
+    public boolean capable(String cap) {
+        return caps.contains(cap);
+    }
+
+    public void setCredentials(int uid, Set<String> caps) {
+        this.uid = uid;
+        this.caps = Set.copyOf(caps);
+    }
+
+    public MemPolicy policy() {
+        return policy;
+    }
+
+    public void setPolicy(MemPolicy p) {
+        this.policy = p;
+    }
+
+    public NodeMask memsAllowed() {
+        return memsAllowed;
+    }
+
+    public void setMemsAllowed(NodeMask mems) {
+        this.memsAllowed = mems;
+    }
+
+    /** The address space, or null after exit. */
+    public Mm mm() {
+        return mm;
+    }
+
+    public boolean exited() {
+        return mm == null;
+    }
+
+    @Override
+    public String toString() {
+        return name + "[" + pid + "]";
+    }
+}

@@ -1,0 +1,72 @@
+package org.mmproto.core.task;
+
+import org.mmproto.api.FreePath;
+import org.mmproto.core.mm.Memmap;
+
+/**
+ * zap_pte_range + mmu_gather: clears present entries, drops their mapcounts, and queues their
+ * references in a batch that is released through {@code folios_put_refs} (FreePath.FOLIOS_PUT)
+ * when it fills (MAX_GATHER_BATCH) or when the unmap finishes, after the TLB flush.
+ */
+final class Zap {
+    /** (PAGE_SIZE - header) / sizeof(void *) on x86-64. */
+    static final int MAX_GATHER_BATCH = 510;
+
+    private final Kernel k;
+    private final long[] batchPfn = new long[MAX_GATHER_BATCH];
+    private final int[] batchRefs = new int[MAX_GATHER_BATCH];
+    private int batched;
+
+    Zap(Kernel k) {
+        this.k = k;
+    }
+
+    /** Unmaps [start, end) of vma (page aligned, inside it). Call {@link #flush()} when done. */
+    void range(Vma vma, long start, long end) {
+        Memmap mm = k.memmap();
+        int from = (int) ((start - vma.start) >>> 12);
+        int to = (int) ((end - vma.start) >>> 12);
+        long[] ptes = vma.ptes;
+        for (int i = from; i < to; i++) {
+            long pte = ptes[i];
+            if (!Pte.present(pte)) {
+                continue;
+            }
+            ptes[i] = 0;
+            if ((pte & Pte.ZERO) != 0) {
+                continue;
+            }
+            long pfn = Pte.pfn(pte);
+            long head = FaultHandler.folioHead(k, pfn);
+            mm.addMapcount(head, -1);
+            queue(head);
+        }
+    }
+
+    private void queue(long head) {
+        if (batched > 0 && batchPfn[batched - 1] == head) {
+            batchRefs[batched - 1]++;
+            return;
+        }
+        if (batched == MAX_GATHER_BATCH) {
+            flush();
+        }
+        batchPfn[batched] = head;
+        batchRefs[batched] = 1;
+        batched++;
+    }
+
+    /** tlb_finish_mmu: the TLB is flushed, then the gathered references are dropped. */
+    void flush() {
+        Memmap mm = k.memmap();
+        for (int i = 0; i < batched; i++) {
+            long pfn = batchPfn[i];
+            int refs = batchRefs[i];
+            if (refs > 1) {
+                mm.get(pfn, -(refs - 1));
+            }
+            k.alloc().folioPut(pfn, FreePath.FOLIOS_PUT);
+        }
+        batched = 0;
+    }
+}
