@@ -52,6 +52,12 @@ final class StressCommand implements Callable<Integer> {
     @Option(names = "--free-all", description = {"At the end free everything held and check that", "buddyinfo is back to the boot state (full merge)."})
     boolean freeAll;
 
+    @Option(names = "--proc", split = ",", paramLabel = "FILE", defaultValue = "vmstat,buddyinfo",
+            description = {"What to print at the end: vmstat, buddyinfo,",
+                "pagetypeinfo, zoneinfo, meminfo (per node),",
+                "numastat (per node) (default: ${DEFAULT-VALUE})."})
+    java.util.List<String> proc;
+
     @Option(names = "--progress", negatable = true, description = {"Progress bar on stderr (default: on when", "attached to a terminal)."})
     Boolean progress;
 
@@ -97,10 +103,7 @@ final class StressCommand implements Callable<Integer> {
         System.out.printf("# allocs %d (failed %d, ENOMEM), frees %d, pages held %d (peak %d of %d managed), "
                 + "pressure phases %d%n", st.allocs, st.allocFailed, st.frees, st.pagesHeld, st.pagesHeldPeak,
                 mem.totalManagedPages(), st.pressurePhases);
-        System.out.println("# /proc/vmstat");
-        System.out.print(ProcFs.vmstat(mem));
-        System.out.println("# /proc/buddyinfo");
-        System.out.print(ProcFs.buddyinfo(mem));
+        ProcFiles.print(mem, proc, System.out);
         if (freeAll) {
             stress.freeAll(pfn -> { });
             List<DebugVm.Violation> v = DebugVm.check(mem);

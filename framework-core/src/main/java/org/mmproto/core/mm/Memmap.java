@@ -64,6 +64,12 @@ public final class Memmap {
         z.prev[i] = (z.prev[i] & ~MAPCOUNT_MASK) | mc;
     }
 
+    /** A newly allocated folio gets its flags and first mappings in one step. */
+    public void initMapped(long pfn, int flags, int mapcount) {
+        Zone z = head(pfn);
+        z.prev[(int) (pfn - z.startPfn)] = (flags & ~MAPCOUNT_MASK) | mapcount;
+    }
+
     public int flags(long pfn) {
         Zone z = head(pfn);
         return z.prev[(int) (pfn - z.startPfn)] & ~MAPCOUNT_MASK;

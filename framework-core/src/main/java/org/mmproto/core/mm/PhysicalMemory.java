@@ -19,6 +19,8 @@ public final class PhysicalMemory {
     private final long[] byPfnStart;
     private final List<Zone> allZones;
     private final Watermarks.MinFree minFree;
+    /** One-entry cache for zoneOf: consecutive lookups mostly hit the same zone. */
+    private Zone lastZone;
 
     private PhysicalMemory(MachineSpec spec, Node[] nodes, List<Zone> allZones, Watermarks.MinFree minFree) {
         this.spec = spec;
@@ -116,6 +118,18 @@ public final class PhysicalMemory {
 
     /** The zone whose span holds {@code pfn}, or null for a pfn in no zone (a hole). */
     public Zone zoneOf(long pfn) {
+        Zone last = lastZone;
+        if (last != null && pfn >= last.startPfn && pfn < last.startPfn + last.spannedPages) {
+            return last;
+        }
+        Zone z = lookupZone(pfn);
+        if (z != null) {
+            lastZone = z;
+        }
+        return z;
+    }
+
+    private Zone lookupZone(long pfn) {
         int k = Arrays.binarySearch(byPfnStart, pfn);
         if (k < 0) {
             k = -k - 2;

@@ -9,7 +9,7 @@ import org.mmproto.core.mm.PhysicalMemory;
 /**
  * A seeded random mix of allocations and frees: orders 0-10 (mostly small, some THP-sized),
  * the GFP masks kernel code really uses, preferred nodes across the machine including memoryless
- * and private ones. The mix follows a sawtooth: it leans toward allocation until memory is nearly
+ * and private ones, issued from random CPUs. The mix follows a sawtooth: it leans toward allocation until memory is nearly
  * full or allocations keep failing, then toward freeing down to 40% use, so a run reaches the
  * watermarks, the migratetype fallbacks and the slow path again and again.
  */
@@ -30,6 +30,7 @@ public final class AllocStress {
     private final PageAllocator alloc;
     private final PhysicalMemory mem;
     private final SplittableRandom rnd;
+    private final int[] cpuNodes;
     private long[] heldPfn = new long[1024];
     private int[] heldOrder = new int[1024];
     private int held;
@@ -51,6 +52,12 @@ public final class AllocStress {
         this.alloc = alloc;
         this.mem = alloc.memory();
         this.rnd = new SplittableRandom(seed);
+        // The allocating CPU's node: one entry per CPU, so busier nodes allocate more.
+        this.cpuNodes = mem.nodes().stream().flatMap(n -> n.cpus().stream().map(c -> n.nid()))
+                .mapToInt(Integer::intValue).toArray();
+        if (cpuNodes.length == 0) {
+            throw new IllegalArgumentException("machine " + mem.spec().name() + " has no CPUs");
+        }
     }
 
     public Stats stats() {
@@ -115,7 +122,8 @@ public final class AllocStress {
             gfp = Gfp.GFP_TRANSHUGE_LIGHT.bits();
         }
         int nid = rnd.nextInt(mem.nodeCount());
-        long pfn = alloc.allocPages(gfp, order, nid, null, nid);
+        int local = cpuNodes[rnd.nextInt(cpuNodes.length)];
+        long pfn = alloc.allocPages(gfp, order, nid, null, local);
         if (pfn < 0) {
             stats.allocFailed++;
             return -1;

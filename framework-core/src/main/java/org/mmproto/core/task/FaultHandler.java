@@ -27,8 +27,17 @@ public final class FaultHandler {
         this.mm = k.memmap();
     }
 
+    /**
+     * The head of the folio a present entry maps: only THP entries (Pte.HUGE) map large folios,
+     * so every other entry maps an order-0 folio whose head is its own pfn.
+     */
+    static long folioHead(Kernel k, long pte) {
+        long pfn = Pte.pfn(pte);
+        return (pte & Pte.HUGE) == 0 ? pfn : headOf(k, pfn);
+    }
+
     /** The head pfn of the folio containing pfn (walks back to the head of a large folio). */
-    static long folioHead(Kernel k, long pfn) {
+    public static long headOf(Kernel k, long pfn) {
         Memmap mm = k.memmap();
         for (int o = 0; o <= 10; o++) {
             long head = pfn & -(1L << o);
@@ -45,7 +54,11 @@ public final class FaultHandler {
      */
     public int handle(Task t, long addr, boolean write) {
         Mm m = t.mm;
-        Vma vma = m == null ? null : m.find(addr);
+        return handle(t, m == null ? null : m.find(addr), addr, write);
+    }
+
+    /** The fault at addr inside a VMA the caller already looked up (null = no VMA). */
+    int handle(Task t, Vma vma, long addr, boolean write) {
         if (vma == null || (write && (vma.flags & Vma.VM_WRITE) == 0) || (vma.flags & Vma.VM_READ) == 0) {
             return -Errno.EFAULT.code();
         }
@@ -92,8 +105,7 @@ public final class FaultHandler {
         if (pfn < 0) {
             return pfn;
         }
-        mm.setFlags(pfn, (int) ANON_FLAGS);
-        mm.addMapcount(pfn, 1);
+        mm.initMapped(pfn, (int) ANON_FLAGS, 1);
         return pfn;
     }
 
@@ -158,7 +170,7 @@ public final class FaultHandler {
             vma.setPte(page, Pte.make(pfn, Pte.WRITE | Pte.DIRTY | Pte.YOUNG));
             return 0;
         }
-        long old = folioHead(k, Pte.pfn(pte));
+        long old = folioHead(k, pte);
         boolean anon = (mm.flags(old) & Memmap.PG_ANON) != 0;
         if (anon && mm.order(old) == 0 && mm.mapcount(old) == 1 && mm.refcount(old) == 1) {
             // wp_can_reuse_anon_folio: sole owner

@@ -38,7 +38,7 @@ public final class Mappings {
                     if (!Pte.present(pte) || (pte & Pte.ZERO) != 0) {
                         continue;
                     }
-                    long head = FaultHandler.folioHead(k, Pte.pfn(pte));
+                    long head = FaultHandler.folioHead(k, pte);
                     if (wanted.contains(head)) {
                         m.ptes.computeIfAbsent(head, x -> new ArrayList<>()).add(new PteRef(v, i));
                     }

@@ -158,10 +158,19 @@ public final class MmOps {
     /** Reads or writes every page of [addr, addr+len); returns 0 or the first fault's -errno. */
     public int touch(Task t, long addr, long len, boolean write) {
         long end = addr + len;
-        for (long a = addr & -Mm.PAGE_SIZE; a < end; a += Mm.PAGE_SIZE) {
-            int r = k.faults().handle(t, a, write);
-            if (r < 0) {
-                return r;
+        long a = addr & -Mm.PAGE_SIZE;
+        FaultHandler faults = k.faults();
+        while (a < end) {
+            Vma v = t.mm == null ? null : t.mm.find(a);
+            if (v == null) {
+                return faults.handle(t, null, a, write);
+            }
+            long stop = Math.min(end, v.end);
+            for (; a < stop; a += Mm.PAGE_SIZE) {
+                int r = faults.handle(t, v, a, write);
+                if (r < 0) {
+                    return r;
+                }
             }
         }
         return 0;
@@ -196,7 +205,7 @@ public final class MmOps {
                     pv.ptes[i] = wp;
                     cv.ptes[i] = wp;
                     if ((pte & Pte.ZERO) == 0) {
-                        long head = FaultHandler.folioHead(k, Pte.pfn(pte));
+                        long head = FaultHandler.folioHead(k, pte);
                         mm.addMapcount(head, 1);
                         mm.get(head, 1);
                     }

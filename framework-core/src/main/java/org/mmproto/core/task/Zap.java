@@ -36,8 +36,7 @@ final class Zap {
             if ((pte & Pte.ZERO) != 0) {
                 continue;
             }
-            long pfn = Pte.pfn(pte);
-            long head = FaultHandler.folioHead(k, pfn);
+            long head = FaultHandler.folioHead(k, pte);
             mm.addMapcount(head, -1);
             queue(head);
         }
