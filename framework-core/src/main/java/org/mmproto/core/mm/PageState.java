@@ -27,7 +27,11 @@ final class PageState {
     private PageState() {
     }
 
+    /** Free lists of the three PCP types and HIGHATOMIC fit the two type bits; ISOLATE is not modelled. */
     static byte buddy(int order, int mt) {
+        if (mt > 3) {
+            throw new IllegalArgumentException("migratetype " + mt + " has no free lists in this model");
+        }
         return (byte) (BUDDY | (mt << MT_SHIFT) | order);
     }
 
