@@ -59,11 +59,16 @@ public class AllocatorBench {
         };
     }
 
-    static PageAllocator boot(int machineGiB) {
+    static PageAllocator boot(int machineGiB, String pcp) {
         PhysicalMemory mem = PhysicalMemory.boot(
                 BenchMachines.equalNodes("bench-" + machineGiB + "g", machineGiB * BenchMachines.GiB, 1));
         int n = mem.nodeCount();
-        return new PageAllocator(mem, new CountingCheckpoint(n), new NoReclaim(n));
+        PageAllocator pa = new PageAllocator(mem, new CountingCheckpoint(n), new NoReclaim(n));
+        return switch (pcp) {
+            case "on" -> pa.enablePcp();
+            case "off" -> pa;
+            default -> throw new IllegalArgumentException("pcp " + pcp);
+        };
     }
 
     /**
@@ -135,12 +140,16 @@ public class AllocatorBench {
         @Param({"16"})
         public int machineGiB;
 
+        /** Per-CPU page lists: on as in the kernel, off for the bare buddy allocator. */
+        @Param({"on", "off"})
+        public String pcp;
+
         PageAllocator pa;
         int gfpBits;
 
         @Setup(Level.Trial)
         public void setup() {
-            pa = boot(machineGiB);
+            pa = boot(machineGiB, pcp);
             gfpBits = gfpBits(gfp);
             long held = 0;
             if (layout.equals("fragmented")) {
@@ -174,6 +183,9 @@ public class AllocatorBench {
         @Param({"16"})
         public int machineGiB;
 
+        @Param({"on", "off"})
+        public String pcp;
+
         PageAllocator pa;
         /** Held folios: pfn (or -1 for an empty slot after ENOMEM) and order. */
         long[] heldPfn;
@@ -187,7 +199,7 @@ public class AllocatorBench {
 
         @Setup(Level.Trial)
         public void setup() {
-            pa = boot(machineGiB);
+            pa = boot(machineGiB, pcp);
             SplittableRandom rnd = new SplittableRandom(7);
             // Uniform orders 0..10 hold (2^11 - 1) / 11 ~ 186 pages on average: size the working
             // set to about half the machine.

@@ -49,8 +49,12 @@ final class StressCommand implements Callable<Integer> {
         "step; stops at the first violation (exit 1)."})
     boolean check;
 
-    @Option(names = "--free-all", description = {"At the end free everything held and check that", "buddyinfo is back to the boot state (full merge)."})
+    @Option(names = "--free-all", description = {"At the end free everything held, drain the per-cpu", "lists and check that buddyinfo is back to the boot", "state (full merge)."})
     boolean freeAll;
+
+    @Option(names = "--pcp", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = {"Per-CPU page lists for orders 0-3 and 9, as the kernel", "has them (default: on; --no-pcp for the bare buddy)."})
+    boolean pcp;
 
     @Option(names = "--proc", split = ",", paramLabel = "FILE", defaultValue = "vmstat,buddyinfo",
             description = {"What to print at the end: vmstat, buddyinfo,",
@@ -70,6 +74,9 @@ final class StressCommand implements Callable<Integer> {
         PhysicalMemory mem = PhysicalMemory.boot(spec);
         String pristine = ProcFs.buddyinfo(mem);
         PageAllocator alloc = new PageAllocator(mem, new CountingCheckpoint(mem.nodeCount()), new NoReclaim(mem.nodeCount()));
+        if (pcp) {
+            alloc.enablePcp();
+        }
         AllocStress stress = new AllocStress(alloc, seed);
         boolean showProgress = progress != null ? progress : System.console() != null;
         long t0 = System.nanoTime();
@@ -106,6 +113,7 @@ final class StressCommand implements Callable<Integer> {
         ProcFiles.print(mem, proc, System.out);
         if (freeAll) {
             stress.freeAll(pfn -> { });
+            alloc.drainAllPages();
             List<DebugVm.Violation> v = DebugVm.check(mem);
             boolean same = ProcFs.buddyinfo(mem).equals(pristine);
             System.out.println("# after freeing everything: buddyinfo " + (same ? "equals the boot state" : "DIFFERS from the boot state"));

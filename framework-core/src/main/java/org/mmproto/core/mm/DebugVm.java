@@ -56,7 +56,7 @@ public final class DebugVm {
     private static void checkCounters(PhysicalMemory mem, List<Violation> out) {
         long inFolios = 0;
         for (Zone z : mem.zones()) {
-            inFolios += z.managedPages() - z.freePages;
+            inFolios += z.managedPages() - z.freePages - z.pcpPages();
         }
         long pgalloc = 0;
         for (int t = 0; t < ZoneType.MAX_NR_ZONES; t++) {
@@ -136,6 +136,7 @@ public final class DebugVm {
             out.add(new Violation("counter", -1, z + " NR_FREE_PAGES = " + z.freePages
                     + " but the free lists hold " + freePages + " pages"));
         }
+        long pcpPages = checkPcp(z, inFreeBlock, out);
         long allocated = 0;
         int i = 0;
         while (i < n) {
@@ -174,10 +175,51 @@ public final class DebugVm {
             }
             i++;
         }
-        if (allocated + z.freePages != z.managedPages()) {
+        if (allocated + z.freePages + pcpPages != z.managedPages()) {
             out.add(new Violation("counter", -1, z + ": " + allocated + " pages in folios + " + z.freePages
-                    + " free != " + z.managedPages() + " managed"));
+                    + " free + " + pcpPages + " on per-cpu lists != " + z.managedPages() + " managed"));
         }
+    }
+
+    /** Walks the per-cpu lists, marking their pages; returns the pages found. */
+    private static long checkPcp(Zone z, BitSet covered, List<Violation> out) {
+        Pcp p = z.pcp;
+        if (p == null) {
+            return 0;
+        }
+        long pages = 0;
+        for (int list = 0; list < Pcp.NR_PCP_LISTS; list++) {
+            int head = p.head[list];
+            if (head < 0) {
+                continue;
+            }
+            int order = Pcp.pindexToOrder(list);
+            int i = head;
+            long n = 0;
+            do {
+                long pfn = z.startPfn + i;
+                byte s = z.state[i];
+                if (!PageState.isPcp(s) || PageState.pcpOrder(s) != order) {
+                    out.add(new Violation("pcp list", pfn, "on per-cpu list " + list + " but the page is " + PageState.describe(s)));
+                    break;
+                }
+                if (!covered.get(i, i + (1 << order)).isEmpty()) {
+                    out.add(new Violation("double free", pfn, "per-cpu block overlaps another free block"));
+                } else {
+                    covered.set(i, i + (1 << order));
+                }
+                pages += 1L << order;
+                if (++n > z.spannedPages) {
+                    out.add(new Violation("pcp list", pfn, "cycle in per-cpu list"));
+                    break;
+                }
+                i = z.next[i];
+            } while (i != head);
+        }
+        if (pages != p.count) {
+            out.add(new Violation("counter", -1, z + " pcp->count = " + p.count + " but the per-cpu lists hold " + pages + " pages"));
+        }
+        return pages;
     }
 
     private static void checkMerged(Zone z, long pfn, int order, List<Violation> out) {

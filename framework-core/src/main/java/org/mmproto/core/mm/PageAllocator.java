@@ -161,7 +161,10 @@ public final class PageAllocator {
                         && (allocFlags & ALLOC_NO_WATERMARKS) == 0) {
                     continue;
                 }
-                int i = Buddy.rmqueue(z, order, mt, allocFlags);
+                int i = z.pcp != null && Pcp.allowedOrder(order) ? Pcp.rmqueue(z, order, mt, allocFlags) : -1;
+                if (i < 0) {
+                    i = Buddy.rmqueue(z, order, mt, allocFlags);
+                }
                 if (i >= 0) {
                     return prepNewFolio(z, i, order, mt, preferred, localNid);
                 }
@@ -283,6 +286,7 @@ public final class PageAllocator {
             return pfn;
         }
         int noProgressLoops = 0;
+        boolean drained = false;
         while (true) {
             if ((allocFlags & ALLOC_KSWAPD) != 0) {
                 wakeAllKswapds(gfp, order, zl, prefIdx, highest, nodemask);
@@ -298,11 +302,17 @@ public final class PageAllocator {
             }
             nodes[localNid].vmstat[VmStat.allocstall(highest).ordinal()]++;
             long progress = reclaim.directReclaim(localNid, order, gfp, highest);
-            if (progress > 0) {
+            pfn = progress > 0
+                    ? getPageFromFreelist(gfp, order, allocFlags, zl, prefIdx, highest, nodemask, mt, preferredNid, localNid)
+                    : -1;
+            if (pfn < 0 && !drained) {
+                // __alloc_pages_direct_reclaim: pages may be pinned on per-cpu lists
+                drainAllPages();
+                drained = true;
                 pfn = getPageFromFreelist(gfp, order, allocFlags, zl, prefIdx, highest, nodemask, mt, preferredNid, localNid);
-                if (pfn >= 0) {
-                    return pfn;
-                }
+            }
+            if (pfn >= 0) {
+                return pfn;
             }
             if (costly && (gfp & Gfp.Bits.RETRY_MAYFAIL) == 0) {
                 break;
@@ -432,11 +442,45 @@ public final class PageAllocator {
         z.state[i] = PageState.INSIDE;
         z.next[i] = 0;
         z.prev[i] = 0;
-        Buddy.freeOnePage(z, i, order, z.pageblockMigratetype(z.startPfn + i));
+        int mt = z.pageblockMigratetype(z.startPfn + i);
+        if (z.pcp != null && Pcp.allowedOrder(order) && mt != Buddy.ISOLATE) {
+            Pcp.free(z, i, order, mt);
+        } else {
+            Buddy.freeOnePage(z, i, order, mt);
+        }
         nodes[z.nid].vmstat[VmStat.PGFREE.ordinal()] += 1L << order;
         freesByPath[path.ordinal()]++;
         if (freeListener != null) {
             freeListener.freed(z.startPfn + i, order, z.nid, path);
+        }
+    }
+
+    /**
+     * Turns on the per-CPU page lists (one pageset per zone), sized as the kernel sizes them at
+     * boot. Off by default at this level so buddy behaviour can be tested on its own; the
+     * kernel model ({@code Kernel.boot}) and the CLI turn it on.
+     */
+    public PageAllocator enablePcp() {
+        int online = 0;
+        for (Node n : nodes) {
+            online += n.cpus.size();
+        }
+        for (Node n : nodes) {
+            for (Zone z : n.zones) {
+                if (z.populated() && z.pcp == null) {
+                    z.pcp = Pcp.forZone(z, n.cpus.size(), online);
+                }
+            }
+        }
+        return this;
+    }
+
+    /** drain_all_pages: every per-CPU list back to the buddy allocator. */
+    public void drainAllPages() {
+        for (Node n : nodes) {
+            for (Zone z : n.zones) {
+                Pcp.drain(z);
+            }
         }
     }
 

@@ -39,6 +39,22 @@ final class PageState {
         return (byte) (HEAD | (mt << MT_SHIFT) | order);
     }
 
+    /**
+     * Head page of a block on a per-CPU list: kind INSIDE (it is not PageBuddy), with order + 1 in
+     * the order bits so it is told apart from the interior of a buddy block.
+     */
+    static byte pcp(int order, int mt) {
+        return (byte) ((mt << MT_SHIFT) | (order + 1));
+    }
+
+    static boolean isPcp(byte s) {
+        return kind(s) == INSIDE && (s & ORDER_MASK) != 0;
+    }
+
+    static int pcpOrder(byte s) {
+        return (s & ORDER_MASK) - 1;
+    }
+
     static int kind(byte s) {
         return s & KIND_MASK;
     }
@@ -56,7 +72,7 @@ final class PageState {
             case BUDDY -> "free buddy head order " + order(s);
             case HEAD -> "folio head order " + order(s);
             case TAIL -> "folio tail";
-            default -> "inside a free block";
+            default -> isPcp(s) ? "on a per-cpu list, order " + pcpOrder(s) : "inside a free block";
         };
     }
 }

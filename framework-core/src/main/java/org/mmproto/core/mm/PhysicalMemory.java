@@ -157,6 +157,20 @@ public final class PhysicalMemory {
         return n;
     }
 
+    /** Free pages held on per-CPU lists (not in NR_FREE_PAGES). */
+    public long totalPcpPages() {
+        long n = 0;
+        for (Zone z : allZones) {
+            n += z.pcpPages();
+        }
+        return n;
+    }
+
+    /** Pages in allocated folios: managed minus free minus per-CPU-listed. */
+    public long pagesInFolios() {
+        return totalManagedPages() - totalFreePages() - totalPcpPages();
+    }
+
     /** Bytes of simulated memmap state (per-page arrays and free-area heads) for the whole machine. */
     public long memmapBytes() {
         long n = 0;

@@ -176,6 +176,12 @@ public final class ProcFs {
                     sb.append(j == 0 ? "" : ", ").append(z.lowmemReserve[j]);
                 }
                 sb.append(")\n");
+                if (z.pcp != null) {
+                    sb.append("  pagesets\n    cpu: 0\n");
+                    sb.append(String.format("              count: %d%n", z.pcp.count));
+                    sb.append(String.format("              high:  %d%n", z.pcp.high));
+                    sb.append(String.format("              batch: %d%n", z.pcp.batch));
+                }
                 sb.append(String.format(Locale.ROOT, "  start_pfn:           %d%n", z.startPfn));
             }
         }

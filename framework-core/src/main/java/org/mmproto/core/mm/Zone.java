@@ -48,6 +48,9 @@ public final class Zone {
     /** NR_FREE_PAGES. */
     long freePages;
 
+    /** The running CPU's per_cpu_pages (one pageset per zone is modelled), null when PCP is off. */
+    Pcp pcp;
+
     final long[] watermark = new long[4];
     final long[] lowmemReserve = new long[ZoneType.MAX_NR_ZONES];
 
@@ -111,6 +114,15 @@ public final class Zone {
 
     public long freePages() {
         return freePages;
+    }
+
+    /** Pages sitting on the per-CPU lists: free, but not in NR_FREE_PAGES nor in buddyinfo. */
+    public long pcpPages() {
+        return pcp == null ? 0 : pcp.count;
+    }
+
+    public Pcp pcp() {
+        return pcp;
     }
 
     public long watermark(int which) {

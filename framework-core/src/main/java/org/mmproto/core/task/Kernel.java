@@ -63,12 +63,13 @@ public final class Kernel {
 
     public static Kernel boot(MachineSpec spec) {
         PhysicalMemory mem = PhysicalMemory.boot(spec);
-        return new Kernel(mem, new PageAllocator(mem, new CountingCheckpoint(mem.nodeCount()), new NoReclaim(mem.nodeCount())));
+        return new Kernel(mem, new PageAllocator(mem, new CountingCheckpoint(mem.nodeCount()), new NoReclaim(mem.nodeCount()))
+                .enablePcp());
     }
 
     public static Kernel boot(MachineSpec spec, PrivateNodeCheckpoint checkpoint) {
         PhysicalMemory mem = PhysicalMemory.boot(spec);
-        return new Kernel(mem, new PageAllocator(mem, checkpoint, new NoReclaim(mem.nodeCount())));
+        return new Kernel(mem, new PageAllocator(mem, checkpoint, new NoReclaim(mem.nodeCount())).enablePcp());
     }
 
     /** The shared zero page: one reserved page of the first node with normal memory, never freed. */

@@ -26,6 +26,11 @@ class AllocFreePropertyTest {
     static final class World {
         final PhysicalMemory mem = PhysicalMemory.boot(TestMachines.dramDramCxl(24 * MiB, 16 * MiB, false));
         final PageAllocator alloc = new PageAllocator(mem, new CountingCheckpoint(3), new NoReclaim(3));
+
+        World withPcp() {
+            alloc.enablePcp();
+            return this;
+        }
         final String pristine = ProcFs.buddyinfo(mem);
         final List<long[]> held = new ArrayList<>();
     }
@@ -62,6 +67,20 @@ class AllocFreePropertyTest {
             w.alloc.freePages(f[0], (int) f[1]);
         }
         assertThat(DebugVm.check(w.mem)).isEmpty();
+        assertThat(ProcFs.buddyinfo(w.mem)).isEqualTo(w.pristine);
+    }
+
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {1, 2, 3, 5, 8, 13})
+    void with_per_cpu_lists_invariants_hold_and_a_drain_restores_boot_buddyinfo(long seed) {
+        World w = new ActionRunner<>(() -> new World().withPcp(), AllocFreePropertyTest::step, AllocFreePropertyTest::invariants)
+                .run(seed, 3000);
+        for (long[] f : w.held) {
+            w.alloc.freePages(f[0], (int) f[1]);
+        }
+        assertThat(DebugVm.check(w.mem)).isEmpty();
+        w.alloc.drainAllPages();
+        assertThat(w.mem.totalPcpPages()).isZero();
         assertThat(ProcFs.buddyinfo(w.mem)).isEqualTo(w.pristine);
     }
 }

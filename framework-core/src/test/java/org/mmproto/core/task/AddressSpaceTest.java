@@ -17,7 +17,7 @@ class AddressSpaceTest {
     private Kernel k;
     private Task a;
     private MmOps ops;
-    private long bootFree;
+    private long bootUsed;
 
     @BeforeEach
     void boot() {
@@ -25,7 +25,12 @@ class AddressSpaceTest {
         k.setThp(Kernel.ThpMode.NEVER);
         a = k.spawn("a", 0, 0, 1000, Set.of());
         ops = k.mmOps();
-        bootFree = k.mem().totalFreePages();
+        bootUsed = k.mem().pagesInFolios();
+    }
+
+    /** Pages in folios beyond the boot state (the zero page). */
+    private long used() {
+        return k.mem().pagesInFolios() - bootUsed;
     }
 
     private long anon(Task t, long len) {
@@ -36,10 +41,10 @@ class AddressSpaceTest {
     void read_fault_on_private_anon_maps_the_zero_page_without_allocating() {
         long buf = anon(a, 1 * MiB);
         assertThat(ops.touch(a, buf, 1 * MiB, false)).isZero();
-        assertThat(k.mem().totalFreePages()).isEqualTo(bootFree);
+        assertThat(used()).isZero();
         assertThat(Pte.pfn(a.mm().find(buf).pte(buf))).isEqualTo(k.zeroPfn());
         assertThat(ops.touch(a, buf, 1 * MiB, true)).isZero();
-        assertThat(k.mem().totalFreePages()).isEqualTo(bootFree - 256);
+        assertThat(used()).isEqualTo(256);
         assertThat(DebugVm.check(k.mem())).isEmpty();
     }
 
@@ -48,7 +53,7 @@ class AddressSpaceTest {
         long buf = anon(a, 2 * MiB);
         ops.touch(a, buf, 2 * MiB, true);
         ops.exit(a);
-        assertThat(k.mem().totalFreePages()).isEqualTo(bootFree);
+        assertThat(used()).isZero();
         assertThat(k.alloc().freesByPath(FreePath.FOLIOS_PUT)).isEqualTo(512);
         assertThat(a.exited()).isTrue();
         assertThat(DebugVm.check(k.mem())).isEmpty();
@@ -59,18 +64,18 @@ class AddressSpaceTest {
         long buf = anon(a, 64 * 1024);
         ops.touch(a, buf, 64 * 1024, true);
         Task b = ops.fork(a, "b", 0);
-        assertThat(k.mem().totalFreePages()).isEqualTo(bootFree - 16);
+        assertThat(used()).isEqualTo(16);
         long pfn = Pte.pfn(b.mm().find(buf).pte(buf));
         assertThat(k.memmap().mapcount(pfn)).isEqualTo(2);
         ops.touch(b, buf, 4096, true);
-        assertThat(k.mem().totalFreePages()).as("one page copied").isEqualTo(bootFree - 17);
+        assertThat(used()).as("one page copied").isEqualTo(17);
         assertThat(Pte.pfn(b.mm().find(buf).pte(buf))).isNotEqualTo(pfn);
         // the parent is now the sole owner and reuses its page on write
         ops.touch(a, buf, 4096, true);
-        assertThat(k.mem().totalFreePages()).isEqualTo(bootFree - 17);
+        assertThat(used()).isEqualTo(17);
         ops.exit(b);
         ops.exit(a);
-        assertThat(k.mem().totalFreePages()).isEqualTo(bootFree);
+        assertThat(used()).isZero();
         assertThat(DebugVm.check(k.mem())).isEmpty();
     }
 
@@ -85,11 +90,11 @@ class AddressSpaceTest {
         ops.touch(a, pa, 1 * MiB, true);
         ops.touch(b, pb, 1 * MiB, false);
         assertThat(Pte.pfn(a.mm().find(pa).pte(pa))).isEqualTo(Pte.pfn(b.mm().find(pb).pte(pb)));
-        assertThat(k.mem().totalFreePages()).isEqualTo(bootFree - 256);
+        assertThat(used()).isEqualTo(256);
         ops.exit(a);
-        assertThat(k.mem().totalFreePages()).as("b still maps the file").isEqualTo(bootFree - 256);
+        assertThat(used()).as("b still maps the file").isEqualTo(256);
         ops.exit(b);
-        assertThat(k.mem().totalFreePages()).isEqualTo(bootFree);
+        assertThat(used()).isZero();
         assertThat(DebugVm.check(k.mem())).isEmpty();
     }
 
@@ -104,7 +109,7 @@ class AddressSpaceTest {
         assertThat(Pte.pfn(a.mm().find(p).pte(p))).isNotEqualTo(cached);
         assertThat(f.cachedPfn(0)).isEqualTo(cached);
         ops.exit(a);
-        assertThat(k.mem().totalFreePages()).isEqualTo(bootFree);
+        assertThat(used()).isZero();
     }
 
     @Test
@@ -113,7 +118,7 @@ class AddressSpaceTest {
         ops.touch(a, buf, 1 * MiB, true);
         assertThat(ops.munmap(a, buf + 256 * 1024, 256 * 1024)).isZero();
         assertThat(a.mm().vmas()).hasSize(2);
-        assertThat(k.mem().totalFreePages()).isEqualTo(bootFree - 192);
+        assertThat(used()).isEqualTo(192);
         assertThat(ops.touch(a, buf + 300 * 1024, 4096, false)).isEqualTo(-Errno.EFAULT.code());
         assertThat(ops.munmap(a, buf + 1, 4096)).isEqualTo(-Errno.EINVAL.code());
     }
@@ -123,7 +128,7 @@ class AddressSpaceTest {
         long buf = anon(a, 64 * 1024);
         ops.touch(a, buf, 64 * 1024, true);
         assertThat(ops.madvise(a, buf, 64 * 1024, MmOps.MADV_DONTNEED)).isZero();
-        assertThat(k.mem().totalFreePages()).isEqualTo(bootFree);
+        assertThat(used()).isZero();
         assertThat(ops.madvise(a, buf + 1, 4096, MmOps.MADV_DONTNEED)).isEqualTo(-Errno.EINVAL.code());
         assertThat(ops.madvise(a, buf, 8 * MiB, MmOps.MADV_DONTNEED)).isEqualTo(-Errno.ENOMEM.code());
     }
@@ -133,13 +138,13 @@ class AddressSpaceTest {
         k.setThp(Kernel.ThpMode.ALWAYS);
         long buf = anon(a, 4 * MiB);
         ops.touch(a, buf, 4096, true);
-        assertThat(k.mem().totalFreePages()).isEqualTo(bootFree - 512);
+        assertThat(used()).isEqualTo(512);
         assertThat(k.mem().vmstat(VmStat.THP_FAULT_ALLOC)).isEqualTo(1);
         ops.madvise(a, buf + 2 * MiB, 2 * MiB, MmOps.MADV_NOHUGEPAGE);
         ops.touch(a, buf + 2 * MiB, 4096, true);
-        assertThat(k.mem().totalFreePages()).isEqualTo(bootFree - 513);
+        assertThat(used()).isEqualTo(513);
         ops.exit(a);
-        assertThat(k.mem().totalFreePages()).isEqualTo(bootFree);
+        assertThat(used()).isZero();
         assertThat(DebugVm.check(k.mem())).isEmpty();
     }
 
@@ -167,7 +172,7 @@ class AddressSpaceTest {
         assertThat(r2.outcome()).containsExactly(-Errno.EAGAIN.code());
         k.memmap().get(dst, -1);
         ops.exit(a);
-        assertThat(k.mem().totalFreePages()).isEqualTo(bootFree);
+        assertThat(used()).isZero();
         assertThat(DebugVm.check(k.mem())).isEmpty();
     }
 }
