@@ -1,0 +1,29 @@
+package org.mmproto.api.driver;
+
+import org.mmproto.api.Errno;
+
+/** Answers of the callbacks that are more than allow/deny. */
+public final class Decisions {
+    private Decisions() {
+    }
+
+    /** free_folio: return the folio to the buddy allocator, or keep it (the service took it). */
+    public enum FreeAction { RETURN_TO_BUDDY, KEEP }
+
+    /** handle_fault: the driver promoted the folio (retry the access), asks for a retry, or fails the fault. */
+    public enum FaultAction { PROMOTE, RETRY, FAIL }
+
+    /** migrate_to: accept (the engine migrates), or refuse with back-pressure (e.g. ENOSPC). */
+    public record MigrateTo(boolean accept, Errno refusal) {
+        public static final MigrateTo ACCEPT = new MigrateTo(true, null);
+
+        public static MigrateTo refuse(Errno errno) {
+            return new MigrateTo(false, errno);
+        }
+    }
+
+    /** reclaim_policy: what reclaim may do on the node. */
+    public record ReclaimPolicy(boolean active, boolean maySwap, boolean mayWritepage, boolean managedWatermarks) {
+        public static final ReclaimPolicy DEFAULT = new ReclaimPolicy(false, false, false, false);
+    }
+}

@@ -1,0 +1,27 @@
+package org.mmproto.api.driver;
+
+/** The callbacks of the driver contract, with the kernel names the RFC gives them. */
+public enum Hook {
+    ALLOC_VETO("alloc_veto"),
+    FREE_FOLIO("free_folio"),
+    LONGTERM_PIN("longterm_pin"),
+    MIGRATION_FILTER("migration_filter"),
+    MIGRATE_TO("migrate_to"),
+    FOLIO_MIGRATE("folio_migrate"),
+    HANDLE_FAULT("handle_fault"),
+    FOLIO_SPLIT("folio_split"),
+    RECLAIM_POLICY("reclaim_policy"),
+    MEMORY_FAILURE("memory_failure"),
+    TEARDOWN("teardown"),
+    PRESSURE("pressure");
+
+    private final String kernelName;
+
+    Hook(String kernelName) {
+        this.kernelName = kernelName;
+    }
+
+    public String kernelName() {
+        return kernelName;
+    }
+}

@@ -1,0 +1,87 @@
+package org.mmproto.api.driver;
+
+import java.util.Set;
+import org.mmproto.api.driver.Decisions.FaultAction;
+import org.mmproto.api.driver.Decisions.FreeAction;
+import org.mmproto.api.driver.Decisions.MigrateTo;
+import org.mmproto.api.driver.Decisions.ReclaimPolicy;
+import org.mmproto.api.driver.Requests.AllocRequest;
+import org.mmproto.api.driver.Requests.FaultRequest;
+import org.mmproto.api.driver.Requests.FreeEvent;
+import org.mmproto.api.driver.Requests.MemoryFailureEvent;
+import org.mmproto.api.driver.Requests.MigrationRequest;
+import org.mmproto.api.driver.Requests.PinRequest;
+import org.mmproto.api.driver.Requests.TeardownEvent;
+import org.pf4j.ExtensionPoint;
+
+/**
+ * A device driver owning private memory nodes: the RFC's {@code node_private_ops} as a Java
+ * extension point. Every callback has a default, so a driver implements only what its device
+ * needs and lists those in {@link #hooks()} (the engine checks the NP_OPS dependency rules
+ * against them). Callbacks run in the engine's thread and must not block; a driver that throws,
+ * returns null or overruns its time budget is contained by the dispatcher.
+ */
+public interface PrivateNodeDriver extends ExtensionPoint {
+
+    /** Takes charge of a node; returns what the driver opts into for it. */
+    NodeOptIns bind(NodeBinding binding, DriverContext context);
+
+    /** The callbacks this driver implements (the others keep their defaults). */
+    Set<Hook> hooks();
+
+    /** Pages of the node are about to be handed out: allow, or deny (ENOMEM: "free, but not for you"). */
+    default Verdict allocVeto(AllocRequest request) {
+        return Verdict.ALLOW;
+    }
+
+    /** free_folio: a folio of the node reached refcount zero. */
+    default FreeAction freeFolio(FreeEvent event) {
+        return FreeAction.RETURN_TO_BUDDY;
+    }
+
+    /** A FOLL_LONGTERM pin of a folio on the node. */
+    default Verdict longtermPin(PinRequest request) {
+        return Verdict.ALLOW;
+    }
+
+    /** A folio would move onto or off the node. */
+    default Verdict migrationFilter(MigrationRequest request) {
+        return Verdict.ALLOW;
+    }
+
+    /** migrate_to: folios are migrating to the node; accept or push back (-ENOSPC). */
+    default MigrateTo migrateTo(MigrationRequest request) {
+        return MigrateTo.ACCEPT;
+    }
+
+    /** folio_migrate: the data was copied, the mapping not yet restored; update device metadata. */
+    default void folioMigrate(FolioRef src, FolioRef dst) {
+    }
+
+    /** handle_fault: a write fault on a write-protected page of the node. */
+    default FaultAction handleFault(FaultRequest request) {
+        return FaultAction.FAIL;
+    }
+
+    /** folio_split: a large folio of the node was split. */
+    default void folioSplit(FolioRef original, FolioRef split) {
+    }
+
+    /** reclaim_policy: what kswapd and direct reclaim may do on the node. */
+    default ReclaimPolicy reclaimPolicy(int nid) {
+        return ReclaimPolicy.DEFAULT;
+    }
+
+    /** memory_failure: notification only. */
+    default void memoryFailure(MemoryFailureEvent event) {
+    }
+
+    /** A task's mapping of the node went away (what accelerator drivers use instead of free callbacks). */
+    default void teardown(TeardownEvent event) {
+    }
+
+    /** The device's pressure on the node, 0 (idle) to 1000 (full: CRAM_PRESSURE_MAX). */
+    default int pressure(int nid) {
+        return 0;
+    }
+}
