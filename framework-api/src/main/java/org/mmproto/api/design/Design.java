@@ -1,5 +1,6 @@
 package org.mmproto.api.design;
 
+import org.mmproto.api.Gfp;
 import org.mmproto.api.driver.Decisions.FaultAction;
 import org.mmproto.api.driver.Decisions.FreeAction;
 import org.mmproto.api.driver.Requests.AllocRequest;
@@ -47,4 +48,14 @@ public interface Design extends ExtensionPoint {
 
     /** A write fault on a write-protected page of the node. */
     FaultAction writeFault(FaultRequest request, DriverAccess driver);
+
+    /**
+     * The gfp mask the engine uses for a user allocation aimed at a private node: a fault under
+     * a policy that names the node ({@link Site#PAGE_ALLOC}) or a migration target on it
+     * ({@link Site#MIGRATE_TARGET}). Designs with a GFP flag add it here (MPOL_F_PRIVATE,
+     * GFP_PRIVATE); others leave the mask alone.
+     */
+    default Gfp userAllocationGfp(Gfp gfp, Site site, DriverAccess driver) {
+        return gfp;
+    }
 }

@@ -58,7 +58,8 @@ public final class PageAllocator {
     private long allocFailures;
     private long warnedFailures;
     private final long[] freesByPath = new long[FreePath.values().length];
-    private FreeListener freeListener;
+    private FreeGate freeGate;
+    private final long[] keptFolios;
 
     public PageAllocator(PhysicalMemory mem, PrivateNodeCheckpoint checkpoint, ReclaimSeam reclaim) {
         this.mem = mem;
@@ -66,6 +67,7 @@ public final class PageAllocator {
         this.checkpoint = checkpoint;
         this.reclaim = reclaim;
         this.multiNode = mem.nrOnlineNodes() > 1;
+        this.keptFolios = new long[mem.nodeCount()];
     }
 
     public PhysicalMemory memory() {
@@ -402,7 +404,7 @@ public final class PageAllocator {
             throw new BadFreeException(pfn, "freed as order " + order + " but allocated as order " + actual);
         }
         if (--z.next[i] == 0) {
-            release(z, i, order, FreePath.FREE_PAGES);
+            release(z, i, order, FreePath.FREE_PAGES, true);
         }
     }
 
@@ -418,8 +420,7 @@ public final class PageAllocator {
         if (--z.next[i] > 0) {
             return false;
         }
-        release(z, i, PageState.order(z.state[i]), path);
-        return true;
+        return release(z, i, PageState.order(z.state[i]), path, true);
     }
 
     private Zone headZone(long pfn) {
@@ -435,7 +436,15 @@ public final class PageAllocator {
         return z;
     }
 
-    private void release(Zone z, int i, int order, FreePath path) {
+    /** Frees a folio whose last reference is gone; returns false if the free gate kept it. */
+    private boolean release(Zone z, int i, int order, FreePath path, boolean askGate) {
+        long pfn = z.startPfn + i;
+        if (askGate && freeGate != null && freeGate.keep(pfn, order, z.nid, path)) {
+            z.next[i] = 1;
+            z.prev[i] |= Memmap.PG_KEPT;
+            keptFolios[z.nid]++;
+            return false;
+        }
         if (order > 0) {
             Arrays.fill(z.state, i + 1, i + (1 << order), (byte) PageState.INSIDE);
         }
@@ -450,9 +459,7 @@ public final class PageAllocator {
         }
         nodes[z.nid].vmstat[VmStat.PGFREE.ordinal()] += 1L << order;
         freesByPath[path.ordinal()]++;
-        if (freeListener != null) {
-            freeListener.freed(z.startPfn + i, order, z.nid, path);
-        }
+        return true;
     }
 
     /**
@@ -484,14 +491,34 @@ public final class PageAllocator {
         }
     }
 
-    /** Observer of every folio returned to the buddy allocator (the free-notification seam). */
+    /**
+     * Asked when a folio reaches refcount zero, before it returns to the buddy allocator: the
+     * free-notification seam (the RFC's free_folio). Answering true keeps the folio allocated,
+     * owned by whoever asked to keep it, until {@link #releaseKept(long)}.
+     */
     @FunctionalInterface
-    public interface FreeListener {
-        void freed(long pfn, int order, int nid, FreePath path);
+    public interface FreeGate {
+        boolean keep(long pfn, int order, int nid, FreePath path);
     }
 
-    public void setFreeListener(FreeListener listener) {
-        this.freeListener = listener;
+    public void setFreeGate(FreeGate gate) {
+        this.freeGate = gate;
+    }
+
+    /** Returns a folio kept by the free gate to the buddy allocator. */
+    public void releaseKept(long pfn) {
+        Zone z = headZone(pfn);
+        int i = (int) (pfn - z.startPfn);
+        if ((z.prev[i] & Memmap.PG_KEPT) == 0) {
+            throw new BadFreeException(pfn, "not a folio kept by its driver");
+        }
+        keptFolios[z.nid]--;
+        release(z, i, PageState.order(z.state[i]), FreePath.FREE_PAGES, false);
+    }
+
+    /** Folios of the node kept by the free gate (not yet released). */
+    public long keptFolios(int nid) {
+        return keptFolios[nid];
     }
 
     /** Folios freed through {@code path} since boot. */

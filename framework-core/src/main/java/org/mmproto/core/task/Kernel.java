@@ -8,7 +8,13 @@ import java.util.TreeMap;
 import org.mmproto.api.Gfp;
 import org.mmproto.api.NodeMask;
 import org.mmproto.core.machine.MachineSpec;
-import org.mmproto.core.mm.CountingCheckpoint;
+import org.mmproto.core.hooks.BoundDriver;
+import org.mmproto.core.hooks.Dispatcher;
+import org.mmproto.core.hooks.DriverBinder;
+import org.mmproto.core.hooks.DriverSpec;
+import org.mmproto.core.hooks.HookStats;
+import org.mmproto.core.hooks.KernelDriverContext;
+import org.mmproto.core.hooks.Containment;
 import org.mmproto.core.mm.Memmap;
 import org.mmproto.core.mm.NoReclaim;
 import org.mmproto.core.mm.Node;
@@ -37,10 +43,12 @@ public final class Kernel {
     private final MmOps mmOps;
     private final org.mmproto.core.migrate.Migration migration;
     private final int[] cpuToNode;
+    private final Dispatcher dispatcher;
 
-    private Kernel(PhysicalMemory mem, PageAllocator alloc) {
+    private Kernel(PhysicalMemory mem, PageAllocator alloc, Dispatcher dispatcher) {
         this.mem = mem;
         this.alloc = alloc;
+        this.dispatcher = dispatcher;
         this.memmap = new Memmap(mem);
         this.zeroPfn = allocZeroPage();
         this.zap = new Zap(this);
@@ -61,15 +69,40 @@ public final class Kernel {
         }
     }
 
+    /** Boots with the ops-struct design and no drivers bound. */
     public static Kernel boot(MachineSpec spec) {
-        PhysicalMemory mem = PhysicalMemory.boot(spec);
-        return new Kernel(mem, new PageAllocator(mem, new CountingCheckpoint(mem.nodeCount()), new NoReclaim(mem.nodeCount()))
-                .enablePcp());
+        return boot(spec, new org.mmproto.core.hooks.designs.OpsStruct(), java.util.List.of(), java.time.Duration.ZERO);
     }
 
+    /**
+     * Boots the machine with a design and drivers bound to its private nodes; every private-node
+     * call site goes through one {@link Dispatcher}. {@code budget} bounds each driver call
+     * (zero = run inline, no timeout).
+     */
+    public static Kernel boot(MachineSpec spec, org.mmproto.api.design.Design design, java.util.List<DriverSpec> drivers,
+                              java.time.Duration budget) {
+        KernelDriverContext ctx = new KernelDriverContext();
+        java.util.Map<Integer, BoundDriver> bound = DriverBinder.bind(spec, drivers, ctx);
+        PhysicalMemory mem = PhysicalMemory.boot(spec);
+        HookStats stats = new HookStats();
+        Dispatcher dispatcher = new Dispatcher(mem, design, bound, new Containment(budget, stats), stats);
+        PageAllocator alloc = new PageAllocator(mem, dispatcher, new NoReclaim(mem.nodeCount())).enablePcp();
+        alloc.setFreeGate(dispatcher);
+        ctx.attach(mem, alloc);
+        Kernel k = new Kernel(mem, alloc, dispatcher);
+        dispatcher.attach(k.memmap);
+        return k;
+    }
+
+    /** Boots with a bare checkpoint in place of a design (allocator tests). */
     public static Kernel boot(MachineSpec spec, PrivateNodeCheckpoint checkpoint) {
         PhysicalMemory mem = PhysicalMemory.boot(spec);
-        return new Kernel(mem, new PageAllocator(mem, checkpoint, new NoReclaim(mem.nodeCount())).enablePcp());
+        return new Kernel(mem, new PageAllocator(mem, checkpoint, new NoReclaim(mem.nodeCount())).enablePcp(), null);
+    }
+
+    /** The private-node dispatcher (null only for kernels booted with a bare checkpoint). */
+    public Dispatcher dispatcher() {
+        return dispatcher;
     }
 
     /** The shared zero page: one reserved page of the first node with normal memory, never freed. */

@@ -1,0 +1,134 @@
+package org.mmproto.core.hooks;
+
+import java.util.EnumSet;
+import org.mmproto.api.Errno;
+import org.mmproto.api.ZoneType;
+import org.mmproto.api.design.DriverAccess;
+import org.mmproto.api.driver.Decisions.FaultAction;
+import org.mmproto.api.driver.Decisions.FreeAction;
+import org.mmproto.api.driver.Decisions.MigrateTo;
+import org.mmproto.api.driver.Hook;
+import org.mmproto.api.driver.NodeOptIns;
+import org.mmproto.api.driver.NpOps;
+import org.mmproto.api.driver.Requests.AllocRequest;
+import org.mmproto.api.driver.Requests.FaultRequest;
+import org.mmproto.api.driver.Requests.FreeEvent;
+import org.mmproto.api.driver.Requests.MigrationRequest;
+import org.mmproto.api.driver.Requests.PinRequest;
+import org.mmproto.api.driver.Site;
+import org.mmproto.api.driver.Verdict;
+
+/**
+ * The design's handle on one node's driver: each call is counted under the site in progress
+ * and run through {@link Containment}. An absent driver answers every request with the
+ * fallback (denied, or the event undelivered).
+ */
+final class DriverAccessImpl implements DriverAccess {
+    private static final NodeOptIns NONE = new NodeOptIns(EnumSet.noneOf(NpOps.class), ZoneType.NORMAL);
+    private static final Verdict CONTAINED = Verdict.deny(Errno.ENOMEM, "driver contained or absent");
+
+    private final int nid;
+    private final BoundDriver bound;
+    private final Containment containment;
+    private final HookStats stats;
+    private Site site = Site.PAGE_ALLOC;
+
+    DriverAccessImpl(int nid, BoundDriver bound, Containment containment, HookStats stats) {
+        this.nid = nid;
+        this.bound = bound;
+        this.containment = containment;
+        this.stats = stats;
+    }
+
+    DriverAccessImpl at(Site s) {
+        this.site = s;
+        return this;
+    }
+
+    @Override
+    public int nid() {
+        return nid;
+    }
+
+    @Override
+    public boolean present() {
+        return bound != null;
+    }
+
+    @Override
+    public NodeOptIns optIns() {
+        return bound == null ? NONE : bound.optIns();
+    }
+
+    private <T> T call(Hook hook, java.util.function.Supplier<T> call, T fallback, boolean verdict) {
+        if (bound == null) {
+            HookStats.Tally t = stats.hook(site, hook);
+            t.consulted++;
+            t.contained++;
+            return fallback;
+        }
+        T answer = containment.call(bound, site, hook, call, fallback);
+        HookStats.Tally t = stats.hook(site, hook);
+        if (verdict) {
+            if (answer instanceof Verdict v && v.allowed() || answer == FreeAction.RETURN_TO_BUDDY
+                    || answer instanceof MigrateTo m && m.accept() || answer == FaultAction.PROMOTE) {
+                t.allowed++;
+            } else {
+                t.denied++;
+            }
+        }
+        return answer;
+    }
+
+    @Override
+    public Verdict allocVeto(AllocRequest request) {
+        return call(Hook.ALLOC_VETO, () -> bound.driver().allocVeto(request), CONTAINED, true);
+    }
+
+    @Override
+    public FreeAction freeFolio(FreeEvent event) {
+        return call(Hook.FREE_FOLIO, () -> bound.driver().freeFolio(event), FreeAction.RETURN_TO_BUDDY, true);
+    }
+
+    @Override
+    public Verdict longtermPin(PinRequest request) {
+        return call(Hook.LONGTERM_PIN, () -> bound.driver().longtermPin(request), CONTAINED, true);
+    }
+
+    @Override
+    public Verdict migrationFilter(MigrationRequest request) {
+        return call(Hook.MIGRATION_FILTER, () -> bound.driver().migrationFilter(request), CONTAINED, true);
+    }
+
+    @Override
+    public MigrateTo migrateTo(MigrationRequest request) {
+        return call(Hook.MIGRATE_TO, () -> bound.driver().migrateTo(request), MigrateTo.refuse(Errno.ENOMEM), true);
+    }
+
+    @Override
+    public FaultAction handleFault(FaultRequest request) {
+        return call(Hook.HANDLE_FAULT, () -> bound.driver().handleFault(request), FaultAction.FAIL, true);
+    }
+
+    @Override
+    public int pressure() {
+        Integer p = call(Hook.PRESSURE, () -> bound.driver().pressure(nid), 0, false);
+        return Math.max(0, Math.min(1000, p));
+    }
+
+    /** folio_migrate: notification; a failure is contained and recorded. */
+    void folioMigrate(org.mmproto.api.driver.FolioRef src, org.mmproto.api.driver.FolioRef dst) {
+        call(Hook.FOLIO_MIGRATE, () -> {
+            bound.driver().folioMigrate(src, dst);
+            return Boolean.TRUE;
+        }, Boolean.FALSE, false);
+    }
+
+    /** teardown: notification. */
+    void teardown(org.mmproto.api.driver.Requests.TeardownEvent e) {
+        call(Hook.TEARDOWN, () -> {
+            bound.driver().teardown(e);
+            return Boolean.TRUE;
+        }, Boolean.FALSE, false);
+    }
+}
