@@ -3,6 +3,7 @@ package org.mmproto.api.design;
 import org.mmproto.api.Gfp;
 import org.mmproto.api.driver.Decisions.FaultAction;
 import org.mmproto.api.driver.Decisions.FreeAction;
+import org.mmproto.api.driver.Decisions.PinAction;
 import org.mmproto.api.driver.Requests.AllocRequest;
 import org.mmproto.api.driver.Requests.FaultRequest;
 import org.mmproto.api.driver.Requests.FreeEvent;
@@ -41,7 +42,7 @@ public interface Design extends ExtensionPoint {
     Verdict migrate(MigrationRequest request, boolean onto, DriverAccess driver);
 
     /** A FOLL_LONGTERM pin of a folio on the private node. */
-    Verdict longtermPin(PinRequest request, DriverAccess driver);
+    PinAction longtermPin(PinRequest request, DriverAccess driver);
 
     /** Whether user PTEs of folios on the node are mapped read-only (write faults then reach {@link #writeFault}). */
     boolean writeProtected(DriverAccess driver);

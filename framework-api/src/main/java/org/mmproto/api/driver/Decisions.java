@@ -10,6 +10,13 @@ public final class Decisions {
     /** free_folio: return the folio to the buddy allocator, or keep it (the service took it). */
     public enum FreeAction { RETURN_TO_BUDDY, KEEP }
 
+    /**
+     * A design's answer to a FOLL_LONGTERM pin of a folio on a private node: pin it where it is,
+     * migrate it off the node first (mainline behaviour for an unpinnable folio), or refuse
+     * (the pin fails with -ENOMEM and the folio stays).
+     */
+    public enum PinAction { PIN_IN_PLACE, MIGRATE_THEN_PIN, REFUSE }
+
     /** handle_fault: the driver promoted the folio (retry the access), asks for a retry, or fails the fault. */
     public enum FaultAction { PROMOTE, RETRY, FAIL }
 

@@ -8,6 +8,7 @@ import org.mmproto.api.MigrateReason;
 import org.mmproto.api.design.Design;
 import org.mmproto.api.driver.Decisions.FaultAction;
 import org.mmproto.api.driver.Decisions.FreeAction;
+import org.mmproto.api.driver.Decisions.PinAction;
 import org.mmproto.api.driver.FolioRef;
 import org.mmproto.api.driver.Requests;
 import org.mmproto.api.driver.Site;
@@ -167,11 +168,20 @@ public final class Dispatcher implements PrivateNodeCheckpoint, PageAllocator.Fr
 
     // ---- Site.GUP_LONGTERM ----
 
-    public Verdict longtermPin(long pfn) {
+    public PinAction longtermPin(long pfn) {
         int nid = memmap.nid(pfn);
-        Verdict v = design.longtermPin(new Requests.PinRequest(folioRef(pfn), current), access[nid].at(Site.GUP_LONGTERM));
-        stats.decided(Site.GUP_LONGTERM, v.allowed());
-        return v;
+        PinAction a = design.longtermPin(new Requests.PinRequest(folioRef(pfn), current), access[nid].at(Site.GUP_LONGTERM));
+        stats.decided(Site.GUP_LONGTERM, a != PinAction.REFUSE);
+        return a;
+    }
+
+    public boolean hasPrivateNodes() {
+        for (boolean p : isPrivate) {
+            if (p) {
+                return true;
+            }
+        }
+        return false;
     }
 
     // ---- Site.WRITE_FAULT ----

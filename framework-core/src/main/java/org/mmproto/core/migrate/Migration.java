@@ -7,6 +7,8 @@ import java.util.Map;
 import org.mmproto.api.Errno;
 import org.mmproto.api.FreePath;
 import org.mmproto.api.MigrateReason;
+import org.mmproto.api.driver.Verdict;
+import org.mmproto.core.hooks.Dispatcher;
 import org.mmproto.core.mm.Memmap;
 import org.mmproto.core.stats.VmStat;
 import org.mmproto.core.task.Kernel;
@@ -43,9 +45,20 @@ public final class Migration {
         this.k = k;
     }
 
-    /** Moves each folio (head pfns) to a target from {@code target}. */
+    /** Moves each folio (head pfns) to a target from {@code target}; the target node is not known up front. */
     public Result migrate(List<Long> folios, TargetAlloc target, Mode mode, MigrateReason reason) {
+        return migrate(folios, -1, target, mode, reason);
+    }
+
+    /**
+     * Moves each folio (head pfns) to a target from {@code target}. {@code targetNid} is the
+     * node the caller aims at (-1 when the allocation decides). Folios leaving a private node
+     * and folios arriving on one pass the dispatcher (Site.MIGRATE_SOURCE / MIGRATE_TARGET)
+     * before anything is allocated when the target is known, else right after the allocation.
+     */
+    public Result migrate(List<Long> folios, int targetNid, TargetAlloc target, Mode mode, MigrateReason reason) {
         Memmap mm = k.memmap();
+        Dispatcher d = k.dispatcher();
         Mappings rmap = Mappings.index(k, folios);
         int[] outcome = new int[folios.size()];
         int ok = 0;
@@ -60,6 +73,20 @@ public final class Migration {
                 countFail(src, order);
                 continue;
             }
+            int srcNid = mm.nid(src);
+            Verdict v = Verdict.ALLOW;
+            if (d != null && d.isPrivate(srcNid) && srcNid != targetNid) {
+                v = d.migrateOff(src, targetNid, reason);
+            }
+            if (v.allowed() && d != null && d.isPrivate(targetNid) && targetNid != srcNid) {
+                v = d.migrateOnto(src, targetNid, reason);
+            }
+            if (!v.allowed()) {
+                outcome[i] = -Dispatcher.errnoOf(v, Errno.EBUSY).code();
+                failed++;
+                countFail(src, order);
+                continue;
+            }
             long dst = target.alloc(src, order);
             if (dst < 0) {
                 outcome[i] = (int) dst;
@@ -67,10 +94,24 @@ public final class Migration {
                 countFail(src, order);
                 continue;
             }
+            int dstNid = mm.nid(dst);
+            if (d != null && targetNid < 0 && dstNid != srcNid && d.isPrivate(dstNid)) {
+                Verdict late = d.migrateOnto(src, dstNid, reason);
+                if (!late.allowed()) {
+                    k.alloc().freePages(dst, order);
+                    outcome[i] = -Dispatcher.errnoOf(late, Errno.EBUSY).code();
+                    failed++;
+                    countFail(src, order);
+                    continue;
+                }
+            }
+            if (d != null) {
+                d.folioMigrated(src, dst);
+            }
             mm.setFlags(dst, mm.flags(src));
             mm.addMapcount(dst, mm.mapcount(src));
             mm.get(dst, expected - 1);
-            rmap.retarget(src, dst);
+            rmap.retarget(src, dst, d != null && d.writeProtected(dstNid));
             mm.addMapcount(src, -mm.mapcount(src));
             mm.get(src, 1 - mm.refcount(src));
             k.alloc().folioPut(src, FreePath.FOLIO_PUT);

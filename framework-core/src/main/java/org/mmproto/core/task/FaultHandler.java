@@ -21,10 +21,13 @@ public final class FaultHandler {
 
     private final Kernel k;
     private final Memmap mm;
+    /** Only machines with private nodes pay for the write-protection checks. */
+    private final boolean privateNodes;
 
     FaultHandler(Kernel k) {
         this.k = k;
         this.mm = k.memmap();
+        this.privateNodes = k.dispatcher() != null && k.dispatcher().hasPrivateNodes();
     }
 
     /**
@@ -57,6 +60,19 @@ public final class FaultHandler {
         return handle(t, m == null ? null : m.find(addr), addr, write);
     }
 
+    /** The fault with the dispatcher told which task it acts for (machines with private nodes). */
+    int handleFor(Task t, Vma vma, long addr, boolean write) {
+        if (!privateNodes) {
+            return handle(t, vma, addr, write);
+        }
+        var prev = k.dispatcher().enter(t.ref());
+        try {
+            return handle(t, vma, addr, write);
+        } finally {
+            k.dispatcher().enter(prev);
+        }
+    }
+
     /** The fault at addr inside a VMA the caller already looked up (null = no VMA). */
     int handle(Task t, Vma vma, long addr, boolean write) {
         if (vma == null || (write && (vma.flags & Vma.VM_WRITE) == 0) || (vma.flags & Vma.VM_READ) == 0) {
@@ -70,14 +86,66 @@ public final class FaultHandler {
                 return 0;
             }
             k.mem().count(t.nid, VmStat.PGFAULT, 1);
+            if (privateNodes && (pte & Pte.ZERO) == 0) {
+                int r = protectedWriteFault(t, vma, page, pte);
+                if (r <= 0) {
+                    return r;
+                }
+                pte = vma.pte(page);
+            }
             return wpFault(t, vma, page, pte);
         }
         k.mem().count(t.nid, VmStat.PGFAULT, 1);
-        return switch (vma.backing) {
+        int r = switch (vma.backing) {
             case ANON_PRIVATE -> anonFault(t, vma, page, write);
             case MEMFD_SHARED -> sharedFileFault(t, vma, page, write);
             case MEMFD_PRIVATE -> privateFileFault(t, vma, page, write);
         };
+        if (r == 0 && privateNodes) {
+            writeProtectIfNeeded(vma, page);
+        }
+        return r;
+    }
+
+    /** A fresh mapping of a folio on a write-protected private node loses its write bit. */
+    private void writeProtectIfNeeded(Vma vma, long page) {
+        long pte = vma.pte(page);
+        if ((pte & Pte.WRITE) == 0 || (pte & Pte.ZERO) != 0) {
+            return;
+        }
+        long head = folioHead(k, pte);
+        if (k.dispatcher().writeProtected(mm.nid(head))) {
+            vma.setPte(page, pte & ~Pte.WRITE);
+        }
+    }
+
+    /**
+     * A write to a write-protected page whose folio sits on a write-protected private node goes
+     * to the driver's handle_fault (Site.WRITE_FAULT): PROMOTE migrates the folio to the
+     * faulting CPU's node first; RETRY asks again; FAIL is SIGBUS. Returns 1 when the ordinary
+     * write-protect handling should continue, 0 or -errno when done.
+     */
+    private int protectedWriteFault(Task t, Vma vma, long page, long pte) {
+        var d = k.dispatcher();
+        long head = folioHead(k, pte);
+        if (!d.writeProtected(mm.nid(head))) {
+            return 1;
+        }
+        for (int attempt = 0; attempt < 3; attempt++) {
+            var action = d.writeFault(head, page);
+            if (action == org.mmproto.api.driver.Decisions.FaultAction.FAIL) {
+                return -Errno.EFAULT.code();
+            }
+            if (action == org.mmproto.api.driver.Decisions.FaultAction.PROMOTE) {
+                int target = t.nid;
+                var res = k.migration().migrate(java.util.List.of(head), target, (src, order) -> k.alloc().allocPages(
+                        Gfp.GFP_HIGHUSER_MOVABLE.bits() | Gfp.Bits.RETRY_MAYFAIL | (order > 0 ? Gfp.Bits.COMP : 0),
+                        order, target, null, t.nid), org.mmproto.core.migrate.Migration.Mode.MIGRATE_SYNC,
+                        org.mmproto.api.MigrateReason.MR_NUMA_MISPLACED);
+                return res.nrSucceeded() == 1 ? 1 : -Errno.ENOMEM.code();
+            }
+        }
+        return -Errno.EFAULT.code();
     }
 
     private int anonFault(Task t, Vma vma, long page, boolean write) {

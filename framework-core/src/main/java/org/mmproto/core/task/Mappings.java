@@ -59,12 +59,16 @@ public final class Mappings {
         return cache.containsKey(head);
     }
 
-    /** Points every mapping of src at the same offset of dst. */
-    public void retarget(long src, long dst) {
+    /**
+     * Points every mapping of src at the same offset of dst (remove_migration_ptes); with
+     * {@code writeProtect} the restored entries lose write access (a write-protected node).
+     */
+    public void retarget(long src, long dst, boolean writeProtect) {
         for (PteRef r : ptes.getOrDefault(src, List.of())) {
             long pte = r.vma().ptes[r.index()];
             long offset = Pte.pfn(pte) - src;
-            r.vma().ptes[r.index()] = (pte & ~Pte.PFN_MASK) | (dst + offset);
+            long np = (pte & ~Pte.PFN_MASK) | (dst + offset);
+            r.vma().ptes[r.index()] = writeProtect ? np & ~Pte.WRITE : np;
         }
         CacheRef c = cache.get(src);
         if (c != null) {

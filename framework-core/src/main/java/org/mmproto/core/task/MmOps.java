@@ -106,6 +106,7 @@ public final class MmOps {
         }
         long end = addr + pageAlign(len);
         List<Vma> victims = t.mm.splitRange(addr, end);
+        notifyTeardown(t, victims);
         for (Vma v : victims) {
             k.zap().range(v, v.start, v.end);
             t.mm.remove(v);
@@ -167,13 +168,26 @@ public final class MmOps {
             }
             long stop = Math.min(end, v.end);
             for (; a < stop; a += Mm.PAGE_SIZE) {
-                int r = faults.handle(t, v, a, write);
+                int r = faults.handleFor(t, v, a, write);
                 if (r < 0) {
                     return r;
                 }
             }
         }
         return 0;
+    }
+
+    /** The head pfn of the folio mapped at addr (the zero page included), or -1 if nothing is mapped. */
+    public long folioAt(Task t, long addr) {
+        Vma v = t.mm == null ? null : t.mm.find(addr);
+        if (v == null) {
+            return -1;
+        }
+        long pte = v.pte(addr & -Mm.PAGE_SIZE);
+        if (!Pte.present(pte)) {
+            return -1;
+        }
+        return (pte & Pte.ZERO) != 0 ? Pte.pfn(pte) : FaultHandler.folioHead(k, pte);
     }
 
     /**
@@ -221,6 +235,7 @@ public final class MmOps {
         if (t.mm == null) {
             return;
         }
+        notifyTeardown(t, List.copyOf(t.mm.vmas.values()));
         for (Vma v : List.copyOf(t.mm.vmas.values())) {
             k.zap().range(v, v.start, v.end);
         }
@@ -235,6 +250,31 @@ public final class MmOps {
         t.fds.clear();
         t.mm = null;
         t.policy = null;
+    }
+
+    /** VMA teardown notification to the drivers of private nodes the VMAs map (Site.TEARDOWN). */
+    private void notifyTeardown(Task t, List<Vma> vmas) {
+        var d = k.dispatcher();
+        if (d == null || !d.hasPrivateNodes()) {
+            return;
+        }
+        var prev = d.enter(new org.mmproto.api.driver.TaskRef(t.pid, t.name, t.uid));
+        try {
+            for (Vma v : vmas) {
+                java.util.Map<Integer, Long> pages = new java.util.TreeMap<>();
+                for (long pte : v.ptes) {
+                    if (Pte.present(pte) && (pte & Pte.ZERO) == 0) {
+                        int nid = k.memmap().nid(FaultHandler.folioHead(k, pte));
+                        if (d.isPrivate(nid)) {
+                            pages.merge(nid, 1L, Long::sum);
+                        }
+                    }
+                }
+                pages.forEach((nid, n) -> d.teardown(nid, v.start, v.end, n));
+            }
+        } finally {
+            d.enter(prev);
+        }
     }
 
     /** Drops a user of a memfd; the last one truncates it, freeing its page cache. */

@@ -22,6 +22,8 @@ public final class Task {
     /** cpuset.mems of the task. */
     NodeMask memsAllowed;
     Mm mm;
+    /** What drivers see of this task; rebuilt when the credentials change. */
+    private org.mmproto.api.driver.TaskRef ref;
     /** Open memfds: the descriptors hold a reference on the file. */
     final java.util.List<ShmemFile> fds = new java.util.ArrayList<>();
 
@@ -34,6 +36,11 @@ public final class Task {
         this.caps = Set.copyOf(caps);
         this.memsAllowed = memsAllowed;
         this.mm = new Mm();
+        this.ref = new org.mmproto.api.driver.TaskRef(pid, name, uid);
+    }
+
+    public org.mmproto.api.driver.TaskRef ref() {
+        return ref;
     }
 
     public int pid() {
@@ -68,6 +75,7 @@ public final class Task {
     public void setCredentials(int uid, Set<String> caps) {
         this.uid = uid;
         this.caps = Set.copyOf(caps);
+        this.ref = new org.mmproto.api.driver.TaskRef(pid, name, uid);
     }
 
     public MemPolicy policy() {

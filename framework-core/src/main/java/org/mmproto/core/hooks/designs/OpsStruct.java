@@ -7,6 +7,7 @@ import org.mmproto.api.design.Design;
 import org.mmproto.api.design.DriverAccess;
 import org.mmproto.api.driver.Decisions.FaultAction;
 import org.mmproto.api.driver.Decisions.FreeAction;
+import org.mmproto.api.driver.Decisions.PinAction;
 import org.mmproto.api.driver.Decisions.MigrateTo;
 import org.mmproto.api.driver.NpOps;
 import org.mmproto.api.driver.Requests.AllocRequest;
@@ -87,9 +88,9 @@ public final class OpsStruct implements Design {
     }
 
     @Override
-    public Verdict longtermPin(PinRequest request, DriverAccess driver) {
-        return driver.has(NpOps.NP_OPS_LONGTERM_PIN) ? Verdict.ALLOW
-                : Verdict.deny(Errno.ENOMEM, "no NP_OPS_LONGTERM_PIN: migration target lacks __GFP_PRIVATE");
+    public PinAction longtermPin(PinRequest request, DriverAccess driver) {
+        // without the flag the migration target allocation lacks __GFP_PRIVATE: -ENOMEM, folio stays
+        return driver.has(NpOps.NP_OPS_LONGTERM_PIN) ? PinAction.PIN_IN_PLACE : PinAction.REFUSE;
     }
 
     @Override
