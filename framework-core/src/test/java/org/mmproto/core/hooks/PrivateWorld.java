@@ -1,0 +1,53 @@
+package org.mmproto.core.hooks;
+
+import static org.mmproto.core.testkit.TestMachines.MiB;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.mmproto.api.Gfp;
+import org.mmproto.api.MigrateReason;
+import org.mmproto.api.design.Design;
+import org.mmproto.api.driver.PrivateNodeDriver;
+import org.mmproto.core.hooks.designs.OpsStruct;
+import org.mmproto.core.migrate.Migration;
+import org.mmproto.core.task.Kernel;
+import org.mmproto.core.task.MmOps;
+import org.mmproto.core.task.Task;
+import org.mmproto.core.testkit.TestMachines;
+
+/** A DRAM-DRAM machine with private node 2 bound to a test driver, and one task on node 0. */
+final class PrivateWorld {
+    static final int P = 2;
+    final Kernel k;
+    final Task task;
+
+    PrivateWorld(PrivateNodeDriver driver) {
+        this(driver, new OpsStruct(), Duration.ZERO);
+    }
+
+    PrivateWorld(PrivateNodeDriver driver, Design design, Duration budget) {
+        List<DriverSpec> specs = driver == null ? List.of()
+                : List.of(new DriverSpec("test-driver", () -> driver, P, Map.of(), "test", 1));
+        k = Kernel.boot(TestMachines.dramDramCxl(64 * MiB, 64 * MiB, true), design, specs, budget);
+        k.setThp(Kernel.ThpMode.NEVER);
+        task = k.spawn("t", 0, 0, 1000, Set.of());
+    }
+
+    /** A user page of the task, faulted on node 0 and then migrated onto the private node. */
+    long userPageOnPrivateNode() {
+        long addr = k.mmOps().mmap(task, 0, 4096, MmOps.PROT_READ | MmOps.PROT_WRITE,
+                MmOps.MAP_PRIVATE | MmOps.MAP_ANONYMOUS, null, 0, "p");
+        k.mmOps().touch(task, addr, 4096, true);
+        long src = k.mmOps().folioAt(task, addr);
+        Migration.Result r = k.migration().migrate(List.of(src), P, (s, order) -> k.alloc().allocPages(
+                k.dispatcher().userAllocationGfp(Gfp.GFP_HIGHUSER_MOVABLE.or(Gfp.__GFP_THISNODE).bits(),
+                        org.mmproto.api.driver.Site.MIGRATE_TARGET, P), order, P, null, 0),
+                Migration.Mode.MIGRATE_SYNC, MigrateReason.MR_SYSCALL);
+        if (r.nrSucceeded() != 1) {
+            throw new AssertionError("could not place a page on the private node: " + r.outcome()[0]);
+        }
+        return addr;
+    }
+}

@@ -1,0 +1,98 @@
+package org.mmproto.core.hooks;
+
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import org.mmproto.api.ZoneType;
+import org.mmproto.api.driver.Decisions.FaultAction;
+import org.mmproto.api.driver.Decisions.FreeAction;
+import org.mmproto.api.driver.Decisions.MigrateTo;
+import org.mmproto.api.driver.DriverContext;
+import org.mmproto.api.driver.FolioRef;
+import org.mmproto.api.driver.Hook;
+import org.mmproto.api.driver.NodeBinding;
+import org.mmproto.api.driver.NodeOptIns;
+import org.mmproto.api.driver.NpOps;
+import org.mmproto.api.driver.PrivateNodeDriver;
+import org.mmproto.api.driver.Requests;
+import org.mmproto.api.driver.Verdict;
+
+/** A test driver that records every callback and answers as configured. */
+public class RecordingDriver implements PrivateNodeDriver {
+    public final List<String> calls = new ArrayList<>();
+    public final List<Requests.FreeEvent> frees = new ArrayList<>();
+    final Set<NpOps> flags;
+    final Set<Hook> hooks;
+    ZoneType zone = ZoneType.NORMAL;
+    public FreeAction freeAnswer = FreeAction.RETURN_TO_BUDDY;
+    public MigrateTo migrateToAnswer = MigrateTo.ACCEPT;
+    public FaultAction faultAnswer = FaultAction.PROMOTE;
+    public Verdict allocAnswer = Verdict.ALLOW;
+    DriverContext context;
+
+    public RecordingDriver(Set<NpOps> flags, Set<Hook> hooks) {
+        this.flags = flags.isEmpty() ? EnumSet.noneOf(NpOps.class) : EnumSet.copyOf(flags);
+        this.hooks = hooks.isEmpty() ? EnumSet.noneOf(Hook.class) : EnumSet.copyOf(hooks);
+    }
+
+    public static RecordingDriver with(NpOps... flags) {
+        return new RecordingDriver(Set.of(flags), EnumSet.allOf(Hook.class));
+    }
+
+    public RecordingDriver onlined(ZoneType z) {
+        this.zone = z;
+        return this;
+    }
+
+    @Override
+    public NodeOptIns bind(NodeBinding binding, DriverContext ctx) {
+        this.context = ctx;
+        calls.add("bind " + binding.nid());
+        return new NodeOptIns(flags, zone);
+    }
+
+    @Override
+    public Set<Hook> hooks() {
+        return hooks;
+    }
+
+    @Override
+    public Verdict allocVeto(Requests.AllocRequest request) {
+        calls.add("alloc_veto order " + request.order());
+        return allocAnswer;
+    }
+
+    @Override
+    public FreeAction freeFolio(Requests.FreeEvent event) {
+        calls.add("free_folio " + event.path());
+        frees.add(event);
+        return freeAnswer;
+    }
+
+    @Override
+    public MigrateTo migrateTo(Requests.MigrationRequest request) {
+        calls.add("migrate_to " + request.to());
+        return migrateToAnswer;
+    }
+
+    @Override
+    public void folioMigrate(FolioRef src, FolioRef dst) {
+        calls.add("folio_migrate " + src.nid() + "->" + dst.nid());
+    }
+
+    @Override
+    public FaultAction handleFault(Requests.FaultRequest request) {
+        calls.add("handle_fault");
+        return faultAnswer;
+    }
+
+    @Override
+    public void teardown(Requests.TeardownEvent event) {
+        calls.add("teardown " + event.pagesOnNode());
+    }
+
+    public long count(String prefix) {
+        return calls.stream().filter(c -> c.startsWith(prefix)).count();
+    }
+}
