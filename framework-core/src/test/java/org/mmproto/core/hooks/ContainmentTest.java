@@ -1,0 +1,123 @@
+package org.mmproto.core.hooks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.mmproto.api.Errno;
+import org.mmproto.api.FreePath;
+import org.mmproto.api.Gfp;
+import org.mmproto.api.driver.Decisions.FreeAction;
+import org.mmproto.api.driver.Decisions.MigrateTo;
+import org.mmproto.api.driver.Hook;
+import org.mmproto.api.driver.NpOps;
+import org.mmproto.api.driver.Requests;
+import org.mmproto.api.driver.Site;
+import org.mmproto.core.config.ConfigException;
+import org.mmproto.core.hooks.designs.OpsStruct;
+import org.mmproto.core.mm.DebugVm;
+import org.mmproto.core.task.Kernel;
+import org.mmproto.core.testkit.TestMachines;
+
+/** A misbehaving driver is contained, counted, and never corrupts the engine's accounting. */
+class ContainmentTest {
+
+    @Test
+    void a_throwing_free_folio_leaves_the_event_undelivered_and_the_folio_freed() {
+        RecordingDriver drv = new RecordingDriver(Set.of(NpOps.NP_OPS_MIGRATION), EnumSet.allOf(Hook.class)) {
+            @Override
+            public FreeAction freeFolio(Requests.FreeEvent event) {
+                throw new IllegalStateException("device on fire");
+            }
+        };
+        PrivateWorld w = new PrivateWorld(drv);
+        long a = w.userPageOnPrivateNode();
+        long used = w.k.mem().pagesInFolios();
+        w.k.mmOps().munmap(w.task, a, 4096);
+        assertThat(w.k.mem().pagesInFolios()).isEqualTo(used - 1);
+        assertThat(w.k.dispatcher().stats().hooksAt(Site.FREE).get(Hook.FREE_FOLIO).contained()).isEqualTo(1);
+        assertThat(w.k.dispatcher().containment().incidents()).singleElement()
+                .satisfies(i -> {
+                    assertThat(i.pluginId()).isEqualTo("test-driver");
+                    assertThat(i.kind()).isEqualTo("threw");
+                    assertThat(i.detail()).contains("device on fire");
+                });
+        assertThat(DebugVm.check(w.k.mem())).isEmpty();
+    }
+
+    @Test
+    void a_slow_migrate_to_overruns_its_budget_and_the_migration_is_refused() {
+        RecordingDriver drv = new RecordingDriver(Set.of(NpOps.NP_OPS_MIGRATION), EnumSet.allOf(Hook.class)) {
+            @Override
+            public MigrateTo migrateTo(Requests.MigrationRequest request) {
+                try {
+                    Thread.sleep(2_000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return MigrateTo.ACCEPT;
+            }
+        };
+        PrivateWorld w = new PrivateWorld(drv, new OpsStruct(), Duration.ofMillis(50));
+        long before = w.k.mem().pagesInFolios();
+        assertThatThrownBy(w::userPageOnPrivateNode).hasMessageContaining("-" + Errno.ENOMEM.code());
+        assertThat(w.k.dispatcher().containment().incidents()).extracting(Containment.Incident::kind).containsExactly("timeout");
+        assertThat(w.k.mem().pagesInFolios()).as("the page stayed on DRAM, nothing leaked").isEqualTo(before + 1);
+        assertThat(DebugVm.check(w.k.mem())).isEmpty();
+    }
+
+    @Test
+    void a_null_answer_is_contained_as_a_refusal() {
+        RecordingDriver drv = new RecordingDriver(Set.of(NpOps.NP_OPS_MIGRATION), EnumSet.allOf(Hook.class)) {
+            @Override
+            public MigrateTo migrateTo(Requests.MigrationRequest request) {
+                return null;
+            }
+        };
+        PrivateWorld w = new PrivateWorld(drv);
+        assertThatThrownBy(w::userPageOnPrivateNode).hasMessageContaining("-" + Errno.ENOMEM.code());
+        assertThat(w.k.dispatcher().containment().incidents()).extracting(Containment.Incident::kind).containsExactly("null");
+    }
+
+    @Test
+    void a_private_node_without_a_driver_is_closed() {
+        PrivateWorld w = new PrivateWorld(null);
+        assertThat(w.k.dispatcher().policyTarget(PrivateWorld.P, Site.MBIND).allowed()).isFalse();
+        assertThat(w.k.dispatcher().migrationTargetNode(PrivateWorld.P).allowed()).isFalse();
+        long k = w.k.alloc().allocPages(Gfp.GFP_PRIVATE.bits(), 0, PrivateWorld.P, null, 0);
+        w.k.alloc().freePages(k, 0);
+        assertThat(w.k.alloc().freesByPath(FreePath.FREE_PAGES)).isEqualTo(1);
+    }
+
+    @Test
+    void inconsistent_opt_ins_are_refused_at_registration_naming_the_plugin() {
+        RecordingDriver memNoMig = RecordingDriver.with(NpOps.NP_OPS_MEMPOLICY);
+        assertThatThrownBy(() -> new PrivateWorld(memNoMig)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("test-driver").hasMessageContaining("NP_OPS_MEMPOLICY requires NP_OPS_MIGRATION");
+        RecordingDriver noCallbacks = new RecordingDriver(Set.of(NpOps.NP_OPS_MIGRATION), Set.of());
+        assertThatThrownBy(() -> new PrivateWorld(noCallbacks)).hasMessageContaining("migrate_to and folio_migrate");
+        RecordingDriver both = RecordingDriver.with(NpOps.NP_OPS_MIGRATION, NpOps.NP_OPS_MEMPOLICY, NpOps.NP_OPS_PROTECT_WRITE);
+        assertThatThrownBy(() -> new PrivateWorld(both)).hasMessageContaining("incompatible with NP_OPS_PROTECT_WRITE");
+    }
+
+    @Test
+    void binding_a_node_the_machine_lacks_or_an_ordinary_node_is_a_clear_error() {
+        var spec = TestMachines.dramDramCxl(64L << 20, 64L << 20, true);
+        RecordingDriver d = RecordingDriver.with();
+        assertThatThrownBy(() -> Kernel.boot(spec, new OpsStruct(),
+                List.of(new DriverSpec("x", () -> d, 7, Map.of(), "s.yaml", 12)), Duration.ZERO))
+                .hasMessageContaining("s.yaml:12").hasMessageContaining("binds node 7");
+        assertThatThrownBy(() -> Kernel.boot(spec, new OpsStruct(),
+                List.of(new DriverSpec("x", () -> d, 0, Map.of(), "s.yaml", 3)), Duration.ZERO))
+                .hasMessageContaining("not a private node");
+        assertThatThrownBy(() -> Kernel.boot(spec, new OpsStruct(),
+                List.of(new DriverSpec("x", () -> RecordingDriver.with().onlined(org.mmproto.api.ZoneType.MOVABLE), 2,
+                        Map.of(), "s.yaml", 3)), Duration.ZERO))
+                .hasMessageContaining("ZONE_MOVABLE");
+    }
+}
