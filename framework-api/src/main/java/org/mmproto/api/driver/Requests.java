@@ -9,8 +9,17 @@ public final class Requests {
     private Requests() {
     }
 
-    /** Pages of the node are about to be handed out (the buddy-level veto). */
-    public record AllocRequest(int nid, int order, Gfp gfp, Site site, int preferredNid, TaskRef task) {
+    /**
+     * Pages of the node are about to be handed out (the buddy-level veto). {@code privateFaultPath}
+     * is true inside the private fault path: a user fault under a memory policy that names a
+     * private node (what a MEMALLOC_PRIVATE scope would cover).
+     */
+    public record AllocRequest(int nid, int order, Gfp gfp, Site site, int preferredNid, TaskRef task,
+                               boolean privateFaultPath) {
+        /** Whether the request is for movable memory (GFP migratetype MOVABLE). */
+        public boolean movable() {
+            return gfp.has(Gfp.__GFP_MOVABLE) && !gfp.has(Gfp.__GFP_RECLAIMABLE);
+        }
     }
 
     /** A folio of the node reached refcount zero by {@code path}. */

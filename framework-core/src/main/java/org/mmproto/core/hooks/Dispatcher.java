@@ -35,6 +35,7 @@ public final class Dispatcher implements PrivateNodeCheckpoint, PageAllocator.Fr
     private Memmap memmap;
     /** The task the engine is acting for (set around faults and syscalls); KERNEL otherwise. */
     private TaskRef current = TaskRef.KERNEL;
+    private int privateScope;
 
     public Dispatcher(PhysicalMemory mem, Design design, Map<Integer, BoundDriver> drivers, Containment containment,
                       HookStats stats) {
@@ -76,6 +77,14 @@ public final class Dispatcher implements PrivateNodeCheckpoint, PageAllocator.Fr
         return current;
     }
 
+    /**
+     * Enters or leaves the private fault path (a user fault under a policy that names a private
+     * node); nests.
+     */
+    public void privateScope(boolean enter) {
+        privateScope += enter ? 1 : -1;
+    }
+
     /** Sets the acting task; returns the previous one so callers can restore it. */
     public TaskRef enter(TaskRef task) {
         TaskRef prev = current;
@@ -92,7 +101,8 @@ public final class Dispatcher implements PrivateNodeCheckpoint, PageAllocator.Fr
 
     @Override
     public boolean allowAlloc(int nid, int zoneIdx, int gfp, int order, int preferredNid) {
-        Verdict v = design.alloc(new Requests.AllocRequest(nid, order, Gfp.of(gfp), Site.PAGE_ALLOC, preferredNid, current),
+        Verdict v = design.alloc(new Requests.AllocRequest(nid, order, Gfp.of(gfp), Site.PAGE_ALLOC, preferredNid, current,
+                        privateScope > 0),
                 access[nid].at(Site.PAGE_ALLOC));
         stats.decided(Site.PAGE_ALLOC, v.allowed());
         return v.allowed();
