@@ -29,6 +29,14 @@ public interface Design extends ExtensionPoint {
     /** The mail or patch series it follows. */
     String source();
 
+    /**
+     * Whether the design promises the driver a free_folio call for every folio of its node freed
+     * through {@code path} (the "unnotified free" invariant holds the design to it).
+     */
+    default boolean notifiesFree(org.mmproto.api.FreePath path) {
+        return false;
+    }
+
     /** A page allocation is about to take pages of the private node (numa_zone_alloc_allowed). */
     Verdict alloc(AllocRequest request, DriverAccess driver);
 

@@ -35,7 +35,10 @@ public final class Dispatcher implements PrivateNodeCheckpoint, PageAllocator.Fr
     private Memmap memmap;
     /** The task the engine is acting for (set around faults and syscalls); KERNEL otherwise. */
     private TaskRef current = TaskRef.KERNEL;
+    private final PrivacyLedger ledger = new PrivacyLedger();
     private int privateScope;
+    private int migrationTarget;
+    private int pendingLeak = -1;
 
     public Dispatcher(PhysicalMemory mem, Design design, Map<Integer, BoundDriver> drivers, Containment containment,
                       HookStats stats) {
@@ -63,6 +66,10 @@ public final class Dispatcher implements PrivateNodeCheckpoint, PageAllocator.Fr
 
     public HookStats stats() {
         return stats;
+    }
+
+    public PrivacyLedger ledger() {
+        return ledger;
     }
 
     public Containment containment() {
@@ -101,11 +108,36 @@ public final class Dispatcher implements PrivateNodeCheckpoint, PageAllocator.Fr
 
     @Override
     public boolean allowAlloc(int nid, int zoneIdx, int gfp, int order, int preferredNid) {
+        long vetoBefore = stats.hookCalls(Site.PAGE_ALLOC, org.mmproto.api.driver.Hook.ALLOC_VETO);
         Verdict v = design.alloc(new Requests.AllocRequest(nid, order, Gfp.of(gfp), Site.PAGE_ALLOC, preferredNid, current,
                         privateScope > 0),
                 access[nid].at(Site.PAGE_ALLOC));
         stats.decided(Site.PAGE_ALLOC, v.allowed());
+        boolean consented = stats.hookCalls(Site.PAGE_ALLOC, org.mmproto.api.driver.Hook.ALLOC_VETO) > vetoBefore;
+        pendingLeak = v.allowed() && !consented && isKernelIntrusion(gfp) ? nid : -1;
         return v.allowed();
+    }
+
+    /**
+     * A kernel allocation: not a user fault in the private path, not a migration target the
+     * design let through, not made for a task, and without __GFP_PRIVATE.
+     */
+    private boolean isKernelIntrusion(int gfp) {
+        return (gfp & Gfp.Bits.PRIVATE) == 0 && privateScope == 0 && migrationTarget == 0 && current == TaskRef.KERNEL;
+    }
+
+    /** Called by the allocator once the folio exists, to attribute a pending leak to it. */
+    @Override
+    public void allocated(long pfn, int nid) {
+        if (pendingLeak == nid) {
+            ledger.leak(nid, pfn, "kernel allocation landed on the private node without __GFP_PRIVATE or driver consent");
+        }
+        pendingLeak = -1;
+    }
+
+    /** Marks a migration-target allocation in progress (it is the migration's business, not a leak). */
+    public void migrationTarget(boolean enter) {
+        migrationTarget += enter ? 1 : -1;
     }
 
     /** The mask a user allocation aimed at a private node is made with, per the design. */
@@ -123,8 +155,17 @@ public final class Dispatcher implements PrivateNodeCheckpoint, PageAllocator.Fr
         if (!isPrivate[nid]) {
             return false;
         }
+        long before = stats.hookCalls(Site.FREE, org.mmproto.api.driver.Hook.FREE_FOLIO);
         FreeAction a = design.free(new Requests.FreeEvent(folioRef(pfn), path), access[nid].at(Site.FREE));
         stats.decided(Site.FREE, a == FreeAction.RETURN_TO_BUDDY);
+        boolean delivered = stats.hookCalls(Site.FREE, org.mmproto.api.driver.Hook.FREE_FOLIO) > before
+                && access[nid].present();
+        if (!delivered && design.notifiesFree(path)) {
+            ledger.unnotifiedFree(nid, pfn, "freed by " + path.kernelName() + " without free_folio");
+        }
+        if (a != FreeAction.KEEP) {
+            ledger.freed(pfn);
+        }
         return a == FreeAction.KEEP;
     }
 
@@ -144,7 +185,19 @@ public final class Dispatcher implements PrivateNodeCheckpoint, PageAllocator.Fr
         Verdict v = design.migrate(new Requests.MigrationRequest(folioRef(pfn), from, to, reason, current), false,
                 access[from].at(Site.MIGRATE_SOURCE));
         stats.decided(Site.MIGRATE_SOURCE, v.allowed());
+        if (v.allowed() && !access[from].has(org.mmproto.api.driver.NpOps.NP_OPS_MIGRATION)
+                && !access[from].has(org.mmproto.api.driver.NpOps.NP_OPS_MEMPOLICY)) {
+            ledger.escape(from, pfn, "moved off by " + reason.traceName() + " although the driver did not opt into migration");
+        }
         return v;
+    }
+
+    /** A write reached a folio of a node that asked for write protection; was it routed to handle_fault? */
+    public void writeAccess(long pfn, boolean viaHandleFault) {
+        int nid = memmap.nid(pfn);
+        if (isPrivate(nid) && !viaHandleFault && access[nid].has(org.mmproto.api.driver.NpOps.NP_OPS_PROTECT_WRITE)) {
+            ledger.unsafeWrite(nid, pfn, "write without handle_fault on a node that asked for NP_OPS_PROTECT_WRITE");
+        }
     }
 
     /** May this folio arrive on private node {@code to}? ({@code to} may be a node the caller only intends.) */

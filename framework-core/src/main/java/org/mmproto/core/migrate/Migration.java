@@ -87,7 +87,17 @@ public final class Migration {
                 countFail(src, order);
                 continue;
             }
-            long dst = target.alloc(src, order);
+            long dst;
+            if (d != null) {
+                d.migrationTarget(true);
+            }
+            try {
+                dst = target.alloc(src, order);
+            } finally {
+                if (d != null) {
+                    d.migrationTarget(false);
+                }
+            }
             if (dst < 0) {
                 outcome[i] = (int) dst;
                 failed++;

@@ -168,7 +168,11 @@ public final class PageAllocator {
                     i = Buddy.rmqueue(z, order, mt, allocFlags);
                 }
                 if (i >= 0) {
-                    return prepNewFolio(z, i, order, mt, preferred, localNid);
+                    long pfn = prepNewFolio(z, i, order, mt, preferred, localNid);
+                    if (nodes[z.nid].isPrivate) {
+                        checkpoint.allocated(pfn, z.nid);
+                    }
+                    return pfn;
                 }
             }
             if (restart) {

@@ -16,4 +16,8 @@ public interface PrivateNodeCheckpoint {
      * @return true to let the zone serve the request
      */
     boolean allowAlloc(int nid, int zoneIdx, int gfp, int order, int preferredNid);
+
+    /** The folio an allowed request produced on private node {@code nid}. */
+    default void allocated(long pfn, int nid) {
+    }
 }

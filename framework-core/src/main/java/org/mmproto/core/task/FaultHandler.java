@@ -75,6 +75,17 @@ public final class FaultHandler {
 
     /** The fault at addr inside a VMA the caller already looked up (null = no VMA). */
     int handle(Task t, Vma vma, long addr, boolean write) {
+        int r = resolve(t, vma, addr, write);
+        if (r == 0 && write && privateNodes) {
+            long pte = vma.pte(addr & ~(Mm.PAGE_SIZE - 1));
+            if ((pte & Pte.ZERO) == 0) {
+                k.dispatcher().writeAccess(folioHead(k, pte), false);
+            }
+        }
+        return r;
+    }
+
+    private int resolve(Task t, Vma vma, long addr, boolean write) {
         if (vma == null || (write && (vma.flags & Vma.VM_WRITE) == 0) || (vma.flags & Vma.VM_READ) == 0) {
             return -Errno.EFAULT.code();
         }

@@ -28,9 +28,14 @@ final class PrivateWorld {
     }
 
     PrivateWorld(PrivateNodeDriver driver, Design design, Duration budget) {
+        this(driver, design, budget, false);
+    }
+
+    PrivateWorld(PrivateNodeDriver driver, Design design, Duration budget, boolean movable) {
         List<DriverSpec> specs = driver == null ? List.of()
                 : List.of(new DriverSpec("test-driver", () -> driver, P, Map.of(), "test", 1));
-        k = Kernel.boot(TestMachines.dramDramCxl(64 * MiB, 64 * MiB, true), design, specs, budget);
+        k = Kernel.boot(movable ? TestMachines.dramDramPrivateMovable(64 * MiB, 64 * MiB)
+                : TestMachines.dramDramCxl(64 * MiB, 64 * MiB, true), design, specs, budget);
         k.setThp(Kernel.ThpMode.NEVER);
         task = k.spawn("t", 0, 0, 1000, Set.of());
     }

@@ -24,6 +24,18 @@ public final class TestMachines {
         return new NodeSpec(nid, bytes, List.of(), true, 0, OptionalLong.of(CXL_BASE), 0);
     }
 
+    /** A CPU-less private node in the CXL window, onlined movable. */
+    public static NodeSpec privateMovableNode(int nid, long bytes) {
+        return new NodeSpec(nid, bytes, List.of(), true, bytes, OptionalLong.of(CXL_BASE), 0);
+    }
+
+    /** Two DRAM nodes and a private CXL node 2 onlined movable. */
+    public static MachineSpec dramDramPrivateMovable(long dramBytes, long cxlBytes) {
+        int[][] d = {{10, 20, 30}, {20, 10, 30}, {30, 30, 10}};
+        return of("dram-dram-private-movable", d, node(0, dramBytes, List.of(0, 1)), node(1, dramBytes, List.of(2, 3)),
+                privateMovableNode(2, cxlBytes));
+    }
+
     /** A CPU-less node in the CXL window at 64 GiB, onlined movable like hot-plugged CXL memory. */
     public static NodeSpec movableNode(int nid, long bytes) {
         return new NodeSpec(nid, bytes, List.of(), false, bytes, OptionalLong.of(CXL_BASE), 0);

@@ -44,6 +44,11 @@ public final class BuddyVeto implements Design {
     }
 
     @Override
+    public boolean notifiesFree(org.mmproto.api.FreePath path) {
+        return true;
+    }
+
+    @Override
     public Verdict alloc(AllocRequest request, DriverAccess driver) {
         if (!request.movable()) {
             return Verdict.deny(Errno.ENOMEM, "non-movable allocations never land on a private node");

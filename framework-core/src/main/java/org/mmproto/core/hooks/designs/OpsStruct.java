@@ -50,6 +50,12 @@ public final class OpsStruct implements Design {
         return "[RFC PATCH v4 00/27] Private Memory Nodes (w/ Compressed RAM), 2026-02-22, patches 1-23";
     }
 
+    /** v4 promises free_folio wherever a folio's last reference goes: the unwired __free_pages path breaks it. */
+    @Override
+    public boolean notifiesFree(FreePath path) {
+        return true;
+    }
+
     @Override
     public Verdict alloc(AllocRequest request, DriverAccess driver) {
         if (!request.gfp().has(Gfp.__GFP_PRIVATE)) {
