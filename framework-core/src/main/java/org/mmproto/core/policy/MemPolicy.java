@@ -6,6 +6,11 @@ import org.mmproto.api.NodeMask;
  * {@code struct mempolicy}: a mode with its user-visible mode flags, the effective nodes, the
  * nodes the user passed (kept for MPOL_F_STATIC_NODES/RELATIVE_NODES and get_mempolicy), and the
  * home node (-1 = NUMA_NO_NODE). Immutable; tasks and VMAs share instances.
+ *
+ * <p>{@code nodes} is the mask in context (user mask AND cpuset mems AND the valid targets, or
+ * folded with RELATIVE; PREFERRED keeps one node; LOCAL none). {@code userNodes} is what the user
+ * passed; the kernel keeps and reports it only when a mode flag is set (STATIC, RELATIVE or
+ * NUMA_BALANCING), so get_mempolicy and {@link MpolEqual} look at it only then.
  */
 public record MemPolicy(int mode, int flags, NodeMask nodes, NodeMask userNodes, int homeNode) {
     // modes (include/uapi/linux/mempolicy.h)

@@ -1,12 +1,18 @@
 package org.mmproto.core.policy;
 
+import java.util.function.Supplier;
+import org.mmproto.api.driver.TaskRef;
+import org.mmproto.core.hooks.Dispatcher;
 import org.mmproto.core.task.Kernel;
 import org.mmproto.core.task.Task;
 
 /**
  * The NUMA system calls with the semantics and errnos of their man pages (and of the 6.12
  * kernel where they disagree). Every method returns what the syscall returns: 0 or a count on
- * success, a negated errno on failure.
+ * success, a negated errno on failure. Each call is implemented by its own class
+ * ({@link SetMempolicy}, {@link GetMempolicy}, {@link Mbind}, {@link MigratePagesCall},
+ * {@link MovePages}, {@link HomeNode}); the node-target rule is {@link PolicyTargets}. While a
+ * call runs, the private-node dispatcher knows the calling task as the acting task.
  */
 public final class NumaSyscalls {
     /** get_mempolicy's outputs: the return value, *mode and the nodemask words (null if NULL was passed). */
@@ -17,30 +23,42 @@ public final class NumaSyscalls {
     public record MovePagesResult(long ret, int[] status) {
     }
 
+    private final SetMempolicy setMempolicy;
+    private final GetMempolicy getMempolicy;
+    private final Mbind mbind;
+    private final MigratePagesCall migratePages;
+    private final MovePages movePages;
+    private final HomeNode homeNode;
     private final Kernel k;
 
     public NumaSyscalls(Kernel k) {
         this.k = k;
+        this.setMempolicy = new SetMempolicy(k);
+        this.getMempolicy = new GetMempolicy(k);
+        this.mbind = new Mbind(k);
+        this.migratePages = new MigratePagesCall(k);
+        this.movePages = new MovePages(k);
+        this.homeNode = new HomeNode(k);
     }
 
     /** set_mempolicy(mode, nodemask, maxnode). */
     public long setMempolicy(Task t, int mode, UserMask nodemask, long maxnode) {
-        throw new UnsupportedOperationException("TODO");
+        return as(t, () -> setMempolicy.call(t, mode, nodemask, maxnode));
     }
 
     /** get_mempolicy(&mode, nodemask, maxnode, addr, flags); {@code wantMask} = nodemask != NULL. */
     public GetMempolicyResult getMempolicy(Task t, boolean wantMask, long maxnode, long addr, int flags) {
-        throw new UnsupportedOperationException("TODO");
+        return as(t, () -> getMempolicy.call(t, wantMask, maxnode, addr, flags));
     }
 
     /** mbind(addr, len, mode, nodemask, maxnode, flags). */
     public long mbind(Task t, long addr, long len, int mode, UserMask nodemask, long maxnode, int flags) {
-        throw new UnsupportedOperationException("TODO");
+        return as(t, () -> mbind.call(t, addr, len, mode, nodemask, maxnode, flags));
     }
 
     /** migrate_pages(pid, maxnode, old_nodes, new_nodes) called by {@code caller}; pid 0 = caller. */
     public long migratePages(Task caller, int pid, long maxnode, UserMask oldNodes, UserMask newNodes) {
-        throw new UnsupportedOperationException("TODO");
+        return as(caller, () -> migratePages.call(caller, pid, maxnode, oldNodes, newNodes));
     }
 
     /**
@@ -48,11 +66,25 @@ public final class NumaSyscalls {
      * {@code nodes} null = query mode; {@code pages} entries are user addresses.
      */
     public MovePagesResult movePages(Task caller, int pid, long[] pages, int[] nodes, int flags) {
-        throw new UnsupportedOperationException("TODO");
+        return as(caller, () -> movePages.call(caller, pid, pages, nodes, flags));
     }
 
     /** set_mempolicy_home_node(start, len, home_node, flags). */
     public long setMempolicyHomeNode(Task t, long start, long len, long homeNode, long flags) {
-        throw new UnsupportedOperationException("TODO");
+        return as(t, () -> this.homeNode.call(t, start, len, homeNode, flags));
+    }
+
+    /** Runs a call with the dispatcher's acting task set to the caller. */
+    private <R> R as(Task t, Supplier<R> call) {
+        Dispatcher d = k.dispatcher();
+        if (d == null) {
+            return call.get();
+        }
+        TaskRef prev = d.enter(t.ref());
+        try {
+            return call.get();
+        } finally {
+            d.enter(prev);
+        }
     }
 }

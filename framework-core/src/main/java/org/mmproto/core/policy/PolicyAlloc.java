@@ -1,5 +1,16 @@
 package org.mmproto.core.policy;
 
+import static org.mmproto.core.policy.MemPolicy.MPOL_BIND;
+import static org.mmproto.core.policy.MemPolicy.MPOL_INTERLEAVE;
+import static org.mmproto.core.policy.MemPolicy.MPOL_PREFERRED;
+import static org.mmproto.core.policy.MemPolicy.MPOL_PREFERRED_MANY;
+import static org.mmproto.core.policy.MemPolicy.MPOL_WEIGHTED_INTERLEAVE;
+
+import org.mmproto.api.Gfp;
+import org.mmproto.api.NodeMask;
+import org.mmproto.api.ZoneType;
+import org.mmproto.core.mm.Zone;
+import org.mmproto.core.stats.VmStat;
 import org.mmproto.core.task.Kernel;
 import org.mmproto.core.task.Task;
 import org.mmproto.core.task.Vma;
@@ -8,15 +19,41 @@ import org.mmproto.core.task.Vma;
  * alloc_pages_mpol for user memory: the effective policy of (task, vma, addr) picks the node and
  * nodemask, then the page allocator runs. The one place the fault and migration paths allocate
  * user folios.
+ *
+ * <ul>
+ *   <li>default (no policy: the per-node preferred policy) and LOCAL: the CPU's node, normal
+ *       fallback;</li>
+ *   <li>PREFERRED: the policy's node, normal fallback;</li>
+ *   <li>BIND: the policy nodes as nodemask, walked from the local node's zonelist (or from the
+ *       home node), so the nearest allowed node comes first; the mask applies only to zones at or
+ *       above policy_zone (ZONE_MOVABLE only when every policy node is movable-only) and only when
+ *       it meets the task's cpuset;</li>
+ *   <li>PREFERRED_MANY: within the mask without direct reclaim and with __GFP_NOWARN, then
+ *       anywhere with the caller's gfp; home node = preferred node;</li>
+ *   <li>INTERLEAVE / WEIGHTED_INTERLEAVE: the node of the interleave index (VMA allocations) or
+ *       the task's round robin (il_prev/il_weight, allocations without a VMA); no nodemask, so a
+ *       full node falls back; numa_interleave counts plain interleave pages that land on the
+ *       chosen node;</li>
+ *   <li>THP (order 9 with an interleave index, policy not interleave, node allowed by the mask):
+ *       first the node alone with __GFP_THISNODE|__GFP_NORETRY; retried normally only if the gfp
+ *       allows direct reclaim.</li>
+ * </ul>
+ * A task whose cpuset mems do not cover every memory node is restricted to them
+ * (prepare_alloc_pages with cpusets enabled).
  */
 public final class PolicyAlloc {
+    static final int HPAGE_PMD_ORDER = 9;
+
     private PolicyAlloc() {
     }
 
-    /** The policy in force at addr: the VMA's (or the memfd's shared policy), else the task's, else null. */
+    /**
+     * The policy in force at addr: the VMA's (for a memfd mapping, shared or private, the file's
+     * shared policy), else the task's, else null (default).
+     */
     public static MemPolicy effective(Task t, Vma vma, long addr) {
         if (vma != null) {
-            if (vma.file() != null && vma.isShared()) {
+            if (vma.file() != null) {
                 MemPolicy p = vma.file().policyAt(vma.fileIndex(addr));
                 if (p != null) {
                     return p;
@@ -28,8 +65,123 @@ public final class PolicyAlloc {
         return t.policy();
     }
 
-    /** Allocates a folio for the user page at addr; returns its pfn or -errno. */
+    /** Allocates a folio for the user page at addr; returns its pfn or -errno. vma null = alloc_pages(). */
     public static long alloc(Kernel k, Task t, Vma vma, long addr, int gfp, int order) {
-        return k.alloc().allocPages(gfp, order, t.nid(), null, t.nid());
+        if (vma == null) {
+            MemPolicy pol = (gfp & Gfp.Bits.THISNODE) != 0 ? null : t.policy();
+            return allocMpol(k, t, gfp, order, pol, InterleaveIndex.NO_INTERLEAVE_INDEX, t.nid());
+        }
+        MemPolicy pol = effective(t, vma, addr);
+        long ilx = InterleaveIndex.of(vma, addr, order);
+        return allocMpol(k, t, gfp, order, pol, ilx, t.nid());
+    }
+
+    /**
+     * alloc_pages_mpol(gfp, order, pol, ilx, nid) on behalf of task t (its CPU's node is the
+     * local node; its cpuset restricts the nodes). pol null = the default policy.
+     */
+    public static long allocMpol(Kernel k, Task t, int gfp, int order, MemPolicy pol, long ilx, int nid) {
+        int mode = pol == null ? MemPolicy.MPOL_DEFAULT : pol.mode();
+        NodeMask nodemask = null;
+        switch (mode) {
+            case MPOL_PREFERRED -> nid = pol.nodes().first();
+            case MPOL_PREFERRED_MANY -> {
+                nodemask = pol.nodes();
+                if (pol.homeNode() != MemPolicy.NUMA_NO_NODE) {
+                    nid = pol.homeNode();
+                }
+            }
+            case MPOL_BIND -> {
+                if (applyPolicyZone(k, pol, Gfp.of(gfp).zoneIndex()) && intersects(pol.nodes(), t.memsAllowed())) {
+                    nodemask = pol.nodes();
+                }
+                if (pol.homeNode() != MemPolicy.NUMA_NO_NODE) {
+                    nid = pol.homeNode();
+                }
+            }
+            case MPOL_INTERLEAVE -> nid = ilx == InterleaveIndex.NO_INTERLEAVE_INDEX
+                    ? Interleave.nextNode(t, pol) : Interleave.nid(pol, ilx, t.nid());
+            case MPOL_WEIGHTED_INTERLEAVE -> nid = ilx == InterleaveIndex.NO_INTERLEAVE_INDEX
+                    ? Interleave.nextWeightedNode(k.interleaveWeights(), t, pol)
+                    : Interleave.weightedNid(k.interleaveWeights(), pol, ilx, t.nid());
+            default -> {
+                // MPOL_DEFAULT, MPOL_LOCAL: the node passed in (numa_node_id())
+            }
+        }
+        int local = t.nid();
+        if (mode == MPOL_PREFERRED_MANY) {
+            int firstGfp = (gfp | Gfp.Bits.NOWARN) & ~(Gfp.Bits.DIRECT_RECLAIM | Gfp.Bits.NOFAIL);
+            long pfn = k.alloc().allocPages(firstGfp, order, nid, cpuset(k, t, nodemask), local);
+            return pfn >= 0 ? pfn : k.alloc().allocPages(gfp, order, nid, cpuset(k, t, null), local);
+        }
+        if (order == HPAGE_PMD_ORDER && ilx != InterleaveIndex.NO_INTERLEAVE_INDEX
+                && mode != MPOL_INTERLEAVE && mode != MPOL_WEIGHTED_INTERLEAVE
+                && (nodemask == null || nodemask.contains(nid))) {
+            long pfn = k.alloc().allocPages(gfp | Gfp.Bits.THISNODE | Gfp.Bits.NORETRY, order, nid,
+                    cpuset(k, t, null), local);
+            if (pfn >= 0 || (gfp & Gfp.Bits.DIRECT_RECLAIM) == 0) {
+                return pfn;
+            }
+        }
+        long pfn = k.alloc().allocPages(gfp, order, nid, cpuset(k, t, nodemask), local);
+        if (mode == MPOL_INTERLEAVE && pfn >= 0 && k.memmap().nid(pfn) == nid) {
+            k.mem().count(nid, VmStat.NUMA_INTERLEAVE, 1);
+        }
+        return pfn;
+    }
+
+    /** cpuset_nodemask_valid_mems_allowed: the mask meets the task's mems. */
+    private static boolean intersects(NodeMask a, NodeMask b) {
+        for (int n = a.first(); n >= 0; n = a.next(n)) {
+            if (b.contains(n)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * apply_policy_zone: a BIND mask restricts only allocations whose highest zone is at least
+     * policy_zone (the highest populated zone below ZONE_MOVABLE), or only ZONE_MOVABLE ones when
+     * no policy node has normal memory.
+     */
+    static boolean applyPolicyZone(Kernel k, MemPolicy pol, int zoneIdx) {
+        int dynamicPolicyZone = policyZone(k);
+        boolean anyNormal = false;
+        for (int n = pol.nodes().first(); n >= 0; n = pol.nodes().next(n)) {
+            if (n < k.mem().nodeCount() && k.mem().node(n).inNNormalMemory()) {
+                anyNormal = true;
+                break;
+            }
+        }
+        if (!anyNormal) {
+            dynamicPolicyZone = ZoneType.MOVABLE.ordinal();
+        }
+        return zoneIdx >= dynamicPolicyZone;
+    }
+
+    /** policy_zone: the highest zone type other than ZONE_MOVABLE that has memory on some node. */
+    static int policyZone(Kernel k) {
+        int best = 0;
+        for (Zone z : k.mem().zones()) {
+            if (z.populated() && z.type() != ZoneType.MOVABLE) {
+                best = Math.max(best, z.type().ordinal());
+            }
+        }
+        return best;
+    }
+
+    /**
+     * prepare_alloc_pages with cpusets: when the task's mems do not cover every memory node,
+     * the allocation is limited to them (a missing nodemask becomes the mems).
+     */
+    static NodeMask cpuset(Kernel k, Task t, NodeMask nodemask) {
+        NodeMask mems = t.memsAllowed();
+        for (int nid = 0; nid < k.mem().nodeCount(); nid++) {
+            if (!mems.contains(nid) && k.mem().node(nid).inNMemory()) {
+                return nodemask == null ? mems : nodemask.and(mems);
+            }
+        }
+        return nodemask;
     }
 }

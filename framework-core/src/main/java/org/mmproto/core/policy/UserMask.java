@@ -5,7 +5,8 @@ import org.mmproto.api.NodeMask;
 /**
  * A user-space {@code const unsigned long *nodemask} argument: NULL, an unreadable pointer
  * (EFAULT), or the words it points at (bit n of word n/64 = node n), read by the kernel up to
- * {@code maxnode - 1} bits.
+ * {@code maxnode - 1} bits. Words past the end of {@code words} read as zero (the buffer is
+ * taken to be as long as maxnode says); see {@link NodemaskArgs}.
  */
 public record UserMask(long[] words, boolean unreadable) {
     public static final UserMask NULL = new UserMask(null, false);

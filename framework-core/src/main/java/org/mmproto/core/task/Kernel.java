@@ -44,6 +44,8 @@ public final class Kernel {
     private final org.mmproto.core.migrate.Migration migration;
     private final int[] cpuToNode;
     private final Dispatcher dispatcher;
+    private final org.mmproto.core.policy.InterleaveWeights interleaveWeights;
+    private final org.mmproto.core.policy.NumaSyscalls numa;
 
     private Kernel(PhysicalMemory mem, PageAllocator alloc, Dispatcher dispatcher) {
         this.mem = mem;
@@ -55,6 +57,8 @@ public final class Kernel {
         this.faults = new FaultHandler(this);
         this.mmOps = new MmOps(this);
         this.migration = new org.mmproto.core.migrate.Migration(this);
+        this.interleaveWeights = new org.mmproto.core.policy.InterleaveWeights(mem.nodeCount());
+        this.numa = new org.mmproto.core.policy.NumaSyscalls(this);
         int maxCpu = -1;
         for (Node n : mem.nodes()) {
             for (int c : n.cpus()) {
@@ -153,6 +157,16 @@ public final class Kernel {
 
     public org.mmproto.core.migrate.Migration migration() {
         return migration;
+    }
+
+    /** /sys/kernel/mm/mempolicy/weighted_interleave: the weighted-interleave weights. */
+    public org.mmproto.core.policy.InterleaveWeights interleaveWeights() {
+        return interleaveWeights;
+    }
+
+    /** The NUMA memory-policy and migration system calls. */
+    public org.mmproto.core.policy.NumaSyscalls numa() {
+        return numa;
     }
 
     Zap zap() {

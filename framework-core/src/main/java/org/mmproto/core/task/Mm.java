@@ -66,6 +66,9 @@ public final class Mm {
         Vma v = find(addr);
         if (v != null && v.start != addr) {
             Vma tail = v.splitAt(addr);
+            if (tail.file != null) {
+                tail.file.users++; // the new VMA holds its own file reference (split_vma: get_file)
+            }
             vmas.put(tail.start, tail);
         }
     }

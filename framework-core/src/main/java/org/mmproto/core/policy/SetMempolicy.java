@@ -1,0 +1,41 @@
+package org.mmproto.core.policy;
+
+import org.mmproto.api.NodeMask;
+import org.mmproto.core.task.Kernel;
+import org.mmproto.core.task.Task;
+
+/**
+ * set_mempolicy(mode, nodemask, maxnode): mode and flags (EINVAL), the mask copy-in (EINVAL,
+ * EFAULT), mode against mask and the mask in context (EINVAL), then the task's policy is
+ * replaced. A new (weighted) interleave policy restarts the task's round robin
+ * (il_prev = MAX_NUMNODES - 1, il_weight = 0).
+ */
+final class SetMempolicy {
+    private final Kernel k;
+
+    SetMempolicy(Kernel k) {
+        this.k = k;
+    }
+
+    long call(Task t, int modeArg, UserMask nodemask, long maxnode) {
+        MpolNew.Mode m = MpolNew.sanitize(modeArg);
+        if (m.err() != 0) {
+            return m.err();
+        }
+        NodemaskArgs.In in = NodemaskArgs.getNodes(nodemask, maxnode);
+        if (!in.ok()) {
+            return in.err();
+        }
+        MpolNew.Result r = MpolNew.create(m.mode(), m.flags(), in.nodes(), t.memsAllowed(), PolicyTargets.mask(k));
+        if (r.err() != 0) {
+            return r.err();
+        }
+        MemPolicy pol = r.policy();
+        t.setPolicy(pol);
+        if (pol != null && (pol.mode() == MemPolicy.MPOL_INTERLEAVE || pol.mode() == MemPolicy.MPOL_WEIGHTED_INTERLEAVE)) {
+            t.ilPrev = NodeMask.MAX_NUMNODES - 1;
+            t.ilWeight = 0;
+        }
+        return 0;
+    }
+}

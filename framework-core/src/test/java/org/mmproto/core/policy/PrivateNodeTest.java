@@ -1,0 +1,111 @@
+package org.mmproto.core.policy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mmproto.core.policy.MemPolicy.MPOL_BIND;
+import static org.mmproto.core.policy.MemPolicy.MPOL_F_MEMS_ALLOWED;
+import static org.mmproto.core.policy.MemPolicy.MPOL_INTERLEAVE;
+import static org.mmproto.core.policy.MemPolicy.MPOL_MF_MOVE;
+import static org.mmproto.core.policy.MemPolicy.MPOL_PREFERRED;
+
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.mmproto.api.Errno;
+import org.mmproto.api.Gfp;
+import org.mmproto.api.MigrateReason;
+import org.mmproto.api.NodeMask;
+import org.mmproto.core.machine.MachineSpec;
+import org.mmproto.core.hooks.designs.FallbackOnly;
+import org.mmproto.core.migrate.Migration;
+import org.mmproto.core.task.Kernel;
+import org.mmproto.core.task.Task;
+import org.mmproto.core.testkit.TestMachines;
+
+/**
+ * A private node (node 2, N_MEMORY_PRIVATE) is not a policy or migration target by default
+ * ({@link PolicyTargets}): it is not in N_MEMORY.
+ */
+class PrivateNodeTest extends PolicyTestBase {
+    @Override
+    MachineSpec machine() {
+        return TestMachines.dramDramCxl(64 * MiB, 64 * MiB, true);
+    }
+
+    @Test
+    void private_node_is_not_a_policy_target() {
+        assertThat(PolicyTargets.allowed(k, 2)).isFalse();
+        assertThat(PolicyTargets.allowed(k, 0)).isTrue();
+        assertThat(PolicyTargets.allowed(k, 3)).isFalse();
+        assertThat(PolicyTargets.mask(k)).isEqualTo(NodeMask.of(0, 1));
+    }
+
+    @Test
+    void set_mempolicy_with_only_the_private_node_is_EINVAL() {
+        assertThat(numa.setMempolicy(a, MPOL_BIND, mask(2), MAXNODE)).isEqualTo(err(Errno.EINVAL));
+        assertThat(numa.setMempolicy(a, MPOL_PREFERRED, mask(2), MAXNODE)).isEqualTo(err(Errno.EINVAL));
+        assertThat(numa.setMempolicy(a, MPOL_INTERLEAVE, mask(1, 2), MAXNODE)).isZero();
+        assertThat(a.policy().nodes()).isEqualTo(NodeMask.of(1));
+    }
+
+    @Test
+    void set_mempolicy_even_when_the_cpuset_lists_the_private_node() {
+        a.setMemsAllowed(NodeMask.of(0, 1, 2));
+        assertThat(numa.setMempolicy(a, MPOL_BIND, mask(2), MAXNODE)).isEqualTo(err(Errno.EINVAL));
+    }
+
+    @Test
+    void mbind_to_the_private_node_is_EINVAL() {
+        long p = anonTouched(a, 2);
+        assertThat(numa.mbind(a, p, 2 * PAGE, MPOL_BIND, mask(2), MAXNODE, MPOL_MF_MOVE)).isEqualTo(err(Errno.EINVAL));
+        assertThat(nodesOf(a, p, 2)).containsOnly(0);
+    }
+
+    @Test
+    void move_pages_to_the_private_node_is_ENODEV() {
+        long p = anonTouched(a, 2);
+        NumaSyscalls.MovePagesResult r = numa.movePages(a, 0, pages(p, 2), new int[] {1, 2}, MPOL_MF_MOVE);
+        assertThat(r.ret()).isEqualTo(err(Errno.ENODEV));
+        assertThat(r.status()).containsExactly(1, Integer.MIN_VALUE);
+    }
+
+    @Test
+    void migrate_pages_to_the_private_node_is_EINVAL() {
+        Task root = k.spawn("root", 0, 0, 0, NICE);
+        assertThat(numa.migratePages(root, 0, MAXNODE, mask(0), mask(2))).isEqualTo(err(Errno.EINVAL));
+    }
+
+    @Test
+    void cpuset_mems_exclude_the_private_node() {
+        NumaSyscalls.GetMempolicyResult r = numa.getMempolicy(a, true, MAXNODE, 0, MPOL_F_MEMS_ALLOWED);
+        assertThat(r.nodemask()[0]).isEqualTo(0b11);
+    }
+
+    // A folio that sits on the private node (put there by a kernel path such as demotion, not by a
+    // policy) is invisible to the syscalls, like a ZONE_DEVICE folio: move_pages reports -ENOENT,
+    // mbind and migrate_pages leave it, numa_maps does not count it (not N_MEMORY). The kernel
+    // here runs the fallback-only design, which lets a folio migrate onto the node.
+    @Test
+    void folio_on_the_private_node_is_invisible_to_the_syscalls() {
+        k = Kernel.boot(machine(), new FallbackOnly(), List.of(), Duration.ZERO);
+        k.setThp(Kernel.ThpMode.NEVER);
+        numa = k.numa();
+        ops = k.mmOps();
+        a = k.spawn("a", 0, 0, 1000, java.util.Set.of());
+        bootUsed = k.mem().pagesInFolios();
+        long p = anonTouched(a, 2);
+        long head = folio(a, p);
+        Migration.Result r = k.migration().migrate(List.of(head), 2,
+                (src, order) -> k.alloc().allocPages(Gfp.GFP_HIGHUSER_MOVABLE.bits() | Gfp.Bits.THISNODE, order, 2, null, 0),
+                Migration.Mode.MIGRATE_SYNC, MigrateReason.MR_DEMOTION);
+        assertThat(r.outcome()).containsExactly(2);
+        assertThat(nodesOf(a, p, 2)).containsExactly(st(Errno.ENOENT), 0);
+        NumaSyscalls.MovePagesResult m = numa.movePages(a, 0, pages(p, 2), new int[] {1, 1}, MPOL_MF_MOVE);
+        assertThat(m.ret()).isZero();
+        assertThat(m.status()).containsExactly(st(Errno.ENOENT), 1);
+        assertThat(numa.mbind(a, p, 2 * PAGE, MPOL_BIND, mask(0), MAXNODE, MPOL_MF_MOVE | MemPolicy.MPOL_MF_STRICT)).isZero();
+        assertThat(k.memmap().nid(folio(a, p))).isEqualTo(2);
+        assertThat(NumaMaps.render(k, a)).contains("anon=1 dirty=1 active=0 N0=1 kernelpagesize_kB=4");
+        assertThat(PolicyTargets.folioVisible(k, 2)).isFalse();
+        assertThat(PolicyTargets.folioVisible(k, 1)).isTrue();
+    }
+}
