@@ -192,6 +192,15 @@ public final class Dispatcher implements PrivateNodeCheckpoint, PageAllocator.Fr
         return v;
     }
 
+    /** Would the design let this folio leave its private node? (a query: no ledger entry) */
+    public boolean mayLeave(long pfn) {
+        int from = memmap.nid(pfn);
+        Verdict v = design.migrate(new Requests.MigrationRequest(folioRef(pfn), from, -1, MigrateReason.MR_SYSCALL, current),
+                false, access[from].at(Site.MIGRATE_SOURCE));
+        stats.decided(Site.MIGRATE_SOURCE, v.allowed());
+        return v.allowed();
+    }
+
     /** A write reached a folio of a node that asked for write protection; was it routed to handle_fault? */
     public void writeAccess(long pfn, boolean viaHandleFault) {
         int nid = memmap.nid(pfn);

@@ -88,8 +88,9 @@ final class MovePages {
             } else if (!UserFolios.mapsFolio(pte)) {
                 status[i] = -Errno.EFAULT.code();
             } else {
-                int nid = memmap.nid(UserFolios.head(k, pte));
-                status[i] = PolicyTargets.folioVisible(k, nid) ? nid : -Errno.ENOENT.code();
+                long head = UserFolios.head(k, pte);
+                int nid = memmap.nid(head);
+                status[i] = PolicyTargets.folioVisible(k, head, nid) ? nid : -Errno.ENOENT.code();
             }
         }
     }
@@ -178,7 +179,7 @@ final class MovePages {
             Memmap memmap = k.memmap();
             long head = UserFolios.head(k, pte);
             int nid = memmap.nid(head);
-            if (!PolicyTargets.folioVisible(k, nid)) {
+            if (!PolicyTargets.folioVisible(k, head, nid)) {
                 return -Errno.ENOENT.code();
             }
             if (nid == node) {

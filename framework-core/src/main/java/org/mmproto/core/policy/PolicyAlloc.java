@@ -81,6 +81,40 @@ public final class PolicyAlloc {
      * local node; its cpuset restricts the nodes). pol null = the default policy.
      */
     public static long allocMpol(Kernel k, Task t, int gfp, int order, MemPolicy pol, long ilx, int nid) {
+        int priv = privateNodeOf(k, pol);
+        if (priv < 0) {
+            return allocMpolInner(k, t, gfp, order, pol, ilx, nid);
+        }
+        // The private fault path: the design shapes the mask (MPOL_F_PRIVATE -> __GFP_PRIVATE) and
+        // the allocation runs in its scope; BIND starts from the policy's first node when the
+        // local node is not in it, since private nodes are in no N_MEMORY zonelist (RFC patch 13).
+        var d = k.dispatcher();
+        int pgfp = d.userAllocationGfp(gfp, org.mmproto.api.driver.Site.PAGE_ALLOC, priv);
+        if (pol.mode() == MPOL_BIND && !pol.nodes().contains(nid) && pol.homeNode() == MemPolicy.NUMA_NO_NODE) {
+            nid = pol.nodes().first();
+        }
+        d.privateScope(true);
+        try {
+            return allocMpolInner(k, t, pgfp, order, pol, ilx, nid);
+        } finally {
+            d.privateScope(false);
+        }
+    }
+
+    /** The first private node the policy names, or -1. */
+    private static int privateNodeOf(Kernel k, MemPolicy pol) {
+        if (pol == null || k.dispatcher() == null) {
+            return -1;
+        }
+        for (int n = pol.nodes().first(); n >= 0 && n < k.mem().nodeCount(); n = pol.nodes().next(n)) {
+            if (k.mem().node(n).isPrivate()) {
+                return n;
+            }
+        }
+        return -1;
+    }
+
+    private static long allocMpolInner(Kernel k, Task t, int gfp, int order, MemPolicy pol, long ilx, int nid) {
         int mode = pol == null ? MemPolicy.MPOL_DEFAULT : pol.mode();
         NodeMask nodemask = null;
         switch (mode) {

@@ -1,37 +1,47 @@
 package org.mmproto.core.policy;
 
+import org.mmproto.api.Errno;
 import org.mmproto.api.NodeMask;
+import org.mmproto.api.driver.Site;
+import org.mmproto.api.driver.Verdict;
+import org.mmproto.core.hooks.Dispatcher;
 import org.mmproto.core.mm.Node;
 import org.mmproto.core.task.Kernel;
 
 /**
  * The one place that decides which nodes user memory policy and user-requested migration may
- * name. Every syscall that validates a target node asks here: set_mempolicy and mbind AND their
- * mask with {@link #mask}, move_pages answers ENODEV for a node that is not {@link #allowed},
- * migrate_pages ANDs new_nodes with {@link #mask}.
+ * name, and which folios the NUMA syscalls may move. Every syscall that validates a target node
+ * asks here: set_mempolicy and mbind refuse a mask naming a private node the design refuses
+ * ({@link #privateNodeError}) and AND the rest with {@link #mask}; move_pages answers ENODEV for
+ * a node that is not {@link #allowed}; migrate_pages ANDs new_nodes with {@link #mask}.
  *
  * <p>Linux 6.12 accepts the nodes in {@code N_MEMORY}. A private node of the Private Memory Nodes
- * RFC is not in {@code N_MEMORY}, so by default it is neither a policy target nor a migration
- * target, and folios already on it are treated like ZONE_DEVICE folios by the page walks (see
- * {@link #folioVisible}). A later issue routes these questions through the run's design and the
- * node's driver (NP_OPS_MEMPOLICY / NP_OPS_MIGRATION in the RFC; the dispatcher already offers
- * {@code Dispatcher.policyTarget(nid, Site.SET_MEMPOLICY / Site.MBIND)} and
- * {@code Dispatcher.migrationTargetNode(nid)}); until then this class is the seam, and the
- * syscalls ask nothing else.
+ * RFC is not in {@code N_MEMORY}; whether it may be named, and whether its folios may be moved,
+ * is the run's design's decision, asked through the dispatcher (Site.SET_MEMPOLICY, Site.MBIND,
+ * Site.MIGRATE_TARGET, Site.MIGRATE_SOURCE). Without a dispatcher (bare-checkpoint kernels) a
+ * private node is never a target and its folios look like ZONE_DEVICE folios.
  */
 public final class PolicyTargets {
     private PolicyTargets() {
     }
 
-    /** May a memory policy or a user migration target node {@code nid}? ({@code N_MEMORY}). */
+    private static boolean isPrivate(Kernel k, int nid) {
+        return k.mem().node(nid).isPrivate();
+    }
+
+    /** May a user migration target node {@code nid}? N_MEMORY, or a private node the design accepts. */
     public static boolean allowed(Kernel k, int nid) {
         if (nid < 0 || nid >= k.mem().nodeCount()) {
             return false;
         }
+        if (isPrivate(k, nid)) {
+            Dispatcher d = k.dispatcher();
+            return d != null && d.migrationTargetNode(nid).allowed();
+        }
         return k.mem().node(nid).inNMemory();
     }
 
-    /** Every node {@link #allowed} returns true for. */
+    /** Every node a user migration may target ({@link #allowed}). */
     public static NodeMask mask(Kernel k) {
         NodeMask m = NodeMask.NONE;
         for (Node n : k.mem().nodes()) {
@@ -42,12 +52,51 @@ public final class PolicyTargets {
         return m;
     }
 
+    /** The nodes a policy set at {@code site} (SET_MEMPOLICY or MBIND) may name. */
+    public static NodeMask mask(Kernel k, Site site) {
+        NodeMask m = NodeMask.NONE;
+        for (Node n : k.mem().nodes()) {
+            int nid = n.nid();
+            boolean ok = isPrivate(k, nid) ? k.dispatcher() != null && k.dispatcher().policyTarget(nid, site).allowed()
+                    : n.inNMemory();
+            if (ok) {
+                m = m.with(nid);
+            }
+        }
+        return m;
+    }
+
     /**
-     * May the NUMA syscalls see and move a folio that sits on {@code nid}? False for private
-     * nodes: move_pages reports such a folio as -ENOENT (like a ZONE_DEVICE folio, as the RFC's
-     * selftests expect without NP_OPS_MIGRATION) and mbind/migrate_pages skip it.
+     * mpol_set_nodemask with private nodes (RFC patch 13): a mask naming a private node the
+     * design refuses at {@code site} is refused as a whole; returns that errno, or null.
      */
-    public static boolean folioVisible(Kernel k, int nid) {
-        return !k.mem().node(nid).isPrivate();
+    public static Errno privateNodeError(Kernel k, NodeMask userNodes, Site site) {
+        for (int nid = userNodes.first(); nid >= 0 && nid < k.mem().nodeCount(); nid = userNodes.next(nid)) {
+            if (isPrivate(k, nid)) {
+                Dispatcher d = k.dispatcher();
+                if (d == null) {
+                    return Errno.EINVAL;
+                }
+                Verdict v = d.policyTarget(nid, site);
+                if (!v.allowed()) {
+                    return Dispatcher.errnoOf(v, Errno.EINVAL);
+                }
+            }
+        }
+        return null;
+    }
+
+    /**
+     * May the NUMA syscalls see and move the folio {@code head} on {@code nid}? Always for
+     * ordinary nodes; for a private node, when the design lets folios leave it (ops-struct:
+     * NP_OPS_MIGRATION) — else move_pages reports -ENOENT, like a ZONE_DEVICE folio, and
+     * mbind/migrate_pages skip it.
+     */
+    public static boolean folioVisible(Kernel k, long head, int nid) {
+        if (!isPrivate(k, nid)) {
+            return true;
+        }
+        Dispatcher d = k.dispatcher();
+        return d != null && d.mayLeave(head);
     }
 }

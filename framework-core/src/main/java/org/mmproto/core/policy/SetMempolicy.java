@@ -26,7 +26,12 @@ final class SetMempolicy {
         if (!in.ok()) {
             return in.err();
         }
-        MpolNew.Result r = MpolNew.create(m.mode(), m.flags(), in.nodes(), t.memsAllowed(), PolicyTargets.mask(k));
+        org.mmproto.api.Errno priv = PolicyTargets.privateNodeError(k, in.nodes(), org.mmproto.api.driver.Site.SET_MEMPOLICY);
+        if (priv != null) {
+            return -priv.code();
+        }
+        MpolNew.Result r = MpolNew.create(m.mode(), m.flags(), in.nodes(), t.memsAllowed(),
+                PolicyTargets.mask(k, org.mmproto.api.driver.Site.SET_MEMPOLICY));
         if (r.err() != 0) {
             return r.err();
         }

@@ -173,11 +173,15 @@ public final class Kernel {
         return zap;
     }
 
-    /** N_MEMORY as a mask: the nodes a task's cpuset allows by default. */
+    /**
+     * The nodes a task's cpuset allows by default: N_MEMORY and N_MEMORY_PRIVATE (RFC patch 17:
+     * private nodes must be in mems_allowed, or userland access is denied outright; whether a
+     * policy may name them is the design's call).
+     */
     public NodeMask memoryNodes() {
         NodeMask m = NodeMask.NONE;
         for (Node n : mem.nodes()) {
-            if (n.inNMemory()) {
+            if (n.inNMemory() || n.inNMemoryPrivate()) {
                 m = m.with(n.nid());
             }
         }

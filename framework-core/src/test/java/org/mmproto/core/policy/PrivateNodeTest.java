@@ -22,8 +22,9 @@ import org.mmproto.core.task.Task;
 import org.mmproto.core.testkit.TestMachines;
 
 /**
- * A private node (node 2, N_MEMORY_PRIVATE) is not a policy or migration target by default
- * ({@link PolicyTargets}): it is not in N_MEMORY.
+ * A private node (node 2, N_MEMORY_PRIVATE) with no driver bound is not a policy or migration
+ * target ({@link PolicyTargets} asks the design, and ops-struct finds no NP_OPS flags); under a
+ * design that lets folios move freely, its folios are visible to the syscalls.
  */
 class PrivateNodeTest extends PolicyTestBase {
     @Override
@@ -43,8 +44,9 @@ class PrivateNodeTest extends PolicyTestBase {
     void set_mempolicy_with_only_the_private_node_is_EINVAL() {
         assertThat(numa.setMempolicy(a, MPOL_BIND, mask(2), MAXNODE)).isEqualTo(err(Errno.EINVAL));
         assertThat(numa.setMempolicy(a, MPOL_PREFERRED, mask(2), MAXNODE)).isEqualTo(err(Errno.EINVAL));
-        assertThat(numa.setMempolicy(a, MPOL_INTERLEAVE, mask(1, 2), MAXNODE)).isZero();
-        assertThat(a.policy().nodes()).isEqualTo(NodeMask.of(1));
+        // RFC v4 patch 13: a mask that names a private node without NP_OPS_MEMPOLICY is refused whole
+        assertThat(numa.setMempolicy(a, MPOL_INTERLEAVE, mask(1, 2), MAXNODE)).isEqualTo(err(Errno.EINVAL));
+        assertThat(a.policy()).isNull();
     }
 
     @Test
@@ -75,17 +77,15 @@ class PrivateNodeTest extends PolicyTestBase {
     }
 
     @Test
-    void cpuset_mems_exclude_the_private_node() {
+    void cpuset_mems_include_the_private_node_as_rfc_patch_17_requires() {
         NumaSyscalls.GetMempolicyResult r = numa.getMempolicy(a, true, MAXNODE, 0, MPOL_F_MEMS_ALLOWED);
-        assertThat(r.nodemask()[0]).isEqualTo(0b11);
+        assertThat(r.nodemask()[0]).isEqualTo(0b111);
     }
 
-    // A folio that sits on the private node (put there by a kernel path such as demotion, not by a
-    // policy) is invisible to the syscalls, like a ZONE_DEVICE folio: move_pages reports -ENOENT,
-    // mbind and migrate_pages leave it, numa_maps does not count it (not N_MEMORY). The kernel
-    // here runs the fallback-only design, which lets a folio migrate onto the node.
+    // Under fallback-only (design-matrix case 5, our reading) a folio on the private node is an
+    // ordinary folio to the syscalls: move_pages reports its node and may move it off.
     @Test
-    void folio_on_the_private_node_is_invisible_to_the_syscalls() {
+    void under_fallback_only_a_folio_on_the_private_node_is_visible_and_movable() {
         k = Kernel.boot(machine(), new FallbackOnly(), List.of(), Duration.ZERO);
         k.setThp(Kernel.ThpMode.NEVER);
         numa = k.numa();
@@ -98,14 +98,17 @@ class PrivateNodeTest extends PolicyTestBase {
                 (src, order) -> k.alloc().allocPages(Gfp.GFP_HIGHUSER_MOVABLE.bits() | Gfp.Bits.THISNODE, order, 2, null, 0),
                 Migration.Mode.MIGRATE_SYNC, MigrateReason.MR_DEMOTION);
         assertThat(r.outcome()).containsExactly(2);
-        assertThat(nodesOf(a, p, 2)).containsExactly(st(Errno.ENOENT), 0);
+        assertThat(nodesOf(a, p, 2)).containsExactly(2, 0);
+        assertThat(PolicyTargets.folioVisible(k, folio(a, p), 2)).isTrue();
         NumaSyscalls.MovePagesResult m = numa.movePages(a, 0, pages(p, 2), new int[] {1, 1}, MPOL_MF_MOVE);
         assertThat(m.ret()).isZero();
-        assertThat(m.status()).containsExactly(st(Errno.ENOENT), 1);
-        assertThat(numa.mbind(a, p, 2 * PAGE, MPOL_BIND, mask(0), MAXNODE, MPOL_MF_MOVE | MemPolicy.MPOL_MF_STRICT)).isZero();
-        assertThat(k.memmap().nid(folio(a, p))).isEqualTo(2);
-        assertThat(NumaMaps.render(k, a)).contains("anon=1 dirty=1 active=0 N0=1 kernelpagesize_kB=4");
-        assertThat(PolicyTargets.folioVisible(k, 2)).isFalse();
-        assertThat(PolicyTargets.folioVisible(k, 1)).isTrue();
+        assertThat(m.status()).containsExactly(1, 1);
+    }
+
+    @Test
+    void with_no_driver_a_folio_on_the_private_node_is_invisible_like_zone_device() {
+        long kpage = k.alloc().allocPages(Gfp.GFP_PRIVATE.bits(), 0, 2, null, 0);
+        assertThat(PolicyTargets.folioVisible(k, kpage, 2)).isFalse();
+        k.alloc().freePages(kpage, 0);
     }
 }
