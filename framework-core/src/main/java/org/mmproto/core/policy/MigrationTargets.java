@@ -21,6 +21,10 @@ final class MigrationTargets {
             if (order > 0) {
                 gfp = (gfp & ~Gfp.Bits.RECLAIM) | Gfp.GFP_TRANSHUGE.bits();
             }
+            if (k.dispatcher() != null) {
+                // a private target gets the design's mask (ops-struct: GFP_PRIVATE in migrate_to)
+                gfp = k.dispatcher().userAllocationGfp(gfp, org.mmproto.api.driver.Site.MIGRATE_TARGET, nid);
+            }
             return k.alloc().allocPages(gfp | Gfp.Bits.COMP, order, nid, PolicyAlloc.cpuset(k, caller, null), caller.nid());
         };
     }
