@@ -20,13 +20,15 @@ import picocli.CommandLine.Command;
             "private-cxl, single, asymmetric-cxl), or the text that",
             "'numactl --hardware' printed on a real box.",
             ""},
-        subcommands = {TopoCommand.class, StressCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {TopoCommand.class, StressCommand.class, BenchCommand.class, RunCommand.class,
+            CommandLine.HelpCommand.class},
         footer = {"", "Examples:",
             "  ./mmproto topo                      the bundled default machine",
             "  numactl --hardware > my.txt && ./mmproto topo my.txt",
             "  ./mmproto stress --ops 200000 --seed 7",
             "  ./mmproto stress --machine single --ops 20000 --check",
-            "  ./mmproto bench faults --size 1GiB --rounds 5 --policy interleave:0-1"})
+            "  ./mmproto bench faults --size 1GiB --rounds 5 --policy interleave:0-1",
+            "  ./mmproto run                       the default scenario (scenarios/)"})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

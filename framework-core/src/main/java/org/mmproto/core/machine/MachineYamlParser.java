@@ -66,7 +66,14 @@ public final class MachineYamlParser {
     }
 
     public static MachineSpec parse(YamlTree tree) {
-        MappingNode top = tree.rootMapping("a machine description with a 'nodes:' list");
+        return parse(tree, tree.rootMapping("a machine description with a 'nodes:' list"));
+    }
+
+    /**
+     * Parses a machine description that is a mapping inside another YAML document (a scenario's
+     * inline {@code machine:}); errors carry the node's position and path in that document.
+     */
+    public static MachineSpec parse(YamlTree tree, MappingNode top) {
         tree.allowKeys(top, TOP_KEYS);
         String name = tree.get(top, "name").map(tree::string)
                 .orElseGet(() -> defaultName(tree.source()));

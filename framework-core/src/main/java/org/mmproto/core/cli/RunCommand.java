@@ -1,0 +1,204 @@
+package org.mmproto.core.cli;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import org.mmproto.core.config.YamlTree;
+import org.mmproto.core.scenario.JsonReport;
+import org.mmproto.core.scenario.RunReport;
+import org.mmproto.core.scenario.Scenario;
+import org.mmproto.core.scenario.ScenarioFiles;
+import org.mmproto.core.scenario.ScenarioParser;
+import org.mmproto.core.scenario.ScenarioRunner;
+import org.mmproto.core.scenario.Step;
+import org.mmproto.core.scenario.TextReport;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code mmproto run}: executes a scenario file and reports what each step did. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = {
+            "Run a scenario: a machine, tasks and an ordered list of steps (mmap,",
+            "touch, fork, memfd, madvise, set_mempolicy, mbind, migrate_pages,",
+            "move_pages, kernel alloc_pages, seeded workloads, ...) with expected",
+            "results. Prints one line per step, then the vmstat changes, per-node",
+            "usage and every failed expectation with its file:line.",
+            "SCENARIO is a file or a bundled scenario name (scenarios/NAME.yaml);",
+            "without it the bundled default scenario runs. The format is in",
+            "scenarios/README.md.", ""},
+        footer = {"", "Exit status: 0 every expectation held, 1 an expectation failed or an",
+            "invariant was violated, 2 bad scenario file or arguments.",
+            "", "Examples:",
+            "  ./mmproto run                        the default scenario",
+            "  ./mmproto run mbind --format json    a bundled scenario, as JSON",
+            "  ./mmproto run --list                 the bundled scenarios"})
+final class RunCommand implements Callable<Integer> {
+    /** Scenarios with more steps than this print only failing steps (unless --verbose). */
+    static final int LONG_SCENARIO_STEPS = 200;
+    /** Repeat steps with at least this many iterations get a progress bar on a terminal. */
+    static final long PROGRESS_MIN_ITERATIONS = 20_000;
+
+    enum Format { text, json }
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "SCENARIO",
+            description = {"Scenario file or bundled scenario name", "(default: the bundled 'default')."})
+    String scenario;
+
+    @Option(names = "--format", defaultValue = "text", paramLabel = "text|json",
+            description = "Output format (default: ${DEFAULT-VALUE}).")
+    Format format;
+
+    @Option(names = "--seed", paramLabel = "S",
+            description = {"Replace the scenario's seed (repeat steps without", "their own seed derive theirs from it)."})
+    Long seed;
+
+    @Option(names = "--progress", negatable = true,
+            description = {"Progress bar on stderr for long runs (default: on", "when attached to a terminal)."})
+    Boolean progress;
+
+    @Option(names = {"-v", "--verbose"},
+            description = {"Print every step line, also for scenarios of more", "than " + LONG_SCENARIO_STEPS + " steps."})
+    boolean verbose;
+
+    @Option(names = "--list", description = "List the bundled scenarios and exit.")
+    boolean list;
+
+    @Override
+    public Integer call() {
+        PrintStream out = System.out;
+        if (list) {
+            return list(out);
+        }
+        Path file = ScenarioFiles.resolve(scenario);
+        Scenario s = ScenarioParser.parse(file);
+        if (seed != null) {
+            s = s.withSeed(seed);
+        }
+        boolean text = format == Format.text;
+        boolean showProgress = progress != null ? progress : System.console() != null;
+        boolean longRun = s.steps().size() > LONG_SCENARIO_STEPS && !verbose;
+        int opWidth = TextReport.opWidth(s);
+        if (text) {
+            out.print(TextReport.header(s));
+            if (longRun) {
+                out.println("# " + s.steps().size() + " steps: printing only those whose expectation failed"
+                        + " (--verbose prints all)");
+            }
+            out.print(TextReport.stepHeader(opWidth));
+        }
+        Progress listener = new Progress(out, text, longRun, showProgress, opWidth, s.steps().size());
+        RunReport report;
+        try {
+            report = new ScenarioRunner(s).listener(listener).run();
+        } finally {
+            listener.close();
+        }
+        if (text) {
+            out.print(TextReport.footer(report));
+        } else {
+            out.print(JsonReport.render(report));
+        }
+        return report.passed() ? 0 : 1;
+    }
+
+    private int list(PrintStream out) {
+        List<Path> files = ScenarioFiles.bundled();
+        if (files.isEmpty()) {
+            out.println("no bundled scenarios directory found");
+            return 0;
+        }
+        out.println("# bundled scenarios (" + files.get(0).getParent() + ")");
+        for (Path p : files) {
+            String name = p.getFileName().toString().replace(".yaml", "");
+            String desc = "";
+            try {
+                YamlTree t = YamlTree.read(p);
+                var top = t.rootMapping("a scenario");
+                desc = t.get(top, "description").map(t::string).map(String::strip).orElse("");
+                int nl = desc.indexOf('\n');
+                desc = nl < 0 ? desc : desc.substring(0, nl);
+            } catch (RuntimeException e) {
+                desc = "(unreadable: " + e.getMessage() + ")";
+            }
+            if (desc.length() > 54) {
+                desc = desc.substring(0, 51).stripTrailing() + "...";
+            }
+            out.printf("  %-21s %s%n", name, desc);
+        }
+        return 0;
+    }
+
+    /** Prints step lines as they finish and drives the progress bars. */
+    private static final class Progress implements ScenarioRunner.Listener, AutoCloseable {
+        private final PrintStream out;
+        private final boolean text;
+        private final boolean longRun;
+        private final boolean bars;
+        private final int opWidth;
+        private final ProgressBar stepsBar;
+        private ProgressBar repeatBar;
+        private long done;
+
+        Progress(PrintStream out, boolean text, boolean longRun, boolean bars, int opWidth, int steps) {
+            this.out = out;
+            this.text = text;
+            this.longRun = longRun;
+            this.bars = bars;
+            this.opWidth = opWidth;
+            this.stepsBar = bars && longRun ? bar("steps", steps) : null;
+        }
+
+        private static ProgressBar bar(String name, long max) {
+            return new ProgressBarBuilder().setTaskName(name).setInitialMax(max).setStyle(ProgressBarStyle.ASCII)
+                    .setUpdateIntervalMillis(250).setConsumer(new ConsoleProgressBarConsumer(System.err)).build();
+        }
+
+        @Override
+        public void stepDone(RunReport.StepResult step, List<RunReport.ExpectationResult> expectations) {
+            done++;
+            if (stepsBar != null) {
+                stepsBar.stepTo(done);
+            }
+            boolean failed = expectations.stream().anyMatch(e -> !e.passed());
+            if (text && (!longRun || failed)) {
+                out.print(TextReport.stepLine(step, expectations, opWidth));
+            }
+        }
+
+        @Override
+        public void repeatStarted(Step.Repeat step, long times) {
+            if (bars && times >= PROGRESS_MIN_ITERATIONS && stepsBar == null) {
+                repeatBar = bar(step.workload().kind().key() + " (line " + step.line() + ")", times);
+            }
+        }
+
+        @Override
+        public void repeatProgress(long n) {
+            if (repeatBar != null) {
+                repeatBar.stepTo(n);
+            }
+        }
+
+        @Override
+        public void repeatDone() {
+            if (repeatBar != null) {
+                repeatBar.close();
+                repeatBar = null;
+            }
+        }
+
+        @Override
+        public void close() {
+            repeatDone();
+            if (stepsBar != null) {
+                stepsBar.close();
+            }
+        }
+    }
+}

@@ -1,0 +1,120 @@
+package org.mmproto.core.scenario;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.UncheckedIOException;
+import java.util.Map;
+import org.mmproto.core.scenario.RunReport.ExpectationResult;
+import org.mmproto.core.scenario.RunReport.InvariantViolation;
+import org.mmproto.core.scenario.RunReport.NodeUsage;
+import org.mmproto.core.scenario.RunReport.StepResult;
+
+/**
+ * The machine-readable report ({@code run --format json}). Other tools read it, so these keys are
+ * fixed: {@code vmstat} (counter → absolute value at the end), {@code vmstat_delta} (counter →
+ * change during the run), {@code nodes} ({@code nid, total_pages, free_pages, used_pages, ...}),
+ * {@code steps} ({@code line, op, result} plus op-specific fields), {@code expectations}
+ * ({@code line, passed, detail, ...}) and {@code invariants} (violations; empty when all hold).
+ * Keys keep insertion order, so the same run prints the same bytes.
+ */
+public final class JsonReport {
+    private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private JsonReport() {
+    }
+
+    public static ObjectNode tree(RunReport r) {
+        ObjectNode root = MAPPER.createObjectNode();
+        root.put("scenario", r.scenario());
+        root.put("file", r.source());
+        root.put("description", r.description());
+        ObjectNode machine = root.putObject("machine");
+        machine.put("name", r.machine());
+        machine.put("source", r.machineSource());
+        root.put("seed", r.seed());
+        root.put("thp", r.thp());
+        root.put("passed", r.passed());
+        ObjectNode summary = root.putObject("summary");
+        summary.put("steps", r.steps().size());
+        summary.put("expectations", r.expectations().stream().filter(e -> !e.implicit()).count());
+        summary.put("failed", r.failedExpectations());
+        summary.put("invariant_violations", r.invariants().size());
+
+        ArrayNode steps = root.putArray("steps");
+        for (StepResult s : r.steps()) {
+            ObjectNode o = steps.addObject();
+            o.put("line", s.line());
+            o.put("op", s.op());
+            o.put("result", s.result());
+            if (s.label() != null) {
+                o.put("name", s.label());
+            }
+            if (s.task() != null) {
+                o.put("task", s.task());
+            }
+            if (s.value() != null) {
+                o.put("value", s.value());
+            }
+            o.put("summary", s.summary());
+            for (Map.Entry<String, Object> f : s.fields().entrySet()) {
+                o.set(f.getKey(), MAPPER.valueToTree(f.getValue()));
+            }
+        }
+        ArrayNode ex = root.putArray("expectations");
+        for (ExpectationResult e : r.expectations()) {
+            ObjectNode o = ex.addObject();
+            o.put("line", e.line());
+            o.put("passed", e.passed());
+            o.put("detail", e.detail());
+            o.put("item_line", e.itemLine());
+            o.put("what", e.what());
+            o.put("expected", e.expected());
+            o.put("actual", e.actual());
+            o.put("implicit", e.implicit());
+        }
+        ArrayNode inv = root.putArray("invariants");
+        for (InvariantViolation v : r.invariants()) {
+            ObjectNode o = inv.addObject();
+            o.put("line", v.line());
+            o.put("kind", v.kind());
+            if (v.pfn() >= 0) {
+                o.put("pfn", v.pfn());
+            } else {
+                o.putNull("pfn");
+            }
+            o.put("detail", v.detail());
+        }
+        ObjectNode vm = root.putObject("vmstat");
+        r.vmstat().forEach(vm::put);
+        ObjectNode vd = root.putObject("vmstat_delta");
+        r.vmstatDelta().forEach(vd::put);
+        ArrayNode nodes = root.putArray("nodes");
+        for (NodeUsage n : r.nodes()) {
+            ObjectNode o = nodes.addObject();
+            o.put("nid", n.nid());
+            o.put("total_pages", n.totalPages());
+            o.put("free_pages", n.freePages());
+            o.put("pcp_pages", n.pcpPages());
+            o.put("used_pages", n.usedPages());
+            o.put("used_pages_delta", n.usedPagesDelta());
+            o.put("cpus", n.cpus());
+            o.put("private", n.isPrivate());
+            o.put("has_memory", n.hasMemory());
+            ObjectNode nv = o.putObject("vmstat");
+            n.vmstat().forEach(nv::put);
+        }
+        return root;
+    }
+
+    /** The report as indented JSON text, ending with a newline. */
+    public static String render(RunReport r) {
+        try {
+            return MAPPER.writeValueAsString(tree(r)) + "\n";
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

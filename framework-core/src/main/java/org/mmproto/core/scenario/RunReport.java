@@ -1,0 +1,76 @@
+package org.mmproto.core.scenario;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The outcome of one scenario run: what each step did, each expectation compared, the invariant
+ * violations found, and the counters and node usage at the end. {@link TextReport} and
+ * {@link JsonReport} render it; the JSON keys are documented in {@code scenarios/README.md}.
+ *
+ * @param vmstat      /proc/vmstat at the end of the run (absolute values)
+ * @param vmstatDelta the change of each counter since the run began (right after boot)
+ */
+public record RunReport(String scenario, String source, String description, String machine, String machineSource,
+                        long seed, String thp, List<StepResult> steps, List<ExpectationResult> expectations,
+                        List<InvariantViolation> invariants, Map<String, Long> vmstat, Map<String, Long> vmstatDelta,
+                        List<NodeUsage> nodes) {
+    public RunReport {
+        steps = List.copyOf(steps);
+        expectations = List.copyOf(expectations);
+        invariants = List.copyOf(invariants);
+        vmstat = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(vmstat));
+        vmstatDelta = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(vmstatDelta));
+        nodes = List.copyOf(nodes);
+    }
+
+    /**
+     * What one step did.
+     *
+     * @param result  {@code ok}, the errno name, or for non-syscall steps: {@code violated} (check),
+     *                {@code failed} (expect), {@code unsupported} (the engine does not implement the
+     *                call yet), {@code error} (the step could not run, see {@code fields.error}),
+     *                {@code exception} (the engine threw)
+     * @param value   the raw return value (address, count, pid, fd, 0, or -errno); null when none
+     * @param summary the call as C would show it, with its return
+     * @param fields  op-specific outputs: move_pages {@code status}, get_mempolicy {@code mode} and
+     *                {@code nodemask}, alloc_pages {@code landed}, mmap {@code addr}, ...
+     */
+    public record StepResult(int line, String op, String label, String task, String result, Long value,
+                             String summary, Map<String, Object> fields) {
+    }
+
+    /**
+     * One compared value.
+     *
+     * @param line     the step's line
+     * @param itemLine the line of the compared key inside the expect: block
+     * @param implicit true for the "succeeds" expectation of a syscall step with no result: given
+     */
+    public record ExpectationResult(int line, int itemLine, boolean passed, boolean implicit, String what,
+                                    String expected, String actual, String detail) {
+    }
+
+    /** A broken invariant; {@code line} is the check step's line, 0 for the end-of-run check. */
+    public record InvariantViolation(int line, String kind, long pfn, String detail) {
+    }
+
+    /**
+     * A node at the end of the run: {@code freePages} is NR_FREE_PAGES (the buddy allocator's free
+     * pages, as MemFree), {@code pcpPages} the free pages on per-CPU lists, {@code usedPages} the
+     * pages in allocated folios (total - free - pcp); {@code usedPagesDelta} its change since the
+     * run began.
+     */
+    public record NodeUsage(int nid, long totalPages, long freePages, long pcpPages, long usedPages, long usedPagesDelta,
+                            String cpus, boolean isPrivate, boolean hasMemory, Map<String, Long> vmstat) {
+    }
+
+    public long failedExpectations() {
+        return expectations.stream().filter(e -> !e.passed()).count();
+    }
+
+    /** True when every expectation held and no invariant was violated. */
+    public boolean passed() {
+        return failedExpectations() == 0 && invariants.isEmpty();
+    }
+}

@@ -1,0 +1,127 @@
+package org.mmproto.core.scenario;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.mmproto.core.config.ConfigException;
+import org.mmproto.core.config.Suggestions;
+
+/**
+ * Finds scenario files: a path as given, or a bundled scenario by name in the repository's
+ * {@code scenarios/} directory. That directory is looked for in the working directory and then
+ * above the code's location ({@code framework-core/target/mmproto.jar} → the repository root), so
+ * {@code ./mmproto run} works from any directory.
+ */
+public final class ScenarioFiles {
+    /** The scenario {@code run} uses without an argument. */
+    public static final String DEFAULT = "default";
+
+    private ScenarioFiles() {
+    }
+
+    /** Candidate {@code scenarios/} directories, in search order. */
+    static List<Path> searchDirs() {
+        Set<Path> dirs = new LinkedHashSet<>();
+        dirs.add(Path.of("scenarios").toAbsolutePath().normalize());
+        Path loc = codeLocation();
+        int depth = 0;
+        for (Path p = loc; p != null && depth < 5; p = p.getParent(), depth++) {
+            dirs.add(p.resolve("scenarios").normalize());
+        }
+        return new ArrayList<>(dirs);
+    }
+
+    private static Path codeLocation() {
+        try {
+            var src = ScenarioFiles.class.getProtectionDomain().getCodeSource();
+            return src == null ? null : Path.of(src.getLocation().toURI()).toAbsolutePath();
+        } catch (URISyntaxException | SecurityException | IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    /** The bundled scenarios directory: the first candidate holding {@code default.yaml}. */
+    public static Optional<Path> bundledDir() {
+        for (Path d : searchDirs()) {
+            if (Files.isRegularFile(d.resolve(DEFAULT + ".yaml"))) {
+                return Optional.of(d);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Every {@code *.yaml} of the bundled directory, sorted by name (empty when there is none). */
+    public static List<Path> bundled() {
+        Optional<Path> dir = bundledDir();
+        if (dir.isEmpty()) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.list(dir.get())) {
+            return s.filter(p -> p.getFileName().toString().endsWith(".yaml") && Files.isRegularFile(p)).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Bundled scenario names (file names without .yaml). */
+    public static List<String> bundledNames() {
+        List<String> names = new ArrayList<>();
+        for (Path p : bundled()) {
+            String f = p.getFileName().toString();
+            names.add(f.substring(0, f.length() - ".yaml".length()));
+        }
+        return names;
+    }
+
+    /**
+     * The scenario an argument names: null = the default scenario; an existing file; or a bundled
+     * scenario name ({@code mbind}, {@code mbind.yaml}).
+     *
+     * @throws ConfigException listing the bundled scenarios when nothing matches
+     */
+    public static Path resolve(String arg) {
+        if (arg == null) {
+            return bundledDir().map(d -> relativeToCwd(d.resolve(DEFAULT + ".yaml"))).orElseThrow(() -> new ConfigException(
+                    "scenarios/" + DEFAULT + ".yaml", "no bundled scenarios directory found (looked in "
+                    + searchDirs() + "); give a scenario file"));
+        }
+        Path path = null;
+        try {
+            path = Path.of(arg);
+        } catch (InvalidPathException e) {
+            // not a path; try the names
+        }
+        if (path != null && Files.isRegularFile(path)) {
+            return path;
+        }
+        Optional<Path> dir = bundledDir();
+        if (dir.isPresent() && !arg.contains("/") && !arg.contains("\\")) {
+            String file = arg.endsWith(".yaml") ? arg : arg + ".yaml";
+            Path p = dir.get().resolve(file);
+            if (Files.isRegularFile(p)) {
+                return relativeToCwd(p);
+            }
+        }
+        List<String> names = bundledNames();
+        String what = path != null && Files.isDirectory(path) ? "is a directory" : "no such file and no bundled scenario"
+                + " of that name";
+        throw new ConfigException(arg, what + Suggestions.didYouMean(arg.replace(".yaml", ""), names)
+                + (names.isEmpty() ? "" : "; bundled scenarios: " + String.join(", ", names)));
+    }
+
+    /** {@code scenarios/x.yaml} rather than an absolute path when the file is under the working directory. */
+    private static Path relativeToCwd(Path p) {
+        Path cwd = Path.of("").toAbsolutePath();
+        Path abs = p.toAbsolutePath().normalize();
+        return abs.startsWith(cwd) ? cwd.relativize(abs) : abs;
+    }
+}

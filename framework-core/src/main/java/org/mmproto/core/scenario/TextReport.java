@@ -1,0 +1,147 @@
+package org.mmproto.core.scenario;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.mmproto.core.scenario.RunReport.ExpectationResult;
+import org.mmproto.core.scenario.RunReport.InvariantViolation;
+import org.mmproto.core.scenario.RunReport.NodeUsage;
+import org.mmproto.core.scenario.RunReport.StepResult;
+
+/**
+ * The human-readable report: a header, one line per step (the call as C would show it, its
+ * result, and whether its expectation held), then the counters that changed, per-node usage, each
+ * failed expectation as {@code file:line: detail}, the invariant violations and a PASS/FAIL line.
+ */
+public final class TextReport {
+    private TextReport() {
+    }
+
+    public static String header(Scenario s) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("# scenario ").append(s.name());
+        if (!s.description().isEmpty()) {
+            sb.append(": ").append(firstLine(s.description()));
+        }
+        sb.append('\n');
+        sb.append("# ").append(s.source()).append(", machine ").append(s.machine().name()).append(" (")
+                .append(s.machine().nodeCount()).append(" nodes), seed ").append(s.seed()).append(", thp ")
+                .append(ScenarioRunner.effectiveThp(s).name().toLowerCase(java.util.Locale.ROOT)).append('\n');
+        return sb.toString();
+    }
+
+    /** The column header of the step lines. */
+    public static String stepHeader(int opWidth) {
+        return String.format("%5s  %-" + opWidth + "s  %-6s %-11s %-6s %s%n", "line", "op", "task", "result", "expect",
+                "what happened");
+    }
+
+    /** The widest op name of the scenario, for aligned step lines. */
+    public static int opWidth(Scenario s) {
+        int w = 6;
+        for (Step st : s.steps()) {
+            w = Math.max(w, st.op().length());
+        }
+        return w;
+    }
+
+    /** One step: its line, then (indented) any shown text and each failed expectation. */
+    public static String stepLine(StepResult r, List<ExpectationResult> ex, int opWidth) {
+        StringBuilder sb = new StringBuilder();
+        boolean any = !ex.isEmpty();
+        boolean explicitAny = ex.stream().anyMatch(e -> !e.implicit());
+        boolean failed = ex.stream().anyMatch(e -> !e.passed());
+        String expect = failed ? "FAIL" : explicitAny ? "pass" : any ? "" : "";
+        String label = r.label() != null ? "[" + r.label() + "] " : "";
+        sb.append(String.format("%5d  %-" + opWidth + "s  %-6s %-11s %-6s %s%s%n", r.line(), r.op(),
+                r.task() == null ? "-" : r.task(), r.result(), expect, label, r.summary()));
+        Object text = r.fields().get("text");
+        if (text instanceof String t) {
+            for (String l : t.split("\n")) {
+                sb.append("         | ").append(l).append('\n');
+            }
+        }
+        for (ExpectationResult e : ex) {
+            if (!e.passed()) {
+                sb.append("         FAIL ").append(e.detail()).append('\n');
+            }
+        }
+        return sb.toString();
+    }
+
+    /** Counters that changed, node usage, failed expectations with file:line, invariants, verdict. */
+    public static String footer(RunReport r) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("\n# vmstat changes during the run (value at the end in parentheses)\n");
+        int w = 0;
+        for (Map.Entry<String, Long> e : r.vmstatDelta().entrySet()) {
+            if (e.getValue() != 0) {
+                w = Math.max(w, e.getKey().length());
+            }
+        }
+        boolean anyChange = false;
+        for (Map.Entry<String, Long> e : r.vmstatDelta().entrySet()) {
+            if (e.getValue() != 0) {
+                anyChange = true;
+                sb.append(String.format("%-" + w + "s %+d (%d)%n", e.getKey(), e.getValue(), r.vmstat().get(e.getKey())));
+            }
+        }
+        if (!anyChange) {
+            sb.append("(no counter changed)\n");
+        }
+        sb.append("\n# nodes (4KiB pages; used = in folios; used change = since the run began)\n");
+        sb.append(String.format("%4s %11s %11s %7s %11s %11s  %s%n", "node", "total", "free", "pcp", "used",
+                "used change", "cpus"));
+        for (NodeUsage n : r.nodes()) {
+            sb.append(String.format("%4d %11d %11d %7d %11d %+11d  %s%s%n", n.nid(), n.totalPages(), n.freePages(),
+                    n.pcpPages(), n.usedPages(), n.usedPagesDelta(), n.cpus().isEmpty() ? "-" : n.cpus(),
+                    n.isPrivate() ? " (private)" : !n.hasMemory() ? " (no memory)" : ""));
+        }
+        long failed = r.failedExpectations();
+        long explicit = r.expectations().stream().filter(e -> !e.implicit()).count();
+        sb.append("\n# expectations: ").append(explicit).append(" compared, ").append(failed).append(" failed\n");
+        for (ExpectationResult e : r.expectations()) {
+            if (!e.passed()) {
+                sb.append(r.source()).append(':').append(e.line()).append(": ").append(e.detail()).append('\n');
+            }
+        }
+        if (r.invariants().isEmpty()) {
+            sb.append("# invariants: hold\n");
+        } else {
+            sb.append("# invariants: ").append(r.invariants().size()).append(" violations\n");
+            for (InvariantViolation v : r.invariants()) {
+                sb.append(v.line() > 0 ? r.source() + ":" + v.line() + ": " : "end of run: ").append(v.kind());
+                if (v.pfn() >= 0) {
+                    sb.append(" at pfn 0x").append(Long.toHexString(v.pfn()));
+                }
+                sb.append(": ").append(v.detail()).append('\n');
+            }
+        }
+        sb.append(r.passed() ? "PASS" : "FAIL").append(" ").append(r.scenario()).append(" (seed ").append(r.seed())
+                .append(")\n");
+        return sb.toString();
+    }
+
+    /** The whole report at once (no streaming). */
+    public static String render(Scenario s, RunReport r) {
+        StringBuilder sb = new StringBuilder(header(s));
+        int w = opWidth(s);
+        sb.append(stepHeader(w));
+        for (StepResult st : r.steps()) {
+            List<ExpectationResult> mine = new ArrayList<>();
+            for (ExpectationResult e : r.expectations()) {
+                if (e.line() == st.line()) {
+                    mine.add(e);
+                }
+            }
+            sb.append(stepLine(st, mine, w));
+        }
+        sb.append(footer(r));
+        return sb.toString();
+    }
+
+    private static String firstLine(String s) {
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+}
