@@ -21,7 +21,7 @@ import picocli.CommandLine.Command;
             "'numactl --hardware' printed on a real box.",
             ""},
         subcommands = {TopoCommand.class, StressCommand.class, BenchCommand.class, RunCommand.class,
-            CommandLine.HelpCommand.class},
+            PluginsCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Examples:",
             "  ./mmproto topo                      the bundled default machine",
             "  numactl --hardware > my.txt && ./mmproto topo my.txt",

@@ -1,0 +1,103 @@
+package org.mmproto.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import org.mmproto.api.driver.DriverContext;
+import org.mmproto.core.cli.Main;
+
+/** The reactor-built sample jar, and small helpers shared by the tests. */
+final class Samples {
+    static final String CXL_ID = "cxl-mempolicy";
+    static final String CXL_CLASS = "org.mmproto.samples.cxl.CxlMempolicyDriver";
+
+    private Samples() {
+    }
+
+    static String version() {
+        return System.getProperty("mmproto.it.version", "0.1.0-SNAPSHOT");
+    }
+
+    /** sample-drivers/cxl-mempolicy/target/cxl-mempolicy-VERSION.jar, as packaged earlier in the reactor. */
+    static Path cxlJar() {
+        Path jar = Path.of(System.getProperty("mmproto.it.cxlJar",
+                "../sample-drivers/cxl-mempolicy/target/cxl-mempolicy-" + version() + ".jar"));
+        assertThat(jar).as("the reactor packages cxl-mempolicy before framework-it (mvn verify from the root)").isRegularFile();
+        return jar;
+    }
+
+    /** A copy of the sample jar in {@code dir} (tests load their own directory, not the shared plugins/). */
+    static Path copyCxlJar(Path dir) {
+        try {
+            Files.createDirectories(dir);
+            return Files.copy(cxlJar(), dir.resolve(cxlJar().getFileName()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A DriverContext that answers fixed numbers and records releaseKept calls. */
+    static final class RecordingContext implements DriverContext {
+        final long managed;
+        final ConcurrentLinkedQueue<Long> released = new ConcurrentLinkedQueue<>();
+        final AtomicLong calls = new AtomicLong();
+
+        RecordingContext(long managed) {
+            this.managed = managed;
+        }
+
+        @Override
+        public long managedPages(int nid) {
+            calls.incrementAndGet();
+            return managed;
+        }
+
+        @Override
+        public long freePages(int nid) {
+            return 0;
+        }
+
+        @Override
+        public long usedPages(int nid) {
+            return 0;
+        }
+
+        @Override
+        public void releaseKept(long pfn) {
+            released.add(pfn);
+        }
+
+        @Override
+        public long keptFolios(int nid) {
+            return 0;
+        }
+    }
+
+    record Run(int status, String out, String err) {
+    }
+
+    /** Main.execute with stdout and stderr captured. */
+    static Run mmproto(String... args) {
+        PrintStream oldOut = System.out;
+        PrintStream oldErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            int status = Main.execute(args);
+            return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+    }
+}
