@@ -25,7 +25,8 @@ public final class Expectations {
     }
 
     /** Names of the designs whose per-design expectations the parser accepts (none yet). */
-    public static final Set<String> DESIGN_NAMES = Set.of();
+    public static final Set<String> DESIGN_NAMES = Set.of("ops-struct", "gfp-flag", "buddy-veto", "fallback-only",
+            "memalloc-scope");
 
     /** One {@code expect:} block. */
     public record Expectation(int line, List<Item> items, boolean hasResult, Map<String, Expectation> perDesign) {

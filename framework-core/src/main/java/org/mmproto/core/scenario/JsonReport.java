@@ -36,6 +36,7 @@ public final class JsonReport {
         machine.put("source", r.machineSource());
         root.put("seed", r.seed());
         root.put("thp", r.thp());
+        root.put("design", r.privacy().design());
         root.put("passed", r.passed());
         ObjectNode summary = root.putObject("summary");
         summary.put("steps", r.steps().size());
@@ -87,6 +88,7 @@ public final class JsonReport {
             }
             o.put("detail", v.detail());
         }
+        privacy(root, r.privacy());
         ObjectNode vm = root.putObject("vmstat");
         r.vmstat().forEach(vm::put);
         ObjectNode vd = root.putObject("vmstat_delta");
@@ -107,6 +109,40 @@ public final class JsonReport {
             n.vmstat().forEach(nv::put);
         }
         return root;
+    }
+
+    /** {@code privacy}: breaches of the per-private-node invariants, site/hook counts, footprint. */
+    static void privacy(ObjectNode root, PrivacyReport p) {
+        ObjectNode o = root.putObject("privacy");
+        o.put("design", p.design());
+        ArrayNode br = o.putArray("breaches");
+        for (PrivacyReport.Breach b : p.breaches()) {
+            ObjectNode x = br.addObject();
+            x.put("line", b.line());
+            x.put("kind", b.kind());
+            x.put("nid", b.nid());
+            x.put("pfn", b.pfn());
+            x.put("detail", b.detail());
+        }
+        ObjectNode sites = o.putObject("sites");
+        p.sites().forEach((site, c) -> {
+            ObjectNode x = sites.putObject(site);
+            x.put("consulted", c.consulted());
+            x.put("allowed", c.allowed());
+            x.put("denied", c.denied());
+            ObjectNode hooks = x.putObject("hooks");
+            c.hooks().forEach((h, hc) -> {
+                ObjectNode y = hooks.putObject(h);
+                y.put("consulted", hc.consulted());
+                y.put("allowed", hc.allowed());
+                y.put("denied", hc.denied());
+                y.put("contained", hc.contained());
+            });
+        });
+        ArrayNode fp = o.putArray("footprint");
+        p.footprint().forEach(fp::add);
+        ArrayNode ct = o.putArray("contained");
+        p.contained().forEach(ct::add);
     }
 
     /** The report as indented JSON text, ending with a newline. */

@@ -10,11 +10,13 @@ import java.util.Map;
  *
  * @param vmstat      /proc/vmstat at the end of the run (absolute values)
  * @param vmstatDelta the change of each counter since the run began (right after boot)
+ * @param privacy     the design, the per-private-node invariant breaches, hook consultations per
+ *                    site and the patch footprint
  */
 public record RunReport(String scenario, String source, String description, String machine, String machineSource,
                         long seed, String thp, List<StepResult> steps, List<ExpectationResult> expectations,
                         List<InvariantViolation> invariants, Map<String, Long> vmstat, Map<String, Long> vmstatDelta,
-                        List<NodeUsage> nodes) {
+                        List<NodeUsage> nodes, PrivacyReport privacy) {
     public RunReport {
         steps = List.copyOf(steps);
         expectations = List.copyOf(expectations);

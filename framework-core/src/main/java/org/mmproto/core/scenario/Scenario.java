@@ -19,12 +19,25 @@ import org.mmproto.core.task.Kernel;
  * @param checkEachStep run the invariant check after every step
  * @param tasks         the tasks spawned before the first step, in order
  * @param steps         the steps in file order
+ * @param design        the design the scenario names (null = ops-struct, or --design)
+ * @param drivers       driver plugins bound to private nodes
  */
 public record Scenario(String name, String description, String source, MachineSpec machine, long seed,
-                       Kernel.ThpMode thp, boolean checkEachStep, List<TaskDecl> tasks, List<Step> steps) {
+                       Kernel.ThpMode thp, boolean checkEachStep, List<TaskDecl> tasks, List<Step> steps,
+                       String design, List<DriverDecl> drivers) {
     public Scenario {
         tasks = List.copyOf(tasks);
         steps = List.copyOf(steps);
+        drivers = List.copyOf(drivers);
+    }
+
+    /**
+     * A driver plugin bound to a private node: {@code drivers: [{plugin: ID, node: N, config: {...}}]}.
+     */
+    public record DriverDecl(int line, String plugin, int nid, java.util.Map<String, Object> config) {
+        public DriverDecl {
+            config = java.util.Map.copyOf(config);
+        }
     }
 
     /** A task of the {@code tasks:} list; pid 0 = the next free pid (from 100). */
@@ -33,6 +46,11 @@ public record Scenario(String name, String description, String source, MachineSp
 
     /** The same scenario with another run seed. */
     public Scenario withSeed(long newSeed) {
-        return new Scenario(name, description, source, machine, newSeed, thp, checkEachStep, tasks, steps);
+        return new Scenario(name, description, source, machine, newSeed, thp, checkEachStep, tasks, steps, design, drivers);
+    }
+
+    /** The same scenario under another design. */
+    public Scenario withDesign(String newDesign) {
+        return new Scenario(name, description, source, machine, seed, thp, checkEachStep, tasks, steps, newDesign, drivers);
     }
 }

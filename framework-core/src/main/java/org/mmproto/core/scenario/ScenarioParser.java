@@ -52,7 +52,8 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  */
 public final class ScenarioParser {
     static final Set<String> TOP_KEYS = YamlTree.keys("name", "description", "machine", "seed", "thp",
-            "check_each_step", "tasks", "steps");
+            "check_each_step", "tasks", "steps", "design", "drivers");
+    static final Set<String> DRIVER_KEYS = YamlTree.keys("plugin", "node", "config");
     static final Set<String> TASK_KEYS = YamlTree.keys("name", "pid", "cpu", "uid", "caps", "mems");
     /** Operation keys, in the order the README documents them. */
     public static final List<String> OPS = List.of("mmap", "munmap", "madvise", "memfd_create", "touch", "fork",
@@ -156,7 +157,59 @@ public final class ScenarioParser {
         for (Node item : items) {
             steps.add(parseStep(item));
         }
-        return new Scenario(name, description, tree.source(), machine, seed, thp, checkEach, tasks, steps);
+        String design = tree.get(top, "design").map(tree::string).map(String::strip).orElse(null);
+        if (design != null && !Expectations.DESIGN_NAMES.contains(design)) {
+            // plugin designs are checked when the run resolves them; only typos of built-ins are caught here
+            Optional<String> close = Suggestions.closest(design, Expectations.DESIGN_NAMES);
+            if (close.isPresent() && !close.get().equals(design) && design.length() > 3) {
+                throw tree.error(tree.get(top, "design").get(), "unknown design '" + design + "'"
+                        + Suggestions.didYouMean(design, Expectations.DESIGN_NAMES));
+            }
+        }
+        List<Scenario.DriverDecl> drivers = new ArrayList<>();
+        Optional<Node> driversNode = tree.get(top, "drivers");
+        if (driversNode.isPresent()) {
+            for (Node item : tree.items(driversNode.get())) {
+                drivers.add(parseDriver(item));
+            }
+        }
+        return new Scenario(name, description, tree.source(), machine, seed, thp, checkEach, tasks, steps, design, drivers);
+    }
+
+    private Scenario.DriverDecl parseDriver(Node item) {
+        MappingNode m = tree.mapping(item);
+        tree.allowKeys(m, DRIVER_KEYS);
+        String plugin = tree.string(tree.require(m, "plugin")).strip();
+        Node nodeN = tree.require(m, "node");
+        int nid = tree.intValue(nodeN, 0, machine.nodeCount() - 1);
+        if (!machine.nodes().get(nid).isPrivate()) {
+            throw tree.error(nodeN, "node " + nid + " is not a private node; drivers bind private nodes (`private: true`)");
+        }
+        java.util.Map<String, Object> config = new java.util.LinkedHashMap<>();
+        Optional<Node> cfg = tree.get(m, "config");
+        if (cfg.isPresent()) {
+            for (var e : tree.entries(tree.mapping(cfg.get())).entrySet()) {
+                config.put(e.getKey(), plainValue(e.getValue()));
+            }
+        }
+        return new Scenario.DriverDecl(tree.line(item), plugin, nid, config);
+    }
+
+    /** A driver config value: integer, boolean, size or string, as plain Java values. */
+    private Object plainValue(Node v) {
+        String text = tree.string(v).strip();
+        if (text.equals("true") || text.equals("false")) {
+            return Boolean.parseBoolean(text);
+        }
+        try {
+            return Long.decode(text.replace("_", ""));
+        } catch (NumberFormatException e) {
+            try {
+                return org.mmproto.core.config.Sizes.parse(text);
+            } catch (RuntimeException notASize) {
+                return text;
+            }
+        }
     }
 
     static String defaultName(String source) {

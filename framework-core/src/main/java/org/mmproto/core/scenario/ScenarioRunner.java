@@ -78,15 +78,73 @@ public final class ScenarioRunner {
     private Map<String, Long> startVmstat;
     private long[] startUsed;
     private long[] startPcp;
+    private final RunSetup setup;
+    private final String designName;
+    private final List<PrivacyReport.Breach> breaches = new ArrayList<>();
+    private int breachesSeen;
     private long[][] startNodeStat;
 
     public ScenarioRunner(Scenario scenario) {
+        this(scenario, RunSetup.builtIn());
+    }
+
+    public ScenarioRunner(Scenario scenario, RunSetup setup) {
         this.scenario = scenario;
+        this.setup = setup;
+        this.designName = setup.designFor(scenario);
+    }
+
+    /** Boots the scenario's machine with the run's design and the scenario's driver bindings. */
+    private Kernel bootKernel() {
+        var designFactory = setup.designs().get(designName);
+        if (designFactory == null) {
+            throw new ConfigException(scenario.source(), 0, 0, "unknown design '" + designName + "'; installed designs: "
+                    + String.join(", ", setup.designs().keySet()));
+        }
+        List<org.mmproto.core.hooks.DriverSpec> specs = new ArrayList<>();
+        for (Scenario.DriverDecl d : scenario.drivers()) {
+            var factory = setup.drivers().get(d.plugin());
+            if (factory == null) {
+                throw new ConfigException(scenario.source(), d.line(), 0, "no driver plugin '" + d.plugin()
+                        + "' is loaded" + (setup.drivers().isEmpty() ? " (no plugins found; build them with `mvn package`"
+                        + " or point --plugins at a directory of plugin jars)" : "; loaded: "
+                        + String.join(", ", new java.util.TreeSet<>(setup.drivers().keySet()))));
+            }
+            specs.add(new org.mmproto.core.hooks.DriverSpec(d.plugin(), factory, d.nid(), d.config(), scenario.source(), d.line()));
+        }
+        return Kernel.boot(scenario.machine(), designFactory.get(), specs, setup.budget());
+    }
+
+    /** Per-node invariant breaches recorded so far, attributed to the step lines that caused them. */
+    private void collectBreaches(int line) {
+        List<org.mmproto.core.hooks.PrivacyLedger.Breach> all = k.dispatcher().ledger().breaches();
+        for (int i = breachesSeen; i < all.size(); i++) {
+            var b = all.get(i);
+            breaches.add(new PrivacyReport.Breach(line, b.kind(), b.nid(), b.pfn(), b.detail()));
+        }
+        breachesSeen = all.size();
     }
 
     public ScenarioRunner listener(Listener l) {
         this.listener = l == null ? NONE : l;
         return this;
+    }
+
+    /**
+     * The expectation that applies under this run's design: the shared items plus the design's
+     * own ({@code expect: {ops-struct: ok, gfp-flag: ENOMEM}}). A step with per-design
+     * expectations but none for this design expects nothing of its result.
+     */
+    private Expectation forDesign(Expectation e) {
+        if (e == null || e.perDesign().isEmpty()) {
+            return e;
+        }
+        Expectation mine = e.perDesign().get(designName);
+        List<Item> items = new ArrayList<>(e.items());
+        if (mine != null) {
+            items.addAll(mine.items());
+        }
+        return new Expectation(e.line(), items, true, Map.of());
     }
 
     /** Thrown inside a step that cannot run (a mapping whose mmap failed); becomes result "error". */
@@ -121,7 +179,7 @@ public final class ScenarioRunner {
     }
 
     public RunReport run() {
-        k = Kernel.boot(scenario.machine());
+        k = bootKernel();
         Kernel.ThpMode thp = effectiveThp(scenario);
         k.setThp(thp);
         ops = k.mmOps();
@@ -187,6 +245,7 @@ public final class ScenarioRunner {
                     invariants.add(new InvariantViolation(s.line(), v.kind(), v.pfn(), v.detail()));
                 }
             }
+            collectBreaches(s.line());
             listener.stepDone(r, mine);
         }
         for (DebugVm.Violation v : DebugVm.check(k.mem())) {
@@ -209,7 +268,7 @@ public final class ScenarioRunner {
         }
         return new RunReport(scenario.name(), scenario.source(), scenario.description(), scenario.machine().name(),
                 scenario.machine().source(), scenario.seed(), thp.name().toLowerCase(java.util.Locale.ROOT), steps,
-                expectations, invariants, end, delta, nodes);
+                expectations, invariants, end, delta, nodes, PrivacyReport.of(k.dispatcher(), breaches));
     }
 
     /** The scenario's thp:, else the machine's transparent_hugepage (always unless never). */
@@ -746,7 +805,7 @@ public final class ScenarioRunner {
 
     private List<ExpectationResult> evaluate(Step s, Outcome o) {
         List<ExpectationResult> out = new ArrayList<>();
-        Expectation e = s.meta().expect();
+        Expectation e = forDesign(s.meta().expect());
         boolean syscallLike = !(s instanceof Step.Check || s instanceof Step.ExpectOnly || s instanceof Step.Show);
         boolean failedToRun = o.value == null && !"ok".equals(o.result) && !(s instanceof Step.Check);
         if (syscallLike && (e == null || !e.hasResult())) {

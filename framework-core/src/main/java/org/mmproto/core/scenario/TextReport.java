@@ -117,9 +117,36 @@ public final class TextReport {
                 sb.append(": ").append(v.detail()).append('\n');
             }
         }
+        privacy(sb, r);
         sb.append(r.passed() ? "PASS" : "FAIL").append(" ").append(r.scenario()).append(" (seed ").append(r.seed())
-                .append(")\n");
+                .append(", design ").append(r.privacy().design()).append(")\n");
         return sb.toString();
+    }
+
+    /** The design's private-node outcome: breaches, then where it consulted drivers. */
+    static void privacy(StringBuilder sb, RunReport r) {
+        PrivacyReport p = r.privacy();
+        if (p.breaches().isEmpty()) {
+            sb.append("# private nodes (").append(p.design()).append("): no leak, escape, unsafe write or unnotified free\n");
+        } else {
+            sb.append("# private nodes (").append(p.design()).append("): ").append(p.breaches().size()).append(" breaches\n");
+            for (PrivacyReport.Breach b : p.breaches()) {
+                sb.append(r.source()).append(':').append(b.line()).append(": ").append(b.kind()).append(" on node ")
+                        .append(b.nid()).append(String.format(" pfn 0x%x: ", b.pfn())).append(b.detail()).append('\n');
+            }
+        }
+        if (!p.sites().isEmpty()) {
+            sb.append("# dispatcher: site (file) decisions allowed/denied; driver hooks consulted\n");
+            p.sites().forEach((site, c) -> {
+                sb.append(String.format("  %-15s %6d %6d/%-6d", site, c.consulted(), c.allowed(), c.denied()));
+                c.hooks().forEach((h, hc) -> sb.append(String.format("  %s=%d", h, hc.consulted()))
+                        .append(hc.contained() > 0 ? "(" + hc.contained() + " contained)" : ""));
+                sb.append('\n');
+            });
+        }
+        for (String c : p.contained()) {
+            sb.append("# contained: ").append(c).append('\n');
+        }
     }
 
     /** The whole report at once (no streaming). */

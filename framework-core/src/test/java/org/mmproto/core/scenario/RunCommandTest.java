@@ -41,7 +41,7 @@ class RunCommandTest {
         assertThat(r.out()).contains("# scenario address-space", "machine default (3 nodes), seed 1, thp never",
                 " line  op ", "buf = mmap(NULL, 4MiB, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7eff",
                 "# vmstat changes during the run", "pgalloc_normal +", "# nodes (4KiB pages", "# expectations: ",
-                " 0 failed", "# invariants: hold", "PASS address-space (seed 1)");
+                " 0 failed", "# invariants: hold", "PASS address-space (seed 1, design ops-struct)");
     }
 
     @Test
@@ -71,7 +71,7 @@ class RunCommandTest {
         Run r = run("run", f.toString());
         assertThat(r.status()).isEqualTo(1);
         assertThat(r.out()).contains("FAIL touch vmstat_step.pgfault: expected 1, got 256",
-                f + ":5: touch vmstat_step.pgfault: expected 1, got 256", "FAIL fails (seed 1)");
+                f + ":5: touch vmstat_step.pgfault: expected 1, got 256", "FAIL fails (seed 1, design ops-struct)");
     }
 
     @Test

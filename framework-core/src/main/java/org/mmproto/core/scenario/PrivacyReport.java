@@ -1,0 +1,69 @@
+package org.mmproto.core.scenario;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.mmproto.api.driver.Hook;
+import org.mmproto.api.driver.Site;
+import org.mmproto.core.hooks.Containment;
+import org.mmproto.core.hooks.Dispatcher;
+import org.mmproto.core.hooks.HookStats;
+
+/**
+ * What the run's design did with the private nodes: the per-node invariants that broke (with the
+ * step line that broke them), the dispatcher's decisions and driver consultations per site and
+ * hook, the sites touched (the design's patch footprint) and the contained driver failures.
+ */
+public record PrivacyReport(String design, List<Breach> breaches, Map<String, SiteCount> sites, List<String> footprint,
+                            List<String> contained) {
+    public PrivacyReport {
+        breaches = List.copyOf(breaches);
+        sites = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(sites));
+        footprint = List.copyOf(footprint);
+        contained = List.copyOf(contained);
+    }
+
+    /** A broken per-node invariant: leak, escape, unsafe write, unnotified free. */
+    public record Breach(int line, String kind, int nid, long pfn, String detail) {
+    }
+
+    /** Decisions at one site, and the driver hooks consulted there. */
+    public record SiteCount(long consulted, long allowed, long denied, Map<String, HookCount> hooks) {
+    }
+
+    public record HookCount(long consulted, long allowed, long denied, long contained) {
+    }
+
+    public long count(String kind) {
+        return breaches.stream().filter(b -> b.kind().equals(kind)).count();
+    }
+
+    static PrivacyReport of(Dispatcher d, List<Breach> breaches) {
+        HookStats st = d.stats();
+        Map<String, SiteCount> sites = new LinkedHashMap<>();
+        List<String> footprint = new ArrayList<>();
+        for (Site s : Site.values()) {
+            HookStats.Tally t = st.sites().get(s);
+            Map<Hook, HookStats.Tally> hooks = st.hooksAt(s);
+            if (t == null && hooks.isEmpty()) {
+                continue;
+            }
+            footprint.add(s.name().toLowerCase(java.util.Locale.ROOT) + " (" + s.file() + ")");
+            Map<String, HookCount> hc = new LinkedHashMap<>();
+            for (Hook h : Hook.values()) {
+                HookStats.Tally ht = hooks.get(h);
+                if (ht != null) {
+                    hc.put(h.kernelName(), new HookCount(ht.consulted(), ht.allowed(), ht.denied(), ht.contained()));
+                }
+            }
+            sites.put(s.name().toLowerCase(java.util.Locale.ROOT), new SiteCount(t == null ? 0 : t.consulted(),
+                    t == null ? 0 : t.allowed(), t == null ? 0 : t.denied(), hc));
+        }
+        List<String> contained = new ArrayList<>();
+        for (Containment.Incident i : d.containment().incidents()) {
+            contained.add(i.pluginId() + " " + i.hook().kernelName() + " at " + i.site() + ": " + i.kind() + " (" + i.detail() + ")");
+        }
+        return new PrivacyReport(d.design().name(), breaches, sites, footprint, contained);
+    }
+}
