@@ -21,13 +21,15 @@ import picocli.CommandLine.Command;
             "'numactl --hardware' printed on a real box.",
             ""},
         subcommands = {TopoCommand.class, StressCommand.class, BenchCommand.class, RunCommand.class,
-            PluginsCommand.class, CommandLine.HelpCommand.class},
+            PluginsCommand.class, CompareCommand.class, DesignsCommand.class,
+                CommandLine.HelpCommand.class},
         footer = {"", "Examples:",
             "  ./mmproto topo                      the bundled default machine",
             "  numactl --hardware > my.txt && ./mmproto topo my.txt",
             "  ./mmproto stress --ops 200000 --seed 7",
             "  ./mmproto stress --machine single --ops 20000 --check",
             "  ./mmproto bench faults --size 1GiB --rounds 5 --policy interleave:0-1",
+            "  ./mmproto compare private-node-audit   one workload under every design",
             "  ./mmproto run                       the default scenario (scenarios/)"})
 public final class Main implements Runnable {
     @CommandLine.Spec

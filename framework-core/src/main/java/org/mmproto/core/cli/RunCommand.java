@@ -37,7 +37,8 @@ import picocli.CommandLine.Parameters;
             "", "Examples:",
             "  ./mmproto run                        the default scenario",
             "  ./mmproto run mbind --format json    a bundled scenario, as JSON",
-            "  ./mmproto run --list                 the bundled scenarios"})
+            "  ./mmproto run --list                 the bundled scenarios",
+            "  ./mmproto run private-node-audit --design fallback-only"})
 final class RunCommand implements Callable<Integer> {
     /** Scenarios with more steps than this print only failing steps (unless --verbose). */
     static final int LONG_SCENARIO_STEPS = 200;
@@ -69,6 +70,13 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--list", description = "List the bundled scenarios and exit.")
     boolean list;
 
+    @Option(names = "--design", paramLabel = "NAME",
+            description = {"Run under this design (default: the scenario's", "design:, else ops-struct); see `mmproto designs`."})
+    String design;
+
+    @picocli.CommandLine.Mixin
+    EngineOptions engine = new EngineOptions();
+
     @Override
     public Integer call() {
         PrintStream out = System.out;
@@ -95,7 +103,8 @@ final class RunCommand implements Callable<Integer> {
         Progress listener = new Progress(out, text, longRun, showProgress, opWidth, s.steps().size());
         RunReport report;
         try {
-            report = new ScenarioRunner(s).listener(listener).run();
+            org.mmproto.core.scenario.RunFactory factory = engine.factory();
+            report = new ScenarioRunner(s, factory.setup(design, engine.budget())).listener(listener).run();
         } finally {
             listener.close();
         }

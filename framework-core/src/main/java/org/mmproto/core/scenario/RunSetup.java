@@ -11,10 +11,11 @@ import org.mmproto.core.hooks.designs.BuiltInDesigns;
 
 /**
  * What a run needs besides the scenario: the designs it may name (built in, plus plugin ones),
- * the driver plugins by id, the per-call driver budget, and a --design override.
+ * the driver plugins by id, the per-call driver budget, a --design override, and the driver
+ * context the run's injector gave to drivers it constructed (null = a fresh one at boot).
  */
 public record RunSetup(Map<String, Supplier<Design>> designs, Map<String, Supplier<PrivateNodeDriver>> drivers,
-                       Duration budget, String designOverride) {
+                       Duration budget, String designOverride, org.mmproto.core.hooks.KernelDriverContext context) {
     public static final String DEFAULT_DESIGN = "ops-struct";
 
     public RunSetup {
@@ -24,7 +25,7 @@ public record RunSetup(Map<String, Supplier<Design>> designs, Map<String, Suppli
 
     /** Built-in designs only, no driver plugins, drivers called inline. */
     public static RunSetup builtIn() {
-        return new RunSetup(builtInDesigns(), Map.of(), Duration.ZERO, null);
+        return new RunSetup(builtInDesigns(), Map.of(), Duration.ZERO, null, null);
     }
 
     public static Map<String, Supplier<Design>> builtInDesigns() {
@@ -43,19 +44,19 @@ public record RunSetup(Map<String, Supplier<Design>> designs, Map<String, Suppli
     }
 
     public RunSetup withDesign(String name) {
-        return new RunSetup(designs, drivers, budget, name);
+        return new RunSetup(designs, drivers, budget, name, context);
     }
 
     public RunSetup withDrivers(Map<String, Supplier<PrivateNodeDriver>> more) {
-        return new RunSetup(designs, more, budget, designOverride);
+        return new RunSetup(designs, more, budget, designOverride, context);
     }
 
     public RunSetup withDesigns(Map<String, Supplier<Design>> more) {
-        return new RunSetup(more, drivers, budget, designOverride);
+        return new RunSetup(more, drivers, budget, designOverride, context);
     }
 
     public RunSetup withBudget(Duration b) {
-        return new RunSetup(designs, drivers, b, designOverride);
+        return new RunSetup(designs, drivers, b, designOverride, context);
     }
 
     /** The design a scenario runs under: --design, else the scenario's design:, else ops-struct. */

@@ -112,7 +112,8 @@ public final class ScenarioRunner {
             }
             specs.add(new org.mmproto.core.hooks.DriverSpec(d.plugin(), factory, d.nid(), d.config(), scenario.source(), d.line()));
         }
-        return Kernel.boot(scenario.machine(), designFactory.get(), specs, setup.budget());
+        return Kernel.boot(scenario.machine(), designFactory.get(), specs, setup.budget(),
+                setup.context() != null ? setup.context() : new org.mmproto.core.hooks.KernelDriverContext());
     }
 
     /** Per-node invariant breaches recorded so far, attributed to the step lines that caused them. */

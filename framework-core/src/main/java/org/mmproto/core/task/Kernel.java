@@ -85,7 +85,12 @@ public final class Kernel {
      */
     public static Kernel boot(MachineSpec spec, org.mmproto.api.design.Design design, java.util.List<DriverSpec> drivers,
                               java.time.Duration budget) {
-        KernelDriverContext ctx = new KernelDriverContext();
+        return boot(spec, design, drivers, budget, new KernelDriverContext());
+    }
+
+    /** As above, with the driver context the run's injector hands to drivers it constructs. */
+    public static Kernel boot(MachineSpec spec, org.mmproto.api.design.Design design, java.util.List<DriverSpec> drivers,
+                              java.time.Duration budget, KernelDriverContext ctx) {
         java.util.Map<Integer, BoundDriver> bound = DriverBinder.bind(spec, drivers, ctx);
         PhysicalMemory mem = PhysicalMemory.boot(spec);
         HookStats stats = new HookStats();

@@ -1,0 +1,124 @@
+package org.mmproto.core.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import org.mmproto.core.scenario.Comparison;
+import org.mmproto.core.scenario.RunFactory;
+import org.mmproto.core.scenario.RunReport;
+import org.mmproto.core.scenario.Scenario;
+import org.mmproto.core.scenario.ScenarioFiles;
+import org.mmproto.core.scenario.ScenarioParser;
+import org.mmproto.core.scenario.ScenarioRunner;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code mmproto compare}: one workload under every design, side by side. */
+@Command(name = "compare", mixinStandardHelpOptions = true,
+        description = {
+            "Run a scenario (or every scenario of a directory) once per design and",
+            "show the runs side by side: the private-node invariants first (leak,",
+            "escape, unsafe write, unnotified free), then each step's outcome per",
+            "design with the rows where the designs differ marked *, the dispatcher",
+            "consultations per site, each design's patch footprint, the vmstat",
+            "changes and the node usage.", ""},
+        footer = {"", "Exit status: 0 every run held its expectations, 1 some did not, 2 bad input.",
+            "", "Examples:",
+            "  ./mmproto compare private-node-audit",
+            "  ./mmproto compare cxl-mempolicy --designs ops-struct,buddy-veto",
+            "  ./mmproto compare scenarios --format markdown"})
+final class CompareCommand implements Callable<Integer> {
+    enum Format { text, markdown, json }
+
+    @Parameters(index = "0", paramLabel = "SCENARIO|DIR",
+            description = {"A scenario file, a bundled scenario name, or a", "directory of *.yaml scenarios."})
+    String target;
+
+    @Option(names = "--designs", split = ",", paramLabel = "NAMES",
+            description = {"Designs to compare (default: every installed", "design, see `mmproto designs`)."})
+    List<String> designs;
+
+    @Option(names = "--format", defaultValue = "text", paramLabel = "text|markdown|json",
+            description = "Output format (default: ${DEFAULT-VALUE}).")
+    Format format;
+
+    @Mixin
+    EngineOptions engine = new EngineOptions();
+
+    @Override
+    public Integer call() {
+        List<Path> files = scenarios();
+        RunFactory factory = engine.factory();
+        List<String> names = designs != null ? designs : builtInsFirst(factory.designNames());
+        for (String d : names) {
+            if (!factory.designNames().contains(d)) {
+                throw new IllegalArgumentException("unknown design '" + d + "'; installed: " + String.join(", ", factory.designNames()));
+            }
+        }
+        boolean passed = true;
+        ArrayNode all = new ObjectMapper().createArrayNode();
+        for (Path f : files) {
+            Scenario s = ScenarioParser.parse(f);
+            Map<String, RunReport> runs = new LinkedHashMap<>();
+            for (String d : names) {
+                runs.put(d, new ScenarioRunner(s, factory.setup(d, engine.budget())).run());
+            }
+            Comparison c = new Comparison(s, runs);
+            passed &= c.passed();
+            switch (format) {
+                case text -> System.out.print(c.text() + (files.size() > 1 ? "\n" : ""));
+                case markdown -> System.out.print(c.markdown() + "\n");
+                case json -> all.add(c.json());
+            }
+        }
+        if (format == Format.json) {
+            try {
+                Object out = files.size() == 1 ? all.get(0) : all;
+                System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(out));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return passed ? 0 : 1;
+    }
+
+    /** The built-in designs in their documented order, then plugin designs by name. */
+    private static List<String> builtInsFirst(List<String> installed) {
+        List<String> out = new ArrayList<>();
+        for (var d : org.mmproto.core.hooks.designs.BuiltInDesigns.all()) {
+            if (installed.contains(d.name())) {
+                out.add(d.name());
+            }
+        }
+        installed.stream().filter(n -> !out.contains(n)).sorted().forEach(out::add);
+        return out;
+    }
+
+    private List<Path> scenarios() {
+        Path p = Path.of(target);
+        if (Files.isDirectory(p)) {
+            try (Stream<Path> s = Files.list(p)) {
+                List<Path> out = new ArrayList<>(s.filter(f -> f.toString().endsWith(".yaml")).sorted().toList());
+                if (out.isEmpty()) {
+                    throw new IllegalArgumentException(target + ": no *.yaml scenarios in this directory");
+                }
+                return out;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return List.of(ScenarioFiles.resolve(target));
+    }
+}

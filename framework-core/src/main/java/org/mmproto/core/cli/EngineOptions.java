@@ -1,0 +1,43 @@
+package org.mmproto.core.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.mmproto.core.plugin.DriverPlugins;
+import org.mmproto.core.plugin.PluginCatalog;
+import org.mmproto.core.plugin.PluginsDir;
+import org.mmproto.core.scenario.RunFactory;
+import picocli.CommandLine.Option;
+
+/** Options shared by the commands that run scenarios: where plugins come from, the driver budget. */
+final class EngineOptions {
+    @Option(names = "--plugins", paramLabel = "DIR",
+            description = {"Directory of driver/design plugin jars (default:", "plugins/ of the checkout)."})
+    String plugins;
+
+    @Option(names = "--budget-ms", defaultValue = "200", paramLabel = "MS",
+            description = {"Time budget of one driver callback; a driver that", "overruns it is contained and its answer",
+                "replaced by the site's default; 0 = call drivers", "inline with no timeout (default: ${DEFAULT-VALUE})."})
+    long budgetMs;
+
+    Duration budget() {
+        if (budgetMs < 0) {
+            throw new IllegalArgumentException("--budget-ms must be >= 0, got " + budgetMs);
+        }
+        return Duration.ofMillis(budgetMs);
+    }
+
+    /** Loads the plugins directory; an absent default directory is an empty catalog, an absent --plugins DIR an error. */
+    RunFactory factory() {
+        Path dir = PluginsDir.resolve(plugins);
+        if (!Files.isDirectory(dir)) {
+            if (plugins != null) {
+                throw new IllegalArgumentException("--plugins " + plugins + ": no such directory");
+            }
+            return new RunFactory(PluginCatalog.empty());
+        }
+        PluginCatalog catalog = new DriverPlugins().load(dir);
+        catalog.failed().forEach(p -> System.err.println("mmproto: plugin not loaded: " + p.error()));
+        return new RunFactory(catalog);
+    }
+}

@@ -1,0 +1,56 @@
+package org.mmproto.core.scenario;
+
+import com.google.inject.Guice;
+import com.google.inject.Injector;
+import com.google.inject.Key;
+import com.google.inject.TypeLiteral;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.mmproto.api.design.Design;
+import org.mmproto.api.driver.PrivateNodeDriver;
+import org.mmproto.core.hooks.KernelDriverContext;
+import org.mmproto.core.hooks.designs.BuiltInDesigns;
+import org.mmproto.core.plugin.DriverRegistry;
+import org.mmproto.core.plugin.EngineModule;
+import org.mmproto.core.plugin.HostServices;
+import org.mmproto.core.plugin.PluginCatalog;
+
+/**
+ * Builds what one run needs through one Guice injector per run: designs bound by name (built in
+ * and from plugins), driver extensions created by the plugin-backed extension factory, and the
+ * run's driver context, which drivers may take by constructor injection and also receive in
+ * bind().
+ */
+public final class RunFactory {
+    private final PluginCatalog catalog;
+
+    public RunFactory(PluginCatalog catalog) {
+        this.catalog = catalog;
+    }
+
+    public PluginCatalog catalog() {
+        return catalog;
+    }
+
+    /** A fresh injector and the run setup it yields. */
+    public RunSetup setup(String designOverride, Duration budget) {
+        KernelDriverContext ctx = new KernelDriverContext();
+        Injector injector = Guice.createInjector(new EngineModule(HostServices.of(ctx), BuiltInDesigns.all(), catalog));
+        Map<String, Design> designs = injector.getInstance(Key.get(new TypeLiteral<Map<String, Design>>() { }));
+        Map<String, Supplier<Design>> designFactories = new LinkedHashMap<>();
+        designs.forEach((name, d) -> designFactories.put(name, () -> d));
+        DriverRegistry registry = injector.getInstance(DriverRegistry.class);
+        Map<String, Supplier<PrivateNodeDriver>> drivers = new LinkedHashMap<>();
+        for (String id : registry.ids()) {
+            drivers.put(id, () -> registry.create(id));
+        }
+        return new RunSetup(designFactories, drivers, budget, designOverride, ctx);
+    }
+
+    /** The design names a run can use. */
+    public java.util.List<String> designNames() {
+        return org.mmproto.core.plugin.DesignRegistry.of(BuiltInDesigns.all(), catalog).names();
+    }
+}
