@@ -32,6 +32,8 @@ public final class ScenarioFiles {
     static List<Path> searchDirs() {
         Set<Path> dirs = new LinkedHashSet<>();
         dirs.add(Path.of("scenarios").toAbsolutePath().normalize());
+        // a module directory of the checkout (tests run there)
+        dirs.add(Path.of("..", "scenarios").toAbsolutePath().normalize());
         Path loc = codeLocation();
         int depth = 0;
         for (Path p = loc; p != null && depth < 5; p = p.getParent(), depth++) {

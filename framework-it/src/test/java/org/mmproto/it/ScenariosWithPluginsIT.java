@@ -1,0 +1,79 @@
+package org.mmproto.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.io.TempDir;
+import org.mmproto.core.plugin.DriverPlugins;
+import org.mmproto.core.plugin.PluginCatalog;
+import org.mmproto.core.scenario.Comparison;
+import org.mmproto.core.scenario.RunFactory;
+import org.mmproto.core.scenario.RunReport;
+import org.mmproto.core.scenario.RunSetup;
+import org.mmproto.core.scenario.Scenario;
+import org.mmproto.core.scenario.ScenarioFiles;
+import org.mmproto.core.scenario.ScenarioParser;
+import org.mmproto.core.scenario.ScenarioRunner;
+import org.mmproto.core.scenario.TextReport;
+import org.mmproto.it.fixtures.FixtureDesign;
+
+/**
+ * The bundled scenarios that bind driver plugins, run with the jars built in this reactor under
+ * every design; and a design shipped as a plugin jar taking part in a comparison.
+ */
+class ScenariosWithPluginsIT {
+
+    @TestFactory
+    Stream<DynamicTest> every_bundled_scenario_with_drivers_holds_under_every_design(@TempDir Path dir) {
+        Samples.copyCxlJar(dir);
+        PluginCatalog catalog = new DriverPlugins().load(dir);
+        RunFactory factory = new RunFactory(catalog);
+        List<Path> withDrivers = ScenarioFiles.bundled().stream()
+                .filter(p -> !ScenarioParser.parse(p).drivers().isEmpty()).toList();
+        assertThat(withDrivers).isNotEmpty();
+        return withDrivers.stream().flatMap(p -> RunSetup.builtInDesigns().keySet().stream().map(d ->
+                DynamicTest.dynamicTest(p.getFileName() + " under " + d, () -> {
+                    Scenario s = ScenarioParser.parse(p);
+                    RunReport r = new ScenarioRunner(s, factory.setup(d, Duration.ofMillis(500))).run();
+                    assertThat(r.passed()).as("%s", new Object() {
+                        @Override
+                        public String toString() {
+                            return TextReport.render(s, r);
+                        }
+                    }).isTrue();
+                    assertThat(r.privacy().sites()).as("the driver was bound and consulted").containsKey("page_alloc");
+                })));
+    }
+
+    @Test
+    void a_design_from_a_plugin_jar_runs_next_to_the_built_in_ones(@TempDir Path dir) throws Exception {
+        TestJar.plugin(dir, "fixture-design.jar", "fixture-design").extensions(FixtureDesign.class).write();
+        PluginCatalog catalog = new DriverPlugins().load(dir);
+        RunFactory factory = new RunFactory(catalog);
+        assertThat(factory.designNames()).contains(FixtureDesign.NAME, "ops-struct");
+        Scenario s = ScenarioParser.parse(ScenarioFiles.resolve("private-node-audit"));
+        RunReport plugin = new ScenarioRunner(s, factory.setup(FixtureDesign.NAME, Duration.ZERO)).run();
+        RunReport ops = new ScenarioRunner(s, factory.setup("ops-struct", Duration.ZERO)).run();
+        assertThat(plugin.privacy().design()).isEqualTo(FixtureDesign.NAME);
+        // it allows everything: the THISNODE kernel allocations leak onto the private node
+        assertThat(plugin.privacy().count("leak")).isPositive();
+        assertThat(ops.privacy().count("leak")).isZero();
+        Comparison c = new Comparison(s, new java.util.LinkedHashMap<>(java.util.Map.of("ops-struct", ops, FixtureDesign.NAME, plugin)));
+        assertThat(c.text()).contains(FixtureDesign.NAME, "leak", "*");
+    }
+
+    @Test
+    void compare_command_lists_every_design_and_marks_differences(@TempDir Path dir) {
+        Samples.copyCxlJar(dir);
+        Samples.Run r = Samples.mmproto("compare", "cxl-mempolicy", "--plugins", dir.toString());
+        assertThat(r.status()).as(r.err()).isZero();
+        assertThat(r.out()).contains("ops-struct", "gfp-flag", "buddy-veto", "fallback-only", "memalloc-scope",
+                "## private-node invariants", "## patch footprint", "EINVAL", "*", "PASS cxl-mempolicy under 5 designs");
+    }
+}
