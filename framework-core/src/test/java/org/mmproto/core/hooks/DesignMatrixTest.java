@@ -135,4 +135,23 @@ class DesignMatrixTest {
             }
         }
     }
+
+    @Test
+    void a_2MiB_allocation_on_a_node_whose_driver_vetoes_fails_only_where_the_buddy_asks_the_driver() {
+        int thp = Gfp.GFP_TRANSHUGE_LIGHT.or(Gfp.__GFP_THISNODE).or(Gfp.__GFP_PRIVATE).bits() | Gfp.Bits.NOWARN;
+        for (String design : DESIGNS.keySet()) {
+            RecordingDriver drv = RecordingDriver.with(NpOps.NP_OPS_MIGRATION, NpOps.NP_OPS_MEMPOLICY);
+            drv.allocAnswer = org.mmproto.api.driver.Verdict.deny(Errno.ENOMEM, "compressed device full");
+            PrivateWorld w = new PrivateWorld(drv, DESIGNS.get(design).get(), Duration.ZERO);
+            long p = w.k.alloc().allocPages(thp, 9, P, null, 0);
+            boolean expectRefused = switch (design) {
+                case "buddy-veto" -> true;        // the buddy asks; the device says no
+                case "memalloc-scope" -> true;    // not in a scope
+                default -> false;                 // the flag (or nothing) decides; the driver is never asked
+            };
+            assertThat(p < 0).as(design).isEqualTo(expectRefused);
+            // the buddy asks on every attempt to take pages (fast path, then each slow-path retry)
+            assertThat(drv.count("alloc_veto") > 0).as(design + " asked the driver").isEqualTo(design.equals("buddy-veto"));
+        }
+    }
 }
