@@ -17,11 +17,19 @@ public final class Node {
     int[] fallbackOrder = new int[0];
     final long[] vmstat = new long[org.mmproto.core.stats.VmStat.COUNT];
 
+    /** Zone spans never change after boot, so the node's size is computed once. */
+    private final long present;
+
     Node(int nid, Zone[] zones, List<Integer> cpus, boolean isPrivate) {
         this.nid = nid;
         this.zones = zones;
         this.cpus = List.copyOf(cpus);
         this.isPrivate = isPrivate;
+        long p = 0;
+        for (Zone z : zones) {
+            p += z.presentPages();
+        }
+        this.present = p;
     }
 
     public int nid() {
@@ -45,11 +53,7 @@ public final class Node {
     }
 
     public long presentPages() {
-        long n = 0;
-        for (Zone z : zones) {
-            n += z.presentPages();
-        }
-        return n;
+        return present;
     }
 
     public long managedPages() {

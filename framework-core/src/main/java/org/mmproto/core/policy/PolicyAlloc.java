@@ -196,6 +196,11 @@ public final class PolicyAlloc {
 
     /** policy_zone: the highest zone type other than ZONE_MOVABLE that has memory on some node. */
     static int policyZone(Kernel k) {
+        return k.policyZone();
+    }
+
+    /** policy_zone computed from the zone layout (fixed after boot). */
+    public static int computePolicyZone(Kernel k) {
         int best = 0;
         for (Zone z : k.mem().zones()) {
             if (z.populated() && z.type() != ZoneType.MOVABLE) {

@@ -44,6 +44,7 @@ public final class Kernel {
     private final org.mmproto.core.migrate.Migration migration;
     private final int[] cpuToNode;
     private final Dispatcher dispatcher;
+    private int policyZone = -1;
     private final org.mmproto.core.policy.InterleaveWeights interleaveWeights;
     private final org.mmproto.core.policy.NumaSyscalls numa;
 
@@ -107,6 +108,14 @@ public final class Kernel {
     public static Kernel boot(MachineSpec spec, PrivateNodeCheckpoint checkpoint) {
         PhysicalMemory mem = PhysicalMemory.boot(spec);
         return new Kernel(mem, new PageAllocator(mem, checkpoint, new NoReclaim(mem.nodeCount())).enablePcp(), null);
+    }
+
+    /** policy_zone: the highest zone type other than ZONE_MOVABLE that has memory on some node. */
+    public int policyZone() {
+        if (policyZone < 0) {
+            policyZone = org.mmproto.core.policy.PolicyAlloc.computePolicyZone(this);
+        }
+        return policyZone;
     }
 
     /** The private-node dispatcher (null only for kernels booted with a bare checkpoint). */
