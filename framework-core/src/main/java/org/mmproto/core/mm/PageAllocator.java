@@ -158,10 +158,17 @@ public final class PageAllocator {
                 if (nodes[z.nid].isPrivate && !checkpoint.allowAlloc(z.nid, z.zoneIdx, gfp, order, preferredNid)) {
                     continue;
                 }
-                long mark = z.watermark[allocFlags & ALLOC_WMARK_MASK];
-                if (!zoneWatermarkFast(z, order, mark, highest, allocFlags)
-                        && (allocFlags & ALLOC_NO_WATERMARKS) == 0) {
-                    continue;
+                // ZONE_BELOW_HIGH is detected here, off the hot free path
+                boolean ok = !z.belowHigh && zoneWatermarkFast(z, order, z.watermark[Zone.WMARK_HIGH], highest, allocFlags);
+                if (!ok) {
+                    if (!z.belowHigh) {
+                        z.belowHigh = true;
+                    }
+                    long mark = z.watermark[allocFlags & ALLOC_WMARK_MASK];
+                    if (!zoneWatermarkFast(z, order, mark, highest, allocFlags)
+                            && (allocFlags & ALLOC_NO_WATERMARKS) == 0) {
+                        continue;
+                    }
                 }
                 int i = z.pcp != null && Pcp.allowedOrder(order) ? Pcp.rmqueue(z, order, mt, allocFlags) : -1;
                 if (i < 0) {

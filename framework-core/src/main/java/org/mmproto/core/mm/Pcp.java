@@ -6,26 +6,41 @@ package org.mmproto.core.mm;
  * back in batches when {@code count} reaches {@code high} (free_pcppages_bulk). Pages here are
  * free but counted neither in NR_FREE_PAGES nor in /proc/buddyinfo, as in the kernel.
  *
- * <p>Simplifications: one pageset per zone (the running CPU's) rather than one per CPU, and
- * {@code high} fixed at high_min (the 6.7+ auto-tuning up to high_max is not modelled).
+ * <p>{@code high} tunes itself between high_min and high_max as in 6.7+ (nr_pcp_high,
+ * nr_pcp_free, nr_pcp_alloc): runs of frees raise it, so a burst of frees stays on the list for
+ * the allocations that follow; a zone below its high watermark shrinks it back. Simplifications:
+ * one pageset per zone (the running CPU's) rather than one per CPU, and no free_high heuristic
+ * for high-order frees.
  */
 public final class Pcp {
     static final int NR_LOWORDER_PCP_LISTS = 3 * (Zone.PAGE_ALLOC_COSTLY_ORDER + 1);
     static final int NR_PCP_LISTS = NR_LOWORDER_PCP_LISTS + 2;
     private static final int HPAGE_PMD_ORDER = 9;
 
+    /** CONFIG_PCP_BATCH_SCALE_MAX default. */
+    static final int PCP_BATCH_SCALE_MAX = 5;
+
     final int[] head = new int[NR_PCP_LISTS];
     final int batch;
-    final int high;
+    final int highMin;
+    final int highMax;
+    int high;
     long count;
+    int freeCount;
+    int allocFactor;
 
-    private Pcp(int batch, int high) {
+    private Pcp(int batch, int highMin, int highMax) {
         this.batch = batch;
-        this.high = high;
+        this.highMin = highMin;
+        this.highMax = highMax;
+        this.high = highMin;
         java.util.Arrays.fill(head, -1);
     }
 
-    /** zone_batchsize and zone_highsize(…, high_fraction = 0) as 6.12 sets them at boot. */
+    /**
+     * zone_batchsize, and zone_highsize for high_min (fraction 0: the low watermark) and high_max
+     * (MIN_PERCPU_PAGELIST_HIGH_FRACTION = 8: an eighth of the zone), as 6.12 sets them at boot.
+     */
     static Pcp forZone(Zone z, int cpusOnNode, int onlineCpus) {
         long b = Math.min(z.managedPages() >> 10, (1L << 20) / 4096);
         if (b < 1) {
@@ -33,16 +48,26 @@ public final class Pcp {
         }
         int batch = (int) Math.max(1, Long.highestOneBit(b + b / 2) - 1);
         int split = cpusOnNode > 0 ? cpusOnNode : Math.max(1, onlineCpus);
-        int high = (int) Math.max(z.watermark[Zone.WMARK_LOW] / split, (long) batch << 2);
-        return new Pcp(batch, high);
+        int highMin = (int) Math.max(z.watermark[Zone.WMARK_LOW] / split, (long) batch << 2);
+        int highMax = (int) Math.max(z.managedPages() / 8 / split, (long) batch << 2);
+        return new Pcp(batch, highMin, Math.max(highMin, highMax));
     }
 
     public int batch() {
         return batch;
     }
 
+    /** The current high mark (between high_min and high_max). */
     public int high() {
         return high;
+    }
+
+    public int highMin() {
+        return highMin;
+    }
+
+    public int highMax() {
+        return highMax;
     }
 
     public long count() {
@@ -68,9 +93,11 @@ public final class Pcp {
     /** rmqueue_pcplist: a block from the list, refilling it from the buddy allocator if empty. */
     static int rmqueue(Zone z, int order, int mt, int allocFlags) {
         Pcp p = z.pcp;
+        // an allocation says frees are not dominant: batch-free less next time
+        p.freeCount >>= 1;
         int list = pindex(order, mt);
         if (p.head[list] < 0) {
-            int want = order == 0 ? p.batch : Math.max(p.batch >> order, 2);
+            int want = p.nrPcpAlloc(z, order);
             for (int n = 0; n < want; n++) {
                 int i = Buddy.rmqueue(z, order, mt, allocFlags);
                 if (i < 0) {
@@ -87,17 +114,78 @@ public final class Pcp {
         return i;
     }
 
+    /** nr_pcp_alloc: refills grow (alloc_factor) while the list has room below high. */
+    private int nrPcpAlloc(Zone z, int order) {
+        high = Math.max(highMin, Math.min(highMax, high));
+        if (high < batch) {
+            return 1;
+        }
+        int b = order > 0 ? batch : batch << allocFactor;
+        if (highMin != highMax && !z.belowHigh) {
+            high = Math.min(high + b, highMax);
+        }
+        if (order == 0) {
+            int maxNrAlloc = (int) Math.max(high - count - batch, batch);
+            if (b <= maxNrAlloc && allocFactor < PCP_BATCH_SCALE_MAX) {
+                allocFactor++;
+            }
+            b = Math.min(b, maxNrAlloc);
+        }
+        if (b > 1) {
+            b = Math.max(b >> order, 2);
+        }
+        return b;
+    }
+
     /** free_unref_page_commit: onto the list; past {@code high} a batch goes back to the buddy. */
     static void free(Zone z, int i, int order, int mt) {
         Pcp p = z.pcp;
+        p.allocFactor >>= 1;
         int pcpMt = mt < Buddy.HIGHATOMIC ? mt : Buddy.MOVABLE;
         int list = pindex(order, pcpMt);
         p.add(z, list, i, order, pcpMt, false);
-        if (p.count >= p.high) {
-            // nr_pcp_free without the free_count auto-tuning: a batch
-            int toFree = p.high < p.batch ? 1 : Math.min(p.batch, p.high - p.batch);
-            freeBulk(z, toFree, list);
+        if (p.freeCount < (p.batch << PCP_BATCH_SCALE_MAX)) {
+            p.freeCount += 1 << order;
         }
+        int h = p.nrPcpHigh(z);
+        if (p.count >= h) {
+            freeBulk(z, p.nrPcpFree(h), list);
+            if (z.belowHigh && PageAllocator.zoneWatermarkOk(z, 0, z.watermark[Zone.WMARK_HIGH],
+                    org.mmproto.api.ZoneType.MOVABLE.ordinal(), 0, z.freePages)) {
+                z.belowHigh = false;
+            }
+        }
+    }
+
+    /** nr_pcp_high (no free_high case): where the list is drained. */
+    private int nrPcpHigh(Zone z) {
+        high = Math.max(highMin, Math.min(highMax, high));
+        if (high == 0) {
+            return 0;
+        }
+        if (highMin == highMax) {
+            return high;
+        }
+        if (z.belowHigh) {
+            int fc = Math.max(freeCount, batch);
+            high = Math.max(high - fc, highMin);
+            return (int) Math.max(count, highMin);
+        }
+        if (count >= high) {
+            int need = freeCount + batch;
+            if (high < need) {
+                high = Math.max(highMin, Math.min(highMax, need));
+            }
+        }
+        return high;
+    }
+
+    /** nr_pcp_free: how many pages one drain returns. */
+    private int nrPcpFree(int h) {
+        if (h < batch) {
+            return 1;
+        }
+        return Math.max(batch, Math.min(h - batch, freeCount));
     }
 
     /** free_pcppages_bulk: oldest blocks first, starting with the list just freed to. */

@@ -180,6 +180,7 @@ public final class ProcFs {
                     sb.append("  pagesets\n    cpu: 0\n");
                     sb.append(String.format("              count: %d%n", z.pcp.count));
                     sb.append(String.format("              high:  %d%n", z.pcp.high));
+                    sb.append(String.format("              high_min: %d high_max: %d%n", z.pcp.highMin, z.pcp.highMax));
                     sb.append(String.format("              batch: %d%n", z.pcp.batch));
                 }
                 sb.append(String.format(Locale.ROOT, "  start_pfn:           %d%n", z.startPfn));

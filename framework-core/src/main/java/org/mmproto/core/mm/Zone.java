@@ -50,6 +50,8 @@ public final class Zone {
 
     /** The running CPU's per_cpu_pages (one pageset per zone is modelled), null when PCP is off. */
     Pcp pcp;
+    /** ZONE_BELOW_HIGH: free pages fell below the high watermark (shrinks pcp high). */
+    boolean belowHigh;
 
     final long[] watermark = new long[4];
     final long[] lowmemReserve = new long[ZoneType.MAX_NR_ZONES];
