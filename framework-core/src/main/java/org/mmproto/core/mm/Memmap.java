@@ -17,7 +17,7 @@ public final class Memmap {
     public static final int PG_PINNED = 1 << 29;
     /** Kept by its private node's driver after the last put (free_folio answered "keep"). */
     public static final int PG_KEPT = 1 << 30;
-    private static final int MAPCOUNT_MASK = (1 << 24) - 1;
+    static final int MAPCOUNT_MASK = (1 << 24) - 1;
     /** A FOLL_PIN on a small folio adds this to _refcount. */
     public static final int GUP_PIN_COUNTING_BIAS = 1024;
 

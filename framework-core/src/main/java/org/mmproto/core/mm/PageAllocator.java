@@ -434,6 +434,30 @@ public final class PageAllocator {
         return release(z, i, PageState.order(z.state[i]), path, true);
     }
 
+    /**
+     * folios_put_refs for one entry of an unmap batch: drops {@code unmaps} mappings and
+     * {@code refs} references in one step; the last reference frees the folio by {@code path}.
+     *
+     * @return true when the folio was freed
+     */
+    public boolean folioPutRefs(long pfn, int refs, int unmaps, FreePath path) {
+        Zone z = headZone(pfn);
+        int i = (int) (pfn - z.startPfn);
+        int mc = (z.prev[i] & Memmap.MAPCOUNT_MASK) - unmaps;
+        if (mc < 0) {
+            throw new IllegalStateException(String.format("mapcount underflow on folio 0x%x", pfn));
+        }
+        z.prev[i] = (z.prev[i] & ~Memmap.MAPCOUNT_MASK) | mc;
+        z.next[i] -= refs;
+        if (z.next[i] > 0) {
+            return false;
+        }
+        if (z.next[i] < 0) {
+            throw new IllegalStateException(String.format("refcount underflow on folio 0x%x", pfn));
+        }
+        return release(z, i, PageState.order(z.state[i]), path, true);
+    }
+
     private Zone headZone(long pfn) {
         Zone z = mem.zoneOf(pfn);
         if (z == null) {

@@ -72,6 +72,10 @@ public final class PolicyAlloc {
             return allocMpol(k, t, gfp, order, pol, InterleaveIndex.NO_INTERLEAVE_INDEX, t.nid());
         }
         MemPolicy pol = effective(t, vma, addr);
+        if (pol == null && order == 0 && t.memsCoverAllMemory()) {
+            // the default policy for a small folio: the local node, normal fallback, no cpuset limit
+            return k.alloc().allocPages(gfp, 0, t.nid(), null, t.nid());
+        }
         long ilx = InterleaveIndex.of(vma, addr, order);
         return allocMpol(k, t, gfp, order, pol, ilx, t.nid());
     }
@@ -215,6 +219,9 @@ public final class PolicyAlloc {
      * the allocation is limited to them (a missing nodemask becomes the mems).
      */
     static NodeMask cpuset(Kernel k, Task t, NodeMask nodemask) {
+        if (t.memsCoverAllMemory()) {
+            return nodemask;
+        }
         NodeMask mems = t.memsAllowed();
         for (int nid = 0; nid < k.mem().nodeCount(); nid++) {
             if (!mems.contains(nid) && k.mem().node(nid).inNMemory()) {

@@ -202,6 +202,17 @@ public final class Kernel {
         return m;
     }
 
+    /** N_MEMORY as a mask. */
+    public NodeMask nMemory() {
+        NodeMask m = NodeMask.NONE;
+        for (Node n : mem.nodes()) {
+            if (n.inNMemory()) {
+                m = m.with(n.nid());
+            }
+        }
+        return m;
+    }
+
     /** The node of a CPU. */
     public int cpuToNode(int cpu) {
         if (cpu < 0 || cpu >= cpuToNode.length) {
@@ -218,7 +229,7 @@ public final class Kernel {
             throw new IllegalArgumentException("pid " + p + " is already in use");
         }
         nextPid = Math.max(nextPid, p + 1);
-        Task t = new Task(p, name, cpu, cpuToNode(cpu), uid, caps, memoryNodes());
+        Task t = new Task(p, name, cpu, cpuToNode(cpu), uid, caps, memoryNodes(), nMemory());
         tasks.put(p, t);
         return t;
     }

@@ -201,7 +201,7 @@ public final class MmOps {
         }
         Task child = k.spawn(childName, pid, parent.cpu, parent.uid, parent.caps);
         child.policy = parent.policy;
-        child.memsAllowed = parent.memsAllowed;
+        child.setMemsAllowed(parent.memsAllowed);
         Memmap mm = k.memmap();
         for (Vma pv : parent.mm.vmas.values()) {
             Vma cv = new Vma(pv.start, pv.end, pv.flags, pv.backing, pv.file, pv.pgoff, pv.label);

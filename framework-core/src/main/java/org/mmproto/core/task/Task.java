@@ -27,14 +27,19 @@ public final class Task {
     /** Open memfds: the descriptors hold a reference on the file. */
     final java.util.List<ShmemFile> fds = new java.util.ArrayList<>();
 
-    Task(int pid, String name, int cpu, int nid, int uid, Set<String> caps, NodeMask memsAllowed) {
+    /** N_MEMORY of the machine, to tell whether the cpuset restricts anything. */
+    private final NodeMask allMemory;
+    private boolean memsCoverAll;
+
+    Task(int pid, String name, int cpu, int nid, int uid, Set<String> caps, NodeMask memsAllowed, NodeMask allMemory) {
+        this.allMemory = allMemory;
         this.pid = pid;
         this.name = name;
         this.cpu = cpu;
         this.nid = nid;
         this.uid = uid;
         this.caps = Set.copyOf(caps);
-        this.memsAllowed = memsAllowed;
+        setMemsAllowed(memsAllowed);
         this.mm = new Mm();
         this.ref = new org.mmproto.api.driver.TaskRef(pid, name, uid);
     }
@@ -92,6 +97,12 @@ public final class Task {
 
     public void setMemsAllowed(NodeMask mems) {
         this.memsAllowed = mems;
+        this.memsCoverAll = allMemory.isSubsetOf(mems);
+    }
+
+    /** Whether the cpuset allows every node with memory (then it never restricts an allocation). */
+    public boolean memsCoverAllMemory() {
+        return memsCoverAll;
     }
 
     /** The address space, or null after exit. */

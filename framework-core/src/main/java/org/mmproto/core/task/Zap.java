@@ -1,7 +1,6 @@
 package org.mmproto.core.task;
 
 import org.mmproto.api.FreePath;
-import org.mmproto.core.mm.Memmap;
 
 /**
  * zap_pte_range + mmu_gather: clears present entries, drops their mapcounts, and queues their
@@ -23,7 +22,6 @@ final class Zap {
 
     /** Unmaps [start, end) of vma (page aligned, inside it). Call {@link #flush()} when done. */
     void range(Vma vma, long start, long end) {
-        Memmap mm = k.memmap();
         int from = (int) ((start - vma.start) >>> 12);
         int to = (int) ((end - vma.start) >>> 12);
         long[] ptes = vma.ptes;
@@ -36,9 +34,7 @@ final class Zap {
             if ((pte & Pte.ZERO) != 0) {
                 continue;
             }
-            long head = FaultHandler.folioHead(k, pte);
-            mm.addMapcount(head, -1);
-            queue(head);
+            queue(FaultHandler.folioHead(k, pte));
         }
     }
 
@@ -55,16 +51,13 @@ final class Zap {
         batched++;
     }
 
-    /** tlb_finish_mmu: the TLB is flushed, then the gathered references are dropped. */
+    /**
+     * tlb_finish_mmu: the TLB is flushed, then the gathered entries drop their mappings and
+     * references (the rmap removal is folded in here: nothing looks at the mapcount in between).
+     */
     void flush() {
-        Memmap mm = k.memmap();
         for (int i = 0; i < batched; i++) {
-            long pfn = batchPfn[i];
-            int refs = batchRefs[i];
-            if (refs > 1) {
-                mm.get(pfn, -(refs - 1));
-            }
-            k.alloc().folioPut(pfn, FreePath.FOLIOS_PUT);
+            k.alloc().folioPutRefs(batchPfn[i], batchRefs[i], batchRefs[i], FreePath.FOLIOS_PUT);
         }
         batched = 0;
     }
