@@ -60,6 +60,7 @@ public final class PageAllocator {
     private final long[] freesByPath = new long[FreePath.values().length];
     private FreeGate freeGate;
     private final long[] keptFolios;
+    private final boolean[] nofragment;
 
     public PageAllocator(PhysicalMemory mem, PrivateNodeCheckpoint checkpoint, ReclaimSeam reclaim) {
         this.mem = mem;
@@ -68,6 +69,7 @@ public final class PageAllocator {
         this.reclaim = reclaim;
         this.multiNode = mem.nrOnlineNodes() > 1;
         this.keptFolios = new long[mem.nodeCount()];
+        this.nofragment = nofragmentZones(mem);
     }
 
     public PhysicalMemory memory() {
@@ -129,13 +131,21 @@ public final class PageAllocator {
 
     private int allocFlagsNofragment(Zone preferred, int gfp) {
         int flags = (gfp & Gfp.Bits.KSWAPD_RECLAIM) != 0 ? ALLOC_KSWAPD : 0;
-        if (preferred.zoneIdx != ZoneType.NORMAL.ordinal()) {
-            return flags;
+        return nofragment[preferred.id] ? flags | ALLOC_NOFRAGMENT : flags;
+    }
+
+    /**
+     * alloc_flags_nofragment's zone test, fixed by the layout: a ZONE_NORMAL preferred zone on a
+     * single-node machine or on a node that also has ZONE_DMA32.
+     */
+    private static boolean[] nofragmentZones(PhysicalMemory mem) {
+        boolean[] out = new boolean[mem.zones().size()];
+        boolean multi = mem.nrOnlineNodes() > 1;
+        for (Zone z : mem.zones()) {
+            out[z.id] = z.zoneIdx == ZoneType.NORMAL.ordinal()
+                    && (!multi || mem.nodes[z.nid].zones[ZoneType.DMA32.ordinal()].populated());
         }
-        if (multiNode && !nodes[preferred.nid].zones[ZoneType.DMA32.ordinal()].populated()) {
-            return flags;
-        }
-        return flags | ALLOC_NOFRAGMENT;
+        return out;
     }
 
     private long getPageFromFreelist(int gfp, int order, int allocFlags, Zone[] zl, int prefIdx, int highest,
