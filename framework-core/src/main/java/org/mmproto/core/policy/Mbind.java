@@ -74,12 +74,7 @@ final class Mbind {
         if (end == start) {
             return 0;
         }
-        org.mmproto.api.Errno priv = PolicyTargets.privateNodeError(k, in.nodes(), org.mmproto.api.driver.Site.MBIND);
-        if (priv != null) {
-            return -priv.code();
-        }
-        MpolNew.Result created = MpolNew.create(m.mode(), m.flags(), in.nodes(), t.memsAllowed(),
-                PolicyTargets.mask(k, org.mmproto.api.driver.Site.MBIND));
+        MpolNew.Result created = PolicyTargets.newPolicy(k, m, in.nodes(), t.memsAllowed(), org.mmproto.api.driver.Site.MBIND);
         if (created.err() != 0) {
             return created.err();
         }

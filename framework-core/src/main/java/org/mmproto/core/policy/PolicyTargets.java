@@ -87,6 +87,18 @@ public final class PolicyTargets {
     }
 
     /**
+     * mpol_new for a policy set at {@code site}: refuses a mask naming a private node the design
+     * refuses, then builds the policy over the nodes the site may name.
+     */
+    static MpolNew.Result newPolicy(Kernel k, MpolNew.Mode m, NodeMask nodes, NodeMask mems, Site site) {
+        Errno priv = privateNodeError(k, nodes, site);
+        if (priv != null) {
+            return MpolNew.Result.error(priv);
+        }
+        return MpolNew.create(m.mode(), m.flags(), nodes, mems, mask(k, site));
+    }
+
+    /**
      * May the NUMA syscalls see and move the folio {@code head} on {@code nid}? Always for
      * ordinary nodes; for a private node, when the design lets folios leave it (ops-struct:
      * NP_OPS_MIGRATION) — else move_pages reports -ENOENT, like a ZONE_DEVICE folio, and

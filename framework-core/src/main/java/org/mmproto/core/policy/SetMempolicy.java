@@ -26,12 +26,7 @@ final class SetMempolicy {
         if (!in.ok()) {
             return in.err();
         }
-        org.mmproto.api.Errno priv = PolicyTargets.privateNodeError(k, in.nodes(), org.mmproto.api.driver.Site.SET_MEMPOLICY);
-        if (priv != null) {
-            return -priv.code();
-        }
-        MpolNew.Result r = MpolNew.create(m.mode(), m.flags(), in.nodes(), t.memsAllowed(),
-                PolicyTargets.mask(k, org.mmproto.api.driver.Site.SET_MEMPOLICY));
+        MpolNew.Result r = PolicyTargets.newPolicy(k, m, in.nodes(), t.memsAllowed(), org.mmproto.api.driver.Site.SET_MEMPOLICY);
         if (r.err() != 0) {
             return r.err();
         }

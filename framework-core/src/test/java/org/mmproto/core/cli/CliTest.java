@@ -1,10 +1,9 @@
 package org.mmproto.core.cli;
 
+import org.mmproto.core.testkit.CliCapture;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -12,28 +11,13 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The fixed command names and their exit statuses, as scripts call them. */
 class CliTest {
-    record Run(int status, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int status = Main.execute(args);
-            return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
+    private static CliCapture.Run run(String... args) {
+        return CliCapture.run(args);
     }
 
     @Test
     void topo_prints_numactl_hardware_fallback_order_and_watermarks_of_the_default_machine() {
-        Run r = run("topo");
+        CliCapture.Run r = run("topo");
         assertThat(r.status()).isZero();
         assertThat(r.out()).contains("available: 3 nodes (0-2)", "node distances:", "Fallback order for Node 2: 2 0 1",
                 "Node 0, zone   Normal", "min_free_kbytes: 90112", "bytes per 4 KiB page");
@@ -41,15 +25,15 @@ class CliTest {
 
     @Test
     void topo_of_a_private_machine_lists_the_private_node_apart() {
-        Run r = run("topo", "private-cxl");
+        CliCapture.Run r = run("topo", "private-cxl");
         assertThat(r.status()).isZero();
         assertThat(r.out()).contains("has_private_memory: 2", "Fallback order for Node 0: 0 1\n");
     }
 
     @Test
     void stress_prints_vmstat_and_buddyinfo_and_is_deterministic_per_seed() {
-        Run a = run("stress", "--machine", "single", "--ops", "20000", "--seed", "3", "--no-progress");
-        Run b = run("stress", "--machine", "single", "--ops", "20000", "--seed", "3", "--no-progress");
+        CliCapture.Run a = run("stress", "--machine", "single", "--ops", "20000", "--seed", "3", "--no-progress");
+        CliCapture.Run b = run("stress", "--machine", "single", "--ops", "20000", "--seed", "3", "--no-progress");
         assertThat(a.status()).isZero();
         assertThat(a.out()).contains("# /proc/vmstat", "pgalloc_dma32 ", "pgfree ", "# /proc/buddyinfo", "Node 0, zone    DMA32");
         assertThat(strip(a.out())).isEqualTo(strip(b.out()));
@@ -57,7 +41,7 @@ class CliTest {
 
     @Test
     void stress_check_and_free_all_end_with_the_boot_buddyinfo() {
-        Run r = run("stress", "--machine", "single", "--ops", "3000", "--check", "--free-all", "--no-progress");
+        CliCapture.Run r = run("stress", "--machine", "single", "--ops", "3000", "--check", "--free-all", "--no-progress");
         assertThat(r.status()).isZero();
         assertThat(r.out()).contains("buddyinfo equals the boot state", "invariants held after every step");
     }
@@ -66,7 +50,7 @@ class CliTest {
     void a_bad_machine_file_exits_2_naming_file_line_and_expectation(@TempDir Path dir) throws Exception {
         Path f = dir.resolve("bad.yaml");
         Files.writeString(f, "nodes:\n  - size: 16GiB\n    cpus: 0-3\n  - size: 4097\n");
-        Run r = run("topo", f.toString());
+        CliCapture.Run r = run("topo", f.toString());
         assertThat(r.status()).isEqualTo(2);
         assertThat(r.err()).contains("bad.yaml:4:", "4096");
     }
@@ -77,14 +61,14 @@ class CliTest {
         Files.writeString(f, "available: 2 nodes (0-1)\nnode 0 cpus: 0 1\nnode 0 size: 2048 MB\nnode 0 free: 1000 MB\n"
                 + "node 1 cpus: 2 3\nnode 1 size: 2048 MB\nnode 1 free: 1000 MB\nnode distances:\nnode   0   1 \n"
                 + "  0:  10  21 \n  1:  21  10 \n");
-        Run r = run("topo", f.toString());
+        CliCapture.Run r = run("topo", f.toString());
         assertThat(r.status()).isZero();
         assertThat(r.out()).contains("node 1 size: 2048 MB", "  0:  10  21 ");
     }
 
     @Test
     void help_explains_every_command() {
-        Run r = run("--help");
+        CliCapture.Run r = run("--help");
         assertThat(r.out()).contains("topo", "stress", "numactl --hardware");
         assertThat(run("stress", "--help").out()).contains("--check", "--seed", "--ops", "--machine");
     }

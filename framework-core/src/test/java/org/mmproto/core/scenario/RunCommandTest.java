@@ -1,42 +1,25 @@
 package org.mmproto.core.scenario;
 
+import org.mmproto.core.testkit.CliCapture;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.mmproto.core.cli.Main;
 
 /** {@code mmproto run}: output, formats and exit statuses as scripts see them. */
 class RunCommandTest {
-    record Run(int status, String out, String err) {
-    }
-
-    static Run run(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int status = Main.execute(args);
-            return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
+    private static CliCapture.Run run(String... args) {
+        return CliCapture.run(args);
     }
 
     @Test
     void a_bundled_scenario_by_name_prints_steps_counters_nodes_and_passes() {
-        Run r = run("run", "address-space", "--no-progress");
+        CliCapture.Run r = run("run", "address-space", "--no-progress");
         assertThat(r.status()).as(r.out() + r.err()).isZero();
         assertThat(r.out()).contains("# scenario address-space", "machine default (3 nodes), seed 1, thp never",
                 " line  op ", "buf = mmap(NULL, 4MiB, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7eff",
@@ -46,7 +29,7 @@ class RunCommandTest {
 
     @Test
     void json_format_prints_only_json_with_the_fixed_keys() throws Exception {
-        Run r = run("run", "kernel-alloc", "--format", "json", "--seed", "3");
+        CliCapture.Run r = run("run", "kernel-alloc", "--format", "json", "--seed", "3");
         assertThat(r.status()).isZero();
         JsonNode j = new ObjectMapper().readTree(r.out());
         assertThat(j.get("seed").asLong()).isEqualTo(3);
@@ -68,7 +51,7 @@ class RunCommandTest {
                   - touch: {task: a, addr: buf}
                     expect: {vmstat_step: {pgfault: 1}}
                 """);
-        Run r = run("run", f.toString());
+        CliCapture.Run r = run("run", f.toString());
         assertThat(r.status()).isEqualTo(1);
         assertThat(r.out()).contains("FAIL touch vmstat_step.pgfault: expected 1, got 256",
                 f + ":5: touch vmstat_step.pgfault: expected 1, got 256", "FAIL fails (seed 1, design ops-struct)");
@@ -84,20 +67,20 @@ class RunCommandTest {
                   - mmap: {task: a, name: buf, length: 1MiB}
                   - madvice: {task: a, addr: buf, advice: MADV_DONTNEED}
                 """);
-        Run r = run("run", f.toString());
+        CliCapture.Run r = run("run", f.toString());
         assertThat(r.status()).isEqualTo(2);
         assertThat(r.err()).contains("mmproto: " + f + ":5:5: steps[1]: unknown operation 'madvice' (did you mean"
                 + " 'madvise'?)");
         assertThat(r.out()).isEmpty();
 
-        Run missing = run("run", "mbnid");
+        CliCapture.Run missing = run("run", "mbnid");
         assertThat(missing.status()).isEqualTo(2);
         assertThat(missing.err()).contains("no such file and no bundled scenario", "did you mean 'mbind'?");
     }
 
     @Test
     void list_shows_the_bundled_scenarios() {
-        Run r = run("run", "--list");
+        CliCapture.Run r = run("run", "--list");
         assertThat(r.status()).isZero();
         assertThat(r.out()).contains("  default ", "  address-space ", "  move-pages ");
         for (String line : r.out().split("\n")) {
@@ -117,11 +100,11 @@ class RunCommandTest {
         sb.append("  - expect: {resident: {task: a, addr: buf, pages: 249}}\n");
         Path f = dir.resolve("long.yaml");
         Files.writeString(f, sb.toString());
-        Run r = run("run", f.toString(), "--no-progress");
+        CliCapture.Run r = run("run", f.toString(), "--no-progress");
         assertThat(r.status()).isEqualTo(1);
         assertThat(r.out()).contains("# 252 steps: printing only those whose expectation failed",
                 "expect resident(a buf 4MiB).pages: expected 249, got 250").doesNotContain("  touch  ");
-        Run verbose = run("run", f.toString(), "--no-progress", "--verbose");
+        CliCapture.Run verbose = run("run", f.toString(), "--no-progress", "--verbose");
         assertThat(verbose.out()).contains("write buf+996KiB=");
     }
 }
