@@ -76,4 +76,20 @@ class ScenariosWithPluginsIT {
         assertThat(r.out()).contains("ops-struct", "gfp-flag", "buddy-veto", "fallback-only", "memalloc-scope",
                 "## private-node invariants", "## patch footprint", "EINVAL", "*", "PASS cxl-mempolicy under 5 designs");
     }
+
+    @Test
+    void a_driver_that_cannot_bind_its_node_is_an_error_naming_the_plugin_jar_and_scenario_line(@TempDir Path dir)
+            throws Exception {
+        Samples.copyCxlJar(dir.resolve("plugins"));
+        Path scenario = dir.resolve("bad-bind.yaml");
+        java.nio.file.Files.writeString(scenario, String.join("\n",
+                "machine: private-cxl",
+                "drivers:",
+                "  - {plugin: cxl-mempolicy, node: 2, config: {zone: normal}}",
+                "steps:",
+                "  - check: {}", ""));
+        Samples.Run r = Samples.mmproto("run", scenario.toString(), "--plugins", dir.resolve("plugins").toString());
+        assertThat(r.status()).isEqualTo(2);
+        assertThat(r.err()).contains("bad-bind.yaml:3", "cxl-mempolicy", ".jar", "ZONE_NORMAL");
+    }
 }

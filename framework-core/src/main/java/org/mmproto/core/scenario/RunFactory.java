@@ -43,10 +43,13 @@ public final class RunFactory {
         designs.forEach((name, d) -> designFactories.put(name, () -> d));
         DriverRegistry registry = injector.getInstance(DriverRegistry.class);
         Map<String, Supplier<PrivateNodeDriver>> drivers = new LinkedHashMap<>();
+        Map<String, String> jars = new LinkedHashMap<>();
         for (String id : registry.ids()) {
             drivers.put(id, () -> registry.create(id));
+            String pluginId = registry.extension(id).pluginId();
+            catalog.plugin(pluginId).ifPresent(p -> jars.put(id, String.valueOf(p.jar().getFileName())));
         }
-        return new RunSetup(designFactories, drivers, budget, designOverride, ctx);
+        return new RunSetup(designFactories, drivers, budget, designOverride, ctx, jars);
     }
 
     /** The design names a run can use. */

@@ -15,17 +15,25 @@ import org.mmproto.core.hooks.designs.BuiltInDesigns;
  * context the run's injector gave to drivers it constructed (null = a fresh one at boot).
  */
 public record RunSetup(Map<String, Supplier<Design>> designs, Map<String, Supplier<PrivateNodeDriver>> drivers,
-                       Duration budget, String designOverride, org.mmproto.core.hooks.KernelDriverContext context) {
+                       Duration budget, String designOverride, org.mmproto.core.hooks.KernelDriverContext context,
+                       Map<String, String> driverJars) {
     public static final String DEFAULT_DESIGN = "ops-struct";
 
     public RunSetup {
         designs = Map.copyOf(designs);
         drivers = Map.copyOf(drivers);
+        driverJars = Map.copyOf(driverJars);
+    }
+
+    /** How messages name a driver plugin: its id and the jar it came from, when known. */
+    public String label(String pluginId) {
+        String jar = driverJars.get(pluginId);
+        return jar == null ? pluginId : pluginId + " (" + jar + ")";
     }
 
     /** Built-in designs only, no driver plugins, drivers called inline. */
     public static RunSetup builtIn() {
-        return new RunSetup(builtInDesigns(), Map.of(), Duration.ZERO, null, null);
+        return new RunSetup(builtInDesigns(), Map.of(), Duration.ZERO, null, null, Map.of());
     }
 
     public static Map<String, Supplier<Design>> builtInDesigns() {
@@ -44,19 +52,19 @@ public record RunSetup(Map<String, Supplier<Design>> designs, Map<String, Suppli
     }
 
     public RunSetup withDesign(String name) {
-        return new RunSetup(designs, drivers, budget, name, context);
+        return new RunSetup(designs, drivers, budget, name, context, driverJars);
     }
 
     public RunSetup withDrivers(Map<String, Supplier<PrivateNodeDriver>> more) {
-        return new RunSetup(designs, more, budget, designOverride, context);
+        return new RunSetup(designs, more, budget, designOverride, context, driverJars);
     }
 
     public RunSetup withDesigns(Map<String, Supplier<Design>> more) {
-        return new RunSetup(more, drivers, budget, designOverride, context);
+        return new RunSetup(more, drivers, budget, designOverride, context, driverJars);
     }
 
     public RunSetup withBudget(Duration b) {
-        return new RunSetup(designs, drivers, b, designOverride, context);
+        return new RunSetup(designs, drivers, b, designOverride, context, driverJars);
     }
 
     /** The design a scenario runs under: --design, else the scenario's design:, else ops-struct. */

@@ -110,7 +110,8 @@ public final class ScenarioRunner {
                         + " or point --plugins at a directory of plugin jars)" : "; loaded: "
                         + String.join(", ", new java.util.TreeSet<>(setup.drivers().keySet()))));
             }
-            specs.add(new org.mmproto.core.hooks.DriverSpec(d.plugin(), factory, d.nid(), d.config(), scenario.source(), d.line()));
+            specs.add(new org.mmproto.core.hooks.DriverSpec(setup.label(d.plugin()), factory, d.nid(), d.config(),
+                    scenario.source(), d.line()));
         }
         return Kernel.boot(scenario.machine(), designFactory.get(), specs, setup.budget(),
                 setup.context() != null ? setup.context() : new org.mmproto.core.hooks.KernelDriverContext());
