@@ -50,6 +50,30 @@ final class PluginsCommand implements Runnable {
         }
     }
 
+    /**
+     * What the driver declares for a node bound with an empty configuration (a dry bind: the
+     * opt-ins may depend on the per-node config a scenario gives), and whether the RFC's rules
+     * accept them with the hooks it implements.
+     */
+    static String optIns(org.mmproto.core.plugin.DriverExtension d) {
+        try {
+            var drv = d.newInstance();
+            var probe = new org.mmproto.api.driver.NodeBinding(0, 0, org.mmproto.api.ZoneType.NORMAL, java.util.Map.of());
+            var opt = drv.bind(probe, new org.mmproto.core.hooks.KernelDriverContext());
+            if (opt == null) {
+                return "bind() returned null";
+            }
+            String flags = opt.flags().isEmpty() ? "none"
+                    : opt.flags().stream().map(Enum::name).collect(Collectors.joining("|"));
+            var bad = org.mmproto.api.driver.NpOps.violations(opt.flags(),
+                    d.hooks().isEmpty() ? java.util.EnumSet.noneOf(Hook.class) : java.util.EnumSet.copyOf(d.hooks()));
+            return flags + ", ZONE_" + opt.onlineZone() + " (default config)"
+                    + (bad.isEmpty() ? "" : "; INCONSISTENT: " + String.join("; ", bad));
+        } catch (RuntimeException | LinkageError e) {
+            return "unknown (a dry bind failed: " + e + ")";
+        }
+    }
+
     static void print(PluginCatalog catalog, PrintStream out) {
         out.println("# plugins in " + catalog.directory() + " (mmproto " + FrameworkVersion.current()
                 + "; Plugin-Requires checked against " + catalog.systemVersion() + ")");
@@ -80,6 +104,7 @@ final class PluginsCommand implements Runnable {
                 out.println("  driver " + d.id() + "  (" + d.className() + ")");
                 out.println("    hooks: " + (d.hooks().isEmpty() ? "none"
                         : d.hooks().stream().map(Hook::kernelName).collect(Collectors.joining(", "))));
+                out.println("    opt-ins: " + optIns(d));
             }
             for (DesignExtension d : p.designs()) {
                 out.println("  design " + d.name() + "  (" + d.className() + ")");
