@@ -27,9 +27,8 @@ import picocli.CommandLine.Option;
             "Policies: default | local | bind:NODES | preferred:NODE |",
             "interleave:NODES | weighted:NODES | preferred_many:NODES", ""})
 final class BenchFaultsCommand implements Callable<Integer> {
-    @Option(names = "--machine", paramLabel = "MACHINE", defaultValue = MachineLoading.DEFAULT,
-            description = {"Machine file, bundled name, or numactl --hardware", "text (default: ${DEFAULT-VALUE})."})
-    String machine;
+    @picocli.CommandLine.Mixin
+    MachineLoading.Option machine = new MachineLoading.Option();
 
     @Option(names = "--size", defaultValue = "1GiB", paramLabel = "BYTES",
             description = "Mapping size per round (default: ${DEFAULT-VALUE}).")
@@ -55,7 +54,7 @@ final class BenchFaultsCommand implements Callable<Integer> {
         if (bytes <= 0 || rounds <= 0 || warmup < 0) {
             throw new IllegalArgumentException("--size and --rounds must be positive");
         }
-        MachineSpec spec = MachineLoading.load(machine);
+        MachineSpec spec = machine.load();
         Kernel k = Kernel.boot(spec);
         k.setThp(Kernel.ThpMode.NEVER);
         Task t = k.spawn("bench", 0, cpu, 0, Set.of());

@@ -31,9 +31,8 @@ import picocli.CommandLine.Option;
             "the same run.", ""},
         footer = {"", "Exit status: 0 ok, 1 an invariant was violated (with --check), 2 bad input."})
 final class StressCommand implements Callable<Integer> {
-    @Option(names = "--machine", paramLabel = "MACHINE", defaultValue = MachineLoading.DEFAULT,
-            description = {"Machine file, bundled name, or numactl --hardware", "text (default: ${DEFAULT-VALUE})."})
-    String machine;
+    @picocli.CommandLine.Mixin
+    MachineLoading.Option machine = new MachineLoading.Option();
 
     @Option(names = "--ops", defaultValue = "1000000", paramLabel = "N",
             description = "Alloc/free steps to run (default: ${DEFAULT-VALUE}).")
@@ -70,7 +69,7 @@ final class StressCommand implements Callable<Integer> {
         if (ops < 0) {
             throw new IllegalArgumentException("--ops must be >= 0, got " + ops);
         }
-        MachineSpec spec = MachineLoading.load(machine);
+        MachineSpec spec = machine.load();
         PhysicalMemory mem = PhysicalMemory.boot(spec);
         String pristine = ProcFs.buddyinfo(mem);
         PageAllocator alloc = new PageAllocator(mem, new CountingCheckpoint(mem.nodeCount()), new NoReclaim(mem.nodeCount()));
