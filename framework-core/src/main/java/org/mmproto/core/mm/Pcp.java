@@ -43,6 +43,7 @@ public final class Pcp {
      */
     static Pcp forZone(Zone z, int cpusOnNode, int onlineCpus) {
         long b = Math.min(z.managedPages() >> 10, (1L << 20) / 4096);
+        b /= 4;
         if (b < 1) {
             b = 1;
         }
