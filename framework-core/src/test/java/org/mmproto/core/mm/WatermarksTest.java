@@ -88,4 +88,22 @@ class WatermarksTest {
                 TestMachines.node(0, 4 * GiB, TestMachines.cpus(0))));
         assertThat(mem.minFreeKbytes()).isEqualTo(45056);
     }
+
+    @Test
+    void two_one_GiB_nodes_get_the_min_free_kbytes_a_real_6_12_kernel_computes() {
+        // checked on realkernel 6.12 (run.sh with "node 0 cpus 1 mem 1024 / node 1 cpus 1 mem 1024"):
+        // /proc/sys/vm/min_free_kbytes = 67584, the THP raise over 3 lowmem zones (DMA, DMA32, DMA32);
+        // /proc/zoneinfo shows DMA min/low/high 128/160/192 for its 3840 managed pages there
+        PhysicalMemory mem = PhysicalMemory.boot(TestMachines.of("2x1g", TestMachines.slit(2),
+                TestMachines.node(0, GiB, TestMachines.cpus(0)), TestMachines.node(1, GiB, TestMachines.cpus(1))));
+        assertThat(mem.minFreeKbytes()).isEqualTo(67584);
+        Zone dma = mem.node(0).zone(ZoneType.DMA);
+        long lowmem = 0;
+        for (Zone z : mem.zones()) {
+            lowmem += z.type() == ZoneType.MOVABLE ? 0 : z.managedPages();
+        }
+        long min = 16896L * dma.managedPages() / lowmem;
+        assertThat(dma.watermark(Zone.WMARK_MIN)).isEqualTo(min);
+        assertThat(dma.watermark(Zone.WMARK_LOW)).isEqualTo(min + Math.max(min / 4, dma.managedPages() * 10 / 10000));
+    }
 }
