@@ -30,7 +30,15 @@ public final class Node {
             p += z.presentPages();
         }
         this.present = p;
+        boolean normal = false;
+        for (int i = 0; i <= ZoneType.NORMAL.ordinal(); i++) {
+            normal |= zones[i].populated();
+        }
+        this.hasNormalZones = normal;
     }
+
+    /** Memory in a zone at or below ZONE_NORMAL (fixed after boot). */
+    private final boolean hasNormalZones;
 
     public int nid() {
         return nid;
@@ -84,15 +92,7 @@ public final class Node {
 
     /** Memory in a zone at or below ZONE_NORMAL: N_NORMAL_MEMORY. */
     public boolean inNNormalMemory() {
-        if (isPrivate) {
-            return false;
-        }
-        for (int i = 0; i <= ZoneType.NORMAL.ordinal(); i++) {
-            if (zones[i].populated()) {
-                return true;
-            }
-        }
-        return false;
+        return !isPrivate && hasNormalZones;
     }
 
     public boolean hasCpus() {
