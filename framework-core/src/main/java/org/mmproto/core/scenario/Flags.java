@@ -45,6 +45,9 @@ public enum Flags {
     MADV("madvise advice (MADV_DONTNEED, MADV_HUGEPAGE, MADV_NOHUGEPAGE)",
             entries("MADV_DONTNEED", MmOps.MADV_DONTNEED, "MADV_HUGEPAGE", MmOps.MADV_HUGEPAGE,
                     "MADV_NOHUGEPAGE", MmOps.MADV_NOHUGEPAGE)),
+    /** pin_user_pages {@code gup_flags}. */
+    FOLL("pin_user_pages gup_flags (FOLL_WRITE, FOLL_LONGTERM)",
+            entries("FOLL_WRITE", org.mmproto.core.gup.Gup.FOLL_WRITE, "FOLL_LONGTERM", org.mmproto.core.gup.Gup.FOLL_LONGTERM)),
     /** The flags argument of set_mempolicy_home_node and other "must be 0" arguments: numbers only. */
     NONE("a number (this argument has no named flags)", entries());
 

@@ -58,7 +58,8 @@ public final class ScenarioParser {
     /** Operation keys, in the order the README documents them. */
     public static final List<String> OPS = List.of("mmap", "munmap", "madvise", "memfd_create", "touch", "fork",
             "exit", "set_credentials", "cpuset", "set_mempolicy", "get_mempolicy", "mbind", "migrate_pages",
-            "move_pages", "set_mempolicy_home_node", "alloc_pages", "free_pages", "drain_pages", "repeat", "check",
+            "move_pages", "set_mempolicy_home_node", "alloc_pages", "free_pages", "drain_pages", "pin_user_pages",
+            "unpin_user_pages", "repeat", "check",
             "expect", "show");
     static final List<String> SHOW = List.of("vmstat", "buddyinfo", "pagetypeinfo", "zoneinfo", "meminfo",
             "numastat", "numactl", "maps", "numa_maps");
@@ -467,6 +468,10 @@ public final class ScenarioParser {
             return new Step.Check(m);
         } else if (s instanceof Step.DrainPages) {
             return new Step.DrainPages(m);
+        } else if (s instanceof Step.PinUserPages x) {
+            return new Step.PinUserPages(m, x.task(), x.addr(), x.length(), x.gupFlags(), x.name());
+        } else if (s instanceof Step.UnpinUserPages x) {
+            return new Step.UnpinUserPages(m, x.name());
         }
         return new Step.ExpectOnly(m);
     }
@@ -690,6 +695,23 @@ public final class ScenarioParser {
                     nameNode = tree.require(args(value, opKey, op, YamlTree.keys("name")), "name");
                 }
                 return new Step.FreePages(meta, group(nameNode));
+            }
+            case "pin_user_pages": {
+                MappingNode m = args(value, opKey, op, YamlTree.keys("task", "addr", "length", "flags", "name"));
+                Addr addr = addr(tree.require(m, "addr"));
+                long gup = tree.get(m, "flags").map(n -> flags(n, Flags.FOLL)).orElse(0L);
+                String name = null;
+                Optional<Node> nameNode = tree.get(m, "name");
+                if (nameNode.isPresent()) {
+                    name = newName(nameNode.get(), "allocation");
+                    groups.putIfAbsent(name, meta.line());
+                }
+                return new Step.PinUserPages(meta, task(m), addr, lengthOf(m, addr), gup, name);
+            }
+            case "unpin_user_pages": {
+                Node nameNode = value instanceof ScalarNode ? value
+                        : tree.require(args(value, opKey, op, YamlTree.keys("name")), "name");
+                return new Step.UnpinUserPages(meta, group(nameNode));
             }
             case "drain_pages": {
                 if (value != null) {
@@ -1071,7 +1093,7 @@ public final class ScenarioParser {
             return List.of("status");
         } else if (step instanceof Step.GetMempolicy) {
             return List.of("mode", "node", "nodemask");
-        } else if (step instanceof Step.AllocPages) {
+        } else if (step instanceof Step.AllocPages || step instanceof Step.PinUserPages) {
             return List.of("landed");
         } else if (step instanceof Step.Repeat) {
             return List.of("errors", "touches", "writes", "frees", "allocs");

@@ -81,6 +81,7 @@ public final class ScenarioRunner {
     private final RunSetup setup;
     private final String designName;
     private final List<PrivacyReport.Breach> breaches = new ArrayList<>();
+    private final Map<String, long[]> pins = new java.util.HashMap<>();
     private int breachesSeen;
     private long[][] startNodeStat;
 
@@ -489,6 +490,38 @@ public final class ScenarioRunner {
             Outcome o = Outcome.raw(0);
             o.fields.put("freed", (long) n);
             o.summary = "__free_pages x" + n + " (" + s.name() + ", " + pages + " pages)";
+            return o;
+        } else if (step instanceof Step.PinUserPages s) {
+            Task t = task(s.task());
+            long a = resolve(s.addr());
+            int pages = (int) ((s.length().value() + 4095) >>> 12);
+            int[] err = new int[1];
+            long[] heads = new org.mmproto.core.gup.Gup(k).pin(t, a, pages, (int) s.gupFlags(), err);
+            Outcome o = Outcome.raw(heads == null ? err[0] : pages);
+            String flags = Flags.FOLL.format(s.gupFlags());
+            if (heads == null) {
+                o.summary = "pin_user_pages(" + at(s.addr(), a) + ", " + pages + ", " + flags + ") = -"
+                        + Expectations.resultName(err[0]);
+                return o;
+            }
+            List<Long> landed = new ArrayList<>();
+            for (long h : heads) {
+                landed.add((long) k.memmap().nid(h));
+            }
+            o.fields.put("landed", landed);
+            if (s.name() != null) {
+                pins.put(s.name(), heads);
+            }
+            o.summary = "pin_user_pages(" + at(s.addr(), a) + ", " + pages + ", " + flags + ") = " + pages
+                    + (s.name() == null ? "" : " (" + s.name() + ")");
+            return o;
+        } else if (step instanceof Step.UnpinUserPages s) {
+            // like free_pages of an empty group: a pin that failed left nothing to undo
+            long[] heads = pins.getOrDefault(s.name(), new long[0]);
+            pins.remove(s.name());
+            new org.mmproto.core.gup.Gup(k).unpin(heads);
+            Outcome o = Outcome.raw(0);
+            o.summary = "unpin_user_pages(" + s.name() + ", " + heads.length + ")";
             return o;
         } else if (step instanceof Step.DrainPages) {
             long before = k.mem().totalPcpPages();

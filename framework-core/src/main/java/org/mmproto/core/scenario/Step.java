@@ -105,6 +105,17 @@ public sealed interface Step {
     record FreePages(Meta meta, String name) implements Step {
     }
 
+    /**
+     * pin_user_pages(addr, nr_pages, gup_flags) in {@code task}; {@code name} binds the pinned
+     * folios for unpin_user_pages.
+     */
+    record PinUserPages(Meta meta, String task, Addr addr, Len length, long gupFlags, String name) implements Step {
+    }
+
+    /** unpin_user_pages of the folios a pin_user_pages step bound to {@code name}. */
+    record UnpinUserPages(Meta meta, String name) implements Step {
+    }
+
     /** drain_all_pages: the per-CPU lists back to the buddy allocator. */
     record DrainPages(Meta meta) implements Step {
     }

@@ -196,4 +196,26 @@ class ScenarioRunnerTest {
                 """);
         assertThat(failed(r)).isEmpty();
     }
+
+    @Test
+    void a_longterm_pin_of_a_zone_movable_page_migrates_it_out_of_zone_movable_first() {
+        // gup.c check_and_migrate_movable_pages: ZONE_MOVABLE is not longterm-pinnable; the target
+        // is the same node outside ZONE_MOVABLE, and node 2 has nothing else, so it falls back
+        RunReport r = new ScenarioRunner(ScenarioParser.parse("""
+                machine: default
+                thp: never
+                tasks:
+                  - {name: a, cpu: 0}
+                steps:
+                  - mmap: {task: a, name: buf, length: 8KiB, prot: PROT_READ|PROT_WRITE, flags: MAP_PRIVATE|MAP_ANONYMOUS}
+                  - mbind: {task: a, addr: buf, length: 8KiB, mode: MPOL_BIND, nodemask: "2"}
+                  - touch: {task: a, addr: buf, length: 8KiB, write: true}
+                    expect: {resident: {task: a, addr: buf, length: 8KiB, nodes: {2: 2}}}
+                  - pin_user_pages: {task: a, addr: buf, length: 8KiB, flags: FOLL_LONGTERM, name: p}
+                    expect: {landed: [0, 0]}
+                  - pin_user_pages: {task: a, addr: buf, length: 4KiB, flags: FOLL_BOGUS}
+                    expect: ok
+                """.replace("FOLL_BOGUS", "0"), "pin.yaml", null)).run();
+        assertThat(r.passed()).as(r.toString()).isTrue();
+    }
 }
