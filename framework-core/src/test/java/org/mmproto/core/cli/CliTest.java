@@ -76,4 +76,38 @@ class CliTest {
     private static String strip(String out) {
         return out.replaceAll("(?m)^# stress: .*$", "");
     }
+
+    @Test
+    void designs_lists_the_five_built_in_designs_with_their_sources(@TempDir Path noPlugins) {
+        CliCapture.Run r = run("designs", "--plugins", noPlugins.toString());
+        assertThat(r.status()).isZero();
+        assertThat(r.out()).contains("ops-struct", "gfp-flag", "buddy-veto", "fallback-only", "memalloc-scope",
+                "source: [RFC PATCH v4 00/27]", "from: built-in");
+    }
+
+    @Test
+    void compare_json_has_one_run_object_per_design_and_the_differing_lines(@TempDir Path noPlugins) throws Exception {
+        CliCapture.Run r = run("compare", "private-node-audit", "--format", "json", "--designs", "ops-struct,fallback-only",
+                "--plugins", noPlugins.toString());
+        assertThat(r.status()).as(r.err()).isZero();
+        var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.out());
+        assertThat(json.get("passed").asBoolean()).isTrue();
+        assertThat(json.get("designs").has("ops-struct")).isTrue();
+        var fallback = json.get("designs").get("fallback-only");
+        assertThat(fallback.get("privacy").get("breaches").size()).isPositive();
+        assertThat(fallback.get("steps")).isNotEmpty();
+        assertThat(fallback.has("vmstat")).isTrue();
+        assertThat(json.get("differing_lines").size()).isPositive();
+    }
+
+    @Test
+    void compare_markdown_and_an_unknown_design_name(@TempDir Path noPlugins) {
+        CliCapture.Run md = run("compare", "private-node-audit", "--format", "markdown", "--plugins",
+                noPlugins.toString());
+        assertThat(md.out()).contains("| invariant | ops-struct | gfp-flag | buddy-veto | fallback-only | memalloc-scope |");
+        CliCapture.Run bad = run("compare", "private-node-audit", "--designs", "ops-strut", "--plugins",
+                noPlugins.toString());
+        assertThat(bad.status()).isEqualTo(2);
+        assertThat(bad.err()).contains("unknown design 'ops-strut'");
+    }
 }
