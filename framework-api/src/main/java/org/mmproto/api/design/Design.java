@@ -37,6 +37,25 @@ public interface Design extends ExtensionPoint {
         return false;
     }
 
+    /** Whether the driver hears folio_migrate after a folio of its node was copied (the callback table's). */
+    default boolean notifiesMigration() {
+        return false;
+    }
+
+    /**
+     * Whether the driver hears when a task's mapping of its node is torn down (munmap, exit): what
+     * accelerator drivers use instead of free callbacks. Not in the RFC; a callback-table design
+     * can carry it.
+     */
+    default boolean notifiesTeardown() {
+        return false;
+    }
+
+    /** Whether the driver hears of hardware memory failures on its node (the RFC's memory_failure callback). */
+    default boolean notifiesMemoryFailure() {
+        return false;
+    }
+
     /** A page allocation is about to take pages of the private node (numa_zone_alloc_allowed). */
     Verdict alloc(AllocRequest request, DriverAccess driver);
 

@@ -17,7 +17,8 @@ public enum Site {
     PROMOTION("mm/migrate.c", "migrate_misplaced_folio"),
     KHUGEPAGED("mm/khugepaged.c", "hpage_collapse_scan_pmd"),
     COMPACTION("mm/compaction.c", "compact_zone"),
-    TEARDOWN("mm/mmap.c", "exit_mmap / unmap_region");
+    TEARDOWN("mm/mmap.c", "exit_mmap / unmap_region"),
+    MEMORY_FAILURE("mm/memory-failure.c", "memory_failure");
 
     private final String file;
     private final String function;

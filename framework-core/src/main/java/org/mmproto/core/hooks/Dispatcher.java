@@ -157,7 +157,10 @@ public final class Dispatcher implements PrivateNodeCheckpoint, PageAllocator.Fr
         }
         long before = stats.hookCalls(Site.FREE, org.mmproto.api.driver.Hook.FREE_FOLIO);
         FreeAction a = design.free(new Requests.FreeEvent(folioRef(pfn), path), access[nid].at(Site.FREE));
-        stats.decided(Site.FREE, a == FreeAction.RETURN_TO_BUDDY);
+        stats.decided(Site.FREE, true);
+        if (a == FreeAction.KEEP) {
+            stats.touch(Site.FREE);
+        }
         boolean delivered = stats.hookCalls(Site.FREE, org.mmproto.api.driver.Hook.FREE_FOLIO) > before
                 && access[nid].present();
         if (!delivered && design.notifiesFree(path)) {
@@ -185,8 +188,8 @@ public final class Dispatcher implements PrivateNodeCheckpoint, PageAllocator.Fr
         Verdict v = design.migrate(new Requests.MigrationRequest(folioRef(pfn), from, to, reason, current), false,
                 access[from].at(Site.MIGRATE_SOURCE));
         stats.decided(Site.MIGRATE_SOURCE, v.allowed());
-        if (v.allowed() && !access[from].has(org.mmproto.api.driver.NpOps.NP_OPS_MIGRATION)
-                && !access[from].has(org.mmproto.api.driver.NpOps.NP_OPS_MEMPOLICY)) {
+        if (v.allowed() && !access[from].declared().has(org.mmproto.api.driver.NpOps.NP_OPS_MIGRATION)
+                && !access[from].declared().has(org.mmproto.api.driver.NpOps.NP_OPS_MEMPOLICY)) {
             ledger.escape(from, pfn, "moved off by " + reason.traceName() + " although the driver did not opt into migration");
         }
         return v;
@@ -204,7 +207,7 @@ public final class Dispatcher implements PrivateNodeCheckpoint, PageAllocator.Fr
     /** A write reached a folio of a node that asked for write protection; was it routed to handle_fault? */
     public void writeAccess(long pfn, boolean viaHandleFault) {
         int nid = memmap.nid(pfn);
-        if (isPrivate(nid) && !viaHandleFault && access[nid].has(org.mmproto.api.driver.NpOps.NP_OPS_PROTECT_WRITE)) {
+        if (isPrivate(nid) && !viaHandleFault && access[nid].declared().has(org.mmproto.api.driver.NpOps.NP_OPS_PROTECT_WRITE)) {
             ledger.unsafeWrite(nid, pfn, "write without handle_fault on a node that asked for NP_OPS_PROTECT_WRITE");
         }
     }
@@ -228,6 +231,9 @@ public final class Dispatcher implements PrivateNodeCheckpoint, PageAllocator.Fr
 
     /** folio_migrate: the copy is done, the mapping not yet restored. */
     public void folioMigrated(long src, long dst) {
+        if (!design.notifiesMigration()) {
+            return;
+        }
         int nid = memmap.nid(dst);
         int srcNid = memmap.nid(src);
         if (isPrivate(nid)) {
@@ -244,6 +250,11 @@ public final class Dispatcher implements PrivateNodeCheckpoint, PageAllocator.Fr
         int nid = memmap.nid(pfn);
         PinAction a = design.longtermPin(new Requests.PinRequest(folioRef(pfn), current), access[nid].at(Site.GUP_LONGTERM));
         stats.decided(Site.GUP_LONGTERM, a != PinAction.REFUSE);
+        PinAction mainline = memmap.zone(pfn) == org.mmproto.api.ZoneType.MOVABLE ? PinAction.MIGRATE_THEN_PIN
+                : PinAction.PIN_IN_PLACE;
+        if (a != mainline) {
+            stats.touch(Site.GUP_LONGTERM);
+        }
         return a;
     }
 
@@ -275,6 +286,22 @@ public final class Dispatcher implements PrivateNodeCheckpoint, PageAllocator.Fr
         return a;
     }
 
+    // ---- Site.MEMORY_FAILURE ----
+
+    /** After the page is marked poisoned, before it is unmapped (RFC patch 21). */
+    public void memoryFailure(long head, long pfn) {
+        int nid = memmap.nid(head);
+        if (!isPrivate(nid)) {
+            return;
+        }
+        boolean notify = design.notifiesMemoryFailure();
+        stats.decided(Site.MEMORY_FAILURE, true);
+        if (notify) {
+            stats.touch(Site.MEMORY_FAILURE);
+            access[nid].at(Site.MEMORY_FAILURE).memoryFailure(new Requests.MemoryFailureEvent(folioRef(head), pfn));
+        }
+    }
+
     // ---- Site.TEARDOWN ----
 
     public void teardown(int nid, long start, long end, long pages) {
@@ -282,7 +309,10 @@ public final class Dispatcher implements PrivateNodeCheckpoint, PageAllocator.Fr
             return;
         }
         stats.decided(Site.TEARDOWN, true);
-        access[nid].at(Site.TEARDOWN).teardown(new Requests.TeardownEvent(current, start, end, pages));
+        if (design.notifiesTeardown()) {
+            stats.touch(Site.TEARDOWN);
+            access[nid].at(Site.TEARDOWN).teardown(new Requests.TeardownEvent(current, start, end, pages));
+        }
     }
 
     /** The errno a denial carries, or the given default. */

@@ -55,8 +55,15 @@ final class DriverAccessImpl implements DriverAccess {
         return bound != null;
     }
 
+    /** The opt-ins as the engine's invariant checks read them (not design code: no footprint). */
+    NodeOptIns declared() {
+        return bound == null ? NONE : bound.optIns();
+    }
+
+    /** Reading the node's opt-ins is design code at this site: it counts toward the footprint. */
     @Override
     public NodeOptIns optIns() {
+        stats.touch(site);
         return bound == null ? NONE : bound.optIns();
     }
 
@@ -120,6 +127,14 @@ final class DriverAccessImpl implements DriverAccess {
     void folioMigrate(org.mmproto.api.driver.FolioRef src, org.mmproto.api.driver.FolioRef dst) {
         call(Hook.FOLIO_MIGRATE, () -> {
             bound.driver().folioMigrate(src, dst);
+            return Boolean.TRUE;
+        }, Boolean.FALSE, false);
+    }
+
+    /** memory_failure: notification only; the kernel's handling goes on. */
+    void memoryFailure(org.mmproto.api.driver.Requests.MemoryFailureEvent e) {
+        call(Hook.MEMORY_FAILURE, () -> {
+            bound.driver().memoryFailure(e);
             return Boolean.TRUE;
         }, Boolean.FALSE, false);
     }

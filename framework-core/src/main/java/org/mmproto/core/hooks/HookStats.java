@@ -40,6 +40,7 @@ public final class HookStats {
 
     private final Map<Site, Tally> sites = new EnumMap<>(Site.class);
     private final Map<Site, Map<Hook, Tally>> hooks = new EnumMap<>(Site.class);
+    private final Set<Site> touched = EnumSet.noneOf(Site.class);
 
     Tally site(Site s) {
         return sites.computeIfAbsent(s, x -> new Tally());
@@ -49,6 +50,7 @@ public final class HookStats {
         return hooks.computeIfAbsent(s, x -> new EnumMap<>(Hook.class)).computeIfAbsent(h, x -> new Tally());
     }
 
+    /** A design decision at s; a denial is a departure from mainline (which would allow it). */
     void decided(Site s, boolean allowed) {
         Tally t = site(s);
         t.consulted++;
@@ -56,7 +58,13 @@ public final class HookStats {
             t.allowed++;
         } else {
             t.denied++;
+            touched.add(s);
         }
+    }
+
+    /** The design did something at s that the unpatched kernel does not. */
+    void touch(Site s) {
+        touched.add(s);
     }
 
     public Map<Site, Tally> sites() {
@@ -67,9 +75,20 @@ public final class HookStats {
         return Map.copyOf(hooks.getOrDefault(s, Map.of()));
     }
 
-    /** The sites the design was consulted at: its patch footprint. */
+    /**
+     * The design's patch footprint: the sites where it departed from what the unpatched kernel
+     * does (a denial, a kept folio, a different pin decision, write protection, a notification)
+     * or called a driver hook. Sites it was merely consulted at and left alone are not in it.
+     */
     public Set<Site> footprint() {
-        return sites.isEmpty() ? EnumSet.noneOf(Site.class) : EnumSet.copyOf(sites.keySet());
+        Set<Site> f = EnumSet.noneOf(Site.class);
+        f.addAll(touched);
+        hooks.forEach((site, m) -> {
+            if (m.values().stream().anyMatch(t -> t.consulted > 0)) {
+                f.add(site);
+            }
+        });
+        return f;
     }
 
     public long consulted(Site s) {

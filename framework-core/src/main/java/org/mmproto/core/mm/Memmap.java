@@ -17,6 +17,8 @@ public final class Memmap {
     public static final int PG_PINNED = 1 << 29;
     /** Kept by its private node's driver after the last put (free_folio answered "keep"). */
     public static final int PG_KEPT = 1 << 30;
+    /** PG_hwpoison: the page is bad; it is unmapped and never handed out again. */
+    public static final int PG_HWPOISON = 1 << 31;
     static final int MAPCOUNT_MASK = (1 << 24) - 1;
     /** A FOLL_PIN on a small folio adds this to _refcount. */
     public static final int GUP_PIN_COUNTING_BIAS = 1024;

@@ -13,7 +13,8 @@ import org.mmproto.core.hooks.HookStats;
 /**
  * What the run's design did with the private nodes: the per-node invariants that broke (with the
  * step line that broke them), the dispatcher's decisions and driver consultations per site and
- * hook, the sites touched (the design's patch footprint) and the contained driver failures.
+ * hook, the sites where the design departs from the unpatched kernel (its patch footprint, see
+ * {@link HookStats#footprint()}) and the contained driver failures.
  */
 public record PrivacyReport(String design, List<Breach> breaches, Map<String, SiteCount> sites, List<String> footprint,
                             List<String> contained) {
@@ -49,7 +50,9 @@ public record PrivacyReport(String design, List<Breach> breaches, Map<String, Si
             if (t == null && hooks.isEmpty()) {
                 continue;
             }
-            footprint.add(s.name().toLowerCase(java.util.Locale.ROOT) + " (" + s.file() + ")");
+            if (st.footprint().contains(s)) {
+                footprint.add(s.name().toLowerCase(java.util.Locale.ROOT) + " (" + s.file() + ")");
+            }
             Map<String, HookCount> hc = new LinkedHashMap<>();
             for (Hook h : Hook.values()) {
                 HookStats.Tally ht = hooks.get(h);

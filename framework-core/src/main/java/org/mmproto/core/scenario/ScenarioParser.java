@@ -59,7 +59,7 @@ public final class ScenarioParser {
     public static final List<String> OPS = List.of("mmap", "munmap", "madvise", "memfd_create", "touch", "fork",
             "exit", "set_credentials", "cpuset", "set_mempolicy", "get_mempolicy", "mbind", "migrate_pages",
             "move_pages", "set_mempolicy_home_node", "alloc_pages", "free_pages", "drain_pages", "pin_user_pages",
-            "unpin_user_pages", "repeat", "check",
+            "unpin_user_pages", "memory_failure", "repeat", "check",
             "expect", "show");
     static final List<String> SHOW = List.of("vmstat", "buddyinfo", "pagetypeinfo", "zoneinfo", "meminfo",
             "numastat", "numactl", "maps", "numa_maps");
@@ -472,6 +472,8 @@ public final class ScenarioParser {
             return new Step.PinUserPages(m, x.task(), x.addr(), x.length(), x.gupFlags(), x.name());
         } else if (s instanceof Step.UnpinUserPages x) {
             return new Step.UnpinUserPages(m, x.name());
+        } else if (s instanceof Step.MemoryFailureStep x) {
+            return new Step.MemoryFailureStep(m, x.task(), x.addr());
         }
         return new Step.ExpectOnly(m);
     }
@@ -707,6 +709,10 @@ public final class ScenarioParser {
                     groups.putIfAbsent(name, meta.line());
                 }
                 return new Step.PinUserPages(meta, task(m), addr, lengthOf(m, addr), gup, name);
+            }
+            case "memory_failure": {
+                MappingNode m = args(value, opKey, op, YamlTree.keys("task", "addr"));
+                return new Step.MemoryFailureStep(meta, task(m), addr(tree.require(m, "addr")));
             }
             case "unpin_user_pages": {
                 Node nameNode = value instanceof ScalarNode ? value

@@ -515,6 +515,18 @@ public final class ScenarioRunner {
             o.summary = "pin_user_pages(" + at(s.addr(), a) + ", " + pages + ", " + flags + ") = " + pages
                     + (s.name() == null ? "" : " (" + s.name() + ")");
             return o;
+        } else if (step instanceof Step.MemoryFailureStep s) {
+            Task t = task(s.task());
+            long a = resolve(s.addr());
+            long folio = ops.folioAt(t, a);
+            if (folio < 0) {
+                throw new StepError("nothing is mapped at " + at(s.addr(), a) + " to poison");
+            }
+            int r = new org.mmproto.core.task.MemoryFailure(k).poison(folio);
+            Outcome o = Outcome.raw(r);
+            o.summary = String.format("memory_failure(pfn 0x%x, node %d) at %s", folio, k.memmap().nid(folio), at(s.addr(), a))
+                    + (r == 0 ? "" : " = -" + Expectations.resultName(r));
+            return o;
         } else if (step instanceof Step.UnpinUserPages s) {
             // like free_pages of an empty group: a pin that failed left nothing to undo
             long[] heads = pins.getOrDefault(s.name(), new long[0]);

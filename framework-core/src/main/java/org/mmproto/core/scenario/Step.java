@@ -112,6 +112,10 @@ public sealed interface Step {
     record PinUserPages(Meta meta, String task, Addr addr, Len length, long gupFlags, String name) implements Step {
     }
 
+    /** memory_failure of the page mapped at addr in task (hardware poison, as madvise(MADV_HWPOISON) injects it). */
+    record MemoryFailureStep(Meta meta, String task, Addr addr) implements Step {
+    }
+
     /** unpin_user_pages of the folios a pin_user_pages step bound to {@code name}. */
     record UnpinUserPages(Meta meta, String name) implements Step {
     }

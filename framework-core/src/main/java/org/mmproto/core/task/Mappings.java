@@ -55,6 +55,21 @@ public final class Mappings {
         return m;
     }
 
+    /** Clears every page-table entry and the page-cache slot of head; returns the references they held. */
+    public int unmapAll(long head) {
+        int refs = 0;
+        for (PteRef r : ptes.getOrDefault(head, List.of())) {
+            r.vma().ptes[r.index()] = 0;
+            refs++;
+        }
+        CacheRef c = cache.get(head);
+        if (c != null) {
+            c.file().cache[c.index()] = -1;
+            refs++;
+        }
+        return refs;
+    }
+
     public boolean inPageCache(long head) {
         return cache.containsKey(head);
     }

@@ -11,6 +11,7 @@ import org.mmproto.api.Gfp;
 import org.mmproto.api.ZoneType;
 import org.mmproto.api.design.Design;
 import org.mmproto.api.driver.NpOps;
+import org.mmproto.api.driver.Site;
 import org.mmproto.core.gup.Gup;
 import org.mmproto.core.hooks.designs.BuddyVeto;
 import org.mmproto.core.hooks.designs.FallbackOnly;
@@ -153,5 +154,25 @@ class DesignMatrixTest {
             // the buddy asks on every attempt to take pages (fast path, then each slow-path retry)
             assertThat(drv.count("alloc_veto") > 0).as(design + " asked the driver").isEqualTo(design.equals("buddy-veto"));
         }
+    }
+
+    @Test
+    void the_footprint_holds_the_sites_where_a_design_departs_from_the_unpatched_kernel() {
+        Map<String, java.util.Set<Site>> footprint = new java.util.HashMap<>();
+        for (String design : DESIGNS.keySet()) {
+            PrivateWorld w = world(design, NpOps.NP_OPS_MIGRATION, NpOps.NP_OPS_MEMPOLICY);
+            long a = w.k.mmOps().mmap(w.task, 0, 8192, MmOps.PROT_READ | MmOps.PROT_WRITE,
+                    MmOps.MAP_PRIVATE | MmOps.MAP_ANONYMOUS, null, 0, "b");
+            w.k.numa().mbind(w.task, a, 8192, MemPolicy.MPOL_BIND, UserMask.of(NodeMask.of(P)), MAXNODE, 0);
+            w.k.mmOps().touch(w.task, a, 8192, true);
+            w.k.mmOps().exit(w.task);
+            footprint.put(design, w.k.dispatcher().stats().footprint());
+        }
+        // ops-struct reads NP_OPS flags at mbind and injects __GFP_PRIVATE at fault; free_folio on exit
+        assertThat(footprint.get("ops-struct")).contains(Site.MBIND, Site.PAGE_ALLOC, Site.FREE, Site.TEARDOWN);
+        // buddy-veto asks the driver at allocation and on free, and nothing at mbind
+        assertThat(footprint.get("buddy-veto")).contains(Site.PAGE_ALLOC, Site.FREE).doesNotContain(Site.MBIND);
+        // fallback-only lets mbind and the fault through untouched
+        assertThat(footprint.get("fallback-only")).isEmpty();
     }
 }

@@ -56,6 +56,24 @@ public final class OpsStruct implements Design {
         return true;
     }
 
+    /** folio_migrate after the copy, before the mapping is restored (patch 12). */
+    @Override
+    public boolean notifiesMigration() {
+        return true;
+    }
+
+    /** The callback table can carry a teardown notification too (mmproto's addition for accelerators). */
+    @Override
+    public boolean notifiesTeardown() {
+        return true;
+    }
+
+    /** memory_failure callback, notification only (patch 21). */
+    @Override
+    public boolean notifiesMemoryFailure() {
+        return true;
+    }
+
     @Override
     public Verdict alloc(AllocRequest request, DriverAccess driver) {
         if (!request.gfp().has(Gfp.__GFP_PRIVATE)) {
