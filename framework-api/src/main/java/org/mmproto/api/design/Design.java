@@ -37,6 +37,11 @@ public interface Design extends ExtensionPoint {
         return false;
     }
 
+    /** Whether the driver hears folio_split when a large folio of its node is split (the callback table's). */
+    default boolean notifiesSplit() {
+        return false;
+    }
+
     /** Whether the driver hears folio_migrate after a folio of its node was copied (the callback table's). */
     default boolean notifiesMigration() {
         return false;

@@ -18,7 +18,8 @@ public enum Site {
     KHUGEPAGED("mm/khugepaged.c", "hpage_collapse_scan_pmd"),
     COMPACTION("mm/compaction.c", "compact_zone"),
     TEARDOWN("mm/mmap.c", "exit_mmap / unmap_region"),
-    MEMORY_FAILURE("mm/memory-failure.c", "memory_failure");
+    MEMORY_FAILURE("mm/memory-failure.c", "memory_failure"),
+    FOLIO_SPLIT("mm/huge_memory.c", "__folio_split");
 
     private final String file;
     private final String function;

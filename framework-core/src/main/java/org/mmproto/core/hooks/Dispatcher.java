@@ -286,6 +286,28 @@ public final class Dispatcher implements PrivateNodeCheckpoint, PageAllocator.Fr
         return a;
     }
 
+    // ---- Site.FOLIO_SPLIT ----
+
+    /**
+     * A large folio of a private node was split into order-0 folios at {@code heads}
+     * ({@code original} describes it before the split).
+     */
+    public void folioSplit(FolioRef original, long[] heads) {
+        if (!isPrivate(original.nid())) {
+            return;
+        }
+        stats.decided(Site.FOLIO_SPLIT, true);
+        if (!design.notifiesSplit()) {
+            return;
+        }
+        stats.touch(Site.FOLIO_SPLIT);
+        DriverAccessImpl a = access[original.nid()].at(Site.FOLIO_SPLIT);
+        for (long h : heads) {
+            a.folioSplit(original, folioRef(h));
+        }
+        a.folioSplit(original, null);
+    }
+
     // ---- Site.MEMORY_FAILURE ----
 
     /** After the page is marked poisoned, before it is unmapped (RFC patch 21). */

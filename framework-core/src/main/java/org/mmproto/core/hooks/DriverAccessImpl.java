@@ -131,6 +131,14 @@ final class DriverAccessImpl implements DriverAccess {
         }, Boolean.FALSE, false);
     }
 
+    /** folio_split: notification; {@code split} is null on the final call. */
+    void folioSplit(org.mmproto.api.driver.FolioRef original, org.mmproto.api.driver.FolioRef split) {
+        call(Hook.FOLIO_SPLIT, () -> {
+            bound.driver().folioSplit(original, split);
+            return Boolean.TRUE;
+        }, Boolean.FALSE, false);
+    }
+
     /** memory_failure: notification only; the kernel's handling goes on. */
     void memoryFailure(org.mmproto.api.driver.Requests.MemoryFailureEvent e) {
         call(Hook.MEMORY_FAILURE, () -> {

@@ -468,6 +468,40 @@ public final class PageAllocator {
         return release(z, i, PageState.order(z.state[i]), path, true);
     }
 
+    /**
+     * __split_huge_page: turns the allocated large folio at {@code head} into order-0 folios.
+     * Page i gets {@code refs[i]} references and {@code maps[i]} mappings (the caller counted
+     * them from the page tables); the folio flags carry over. A page left with no reference is
+     * not freed here: call {@link #putSplitPage} after telling whoever must hear of the split.
+     */
+    public void splitFolio(long head, int[] refs, int[] maps) {
+        Zone z = headZone(head);
+        int i = (int) (head - z.startPfn);
+        byte s = z.state[i];
+        int order = PageState.order(s);
+        if (order == 0 || refs.length != 1 << order || maps.length != refs.length) {
+            throw new IllegalArgumentException(String.format("cannot split folio 0x%x of order %d into %d pages",
+                    head, order, refs.length));
+        }
+        int flags = z.prev[i] & ~Memmap.MAPCOUNT_MASK;
+        int mt = PageState.migratetype(s);
+        for (int k = 0; k < refs.length; k++) {
+            z.state[i + k] = PageState.head(0, mt);
+            z.next[i + k] = refs[k];
+            z.prev[i + k] = flags | maps[k];
+        }
+    }
+
+    /** Frees a page a split left without references (folio_put of the last reference). */
+    public void putSplitPage(long pfn) {
+        Zone z = headZone(pfn);
+        int i = (int) (pfn - z.startPfn);
+        if (z.next[i] != 0) {
+            throw new IllegalStateException(String.format("page 0x%x still has %d references", pfn, z.next[i]));
+        }
+        release(z, i, 0, FreePath.FOLIO_PUT, true);
+    }
+
     private Zone headZone(long pfn) {
         Zone z = mem.zoneOf(pfn);
         if (z == null) {

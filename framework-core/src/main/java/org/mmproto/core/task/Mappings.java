@@ -70,6 +70,22 @@ public final class Mappings {
         return refs;
     }
 
+    /** For a large folio: how many page-table entries map each of its pages. */
+    public int[] ptesPerPage(long head, int nr) {
+        int[] n = new int[nr];
+        for (PteRef r : ptes.getOrDefault(head, List.of())) {
+            n[(int) (Pte.pfn(r.vma().ptes[r.index()]) - head)]++;
+        }
+        return n;
+    }
+
+    /** Entries of a folio being split no longer map a THP. */
+    public void clearHuge(long head) {
+        for (PteRef r : ptes.getOrDefault(head, List.of())) {
+            r.vma().ptes[r.index()] &= ~Pte.HUGE;
+        }
+    }
+
     public boolean inPageCache(long head) {
         return cache.containsKey(head);
     }

@@ -56,9 +56,21 @@ final class Zap {
      * references (the rmap removal is folded in here: nothing looks at the mapcount in between).
      */
     void flush() {
+        long[] partial = null;
+        int nPartial = 0;
         for (int i = 0; i < batched; i++) {
-            k.alloc().folioPutRefs(batchPfn[i], batchRefs[i], batchRefs[i], FreePath.FOLIOS_PUT);
+            long pfn = batchPfn[i];
+            boolean freed = k.alloc().folioPutRefs(pfn, batchRefs[i], batchRefs[i], FreePath.FOLIOS_PUT);
+            if (!freed && k.memmap().order(pfn) > 0) {
+                if (partial == null) {
+                    partial = new long[batched];
+                }
+                partial[nPartial++] = pfn;
+            }
         }
         batched = 0;
+        for (int i = 0; i < nPartial; i++) {
+            ThpSplit.splitIfPartlyMapped(k, partial[i]);
+        }
     }
 }

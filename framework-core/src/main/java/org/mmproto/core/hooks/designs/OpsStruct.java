@@ -56,6 +56,12 @@ public final class OpsStruct implements Design {
         return true;
     }
 
+    /** folio_split for each new folio, then once with none (patch 11). */
+    @Override
+    public boolean notifiesSplit() {
+        return true;
+    }
+
     /** folio_migrate after the copy, before the mapping is restored (patch 12). */
     @Override
     public boolean notifiesMigration() {
