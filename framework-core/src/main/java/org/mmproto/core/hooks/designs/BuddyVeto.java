@@ -2,18 +2,12 @@ package org.mmproto.core.hooks.designs;
 
 import org.mmproto.api.Errno;
 import org.mmproto.api.ZoneType;
-import org.mmproto.api.design.Design;
 import org.mmproto.api.design.DriverAccess;
-import org.mmproto.api.driver.Decisions.FaultAction;
 import org.mmproto.api.driver.Decisions.FreeAction;
 import org.mmproto.api.driver.Decisions.PinAction;
 import org.mmproto.api.driver.Requests.AllocRequest;
-import org.mmproto.api.driver.Requests.FaultRequest;
 import org.mmproto.api.driver.Requests.FreeEvent;
-import org.mmproto.api.driver.Requests.MigrationRequest;
 import org.mmproto.api.driver.Requests.PinRequest;
-import org.mmproto.api.driver.Site;
-import org.mmproto.api.driver.TaskRef;
 import org.mmproto.api.driver.Verdict;
 
 /**
@@ -27,7 +21,7 @@ import org.mmproto.api.driver.Verdict;
  * arrives does so through an allocation the veto already saw. No write protection ([I]: David
  * treats allocation only).
  */
-public final class BuddyVeto implements Design {
+public final class BuddyVeto extends Unpatched {
     @Override
     public String name() {
         return "buddy-veto";
@@ -62,27 +56,7 @@ public final class BuddyVeto implements Design {
     }
 
     @Override
-    public Verdict policyTarget(Site site, TaskRef task, DriverAccess driver) {
-        return Verdict.ALLOW;
-    }
-
-    @Override
-    public Verdict migrate(MigrationRequest request, boolean onto, DriverAccess driver) {
-        return Verdict.ALLOW;
-    }
-
-    @Override
     public PinAction longtermPin(PinRequest request, DriverAccess driver) {
         return request.folio().zone() == ZoneType.MOVABLE ? PinAction.REFUSE : PinAction.PIN_IN_PLACE;
-    }
-
-    @Override
-    public boolean writeProtected(DriverAccess driver) {
-        return false;
-    }
-
-    @Override
-    public FaultAction writeFault(FaultRequest request, DriverAccess driver) {
-        return FaultAction.PROMOTE;
     }
 }

@@ -1,17 +1,7 @@
 package org.mmproto.core.hooks.designs;
 
 import org.mmproto.api.Errno;
-import org.mmproto.api.ZoneType;
-import org.mmproto.api.design.Design;
 import org.mmproto.api.design.DriverAccess;
-import org.mmproto.api.driver.Decisions.FaultAction;
-import org.mmproto.api.driver.Decisions.FreeAction;
-import org.mmproto.api.driver.Decisions.PinAction;
-import org.mmproto.api.driver.Requests.AllocRequest;
-import org.mmproto.api.driver.Requests.FaultRequest;
-import org.mmproto.api.driver.Requests.FreeEvent;
-import org.mmproto.api.driver.Requests.MigrationRequest;
-import org.mmproto.api.driver.Requests.PinRequest;
 import org.mmproto.api.driver.Site;
 import org.mmproto.api.driver.TaskRef;
 import org.mmproto.api.driver.Verdict;
@@ -26,7 +16,7 @@ import org.mmproto.api.driver.Verdict;
  * in design-matrix.md are kept: kernel THISNODE allocations land on the node (case 1, the leak
  * David's audit is about).
  */
-public final class FallbackOnly implements Design {
+public final class FallbackOnly extends Unpatched {
     @Override
     public String name() {
         return "fallback-only";
@@ -43,38 +33,8 @@ public final class FallbackOnly implements Design {
     }
 
     @Override
-    public Verdict alloc(AllocRequest request, DriverAccess driver) {
-        return Verdict.ALLOW;
-    }
-
-    @Override
-    public FreeAction free(FreeEvent event, DriverAccess driver) {
-        return FreeAction.RETURN_TO_BUDDY;
-    }
-
-    @Override
     public Verdict policyTarget(Site site, TaskRef task, DriverAccess driver) {
         return site == Site.MBIND ? Verdict.ALLOW
                 : Verdict.deny(Errno.EINVAL, "set_mempolicy may not name a private node (fallback-only)");
-    }
-
-    @Override
-    public Verdict migrate(MigrationRequest request, boolean onto, DriverAccess driver) {
-        return Verdict.ALLOW;
-    }
-
-    @Override
-    public PinAction longtermPin(PinRequest request, DriverAccess driver) {
-        return request.folio().zone() == ZoneType.MOVABLE ? PinAction.MIGRATE_THEN_PIN : PinAction.PIN_IN_PLACE;
-    }
-
-    @Override
-    public boolean writeProtected(DriverAccess driver) {
-        return false;
-    }
-
-    @Override
-    public FaultAction writeFault(FaultRequest request, DriverAccess driver) {
-        return FaultAction.PROMOTE;
     }
 }

@@ -3,15 +3,10 @@ package org.mmproto.core.hooks.designs;
 import org.mmproto.api.Errno;
 import org.mmproto.api.Gfp;
 import org.mmproto.api.ZoneType;
-import org.mmproto.api.design.Design;
 import org.mmproto.api.design.DriverAccess;
-import org.mmproto.api.driver.Decisions.FaultAction;
-import org.mmproto.api.driver.Decisions.FreeAction;
 import org.mmproto.api.driver.Decisions.PinAction;
 import org.mmproto.api.driver.NpOps;
 import org.mmproto.api.driver.Requests.AllocRequest;
-import org.mmproto.api.driver.Requests.FaultRequest;
-import org.mmproto.api.driver.Requests.FreeEvent;
 import org.mmproto.api.driver.Requests.MigrationRequest;
 import org.mmproto.api.driver.Requests.PinRequest;
 import org.mmproto.api.driver.Site;
@@ -29,7 +24,7 @@ import org.mmproto.api.driver.Verdict;
  * ZONE_MOVABLE must migrate off, which needs MEMPOLICY, else the pin fails); no free
  * notification ("no callbacks in the MVP") and no write protection.
  */
-public final class GfpFlag implements Design {
+public final class GfpFlag extends Unpatched {
     private static final int PRESSURE_MAX = 1000;
 
     @Override
@@ -51,11 +46,6 @@ public final class GfpFlag implements Design {
     public Verdict alloc(AllocRequest request, DriverAccess driver) {
         return request.gfp().has(Gfp.__GFP_PRIVATE) ? Verdict.ALLOW
                 : Verdict.deny(Errno.ENOMEM, "private zone skipped: mask lacks __GFP_PRIVATE");
-    }
-
-    @Override
-    public FreeAction free(FreeEvent event, DriverAccess driver) {
-        return FreeAction.RETURN_TO_BUDDY;
     }
 
     @Override
@@ -82,16 +72,6 @@ public final class GfpFlag implements Design {
             return PinAction.PIN_IN_PLACE;
         }
         return driver.has(NpOps.NP_OPS_MEMPOLICY) ? PinAction.MIGRATE_THEN_PIN : PinAction.REFUSE;
-    }
-
-    @Override
-    public boolean writeProtected(DriverAccess driver) {
-        return false;
-    }
-
-    @Override
-    public FaultAction writeFault(FaultRequest request, DriverAccess driver) {
-        return FaultAction.PROMOTE;
     }
 
     @Override

@@ -1,17 +1,8 @@
 package org.mmproto.core.hooks.designs;
 
 import org.mmproto.api.Errno;
-import org.mmproto.api.ZoneType;
-import org.mmproto.api.design.Design;
 import org.mmproto.api.design.DriverAccess;
-import org.mmproto.api.driver.Decisions.FaultAction;
-import org.mmproto.api.driver.Decisions.FreeAction;
-import org.mmproto.api.driver.Decisions.PinAction;
 import org.mmproto.api.driver.Requests.AllocRequest;
-import org.mmproto.api.driver.Requests.FaultRequest;
-import org.mmproto.api.driver.Requests.FreeEvent;
-import org.mmproto.api.driver.Requests.MigrationRequest;
-import org.mmproto.api.driver.Requests.PinRequest;
 import org.mmproto.api.driver.Site;
 import org.mmproto.api.driver.TaskRef;
 import org.mmproto.api.driver.Verdict;
@@ -27,7 +18,7 @@ import org.mmproto.api.driver.Verdict;
  * leaving is allowed, longterm pins and
  * frees are mainline (ZONE_MOVABLE migrates away; nothing is notified), no write protection.
  */
-public final class MemallocScope implements Design {
+public final class MemallocScope extends Unpatched {
     @Override
     public String name() {
         return "memalloc-scope";
@@ -50,35 +41,8 @@ public final class MemallocScope implements Design {
     }
 
     @Override
-    public FreeAction free(FreeEvent event, DriverAccess driver) {
-        return FreeAction.RETURN_TO_BUDDY;
-    }
-
-    @Override
     public Verdict policyTarget(Site site, TaskRef task, DriverAccess driver) {
         return site == Site.MBIND ? Verdict.ALLOW
                 : Verdict.deny(Errno.EINVAL, "only mbind'ed ranges run the private fault path");
-    }
-
-    @Override
-    public Verdict migrate(MigrationRequest request, boolean onto, DriverAccess driver) {
-        // nothing to ask here: a folio arriving needs a target allocation, which the allocator
-        // refuses outside a scope (so move_pages onto the node ends in ENOMEM)
-        return Verdict.ALLOW;
-    }
-
-    @Override
-    public PinAction longtermPin(PinRequest request, DriverAccess driver) {
-        return request.folio().zone() == ZoneType.MOVABLE ? PinAction.MIGRATE_THEN_PIN : PinAction.PIN_IN_PLACE;
-    }
-
-    @Override
-    public boolean writeProtected(DriverAccess driver) {
-        return false;
-    }
-
-    @Override
-    public FaultAction writeFault(FaultRequest request, DriverAccess driver) {
-        return FaultAction.PROMOTE;
     }
 }
