@@ -250,9 +250,7 @@ public final class Dispatcher implements PrivateNodeCheckpoint, PageAllocator.Fr
         int nid = memmap.nid(pfn);
         PinAction a = design.longtermPin(new Requests.PinRequest(folioRef(pfn), current), access[nid].at(Site.GUP_LONGTERM));
         stats.decided(Site.GUP_LONGTERM, a != PinAction.REFUSE);
-        PinAction mainline = memmap.zone(pfn) == org.mmproto.api.ZoneType.MOVABLE ? PinAction.MIGRATE_THEN_PIN
-                : PinAction.PIN_IN_PLACE;
-        if (a != mainline) {
+        if (a != org.mmproto.core.hooks.designs.Unpatched.mainlinePin(memmap.zone(pfn))) {
             stats.touch(Site.GUP_LONGTERM);
         }
         return a;

@@ -518,7 +518,8 @@ public final class PageAllocator {
     /** Frees a folio whose last reference is gone; returns false if the free gate kept it. */
     private boolean release(Zone z, int i, int order, FreePath path, boolean askGate) {
         long pfn = z.startPfn + i;
-        if (askGate && freeGate != null && freeGate.keep(pfn, order, z.nid, path)) {
+        // only private nodes have anyone to ask; ordinary frees skip the gate
+        if (askGate && freeGate != null && nodes[z.nid].isPrivate && freeGate.keep(pfn, order, z.nid, path)) {
             z.next[i] = 1;
             z.prev[i] |= Memmap.PG_KEPT;
             keptFolios[z.nid]++;

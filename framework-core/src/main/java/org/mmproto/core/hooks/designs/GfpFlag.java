@@ -44,21 +44,19 @@ public final class GfpFlag extends Unpatched {
 
     @Override
     public Verdict alloc(AllocRequest request, DriverAccess driver) {
-        return request.gfp().has(Gfp.__GFP_PRIVATE) ? Verdict.ALLOW
-                : Verdict.deny(Errno.ENOMEM, "private zone skipped: mask lacks __GFP_PRIVATE");
+        return privateFlagGate(request);
     }
 
     @Override
     public Verdict policyTarget(Site site, TaskRef task, DriverAccess driver) {
-        return driver.has(NpOps.NP_OPS_MEMPOLICY) ? Verdict.ALLOW
-                : Verdict.deny(Errno.EINVAL, "node has no NP_OPS_MEMPOLICY");
+        return policyNeeds(driver, NpOps.NP_OPS_MEMPOLICY);
     }
 
     @Override
     public Verdict migrate(MigrationRequest request, boolean onto, DriverAccess driver) {
-        if (!driver.has(NpOps.NP_OPS_MEMPOLICY)) {
-            return onto ? Verdict.deny(Errno.ENODEV, "target node has no NP_OPS_MEMPOLICY")
-                    : Verdict.deny(Errno.ENOENT, "folio on a node without NP_OPS_MEMPOLICY");
+        Verdict needs = migrationNeeds(driver, NpOps.NP_OPS_MEMPOLICY, onto);
+        if (needs != null) {
+            return needs;
         }
         if (onto && driver.pressure() >= PRESSURE_MAX) {
             return Verdict.deny(Errno.ENOSPC, "node migration_blocked (pressure at max)");

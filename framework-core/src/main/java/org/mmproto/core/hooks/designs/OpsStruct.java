@@ -3,7 +3,6 @@ package org.mmproto.core.hooks.designs;
 import org.mmproto.api.Errno;
 import org.mmproto.api.FreePath;
 import org.mmproto.api.Gfp;
-import org.mmproto.api.design.Design;
 import org.mmproto.api.design.DriverAccess;
 import org.mmproto.api.driver.Decisions.FaultAction;
 import org.mmproto.api.driver.Decisions.FreeAction;
@@ -34,7 +33,7 @@ import org.mmproto.api.driver.Verdict;
  * fails with -ENOMEM, leaving the folio where it is (patch 20). There is no allocation veto
  * callback in v4: the gate is the GFP flag alone.
  */
-public final class OpsStruct implements Design {
+public final class OpsStruct extends Unpatched {
     @Override
     public String name() {
         return "ops-struct";
@@ -82,10 +81,7 @@ public final class OpsStruct implements Design {
 
     @Override
     public Verdict alloc(AllocRequest request, DriverAccess driver) {
-        if (!request.gfp().has(Gfp.__GFP_PRIVATE)) {
-            return Verdict.deny(Errno.ENOMEM, "private zone skipped: mask lacks __GFP_PRIVATE (numa_zone_alloc_allowed)");
-        }
-        return Verdict.ALLOW;
+        return privateFlagGate(request);
     }
 
     @Override
@@ -98,15 +94,14 @@ public final class OpsStruct implements Design {
 
     @Override
     public Verdict policyTarget(Site site, TaskRef task, DriverAccess driver) {
-        return driver.has(NpOps.NP_OPS_MEMPOLICY) ? Verdict.ALLOW
-                : Verdict.deny(Errno.EINVAL, "node has no NP_OPS_MEMPOLICY (mpol_set_nodemask)");
+        return policyNeeds(driver, NpOps.NP_OPS_MEMPOLICY);
     }
 
     @Override
     public Verdict migrate(MigrationRequest request, boolean onto, DriverAccess driver) {
-        if (!driver.has(NpOps.NP_OPS_MIGRATION)) {
-            return onto ? Verdict.deny(Errno.ENODEV, "target node has no NP_OPS_MIGRATION")
-                    : Verdict.deny(Errno.ENOENT, "folio on a node without NP_OPS_MIGRATION");
+        Verdict needs = migrationNeeds(driver, NpOps.NP_OPS_MIGRATION, onto);
+        if (needs != null) {
+            return needs;
         }
         if (onto && request.folio() != null) {
             MigrateTo answer = driver.migrateTo(request);

@@ -22,7 +22,7 @@ import org.mmproto.api.driver.Verdict;
  * overrides the sites its patches change, so each design class lists exactly its departures —
  * the same departures the dispatcher measures as its footprint.
  */
-abstract class Unpatched implements Design {
+public abstract class Unpatched implements Design {
     @Override
     public Verdict alloc(AllocRequest request, DriverAccess driver) {
         return Verdict.ALLOW;
@@ -50,7 +50,36 @@ abstract class Unpatched implements Design {
     }
 
     static PinAction mainlinePin(PinRequest request) {
-        return request.folio().zone() == ZoneType.MOVABLE ? PinAction.MIGRATE_THEN_PIN : PinAction.PIN_IN_PLACE;
+        return mainlinePin(request.folio().zone());
+    }
+
+    /** The unpatched kernel's longterm-pin decision for a folio in {@code zone}. */
+    public static PinAction mainlinePin(ZoneType zone) {
+        return zone == ZoneType.MOVABLE ? PinAction.MIGRATE_THEN_PIN : PinAction.PIN_IN_PLACE;
+    }
+
+    /** The __GFP_PRIVATE gate (numa_zone_alloc_allowed) shared by the flag designs. */
+    static Verdict privateFlagGate(AllocRequest request) {
+        return request.gfp().has(org.mmproto.api.Gfp.__GFP_PRIVATE) ? Verdict.ALLOW
+                : Verdict.deny(org.mmproto.api.Errno.ENOMEM, "private zone skipped: mask lacks __GFP_PRIVATE");
+    }
+
+    /** A policy may name the node only if the driver opted into {@code flag}. */
+    static Verdict policyNeeds(DriverAccess driver, org.mmproto.api.driver.NpOps flag) {
+        return driver.has(flag) ? Verdict.ALLOW
+                : Verdict.deny(org.mmproto.api.Errno.EINVAL, "node has no " + flag + " (mpol_set_nodemask)");
+    }
+
+    /**
+     * A folio may move onto (ENODEV otherwise, as move_pages validates the node) or off (-ENOENT,
+     * as for a ZONE_DEVICE folio) the node only if the driver opted into {@code flag}; null = it may.
+     */
+    static Verdict migrationNeeds(DriverAccess driver, org.mmproto.api.driver.NpOps flag, boolean onto) {
+        if (driver.has(flag)) {
+            return null;
+        }
+        return onto ? Verdict.deny(org.mmproto.api.Errno.ENODEV, "target node has no " + flag)
+                : Verdict.deny(org.mmproto.api.Errno.ENOENT, "folio on a node without " + flag);
     }
 
     @Override
