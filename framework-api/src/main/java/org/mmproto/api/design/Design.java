@@ -1,10 +1,13 @@
 package org.mmproto.api.design;
 
-import org.mmproto.api.Gfp;
+import org.mmproto.api.FreePath;
+import org.mmproto.api.ZoneType;
 import org.mmproto.api.driver.Decisions.FaultAction;
 import org.mmproto.api.driver.Decisions.FreeAction;
 import org.mmproto.api.driver.Decisions.PinAction;
-import org.mmproto.api.driver.Requests.AllocRequest;
+import org.mmproto.api.driver.Decisions.ReclaimPolicy;
+import org.mmproto.api.driver.Requests.CollapseRequest;
+import org.mmproto.api.driver.Requests.CompactionRequest;
 import org.mmproto.api.driver.Requests.FaultRequest;
 import org.mmproto.api.driver.Requests.FreeEvent;
 import org.mmproto.api.driver.Requests.MigrationRequest;
@@ -15,9 +18,14 @@ import org.mmproto.api.driver.Verdict;
 import org.pf4j.ExtensionPoint;
 
 /**
- * One proposal for keeping private nodes private: at each mm call site that touches a private
- * node, decide what happens, consulting the node's driver through {@link DriverAccess} as the
- * proposal would. Implementations read top to bottom as "at this site, this design does that".
+ * One proposal for keeping private nodes private: at each mm call site ({@link Site}) that
+ * concerns a node the machine marks private, decide what happens, consulting the node's driver
+ * through {@link DriverAccess} as the proposal would. The engine asks once per (event, node)
+ * and records the answer; a design's patch footprint is the set of sites where its answer or
+ * its driver consultation differs from the unpatched kernel's on the same event. Each method
+ * names its site, and its default is what mainline Linux 6.12 does there (no private nodes: the
+ * node is ordinary memory, no driver is asked), so a design overrides exactly its departures and
+ * reads top to bottom as "at this site, this design does that".
  */
 public interface Design extends ExtensionPoint {
     /** The name scenarios and --design use, e.g. "ops-struct". */
@@ -29,66 +37,131 @@ public interface Design extends ExtensionPoint {
     /** The mail or patch series it follows. */
     String source();
 
+    // ---- boot: once per private node ----
+
+    /** {@link Site#NODE_STATES}: whether the node is in N_MEMORY (else N_MEMORY_PRIVATE). */
+    default boolean inNMemory(int nid) {
+        return true;
+    }
+
+    /** {@link Site#ZONELIST_BUILD}: where the node appears in the zonelists. */
+    default NodeZonelists zonelists(int nid) {
+        return NodeZonelists.MAINLINE;
+    }
+
+    /** {@link Site#CPUSET}: how the node relates to a task's mems_allowed. */
+    default CpusetMems cpusetMems(int nid) {
+        return CpusetMems.AS_N_MEMORY;
+    }
+
+    // ---- allocation ----
+
+    /** {@link Site#ALLOC_CONTEXT}: how a user folio allocation concerning the node is made. */
+    default AllocContext userAllocation(UserAllocation request, DriverAccess driver) {
+        return AllocContext.mainline(request.gfp());
+    }
+
+    /** {@link Site#PAGE_ALLOC}: may the allocation use the node's zones at all (numa_zone_alloc_allowed)? */
+    default Verdict alloc(AllocGate gate, DriverAccess driver) {
+        return Verdict.ALLOW;
+    }
+
+    /** {@link Site#PAGE_HANDOUT}: the watermark check passed; may the buddy hand the pages out? */
+    default Verdict handout(AllocGate gate, DriverAccess driver) {
+        return Verdict.ALLOW;
+    }
+
+    /** {@link Site#FREE}: a folio of the node reached refcount zero. */
+    default FreeAction free(FreeEvent event, DriverAccess driver) {
+        return FreeAction.RETURN_TO_BUDDY;
+    }
+
     /**
      * Whether the design promises the driver a free_folio call for every folio of its node freed
      * through {@code path} (the "unnotified free" invariant holds the design to it).
      */
-    default boolean notifiesFree(org.mmproto.api.FreePath path) {
+    default boolean notifiesFree(FreePath path) {
         return false;
     }
 
-    /** Whether the driver hears folio_split when a large folio of its node is split (the callback table's). */
+    // ---- user policy and migration ----
+
+    /**
+     * {@link Site#SET_MEMPOLICY}, {@link Site#MBIND}, {@link Site#MIGRATE_NODE}: may a user
+     * nodemask or target node name the node?
+     */
+    default Verdict policyTarget(Site site, TaskRef task, DriverAccess driver) {
+        return Verdict.ALLOW;
+    }
+
+    /** {@link Site#MIGRATE_SOURCE} ({@code onto} false) / {@link Site#MIGRATE_TARGET} (true). */
+    default Verdict migrate(MigrationRequest request, boolean onto, DriverAccess driver) {
+        return Verdict.ALLOW;
+    }
+
+    /** {@link Site#GUP_LONGTERM}: a FOLL_LONGTERM pin of a folio on the node. */
+    default PinAction longtermPin(PinRequest request, DriverAccess driver) {
+        return request.folio().zone() == ZoneType.MOVABLE ? PinAction.MIGRATE_THEN_PIN : PinAction.PIN_IN_PLACE;
+    }
+
+    // ---- faults ----
+
+    /** {@link Site#WRITE_PROTECT}: are user PTEs of folios on the node mapped read-only? */
+    default boolean writeProtected(DriverAccess driver) {
+        return false;
+    }
+
+    /** {@link Site#WRITE_FAULT}: a write fault on a write-protected page of the node. */
+    default FaultAction writeFault(FaultRequest request, DriverAccess driver) {
+        return FaultAction.PROMOTE;
+    }
+
+    // ---- the subsystems that move memory behind the user's back ----
+
+    /** {@link Site#RECLAIM}: what kswapd and direct reclaim may do on the node. */
+    default ReclaimPolicy reclaim(int nid, DriverAccess driver) {
+        return ReclaimPolicy.MAINLINE;
+    }
+
+    /** {@link Site#DEMOTION}: may a folio be demoted onto the node? */
+    default Verdict demotion(MigrationRequest request, DriverAccess driver) {
+        return Verdict.ALLOW;
+    }
+
+    /** {@link Site#PROMOTION}: may NUMA balancing promote a folio off the node? */
+    default Verdict promotion(MigrationRequest request, DriverAccess driver) {
+        return Verdict.ALLOW;
+    }
+
+    /** {@link Site#KHUGEPAGED}: what a collapse does with folios of the node. */
+    default CollapsePlan collapse(CollapseRequest request, DriverAccess driver) {
+        return CollapsePlan.MAINLINE;
+    }
+
+    /** {@link Site#COMPACTION}: may compaction run in the node's zones? */
+    default Verdict compaction(CompactionRequest request, DriverAccess driver) {
+        return Verdict.ALLOW;
+    }
+
+    // ---- notifications: whether the design's callback table carries them ----
+
+    /** {@link Site#FOLIO_SPLIT}: the driver hears folio_split. */
     default boolean notifiesSplit() {
         return false;
     }
 
-    /** Whether the driver hears folio_migrate after a folio of its node was copied (the callback table's). */
+    /** {@link Site#MIGRATE_TARGET}/{@link Site#MIGRATE_SOURCE}: the driver hears folio_migrate after the copy. */
     default boolean notifiesMigration() {
         return false;
     }
 
-    /**
-     * Whether the driver hears when a task's mapping of its node is torn down (munmap, exit): what
-     * accelerator drivers use instead of free callbacks. Not in the RFC; a callback-table design
-     * can carry it.
-     */
+    /** {@link Site#TEARDOWN}: the driver hears when a task's mapping of its node goes away. */
     default boolean notifiesTeardown() {
         return false;
     }
 
-    /** Whether the driver hears of hardware memory failures on its node (the RFC's memory_failure callback). */
+    /** {@link Site#MEMORY_FAILURE}: the driver hears of hardware memory failures on its node. */
     default boolean notifiesMemoryFailure() {
         return false;
-    }
-
-    /** A page allocation is about to take pages of the private node (numa_zone_alloc_allowed). */
-    Verdict alloc(AllocRequest request, DriverAccess driver);
-
-    /** A folio of the private node reached refcount zero. */
-    FreeAction free(FreeEvent event, DriverAccess driver);
-
-    /** set_mempolicy or mbind names the private node ({@code site} tells which). */
-    Verdict policyTarget(Site site, TaskRef task, DriverAccess driver);
-
-    /** A folio moves onto ({@code onto} = true) or off the private node. */
-    Verdict migrate(MigrationRequest request, boolean onto, DriverAccess driver);
-
-    /** A FOLL_LONGTERM pin of a folio on the private node. */
-    PinAction longtermPin(PinRequest request, DriverAccess driver);
-
-    /** Whether user PTEs of folios on the node are mapped read-only (write faults then reach {@link #writeFault}). */
-    boolean writeProtected(DriverAccess driver);
-
-    /** A write fault on a write-protected page of the node. */
-    FaultAction writeFault(FaultRequest request, DriverAccess driver);
-
-    /**
-     * The gfp mask the engine uses for a user allocation aimed at a private node: a fault under
-     * a policy that names the node ({@link Site#PAGE_ALLOC}) or a migration target on it
-     * ({@link Site#MIGRATE_TARGET}). Designs with a GFP flag add it here (MPOL_F_PRIVATE,
-     * GFP_PRIVATE); others leave the mask alone.
-     */
-    default Gfp userAllocationGfp(Gfp gfp, Site site, DriverAccess driver) {
-        return gfp;
     }
 }

@@ -3,6 +3,8 @@ package org.mmproto.api.design;
 import org.mmproto.api.driver.Decisions.FaultAction;
 import org.mmproto.api.driver.Decisions.FreeAction;
 import org.mmproto.api.driver.Decisions.MigrateTo;
+import org.mmproto.api.driver.Decisions.ReclaimPolicy;
+import org.mmproto.api.driver.NodeCap;
 import org.mmproto.api.driver.NodeOptIns;
 import org.mmproto.api.driver.NpOps;
 import org.mmproto.api.driver.Requests.AllocRequest;
@@ -29,6 +31,11 @@ public interface DriverAccess {
         return optIns().has(flag);
     }
 
+    /** A v5 capability, declared or mapped from the v4 flags ({@link NodeOptIns#effectiveCaps()}). */
+    default boolean has(NodeCap cap) {
+        return optIns().has(cap);
+    }
+
     Verdict allocVeto(AllocRequest request);
 
     FreeAction freeFolio(FreeEvent event);
@@ -40,6 +47,8 @@ public interface DriverAccess {
     MigrateTo migrateTo(MigrationRequest request);
 
     FaultAction handleFault(FaultRequest request);
+
+    ReclaimPolicy reclaimPolicy();
 
     int pressure();
 }

@@ -31,6 +31,11 @@ public final class Decisions {
 
     /** reclaim_policy: what reclaim may do on the node. */
     public record ReclaimPolicy(boolean active, boolean maySwap, boolean mayWritepage, boolean managedWatermarks) {
+        /** What a driver answers by default: nothing beyond what the design allows. */
         public static final ReclaimPolicy DEFAULT = new ReclaimPolicy(false, false, false, false);
+        /** Mainline reclaim of an ordinary node: active, may swap and write pages back. */
+        public static final ReclaimPolicy MAINLINE = new ReclaimPolicy(true, true, true, false);
+        /** No reclaim on the node. */
+        public static final ReclaimPolicy NONE = DEFAULT;
     }
 }

@@ -10,12 +10,14 @@ public final class Requests {
     }
 
     /**
-     * Pages of the node are about to be handed out (the buddy-level veto). {@code privateFaultPath}
-     * is true inside the private fault path: a user fault under a memory policy that names a
-     * private node (what a MEMALLOC_PRIVATE scope would cover).
+     * An allocation that would take pages of the node: {@code nid} the node, {@code preferredNid}
+     * the node the caller named, {@code task} the task it is made for ({@link TaskRef#KERNEL} for
+     * kernel allocations), {@code folio} whether it comes through the folio entry point (user
+     * memory, migration targets) rather than a non-folio kernel allocation (slab, page tables),
+     * {@code reason} the migration reason when it is a migration target, else null.
      */
-    public record AllocRequest(int nid, int order, Gfp gfp, Site site, int preferredNid, TaskRef task,
-                               boolean privateFaultPath) {
+    public record AllocRequest(int nid, int order, Gfp gfp, int preferredNid, TaskRef task, boolean folio,
+                               MigrateReason reason) {
         /** Whether the request is for movable memory (GFP migratetype MOVABLE). */
         public boolean movable() {
             return gfp.has(Gfp.__GFP_MOVABLE) && !gfp.has(Gfp.__GFP_RECLAIMABLE);
@@ -28,6 +30,14 @@ public final class Requests {
 
     /** A FOLL_LONGTERM pin targets a folio of the node. */
     public record PinRequest(FolioRef folio, TaskRef task) {
+    }
+
+    /** khugepaged (or MADV_COLLAPSE, {@code madvise} true) would collapse the folios at {@code address} into one THP. */
+    public record CollapseRequest(FolioRef folio, long address, TaskRef task, boolean madvise) {
+    }
+
+    /** Compaction would run in the node's zones ({@code manual}: /proc/sys/vm/compact_memory or a compact step). */
+    public record CompactionRequest(int nid, int order, boolean manual) {
     }
 
     /** A folio would migrate off ({@code from} = the node) or onto ({@code to} = the node) the node. */

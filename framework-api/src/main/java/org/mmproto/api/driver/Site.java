@@ -1,18 +1,29 @@
 package org.mmproto.api.driver;
 
 /**
- * The mm call sites that can touch a private node. Every one of them goes through the
- * dispatcher; a design's "patch footprint" is the set of sites it consulted.
+ * The mm call sites that can touch a private node: every one of them goes through the
+ * dispatcher, which records one decision per (event, private node concerned). A design's
+ * "patch footprint" is the set of sites where its answer, or its consulting a driver, differed
+ * from what the unpatched kernel does on the same event. The first three are decided once per
+ * private node at boot.
  */
 public enum Site {
-    PAGE_ALLOC("mm/page_alloc.c", "get_page_from_freelist"),
+    NODE_STATES("mm/memory_hotplug.c", "node_states_set_node (N_MEMORY / N_MEMORY_PRIVATE)"),
+    ZONELIST_BUILD("mm/page_alloc.c", "build_zonelists"),
+    CPUSET("kernel/cgroup/cpuset.c", "cpuset_mems_allowed / guarantee_online_mems"),
+    ALLOC_CONTEXT("mm/mempolicy.c", "alloc_pages_mpol / alloc_migration_target (gfp, zonelist, scope)"),
+    PAGE_ALLOC("mm/page_alloc.c", "get_page_from_freelist (numa_zone_alloc_allowed)"),
+    PAGE_HANDOUT("mm/page_alloc.c", "rmqueue (the buddy hands the pages out)"),
     FREE("mm/swap.c", "__folio_put / folios_put_refs / __free_pages"),
     SET_MEMPOLICY("mm/mempolicy.c", "do_set_mempolicy"),
     MBIND("mm/mempolicy.c", "do_mbind"),
+    MIGRATE_NODE("mm/migrate.c", "do_pages_move / kernel_migrate_pages (target node validation)"),
     MIGRATE_SOURCE("mm/migrate.c", "migrate_pages (folio on the node)"),
     MIGRATE_TARGET("mm/migrate.c", "migrate_pages (node as target)"),
     GUP_LONGTERM("mm/gup.c", "folio_is_longterm_pinnable"),
+    WRITE_PROTECT("mm/memory.c", "can_change_pte_writable (mapping a folio of the node)"),
     WRITE_FAULT("mm/memory.c", "handle_pte_fault / do_wp_page"),
+    RECLAIM("mm/vmscan.c", "wakeup_kswapd / shrink_zones (zone_reclaim_allowed)"),
     DEMOTION("mm/vmscan.c", "demote_folio_list"),
     PROMOTION("mm/migrate.c", "migrate_misplaced_folio"),
     KHUGEPAGED("mm/khugepaged.c", "hpage_collapse_scan_pmd"),

@@ -36,6 +36,20 @@ public final class Gup {
      * page, in order). On failure returns null and sets nothing pinned; the errno is in {@code err[0]}.
      */
     public long[] pin(Task t, long addr, int nrPages, int gupFlags, int[] err) {
+        Dispatcher d = k.dispatcher();
+        if (d == null) {
+            return pinFor(t, addr, nrPages, gupFlags, err);
+        }
+        // the pin, its faults and its migrations act for the pinning task, not the kernel
+        var prev = d.enter(t.ref());
+        try {
+            return pinFor(t, addr, nrPages, gupFlags, err);
+        } finally {
+            d.enter(prev);
+        }
+    }
+
+    private long[] pinFor(Task t, long addr, int nrPages, int gupFlags, int[] err) {
         boolean write = (gupFlags & FOLL_WRITE) != 0;
         boolean longterm = (gupFlags & FOLL_LONGTERM) != 0;
         if ((addr & 4095) != 0 || nrPages <= 0) {

@@ -1,58 +1,83 @@
 package org.mmproto.core.hooks;
 
 import java.util.Map;
+import java.util.Objects;
 import org.mmproto.api.Errno;
 import org.mmproto.api.FreePath;
 import org.mmproto.api.Gfp;
 import org.mmproto.api.MigrateReason;
+import org.mmproto.api.design.AllocContext;
+import org.mmproto.api.design.AllocGate;
+import org.mmproto.api.design.CollapsePlan;
+import org.mmproto.api.design.CpusetMems;
 import org.mmproto.api.design.Design;
+import org.mmproto.api.design.NodeZonelists;
+import org.mmproto.api.design.UserAllocation;
 import org.mmproto.api.driver.Decisions.FaultAction;
 import org.mmproto.api.driver.Decisions.FreeAction;
 import org.mmproto.api.driver.Decisions.PinAction;
+import org.mmproto.api.driver.Decisions.ReclaimPolicy;
 import org.mmproto.api.driver.FolioRef;
+import org.mmproto.api.driver.NodeCap;
+import org.mmproto.api.driver.NpOps;
 import org.mmproto.api.driver.Requests;
 import org.mmproto.api.driver.Site;
 import org.mmproto.api.driver.TaskRef;
 import org.mmproto.api.driver.Verdict;
+import org.mmproto.core.hooks.designs.Unpatched;
+import org.mmproto.core.mm.AllocCall;
 import org.mmproto.core.mm.Memmap;
 import org.mmproto.core.mm.PageAllocator;
-import org.mmproto.core.mm.PhysicalMemory;
 import org.mmproto.core.mm.PrivateNodeCheckpoint;
+import org.mmproto.core.mm.PrivateNodeLayout;
 
 /**
- * The one door every mm call site that can touch a private node goes through. It asks the
- * run's {@link Design} what to do, hands the design a contained {@link DriverAccessImpl} for the
- * node's driver, and counts every decision and consultation per site and hook. Ordinary nodes
- * never reach it.
+ * The one door every mm call site that concerns a node the machine marks private goes through.
+ * It asks the run's {@link Design}, hands it a contained {@link DriverAccessImpl} for the node's
+ * driver, and records exactly one decision per (event, private node concerned) in
+ * {@link HookStats}: the answer, the driver hooks consulted, and whether the answer or the
+ * consultation departed from what {@link Unpatched} (mainline) does on the same event — the
+ * design's patch footprint. Ordinary nodes never reach it. It also keeps the privacy ledger:
+ * the invariants the engine checks where they can break.
  */
-public final class Dispatcher implements PrivateNodeCheckpoint, PageAllocator.FreeGate {
-    private final PhysicalMemory mem;
+public final class Dispatcher implements PrivateNodeCheckpoint, PageAllocator.FreeGate, PrivateNodeLayout {
+    private static final Design MAINLINE = new Unpatched();
+
     private final Design design;
     private final DriverAccessImpl[] access;
     private final boolean[] isPrivate;
+    private final boolean anyPrivate;
     private final HookStats stats;
     private final Containment containment;
+    private final CpusetMems[] cpuset;
     private Memmap memmap;
     /** The task the engine is acting for (set around faults and syscalls); KERNEL otherwise. */
     private TaskRef current = TaskRef.KERNEL;
     private final PrivacyLedger ledger = new PrivacyLedger();
-    private int privateScope;
-    private int migrationTarget;
-    private int pendingLeak = -1;
+    /** Open task-scoped allocation contexts (what MEMALLOC_PRIVATE would leave in current->flags). */
+    private int taskScope;
 
-    public Dispatcher(PhysicalMemory mem, Design design, Map<Integer, BoundDriver> drivers, Containment containment,
+    /**
+     * @param isPrivate per node, whether the machine marks it private (private nids must be below 64)
+     */
+    public Dispatcher(boolean[] isPrivate, Design design, Map<Integer, BoundDriver> drivers, Containment containment,
                       HookStats stats) {
-        this.mem = mem;
         this.design = design;
         this.stats = stats;
         this.containment = containment;
-        int n = mem.nodeCount();
+        int n = isPrivate.length;
+        this.isPrivate = isPrivate.clone();
         this.access = new DriverAccessImpl[n];
-        this.isPrivate = new boolean[n];
+        this.cpuset = new CpusetMems[n];
+        boolean any = false;
         for (int nid = 0; nid < n; nid++) {
-            isPrivate[nid] = mem.node(nid).isPrivate();
+            if (isPrivate[nid] && nid >= Long.SIZE) {
+                throw new IllegalArgumentException("private node " + nid + ": mmproto supports private nodes 0-63");
+            }
+            any |= isPrivate[nid];
             access[nid] = new DriverAccessImpl(nid, drivers.get(nid), containment, stats);
         }
+        this.anyPrivate = any;
     }
 
     /** Late binding of the memmap (the kernel builds it after the allocator). */
@@ -80,16 +105,12 @@ public final class Dispatcher implements PrivateNodeCheckpoint, PageAllocator.Fr
         return nid >= 0 && nid < isPrivate.length && isPrivate[nid];
     }
 
-    public TaskRef current() {
-        return current;
+    public boolean hasPrivateNodes() {
+        return anyPrivate;
     }
 
-    /**
-     * Enters or leaves the private fault path (a user fault under a policy that names a private
-     * node); nests.
-     */
-    public void privateScope(boolean enter) {
-        privateScope += enter ? 1 : -1;
+    public TaskRef current() {
+        return current;
     }
 
     /** Sets the acting task; returns the previous one so callers can restore it. */
@@ -104,48 +125,112 @@ public final class Dispatcher implements PrivateNodeCheckpoint, PageAllocator.Fr
                 (memmap.flags(pfn) & Memmap.PG_ANON) != 0, memmap.mapcount(pfn));
     }
 
-    // ---- Site.PAGE_ALLOC ----
+    // ---- recording: one decision per (event, node) ----
+
+    /** Records the design's answer at {@code site} against mainline's on the same event. */
+    private <T> T record(Site site, int nid, long callsBefore, T answer, T mainline, boolean allowed) {
+        boolean consulted = nid >= 0 && access[nid].calls() != callsBefore;
+        stats.decided(site, allowed, consulted || !sameAnswer(answer, mainline));
+        return answer;
+    }
+
+    private static boolean sameAnswer(Object a, Object b) {
+        if (a instanceof Verdict va && b instanceof Verdict vb) {
+            return va.allowed() == vb.allowed();
+        }
+        return Objects.equals(a, b);
+    }
+
+    private long calls(int nid) {
+        return access[nid].calls();
+    }
+
+    // ---- boot: Site.NODE_STATES, ZONELIST_BUILD, CPUSET (once per private node) ----
 
     @Override
-    public boolean allowAlloc(int nid, int zoneIdx, int gfp, int order, int preferredNid) {
-        long vetoBefore = stats.hookCalls(Site.PAGE_ALLOC, org.mmproto.api.driver.Hook.ALLOC_VETO);
-        Verdict v = design.alloc(new Requests.AllocRequest(nid, order, Gfp.of(gfp), Site.PAGE_ALLOC, preferredNid, current,
-                        privateScope > 0),
-                access[nid].at(Site.PAGE_ALLOC));
-        stats.decided(Site.PAGE_ALLOC, v.allowed());
-        boolean consented = stats.hookCalls(Site.PAGE_ALLOC, org.mmproto.api.driver.Hook.ALLOC_VETO) > vetoBefore;
-        pendingLeak = v.allowed() && !consented && isKernelIntrusion(gfp) ? nid : -1;
+    public boolean inNMemory(int nid) {
+        boolean a = design.inNMemory(nid);
+        return record(Site.NODE_STATES, -1, 0, a, MAINLINE.inNMemory(nid), true);
+    }
+
+    @Override
+    public NodeZonelists zonelists(int nid) {
+        NodeZonelists a = design.zonelists(nid);
+        return record(Site.ZONELIST_BUILD, -1, 0, a, MAINLINE.zonelists(nid), true);
+    }
+
+    /** Decides each private node's cpuset handling once, at boot. */
+    public void decideCpusets() {
+        for (int nid = 0; nid < isPrivate.length; nid++) {
+            if (isPrivate[nid]) {
+                CpusetMems a = design.cpusetMems(nid);
+                cpuset[nid] = record(Site.CPUSET, -1, 0, a, MAINLINE.cpusetMems(nid), a != null);
+            }
+        }
+    }
+
+    /** The boot-time cpuset answer for private node {@code nid} (null for ordinary nodes). */
+    public CpusetMems cpusetMems(int nid) {
+        return isPrivate(nid) ? cpuset[nid] : null;
+    }
+
+    // ---- Site.ALLOC_CONTEXT ----
+
+    /** How a user folio allocation concerning private node {@code r.nid()} is made. */
+    public AllocContext userAllocation(UserAllocation r) {
+        int nid = r.nid();
+        long before = calls(nid);
+        AllocContext a = design.userAllocation(r, access[nid].at(Site.ALLOC_CONTEXT));
+        return record(Site.ALLOC_CONTEXT, nid, before, a, MAINLINE.userAllocation(r, access[nid]), true);
+    }
+
+    /** Opens ({@code true}) or closes a task-scoped allocation context. */
+    public void taskScope(boolean open) {
+        taskScope += open ? 1 : -1;
+    }
+
+    // ---- Site.PAGE_ALLOC / PAGE_HANDOUT (asked once per allocation call and node) ----
+
+    private AllocGate gate(int nid, int gfp, int order, int preferredNid, AllocCall call) {
+        var request = new Requests.AllocRequest(nid, order, Gfp.of(gfp), preferredNid, current, call.folio(), call.reason());
+        return new AllocGate(request, call.zonelist(), taskScope > 0);
+    }
+
+    @Override
+    public boolean allowAlloc(int nid, int gfp, int order, int preferredNid, AllocCall call) {
+        AllocGate g = gate(nid, gfp, order, preferredNid, call);
+        long before = calls(nid);
+        Verdict v = design.alloc(g, access[nid].at(Site.PAGE_ALLOC));
+        record(Site.PAGE_ALLOC, nid, before, v, MAINLINE.alloc(g, access[nid]), v.allowed());
+        if (v.allowed() && calls(nid) != before) {
+            call.consented |= 1L << nid;
+        }
+        return v.allowed();
+    }
+
+    @Override
+    public boolean handout(int nid, int gfp, int order, int preferredNid, AllocCall call) {
+        AllocGate g = gate(nid, gfp, order, preferredNid, call);
+        long before = calls(nid);
+        Verdict v = design.handout(g, access[nid].at(Site.PAGE_HANDOUT));
+        record(Site.PAGE_HANDOUT, nid, before, v, MAINLINE.handout(g, access[nid]), v.allowed());
+        if (v.allowed() && calls(nid) != before) {
+            call.consented |= 1L << nid;
+        }
         return v.allowed();
     }
 
     /**
-     * A kernel allocation: not a user fault in the private path, not a migration target the
-     * design let through, not made for a task, and without __GFP_PRIVATE.
+     * The leak invariant: a folio landed on a private node although its caller did not aim at
+     * the node (no policy or migration naming it, no {@code __GFP_PRIVATE}) and no driver
+     * consented in this call. Under mainline every such landing is one.
      */
-    private boolean isKernelIntrusion(int gfp) {
-        return (gfp & Gfp.Bits.PRIVATE) == 0 && privateScope == 0 && migrationTarget == 0 && current == TaskRef.KERNEL;
-    }
-
-    /** Called by the allocator once the folio exists, to attribute a pending leak to it. */
     @Override
-    public void allocated(long pfn, int nid) {
-        if (pendingLeak == nid) {
-            ledger.leak(nid, pfn, "kernel allocation landed on the private node without __GFP_PRIVATE or driver consent");
+    public void allocated(long pfn, int nid, int gfp, AllocCall call) {
+        if (!call.intends(nid) && (gfp & Gfp.Bits.PRIVATE) == 0 && (call.consented & (1L << nid)) == 0) {
+            ledger.leak(nid, pfn, (call.folio() ? "folio" : "kernel") + " allocation (" + Gfp.of(gfp)
+                    + ") landed on the private node without aiming at it or driver consent");
         }
-        pendingLeak = -1;
-    }
-
-    /** Marks a migration-target allocation in progress (it is the migration's business, not a leak). */
-    public void migrationTarget(boolean enter) {
-        migrationTarget += enter ? 1 : -1;
-    }
-
-    /** The mask a user allocation aimed at a private node is made with, per the design. */
-    public int userAllocationGfp(int gfp, Site site, int nid) {
-        if (!isPrivate(nid)) {
-            return gfp;
-        }
-        return design.userAllocationGfp(Gfp.of(gfp), site, access[nid].at(site)).bits();
     }
 
     // ---- Site.FREE ----
@@ -155,15 +240,12 @@ public final class Dispatcher implements PrivateNodeCheckpoint, PageAllocator.Fr
         if (!isPrivate[nid]) {
             return false;
         }
-        long before = stats.hookCalls(Site.FREE, org.mmproto.api.driver.Hook.FREE_FOLIO);
-        FreeAction a = design.free(new Requests.FreeEvent(folioRef(pfn), path), access[nid].at(Site.FREE));
-        stats.decided(Site.FREE, true);
-        if (a == FreeAction.KEEP) {
-            stats.touch(Site.FREE);
-        }
-        boolean delivered = stats.hookCalls(Site.FREE, org.mmproto.api.driver.Hook.FREE_FOLIO) > before
-                && access[nid].present();
-        if (!delivered && design.notifiesFree(path)) {
+        var event = new Requests.FreeEvent(folioRef(pfn), path);
+        long before = calls(nid);
+        FreeAction a = design.free(event, access[nid].at(Site.FREE));
+        record(Site.FREE, nid, before, a, MAINLINE.free(event, access[nid]), true);
+        boolean delivered = calls(nid) != before;
+        if (!delivered && access[nid].present() && design.notifiesFree(path)) {
             ledger.unnotifiedFree(nid, pfn, "freed by " + path.kernelName() + " without free_folio");
         }
         if (a != FreeAction.KEEP) {
@@ -172,61 +254,50 @@ public final class Dispatcher implements PrivateNodeCheckpoint, PageAllocator.Fr
         return a == FreeAction.KEEP;
     }
 
-    // ---- Site.SET_MEMPOLICY, Site.MBIND, and node validation of the migration syscalls ----
+    // ---- Site.SET_MEMPOLICY, MBIND, MIGRATE_NODE ----
 
+    /** May a user nodemask or target node at {@code site} name private node {@code nid}? */
     public Verdict policyTarget(int nid, Site site) {
+        long before = calls(nid);
         Verdict v = design.policyTarget(site, current, access[nid].at(site));
-        stats.decided(site, v.allowed());
-        return v;
+        return record(site, nid, before, v, MAINLINE.policyTarget(site, current, access[nid]), v.allowed());
     }
 
     // ---- Site.MIGRATE_SOURCE / MIGRATE_TARGET ----
 
-    /** May this folio leave its private node? */
+    /** May this folio leave its private node (for {@code to}, -1 = not known yet)? */
     public Verdict migrateOff(long pfn, int to, MigrateReason reason) {
         int from = memmap.nid(pfn);
-        Verdict v = design.migrate(new Requests.MigrationRequest(folioRef(pfn), from, to, reason, current), false,
-                access[from].at(Site.MIGRATE_SOURCE));
-        stats.decided(Site.MIGRATE_SOURCE, v.allowed());
-        if (v.allowed() && !access[from].declared().has(org.mmproto.api.driver.NpOps.NP_OPS_MIGRATION)
-                && !access[from].declared().has(org.mmproto.api.driver.NpOps.NP_OPS_MEMPOLICY)) {
-            ledger.escape(from, pfn, "moved off by " + reason.traceName() + " although the driver did not opt into migration");
-        }
-        return v;
+        var r = new Requests.MigrationRequest(folioRef(pfn), from, to, reason, current);
+        long before = calls(from);
+        Verdict v = design.migrate(r, false, access[from].at(Site.MIGRATE_SOURCE));
+        return record(Site.MIGRATE_SOURCE, from, before, v, MAINLINE.migrate(r, false, access[from]), v.allowed());
     }
 
-    /** Would the design let this folio leave its private node? (a query: no ledger entry) */
-    public boolean mayLeave(long pfn) {
-        int from = memmap.nid(pfn);
-        Verdict v = design.migrate(new Requests.MigrationRequest(folioRef(pfn), from, -1, MigrateReason.MR_SYSCALL, current),
-                false, access[from].at(Site.MIGRATE_SOURCE));
-        stats.decided(Site.MIGRATE_SOURCE, v.allowed());
-        return v.allowed();
-    }
-
-    /** A write reached a folio of a node that asked for write protection; was it routed to handle_fault? */
-    public void writeAccess(long pfn, boolean viaHandleFault) {
-        int nid = memmap.nid(pfn);
-        if (isPrivate(nid) && !viaHandleFault && access[nid].declared().has(org.mmproto.api.driver.NpOps.NP_OPS_PROTECT_WRITE)) {
-            ledger.unsafeWrite(nid, pfn, "write without handle_fault on a node that asked for NP_OPS_PROTECT_WRITE");
-        }
-    }
-
-    /** May this folio arrive on private node {@code to}? ({@code to} may be a node the caller only intends.) */
+    /** May this folio arrive on private node {@code to}? */
     public Verdict migrateOnto(long pfn, int to, MigrateReason reason) {
         int from = memmap.nid(pfn);
-        Verdict v = design.migrate(new Requests.MigrationRequest(folioRef(pfn), from, to, reason, current), true,
-                access[to].at(Site.MIGRATE_TARGET));
-        stats.decided(Site.MIGRATE_TARGET, v.allowed());
-        return v;
+        var r = new Requests.MigrationRequest(folioRef(pfn), from, to, reason, current);
+        long before = calls(to);
+        Verdict v = design.migrate(r, true, access[to].at(Site.MIGRATE_TARGET));
+        return record(Site.MIGRATE_TARGET, to, before, v, MAINLINE.migrate(r, true, access[to]), v.allowed());
     }
 
-    /** Node-level check of a migration target (move_pages' node validation), before any folio is known. */
-    public Verdict migrationTargetNode(int to) {
-        Verdict v = design.migrate(new Requests.MigrationRequest(null, -1, to, MigrateReason.MR_SYSCALL, current), true,
-                access[to].at(Site.MIGRATE_TARGET));
-        stats.decided(Site.MIGRATE_TARGET, v.allowed());
-        return v;
+    /**
+     * A folio left private node {@code from} for {@code to}: the escape invariant holds it
+     * against the driver's declared opt-ins (a move the driver requested is not an escape).
+     */
+    public void leftNode(long src, int from, int to, MigrateReason reason, boolean driverRequested) {
+        if (!isPrivate(from) || from == to || driverRequested || reason == MigrateReason.MR_MEMORY_FAILURE) {
+            return;
+        }
+        var declared = access[from].declared();
+        boolean optedIn = declared.has(NpOps.NP_OPS_MIGRATION) || declared.has(NpOps.NP_OPS_MEMPOLICY)
+                || declared.has(NodeCap.NODE_PRIVATE_CAP_USER_NUMA);
+        if (!optedIn && access[from].present()) {
+            ledger.escape(from, src, "moved to node " + to + " by " + reason.traceName()
+                    + " although the driver did not opt into migration");
+        }
     }
 
     /** folio_migrate: the copy is done, the mapping not yet restored. */
@@ -237,9 +308,11 @@ public final class Dispatcher implements PrivateNodeCheckpoint, PageAllocator.Fr
         int nid = memmap.nid(dst);
         int srcNid = memmap.nid(src);
         if (isPrivate(nid)) {
+            stats.touch(Site.MIGRATE_TARGET);
             access[nid].at(Site.MIGRATE_TARGET).folioMigrate(folioRef(src), folioRef(dst));
         }
         if (isPrivate(srcNid) && srcNid != nid) {
+            stats.touch(Site.MIGRATE_SOURCE);
             access[srcNid].at(Site.MIGRATE_SOURCE).folioMigrate(folioRef(src), folioRef(dst));
         }
     }
@@ -248,65 +321,105 @@ public final class Dispatcher implements PrivateNodeCheckpoint, PageAllocator.Fr
 
     public PinAction longtermPin(long pfn) {
         int nid = memmap.nid(pfn);
-        PinAction a = design.longtermPin(new Requests.PinRequest(folioRef(pfn), current), access[nid].at(Site.GUP_LONGTERM));
-        stats.decided(Site.GUP_LONGTERM, a != PinAction.REFUSE);
-        if (a != org.mmproto.core.hooks.designs.Unpatched.mainlinePin(memmap.zone(pfn))) {
-            stats.touch(Site.GUP_LONGTERM);
-        }
-        return a;
+        var r = new Requests.PinRequest(folioRef(pfn), current);
+        long before = calls(nid);
+        PinAction a = design.longtermPin(r, access[nid].at(Site.GUP_LONGTERM));
+        return record(Site.GUP_LONGTERM, nid, before, a, MAINLINE.longtermPin(r, access[nid]), a != PinAction.REFUSE);
     }
 
-    public boolean hasPrivateNodes() {
-        for (boolean p : isPrivate) {
-            if (p) {
-                return true;
-            }
-        }
-        return false;
-    }
+    // ---- Site.WRITE_PROTECT / WRITE_FAULT ----
 
-    // ---- Site.WRITE_FAULT ----
-
-    /** Are user mappings of this private node's folios read-only under the design? */
+    /** Is a new user mapping of a folio on this private node made read-only? */
     public boolean writeProtected(int nid) {
         if (!isPrivate(nid)) {
             return false;
         }
-        boolean wp = design.writeProtected(access[nid].at(Site.WRITE_FAULT));
-        stats.decided(Site.WRITE_FAULT, !wp);
-        return wp;
+        long before = calls(nid);
+        boolean wp = design.writeProtected(access[nid].at(Site.WRITE_PROTECT));
+        return record(Site.WRITE_PROTECT, nid, before, wp, MAINLINE.writeProtected(access[nid]), !wp);
     }
 
     public FaultAction writeFault(long pfn, long addr) {
         int nid = memmap.nid(pfn);
-        FaultAction a = design.writeFault(new Requests.FaultRequest(folioRef(pfn), addr, current), access[nid].at(Site.WRITE_FAULT));
-        stats.decided(Site.WRITE_FAULT, a == FaultAction.PROMOTE);
-        return a;
+        var r = new Requests.FaultRequest(folioRef(pfn), addr, current);
+        long before = calls(nid);
+        FaultAction a = design.writeFault(r, access[nid].at(Site.WRITE_FAULT));
+        return record(Site.WRITE_FAULT, nid, before, a, MAINLINE.writeFault(r, access[nid]), a == FaultAction.PROMOTE);
     }
 
-    // ---- Site.FOLIO_SPLIT ----
+    /** A write reached a folio of a node that asked for write protection; was it routed to handle_fault? */
+    public void writeAccess(long pfn, boolean viaHandleFault) {
+        int nid = memmap.nid(pfn);
+        if (isPrivate(nid) && !viaHandleFault && access[nid].declared().has(NpOps.NP_OPS_PROTECT_WRITE)) {
+            ledger.unsafeWrite(nid, pfn, "write without handle_fault on a node that asked for NP_OPS_PROTECT_WRITE");
+        }
+    }
+
+    // ---- Site.RECLAIM, DEMOTION, PROMOTION, KHUGEPAGED, COMPACTION ----
+
+    /** What reclaim may do on private node {@code nid} (asked when kswapd would be woken for it). */
+    public ReclaimPolicy reclaim(int nid) {
+        long before = calls(nid);
+        ReclaimPolicy p = design.reclaim(nid, access[nid].at(Site.RECLAIM));
+        return record(Site.RECLAIM, nid, before, p, MAINLINE.reclaim(nid, access[nid]), p.active());
+    }
+
+    /** May the folio at {@code pfn} be demoted onto private node {@code to}? */
+    public Verdict demotion(long pfn, int to) {
+        var r = new Requests.MigrationRequest(folioRef(pfn), memmap.nid(pfn), to, MigrateReason.MR_DEMOTION, current);
+        long before = calls(to);
+        Verdict v = design.demotion(r, access[to].at(Site.DEMOTION));
+        return record(Site.DEMOTION, to, before, v, MAINLINE.demotion(r, access[to]), v.allowed());
+    }
+
+    /** May NUMA balancing promote the folio at {@code pfn} off its private node to {@code to}? */
+    public Verdict promotion(long pfn, int to) {
+        int from = memmap.nid(pfn);
+        var r = new Requests.MigrationRequest(folioRef(pfn), from, to, MigrateReason.MR_NUMA_MISPLACED, current);
+        long before = calls(from);
+        Verdict v = design.promotion(r, access[from].at(Site.PROMOTION));
+        return record(Site.PROMOTION, from, before, v, MAINLINE.promotion(r, access[from]), v.allowed());
+    }
+
+    /** What khugepaged (or MADV_COLLAPSE) does with the folio at {@code pfn} on its private node. */
+    public CollapsePlan collapse(long pfn, long addr, boolean madvise) {
+        int nid = memmap.nid(pfn);
+        var r = new Requests.CollapseRequest(folioRef(pfn), addr, current, madvise);
+        long before = calls(nid);
+        CollapsePlan p = design.collapse(r, access[nid].at(Site.KHUGEPAGED));
+        return record(Site.KHUGEPAGED, nid, before, p, MAINLINE.collapse(r, access[nid]), p != CollapsePlan.SKIP);
+    }
+
+    /** May compaction run in private node {@code nid}'s zones? */
+    public Verdict compaction(int nid, int order, boolean manual) {
+        var r = new Requests.CompactionRequest(nid, order, manual);
+        long before = calls(nid);
+        Verdict v = design.compaction(r, access[nid].at(Site.COMPACTION));
+        return record(Site.COMPACTION, nid, before, v, MAINLINE.compaction(r, access[nid]), v.allowed());
+    }
+
+    // ---- notifications: Site.FOLIO_SPLIT, MEMORY_FAILURE, TEARDOWN ----
 
     /**
      * A large folio of a private node was split into order-0 folios at {@code heads}
      * ({@code original} describes it before the split).
      */
     public void folioSplit(FolioRef original, long[] heads) {
-        if (!isPrivate(original.nid())) {
+        int nid = original.nid();
+        if (!isPrivate(nid)) {
             return;
         }
-        stats.decided(Site.FOLIO_SPLIT, true);
-        if (!design.notifiesSplit()) {
-            return;
+        long before = calls(nid);
+        boolean notify = design.notifiesSplit();
+        if (notify) {
+            DriverAccessImpl a = access[nid].at(Site.FOLIO_SPLIT);
+            for (long h : heads) {
+                a.folioSplit(original, folioRef(h));
+            }
+            a.folioSplit(original, null);
         }
-        stats.touch(Site.FOLIO_SPLIT);
-        DriverAccessImpl a = access[original.nid()].at(Site.FOLIO_SPLIT);
-        for (long h : heads) {
-            a.folioSplit(original, folioRef(h));
-        }
-        a.folioSplit(original, null);
+        record(Site.FOLIO_SPLIT, nid, before, notify, MAINLINE.notifiesSplit(), true);
     }
-
-    // ---- Site.MEMORY_FAILURE ----
 
     /** After the page is marked poisoned, before it is unmapped (RFC patch 21). */
     public void memoryFailure(long head, long pfn) {
@@ -314,25 +427,24 @@ public final class Dispatcher implements PrivateNodeCheckpoint, PageAllocator.Fr
         if (!isPrivate(nid)) {
             return;
         }
+        long before = calls(nid);
         boolean notify = design.notifiesMemoryFailure();
-        stats.decided(Site.MEMORY_FAILURE, true);
         if (notify) {
-            stats.touch(Site.MEMORY_FAILURE);
             access[nid].at(Site.MEMORY_FAILURE).memoryFailure(new Requests.MemoryFailureEvent(folioRef(head), pfn));
         }
+        record(Site.MEMORY_FAILURE, nid, before, notify, MAINLINE.notifiesMemoryFailure(), true);
     }
-
-    // ---- Site.TEARDOWN ----
 
     public void teardown(int nid, long start, long end, long pages) {
         if (!isPrivate(nid)) {
             return;
         }
-        stats.decided(Site.TEARDOWN, true);
-        if (design.notifiesTeardown()) {
-            stats.touch(Site.TEARDOWN);
+        long before = calls(nid);
+        boolean notify = design.notifiesTeardown();
+        if (notify) {
             access[nid].at(Site.TEARDOWN).teardown(new Requests.TeardownEvent(current, start, end, pages));
         }
+        record(Site.TEARDOWN, nid, before, notify, MAINLINE.notifiesTeardown(), true);
     }
 
     /** The errno a denial carries, or the given default. */

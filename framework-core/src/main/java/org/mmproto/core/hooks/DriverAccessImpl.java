@@ -32,6 +32,8 @@ final class DriverAccessImpl implements DriverAccess {
     private final Containment containment;
     private final HookStats stats;
     private Site site = Site.PAGE_ALLOC;
+    /** Hook calls made through this handle (the recorder compares it around a decision). */
+    private long calls;
 
     DriverAccessImpl(int nid, BoundDriver bound, Containment containment, HookStats stats) {
         this.nid = nid;
@@ -60,14 +62,18 @@ final class DriverAccessImpl implements DriverAccess {
         return bound == null ? NONE : bound.optIns();
     }
 
-    /** Reading the node's opt-ins is design code at this site: it counts toward the footprint. */
+    long calls() {
+        return calls;
+    }
+
+    /** The node's declared opt-ins: static data, reading them is not a consultation. */
     @Override
     public NodeOptIns optIns() {
-        stats.touch(site);
         return bound == null ? NONE : bound.optIns();
     }
 
     private <T> T call(Hook hook, java.util.function.Supplier<T> call, T fallback, boolean verdict) {
+        calls++;
         if (bound == null) {
             HookStats.Tally t = stats.hook(site, hook);
             t.consulted++;
@@ -115,6 +121,12 @@ final class DriverAccessImpl implements DriverAccess {
     @Override
     public FaultAction handleFault(FaultRequest request) {
         return call(Hook.HANDLE_FAULT, () -> bound.driver().handleFault(request), FaultAction.FAIL, true);
+    }
+
+    @Override
+    public org.mmproto.api.driver.Decisions.ReclaimPolicy reclaimPolicy() {
+        return call(Hook.RECLAIM_POLICY, () -> bound.driver().reclaimPolicy(nid),
+                org.mmproto.api.driver.Decisions.ReclaimPolicy.DEFAULT, false);
     }
 
     @Override

@@ -19,6 +19,7 @@ public final class HookStats {
         long allowed;
         long denied;
         long contained;
+        long departed;
 
         public long consulted() {
             return consulted;
@@ -30,6 +31,11 @@ public final class HookStats {
 
         public long denied() {
             return denied;
+        }
+
+        /** Decisions whose answer or driver consultation differed from the unpatched kernel's. */
+        public long departed() {
+            return departed;
         }
 
         /** Calls that threw, returned null or overran the budget. */
@@ -50,20 +56,27 @@ public final class HookStats {
         return hooks.computeIfAbsent(s, x -> new EnumMap<>(Hook.class)).computeIfAbsent(h, x -> new Tally());
     }
 
-    /** A design decision at s; a denial is a departure from mainline (which would allow it). */
-    void decided(Site s, boolean allowed) {
+    /**
+     * One design decision at s; {@code departed} when its answer or its driver consultation
+     * differed from the unpatched kernel's on the same event.
+     */
+    void decided(Site s, boolean allowed, boolean departed) {
         Tally t = site(s);
         t.consulted++;
         if (allowed) {
             t.allowed++;
         } else {
             t.denied++;
+        }
+        if (departed) {
+            t.departed++;
             touched.add(s);
         }
     }
 
-    /** The design did something at s that the unpatched kernel does not. */
+    /** A driver was consulted at s within an event already decided there (a notification). */
     void touch(Site s) {
+        site(s).departed++;
         touched.add(s);
     }
 
@@ -76,19 +89,12 @@ public final class HookStats {
     }
 
     /**
-     * The design's patch footprint: the sites where it departed from what the unpatched kernel
-     * does (a denial, a kept folio, a different pin decision, write protection, a notification)
-     * or called a driver hook. Sites it was merely consulted at and left alone are not in it.
+     * The design's patch footprint: the sites where, on some event, its answer or its
+     * consulting a driver differed from what the unpatched kernel does on the same event.
+     * Sites it decided exactly as mainline would are not in it.
      */
     public Set<Site> footprint() {
-        Set<Site> f = EnumSet.noneOf(Site.class);
-        f.addAll(touched);
-        hooks.forEach((site, m) -> {
-            if (m.values().stream().anyMatch(t -> t.consulted > 0)) {
-                f.add(site);
-            }
-        });
-        return f;
+        return EnumSet.copyOf(touched.isEmpty() ? EnumSet.noneOf(Site.class) : touched);
     }
 
     public long consulted(Site s) {

@@ -25,6 +25,16 @@ public final class Migration {
     /** MIGRATE_ASYNC / SYNC_LIGHT / SYNC. */
     public enum Mode { MIGRATE_ASYNC, MIGRATE_SYNC_LIGHT, MIGRATE_SYNC }
 
+    /** Who already decided that the folios may leave their node. */
+    public enum Origin {
+        /** Nobody: a private source is asked here (Site.MIGRATE_SOURCE). */
+        KERNEL,
+        /** The syscall's isolation step asked once per folio (move_pages, mbind, migrate_pages). */
+        ISOLATED,
+        /** The node's driver asked for the move (handle_fault promotion): asked, and never an escape. */
+        DRIVER
+    }
+
     /** Allocates the destination for a source folio: pfn or -errno. */
     @FunctionalInterface
     public interface TargetAlloc {
@@ -57,6 +67,12 @@ public final class Migration {
      * before anything is allocated when the target is known, else right after the allocation.
      */
     public Result migrate(List<Long> folios, int targetNid, TargetAlloc target, Mode mode, MigrateReason reason) {
+        return migrate(folios, targetNid, target, mode, reason, Origin.KERNEL);
+    }
+
+    /** As above; {@code origin} says whether a private source was already decided. */
+    public Result migrate(List<Long> folios, int targetNid, TargetAlloc target, Mode mode, MigrateReason reason,
+                          Origin origin) {
         Memmap mm = k.memmap();
         Dispatcher d = k.dispatcher();
         Mappings rmap = Mappings.index(k, folios);
@@ -75,7 +91,7 @@ public final class Migration {
             }
             int srcNid = mm.nid(src);
             Verdict v = Verdict.ALLOW;
-            if (d != null && d.isPrivate(srcNid) && srcNid != targetNid) {
+            if (origin == Origin.KERNEL && d != null && d.isPrivate(srcNid) && srcNid != targetNid) {
                 v = d.migrateOff(src, targetNid, reason);
             }
             if (v.allowed() && d != null && d.isPrivate(targetNid) && targetNid != srcNid) {
@@ -87,17 +103,7 @@ public final class Migration {
                 countFail(src, order);
                 continue;
             }
-            long dst;
-            if (d != null) {
-                d.migrationTarget(true);
-            }
-            try {
-                dst = target.alloc(src, order);
-            } finally {
-                if (d != null) {
-                    d.migrationTarget(false);
-                }
-            }
+            long dst = target.alloc(src, order);
             if (dst < 0) {
                 outcome[i] = (int) dst;
                 failed++;
@@ -108,7 +114,7 @@ public final class Migration {
             if (d != null && targetNid < 0 && dstNid != srcNid && d.isPrivate(dstNid)) {
                 Verdict late = d.migrateOnto(src, dstNid, reason);
                 if (!late.allowed()) {
-                    k.alloc().freePages(dst, order);
+                    k.alloc().folioPut(dst, FreePath.FOLIO_PUT); // migrate_folio_undo_dst
                     outcome[i] = -Dispatcher.errnoOf(late, Errno.EBUSY).code();
                     failed++;
                     countFail(src, order);
@@ -126,6 +132,9 @@ public final class Migration {
             mm.get(src, 1 - mm.refcount(src));
             k.alloc().folioPut(src, FreePath.FOLIO_PUT);
             int nid = mm.nid(dst);
+            if (d != null) {
+                d.leftNode(src, srcNid, nid, reason, origin == Origin.DRIVER);
+            }
             outcome[i] = nid;
             ok++;
             k.mem().count(nid, VmStat.PGMIGRATE_SUCCESS, 1L << order);

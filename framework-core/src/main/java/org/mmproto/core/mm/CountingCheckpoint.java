@@ -9,7 +9,7 @@ public final class CountingCheckpoint implements PrivateNodeCheckpoint {
     }
 
     @Override
-    public boolean allowAlloc(int nid, int zoneIdx, int gfp, int order, int preferredNid) {
+    public boolean allowAlloc(int nid, int gfp, int order, int preferredNid, AllocCall call) {
         consulted[nid]++;
         return true;
     }

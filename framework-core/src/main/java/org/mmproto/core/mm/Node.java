@@ -8,11 +8,18 @@ public final class Node {
     final int nid;
     final Zone[] zones;
     final List<Integer> cpus;
+    /** Marked private by the machine file: a device node whose place the design decides. */
     final boolean isPrivate;
+    /** In N_MEMORY: every ordinary node with memory; a private node only where the design keeps it there. */
+    boolean nMemory;
     /** ZONELIST_FALLBACK: populated zones, nodes nearest first, zones highest first. */
     Zone[] zonelistFallback = new Zone[0];
     /** ZONELIST_NOFALLBACK: this node's populated zones only (__GFP_THISNODE). */
     Zone[] zonelistNoFallback = new Zone[0];
+    /** ZONELIST_PRIVATE (v5): the fallback list that also holds private nodes; empty unless a design builds it. */
+    Zone[] zonelistPrivate = new Zone[0];
+    /** ZONELIST_PRIVATE_NOFALLBACK (v5). */
+    Zone[] zonelistPrivateNoFallback = new Zone[0];
     /** Node order of the fallback list ("Fallback order for Node N"). */
     int[] fallbackOrder = new int[0];
     final long[] vmstat = new long[org.mmproto.core.stats.VmStat.COUNT];
@@ -25,6 +32,7 @@ public final class Node {
         this.zones = zones;
         this.cpus = List.copyOf(cpus);
         this.isPrivate = isPrivate;
+        this.nMemory = !isPrivate;
         long p = 0;
         for (Zone z : zones) {
             p += z.presentPages();
@@ -80,19 +88,19 @@ public final class Node {
         return n;
     }
 
-    /** Memory in any zone, and not private: N_MEMORY. */
+    /** Memory in any zone, in N_MEMORY (a private node only where the design keeps it there). */
     public boolean inNMemory() {
-        return !isPrivate && presentPages() > 0;
+        return nMemory && presentPages() > 0;
     }
 
-    /** N_MEMORY_PRIVATE of the private-nodes RFC. */
+    /** N_MEMORY_PRIVATE of the private-nodes RFC: a private node the design took out of N_MEMORY. */
     public boolean inNMemoryPrivate() {
-        return isPrivate && presentPages() > 0;
+        return isPrivate && !nMemory && presentPages() > 0;
     }
 
     /** Memory in a zone at or below ZONE_NORMAL: N_NORMAL_MEMORY. */
     public boolean inNNormalMemory() {
-        return !isPrivate && hasNormalZones;
+        return nMemory && hasNormalZones;
     }
 
     public boolean hasCpus() {
@@ -109,6 +117,10 @@ public final class Node {
 
     public List<Zone> zonelistNoFallback() {
         return List.of(zonelistNoFallback);
+    }
+
+    public List<Zone> zonelistPrivate() {
+        return List.of(zonelistPrivate);
     }
 
     public long vmstat(org.mmproto.core.stats.VmStat item) {

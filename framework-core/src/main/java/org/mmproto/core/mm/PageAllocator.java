@@ -61,6 +61,26 @@ public final class PageAllocator {
     private FreeGate freeGate;
     private final long[] keptFolios;
     private final boolean[] nofragment;
+    /** Only machines with private nodes pay for the per-call context. */
+    private final boolean anyPrivate;
+    private final AllocCall pending = new AllocCall();
+    private final AllocCall[] calls = {new AllocCall(), new AllocCall(), new AllocCall(), new AllocCall()};
+    private int depth;
+    private NestedAlloc nested;
+
+    /**
+     * An allocation the allocator makes inside another one (a debug option allocating metadata,
+     * an interrupt arriving mid-allocation): armed once, it fires when an outer allocation is about
+     * to hand out pages of a private node, on that node's zonelist, with a context of its own.
+     */
+    public interface NestedAlloc {
+        int gfp();
+
+        int order();
+
+        /** Told the outcome: the pfn (or -errno) and the node the outer allocation was serving. */
+        void done(long pfnOrErrno, int outerNid);
+    }
 
     public PageAllocator(PhysicalMemory mem, PrivateNodeCheckpoint checkpoint, ReclaimSeam reclaim) {
         this.mem = mem;
@@ -70,6 +90,29 @@ public final class PageAllocator {
         this.multiNode = mem.nrOnlineNodes() > 1;
         this.keptFolios = new long[mem.nodeCount()];
         this.nofragment = nofragmentZones(mem);
+        boolean priv = false;
+        for (Node n : nodes) {
+            priv |= n.isPrivate;
+        }
+        this.anyPrivate = priv;
+    }
+
+    /**
+     * The folio entry point's context for the next {@link #allocPages} call only: the zonelist it
+     * selected, whether it is a folio allocation, the private nodes it aims at (bit per nid) and
+     * the migration reason. Nested allocations never see it.
+     */
+    public void prepare(org.mmproto.api.design.ZonelistKind zonelist, boolean folio, long intent,
+                        org.mmproto.api.MigrateReason reason) {
+        pending.zonelist = zonelist;
+        pending.folio = folio;
+        pending.intent = intent;
+        pending.reason = reason;
+    }
+
+    /** Arms one nested allocation (see {@link NestedAlloc}). */
+    public void armNested(NestedAlloc n) {
+        this.nested = n;
     }
 
     public PhysicalMemory memory() {
@@ -93,6 +136,23 @@ public final class PageAllocator {
      * @return the pfn of the folio's first page, or -errno (ENOMEM, EINVAL for a bad mask or nid)
      */
     public long allocPages(int gfp, int order, int preferredNid, NodeMask nodemask, int localNid) {
+        if (!anyPrivate) {
+            return allocPagesCall(gfp, order, preferredNid, nodemask, localNid);
+        }
+        if (depth == calls.length) {
+            throw new IllegalStateException("page allocations nested " + depth + " deep");
+        }
+        AllocCall call = calls[depth++];
+        call.copyRequest(pending);
+        pending.reset();
+        try {
+            return allocPagesCall(gfp, order, preferredNid, nodemask, localNid);
+        } finally {
+            depth--;
+        }
+    }
+
+    private long allocPagesCall(int gfp, int order, int preferredNid, NodeMask nodemask, int localNid) {
         if (order < 0 || order > Zone.MAX_PAGE_ORDER) {
             LOG.warn("alloc_pages: order {} > MAX_PAGE_ORDER {} (gfp {})", order, Zone.MAX_PAGE_ORDER, Gfp.of(gfp));
             return -Errno.ENOMEM.code();
@@ -106,7 +166,12 @@ public final class PageAllocator {
             return -Errno.EINVAL.code();
         }
         Node pref = nodes[preferredNid];
-        Zone[] zl = (gfp & Gfp.Bits.THISNODE) != 0 ? pref.zonelistNoFallback : pref.zonelistFallback;
+        Zone[] zl;
+        if (anyPrivate && calls[depth - 1].zonelist == org.mmproto.api.design.ZonelistKind.PRIVATE) {
+            zl = (gfp & Gfp.Bits.THISNODE) != 0 ? pref.zonelistPrivateNoFallback : pref.zonelistPrivate;
+        } else {
+            zl = (gfp & Gfp.Bits.THISNODE) != 0 ? pref.zonelistNoFallback : pref.zonelistFallback;
+        }
         int prefIdx = firstZone(zl, 0, highest, nodemask);
         if (prefIdx < 0) {
             return fail(gfp, order, nodemask, preferredNid);
@@ -165,7 +230,7 @@ public final class PageAllocator {
                     restart = true;
                     break;
                 }
-                if (nodes[z.nid].isPrivate && !checkpoint.allowAlloc(z.nid, z.zoneIdx, gfp, order, preferredNid)) {
+                if (nodes[z.nid].isPrivate && !gate(z.nid, gfp, order, preferredNid)) {
                     continue;
                 }
                 // ZONE_BELOW_HIGH is detected here, off the hot free path
@@ -180,6 +245,9 @@ public final class PageAllocator {
                         continue;
                     }
                 }
+                if (nodes[z.nid].isPrivate && !handout(z.nid, gfp, order, preferredNid, localNid)) {
+                    continue;
+                }
                 int i = z.pcp != null && Pcp.allowedOrder(order) ? Pcp.rmqueue(z, order, mt, allocFlags) : -1;
                 if (i < 0) {
                     i = Buddy.rmqueue(z, order, mt, allocFlags);
@@ -187,7 +255,7 @@ public final class PageAllocator {
                 if (i >= 0) {
                     long pfn = prepNewFolio(z, i, order, mt, preferred, localNid);
                     if (nodes[z.nid].isPrivate) {
-                        checkpoint.allocated(pfn, z.nid);
+                        checkpoint.allocated(pfn, z.nid, gfp, calls[depth - 1]);
                     }
                     return pfn;
                 }
@@ -201,6 +269,40 @@ public final class PageAllocator {
             }
             return -1;
         }
+    }
+
+    /** The gate on a private node, decided once per call. */
+    private boolean gate(int nid, int gfp, int order, int preferredNid) {
+        AllocCall call = calls[depth - 1];
+        long bit = 1L << nid;
+        if ((call.gateAsked & bit) == 0) {
+            call.gateAsked |= bit;
+            if (checkpoint.allowAlloc(nid, gfp, order, preferredNid, call)) {
+                call.gateOk |= bit;
+            }
+        }
+        return (call.gateOk & bit) != 0;
+    }
+
+    /** The handout check on a private node, decided once per call; fires an armed nested allocation. */
+    private boolean handout(int nid, int gfp, int order, int preferredNid, int localNid) {
+        AllocCall call = calls[depth - 1];
+        long bit = 1L << nid;
+        if ((call.handoutAsked & bit) == 0) {
+            call.handoutAsked |= bit;
+            if (checkpoint.handout(nid, gfp, order, preferredNid, call)) {
+                call.handoutOk |= bit;
+            }
+        }
+        if ((call.handoutOk & bit) == 0) {
+            return false;
+        }
+        if (nested != null && depth == 1) {
+            NestedAlloc n = nested;
+            nested = null;
+            n.done(allocPages(n.gfp(), n.order(), nid, null, localNid), nid);
+        }
+        return true;
     }
 
     private long prepNewFolio(Zone z, int i, int order, int mt, Zone preferred, int localNid) {

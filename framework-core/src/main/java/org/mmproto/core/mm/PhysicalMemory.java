@@ -32,7 +32,13 @@ public final class PhysicalMemory {
         this.minFree = minFree;
     }
 
+    /** Boots with no private-node design: the machine's private nodes are ordinary memory (mainline). */
     public static PhysicalMemory boot(MachineSpec spec) {
+        return boot(spec, PrivateNodeLayout.MAINLINE);
+    }
+
+    /** Boots with the node states and zonelists the run's design chose for the private nodes. */
+    public static PhysicalMemory boot(MachineSpec spec, PrivateNodeLayout layoutOfPrivate) {
         ZoneLayout layout = ZoneLayout.of(spec);
         int n = spec.nodeCount();
         Node[] nodes = new Node[n];
@@ -51,7 +57,12 @@ public final class PhysicalMemory {
             }
             nodes[ns.nid()] = new Node(ns.nid(), zones, ns.cpus(), ns.isPrivate());
         }
-        ZonelistBuilder.buildAll(nodes, spec.distance());
+        for (Node node : nodes) {
+            if (node.isPrivate) {
+                node.nMemory = layoutOfPrivate.inNMemory(node.nid);
+            }
+        }
+        ZonelistBuilder.buildAll(nodes, spec.distance(), layoutOfPrivate);
         for (Zone z : all) {
             freeAllToBuddy(z);
         }

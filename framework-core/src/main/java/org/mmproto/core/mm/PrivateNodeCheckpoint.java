@@ -1,23 +1,23 @@
 package org.mmproto.core.mm;
 
 /**
- * The one place the page allocator asks whether a zone of a private node may serve an
- * allocation (the RFC's numa_zone_alloc_allowed). The foundation only counts and allows; the
- * designs decide here once drivers and designs exist.
+ * The page allocator's questions about the nodes the machine marks private, asked at most once
+ * per node per {@code __alloc_pages} call (the {@link AllocCall} remembers the answers).
  */
-@FunctionalInterface
 public interface PrivateNodeCheckpoint {
     /**
-     * @param nid           the private node
-     * @param zoneIdx       the zone being tried
-     * @param gfp           the allocation's gfp mask
-     * @param order         the allocation's order
-     * @param preferredNid  the node the allocation named
-     * @return true to let the zone serve the request
+     * numa_zone_alloc_allowed: may this call use the private node's zones at all?
+     *
+     * @param preferredNid the node the allocation named
      */
-    boolean allowAlloc(int nid, int zoneIdx, int gfp, int order, int preferredNid);
+    boolean allowAlloc(int nid, int gfp, int order, int preferredNid, AllocCall call);
+
+    /** The watermark check passed on the node: may the buddy hand its pages out? */
+    default boolean handout(int nid, int gfp, int order, int preferredNid, AllocCall call) {
+        return true;
+    }
 
     /** The folio an allowed request produced on private node {@code nid}. */
-    default void allocated(long pfn, int nid) {
+    default void allocated(long pfn, int nid, int gfp, AllocCall call) {
     }
 }

@@ -7,8 +7,11 @@ import org.mmproto.api.NodeMask;
 /**
  * build_zonelists / find_next_best_node: each node's fallback order by SLIT distance, with the
  * kernel's tie-breaks (prefer higher-numbered nodes, prefer CPU-less nodes, round-robin load
- * among equidistant nodes). Private nodes are not in N_MEMORY, so they appear in no other node's
- * list; a private node's own list is itself, then the ordinary nodes (RFC v4 patch 4).
+ * among equidistant nodes). Where a node the machine marks private appears is the run's
+ * design's answer ({@link PrivateNodeLayout}): mainline treats it as any N_MEMORY node; RFC v4
+ * keeps it out of other lists and first in its own; fallback-only keeps it only in its
+ * NOFALLBACK list; v5 puts it only in ZONELIST_PRIVATE, which holds every node with memory, a
+ * private node's own list never reaching another private node.
  */
 final class ZonelistBuilder {
     private static final int PENALTY_FOR_NODE_WITH_CPUS = 1;
@@ -17,20 +20,68 @@ final class ZonelistBuilder {
     }
 
     static void buildAll(Node[] nodes, int[][] distance) {
-        // node_load persists across the whole build (it is reset once per rebuild).
-        int[] nodeLoad = new int[nodes.length];
-        for (Node local : nodes) {
-            int[] order = nodeOrder(local, nodes, distance, nodeLoad);
-            local.fallbackOrder = order;
-            List<Zone> fallback = new ArrayList<>();
-            for (int nid : order) {
-                addZonesHighestFirst(nodes[nid], fallback);
-            }
-            local.zonelistFallback = fallback.toArray(new Zone[0]);
-            List<Zone> own = new ArrayList<>();
-            addZonesHighestFirst(local, own);
-            local.zonelistNoFallback = own.toArray(new Zone[0]);
+        buildAll(nodes, distance, PrivateNodeLayout.MAINLINE);
+    }
+
+    static void buildAll(Node[] nodes, int[][] distance, PrivateNodeLayout layout) {
+        int n = nodes.length;
+        NodeZonelistsView zl = new NodeZonelistsView(nodes, layout);
+        boolean anyPrivateList = false;
+        boolean[] candidate = new boolean[n];
+        for (Node c : nodes) {
+            candidate[c.nid] = c.inNMemory() && (!c.isPrivate || zl.get(c.nid).inOtherFallbacks());
+            anyPrivateList |= c.isPrivate && c.presentPages() > 0 && zl.get(c.nid).inPrivateZonelist();
         }
+        // node_load persists across the whole build (it is reset once per rebuild).
+        int[] nodeLoad = new int[n];
+        for (Node local : nodes) {
+            boolean ownFirst = !local.isPrivate || zl.get(local.nid).inOwnFallback();
+            int[] order = nodeOrder(local, nodes, distance, nodeLoad, candidate, ownFirst && local.presentPages() > 0);
+            local.fallbackOrder = order;
+            local.zonelistFallback = zones(nodes, order);
+            boolean thisNode = !local.isPrivate || zl.get(local.nid).inOwnNoFallback();
+            local.zonelistNoFallback = thisNode ? zones(nodes, new int[] {local.nid}) : new Zone[0];
+        }
+        if (!anyPrivateList) {
+            return;
+        }
+        int[] privateLoad = new int[n];
+        for (Node local : nodes) {
+            boolean[] cand = new boolean[n];
+            for (Node c : nodes) {
+                boolean listed = c.inNMemory() || c.isPrivate && c.presentPages() > 0 && zl.get(c.nid).inPrivateZonelist();
+                // a private node's private list never reaches another private node
+                cand[c.nid] = listed && (!local.isPrivate || !c.isPrivate);
+            }
+            boolean own = local.presentPages() > 0 && (!local.isPrivate || zl.get(local.nid).inPrivateZonelist());
+            int[] order = nodeOrder(local, nodes, distance, privateLoad, cand, own);
+            local.zonelistPrivate = zones(nodes, order);
+            local.zonelistPrivateNoFallback = own ? zones(nodes, new int[] {local.nid}) : new Zone[0];
+        }
+    }
+
+    /** The design's answers, asked once per private node. */
+    private static final class NodeZonelistsView {
+        private final org.mmproto.api.design.NodeZonelists[] byNid;
+
+        NodeZonelistsView(Node[] nodes, PrivateNodeLayout layout) {
+            byNid = new org.mmproto.api.design.NodeZonelists[nodes.length];
+            for (Node c : nodes) {
+                byNid[c.nid] = c.isPrivate ? layout.zonelists(c.nid) : org.mmproto.api.design.NodeZonelists.MAINLINE;
+            }
+        }
+
+        org.mmproto.api.design.NodeZonelists get(int nid) {
+            return byNid[nid];
+        }
+    }
+
+    private static Zone[] zones(Node[] nodes, int[] order) {
+        List<Zone> out = new ArrayList<>();
+        for (int nid : order) {
+            addZonesHighestFirst(nodes[nid], out);
+        }
+        return out.toArray(new Zone[0]);
     }
 
     private static void addZonesHighestFirst(Node n, List<Zone> out) {
@@ -41,12 +92,17 @@ final class ZonelistBuilder {
         }
     }
 
-    private static int[] nodeOrder(Node local, Node[] nodes, int[][] distance, int[] nodeLoad) {
+    /** The local node first when {@code ownFirst}, then the candidates nearest first. */
+    private static int[] nodeOrder(Node local, Node[] nodes, int[][] distance, int[] nodeLoad, boolean[] candidate,
+                                   boolean ownFirst) {
         int localNid = local.nid;
         boolean[] used = new boolean[nodes.length];
+        for (int i = 0; i < used.length; i++) {
+            used[i] = !candidate[i];
+        }
         List<Integer> order = new ArrayList<>();
-        if (local.inNMemoryPrivate()) {
-            used[localNid] = true;
+        used[localNid] = true;
+        if (ownFirst) {
             order.add(localNid);
         }
         int prev = localNid;
@@ -62,7 +118,7 @@ final class ZonelistBuilder {
     }
 
     static int findNextBestNode(int node, boolean[] used, Node[] nodes, int[][] distance, int[] nodeLoad) {
-        if (!used[node] && nodes[node].inNMemory()) {
+        if (!used[node]) {
             used[node] = true;
             return node;
         }
@@ -70,7 +126,7 @@ final class ZonelistBuilder {
         int bestNode = -1;
         for (Node cand : nodes) {
             int n = cand.nid;
-            if (!cand.inNMemory() || used[n]) {
+            if (used[n]) {
                 continue;
             }
             int val = distance[node][n];

@@ -105,7 +105,8 @@ final class Mbind {
             MigrateBatch.Result r = MigrateBatch.migrate(k, q.heads(), -1, (src, order) -> {
                 int gfp = order > 0 ? Gfp.GFP_TRANSHUGE.bits()
                         : Gfp.GFP_HIGHUSER_MOVABLE.bits() | Gfp.Bits.RETRY_MAYFAIL | Gfp.Bits.COMP;
-                return PolicyAlloc.allocMpol(k, t, gfp | Gfp.Bits.COMP, order, target, ilxBase + (index.get(src) >>> order), t.nid());
+                return PolicyAlloc.allocMpol(k, t, gfp | Gfp.Bits.COMP, order, target, ilxBase + (index.get(src) >>> order), t.nid(),
+                        MigrateReason.MR_MEMPOLICY_MBIND);
             }, MigrateReason.MR_MEMPOLICY_MBIND);
             nrFailed |= r.ret();
         }

@@ -49,7 +49,8 @@ final class MigrateBatch {
             }
             return pfn;
         };
-        Migration.Result r = k.migration().migrate(folios, targetNid, guarded, Migration.Mode.MIGRATE_SYNC, reason);
+        Migration.Result r = k.migration().migrate(folios, targetNid, guarded, Migration.Mode.MIGRATE_SYNC, reason,
+                Migration.Origin.ISOLATED);
         int[] outcome = r.outcome().clone();
         if (stop[0] < 0) {
             return new Result(r.nrFailed(), outcome);

@@ -52,7 +52,7 @@ final class MigratePagesCall {
         if (!to.nodes().isSubsetOf(task.memsAllowed()) && !nice) {
             return -Errno.EPERM.code();
         }
-        NodeMask dest = to.nodes().and(caller.memsAllowed()).and(PolicyTargets.mask(k));
+        NodeMask dest = to.nodes().and(caller.memsAllowed()).and(PolicyTargets.mask(k, to.nodes()));
         if (dest.isEmpty()) {
             return -Errno.EINVAL.code();
         }
@@ -121,7 +121,7 @@ final class MigratePagesCall {
                 flags | QueuePages.MPOL_MF_DISCONTIG_OK);
         long err = 0;
         if (!q.queued().isEmpty()) {
-            err = MigrateBatch.migrate(k, q.heads(), dest, MigrationTargets.thisNode(k, caller, dest), MigrateReason.MR_SYSCALL).ret();
+            err = MigrateBatch.migrate(k, q.heads(), dest, MigrationTargets.thisNode(k, caller, dest, MigrateReason.MR_SYSCALL), MigrateReason.MR_SYSCALL).ret();
         }
         return err >= 0 ? err + q.nrFailed() : err;
     }

@@ -14,18 +14,32 @@ final class MigrationTargets {
     private MigrationTargets() {
     }
 
-    static Migration.TargetAlloc thisNode(Kernel k, Task caller, int nid) {
+    static Migration.TargetAlloc thisNode(Kernel k, Task caller, int nid, org.mmproto.api.MigrateReason reason) {
         int base = Gfp.GFP_HIGHUSER_MOVABLE.bits() | Gfp.Bits.THISNODE;
         return (src, order) -> {
             int gfp = base;
             if (order > 0) {
                 gfp = (gfp & ~Gfp.Bits.RECLAIM) | Gfp.GFP_TRANSHUGE.bits();
             }
-            if (k.dispatcher() != null) {
-                // a private target gets the design's mask (ops-struct: GFP_PRIVATE in migrate_to)
-                gfp = k.dispatcher().userAllocationGfp(gfp, org.mmproto.api.driver.Site.MIGRATE_TARGET, nid);
+            gfp |= Gfp.Bits.COMP;
+            var d = k.dispatcher();
+            if (d != null && d.isPrivate(nid)) {
+                // the design makes a private target's context (ops-struct: GFP_PRIVATE in migrate_to)
+                var ctx = d.userAllocation(new org.mmproto.api.design.UserAllocation(nid, Gfp.of(gfp), order,
+                        org.mmproto.api.driver.Site.MIGRATE_TARGET, reason, null, false, false, caller.nid(), caller.ref()));
+                if (ctx.taskScope()) {
+                    d.taskScope(true);
+                }
+                try {
+                    k.alloc().prepare(ctx.zonelist(), true, 1L << nid, reason);
+                    return k.alloc().allocPages(ctx.gfp().bits(), order, nid, PolicyAlloc.cpuset(k, caller, null), caller.nid());
+                } finally {
+                    if (ctx.taskScope()) {
+                        d.taskScope(false);
+                    }
+                }
             }
-            return k.alloc().allocPages(gfp | Gfp.Bits.COMP, order, nid, PolicyAlloc.cpuset(k, caller, null), caller.nid());
+            return k.alloc().allocPages(gfp, order, nid, PolicyAlloc.cpuset(k, caller, null), caller.nid());
         };
     }
 }

@@ -207,7 +207,7 @@ final class MovePages {
             List<Long> batch = List.copyOf(pagelist);
             pagelist.clear();
             isolated.clear();
-            MigrateBatch.Result r = MigrateBatch.migrate(k, batch, node, MigrationTargets.thisNode(k, caller, node),
+            MigrateBatch.Result r = MigrateBatch.migrate(k, batch, node, MigrationTargets.thisNode(k, caller, node, MigrateReason.MR_SYSCALL),
                     MigrateReason.MR_SYSCALL);
             if (r.ret() != 0) {
                 return r.ret() > 0 ? r.ret() + (pages.length - i) : r.ret();

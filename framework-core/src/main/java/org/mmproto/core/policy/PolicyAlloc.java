@@ -9,6 +9,10 @@ import static org.mmproto.core.policy.MemPolicy.MPOL_WEIGHTED_INTERLEAVE;
 import org.mmproto.api.Gfp;
 import org.mmproto.api.NodeMask;
 import org.mmproto.api.ZoneType;
+import org.mmproto.api.design.AllocContext;
+import org.mmproto.api.design.UserAllocation;
+import org.mmproto.api.design.ZonelistKind;
+import org.mmproto.api.driver.Site;
 import org.mmproto.core.mm.Zone;
 import org.mmproto.core.stats.VmStat;
 import org.mmproto.core.task.Kernel;
@@ -85,40 +89,66 @@ public final class PolicyAlloc {
      * local node; its cpuset restricts the nodes). pol null = the default policy.
      */
     public static long allocMpol(Kernel k, Task t, int gfp, int order, MemPolicy pol, long ilx, int nid) {
-        int priv = privateNodeOf(k, pol);
-        if (priv < 0) {
+        return allocMpol(k, t, gfp, order, pol, ilx, nid, null);
+    }
+
+    /**
+     * As above for a migration target allocated by policy (alloc_migration_target_by_mpol, mbind
+     * MPOL_MF_MOVE): {@code reason} is its migration reason, null for a fault.
+     */
+    public static long allocMpol(Kernel k, Task t, int gfp, int order, MemPolicy pol, long ilx, int nid,
+                                 org.mmproto.api.MigrateReason reason) {
+        long named = privateNodesOf(k, pol);
+        if (named == 0) {
             return allocMpolInner(k, t, gfp, order, pol, ilx, nid);
         }
-        // The private fault path: the design shapes the mask (MPOL_F_PRIVATE -> __GFP_PRIVATE) and
-        // the allocation runs in its scope; BIND starts from the policy's first node when the
-        // local node is not in it, since private nodes are in no N_MEMORY zonelist (RFC patch 13).
+        // The folio entry point of a policy naming private nodes: the design makes the context
+        // (mask, zonelist, start node, task scope) at Site.ALLOC_CONTEXT, once per allocation.
         var d = k.dispatcher();
-        int pgfp = d.userAllocationGfp(gfp, org.mmproto.api.driver.Site.PAGE_ALLOC, priv);
-        if (pol.mode() == MPOL_BIND && !pol.nodes().contains(nid) && pol.homeNode() == MemPolicy.NUMA_NO_NODE) {
-            nid = pol.nodes().first();
+        int priv = Long.numberOfTrailingZeros(named);
+        boolean onlyPrivate = pol.nodes().weight() == Long.bitCount(named);
+        AllocContext ctx = d.userAllocation(new UserAllocation(priv, Gfp.of(gfp), order,
+                reason == null ? Site.PAGE_ALLOC : Site.MIGRATE_TARGET, reason,
+                pol.nodes(), pol.mode() == MPOL_BIND, onlyPrivate, t.nid(), t.ref()));
+        if (ctx.startNid() >= 0 && pol.homeNode() == MemPolicy.NUMA_NO_NODE) {
+            nid = ctx.startNid();
         }
-        d.privateScope(true);
+        if (ctx.taskScope()) {
+            d.taskScope(true);
+        }
         try {
-            return allocMpolInner(k, t, pgfp, order, pol, ilx, nid);
+            return allocMpolInner(k, t, ctx.gfp().bits(), order, pol, ilx, nid, ctx.zonelist(), named, reason);
         } finally {
-            d.privateScope(false);
+            if (ctx.taskScope()) {
+                d.taskScope(false);
+            }
         }
     }
 
-    /** The first private node the policy names, or -1. */
-    private static int privateNodeOf(Kernel k, MemPolicy pol) {
-        if (pol == null || k.dispatcher() == null) {
-            return -1;
+    /** The private nodes the policy names, one bit per nid (0 = none, or no dispatcher). */
+    private static long privateNodesOf(Kernel k, MemPolicy pol) {
+        if (pol == null || k.dispatcher() == null || !k.dispatcher().hasPrivateNodes()) {
+            return 0;
         }
+        long bits = 0;
         for (int n = pol.nodes().first(); n >= 0 && n < k.mem().nodeCount(); n = pol.nodes().next(n)) {
-            if (k.mem().node(n).isPrivate()) {
-                return n;
+            if (k.dispatcher().isPrivate(n)) {
+                bits |= 1L << n;
             }
         }
-        return -1;
+        return bits;
     }
 
     private static long allocMpolInner(Kernel k, Task t, int gfp, int order, MemPolicy pol, long ilx, int nid) {
+        return allocMpolInner(k, t, gfp, order, pol, ilx, nid, null, 0, null);
+    }
+
+    /**
+     * @param zonelist the zonelist the folio entry point selected (null: no private node concerned)
+     * @param intent   the private nodes the policy names (bit per nid), which its allocations aim at
+     */
+    private static long allocMpolInner(Kernel k, Task t, int gfp, int order, MemPolicy pol, long ilx, int nid,
+                                       ZonelistKind zonelist, long intent, org.mmproto.api.MigrateReason reason) {
         int mode = pol == null ? MemPolicy.MPOL_DEFAULT : pol.mode();
         NodeMask nodemask = null;
         switch (mode) {
@@ -149,23 +179,32 @@ public final class PolicyAlloc {
         int local = t.nid();
         if (mode == MPOL_PREFERRED_MANY) {
             int firstGfp = (gfp | Gfp.Bits.NOWARN) & ~(Gfp.Bits.DIRECT_RECLAIM | Gfp.Bits.NOFAIL);
-            long pfn = k.alloc().allocPages(firstGfp, order, nid, cpuset(k, t, nodemask), local);
-            return pfn >= 0 ? pfn : k.alloc().allocPages(gfp, order, nid, cpuset(k, t, null), local);
+            long pfn = page(k, zonelist, intent, reason, firstGfp, order, nid, cpuset(k, t, nodemask), local);
+            return pfn >= 0 ? pfn : page(k, zonelist, intent, reason, gfp, order, nid, cpuset(k, t, null), local);
         }
         if (order == HPAGE_PMD_ORDER && ilx != InterleaveIndex.NO_INTERLEAVE_INDEX
                 && mode != MPOL_INTERLEAVE && mode != MPOL_WEIGHTED_INTERLEAVE
                 && (nodemask == null || nodemask.contains(nid))) {
-            long pfn = k.alloc().allocPages(gfp | Gfp.Bits.THISNODE | Gfp.Bits.NORETRY, order, nid,
+            long pfn = page(k, zonelist, intent, reason, gfp | Gfp.Bits.THISNODE | Gfp.Bits.NORETRY, order, nid,
                     cpuset(k, t, null), local);
             if (pfn >= 0 || (gfp & Gfp.Bits.DIRECT_RECLAIM) == 0) {
                 return pfn;
             }
         }
-        long pfn = k.alloc().allocPages(gfp, order, nid, cpuset(k, t, nodemask), local);
+        long pfn = page(k, zonelist, intent, reason, gfp, order, nid, cpuset(k, t, nodemask), local);
         if (mode == MPOL_INTERLEAVE && pfn >= 0 && k.memmap().nid(pfn) == nid) {
             k.mem().count(nid, VmStat.NUMA_INTERLEAVE, 1);
         }
         return pfn;
+    }
+
+    /** One __alloc_pages call of the folio entry point, with the context it selected. */
+    private static long page(Kernel k, ZonelistKind zonelist, long intent, org.mmproto.api.MigrateReason reason, int gfp,
+                             int order, int nid, NodeMask nodemask, int local) {
+        if (zonelist != null) {
+            k.alloc().prepare(zonelist, true, intent, reason);
+        }
+        return k.alloc().allocPages(gfp, order, nid, nodemask, local);
     }
 
     /** cpuset_nodemask_valid_mems_allowed: the mask meets the task's mems. */

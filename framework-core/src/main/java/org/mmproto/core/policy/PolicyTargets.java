@@ -1,6 +1,7 @@
 package org.mmproto.core.policy;
 
 import org.mmproto.api.Errno;
+import org.mmproto.api.MigrateReason;
 import org.mmproto.api.NodeMask;
 import org.mmproto.api.driver.Site;
 import org.mmproto.api.driver.Verdict;
@@ -10,16 +11,12 @@ import org.mmproto.core.task.Kernel;
 
 /**
  * The one place that decides which nodes user memory policy and user-requested migration may
- * name, and which folios the NUMA syscalls may move. Every syscall that validates a target node
- * asks here: set_mempolicy and mbind refuse a mask naming a private node the design refuses
- * ({@link #privateNodeError}) and AND the rest with {@link #mask}; move_pages answers ENODEV for
- * a node that is not {@link #allowed}; migrate_pages ANDs new_nodes with {@link #mask}.
- *
- * <p>Linux 6.12 accepts the nodes in {@code N_MEMORY}. A private node of the Private Memory Nodes
- * RFC is not in {@code N_MEMORY}; whether it may be named, and whether its folios may be moved,
- * is the run's design's decision, asked through the dispatcher (Site.SET_MEMPOLICY, Site.MBIND,
- * Site.MIGRATE_TARGET, Site.MIGRATE_SOURCE). Without a dispatcher (bare-checkpoint kernels) a
- * private node is never a target and its folios look like ZONE_DEVICE folios.
+ * name, and which folios the NUMA syscalls may move. Linux 6.12 accepts the nodes in
+ * {@code N_MEMORY}; for a node the machine marks private the run's design decides, asked through
+ * the dispatcher once per private node the call names (Site.SET_MEMPOLICY, Site.MBIND,
+ * Site.MIGRATE_NODE) and once per folio it would move (Site.MIGRATE_SOURCE) — never for a node
+ * the call does not name. Without a dispatcher (bare-checkpoint kernels) a private node is never
+ * a target and its folios look like ZONE_DEVICE folios.
  */
 public final class PolicyTargets {
     private PolicyTargets() {
@@ -29,61 +26,64 @@ public final class PolicyTargets {
         return k.mem().node(nid).isPrivate();
     }
 
-    /** May a user migration target node {@code nid}? N_MEMORY, or a private node the design accepts. */
+    /** May a user migration target node {@code nid} (move_pages' node check)? */
     public static boolean allowed(Kernel k, int nid) {
         if (nid < 0 || nid >= k.mem().nodeCount()) {
             return false;
         }
         if (isPrivate(k, nid)) {
             Dispatcher d = k.dispatcher();
-            return d != null && d.migrationTargetNode(nid).allowed();
+            return d != null && d.policyTarget(nid, Site.MIGRATE_NODE).allowed();
         }
         return k.mem().node(nid).inNMemory();
     }
 
-    /** Every node a user migration may target ({@link #allowed}). */
-    public static NodeMask mask(Kernel k) {
-        NodeMask m = NodeMask.NONE;
-        for (Node n : k.mem().nodes()) {
-            if (allowed(k, n.nid())) {
-                m = m.with(n.nid());
-            }
-        }
-        return m;
-    }
-
-    /** The nodes a policy set at {@code site} (SET_MEMPOLICY or MBIND) may name. */
-    public static NodeMask mask(Kernel k, Site site) {
+    /**
+     * The nodes of {@code named} a user migration may target: N_MEMORY, plus each private node
+     * named that the design accepts (migrate_pages' new_nodes).
+     */
+    public static NodeMask mask(Kernel k, NodeMask named) {
         NodeMask m = NodeMask.NONE;
         for (Node n : k.mem().nodes()) {
             int nid = n.nid();
-            boolean ok = isPrivate(k, nid) ? k.dispatcher() != null && k.dispatcher().policyTarget(nid, site).allowed()
-                    : n.inNMemory();
-            if (ok) {
+            if (isPrivate(k, nid) ? named.contains(nid) && allowed(k, nid) : n.inNMemory()) {
                 m = m.with(nid);
             }
         }
         return m;
     }
 
+    /** The outcome of validating a policy's nodemask at {@code site}. */
+    record Validated(Errno error, NodeMask allowed) {
+    }
+
     /**
-     * mpol_set_nodemask with private nodes (RFC patch 13): a mask naming a private node the
-     * design refuses at {@code site} is refused as a whole; returns that errno, or null.
+     * mpol_set_nodemask with private nodes: each private node the user mask names is decided once;
+     * a refusal refuses the whole mask with its errno; otherwise the policy may use N_MEMORY plus
+     * the accepted private nodes.
      */
-    public static Errno privateNodeError(Kernel k, NodeMask userNodes, Site site) {
-        for (int nid = userNodes.first(); nid >= 0 && nid < k.mem().nodeCount(); nid = userNodes.next(nid)) {
-            if (isPrivate(k, nid)) {
-                Dispatcher d = k.dispatcher();
-                if (d == null) {
-                    return Errno.EINVAL;
-                }
-                Verdict v = d.policyTarget(nid, site);
-                if (!v.allowed()) {
-                    return Dispatcher.errnoOf(v, Errno.EINVAL);
-                }
+    static Validated validate(Kernel k, NodeMask userNodes, Site site) {
+        NodeMask m = NodeMask.NONE;
+        for (Node n : k.mem().nodes()) {
+            if (!isPrivate(k, n.nid()) && n.inNMemory()) {
+                m = m.with(n.nid());
             }
         }
-        return null;
+        for (int nid = userNodes.first(); nid >= 0 && nid < k.mem().nodeCount(); nid = userNodes.next(nid)) {
+            if (!isPrivate(k, nid)) {
+                continue;
+            }
+            Dispatcher d = k.dispatcher();
+            if (d == null) {
+                return new Validated(Errno.EINVAL, m);
+            }
+            Verdict v = d.policyTarget(nid, site);
+            if (!v.allowed()) {
+                return new Validated(Dispatcher.errnoOf(v, Errno.EINVAL), m);
+            }
+            m = m.with(nid);
+        }
+        return new Validated(null, m);
     }
 
     /**
@@ -91,24 +91,25 @@ public final class PolicyTargets {
      * refuses, then builds the policy over the nodes the site may name.
      */
     static MpolNew.Result newPolicy(Kernel k, MpolNew.Mode m, NodeMask nodes, NodeMask mems, Site site) {
-        Errno priv = privateNodeError(k, nodes, site);
-        if (priv != null) {
-            return MpolNew.Result.error(priv);
+        Validated v = validate(k, nodes, site);
+        if (v.error() != null) {
+            return MpolNew.Result.error(v.error());
         }
-        return MpolNew.create(m.mode(), m.flags(), nodes, mems, mask(k, site));
+        return MpolNew.create(m.mode(), m.flags(), nodes, mems, v.allowed());
     }
 
     /**
      * May the NUMA syscalls see and move the folio {@code head} on {@code nid}? Always for
      * ordinary nodes; for a private node, when the design lets folios leave it (ops-struct:
      * NP_OPS_MIGRATION) — else move_pages reports -ENOENT, like a ZONE_DEVICE folio, and
-     * mbind/migrate_pages skip it.
+     * mbind/migrate_pages skip it. One Site.MIGRATE_SOURCE decision: the migration that follows
+     * does not ask again.
      */
     public static boolean folioVisible(Kernel k, long head, int nid) {
         if (!isPrivate(k, nid)) {
             return true;
         }
         Dispatcher d = k.dispatcher();
-        return d != null && d.mayLeave(head);
+        return d != null && d.migrateOff(head, -1, MigrateReason.MR_SYSCALL).allowed();
     }
 }

@@ -95,7 +95,7 @@ final class QueuePages {
                 }
                 long head = UserFolios.head(k, pte);
                 int nid = memmap.nid(head);
-                if (!PolicyTargets.folioVisible(k, head, nid) || nmask.contains(nid) == invert) {
+                if (nmask.contains(nid) == invert || !PolicyTargets.folioVisible(k, head, nid)) {
                     continue;
                 }
                 if (memmap.order(head) > 0) {

@@ -16,17 +16,23 @@ import org.mmproto.core.config.Suggestions;
  *
  * <p>An {@link Expectation} is the {@code expect:} of one step: a list of {@link Item}s, each a
  * {@link Probe} (what to read: the step's result, a counter, a node's usage, ...) and an
- * {@link Expected} value. {@link #perDesign} is reserved for per-design expectations
- * ({@code expect: {ops-struct: ok, gfp-flag: ENOMEM}}), which a later change adds: the parser
- * already routes keys naming a design there, and there are no designs yet.
+ * {@link Expected} value; {@code perDesign} holds per-design expectations
+ * ({@code expect: {ops-struct: ok, gfp-flag: ENOMEM, others: ok}}).
  */
 public final class Expectations {
     private Expectations() {
     }
 
-    /** Names of the designs whose per-design expectations the parser accepts (none yet). */
-    public static final Set<String> DESIGN_NAMES = Set.of("ops-struct", "gfp-flag", "buddy-veto", "fallback-only",
-            "memalloc-scope");
+    /**
+     * Keys of per-design expectations: the built-in designs and {@code others} (every design the
+     * block does not name, plugin designs included). A block that names designs must name the run's
+     * design or have {@code others:}; the runner refuses it otherwise.
+     */
+    public static final Set<String> DESIGN_NAMES = Set.of("unpatched", "ops-struct", "gfp-flag", "buddy-veto",
+            "fallback-only", "memalloc-scope", "zonelist-private", "others");
+
+    /** The privacy invariants a {@code breaches:} expectation names, as YAML keys. */
+    public static final Set<String> BREACH_KINDS = Set.of("leak", "escape", "unsafe_write", "unnotified_free");
 
     /** One {@code expect:} block. */
     public record Expectation(int line, List<Item> items, boolean hasResult, Map<String, Expectation> perDesign) {
@@ -106,6 +112,24 @@ public final class Expectations {
         @Override
         public String describe() {
             return "tasks." + task + "." + key;
+        }
+    }
+
+    /**
+     * Privacy breaches of one kind ({@code leak}, {@code escape}, {@code unsafe_write},
+     * {@code unnotified_free}): those the step caused, or on a standalone {@code expect:} step
+     * those of the whole run so far. Naming a kind is what makes its breaches expected: a breach
+     * no expectation names fails the run.
+     */
+    public record Breaches(String kind) implements Probe {
+        @Override
+        public String describe() {
+            return "breaches." + kind;
+        }
+
+        /** The kind as the privacy ledger names it ("unsafe write"). */
+        public String ledgerKind() {
+            return kind.replace('_', ' ');
         }
     }
 

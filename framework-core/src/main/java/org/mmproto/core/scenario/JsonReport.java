@@ -123,24 +123,36 @@ public final class JsonReport {
             x.put("nid", b.nid());
             x.put("pfn", b.pfn());
             x.put("detail", b.detail());
+            x.put("expected", b.expected());
+        }
+        ObjectNode counts = o.putObject("breach_counts");
+        for (String kind : Expectations.BREACH_KINDS.stream().sorted().toList()) {
+            counts.put(kind, p.count(kind.replace('_', ' ')));
         }
         ObjectNode sites = o.putObject("sites");
+        ObjectNode hooks = o.putObject("hooks");
         p.sites().forEach((site, c) -> {
             ObjectNode x = sites.putObject(site);
-            x.put("consulted", c.consulted());
+            x.put("decisions", c.consulted());
             x.put("allowed", c.allowed());
             x.put("denied", c.denied());
-            ObjectNode hooks = x.putObject("hooks");
+            x.put("departed", c.departed());
             c.hooks().forEach((h, hc) -> {
-                ObjectNode y = hooks.putObject(h);
-                y.put("consulted", hc.consulted());
-                y.put("allowed", hc.allowed());
-                y.put("denied", hc.denied());
-                y.put("contained", hc.contained());
+                ObjectNode y = hooks.has(h) ? (ObjectNode) hooks.get(h) : hooks.putObject(h);
+                ObjectNode z = y.putObject(site);
+                z.put("calls", hc.consulted());
+                z.put("allowed", hc.allowed());
+                z.put("denied", hc.denied());
+                z.put("contained", hc.contained());
             });
         });
         ArrayNode fp = o.putArray("footprint");
-        p.footprint().forEach(fp::add);
+        for (String f : p.footprint()) {
+            ObjectNode x = fp.addObject();
+            int paren = f.indexOf(" (");
+            x.put("site", paren < 0 ? f : f.substring(0, paren));
+            x.put("file", paren < 0 ? "" : f.substring(paren + 2, f.length() - 1));
+        }
         ArrayNode ct = o.putArray("contained");
         p.contained().forEach(ct::add);
     }

@@ -25,12 +25,26 @@ public record PrivacyReport(String design, List<Breach> breaches, Map<String, Si
         contained = List.copyOf(contained);
     }
 
-    /** A broken per-node invariant: leak, escape, unsafe write, unnotified free. */
-    public record Breach(int line, String kind, int nid, long pfn, String detail) {
+    /**
+     * A broken per-node invariant: leak, escape, unsafe write, unnotified free; {@code expected}
+     * when the scenario's expectations named it (an unexpected one fails the run).
+     */
+    public record Breach(int line, String kind, int nid, long pfn, String detail, boolean expected) {
+        public Breach(int line, String kind, int nid, long pfn, String detail) {
+            this(line, kind, nid, pfn, detail, false);
+        }
     }
 
-    /** Decisions at one site, and the driver hooks consulted there. */
-    public record SiteCount(long consulted, long allowed, long denied, Map<String, HookCount> hooks) {
+    /** Breaches no expectation named. */
+    public List<Breach> unexpected() {
+        return breaches.stream().filter(b -> !b.expected()).toList();
+    }
+
+    /**
+     * Decisions at one site ({@code departed}: those whose answer or driver consultation differed
+     * from the unpatched kernel's), and the driver hooks consulted there.
+     */
+    public record SiteCount(long consulted, long allowed, long denied, long departed, Map<String, HookCount> hooks) {
     }
 
     public record HookCount(long consulted, long allowed, long denied, long contained) {
@@ -40,7 +54,12 @@ public record PrivacyReport(String design, List<Breach> breaches, Map<String, Si
         return breaches.stream().filter(b -> b.kind().equals(kind)).count();
     }
 
-    static PrivacyReport of(Dispatcher d, List<Breach> breaches) {
+    static PrivacyReport of(Dispatcher d, List<Breach> recorded, java.util.Set<Integer> acknowledged) {
+        List<Breach> breaches = new ArrayList<>();
+        for (int i = 0; i < recorded.size(); i++) {
+            Breach b = recorded.get(i);
+            breaches.add(new Breach(b.line(), b.kind(), b.nid(), b.pfn(), b.detail(), acknowledged.contains(i)));
+        }
         HookStats st = d.stats();
         Map<String, SiteCount> sites = new LinkedHashMap<>();
         List<String> footprint = new ArrayList<>();
@@ -61,7 +80,7 @@ public record PrivacyReport(String design, List<Breach> breaches, Map<String, Si
                 }
             }
             sites.put(s.name().toLowerCase(java.util.Locale.ROOT), new SiteCount(t == null ? 0 : t.consulted(),
-                    t == null ? 0 : t.allowed(), t == null ? 0 : t.denied(), hc));
+                    t == null ? 0 : t.allowed(), t == null ? 0 : t.denied(), t == null ? 0 : t.departed(), hc));
         }
         List<String> contained = new ArrayList<>();
         for (Containment.Incident i : d.containment().incidents()) {

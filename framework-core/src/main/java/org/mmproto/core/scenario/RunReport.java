@@ -71,8 +71,11 @@ public record RunReport(String scenario, String source, String description, Stri
         return expectations.stream().filter(e -> !e.passed()).count();
     }
 
-    /** True when every expectation held and no invariant was violated. */
+    /**
+     * True when every expectation held, no engine invariant was violated, and every privacy
+     * breach was one the scenario expects (named in a {@code breaches:} expectation).
+     */
     public boolean passed() {
-        return failedExpectations() == 0 && invariants.isEmpty();
+        return failedExpectations() == 0 && invariants.isEmpty() && privacy.unexpected().isEmpty();
     }
 }

@@ -1035,7 +1035,7 @@ public final class ScenarioParser {
         if (opStep) {
             allowed.add("vmstat_step");
         }
-        allowed.addAll(List.of("nodes", "resident", "tasks"));
+        allowed.addAll(List.of("nodes", "resident", "tasks", "breaches"));
         boolean hasResult = false;
         Map<String, Expectation> perDesign = new LinkedHashMap<>();
         for (NodeTuple t : m.getValue()) {
@@ -1071,6 +1071,7 @@ public final class ScenarioParser {
                     }
                 }
                 case "tasks" -> taskValues(v, items);
+                case "breaches" -> breaches(v, items);
                 default -> items.add(new Item(line, new Expectations.Field(key), opField(step, key, v)));
             }
         }
@@ -1243,6 +1244,15 @@ public final class ScenarioParser {
         }
         if (!any) {
             throw tree.error(m, "resident: nothing to compare; expected pages:, zero_pages:, huge_pages: or nodes:");
+        }
+    }
+
+    private void breaches(Node v, List<Item> items) {
+        MappingNode m = tree.mapping(v);
+        tree.allowKeys(m, Expectations.BREACH_KINDS);
+        for (NodeTuple t : m.getValue()) {
+            String kind = ((ScalarNode) t.getKeyNode()).getValue();
+            items.add(new Item(tree.line(t.getKeyNode()), new Expectations.Breaches(kind), compare(t.getValueNode(), false)));
         }
     }
 

@@ -81,6 +81,8 @@ public final class ScenarioRunner {
     private final RunSetup setup;
     private final String designName;
     private final List<PrivacyReport.Breach> breaches = new ArrayList<>();
+    /** Indexes of breaches an expectation named (the others fail the run). */
+    private final java.util.Set<Integer> acknowledged = new java.util.HashSet<>();
     private final Map<String, long[]> pins = new java.util.HashMap<>();
     private int breachesSeen;
     private long[][] startNodeStat;
@@ -143,6 +145,14 @@ public final class ScenarioRunner {
             return e;
         }
         Expectation mine = e.perDesign().get(designName);
+        if (mine == null) {
+            mine = e.perDesign().get("others");
+        }
+        if (mine == null) {
+            throw new ConfigException(scenario.source(), e.line(), 0, "the per-design expectation names "
+                    + String.join(", ", new java.util.TreeSet<>(e.perDesign().keySet())) + " but not " + designName
+                    + ", the design of this run: name every design it must hold for, or add `others:`");
+        }
         List<Item> items = new ArrayList<>(e.items());
         if (mine != null) {
             items.addAll(mine.items());
@@ -235,6 +245,7 @@ public final class ScenarioRunner {
                 o.fields.put("error", err.toString());
             }
             o.before = before;
+            collectBreaches(s.line());
             List<ExpectationResult> mine = evaluate(s, o);
             if (s instanceof Step.ExpectOnly) {
                 o.result = mine.stream().allMatch(ExpectationResult::passed) ? "ok" : "failed";
@@ -248,7 +259,6 @@ public final class ScenarioRunner {
                     invariants.add(new InvariantViolation(s.line(), v.kind(), v.pfn(), v.detail()));
                 }
             }
-            collectBreaches(s.line());
             listener.stepDone(r, mine);
         }
         for (DebugVm.Violation v : DebugVm.check(k.mem())) {
@@ -271,7 +281,7 @@ public final class ScenarioRunner {
         }
         return new RunReport(scenario.name(), scenario.source(), scenario.description(), scenario.machine().name(),
                 scenario.machine().source(), scenario.seed(), thp.name().toLowerCase(java.util.Locale.ROOT), steps,
-                expectations, invariants, end, delta, nodes, PrivacyReport.of(k.dispatcher(), breaches));
+                expectations, invariants, end, delta, nodes, PrivacyReport.of(k.dispatcher(), breaches, acknowledged));
     }
 
     /** The scenario's thp:, else the machine's transparent_hugepage (always unless never). */
@@ -905,6 +915,18 @@ public final class ScenarioRunner {
     private Object read(Probe p, Step s, Outcome o) {
         if (p instanceof Expectations.Result) {
             return o.value;
+        }
+        if (p instanceof Expectations.Breaches b) {
+            boolean whole = s instanceof Step.ExpectOnly;
+            long n = 0;
+            for (int i = 0; i < breaches.size(); i++) {
+                PrivacyReport.Breach br = breaches.get(i);
+                if (br.kind().equals(b.ledgerKind()) && (whole || br.line() == s.line())) {
+                    n++;
+                    acknowledged.add(i);
+                }
+            }
+            return n;
         }
         if (p instanceof Expectations.Field f) {
             if (f.name().equals("node")) {

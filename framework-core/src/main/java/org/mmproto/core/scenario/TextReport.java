@@ -129,16 +129,18 @@ public final class TextReport {
         if (p.breaches().isEmpty()) {
             sb.append("# private nodes (").append(p.design()).append("): no leak, escape, unsafe write or unnotified free\n");
         } else {
-            sb.append("# private nodes (").append(p.design()).append("): ").append(p.breaches().size()).append(" breaches\n");
+            sb.append("# private nodes (").append(p.design()).append("): ").append(p.breaches().size()).append(" breaches, ")
+                    .append(p.unexpected().size()).append(" not expected by the scenario\n");
             for (PrivacyReport.Breach b : p.breaches()) {
-                sb.append(r.source()).append(':').append(b.line()).append(": ").append(b.kind()).append(" on node ")
+                sb.append(b.expected() ? "" : "FAIL ").append(r.source()).append(':').append(b.line()).append(": ")
+                        .append(b.kind()).append(b.expected() ? " (expected)" : " (unexpected)").append(" on node ")
                         .append(b.nid()).append(String.format(" pfn 0x%x: ", b.pfn())).append(b.detail()).append('\n');
             }
         }
         if (!p.sites().isEmpty()) {
-            sb.append("# dispatcher: site (file) decisions allowed/denied; driver hooks consulted\n");
+            sb.append("# dispatcher: site, decisions, allowed/denied, departures from unpatched; driver hooks called\n");
             p.sites().forEach((site, c) -> {
-                sb.append(String.format("  %-15s %6d %6d/%-6d", site, c.consulted(), c.allowed(), c.denied()));
+                sb.append(String.format("  %-15s %6d %6d/%-6d %6d", site, c.consulted(), c.allowed(), c.denied(), c.departed()));
                 c.hooks().forEach((h, hc) -> sb.append(String.format("  %s=%d", h, hc.consulted()))
                         .append(hc.contained() > 0 ? "(" + hc.contained() + " contained)" : ""));
                 sb.append('\n');

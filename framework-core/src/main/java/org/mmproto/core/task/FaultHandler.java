@@ -152,7 +152,7 @@ public final class FaultHandler {
                 var res = k.migration().migrate(java.util.List.of(head), target, (src, order) -> k.alloc().allocPages(
                         Gfp.GFP_HIGHUSER_MOVABLE.bits() | Gfp.Bits.RETRY_MAYFAIL | (order > 0 ? Gfp.Bits.COMP : 0),
                         order, target, null, t.nid), org.mmproto.core.migrate.Migration.Mode.MIGRATE_SYNC,
-                        org.mmproto.api.MigrateReason.MR_NUMA_MISPLACED);
+                        org.mmproto.api.MigrateReason.MR_NUMA_MISPLACED, org.mmproto.core.migrate.Migration.Origin.DRIVER);
                 return res.nrSucceeded() == 1 ? 1 : -Errno.ENOMEM.code();
             }
         }

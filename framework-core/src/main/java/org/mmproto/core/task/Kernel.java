@@ -93,10 +93,16 @@ public final class Kernel {
     public static Kernel boot(MachineSpec spec, org.mmproto.api.design.Design design, java.util.List<DriverSpec> drivers,
                               java.time.Duration budget, KernelDriverContext ctx) {
         java.util.Map<Integer, BoundDriver> bound = DriverBinder.bind(spec, drivers, ctx);
-        PhysicalMemory mem = PhysicalMemory.boot(spec);
         HookStats stats = new HookStats();
-        Dispatcher dispatcher = new Dispatcher(mem, design, bound, new Containment(budget, stats), stats);
-        PageAllocator alloc = new PageAllocator(mem, dispatcher, new NoReclaim(mem.nodeCount())).enablePcp();
+        boolean[] marked = new boolean[spec.nodeCount()];
+        for (var ns : spec.nodes()) {
+            marked[ns.nid()] = ns.isPrivate();
+        }
+        Dispatcher dispatcher = new Dispatcher(marked, design, bound, new Containment(budget, stats), stats);
+        PhysicalMemory mem = PhysicalMemory.boot(spec, dispatcher);
+        dispatcher.decideCpusets();
+        PageAllocator alloc = new PageAllocator(mem, dispatcher,
+                new org.mmproto.core.hooks.PrivateNodeReclaim(dispatcher, new NoReclaim(mem.nodeCount()))).enablePcp();
         alloc.setFreeGate(dispatcher);
         ctx.attach(mem, alloc);
         Kernel k = new Kernel(mem, alloc, dispatcher);
@@ -188,14 +194,30 @@ public final class Kernel {
     }
 
     /**
-     * The nodes a task's cpuset allows by default: N_MEMORY and N_MEMORY_PRIVATE (RFC patch 17:
-     * private nodes must be in mems_allowed, or userland access is denied outright; whether a
-     * policy may name them is the design's call).
+     * The nodes a task's cpuset allows by default: N_MEMORY, plus each private node the design
+     * keeps in mems_allowed (Site.CPUSET, decided at boot: mainline has it in N_MEMORY; RFC v4
+     * patch 17 adds N_MEMORY_PRIVATE; v5 exempts it from cpusets altogether).
      */
     public NodeMask memoryNodes() {
         NodeMask m = NodeMask.NONE;
         for (Node n : mem.nodes()) {
-            if (n.inNMemory() || n.inNMemoryPrivate()) {
+            if (n.inNMemory() || n.inNMemoryPrivate() && cpusetMems(n.nid()) != null) {
+                m = m.with(n.nid());
+            }
+        }
+        return m;
+    }
+
+    /** The design's boot-time cpuset answer for a private node; null for ordinary nodes or no design. */
+    public org.mmproto.api.design.CpusetMems cpusetMems(int nid) {
+        return dispatcher == null ? null : dispatcher.cpusetMems(nid);
+    }
+
+    /** The private nodes the design exempts from cpusets (v5). */
+    NodeMask cpusetExemptNodes() {
+        NodeMask m = NodeMask.NONE;
+        for (Node n : mem.nodes()) {
+            if (cpusetMems(n.nid()) == org.mmproto.api.design.CpusetMems.EXEMPT) {
                 m = m.with(n.nid());
             }
         }
@@ -229,7 +251,7 @@ public final class Kernel {
             throw new IllegalArgumentException("pid " + p + " is already in use");
         }
         nextPid = Math.max(nextPid, p + 1);
-        Task t = new Task(p, name, cpu, cpuToNode(cpu), uid, caps, memoryNodes(), nMemory());
+        Task t = new Task(p, name, cpu, cpuToNode(cpu), uid, caps, memoryNodes(), nMemory(), cpusetExemptNodes());
         tasks.put(p, t);
         return t;
     }

@@ -30,9 +30,13 @@ public final class Task {
     /** N_MEMORY of the machine, to tell whether the cpuset restricts anything. */
     private final NodeMask allMemory;
     private boolean memsCoverAll;
+    /** Private nodes cpusets neither grant nor deny (v5): in mems_allowed whatever the cpuset says. */
+    private final NodeMask cpusetExempt;
 
-    Task(int pid, String name, int cpu, int nid, int uid, Set<String> caps, NodeMask memsAllowed, NodeMask allMemory) {
+    Task(int pid, String name, int cpu, int nid, int uid, Set<String> caps, NodeMask memsAllowed, NodeMask allMemory,
+         NodeMask cpusetExempt) {
         this.allMemory = allMemory;
+        this.cpusetExempt = cpusetExempt;
         this.pid = pid;
         this.name = name;
         this.cpu = cpu;
@@ -96,7 +100,7 @@ public final class Task {
     }
 
     public void setMemsAllowed(NodeMask mems) {
-        this.memsAllowed = mems;
+        this.memsAllowed = mems.or(cpusetExempt);
         this.memsCoverAll = allMemory.isSubsetOf(mems);
     }
 

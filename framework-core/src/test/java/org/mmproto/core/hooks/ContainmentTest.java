@@ -88,7 +88,7 @@ class ContainmentTest {
     void a_private_node_without_a_driver_is_closed() {
         PrivateWorld w = new PrivateWorld(null);
         assertThat(w.k.dispatcher().policyTarget(PrivateWorld.P, Site.MBIND).allowed()).isFalse();
-        assertThat(w.k.dispatcher().migrationTargetNode(PrivateWorld.P).allowed()).isFalse();
+        assertThat(w.k.dispatcher().policyTarget(PrivateWorld.P, Site.MIGRATE_NODE).allowed()).isFalse();
         long k = w.k.alloc().allocPages(Gfp.GFP_PRIVATE.bits(), 0, PrivateWorld.P, null, 0);
         w.k.alloc().freePages(k, 0);
         assertThat(w.k.alloc().freesByPath(FreePath.FREE_PAGES)).isEqualTo(1);

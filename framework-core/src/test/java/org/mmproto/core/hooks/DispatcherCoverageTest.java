@@ -14,6 +14,7 @@ import org.mmproto.api.driver.NpOps;
 import org.mmproto.api.driver.Site;
 import org.mmproto.core.gup.Gup;
 import org.mmproto.core.hooks.designs.OpsStruct;
+import org.mmproto.core.hooks.designs.Unpatched;
 import org.mmproto.core.policy.MemPolicy;
 import org.mmproto.core.policy.UserMask;
 import org.mmproto.core.task.MmOps;
@@ -76,7 +77,25 @@ class DispatcherCoverageTest {
                 }),
                 row("FOLL_LONGTERM pin", Site.GUP_LONGTERM,
                         w -> new Gup(w.k).pin(w.task, w.userPageOnPrivateNode(), 1, Gup.FOLL_LONGTERM, new int[1])),
-                row("write fault", Site.WRITE_FAULT, w -> w.k.mmOps().touch(w.task, w.userPageOnPrivateNode(), 4096, true)),
+                row("mapping a folio of P (write protection)", Site.WRITE_PROTECT,
+                        w -> w.k.mmOps().touch(w.task, w.userPageOnPrivateNode(), 4096, true)),
+                row("user fault under mbind BIND {P}: allocation context", Site.ALLOC_CONTEXT, w -> {
+                    long a = anon(w);
+                    w.k.numa().mbind(w.task, a, 4096, MemPolicy.MPOL_BIND, UserMask.of(NodeMask.of(P)), MAXNODE, 0);
+                    w.k.mmOps().touch(w.task, a, 4096, true);
+                }),
+                row("move_pages target node check", Site.MIGRATE_NODE, w -> {
+                    long a = anon(w);
+                    w.k.mmOps().touch(w.task, a, 4096, true);
+                    w.k.numa().movePages(w.task, 0, new long[] {a}, new int[] {P}, MemPolicy.MPOL_MF_MOVE);
+                }),
+                row("__GFP_PRIVATE kernel page handed out on P", Site.PAGE_HANDOUT,
+                        w -> w.k.alloc().allocPages(Gfp.GFP_PRIVATE.bits(), 0, P, null, 0)),
+                row("kswapd woken for P by an allocation below its low watermark", Site.RECLAIM, w -> {
+                    while (w.k.alloc().allocPages(Gfp.GFP_HIGHUSER_MOVABLE.or(Gfp.GFP_PRIVATE).bits() | Gfp.Bits.NOWARN, 0, P, null, 0) >= 0) {
+                        // fill the node until the slow path runs
+                    }
+                }),
                 row("exit of a task mapping P", Site.TEARDOWN, w -> {
                     w.userPageOnPrivateNode();
                     w.k.mmOps().exit(w.task);
@@ -100,5 +119,25 @@ class DispatcherCoverageTest {
         long before = w.k.dispatcher().stats().consulted(site);
         action.accept(w);
         assertThat(w.k.dispatcher().stats().consulted(site)).as(path).isGreaterThan(before);
+    }
+
+    /** The baseline decides at the same sites: the sites are the engine's, not a design's. */
+    @ParameterizedTest(name = "unpatched: {0} -> {1}")
+    @MethodSource("paths")
+    void the_unpatched_kernel_is_asked_at_the_same_site(String path, Site site, Consumer<PrivateWorld> action) {
+        PrivateWorld w = new PrivateWorld(RecordingDriver.with(), new Unpatched(), Duration.ZERO);
+        long before = w.k.dispatcher().stats().consulted(site);
+        action.accept(w);
+        assertThat(w.k.dispatcher().stats().consulted(site)).as(path).isGreaterThan(before);
+        assertThat(w.k.dispatcher().stats().footprint()).as("mainline departs from nothing").isEmpty();
+    }
+
+    @org.junit.jupiter.api.Test
+    void boot_decides_node_states_zonelists_and_cpuset_once_per_private_node() {
+        PrivateWorld w = new PrivateWorld(RecordingDriver.with(), new OpsStruct(), Duration.ZERO);
+        for (Site s : new Site[] {Site.NODE_STATES, Site.ZONELIST_BUILD, Site.CPUSET}) {
+            assertThat(w.k.dispatcher().stats().consulted(s)).as(s.name()).isEqualTo(1);
+        }
+        assertThat(w.k.dispatcher().stats().footprint()).contains(Site.NODE_STATES, Site.ZONELIST_BUILD, Site.CPUSET);
     }
 }

@@ -53,7 +53,7 @@ class OpsStructSitesTest {
     @Test
     void migration_target_without_NP_OPS_MIGRATION_is_ENODEV_and_with_it_migrate_to_decides() {
         PrivateWorld without = new PrivateWorld(RecordingDriver.with());
-        assertThat(Dispatcher.errnoOf(without.k.dispatcher().migrationTargetNode(PrivateWorld.P), null)).isEqualTo(Errno.ENODEV);
+        assertThat(Dispatcher.errnoOf(without.k.dispatcher().policyTarget(PrivateWorld.P, Site.MIGRATE_NODE), null)).isEqualTo(Errno.ENODEV);
 
         RecordingDriver drv = RecordingDriver.with(NpOps.NP_OPS_MIGRATION);
         PrivateWorld w = new PrivateWorld(drv);

@@ -40,16 +40,32 @@ final class PrivateWorld {
         task = k.spawn("t", 0, 0, 1000, Set.of());
     }
 
+    /** A user page of the task faulted straight onto the private node under mbind(MPOL_BIND, {P}). */
+    long faultedPageOnPrivateNode() {
+        long addr = k.mmOps().mmap(task, 0, 4096, MmOps.PROT_READ | MmOps.PROT_WRITE,
+                MmOps.MAP_PRIVATE | MmOps.MAP_ANONYMOUS, null, 0, "p");
+        long r = k.numa().mbind(task, addr, 4096, org.mmproto.core.policy.MemPolicy.MPOL_BIND,
+                org.mmproto.core.policy.UserMask.of(org.mmproto.api.NodeMask.of(P)), 64, 0);
+        int f = k.mmOps().touch(task, addr, 4096, true);
+        if (r != 0 || f != 0 || k.memmap().nid(k.mmOps().folioAt(task, addr)) != P) {
+            throw new AssertionError("could not fault a page onto the private node: mbind " + r + ", fault " + f);
+        }
+        return addr;
+    }
+
     /** A user page of the task, faulted on node 0 and then migrated onto the private node. */
     long userPageOnPrivateNode() {
         long addr = k.mmOps().mmap(task, 0, 4096, MmOps.PROT_READ | MmOps.PROT_WRITE,
                 MmOps.MAP_PRIVATE | MmOps.MAP_ANONYMOUS, null, 0, "p");
         k.mmOps().touch(task, addr, 4096, true);
         long src = k.mmOps().folioAt(task, addr);
-        Migration.Result r = k.migration().migrate(List.of(src), P, (s, order) -> k.alloc().allocPages(
-                k.dispatcher().userAllocationGfp(Gfp.GFP_HIGHUSER_MOVABLE.or(Gfp.__GFP_THISNODE).bits(),
-                        org.mmproto.api.driver.Site.MIGRATE_TARGET, P), order, P, null, 0),
-                Migration.Mode.MIGRATE_SYNC, MigrateReason.MR_SYSCALL);
+        Migration.Result r = k.migration().migrate(List.of(src), P, (s, order) -> {
+            Gfp gfp = Gfp.GFP_HIGHUSER_MOVABLE.or(Gfp.__GFP_THISNODE);
+            var ctx = k.dispatcher().userAllocation(new org.mmproto.api.design.UserAllocation(P, gfp, order,
+                    org.mmproto.api.driver.Site.MIGRATE_TARGET, MigrateReason.MR_SYSCALL, null, false, false, 0, task.ref()));
+            k.alloc().prepare(ctx.zonelist(), true, 1L << P, MigrateReason.MR_SYSCALL);
+            return k.alloc().allocPages(ctx.gfp().bits(), order, P, null, 0);
+        }, Migration.Mode.MIGRATE_SYNC, MigrateReason.MR_SYSCALL);
         if (r.nrSucceeded() != 1) {
             throw new AssertionError("could not place a page on the private node: " + r.outcome()[0]);
         }

@@ -29,6 +29,9 @@ public class RecordingDriver implements PrivateNodeDriver {
     public MigrateTo migrateToAnswer = MigrateTo.ACCEPT;
     public FaultAction faultAnswer = FaultAction.PROMOTE;
     public Verdict allocAnswer = Verdict.ALLOW;
+    public Verdict pinAnswer = Verdict.ALLOW;
+    public Verdict filterAnswer = Verdict.ALLOW;
+    public Set<org.mmproto.api.driver.NodeCap> caps = EnumSet.noneOf(org.mmproto.api.driver.NodeCap.class);
     DriverContext context;
 
     public RecordingDriver(Set<NpOps> flags, Set<Hook> hooks) {
@@ -49,7 +52,7 @@ public class RecordingDriver implements PrivateNodeDriver {
     public NodeOptIns bind(NodeBinding binding, DriverContext ctx) {
         this.context = ctx;
         calls.add("bind " + binding.nid());
-        return new NodeOptIns(flags, zone);
+        return new NodeOptIns(flags, zone, caps);
     }
 
     @Override
@@ -85,6 +88,40 @@ public class RecordingDriver implements PrivateNodeDriver {
     public FaultAction handleFault(Requests.FaultRequest request) {
         calls.add("handle_fault");
         return faultAnswer;
+    }
+
+    @Override
+    public Verdict longtermPin(Requests.PinRequest request) {
+        calls.add("longterm_pin");
+        return pinAnswer;
+    }
+
+    @Override
+    public Verdict migrationFilter(Requests.MigrationRequest request) {
+        calls.add("migration_filter " + request.from() + "->" + request.to());
+        return filterAnswer;
+    }
+
+    @Override
+    public org.mmproto.api.driver.Decisions.ReclaimPolicy reclaimPolicy(int nid) {
+        calls.add("reclaim_policy");
+        return org.mmproto.api.driver.Decisions.ReclaimPolicy.DEFAULT;
+    }
+
+    @Override
+    public int pressure(int nid) {
+        calls.add("pressure");
+        return 0;
+    }
+
+    @Override
+    public void folioSplit(FolioRef original, FolioRef split) {
+        calls.add("folio_split");
+    }
+
+    @Override
+    public void memoryFailure(Requests.MemoryFailureEvent event) {
+        calls.add("memory_failure");
     }
 
     @Override

@@ -14,6 +14,9 @@ import org.mmproto.core.testkit.TestMachines;
 
 /** __alloc_pages: zone choice, node fallback, watermarks, the slow path and free. */
 class PageAllocatorTest {
+    /** RFC v4 patch 4: the private node in no other list, first in its own. */
+    private static final PrivateNodeLayout V4 = PrivateNodeLayout.of(new org.mmproto.core.hooks.designs.OpsStruct());
+
     private static final int NOWARN = Gfp.Bits.NOWARN;
 
     private static PageAllocator allocatorFor(PhysicalMemory mem) {
@@ -167,7 +170,7 @@ class PageAllocatorTest {
 
     @Test
     void private_node_is_never_reached_by_fallback_but_is_by_naming_it() {
-        PhysicalMemory mem = PhysicalMemory.boot(TestMachines.dramDramCxl(64 * MiB, 64 * MiB, true));
+        PhysicalMemory mem = PhysicalMemory.boot(TestMachines.dramDramCxl(64 * MiB, 64 * MiB, true), V4);
         CountingCheckpoint cp = new CountingCheckpoint(3);
         PageAllocator a = new PageAllocator(mem, cp, new NoReclaim(3));
         fill(a, Gfp.GFP_HIGHUSER_MOVABLE.bits(), 0);
@@ -187,7 +190,7 @@ class PageAllocatorTest {
 
     @Test
     void a_refusing_checkpoint_makes_private_allocations_fall_back_to_dram_or_fail_with_thisnode() {
-        PhysicalMemory mem = PhysicalMemory.boot(TestMachines.dramDramCxl(64 * MiB, 64 * MiB, true));
+        PhysicalMemory mem = PhysicalMemory.boot(TestMachines.dramDramCxl(64 * MiB, 64 * MiB, true), V4);
         PageAllocator a = new PageAllocator(mem, (nid, zone, gfp, order, pref) -> false, new NoReclaim(3));
         long p = a.allocPages(Gfp.GFP_KERNEL.bits(), 0, 2, null, 2);
         assertThat(mem.zoneOf(p).nid()).isEqualTo(0);

@@ -12,6 +12,9 @@ import org.mmproto.core.testkit.TestMachines;
 
 /** build_zonelists / find_next_best_node. */
 class ZonelistTest {
+    /** RFC v4 patch 4: the private node in no other list, first in its own. */
+    private static final PrivateNodeLayout V4 = PrivateNodeLayout.of(new org.mmproto.core.hooks.designs.OpsStruct());
+
 
     @Test
     void nodes_are_ordered_nearest_first_and_cxl_node_lists_itself_first() {
@@ -54,12 +57,50 @@ class ZonelistTest {
 
     @Test
     void private_node_is_in_no_other_nodes_list_and_its_own_list_falls_back_to_dram() {
-        PhysicalMemory mem = PhysicalMemory.boot(TestMachines.dramDramCxl(GiB, GiB, true));
+        PhysicalMemory mem = PhysicalMemory.boot(TestMachines.dramDramCxl(GiB, GiB, true), V4);
         assertThat(mem.node(0).fallbackOrder()).containsExactly(0, 1);
         assertThat(mem.node(1).fallbackOrder()).containsExactly(1, 0);
         assertThat(mem.node(2).fallbackOrder()).containsExactly(2, 0, 1);
         assertThat(mem.node(2).zonelistNoFallback()).extracting(Zone::nid).containsOnly(2);
         assertThat(mem.node(2).inNMemory()).isFalse();
+        assertThat(mem.node(2).inNMemoryPrivate()).isTrue();
+    }
+
+    @Test
+    void unpatched_kernel_treats_the_marked_node_as_ordinary_memory_in_every_list() {
+        PhysicalMemory mem = PhysicalMemory.boot(TestMachines.dramDramCxl(GiB, GiB, true));
+        assertThat(mem.node(0).fallbackOrder()).containsExactly(0, 1, 2);
+        assertThat(mem.node(1).fallbackOrder()).containsExactly(1, 0, 2);
+        assertThat(mem.node(2).fallbackOrder()).containsExactly(2, 0, 1);
+        assertThat(mem.node(2).inNMemory()).isTrue();
+        assertThat(mem.node(2).inNMemoryPrivate()).isFalse();
+    }
+
+    @Test
+    void fallback_only_keeps_the_node_in_its_nofallback_list_alone() {
+        PhysicalMemory mem = PhysicalMemory.boot(TestMachines.dramDramCxl(GiB, GiB, true),
+                PrivateNodeLayout.of(new org.mmproto.core.hooks.designs.FallbackOnly()));
+        assertThat(mem.node(0).fallbackOrder()).containsExactly(0, 1);
+        assertThat(mem.node(2).fallbackOrder()).containsExactly(0, 1);
+        assertThat(mem.node(2).zonelistNoFallback()).extracting(Zone::nid).containsOnly(2);
+        assertThat(mem.node(2).inNMemory()).isTrue();
+    }
+
+    @Test
+    void zonelist_private_puts_the_node_only_in_ZONELIST_PRIVATE_and_never_behind_another_private_node() {
+        int[][] d = {{10, 20, 30, 30}, {20, 10, 30, 30}, {30, 30, 10, 40}, {30, 30, 40, 10}};
+        MachineSpec spec = TestMachines.of("two-private", d,
+                new org.mmproto.core.machine.NodeSpec(0, GiB, java.util.List.of(0), false, 0, java.util.OptionalLong.empty(), 0),
+                new org.mmproto.core.machine.NodeSpec(1, GiB, java.util.List.of(1), false, 0, java.util.OptionalLong.empty(), 0),
+                new org.mmproto.core.machine.NodeSpec(2, GiB, java.util.List.of(), true, 0, java.util.OptionalLong.empty(), 0),
+                new org.mmproto.core.machine.NodeSpec(3, GiB, java.util.List.of(), true, 0, java.util.OptionalLong.empty(), 0));
+        PhysicalMemory mem = PhysicalMemory.boot(spec, PrivateNodeLayout.of(new org.mmproto.core.hooks.designs.ZonelistPrivate()));
+        assertThat(mem.node(2).fallbackOrder()).containsExactly(0, 1);
+        assertThat(mem.node(2).zonelistNoFallback()).isEmpty();
+        assertThat(mem.node(0).zonelistPrivate()).extracting(Zone::nid).contains(0, 1, 2, 3);
+        assertThat(mem.node(2).zonelistPrivate()).extracting(Zone::nid).containsOnly(2, 0, 1);
+        assertThat(mem.node(2).zonelistPrivate().get(0).nid()).isEqualTo(2);
+        assertThat(mem.node(3).zonelistPrivate()).extracting(Zone::nid).doesNotContain(2);
         assertThat(mem.node(2).inNMemoryPrivate()).isTrue();
     }
 

@@ -37,7 +37,7 @@ class PrivateNodeTest extends PolicyTestBase {
         assertThat(PolicyTargets.allowed(k, 2)).isFalse();
         assertThat(PolicyTargets.allowed(k, 0)).isTrue();
         assertThat(PolicyTargets.allowed(k, 3)).isFalse();
-        assertThat(PolicyTargets.mask(k)).isEqualTo(NodeMask.of(0, 1));
+        assertThat(PolicyTargets.mask(k, NodeMask.of(0, 1, 2))).isEqualTo(NodeMask.of(0, 1));
     }
 
     @Test

@@ -1,25 +1,34 @@
 package org.mmproto.core.hooks.designs;
 
 import org.mmproto.api.Errno;
+import org.mmproto.api.FreePath;
 import org.mmproto.api.ZoneType;
+import org.mmproto.api.design.AllocGate;
+import org.mmproto.api.design.CollapsePlan;
 import org.mmproto.api.design.DriverAccess;
 import org.mmproto.api.driver.Decisions.FreeAction;
 import org.mmproto.api.driver.Decisions.PinAction;
-import org.mmproto.api.driver.Requests.AllocRequest;
+import org.mmproto.api.driver.Requests.CollapseRequest;
 import org.mmproto.api.driver.Requests.FreeEvent;
 import org.mmproto.api.driver.Requests.PinRequest;
 import org.mmproto.api.driver.Verdict;
 
 /**
- * {@code buddy-veto}: David Hildenbrand's proposals (15 and 17 Apr 2026, private-nodes-rfc.md
+ * {@code buddy-veto}: David Hildenbrand's proposals (15 and 17 Apr 2026, RFC discussion
  * §11.4-5): the buddy allocator itself asks the driver before handing out pages of its node
- * ("free, but you cannot have them right now": ENOMEM) and tells it on every free that reaches
- * the buddy — every path, __free_pages included. Every non-movable (kernel) allocation on the
- * node is refused, even with {@code __GFP_THISNODE}. Longterm pins follow the zone: ZONE_NORMAL
- * pins in place, ZONE_MOVABLE is refused and the folio stays (no escape). Policies and
- * migration need no opt-in ([I]: David asks why they should): a folio may leave, and one that
- * arrives does so through an allocation the veto already saw. No write protection ([I]: David
- * treats allocation only).
+ * ("I have free memory, but you cannot have it right now": ENOMEM) and tells it on every free
+ * that reaches the buddy — every path, __free_pages included. Every non-movable (kernel)
+ * allocation on the node is refused, even with {@code __GFP_THISNODE}. Longterm pins follow the
+ * zone: ZONE_NORMAL pins in place, ZONE_MOVABLE is refused and the folio stays. khugepaged
+ * allocates the collapsed THP on the node only ("teach those subsystems to use
+ * __GFP_THISNODE"), so the veto can refuse it.
+ *
+ * <p>Our readings ([I]): the node stays ordinary in node states, zonelists and cpusets (the
+ * proposal changes the allocator, not the topology), so every fallback that reaches its zones
+ * meets the gate and the veto; policies and migration need no opt-in (David asks why they
+ * should): a folio may leave, and one that arrives does so through a target allocation the veto
+ * sees; demotion onto the node and compaction inside it are mainline, their allocations asking
+ * the veto; no write protection (David treats allocation only).
  */
 public final class BuddyVeto extends Unpatched {
     @Override
@@ -38,16 +47,15 @@ public final class BuddyVeto extends Unpatched {
     }
 
     @Override
-    public boolean notifiesFree(org.mmproto.api.FreePath path) {
-        return true;
+    public Verdict alloc(AllocGate gate, DriverAccess driver) {
+        return gate.request().movable() ? Verdict.ALLOW
+                : Verdict.deny(Errno.ENOMEM, "non-movable allocations never land on a private node");
     }
 
+    /** Asked once per allocation attempt on the node, after the watermark check, before rmqueue. */
     @Override
-    public Verdict alloc(AllocRequest request, DriverAccess driver) {
-        if (!request.movable()) {
-            return Verdict.deny(Errno.ENOMEM, "non-movable allocations never land on a private node");
-        }
-        return driver.allocVeto(request);
+    public Verdict handout(AllocGate gate, DriverAccess driver) {
+        return driver.allocVeto(gate.request());
     }
 
     @Override
@@ -56,7 +64,17 @@ public final class BuddyVeto extends Unpatched {
     }
 
     @Override
+    public boolean notifiesFree(FreePath path) {
+        return true;
+    }
+
+    @Override
     public PinAction longtermPin(PinRequest request, DriverAccess driver) {
         return request.folio().zone() == ZoneType.MOVABLE ? PinAction.REFUSE : PinAction.PIN_IN_PLACE;
+    }
+
+    @Override
+    public CollapsePlan collapse(CollapseRequest request, DriverAccess driver) {
+        return CollapsePlan.ON_NODE_ONLY;
     }
 }

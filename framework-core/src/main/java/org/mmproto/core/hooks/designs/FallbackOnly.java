@@ -1,20 +1,29 @@
 package org.mmproto.core.hooks.designs;
 
 import org.mmproto.api.Errno;
+import org.mmproto.api.Gfp;
+import org.mmproto.api.design.AllocContext;
 import org.mmproto.api.design.DriverAccess;
+import org.mmproto.api.design.NodeZonelists;
+import org.mmproto.api.design.UserAllocation;
 import org.mmproto.api.driver.Site;
 import org.mmproto.api.driver.TaskRef;
 import org.mmproto.api.driver.Verdict;
 
 /**
  * {@code fallback-only}: the June 2026 "soft guarantee" (Balbir Singh thread and Gregory's reply,
- * private-nodes-rfc.md §12): no GFP flag and no callbacks; a private node sits only in its own
- * no-fallback list, so only {@code __GFP_THISNODE} (or a BIND nodemask naming it) reaches it.
- * set_mempolicy naming it is EINVAL, mbind is allowed. Everything else is mainline: folios move
- * on and off freely, a longterm pin of a ZONE_MOVABLE folio migrates it away first (the escape
- * §11.4 warns about), frees are not reported and nothing is write-protected. Readings marked [I]
- * in design-matrix.md are kept: kernel THISNODE allocations land on the node (case 1, the leak
- * David's audit is about).
+ * RFC discussion §12): no GFP flag and no callbacks. Gregory dropped every FALLBACK entry of the
+ * private node — from other nodes' lists and from its own — keeping only its NOFALLBACK list,
+ * so only {@code __GFP_THISNODE} reaches it; set_mempolicy naming it is EINVAL, mbind is allowed.
+ *
+ * <p>Our readings ([I]): the node stays in N_MEMORY and in cpuset mems (the series "limits the
+ * private node interface to just nodemask and fallback list controls"); a BIND policy whose
+ * nodes are all private allocates with {@code __GFP_THISNODE} from its first node (the only way
+ * an mbind'ed fault can reach a node with no FALLBACK entry), a mixed mask reaches only its
+ * public nodes; everything else is mainline: folios move on and off freely, a longterm pin of a
+ * ZONE_MOVABLE folio migrates it away first (the escape §11.4 warns about), khugepaged collapses
+ * onto ordinary memory, frees are not reported and nothing is write-protected. Kernel THISNODE
+ * allocations land on the node (case 1, the leak David's audit is about).
  */
 public final class FallbackOnly extends Unpatched {
     @Override
@@ -24,7 +33,7 @@ public final class FallbackOnly extends Unpatched {
 
     @Override
     public String summary() {
-        return "June soft guarantee: node only in its own no-fallback list; __GFP_THISNODE reaches it, nothing asked";
+        return "June soft guarantee: node in no FALLBACK list, only __GFP_THISNODE reaches it, nothing asked";
     }
 
     @Override
@@ -33,8 +42,23 @@ public final class FallbackOnly extends Unpatched {
     }
 
     @Override
+    public NodeZonelists zonelists(int nid) {
+        return new NodeZonelists(false, false, true, false);
+    }
+
+    @Override
+    public AllocContext userAllocation(UserAllocation r, DriverAccess driver) {
+        AllocContext c = AllocContext.mainline(r.gfp());
+        if (r.fault() && r.bind() && r.onlyPrivate()) {
+            return c.withGfp(r.gfp().or(Gfp.__GFP_THISNODE)).startingAt(r.nid());
+        }
+        return c;
+    }
+
+    @Override
     public Verdict policyTarget(Site site, TaskRef task, DriverAccess driver) {
-        return site == Site.MBIND ? Verdict.ALLOW
-                : Verdict.deny(Errno.EINVAL, "set_mempolicy may not name a private node (fallback-only)");
+        return site == Site.SET_MEMPOLICY
+                ? Verdict.deny(Errno.EINVAL, "set_mempolicy may not name a private node (fallback-only)")
+                : Verdict.ALLOW;
     }
 }

@@ -3,10 +3,18 @@ package org.mmproto.core.hooks.designs;
 import org.mmproto.api.Errno;
 import org.mmproto.api.Gfp;
 import org.mmproto.api.ZoneType;
+import org.mmproto.api.design.AllocContext;
+import org.mmproto.api.design.AllocGate;
+import org.mmproto.api.design.CollapsePlan;
+import org.mmproto.api.design.CpusetMems;
 import org.mmproto.api.design.DriverAccess;
+import org.mmproto.api.design.NodeZonelists;
+import org.mmproto.api.design.UserAllocation;
 import org.mmproto.api.driver.Decisions.PinAction;
+import org.mmproto.api.driver.Decisions.ReclaimPolicy;
 import org.mmproto.api.driver.NpOps;
-import org.mmproto.api.driver.Requests.AllocRequest;
+import org.mmproto.api.driver.Requests.CollapseRequest;
+import org.mmproto.api.driver.Requests.CompactionRequest;
 import org.mmproto.api.driver.Requests.MigrationRequest;
 import org.mmproto.api.driver.Requests.PinRequest;
 import org.mmproto.api.driver.Site;
@@ -14,13 +22,15 @@ import org.mmproto.api.driver.TaskRef;
 import org.mmproto.api.driver.Verdict;
 
 /**
- * {@code gfp-flag}: Gregory's April working branch (mails of 13 and 15 Apr 2026,
- * private-nodes-rfc.md §7 "Evolution"): no callback table; NP_OPS_MIGRATION folded into
- * NP_OPS_MEMPOLICY, and every other interaction filtered by {@code __GFP_PRIVATE} at allocation
- * time — whoever adds the flag reaches the node, nobody else does. Our readings ([I] in
- * design-matrix.md): a folio leaves or reaches the node only with MEMPOLICY (-ENOENT / ENODEV
- * as v4); the node-level {@code migration_blocked} back-pressure bit is the driver's pressure at
- * CRAM_PRESSURE_MAX (ENOSPC); a longterm pin follows the zone (ZONE_NORMAL pins in place,
+ * {@code gfp-flag}: Gregory's April working branch (mails of 13 and 15 Apr 2026, "Evolution"
+ * in the RFC notes): the v4 node states, zonelists and cpuset handling, but no callback table;
+ * NP_OPS_MIGRATION folded into NP_OPS_MEMPOLICY, the reclaim flags into one NP_OPS_RECLAIM, and
+ * every other interaction filtered by {@code __GFP_PRIVATE} at allocation time — whoever adds
+ * the flag reaches the node, nobody else does. khugepaged and compaction leave the node alone
+ * (branch doc). Our readings ([I] in the design matrix): a folio leaves or reaches the node only
+ * with MEMPOLICY (-ENOENT / ENODEV as v4); the node-level {@code migration_blocked} back-pressure
+ * bit is the driver's pressure at CRAM_PRESSURE_MAX (ENOSPC), and it alone gates demotion onto
+ * an NP_OPS_DEMOTION node; a longterm pin follows the zone (ZONE_NORMAL pins in place,
  * ZONE_MOVABLE must migrate off, which needs MEMPOLICY, else the pin fails); no free
  * notification ("no callbacks in the MVP") and no write protection.
  */
@@ -43,25 +53,53 @@ public final class GfpFlag extends Unpatched {
     }
 
     @Override
-    public Verdict alloc(AllocRequest request, DriverAccess driver) {
-        return privateFlagGate(request);
+    public boolean inNMemory(int nid) {
+        return false;
+    }
+
+    @Override
+    public NodeZonelists zonelists(int nid) {
+        return NodeZonelists.OWN_LISTS_ONLY;
+    }
+
+    @Override
+    public CpusetMems cpusetMems(int nid) {
+        return CpusetMems.AS_N_MEMORY_PRIVATE;
+    }
+
+    @Override
+    public AllocContext userAllocation(UserAllocation r, DriverAccess driver) {
+        AllocContext c = bindStartsInMask(r, AllocContext.mainline(r.gfp()));
+        boolean optedIn = r.reason() == org.mmproto.api.MigrateReason.MR_DEMOTION ? driver.has(NpOps.NP_OPS_DEMOTION)
+                : driver.has(NpOps.NP_OPS_MEMPOLICY);
+        return optedIn ? c.withGfp(r.gfp().or(Gfp.__GFP_PRIVATE)) : c;
+    }
+
+    @Override
+    public Verdict alloc(AllocGate gate, DriverAccess driver) {
+        return privateFlagGate(gate);
     }
 
     @Override
     public Verdict policyTarget(Site site, TaskRef task, DriverAccess driver) {
+        if (site == Site.MIGRATE_NODE) {
+            return nodeNeeds(driver.has(NpOps.NP_OPS_MEMPOLICY), "NP_OPS_MEMPOLICY");
+        }
         return policyNeeds(driver, NpOps.NP_OPS_MEMPOLICY);
     }
 
     @Override
     public Verdict migrate(MigrationRequest request, boolean onto, DriverAccess driver) {
-        Verdict needs = migrationNeeds(driver, NpOps.NP_OPS_MEMPOLICY, onto);
+        Verdict needs = migrationNeeds(driver.has(NpOps.NP_OPS_MEMPOLICY), "NP_OPS_MEMPOLICY", onto);
         if (needs != null) {
             return needs;
         }
-        if (onto && driver.pressure() >= PRESSURE_MAX) {
-            return Verdict.deny(Errno.ENOSPC, "node migration_blocked (pressure at max)");
-        }
-        return Verdict.ALLOW;
+        return onto ? migrationBlocked(driver) : Verdict.ALLOW;
+    }
+
+    private static Verdict migrationBlocked(DriverAccess driver) {
+        return driver.pressure() >= PRESSURE_MAX ? Verdict.deny(Errno.ENOSPC, "node migration_blocked (pressure at max)")
+                : Verdict.ALLOW;
     }
 
     @Override
@@ -73,7 +111,31 @@ public final class GfpFlag extends Unpatched {
     }
 
     @Override
-    public Gfp userAllocationGfp(Gfp gfp, Site site, DriverAccess driver) {
-        return driver.has(NpOps.NP_OPS_MEMPOLICY) ? gfp.or(Gfp.__GFP_PRIVATE) : gfp;
+    public ReclaimPolicy reclaim(int nid, DriverAccess driver) {
+        return driver.has(NpOps.NP_OPS_RECLAIM) ? MAINLINE_RECLAIM : NO_RECLAIM;
+    }
+
+    @Override
+    public Verdict demotion(MigrationRequest request, DriverAccess driver) {
+        if (!driver.has(NpOps.NP_OPS_DEMOTION)) {
+            return Verdict.deny(Errno.ENODEV, "node is not a demotion target (no NP_OPS_DEMOTION)");
+        }
+        return migrationBlocked(driver);
+    }
+
+    @Override
+    public Verdict promotion(MigrationRequest request, DriverAccess driver) {
+        return driver.has(NpOps.NP_OPS_MEMPOLICY) ? Verdict.ALLOW
+                : Verdict.deny(Errno.EBUSY, "folios of the node do not migrate without NP_OPS_MEMPOLICY");
+    }
+
+    @Override
+    public CollapsePlan collapse(CollapseRequest request, DriverAccess driver) {
+        return CollapsePlan.SKIP;
+    }
+
+    @Override
+    public Verdict compaction(CompactionRequest request, DriverAccess driver) {
+        return Verdict.deny(Errno.EINVAL, "compaction leaves private nodes alone (branch doc)");
     }
 }

@@ -1,22 +1,33 @@
 package org.mmproto.core.hooks.designs;
 
 import org.mmproto.api.Errno;
+import org.mmproto.api.MigrateReason;
+import org.mmproto.api.design.AllocContext;
+import org.mmproto.api.design.AllocGate;
+import org.mmproto.api.design.CpusetMems;
 import org.mmproto.api.design.DriverAccess;
-import org.mmproto.api.driver.Requests.AllocRequest;
+import org.mmproto.api.design.NodeZonelists;
+import org.mmproto.api.design.UserAllocation;
 import org.mmproto.api.driver.Site;
 import org.mmproto.api.driver.TaskRef;
 import org.mmproto.api.driver.Verdict;
 
 /**
- * {@code memalloc-scope}: David's 10 Jun 2026 idea and Gregory's MEMALLOC_PRIVATE reply
- * (private-nodes-rfc.md §11.7): instead of a GFP flag, a task-scoped context (save/restore
- * around the private fault path, like memalloc_nofs_save) lets allocations reach private nodes;
- * the page allocator refuses them outside a scope. The engine opens the scope for a user fault
- * under a policy that names a private node. Our readings ([I]): set_mempolicy naming the node
- * is EINVAL (only mbind'ed VMAs run the private fault path), migrations are not in scope so a
- * folio arriving by move_pages fails with ENOMEM (its target allocation is refused) while
- * leaving is allowed, longterm pins and
- * frees are mainline (ZONE_MOVABLE migrates away; nothing is notified), no write protection.
+ * {@code memalloc-scope}: David's 10 Jun 2026 idea and Gregory's MEMALLOC_PRIVATE reply (RFC
+ * discussion §11.7): instead of a GFP flag, a task-scoped context (save/restore around the
+ * private fault path, like memalloc_nofs_save) lets allocations reach private nodes; the page
+ * allocator refuses them outside a scope. Built on the v4 node states, zonelists and cpuset
+ * handling, which Gregory's 12 Jun preview keeps. Babka's objection (15 Jun), the reason the
+ * scope was dropped: an allocation nested inside the allocator, or an interrupt, made while the
+ * scope is open inherits it (matrix case 13: it lands on the node — a leak).
+ *
+ * <p>Our readings ([I]): the scope is opened for a user fault under a policy that names a
+ * private node and for the reclaim path's demotion target (so demotion lands on the node);
+ * set_mempolicy naming the node is EINVAL (only mbind'ed ranges run the private fault path);
+ * migrations are not in scope, so a folio arriving by move_pages fails with ENOMEM (its target
+ * allocation is refused) while leaving is allowed; longterm pins, khugepaged and frees are
+ * mainline (ZONE_MOVABLE pins migrate away, a collapse allocates outside the scope and falls
+ * back to ordinary memory — an escape; nothing is notified); no write protection.
  */
 public final class MemallocScope extends Unpatched {
     @Override
@@ -35,14 +46,35 @@ public final class MemallocScope extends Unpatched {
     }
 
     @Override
-    public Verdict alloc(AllocRequest request, DriverAccess driver) {
-        return request.privateFaultPath() ? Verdict.ALLOW
-                : Verdict.deny(Errno.ENOMEM, "outside a MEMALLOC_PRIVATE scope");
+    public boolean inNMemory(int nid) {
+        return false;
+    }
+
+    @Override
+    public NodeZonelists zonelists(int nid) {
+        return NodeZonelists.OWN_LISTS_ONLY;
+    }
+
+    @Override
+    public CpusetMems cpusetMems(int nid) {
+        return CpusetMems.AS_N_MEMORY_PRIVATE;
+    }
+
+    @Override
+    public AllocContext userAllocation(UserAllocation r, DriverAccess driver) {
+        AllocContext c = bindStartsInMask(r, AllocContext.mainline(r.gfp()));
+        return r.fault() || r.reason() == MigrateReason.MR_DEMOTION ? c.scoped() : c;
+    }
+
+    @Override
+    public Verdict alloc(AllocGate gate, DriverAccess driver) {
+        return gate.taskScope() ? Verdict.ALLOW : Verdict.deny(Errno.ENOMEM, "outside a MEMALLOC_PRIVATE scope");
     }
 
     @Override
     public Verdict policyTarget(Site site, TaskRef task, DriverAccess driver) {
-        return site == Site.MBIND ? Verdict.ALLOW
-                : Verdict.deny(Errno.EINVAL, "only mbind'ed ranges run the private fault path");
+        return site == Site.SET_MEMPOLICY
+                ? Verdict.deny(Errno.EINVAL, "only mbind'ed ranges run the private fault path")
+                : Verdict.ALLOW;
     }
 }

@@ -1,56 +1,43 @@
 package org.mmproto.core.hooks.designs;
 
+import org.mmproto.api.Errno;
 import org.mmproto.api.ZoneType;
+import org.mmproto.api.design.AllocContext;
+import org.mmproto.api.design.AllocGate;
 import org.mmproto.api.design.Design;
 import org.mmproto.api.design.DriverAccess;
-import org.mmproto.api.driver.Decisions.FaultAction;
-import org.mmproto.api.driver.Decisions.FreeAction;
+import org.mmproto.api.design.UserAllocation;
 import org.mmproto.api.driver.Decisions.PinAction;
-import org.mmproto.api.driver.Requests.AllocRequest;
-import org.mmproto.api.driver.Requests.FaultRequest;
-import org.mmproto.api.driver.Requests.FreeEvent;
-import org.mmproto.api.driver.Requests.MigrationRequest;
-import org.mmproto.api.driver.Requests.PinRequest;
-import org.mmproto.api.driver.Site;
-import org.mmproto.api.driver.TaskRef;
+import org.mmproto.api.driver.Decisions.ReclaimPolicy;
+import org.mmproto.api.driver.NodeCap;
+import org.mmproto.api.driver.NpOps;
 import org.mmproto.api.driver.Verdict;
 
 /**
- * What the unpatched kernel does at each site: allocations, policies and migrations go through,
- * a freed folio returns to the buddy unannounced, a longterm pin migrates a ZONE_MOVABLE folio
- * away first and pins any other in place, nothing is write-protected. A design extends this and
- * overrides the sites its patches change, so each design class lists exactly its departures —
- * the same departures the dispatcher measures as its footprint.
+ * {@code unpatched}: mainline Linux 6.12, which has no private nodes. The node the machine marks
+ * private is ordinary memory: in N_MEMORY, in every node's fallback list, in every task's
+ * mems_allowed; every allocation, policy and migration goes through; a freed folio returns to
+ * the buddy unannounced; a longterm pin migrates a ZONE_MOVABLE folio away first and pins any
+ * other in place; nothing is write-protected, reclaim and compaction run, khugepaged collapses.
+ * It never consults a driver. It is the baseline every other design is measured against, and
+ * it leaks everywhere: that is the point of it. Its answers are the {@link Design} defaults;
+ * the built-in designs extend it for the helpers below and override the sites their patches
+ * change, so each design class lists exactly its departures.
  */
-public abstract class Unpatched implements Design {
+public class Unpatched implements Design {
     @Override
-    public Verdict alloc(AllocRequest request, DriverAccess driver) {
-        return Verdict.ALLOW;
+    public String name() {
+        return "unpatched";
     }
 
     @Override
-    public FreeAction free(FreeEvent event, DriverAccess driver) {
-        return FreeAction.RETURN_TO_BUDDY;
+    public String summary() {
+        return "mainline 6.12 baseline: the private node is ordinary memory, no driver is ever asked";
     }
 
     @Override
-    public Verdict policyTarget(Site site, TaskRef task, DriverAccess driver) {
-        return Verdict.ALLOW;
-    }
-
-    @Override
-    public Verdict migrate(MigrationRequest request, boolean onto, DriverAccess driver) {
-        return Verdict.ALLOW;
-    }
-
-    /** folio_is_longterm_pinnable: ZONE_MOVABLE is not. */
-    @Override
-    public PinAction longtermPin(PinRequest request, DriverAccess driver) {
-        return mainlinePin(request);
-    }
-
-    static PinAction mainlinePin(PinRequest request) {
-        return mainlinePin(request.folio().zone());
+    public String source() {
+        return "Linux 6.12 (no private-node patches)";
     }
 
     /** The unpatched kernel's longterm-pin decision for a folio in {@code zone}. */
@@ -58,38 +45,51 @@ public abstract class Unpatched implements Design {
         return zone == ZoneType.MOVABLE ? PinAction.MIGRATE_THEN_PIN : PinAction.PIN_IN_PLACE;
     }
 
-    /** The __GFP_PRIVATE gate (numa_zone_alloc_allowed) shared by the flag designs. */
-    static Verdict privateFlagGate(AllocRequest request) {
-        return request.gfp().has(org.mmproto.api.Gfp.__GFP_PRIVATE) ? Verdict.ALLOW
-                : Verdict.deny(org.mmproto.api.Errno.ENOMEM, "private zone skipped: mask lacks __GFP_PRIVATE");
+    static final ReclaimPolicy MAINLINE_RECLAIM = ReclaimPolicy.MAINLINE;
+    static final ReclaimPolicy NO_RECLAIM = ReclaimPolicy.NONE;
+
+    // ---- helpers the patched designs share ----
+
+    /** The __GFP_PRIVATE gate (numa_zone_alloc_allowed) of the flag designs. */
+    static Verdict privateFlagGate(AllocGate gate) {
+        return gate.request().gfp().has(org.mmproto.api.Gfp.__GFP_PRIVATE) ? Verdict.ALLOW
+                : Verdict.deny(Errno.ENOMEM, "private zone skipped: mask lacks __GFP_PRIVATE");
     }
 
     /** A policy may name the node only if the driver opted into {@code flag}. */
-    static Verdict policyNeeds(DriverAccess driver, org.mmproto.api.driver.NpOps flag) {
+    static Verdict policyNeeds(DriverAccess driver, NpOps flag) {
         return driver.has(flag) ? Verdict.ALLOW
-                : Verdict.deny(org.mmproto.api.Errno.EINVAL, "node has no " + flag + " (mpol_set_nodemask)");
+                : Verdict.deny(Errno.EINVAL, "node has no " + flag + " (mpol_set_nodemask)");
+    }
+
+    /** As {@link #policyNeeds} for a v5 capability. */
+    static Verdict policyNeeds(DriverAccess driver, NodeCap cap) {
+        return driver.has(cap) ? Verdict.ALLOW
+                : Verdict.deny(Errno.EINVAL, "node has no " + cap);
     }
 
     /**
      * A folio may move onto (ENODEV otherwise, as move_pages validates the node) or off (-ENOENT,
-     * as for a ZONE_DEVICE folio) the node only if the driver opted into {@code flag}; null = it may.
+     * as for a ZONE_DEVICE folio) the node only with the opt-in; null = it may.
      */
-    static Verdict migrationNeeds(DriverAccess driver, org.mmproto.api.driver.NpOps flag, boolean onto) {
-        if (driver.has(flag)) {
+    static Verdict migrationNeeds(boolean optedIn, String what, boolean onto) {
+        if (optedIn) {
             return null;
         }
-        return onto ? Verdict.deny(org.mmproto.api.Errno.ENODEV, "target node has no " + flag)
-                : Verdict.deny(org.mmproto.api.Errno.ENOENT, "folio on a node without " + flag);
+        return onto ? Verdict.deny(Errno.ENODEV, "target node has no " + what)
+                : Verdict.deny(Errno.ENOENT, "folio on a node without " + what);
     }
 
-    @Override
-    public boolean writeProtected(DriverAccess driver) {
-        return false;
+    /** The node-validation answer of move_pages / migrate_pages: ENODEV without the opt-in. */
+    static Verdict nodeNeeds(boolean optedIn, String what) {
+        return optedIn ? Verdict.ALLOW : Verdict.deny(Errno.ENODEV, "target node has no " + what);
     }
 
-    /** Not reached while nothing is write-protected. */
-    @Override
-    public FaultAction writeFault(FaultRequest request, DriverAccess driver) {
-        return FaultAction.PROMOTE;
+    /** RFC patch 13: a BIND whose local node is not in the mask starts from the mask's first node. */
+    static AllocContext bindStartsInMask(UserAllocation r, AllocContext c) {
+        if (r.fault() && r.bind() && r.policyNodes() != null && !r.policyNodes().contains(r.localNid())) {
+            return c.startingAt(r.policyNodes().first());
+        }
+        return c;
     }
 }

@@ -1,0 +1,21 @@
+package org.mmproto.api.design;
+
+import org.mmproto.api.Gfp;
+import org.mmproto.api.MigrateReason;
+import org.mmproto.api.NodeMask;
+import org.mmproto.api.driver.Site;
+import org.mmproto.api.driver.TaskRef;
+
+/**
+ * A user folio allocation that concerns private node {@code nid}: a fault under a policy naming
+ * it ({@code site} PAGE_ALLOC, {@code policyNodes} the policy's nodes, {@code bind} whether the
+ * policy is MPOL_BIND, {@code onlyPrivate} whether every node it names is a private node), or a
+ * migration target on it ({@code site} MIGRATE_TARGET, {@code reason}; no policy).
+ */
+public record UserAllocation(int nid, Gfp gfp, int order, Site site, MigrateReason reason, NodeMask policyNodes,
+                             boolean bind, boolean onlyPrivate, int localNid, TaskRef task) {
+    /** A fault (not a migration target). */
+    public boolean fault() {
+        return site == Site.PAGE_ALLOC;
+    }
+}
