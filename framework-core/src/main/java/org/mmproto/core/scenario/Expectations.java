@@ -133,6 +133,14 @@ public final class Expectations {
         }
     }
 
+    /** Driver calls of one hook ({@code free_folio}, {@code alloc_veto}, ...) over the run so far, all sites. */
+    public record HookCalls(String hook) implements Probe {
+        @Override
+        public String describe() {
+            return "hooks." + hook;
+        }
+    }
+
     // ---- expected values --------------------------------------------------------------------
 
     /** An expected value. Actual values are Long, String, Boolean, List or null. */

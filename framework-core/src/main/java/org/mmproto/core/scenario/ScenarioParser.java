@@ -59,7 +59,7 @@ public final class ScenarioParser {
     public static final List<String> OPS = List.of("mmap", "munmap", "madvise", "memfd_create", "touch", "fork",
             "exit", "set_credentials", "cpuset", "set_mempolicy", "get_mempolicy", "mbind", "migrate_pages",
             "move_pages", "set_mempolicy_home_node", "alloc_pages", "free_pages", "drain_pages", "pin_user_pages",
-            "unpin_user_pages", "memory_failure", "repeat", "check",
+            "unpin_user_pages", "memory_failure", "nested_alloc", "repeat", "check",
             "expect", "show");
     static final List<String> SHOW = List.of("vmstat", "buddyinfo", "pagetypeinfo", "zoneinfo", "meminfo",
             "numastat", "numactl", "maps", "numa_maps");
@@ -354,7 +354,7 @@ public final class ScenarioParser {
                 String key = switch (op) {
                     case "mmap" -> "name";
                     case "fork" -> "child";
-                    case "memfd_create", "alloc_pages", "repeat" -> "name";
+                    case "memfd_create", "alloc_pages", "repeat", "nested_alloc" -> "name";
                     default -> null;
                 };
                 if (key == null) {
@@ -474,6 +474,8 @@ public final class ScenarioParser {
             return new Step.UnpinUserPages(m, x.name());
         } else if (s instanceof Step.MemoryFailureStep x) {
             return new Step.MemoryFailureStep(m, x.task(), x.addr());
+        } else if (s instanceof Step.NestedAlloc x) {
+            return new Step.NestedAlloc(m, x.task(), x.addr(), x.length(), x.write(), x.gfp(), x.order(), x.name());
         }
         return new Step.ExpectOnly(m);
     }
@@ -688,6 +690,21 @@ public final class ScenarioParser {
                     groups.putIfAbsent(name, meta.line());
                 }
                 return new Step.AllocPages(meta, name, gfp, order, nid, nodemask, cpu, count);
+            }
+            case "nested_alloc": {
+                MappingNode m = args(value, opKey, op, YamlTree.keys("task", "addr", "length", "write", "gfp", "order",
+                        "name"));
+                Addr addr = addr(tree.require(m, "addr"));
+                boolean write = tree.get(m, "write").map(tree::bool).orElse(true);
+                int gfp = gfp(tree.require(m, "gfp"));
+                int order = tree.get(m, "order").map(n -> tree.intValue(n, 0, 10)).orElse(0);
+                String name = null;
+                Optional<Node> nameNode = tree.get(m, "name");
+                if (nameNode.isPresent()) {
+                    name = newName(nameNode.get(), "allocation");
+                    groups.putIfAbsent(name, meta.line());
+                }
+                return new Step.NestedAlloc(meta, task(m), addr, lengthOf(m, addr), write, gfp, order, name);
             }
             case "free_pages": {
                 Node nameNode;
@@ -1035,7 +1052,7 @@ public final class ScenarioParser {
         if (opStep) {
             allowed.add("vmstat_step");
         }
-        allowed.addAll(List.of("nodes", "resident", "tasks", "breaches"));
+        allowed.addAll(List.of("nodes", "resident", "tasks", "breaches", "hooks"));
         boolean hasResult = false;
         Map<String, Expectation> perDesign = new LinkedHashMap<>();
         for (NodeTuple t : m.getValue()) {
@@ -1072,6 +1089,7 @@ public final class ScenarioParser {
                 }
                 case "tasks" -> taskValues(v, items);
                 case "breaches" -> breaches(v, items);
+                case "hooks" -> hookCalls(v, items);
                 default -> items.add(new Item(line, new Expectations.Field(key), opField(step, key, v)));
             }
         }
@@ -1100,7 +1118,7 @@ public final class ScenarioParser {
             return List.of("status");
         } else if (step instanceof Step.GetMempolicy) {
             return List.of("mode", "node", "nodemask");
-        } else if (step instanceof Step.AllocPages || step instanceof Step.PinUserPages) {
+        } else if (step instanceof Step.AllocPages || step instanceof Step.PinUserPages || step instanceof Step.NestedAlloc) {
             return List.of("landed");
         } else if (step instanceof Step.Repeat) {
             return List.of("errors", "touches", "writes", "frees", "allocs");
@@ -1253,6 +1271,17 @@ public final class ScenarioParser {
         for (NodeTuple t : m.getValue()) {
             String kind = ((ScalarNode) t.getKeyNode()).getValue();
             items.add(new Item(tree.line(t.getKeyNode()), new Expectations.Breaches(kind), compare(t.getValueNode(), false)));
+        }
+    }
+
+    private void hookCalls(Node v, List<Item> items) {
+        MappingNode m = tree.mapping(v);
+        List<String> names = java.util.Arrays.stream(org.mmproto.api.driver.Hook.values())
+                .map(org.mmproto.api.driver.Hook::kernelName).toList();
+        tree.allowKeys(m, names);
+        for (NodeTuple t : m.getValue()) {
+            String hook = ((ScalarNode) t.getKeyNode()).getValue();
+            items.add(new Item(tree.line(t.getKeyNode()), new Expectations.HookCalls(hook), compare(t.getValueNode(), false)));
         }
     }
 

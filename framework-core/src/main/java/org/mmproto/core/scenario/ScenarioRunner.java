@@ -391,6 +391,8 @@ public final class ScenarioRunner {
                 o.fields.put("fault", faultDetail(t, a, s.length().value(), s.write(), r));
             }
             return o;
+        } else if (step instanceof Step.NestedAlloc s) {
+            return nestedAlloc(s);
         } else if (step instanceof Step.Fork s) {
             Task parent = task(s.task());
             Task child;
@@ -575,6 +577,57 @@ public final class ScenarioRunner {
             return o;
         }
         throw new IllegalStateException("unhandled step " + step);
+    }
+
+    private Outcome nestedAlloc(Step.NestedAlloc s) {
+        Task t = task(s.task());
+        long a = resolve(s.addr());
+        long[] nested = {Long.MIN_VALUE, -1};
+        k.alloc().armNested(new org.mmproto.core.mm.PageAllocator.NestedAlloc() {
+            @Override
+            public int gfp() {
+                return s.gfp();
+            }
+
+            @Override
+            public int order() {
+                return s.order();
+            }
+
+            @Override
+            public void done(long pfnOrErrno, int outerNid) {
+                nested[0] = pfnOrErrno;
+                nested[1] = outerNid;
+            }
+        });
+        int r;
+        try {
+            r = ops.touch(t, a, s.length().value(), s.write());
+        } finally {
+            k.alloc().armNested(null);
+        }
+        Outcome o = Outcome.raw(r);
+        List<Object> landed = new ArrayList<>();
+        String what;
+        if (nested[0] == Long.MIN_VALUE) {
+            what = "never fired (no allocation took pages of a private node)";
+        } else if (nested[0] < 0) {
+            landed.add(nested[0]);
+            what = "failed with " + Expectations.resultName(nested[0]);
+        } else {
+            int on = k.mem().zoneOf(nested[0]).nid();
+            landed.add((long) on);
+            what = "landed on node " + on;
+            if (s.name() != null) {
+                groups.computeIfAbsent(s.name(), x -> new ArrayList<>()).add(new long[] {nested[0], s.order()});
+            }
+        }
+        o.fields.put("landed", landed);
+        o.summary = (s.write() ? "write " : "read ") + at(s.addr(), a) + " .. +" + s.length()
+                + (r == 0 ? "" : " = -" + Expectations.resultName(r)) + "; nested alloc_pages("
+                + org.mmproto.api.Gfp.of(s.gfp()) + ", order " + s.order() + ")"
+                + (nested[1] >= 0 ? " inside the allocation on node " + nested[1] : "") + " " + what;
+        return o;
     }
 
     private Outcome allocPages(Step.AllocPages s) {
@@ -915,6 +968,17 @@ public final class ScenarioRunner {
     private Object read(Probe p, Step s, Outcome o) {
         if (p instanceof Expectations.Result) {
             return o.value;
+        }
+        if (p instanceof Expectations.HookCalls h) {
+            long n = 0;
+            for (org.mmproto.api.driver.Site site : org.mmproto.api.driver.Site.values()) {
+                for (var e : k.dispatcher().stats().hooksAt(site).entrySet()) {
+                    if (e.getKey().kernelName().equals(h.hook())) {
+                        n += e.getValue().consulted();
+                    }
+                }
+            }
+            return n;
         }
         if (p instanceof Expectations.Breaches b) {
             boolean whole = s instanceof Step.ExpectOnly;

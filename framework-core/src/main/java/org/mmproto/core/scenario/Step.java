@@ -101,6 +101,16 @@ public sealed interface Step {
                       int count) implements Step {
     }
 
+    /**
+     * A touch of [addr, addr+length) with one allocation armed to run inside the allocator while
+     * it serves the fault from a private node (a debug option's metadata allocation, or an
+     * interrupt arriving mid-allocation): gfp/order of the nested allocation, which is kept under
+     * {@code name} (design-matrix case 13).
+     */
+    record NestedAlloc(Meta meta, String task, Addr addr, Len length, boolean write, int gfp, int order, String name)
+            implements Step {
+    }
+
     /** Frees every allocation held under {@code name}. */
     record FreePages(Meta meta, String name) implements Step {
     }
