@@ -17,18 +17,33 @@ import picocli.CommandLine.Parameters;
             "Print the machine: numactl --hardware (nodes, sizes, SLIT distances),",
             "node states, each node's zonelist fallback order (as the boot log prints",
             "it), then every zone with its pfn span, the watermarks and the lowmem",
-            "protection the kernel computes, and the simulated memmap size.", ""})
+            "protection the kernel computes, and the simulated memmap size.",
+            "Where a node marked private sits (node states, zonelists) is a design's",
+            "decision: --design picks it (unpatched shows mainline, where it is",
+            "ordinary memory).", ""})
 final class TopoCommand implements Runnable {
     @Parameters(index = "0", arity = "0..1", paramLabel = "MACHINE",
             description = {"Machine file, bundled name, or numactl --hardware", "text (default: ${DEFAULT-VALUE})."},
             defaultValue = MachineLoading.DEFAULT)
     String machine;
 
+    @picocli.CommandLine.Option(names = "--design", paramLabel = "NAME", defaultValue = "ops-struct",
+            description = {"Built-in design placing the private nodes", "(default: ${DEFAULT-VALUE})."})
+    String design;
+
     @Override
     public void run() {
         MachineSpec spec = MachineLoading.load(machine);
-        PhysicalMemory mem = PhysicalMemory.boot(spec);
+        var d = org.mmproto.core.hooks.designs.BuiltInDesigns.all().stream().filter(x -> x.name().equals(design))
+                .findFirst().orElseThrow(() -> new picocli.CommandLine.ParameterException(
+                        new picocli.CommandLine(this), "unknown design '" + design + "'; built-in designs: "
+                        + String.join(", ", org.mmproto.core.hooks.designs.BuiltInDesigns.all().stream()
+                                .map(org.mmproto.api.design.Design::name).toList())));
+        PhysicalMemory mem = PhysicalMemory.boot(spec, org.mmproto.core.mm.PrivateNodeLayout.of(d));
         print(mem, System.out);
+        if (spec.nodes().stream().anyMatch(n -> n.isPrivate())) {
+            System.out.println("(private nodes placed as the " + design + " design places them; --design unpatched for mainline)");
+        }
     }
 
     static void print(PhysicalMemory mem, PrintStream out) {

@@ -28,6 +28,10 @@ class CliTest {
         CliCapture.Run r = run("topo", "private-cxl");
         assertThat(r.status()).isZero();
         assertThat(r.out()).contains("has_private_memory: 2", "Fallback order for Node 0: 0 1\n");
+        CliCapture.Run mainline = run("topo", "private-cxl", "--design", "unpatched");
+        assertThat(mainline.out()).contains("has_memory:        0-2", "Fallback order for Node 0: 0 1 2\n");
+        assertThat(run("topo", "private-cxl", "--design", "zonelist-private").out())
+                .contains("Fallback order for Node 2: 0 1\n");
     }
 
     @Test
@@ -94,7 +98,13 @@ class CliTest {
         assertThat(json.get("passed").asBoolean()).isTrue();
         assertThat(json.get("designs").has("ops-struct")).isTrue();
         var fallback = json.get("designs").get("fallback-only");
-        assertThat(fallback.get("privacy").get("breaches").size()).isPositive();
+        var privacy = fallback.get("privacy");
+        assertThat(privacy.get("breaches").size()).isPositive();
+        assertThat(privacy.get("breaches").get(0).get("line").asInt()).isPositive();
+        assertThat(privacy.get("breach_counts").get("leak").asInt()).isPositive();
+        assertThat(privacy.get("sites").get("zonelist_build").get("decisions").asInt()).isEqualTo(1);
+        assertThat(privacy.get("footprint").get(0).get("file").asText()).startsWith("mm/");
+        assertThat(json.get("designs").get("ops-struct").get("privacy").has("hooks")).isTrue();
         assertThat(fallback.get("steps")).isNotEmpty();
         assertThat(fallback.has("vmstat")).isTrue();
         assertThat(json.get("differing_lines").size()).isPositive();
@@ -104,7 +114,7 @@ class CliTest {
     void compare_markdown_and_an_unknown_design_name(@TempDir Path noPlugins) {
         CliCapture.Run md = run("compare", "private-node-audit", "--format", "markdown", "--plugins",
                 noPlugins.toString());
-        assertThat(md.out()).contains("| invariant | ops-struct | gfp-flag | buddy-veto | fallback-only | memalloc-scope |");
+        assertThat(md.out()).contains("| invariant | unpatched | ops-struct | gfp-flag | buddy-veto | fallback-only | memalloc-scope | zonelist-private |");
         CliCapture.Run bad = run("compare", "private-node-audit", "--designs", "ops-strut", "--plugins",
                 noPlugins.toString());
         assertThat(bad.status()).isEqualTo(2);
