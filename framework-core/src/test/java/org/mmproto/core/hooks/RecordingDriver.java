@@ -62,7 +62,7 @@ public class RecordingDriver implements PrivateNodeDriver {
 
     @Override
     public Verdict allocVeto(Requests.AllocRequest request) {
-        calls.add("alloc_veto order " + request.order());
+        calls.add("alloc_veto order " + request.order() + " pid " + request.task().pid());
         return allocAnswer;
     }
 
@@ -92,7 +92,7 @@ public class RecordingDriver implements PrivateNodeDriver {
 
     @Override
     public Verdict longtermPin(Requests.PinRequest request) {
-        calls.add("longterm_pin");
+        calls.add("longterm_pin pid " + request.task().pid());
         return pinAnswer;
     }
 

@@ -85,9 +85,12 @@ public class Unpatched implements Design {
         return optedIn ? Verdict.ALLOW : Verdict.deny(Errno.ENODEV, "target node has no " + what);
     }
 
-    /** RFC patch 13: a BIND whose local node is not in the mask starts from the mask's first node. */
+    /**
+     * RFC patch 13 (policy_nodemask): a BIND whose local node is not in the mask starts from the
+     * mask's first node, for faults and for migration targets allocated by policy alike.
+     */
     static AllocContext bindStartsInMask(UserAllocation r, AllocContext c) {
-        if (r.fault() && r.bind() && r.policyNodes() != null && !r.policyNodes().contains(r.localNid())) {
+        if (r.bind() && r.policyNodes() != null && !r.policyNodes().contains(r.localNid())) {
             return c.startingAt(r.policyNodes().first());
         }
         return c;
