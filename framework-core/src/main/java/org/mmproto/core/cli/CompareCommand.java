@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
+import org.mmproto.core.config.ConfigException;
 import org.mmproto.core.scenario.Comparison;
 import org.mmproto.core.scenario.RunFactory;
 import org.mmproto.core.scenario.RunReport;
@@ -34,7 +35,8 @@ import picocli.CommandLine.Parameters;
             "design with the rows where the designs differ marked *, the dispatcher",
             "consultations per site, each design's patch footprint, the vmstat",
             "changes and the node usage.", ""},
-        footer = {"", "Exit status: 0 every run held its expectations, 1 some did not, 2 bad input.",
+        footer = {"", "Exit status: 0 every run held its expectations, 1 some did not, 2 bad input",
+            "(a bad scenario of a directory is reported and the others still run).",
             "", "Examples:",
             "  ./mmproto compare private-node-audit",
             "  ./mmproto compare cxl-mempolicy --designs ops-struct,buddy-veto",
@@ -68,9 +70,21 @@ final class CompareCommand implements Callable<Integer> {
             }
         }
         boolean passed = true;
+        List<Path> bad = new ArrayList<>();
         ArrayNode all = new ObjectMapper().createArrayNode();
         for (Path f : files) {
-            Scenario s = ScenarioParser.parse(f);
+            Scenario s;
+            try {
+                s = ScenarioParser.parse(f);
+            } catch (ConfigException e) {
+                if (files.size() == 1) {
+                    throw e;
+                }
+                // one bad file of a directory must not hide the others' results
+                System.err.println("mmproto: " + e.getMessage());
+                bad.add(f);
+                continue;
+            }
             Map<String, RunReport> runs = new LinkedHashMap<>();
             for (String d : names) {
                 runs.put(d, new ScenarioRunner(s, factory.setup(d, engine.budget())).run());
@@ -90,6 +104,12 @@ final class CompareCommand implements Callable<Integer> {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
+        }
+        if (!bad.isEmpty()) {
+            System.err.println("mmproto: " + bad.size() + " of " + files.size() + " scenario"
+                    + (files.size() == 1 ? "" : "s") + " not run (bad file" + (bad.size() == 1 ? "" : "s")
+                    + ": " + String.join(", ", bad.stream().map(Path::toString).toList()) + ")");
+            return 2;
         }
         return passed ? 0 : 1;
     }

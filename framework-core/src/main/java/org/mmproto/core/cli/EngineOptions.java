@@ -27,13 +27,26 @@ final class EngineOptions {
         return Duration.ofMillis(budgetMs);
     }
 
+    /** A {@code --plugins DIR} argument must name an existing directory; says what it is otherwise. */
+    static void checkDirectory(String given) {
+        Path p = Path.of(given);
+        if (!Files.exists(p)) {
+            throw new IllegalArgumentException("--plugins " + given + ": no such directory");
+        }
+        if (!Files.isDirectory(p)) {
+            throw new IllegalArgumentException("--plugins " + given + ": not a directory (a "
+                    + (Files.isRegularFile(p) ? "regular file" : "device, pipe or socket")
+                    + "); expected the directory that holds the plugin jars");
+        }
+    }
+
     /** Loads the plugins directory; an absent default directory is an empty catalog, an absent --plugins DIR an error. */
     RunFactory factory() {
         Path dir = PluginsDir.resolve(plugins);
+        if (plugins != null) {
+            checkDirectory(plugins);
+        }
         if (!Files.isDirectory(dir)) {
-            if (plugins != null) {
-                throw new IllegalArgumentException("--plugins " + plugins + ": no such directory");
-            }
             return new RunFactory(PluginCatalog.empty());
         }
         PluginCatalog catalog = new DriverPlugins().load(dir);

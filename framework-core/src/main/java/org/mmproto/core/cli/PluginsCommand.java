@@ -30,7 +30,8 @@ import picocli.CommandLine.Option;
             "plugins/ at the root of the checkout mmproto runs from. Building the",
             "project (mvn package) puts the sample drivers there.", ""},
         footer = {"", "Exit status: 0 (also when some jars failed: they are listed), 2 when",
-            "the directory given with --plugins does not exist."})
+            "the directory given with --plugins does not exist or is not a",
+            "directory."})
 final class PluginsCommand implements Runnable {
     @Option(names = "--plugins", paramLabel = "DIR",
             description = {"Plugins directory (default: plugins/ here, else at", "the checkout's root)."})
@@ -39,6 +40,9 @@ final class PluginsCommand implements Runnable {
     @Override
     public void run() {
         PrintStream out = System.out;
+        if (dir != null && !dir.isBlank()) {
+            EngineOptions.checkDirectory(dir);
+        }
         Path path = PluginsDir.resolve(dir);
         if (dir == null && !Files.isDirectory(path)) {
             out.println("no plugins directory; looked in: "

@@ -88,6 +88,9 @@ final class RunCommand implements Callable<Integer> {
         if (seed != null) {
             s = s.withSeed(seed);
         }
+        // options are checked before anything is printed: a bad --plugins is not a half report
+        org.mmproto.core.scenario.RunFactory factory = engine.factory();
+        var setup = factory.setup(design, engine.budget());
         boolean text = format == Format.text;
         boolean showProgress = progress != null ? progress : System.console() != null;
         boolean longRun = s.steps().size() > LONG_SCENARIO_STEPS && !verbose;
@@ -103,8 +106,7 @@ final class RunCommand implements Callable<Integer> {
         Progress listener = new Progress(out, text, longRun, showProgress, opWidth, s.steps().size());
         RunReport report;
         try {
-            org.mmproto.core.scenario.RunFactory factory = engine.factory();
-            report = new ScenarioRunner(s, factory.setup(design, engine.budget())).listener(listener).run();
+            report = new ScenarioRunner(s, setup).listener(listener).run();
         } finally {
             listener.close();
         }

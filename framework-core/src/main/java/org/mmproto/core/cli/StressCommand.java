@@ -31,11 +31,14 @@ import picocli.CommandLine.Option;
             "the same run.", ""},
         footer = {"", "Exit status: 0 ok, 1 an invariant was violated (with --check), 2 bad input."})
 final class StressCommand implements Callable<Integer> {
+    /** 10^9 steps take about a minute; more is a typo, not a run anyone waits for. */
+    static final long MAX_OPS = 1_000_000_000L;
+
     @picocli.CommandLine.Mixin
     MachineLoading.Option machine = new MachineLoading.Option();
 
     @Option(names = "--ops", defaultValue = "1000000", paramLabel = "N",
-            description = "Alloc/free steps to run (default: ${DEFAULT-VALUE}).")
+            description = {"Alloc/free steps to run, at most 10^9", "(default: ${DEFAULT-VALUE})."})
     long ops;
 
     @Option(names = "--seed", defaultValue = "1", paramLabel = "S", description = "Random seed (default: ${DEFAULT-VALUE}).")
@@ -66,9 +69,10 @@ final class StressCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (ops < 0) {
-            throw new IllegalArgumentException("--ops must be >= 0, got " + ops);
+        if (ops < 0 || ops > MAX_OPS) {
+            throw new IllegalArgumentException("--ops must be in 0.." + MAX_OPS + ", got " + ops);
         }
+        ProcFiles.check(proc);
         MachineSpec spec = machine.load();
         PhysicalMemory mem = PhysicalMemory.boot(spec);
         String pristine = ProcFs.buddyinfo(mem);

@@ -37,7 +37,7 @@ final class TopoCommand implements Runnable {
         out.print(ProcFs.numactlHardware(mem));
         out.println();
         out.println("node states:");
-        out.println("  online:            " + list(mem, n -> true));
+        out.println("  online:            " + list(mem, Node::online));
         out.println("  has_cpu:           " + list(mem, Node::hasCpus));
         out.println("  has_normal_memory: " + list(mem, Node::inNNormalMemory));
         out.println("  has_memory:        " + list(mem, Node::inNMemory));
@@ -45,6 +45,9 @@ final class TopoCommand implements Runnable {
                 + list(mem, Node::inNMemoryPrivate));
         out.println();
         for (Node n : mem.nodes()) {
+            if (!n.online()) {
+                continue;
+            }
             StringBuilder sb = new StringBuilder("Fallback order for Node " + n.nid() + ": ");
             for (int nid : n.fallbackOrder()) {
                 sb.append(nid).append(' ');
