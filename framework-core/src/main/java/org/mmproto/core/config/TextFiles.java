@@ -83,8 +83,8 @@ public final class TextFiles {
         }
         int column = offset - lineStart + 1;
         String b = offset < bytes.length ? String.format("0x%02x", bytes[offset] & 0xff) : "end of file";
-        return new ConfigException(name, line, column, "invalid UTF-8 byte " + b + " at byte offset "
-                + offset + " (line " + line + ", byte " + column + " of the line); expected UTF-8"
-                + " text");
+        return new ConfigException(name, line, column, "not UTF-8 text: invalid byte " + b
+                + " at byte offset " + offset + " (line " + line + ", byte " + column
+                + " of the line); expected a UTF-8 text file");
     }
 }

@@ -310,8 +310,9 @@ public final class YamlTree {
         }
         if (v > max) {
             // name the maximum: "expected >= 0" would hide why a large value is refused
-            throw error(node, "expected an integer in " + min + ".." + max + ", got " + v
-                    + ", more than the maximum " + max + reason);
+            String range = rangeText(min, max);
+            throw error(node, "expected an integer" + range + ", got " + v
+                    + (range.contains("..") ? "" : ", more than the maximum " + max) + reason);
         }
         return v;
     }
