@@ -22,6 +22,7 @@ import picocli.CommandLine.Option;
  * (zeroing each page dominates there); the simulator zeroes nothing.
  */
 @Command(name = "faults", mixinStandardHelpOptions = true,
+        header = "mmap, write-fault every page, MADV_DONTNEED; faults per second.",
         description = {
             "mmap anonymous memory, write-fault every 4 KiB page, MADV_DONTNEED it,",
             "repeat --rounds times (after --warmup uncounted rounds); print",
@@ -44,13 +45,11 @@ final class BenchFaultsCommand implements Callable<Integer> {
     int rounds;
 
     @Option(names = "--warmup", defaultValue = "3", paramLabel = "N",
-            description = {"Rounds run first and not counted, so the JIT has", "compiled the fault path, 0..10000",
-                "(default: ${DEFAULT-VALUE})."})
+            description = "Rounds run first and not counted, so the JIT has compiled the fault path, 0..10000 (default: ${DEFAULT-VALUE}).")
     int warmup;
 
     @Option(names = "--policy", defaultValue = "default", paramLabel = "POLICY",
-            description = {"Task memory policy, set with set_mempolicy(2): a", "node the machine lacks is EINVAL, as there",
-                "(default: ${DEFAULT-VALUE})."})
+            description = "Task memory policy, set with set_mempolicy(2): a node the machine lacks is EINVAL, as there (default: ${DEFAULT-VALUE}).")
     String policy;
 
     @Option(names = "--cpu", defaultValue = "0", paramLabel = "CPU", description = "CPU the task runs on (default: ${DEFAULT-VALUE}).")

@@ -28,6 +28,7 @@ import picocli.CommandLine.Parameters;
 
 /** {@code mmproto compare}: one workload under every design, side by side. */
 @Command(name = "compare", mixinStandardHelpOptions = true,
+        header = "Run a scenario under every design and show the runs side by side.",
         description = {
             "Run a scenario (or every scenario of a directory) once per design and",
             "show the runs side by side: the private-node invariants first (leak,",
@@ -45,11 +46,11 @@ final class CompareCommand implements Callable<Integer> {
     enum Format { text, markdown, json }
 
     @Parameters(index = "0", paramLabel = "SCENARIO|DIR",
-            description = {"A scenario file, a bundled scenario name, or a", "directory of *.yaml scenarios."})
+            description = "A scenario file, a bundled scenario name, or a directory of *.yaml scenarios.")
     String target;
 
     @Option(names = "--designs", split = ",", paramLabel = "NAMES",
-            description = {"Designs to compare (default: every installed", "design, see `mmproto designs`)."})
+            description = "Designs to compare (default: every installed design, see `mmproto designs`).")
     List<String> designs;
 
     @Option(names = "--format", defaultValue = "text", paramLabel = "text|markdown|json",

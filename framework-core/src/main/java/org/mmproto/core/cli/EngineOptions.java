@@ -12,12 +12,11 @@ import picocli.CommandLine.Option;
 /** Options shared by the commands that run scenarios: where plugins come from, the driver budget. */
 final class EngineOptions {
     @Option(names = "--plugins", paramLabel = "DIR",
-            description = {"Directory of driver/design plugin jars (default:", "plugins/ of the checkout)."})
+            description = "Directory of driver/design plugin jars (default: plugins/ of the checkout).")
     String plugins;
 
     @Option(names = "--budget-ms", defaultValue = "200", paramLabel = "MS",
-            description = {"Time budget of one driver callback; a driver that", "overruns it is contained and its answer",
-                "replaced by the site's default; 0 = call drivers", "inline with no timeout (default: ${DEFAULT-VALUE})."})
+            description = "Time budget of one driver callback; a driver that overruns it is contained and its answer replaced by the site's default; 0 = call drivers inline with no timeout (default: ${DEFAULT-VALUE}).")
     long budgetMs;
 
     Duration budget() {

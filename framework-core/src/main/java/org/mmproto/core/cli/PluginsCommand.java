@@ -17,6 +17,7 @@ import picocli.CommandLine.Option;
 
 /** {@code mmproto plugins}: what the plugins directory holds and why a jar did not load. */
 @Command(name = "plugins", mixinStandardHelpOptions = true,
+        header = "List the driver plugins, their hooks, and why a jar did not load.",
         description = {
             "List the driver plugins, their hooks, and why a jar did not load.",
             "",
@@ -34,7 +35,7 @@ import picocli.CommandLine.Option;
             "directory."})
 final class PluginsCommand implements Runnable {
     @Option(names = "--plugins", paramLabel = "DIR",
-            description = {"Plugins directory (default: plugins/ here, else at", "the checkout's root)."})
+            description = "Plugins directory (default: plugins/ here, else at the checkout's root).")
     String dir;
 
     @Override

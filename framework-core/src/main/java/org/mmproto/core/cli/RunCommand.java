@@ -23,6 +23,7 @@ import picocli.CommandLine.Parameters;
 
 /** {@code mmproto run}: executes a scenario file and reports what each step did. */
 @Command(name = "run", mixinStandardHelpOptions = true,
+        header = "Run a scenario and report what each step did.",
         description = {
             "Run a scenario: a machine, tasks and an ordered list of steps (mmap,",
             "touch, fork, memfd, madvise, set_mempolicy, mbind, migrate_pages,",
@@ -48,7 +49,7 @@ final class RunCommand implements Callable<Integer> {
     enum Format { text, json }
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "SCENARIO",
-            description = {"Scenario file or bundled scenario name", "(default: the bundled 'default')."})
+            description = "Scenario file or bundled scenario name (default: the bundled 'default').")
     String scenario;
 
     @Option(names = "--format", defaultValue = "text", paramLabel = "text|json",
@@ -56,22 +57,22 @@ final class RunCommand implements Callable<Integer> {
     Format format;
 
     @Option(names = "--seed", paramLabel = "S",
-            description = {"Replace the scenario's seed (repeat steps without", "their own seed derive theirs from it)."})
+            description = "Replace the scenario's seed (repeat steps without their own seed derive theirs from it).")
     Long seed;
 
     @Option(names = "--progress", negatable = true,
-            description = {"Progress bar on stderr for long runs (default: on", "when attached to a terminal)."})
+            description = "Progress bar on stderr for long runs (default: on when attached to a terminal).")
     Boolean progress;
 
     @Option(names = {"-v", "--verbose"},
-            description = {"Print every step line, also for scenarios of more", "than " + LONG_SCENARIO_STEPS + " steps."})
+            description = "Print every step line, also for scenarios of more than " + LONG_SCENARIO_STEPS + " steps.")
     boolean verbose;
 
     @Option(names = "--list", description = "List the bundled scenarios and exit.")
     boolean list;
 
     @Option(names = "--design", paramLabel = "NAME",
-            description = {"Run under this design (default: the scenario's", "design:, else ops-struct); see `mmproto designs`."})
+            description = "Run under this design (default: the scenario's design:, else ops-struct); see `mmproto designs`.")
     String design;
 
     @picocli.CommandLine.Mixin

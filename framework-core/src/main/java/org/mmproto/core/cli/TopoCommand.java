@@ -13,6 +13,7 @@ import picocli.CommandLine.Parameters;
 
 /** {@code mmproto topo}: the machine as numactl and /proc/zoneinfo show it. */
 @Command(name = "topo", mixinStandardHelpOptions = true,
+        header = "Print the machine: numactl --hardware, node states, watermarks.",
         description = {
             "Print the machine: numactl --hardware (nodes, sizes, SLIT distances),",
             "node states, each node's zonelist fallback order (as the boot log prints",
@@ -20,7 +21,7 @@ import picocli.CommandLine.Parameters;
             "protection the kernel computes, and the simulated memmap size.", ""})
 final class TopoCommand implements Runnable {
     @Parameters(index = "0", arity = "0..1", paramLabel = "MACHINE",
-            description = {"Machine file, bundled name, or numactl --hardware", "text (default: ${DEFAULT-VALUE})."},
+            description = "Machine file, bundled name, or numactl --hardware text (default: ${DEFAULT-VALUE}).",
             defaultValue = MachineLoading.DEFAULT)
     String machine;
 
