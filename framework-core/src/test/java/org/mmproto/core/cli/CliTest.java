@@ -235,4 +235,51 @@ class CliTest {
             }
         }
     }
+
+    // ---- compare ---------------------------------------------------------------------------
+
+    @Test
+    void compare_of_a_directory_reports_a_bad_file_runs_the_rest_and_exits_2(@TempDir Path dir) throws Exception {
+        Path scenarios = Files.createDirectory(dir.resolve("s"));
+        Files.writeString(scenarios.resolve("a-bad.yaml"), "name: bad\nmachine: single\nsteps:\n  - tuch: {}\n");
+        Files.copy(org.mmproto.core.scenario.ScenarioFiles.resolve("kernel-alloc"), scenarios.resolve("b-good.yaml"));
+        Path noPlugins = Files.createDirectory(dir.resolve("p"));
+        CliCapture.Run r = run("compare", scenarios.toString(), "--designs", "ops-struct", "--plugins", noPlugins.toString());
+        assertThat(r.status()).isEqualTo(2);
+        assertThat(r.err()).contains("a-bad.yaml:4:5: steps[0]: unknown operation 'tuch'",
+                "1 of 2 scenarios not run (bad file: " + scenarios.resolve("a-bad.yaml") + ")");
+        assertThat(r.out()).contains("# compare kernel-alloc", "under 1 designs");
+    }
+
+    @Test
+    void compare_markdown_carries_every_section_and_the_closing_line_of_the_text_format(@TempDir Path noPlugins) {
+        String[] args = {"compare", "private-node-audit", "--designs", "ops-struct,fallback-only", "--plugins",
+            noPlugins.toString()};
+        String text = run(args).out();
+        String[] mdArgs = java.util.Arrays.copyOf(args, args.length + 2);
+        mdArgs[args.length] = "--format";
+        mdArgs[args.length + 1] = "markdown";
+        String md = run(mdArgs).out();
+        java.util.List<String> sections = text.lines().filter(l -> l.startsWith("## ")).toList();
+        assertThat(sections).hasSizeGreaterThanOrEqualTo(6);
+        for (String sec : sections) {
+            assertThat(md).contains("#" + sec + "\n");
+        }
+        String closing = text.strip().lines().reduce((a, b) -> b).orElseThrow();
+        assertThat(md).contains("**" + closing + "**");
+    }
+
+    @Test
+    void compare_prints_a_breach_verdict_rather_than_pass_next_to_breaches(@TempDir Path noPlugins) {
+        CliCapture.Run r = run("compare", "private-node-audit", "--designs", "fallback-only", "--plugins", noPlugins.toString());
+        assertThat(r.out()).doesNotContain("PASS ").contains("BREACHES private-node-audit under 1 designs: expectations held");
+    }
+
+    @Test
+    void compare_prints_unwritten_move_pages_status_entries_by_name_not_as_null(@TempDir Path noPlugins) {
+        CliCapture.Run r = run("compare", "move-pages", "--designs", "ops-struct", "--plugins", noPlugins.toString());
+        assertThat(r.status()).as(r.err()).isZero();
+        assertThat(r.out()).doesNotContain("null").contains("unwritten]", "unwritten: a move_pages status entry the"
+                + " kernel did not write");
+    }
 }
