@@ -485,7 +485,7 @@ class ScenarioParserTest {
                 """;
         ConfigException e = error(body);
         assertThat(e.line()).isEqualTo(lineOf(body, "9000000000000000000"));
-        assertThat(e.detail()).contains("steps[0].repeat.times", "more than the maximum 1000000000",
+        assertThat(e.detail()).contains("steps[0].repeat.times", "expected an integer in 0..1000000000",
                 "at most 10^9 iterations");
         assertThat(error(body.replace("9000000000000000000", "9e18")).detail())
                 .contains("write the number out in decimal digits");
