@@ -62,7 +62,7 @@ class ReadmeDriverSnippetIT {
         StringWriter diagnostics = new StringWriter();
         var fm = javac.getStandardFileManager(null, null, StandardCharsets.UTF_8);
         boolean ok = javac.getTask(diagnostics, fm, null,
-                List.of("--release", "17", "-proc:full", "-Xlint:all", "-Werror", "-classpath",
+                List.of("--release", "17", "-proc:full", "-Xlint:all,-processing", "-Werror", "-classpath",
                         System.getProperty("java.class.path"), "-d", out.toString()),
                 null, fm.getJavaFileObjects(file)).call();
         assertThat(ok).as("javac: %s", diagnostics).isTrue();
