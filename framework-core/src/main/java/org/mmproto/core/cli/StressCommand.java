@@ -32,7 +32,7 @@ import picocli.CommandLine.Option;
             "the same run.", ""},
         footer = {"", "Exit status: 0 ok, 1 an invariant was violated (with --check), 2 bad input."})
 final class StressCommand implements Callable<Integer> {
-    /** 10^9 steps take about a minute; more is a typo, not a run anyone waits for. */
+    /** 10^9 steps already take minutes; more is a typo, not a run anyone waits for. */
     static final long MAX_OPS = 1_000_000_000L;
 
     @picocli.CommandLine.Mixin

@@ -45,9 +45,9 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  *
  * <p>Sizes use binary units ({@link Sizes}) and must be multiples of the 4KiB page. Node memory
  * ranges [start, start+size) may not overlap and must end within the 52-bit physical address
- * space. A cpu may be on one node only. Every violation is a
- * {@link org.mmproto.core.config.ConfigException} at the offending node's line, naming what was
- * expected; nothing is built until everything has been checked.
+ * space. A cpu may be on one node only and listed once; some node must have a cpu. Every
+ * violation is a {@link org.mmproto.core.config.ConfigException} at the offending node's line,
+ * naming what was expected; nothing is built until everything has been checked.
  */
 public final class MachineYamlParser {
     static final Set<String> TOP_KEYS = YamlTree.keys("name", "nodes", "distances", "vm");
