@@ -41,8 +41,8 @@ final class PluginsCommand implements Runnable {
     @Override
     public void run() {
         PrintStream out = System.out;
-        if (dir != null && !dir.isBlank()) {
-            EngineOptions.checkDirectory(dir);
+        if (dir != null && !dir.isBlank() && Files.exists(Path.of(dir))) {
+            EngineOptions.checkDirectory(dir); // a missing one is reported by the loader
         }
         Path path = PluginsDir.resolve(dir);
         if (dir == null && !Files.isDirectory(path)) {
