@@ -2,10 +2,13 @@ package org.mmproto.core.cli;
 
 import java.util.Set;
 import java.util.concurrent.Callable;
+import org.mmproto.api.Errno;
 import org.mmproto.api.NodeMask;
 import org.mmproto.core.config.Sizes;
 import org.mmproto.core.machine.MachineSpec;
 import org.mmproto.core.policy.MemPolicy;
+import org.mmproto.core.policy.NumaSyscalls;
+import org.mmproto.core.policy.UserMask;
 import org.mmproto.core.stats.VmStat;
 import org.mmproto.core.task.Kernel;
 import org.mmproto.core.task.MmOps;
@@ -19,11 +22,14 @@ import picocli.CommandLine.Option;
  * (zeroing each page dominates there); the simulator zeroes nothing.
  */
 @Command(name = "faults", mixinStandardHelpOptions = true,
+        header = "mmap, write-fault every page, MADV_DONTNEED; faults per second.",
         description = {
             "mmap anonymous memory, write-fault every 4 KiB page, MADV_DONTNEED it,",
             "repeat --rounds times (after --warmup uncounted rounds); print",
             "faults per second as faults_per_s=N.",
             "THP is off (transparent_hugepage=never) so every page is one fault.",
+            "A --size that is not a multiple of 4 KiB is rounded up to one, as mmap",
+            "rounds its length up to whole pages.",
             "Policies: default | local | bind:NODES | preferred:NODE |",
             "interleave:NODES | weighted:NODES | preferred_many:NODES", ""})
 final class BenchFaultsCommand implements Callable<Integer> {
@@ -34,36 +40,64 @@ final class BenchFaultsCommand implements Callable<Integer> {
             description = "Mapping size per round (default: ${DEFAULT-VALUE}).")
     String size;
 
-    @Option(names = "--rounds", defaultValue = "5", paramLabel = "N", description = "Rounds (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--rounds", defaultValue = "5", paramLabel = "N",
+            description = "Rounds, 1..10000 (default: ${DEFAULT-VALUE}).")
     int rounds;
 
     @Option(names = "--warmup", defaultValue = "3", paramLabel = "N",
-            description = {"Rounds run first and not counted, so the JIT has", "compiled the fault path (default: ${DEFAULT-VALUE})."})
+            description = "Rounds run first and not counted, so the JIT has compiled the fault path, 0..10000 (default: ${DEFAULT-VALUE}).")
     int warmup;
 
     @Option(names = "--policy", defaultValue = "default", paramLabel = "POLICY",
-            description = "Task memory policy (default: ${DEFAULT-VALUE}).")
+            description = "Task memory policy, set with set_mempolicy(2): a node the machine lacks is EINVAL, as there (default: ${DEFAULT-VALUE}).")
     String policy;
 
     @Option(names = "--cpu", defaultValue = "0", paramLabel = "CPU", description = "CPU the task runs on (default: ${DEFAULT-VALUE}).")
     int cpu;
 
+    /** Rounds and warm-up rounds: 10^4 rounds of 1 GiB are about an hour. */
+    static final int MAX_ROUNDS = 10_000;
+    private static final long PAGE_SIZE = 4096;
+
     @Override
     public Integer call() {
-        long bytes = Sizes.parse(size);
-        if (bytes <= 0 || rounds <= 0 || warmup < 0) {
-            throw new IllegalArgumentException("--size and --rounds must be positive");
+        long requested = Sizes.parse(size);
+        if (requested <= 0) {
+            throw new IllegalArgumentException("--size must be positive, got " + size);
         }
+        if (rounds < 1 || rounds > MAX_ROUNDS) {
+            throw new IllegalArgumentException("--rounds must be in 1.." + MAX_ROUNDS + ", got " + rounds);
+        }
+        if (warmup < 0 || warmup > MAX_ROUNDS) {
+            throw new IllegalArgumentException("--warmup must be in 0.." + MAX_ROUNDS + ", got " + warmup);
+        }
+        long bytes = (requested + PAGE_SIZE - 1) & -PAGE_SIZE; // mmap's PAGE_ALIGN(len)
+        if (bytes <= 0) {
+            throw new IllegalArgumentException("--size " + size + " is too large");
+        }
+        if (bytes != requested) {
+            System.out.println("# --size " + size + " rounded up to " + Sizes.format(bytes) + " ("
+                    + (bytes >>> 12) + " pages), as mmap rounds its length up to whole pages");
+        }
+        MemPolicy pol = parsePolicy(policy);
         MachineSpec spec = machine.load();
         Kernel k = Kernel.boot(spec);
         k.setThp(Kernel.ThpMode.NEVER);
         Task t = k.spawn("bench", 0, cpu, 0, Set.of());
-        t.setPolicy(parsePolicy(policy));
+        if (pol != null) {
+            long rc = new NumaSyscalls(k).setMempolicy(t, pol.mode(), UserMask.of(pol.nodes()),
+                    NodeMask.MAX_NUMNODES + 1L);
+            if (rc < 0) {
+                throw new IllegalArgumentException("--policy " + policy + ": set_mempolicy fails with "
+                        + Errno.fromCode((int) -rc) + " on machine " + spec.name() + " (nodes with memory: "
+                        + memoryNodes(k) + ")");
+            }
+        }
         MmOps ops = k.mmOps();
         long addr = ops.mmap(t, 0, bytes, MmOps.PROT_READ | MmOps.PROT_WRITE,
                 MmOps.MAP_PRIVATE | MmOps.MAP_ANONYMOUS, null, 0, "bench");
         if (addr < 0) {
-            throw new IllegalArgumentException("mmap of " + size + " failed: errno " + -addr);
+            throw new IllegalArgumentException("mmap of " + size + " failed: " + Errno.fromCode((int) -addr));
         }
         for (int r = 0; r < warmup; r++) {
             ops.touch(t, addr, bytes, true);
@@ -90,6 +124,12 @@ final class BenchFaultsCommand implements Callable<Integer> {
         System.out.printf("best_round_faults_per_s=%d%n", (long) ((bytes >>> 12) / (best / 1e9)));
         System.out.printf("faults_per_s=%d%n", (long) (faults / (total / 1e9)));
         return 0;
+    }
+
+    private static String memoryNodes(Kernel k) {
+        int[] ids = k.mem().nodes().stream().filter(org.mmproto.core.mm.Node::inNMemory)
+                .mapToInt(org.mmproto.core.mm.Node::nid).toArray();
+        return NodeMask.formatList(ids);
     }
 
     static MemPolicy parsePolicy(String text) {

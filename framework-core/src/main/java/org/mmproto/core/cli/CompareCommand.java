@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
+import org.mmproto.core.config.ConfigException;
 import org.mmproto.core.scenario.Comparison;
 import org.mmproto.core.scenario.RunFactory;
 import org.mmproto.core.scenario.RunReport;
@@ -27,6 +28,7 @@ import picocli.CommandLine.Parameters;
 
 /** {@code mmproto compare}: one workload under every design, side by side. */
 @Command(name = "compare", mixinStandardHelpOptions = true,
+        header = "Run a scenario under every design and show the runs side by side.",
         description = {
             "Run a scenario (or every scenario of a directory) once per design and",
             "show the runs side by side: the private-node invariants first (leak,",
@@ -34,7 +36,8 @@ import picocli.CommandLine.Parameters;
             "design with the rows where the designs differ marked *, the dispatcher",
             "consultations per site, each design's patch footprint, the vmstat",
             "changes and the node usage.", ""},
-        footer = {"", "Exit status: 0 every run held its expectations, 1 some did not, 2 bad input.",
+        footer = {"", "Exit status: 0 every run held its expectations, 1 some did not, 2 bad input",
+            "(a bad scenario of a directory is reported and the others still run).",
             "", "Examples:",
             "  ./mmproto compare private-node-audit",
             "  ./mmproto compare cxl-mempolicy --designs ops-struct,buddy-veto",
@@ -43,11 +46,11 @@ final class CompareCommand implements Callable<Integer> {
     enum Format { text, markdown, json }
 
     @Parameters(index = "0", paramLabel = "SCENARIO|DIR",
-            description = {"A scenario file, a bundled scenario name, or a", "directory of *.yaml scenarios."})
+            description = "A scenario file, a bundled scenario name, or a directory of *.yaml scenarios.")
     String target;
 
     @Option(names = "--designs", split = ",", paramLabel = "NAMES",
-            description = {"Designs to compare (default: every installed", "design, see `mmproto designs`)."})
+            description = "Designs to compare (default: every installed design, see `mmproto designs`).")
     List<String> designs;
 
     @Option(names = "--format", defaultValue = "text", paramLabel = "text|markdown|json",
@@ -68,9 +71,21 @@ final class CompareCommand implements Callable<Integer> {
             }
         }
         boolean passed = true;
+        List<Path> bad = new ArrayList<>();
         ArrayNode all = new ObjectMapper().createArrayNode();
         for (Path f : files) {
-            Scenario s = ScenarioParser.parse(f);
+            Scenario s;
+            try {
+                s = ScenarioParser.parse(f);
+            } catch (ConfigException e) {
+                if (files.size() == 1) {
+                    throw e;
+                }
+                // one bad file of a directory must not hide the others' results
+                System.err.println("mmproto: " + e.getMessage());
+                bad.add(f);
+                continue;
+            }
             Map<String, RunReport> runs = new LinkedHashMap<>();
             for (String d : names) {
                 runs.put(d, new ScenarioRunner(s, factory.setup(d, engine.budget())).run());
@@ -90,6 +105,12 @@ final class CompareCommand implements Callable<Integer> {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
+        }
+        if (!bad.isEmpty()) {
+            System.err.println("mmproto: " + bad.size() + " of " + files.size() + " scenario"
+                    + (files.size() == 1 ? "" : "s") + " not run (bad file" + (bad.size() == 1 ? "" : "s")
+                    + ": " + String.join(", ", bad.stream().map(Path::toString).toList()) + ")");
+            return 2;
         }
         return passed ? 0 : 1;
     }

@@ -8,6 +8,7 @@ import picocli.CommandLine.Mixin;
 
 /** {@code mmproto designs}: the installed designs, built in and from plugins. */
 @Command(name = "designs", mixinStandardHelpOptions = true,
+        header = "List the installed designs and the mail or patch each follows.",
         description = {"List the installed designs: name, one-line summary, the mail or patch",
             "it follows, and where it comes from (built in, or a plugin jar).", ""})
 final class DesignsCommand implements Callable<Integer> {

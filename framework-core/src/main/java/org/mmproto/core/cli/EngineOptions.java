@@ -12,12 +12,11 @@ import picocli.CommandLine.Option;
 /** Options shared by the commands that run scenarios: where plugins come from, the driver budget. */
 final class EngineOptions {
     @Option(names = "--plugins", paramLabel = "DIR",
-            description = {"Directory of driver/design plugin jars (default:", "plugins/ of the checkout)."})
+            description = "Directory of driver/design plugin jars (default: plugins/ of the checkout).")
     String plugins;
 
     @Option(names = "--budget-ms", defaultValue = "200", paramLabel = "MS",
-            description = {"Time budget of one driver callback; a driver that", "overruns it is contained and its answer",
-                "replaced by the site's default; 0 = call drivers", "inline with no timeout (default: ${DEFAULT-VALUE})."})
+            description = "Time budget of one driver callback; a driver that overruns it is contained and its answer replaced by the site's default; 0 = call drivers inline with no timeout (default: ${DEFAULT-VALUE}).")
     long budgetMs;
 
     Duration budget() {
@@ -27,13 +26,26 @@ final class EngineOptions {
         return Duration.ofMillis(budgetMs);
     }
 
+    /** A {@code --plugins DIR} argument must name an existing directory; says what it is otherwise. */
+    static void checkDirectory(String given) {
+        Path p = Path.of(given);
+        if (!Files.exists(p)) {
+            throw new IllegalArgumentException("--plugins " + given + ": no such directory");
+        }
+        if (!Files.isDirectory(p)) {
+            throw new IllegalArgumentException("--plugins " + given + ": not a directory (a "
+                    + (Files.isRegularFile(p) ? "regular file" : "device, pipe or socket")
+                    + "); expected the directory that holds the plugin jars");
+        }
+    }
+
     /** Loads the plugins directory; an absent default directory is an empty catalog, an absent --plugins DIR an error. */
     RunFactory factory() {
         Path dir = PluginsDir.resolve(plugins);
+        if (plugins != null) {
+            checkDirectory(plugins);
+        }
         if (!Files.isDirectory(dir)) {
-            if (plugins != null) {
-                throw new IllegalArgumentException("--plugins " + plugins + ": no such directory");
-            }
             return new RunFactory(PluginCatalog.empty());
         }
         PluginCatalog catalog = new DriverPlugins().load(dir);

@@ -8,7 +8,7 @@ final class MachineLoading {
     /** The {@code --machine} option of the commands that boot one machine. */
     static final class Option {
         @picocli.CommandLine.Option(names = "--machine", paramLabel = "MACHINE", defaultValue = DEFAULT,
-                description = {"Machine file, bundled name, or numactl --hardware", "text (default: ${DEFAULT-VALUE})."})
+                description = "Machine file, bundled name, or numactl --hardware text (default: ${DEFAULT-VALUE}).")
         String machine;
 
         MachineSpec load() {

@@ -17,6 +17,7 @@ import picocli.CommandLine.Option;
 
 /** {@code mmproto plugins}: what the plugins directory holds and why a jar did not load. */
 @Command(name = "plugins", mixinStandardHelpOptions = true,
+        header = "List the driver plugins, their hooks, and why a jar did not load.",
         description = {
             "List the driver plugins, their hooks, and why a jar did not load.",
             "",
@@ -30,15 +31,19 @@ import picocli.CommandLine.Option;
             "plugins/ at the root of the checkout mmproto runs from. Building the",
             "project (mvn package) puts the sample drivers there.", ""},
         footer = {"", "Exit status: 0 (also when some jars failed: they are listed), 2 when",
-            "the directory given with --plugins does not exist."})
+            "the directory given with --plugins does not exist or is not a",
+            "directory."})
 final class PluginsCommand implements Runnable {
     @Option(names = "--plugins", paramLabel = "DIR",
-            description = {"Plugins directory (default: plugins/ here, else at", "the checkout's root)."})
+            description = "Plugins directory (default: plugins/ here, else at the checkout's root).")
     String dir;
 
     @Override
     public void run() {
         PrintStream out = System.out;
+        if (dir != null && !dir.isBlank() && Files.exists(Path.of(dir))) {
+            EngineOptions.checkDirectory(dir); // a missing one is reported by the loader
+        }
         Path path = PluginsDir.resolve(dir);
         if (dir == null && !Files.isDirectory(path)) {
             out.println("no plugins directory; looked in: "

@@ -13,7 +13,19 @@ final class ProcFiles {
     private ProcFiles() {
     }
 
+    /** Rejects an unknown name before a command runs (not after a long run, at printing). */
+    static void check(List<String> which) {
+        for (String w : which) {
+            if (!NAMES.contains(w.strip())) {
+                throw new IllegalArgumentException("unknown --proc file '" + w + "'"
+                        + org.mmproto.core.config.Suggestions.didYouMean(w.strip(), NAMES)
+                        + "; expected one of " + String.join(", ", NAMES));
+            }
+        }
+    }
+
     static void print(PhysicalMemory mem, List<String> which, PrintStream out) {
+        check(which);
         for (String w : which) {
             switch (w.strip()) {
                 case "vmstat" -> section(out, "/proc/vmstat", ProcFs.vmstat(mem));
@@ -21,18 +33,23 @@ final class ProcFiles {
                 case "pagetypeinfo" -> section(out, "/proc/pagetypeinfo", ProcFs.pagetypeinfo(mem));
                 case "zoneinfo" -> section(out, "/proc/zoneinfo (watermarks)", ProcFs.zoneWatermarks(mem));
                 case "meminfo" -> {
-                    for (Node n : mem.nodes()) {
+                    for (Node n : online(mem)) {
                         section(out, "/sys/devices/system/node/node" + n.nid() + "/meminfo", ProcFs.nodeMeminfo(mem, n.nid()));
                     }
                 }
                 case "numastat" -> {
-                    for (Node n : mem.nodes()) {
+                    for (Node n : online(mem)) {
                         section(out, "/sys/devices/system/node/node" + n.nid() + "/numastat", ProcFs.numastat(mem, n.nid()));
                     }
                 }
                 default -> throw new IllegalArgumentException("unknown --proc file '" + w + "'; expected one of " + NAMES);
             }
         }
+    }
+
+    /** /sys/devices/system/node has a directory per online node only. */
+    private static List<Node> online(PhysicalMemory mem) {
+        return mem.nodes().stream().filter(Node::online).toList();
     }
 
     private static void section(PrintStream out, String path, String text) {

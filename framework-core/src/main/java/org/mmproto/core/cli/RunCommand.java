@@ -23,6 +23,7 @@ import picocli.CommandLine.Parameters;
 
 /** {@code mmproto run}: executes a scenario file and reports what each step did. */
 @Command(name = "run", mixinStandardHelpOptions = true,
+        header = "Run a scenario and report what each step did.",
         description = {
             "Run a scenario: a machine, tasks and an ordered list of steps (mmap,",
             "touch, fork, memfd, madvise, set_mempolicy, mbind, migrate_pages,",
@@ -48,7 +49,7 @@ final class RunCommand implements Callable<Integer> {
     enum Format { text, json }
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "SCENARIO",
-            description = {"Scenario file or bundled scenario name", "(default: the bundled 'default')."})
+            description = "Scenario file or bundled scenario name (default: the bundled 'default').")
     String scenario;
 
     @Option(names = "--format", defaultValue = "text", paramLabel = "text|json",
@@ -56,22 +57,22 @@ final class RunCommand implements Callable<Integer> {
     Format format;
 
     @Option(names = "--seed", paramLabel = "S",
-            description = {"Replace the scenario's seed (repeat steps without", "their own seed derive theirs from it)."})
+            description = "Replace the scenario's seed (repeat steps without their own seed derive theirs from it).")
     Long seed;
 
     @Option(names = "--progress", negatable = true,
-            description = {"Progress bar on stderr for long runs (default: on", "when attached to a terminal)."})
+            description = "Progress bar on stderr for long runs (default: on when attached to a terminal).")
     Boolean progress;
 
     @Option(names = {"-v", "--verbose"},
-            description = {"Print every step line, also for scenarios of more", "than " + LONG_SCENARIO_STEPS + " steps."})
+            description = "Print every step line, also for scenarios of more than " + LONG_SCENARIO_STEPS + " steps.")
     boolean verbose;
 
     @Option(names = "--list", description = "List the bundled scenarios and exit.")
     boolean list;
 
     @Option(names = "--design", paramLabel = "NAME",
-            description = {"Run under this design (default: the scenario's", "design:, else ops-struct); see `mmproto designs`."})
+            description = "Run under this design (default: the scenario's design:, else ops-struct); see `mmproto designs`.")
     String design;
 
     @picocli.CommandLine.Mixin
@@ -88,6 +89,9 @@ final class RunCommand implements Callable<Integer> {
         if (seed != null) {
             s = s.withSeed(seed);
         }
+        // options are checked before anything is printed: a bad --plugins is not a half report
+        org.mmproto.core.scenario.RunFactory factory = engine.factory();
+        var setup = factory.setup(design, engine.budget());
         boolean text = format == Format.text;
         boolean showProgress = progress != null ? progress : System.console() != null;
         boolean longRun = s.steps().size() > LONG_SCENARIO_STEPS && !verbose;
@@ -103,8 +107,7 @@ final class RunCommand implements Callable<Integer> {
         Progress listener = new Progress(out, text, longRun, showProgress, opWidth, s.steps().size());
         RunReport report;
         try {
-            org.mmproto.core.scenario.RunFactory factory = engine.factory();
-            report = new ScenarioRunner(s, factory.setup(design, engine.budget())).listener(listener).run();
+            report = new ScenarioRunner(s, setup).listener(listener).run();
         } finally {
             listener.close();
         }

@@ -18,6 +18,7 @@ import picocli.CommandLine.Option;
 
 /** {@code mmproto stress}: a seeded random alloc/free mix against the page allocator. */
 @Command(name = "stress", mixinStandardHelpOptions = true,
+        header = "Seeded random alloc/free mix through the page allocator.",
         description = {
             "Drive a seeded random mix of allocations and frees through the page",
             "allocator: orders 0-10 (mostly order 0, some THP-sized 2 MiB and 4 MiB",
@@ -31,44 +32,42 @@ import picocli.CommandLine.Option;
             "the same run.", ""},
         footer = {"", "Exit status: 0 ok, 1 an invariant was violated (with --check), 2 bad input."})
 final class StressCommand implements Callable<Integer> {
+    /** 10^9 steps already take minutes; more is a typo, not a run anyone waits for. */
+    static final long MAX_OPS = 1_000_000_000L;
+
     @picocli.CommandLine.Mixin
     MachineLoading.Option machine = new MachineLoading.Option();
 
     @Option(names = "--ops", defaultValue = "1000000", paramLabel = "N",
-            description = "Alloc/free steps to run (default: ${DEFAULT-VALUE}).")
+            description = "Alloc/free steps to run, at most 10^9 (default: ${DEFAULT-VALUE}).")
     long ops;
 
     @Option(names = "--seed", defaultValue = "1", paramLabel = "S", description = "Random seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--check", description = {
-        "Verify invariants (CONFIG_DEBUG_VM style) after every step: every",
-        "page in exactly one state, free lists well formed, buddies merged,",
-        "counters equal page states. Costs O(pages of the touched zone) per",
-        "step; stops at the first violation (exit 1)."})
+    @Option(names = "--check", description = "Verify invariants (CONFIG_DEBUG_VM style) after every step: every page in exactly one state, free lists well formed, buddies merged, counters equal page states. Costs O(pages of the touched zone) per step; stops at the first violation (exit 1).")
     boolean check;
 
-    @Option(names = "--free-all", description = {"At the end free everything held, drain the per-cpu", "lists and check that buddyinfo is back to the boot", "state (full merge)."})
+    @Option(names = "--free-all", description = "At the end free everything held, drain the per-cpu lists and check that buddyinfo is back to the boot state (full merge).")
     boolean freeAll;
 
     @Option(names = "--pcp", negatable = true, defaultValue = "true", fallbackValue = "true",
-            description = {"Per-CPU page lists for orders 0-3 and 9, as the kernel", "has them (default: on; --no-pcp for the bare buddy)."})
+            description = "Per-CPU page lists for orders 0-3 and 9, as the kernel has them (default: on; --no-pcp for the bare buddy).")
     boolean pcp;
 
     @Option(names = "--proc", split = ",", paramLabel = "FILE", defaultValue = "vmstat,buddyinfo",
-            description = {"What to print at the end: vmstat, buddyinfo,",
-                "pagetypeinfo, zoneinfo, meminfo (per node),",
-                "numastat (per node) (default: ${DEFAULT-VALUE})."})
+            description = "What to print at the end: vmstat, buddyinfo, pagetypeinfo, zoneinfo, meminfo (per node), numastat (per node) (default: ${DEFAULT-VALUE}).")
     java.util.List<String> proc;
 
-    @Option(names = "--progress", negatable = true, description = {"Progress bar on stderr (default: on when", "attached to a terminal)."})
+    @Option(names = "--progress", negatable = true, description = "Progress bar on stderr (default: on when attached to a terminal).")
     Boolean progress;
 
     @Override
     public Integer call() {
-        if (ops < 0) {
-            throw new IllegalArgumentException("--ops must be >= 0, got " + ops);
+        if (ops < 0 || ops > MAX_OPS) {
+            throw new IllegalArgumentException("--ops must be in 0.." + MAX_OPS + ", got " + ops);
         }
+        ProcFiles.check(proc);
         MachineSpec spec = machine.load();
         PhysicalMemory mem = PhysicalMemory.boot(spec);
         String pristine = ProcFs.buddyinfo(mem);

@@ -13,6 +13,7 @@ import picocli.CommandLine.Parameters;
 
 /** {@code mmproto topo}: the machine as numactl and /proc/zoneinfo show it. */
 @Command(name = "topo", mixinStandardHelpOptions = true,
+        header = "Print the machine: numactl --hardware, node states, watermarks.",
         description = {
             "Print the machine: numactl --hardware (nodes, sizes, SLIT distances),",
             "node states, each node's zonelist fallback order (as the boot log prints",
@@ -23,7 +24,7 @@ import picocli.CommandLine.Parameters;
             "ordinary memory).", ""})
 final class TopoCommand implements Runnable {
     @Parameters(index = "0", arity = "0..1", paramLabel = "MACHINE",
-            description = {"Machine file, bundled name, or numactl --hardware", "text (default: ${DEFAULT-VALUE})."},
+            description = "Machine file, bundled name, or numactl --hardware text (default: ${DEFAULT-VALUE}).",
             defaultValue = MachineLoading.DEFAULT)
     String machine;
 
@@ -52,7 +53,7 @@ final class TopoCommand implements Runnable {
         out.print(ProcFs.numactlHardware(mem));
         out.println();
         out.println("node states:");
-        out.println("  online:            " + list(mem, n -> true));
+        out.println("  online:            " + list(mem, Node::online));
         out.println("  has_cpu:           " + list(mem, Node::hasCpus));
         out.println("  has_normal_memory: " + list(mem, Node::inNNormalMemory));
         out.println("  has_memory:        " + list(mem, Node::inNMemory));
@@ -60,6 +61,9 @@ final class TopoCommand implements Runnable {
                 + list(mem, Node::inNMemoryPrivate));
         out.println();
         for (Node n : mem.nodes()) {
+            if (!n.online()) {
+                continue;
+            }
             StringBuilder sb = new StringBuilder("Fallback order for Node " + n.nid() + ": ");
             for (int nid : n.fallbackOrder()) {
                 sb.append(nid).append(' ');

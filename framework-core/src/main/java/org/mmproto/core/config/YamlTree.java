@@ -1,11 +1,6 @@
 package org.mmproto.core.config;
 
-import java.io.IOException;
 import java.io.StringReader;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.Collections;
@@ -55,14 +50,24 @@ public final class YamlTree {
         this.root = root;
     }
 
-    /** Parses YAML text; {@code source} names it in errors (a path or {@code bundled:name}). */
+    /**
+     * Parses YAML text; {@code source} names it in errors (a path or {@code bundled:name}). The
+     * text is checked against {@link InputLimits#DEFAULT} first.
+     */
     public static YamlTree parse(String text, String source) {
+        InputLimits limits = InputLimits.DEFAULT;
+        limits.checkText(text, source);
         LoaderOptions options = new LoaderOptions();
         options.setAllowDuplicateKeys(true); // reported by us, with both lines
         options.setAllowRecursiveKeys(false);
         options.setProcessComments(false);
+        options.setCodePointLimit(limits.maxBytes());
+        // YamlBounds reports these first, with a line; SnakeYAML's own checks stay as a backstop
+        options.setNestingDepthLimit(limits.maxDepth() + 1);
+        options.setMaxAliasesForCollections(limits.maxAliases());
         Node root;
         try {
+            YamlBounds.check(text, source, limits, options);
             root = new Yaml(options).compose(new StringReader(text));
         } catch (MarkedYAMLException e) {
             throw syntaxError(source, e);
@@ -81,17 +86,12 @@ public final class YamlTree {
         return parse(readText(file), file.toString());
     }
 
-    /** Reads a UTF-8 text file, turning I/O problems into a {@link ConfigException}. */
+    /**
+     * Reads a UTF-8 text file within {@link InputLimits#DEFAULT} ({@link TextFiles}), turning
+     * every problem into a {@link ConfigException}.
+     */
     public static String readText(Path file) {
-        try {
-            return Files.readString(file, StandardCharsets.UTF_8);
-        } catch (NoSuchFileException e) {
-            throw new ConfigException(file.toString(), "no such file");
-        } catch (CharacterCodingException e) {
-            throw new ConfigException(file.toString(), "not UTF-8 text: " + e.getMessage());
-        } catch (IOException e) {
-            throw new ConfigException(file.toString(), "cannot read: " + e);
-        }
+        return TextFiles.read(file, InputLimits.DEFAULT);
     }
 
     private static ConfigException syntaxError(String source, MarkedYAMLException e) {
@@ -283,19 +283,36 @@ public final class YamlTree {
 
     /** A decimal integer in {@code min..max} (underscores between digits allowed). */
     public long longValue(Node node, long min, long max) {
+        return longValue(node, min, max, "");
+    }
+
+    /**
+     * A decimal integer in {@code min..max}; {@code why} (may be empty) says where the limits come
+     * from and is appended to a range error, e.g. "vm.min_free_kbytes is a C int".
+     */
+    public long longValue(Node node, long min, long max, String why) {
         String text = string(node).strip();
-        String range = rangeText(min, max);
+        String reason = why.isEmpty() ? "" : " (" + why + ")";
+        if (!text.matches("[-+]?[0-9]+(_[0-9]+)*")) {
+            throw error(node, "expected an integer" + rangeText(min, max) + ", got '" + text + "'"
+                    + (text.matches("[-+]?[0-9.]+[eE][-+]?[0-9]+") ? "; write the number out in"
+                    + " decimal digits" : ""));
+        }
         long v;
         try {
-            if (!text.matches("[-+]?[0-9]+(_[0-9]+)*")) {
-                throw new NumberFormatException();
-            }
             v = Long.parseLong(text.replace("_", ""));
         } catch (NumberFormatException e) {
-            throw error(node, "expected an integer" + range + ", got '" + text + "'");
+            throw error(node, "got " + text + ", which does not fit in a 64-bit integer; expected"
+                    + " an integer in " + min + ".." + max + reason);
         }
-        if (v < min || v > max) {
-            throw error(node, "expected an integer" + range + ", got " + v);
+        if (v < min) {
+            throw error(node, "expected an integer" + rangeText(min, max) + ", got " + v + reason);
+        }
+        if (v > max) {
+            // name the maximum: "expected >= 0" would hide why a large value is refused
+            String range = rangeText(min, max);
+            throw error(node, "expected an integer" + range + ", got " + v
+                    + (range.contains("..") ? "" : ", more than the maximum " + max) + reason);
         }
         return v;
     }

@@ -89,8 +89,8 @@ public final class MachineFiles {
         } catch (InvalidPathException e) {
             // not a usable path: try the bundled names
         }
-        if (path != null && Files.isRegularFile(path)) {
-            return load(path);
+        if (path != null && Files.exists(path) && !Files.isDirectory(path)) {
+            return load(path); // also a device or pipe, which load reports as not a regular file
         }
         List<String> names = bundledNames();
         if (names.contains(arg)) {

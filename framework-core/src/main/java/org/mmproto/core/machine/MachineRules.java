@@ -1,5 +1,7 @@
 package org.mmproto.core.machine;
 
+import java.util.BitSet;
+
 import org.mmproto.api.NodeMask;
 
 /** Limits and checks shared by the machine file formats. Messages say what is expected. */
@@ -55,6 +57,36 @@ final class MachineRules {
     static String neitherMemoryNorCpus(int nid) {
         return "node " + nid + " has neither memory nor cpus; expected a size > 0, cpus, or both"
                 + " (a memoryless node needs cpus)";
+    }
+
+    /**
+     * A cpu list ({@code 0-3,8}); a cpu given twice is an error, not merged, because a pasted or
+     * hand-edited list with a repeat is more likely a typo than intended.
+     */
+    static int[] cpuList(String text) {
+        BitSet seen = new BitSet();
+        String t = text == null ? "" : text.strip();
+        if (t.isEmpty()) {
+            return new int[0];
+        }
+        for (String part : t.split(",")) {
+            for (int cpu : NodeMask.parseList(part, MAX_CPU_ID)) {
+                if (seen.get(cpu)) {
+                    throw new IllegalArgumentException(duplicateCpu(cpu));
+                }
+                seen.set(cpu);
+            }
+        }
+        return seen.stream().toArray();
+    }
+
+    static String duplicateCpu(int cpu) {
+        return "cpu " + cpu + " is listed twice; expected each cpu once";
+    }
+
+    /** Linux cannot boot without a CPU: some node must have one. */
+    static String noCpus() {
+        return "no node has a cpu; Linux needs at least one cpu (give some node cpus: 0)";
     }
 
     static String cpuOnTwoNodes(int cpu, int firstNid, int nid) {

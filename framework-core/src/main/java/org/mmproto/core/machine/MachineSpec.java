@@ -8,7 +8,8 @@ import java.util.List;
  *
  * @param name     a label for reports
  * @param source   where it came from (file path, "bundled:default", "numactl --hardware text")
- * @param nodes    nodes with nids 0..n-1, index = nid
+ * @param nodes    nodes with nids 0..n-1, index = nid; a nid the machine lacks (sparse numactl
+ *                 ids) is a node with neither memory nor cpus, not {@link NodeSpec#online()}
  * @param distance n x n matrix
  */
 public record MachineSpec(String name, String source, List<NodeSpec> nodes, int[][] distance,

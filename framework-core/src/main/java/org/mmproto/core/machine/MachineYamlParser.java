@@ -45,9 +45,9 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  *
  * <p>Sizes use binary units ({@link Sizes}) and must be multiples of the 4KiB page. Node memory
  * ranges [start, start+size) may not overlap and must end within the 52-bit physical address
- * space. A cpu may be on one node only. Every violation is a
- * {@link org.mmproto.core.config.ConfigException} at the offending node's line, naming what was
- * expected; nothing is built until everything has been checked.
+ * space. A cpu may be on one node only and listed once; some node must have a cpu. Every
+ * violation is a {@link org.mmproto.core.config.ConfigException} at the offending node's line,
+ * naming what was expected; nothing is built until everything has been checked.
  */
 public final class MachineYamlParser {
     static final Set<String> TOP_KEYS = YamlTree.keys("name", "nodes", "distances", "vm");
@@ -55,6 +55,8 @@ public final class MachineYamlParser {
             YamlTree.keys("nid", "size", "cpus", "movable", "online", "private", "start");
     static final Set<String> VM_KEYS = YamlTree.keys("min_free_kbytes", "watermark_scale_factor",
             "lowmem_reserve_ratio", "transparent_hugepage", "movablecore");
+    private static final String MIN_FREE_LIMIT = "vm.min_free_kbytes is a C int sysctl:"
+            + " at most 2147483647 KiB, just under 2TiB";
     private static final List<String> ONLINE = List.of("normal", "movable");
     private static final List<String> THP = List.of("always", "madvise", "never");
 
@@ -93,6 +95,9 @@ public final class MachineYamlParser {
             MappingNode m = tree.mapping(items.get(i));
             nodes.add(parseNode(tree, m, i, cpuOwner));
             nodeMaps.add(m);
+        }
+        if (cpuOwner.isEmpty()) {
+            throw tree.error(nodesNode, MachineRules.noCpus());
         }
         checkPhysicalRanges(tree, nodes, nodeMaps);
 
@@ -195,12 +200,15 @@ public final class MachineYamlParser {
         if (n instanceof SequenceNode) {
             TreeSet<Integer> ids = new TreeSet<>();
             for (Node item : tree.items(n)) {
-                ids.add(tree.intValue(item, 0, MachineRules.MAX_CPU_ID));
+                int cpu = tree.intValue(item, 0, MachineRules.MAX_CPU_ID);
+                if (!ids.add(cpu)) {
+                    throw tree.error(item, MachineRules.duplicateCpu(cpu));
+                }
             }
             return ids.stream().mapToInt(Integer::intValue).toArray();
         }
         try {
-            return NodeMask.parseList(tree.string(n), MachineRules.MAX_CPU_ID);
+            return MachineRules.cpuList(tree.string(n));
         } catch (IllegalArgumentException e) {
             throw tree.error(n, "expected a cpu list such as 0-3,8 (or \"\" for none): "
                     + e.getMessage());
@@ -276,7 +284,8 @@ public final class MachineYamlParser {
         tree.allowKeys(m, VM_KEYS);
         VmTunables def = VmTunables.defaults();
         long minFree = tree.get(m, "min_free_kbytes")
-                .map(n -> tree.longValue(n, 0, Integer.MAX_VALUE)).orElse(def.minFreeKbytes());
+                .map(n -> tree.longValue(n, 0, Integer.MAX_VALUE, MIN_FREE_LIMIT))
+                .orElse(def.minFreeKbytes());
         int wsf = tree.get(m, "watermark_scale_factor").map(n -> tree.intValue(n, 1, 3000))
                 .orElse(def.watermarkScaleFactor());
         int[] ratio = def.lowmemReserveRatio();

@@ -28,4 +28,12 @@ public record NodeSpec(int nid, long sizeBytes, List<Integer> cpus, boolean isPr
     public boolean hasCpus() {
         return !cpus.isEmpty();
     }
+
+    /**
+     * Online as Linux onlines a node: when it has memory or cpus. A node with neither is a node id
+     * the machine does not have (numactl text with sparse ids such as 0,2 leaves 1 so).
+     */
+    public boolean online() {
+        return hasMemory() || hasCpus();
+    }
 }

@@ -1,6 +1,7 @@
 package org.mmproto.core.machine;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,6 +11,7 @@ import java.util.regex.Pattern;
 
 import org.mmproto.api.NodeMask;
 import org.mmproto.core.config.ConfigException;
+import org.mmproto.core.config.InputLimits;
 
 /**
  * Reads the output of {@code numactl --hardware} into a {@link MachineSpec}.
@@ -37,11 +39,15 @@ import org.mmproto.core.config.ConfigException;
  *       {@code --cpu-compress} ({@code  0-3, 8-11 (8)}, whose count is checked).</li>
  *   <li>{@code size: N MB} is N &lt;&lt; 20 bytes; {@code <not available>} is a memoryless node.
  *       {@code free:} lines are ignored.</li>
- *   <li>Node ids must be contiguous from 0 (a machine has nids 0..n-1); sparse ids such as 0,2
- *       are rejected. Blank lines and lines starting with {@code #} are ignored.</li>
- *   <li>Validation is as for YAML machines: each node has memory or cpus, local distance 10,
- *       remote 11..255, a cpu on one node. Asymmetric tables and memoryless nodes are accepted.
- *       </li>
+ *   <li>Node ids may be sparse, as on real machines ({@code available: 2 nodes (0,2)}): an id
+ *       that is not listed is a node that is not online. The machine gets it as a node with
+ *       neither memory nor cpus, which the engine treats as offline (left out of numactl's
+ *       output, the zonelists and node states); its distances are 10 to itself and 20 (the
+ *       kernel's REMOTE_DISTANCE) to and from the others. Blank lines and lines starting with
+ *       {@code #} are ignored.</li>
+ *   <li>Validation is as for YAML machines: each listed node has memory or cpus, some node has a
+ *       cpu, local distance 10, remote 11..255, a cpu on one node and once. Asymmetric tables and
+ *       memoryless nodes are accepted.</li>
  * </ul>
  *
  * <p>The result is named {@code numactl}, nodes are not private, all memory is onlined normal,
@@ -77,6 +83,7 @@ public final class NumactlHardwareParser {
     }
 
     public static MachineSpec parse(String text, String sourceName) {
+        InputLimits.DEFAULT.checkText(text, sourceName);
         return new NumactlHardwareParser(text, sourceName).parse();
     }
 
@@ -105,7 +112,12 @@ public final class NumactlHardwareParser {
         } catch (IllegalArgumentException e) {
             throw error(availLine + 1, 1, "bad node list: " + e.getMessage());
         }
-        int declared = Integer.parseInt(avail.group(1));
+        int declared;
+        try {
+            declared = Integer.parseInt(avail.group(1));
+        } catch (NumberFormatException e) {
+            declared = -1;
+        }
         if (ids.length == 0) {
             throw error(availLine + 1, 1, "no nodes; expected at least one node in the list");
         }
@@ -113,14 +125,11 @@ public final class NumactlHardwareParser {
             throw error(availLine + 1, 1, "says " + declared + " nodes but lists "
                     + ids.length + " (" + avail.group(2).strip() + ")");
         }
-        if (ids[ids.length - 1] != ids.length - 1) {
-            throw error(availLine + 1, 1, "node ids must be contiguous from 0; got "
-                    + NodeMask.formatList(ids));
-        }
         int n = ids.length;
+        int size = ids[n - 1] + 1; // nids 0..max, the ids not listed offline
         pos = availLine + 1;
 
-        NodeLines[] nodes = new NodeLines[n];
+        NodeLines[] nodes = new NodeLines[size];
         int[][] distance = null;
         int lastContentLine = availLine + 1;
         for (int i = nextContentLine(); i >= 0; i = nextContentLine()) {
@@ -129,11 +138,11 @@ public final class NumactlHardwareParser {
             pos = i + 1;
             lastContentLine = lineNo;
             if (line.equals("node distances:")) {
-                distance = parseDistances(n);
+                distance = parseDistances(ids);
                 break;
             }
             if (line.equals("No distance information available.")) {
-                distance = MachineRules.defaultDistances(n);
+                distance = MachineRules.defaultDistances(size);
                 break;
             }
             Matcher m = NODE_LINE.matcher(line);
@@ -141,7 +150,7 @@ public final class NumactlHardwareParser {
                 throw error(lineNo, 1, "unexpected line '" + line + "'; expected 'node N cpus:',"
                         + " 'node N size:', 'node N free:' or 'node distances:'");
             }
-            int nid = parseNid(m.group(1), lineNo, n, ids);
+            int nid = parseNid(m.group(1), lineNo, nodes, ids);
             NodeLines node = nodes[nid] == null ? (nodes[nid] = new NodeLines()) : nodes[nid];
             if (node.firstLine == 0) {
                 node.firstLine = lineNo;
@@ -180,10 +189,14 @@ public final class NumactlHardwareParser {
                     + lines[trailing].strip() + "'");
         }
 
-        List<NodeSpec> specs = new ArrayList<>(n);
+        List<NodeSpec> specs = new ArrayList<>(size);
         Map<Integer, Integer> cpuOwner = new HashMap<>();
-        for (int nid = 0; nid < n; nid++) {
+        for (int nid = 0; nid < size; nid++) {
             NodeLines node = nodes[nid];
+            if (Arrays.binarySearch(ids, nid) < 0) {
+                specs.add(new NodeSpec(nid, 0, List.of(), false, 0, OptionalLong.empty(), 0));
+                continue;
+            }
             if (node == null || node.cpus == null || node.size < 0) {
                 int at = node == null ? availLine + 1 : node.firstLine;
                 String missing = node == null ? "lines" : node.cpus == null ? "cpus: line"
@@ -205,17 +218,20 @@ public final class NumactlHardwareParser {
             specs.add(new NodeSpec(nid, node.size, cpus, false, 0, OptionalLong.empty(),
                     node.firstLine));
         }
+        if (cpuOwner.isEmpty()) {
+            throw error(availLine + 1, 1, MachineRules.noCpus());
+        }
         return new MachineSpec(NAME, source, specs, distance, VmTunables.defaults());
     }
 
-    private int parseNid(String text, int lineNo, int n, int[] ids) {
+    private int parseNid(String text, int lineNo, NodeLines[] nodes, int[] ids) {
         int nid;
         try {
             nid = Integer.parseInt(text);
         } catch (NumberFormatException e) {
             nid = Integer.MAX_VALUE;
         }
-        if (nid >= n) {
+        if (nid >= nodes.length || Arrays.binarySearch(ids, nid) < 0) {
             throw error(lineNo, 1, "node " + text + " is not in the available list ("
                     + NodeMask.formatList(ids) + ")");
         }
@@ -243,7 +259,7 @@ public final class NumactlHardwareParser {
         }
         int[] cpus;
         try {
-            cpus = NodeMask.parseList(list.toString(), MachineRules.MAX_CPU_ID);
+            cpus = MachineRules.cpuList(list.toString());
         } catch (IllegalArgumentException e) {
             throw error(lineNo, 1, "bad cpu list: " + e.getMessage());
         }
@@ -276,8 +292,12 @@ public final class NumactlHardwareParser {
         return mb << 20;
     }
 
-    /** Reads the header and n rows after 'node distances:'. */
-    private int[][] parseDistances(int n) {
+    /**
+     * Reads the header and a row per listed node after 'node distances:'; the result is indexed
+     * by nid, with the rows and columns of unlisted (offline) nids at the defaults.
+     */
+    private int[][] parseDistances(int[] ids) {
+        int n = ids.length;
         int headerIdx = nextContentLine();
         if (headerIdx < 0) {
             throw error(lastContentLine(), 0, "distance table has no header; expected 'node 0 1 ...'");
@@ -294,12 +314,13 @@ public final class NumactlHardwareParser {
         }
         for (int k = 0; k < n; k++) {
             Token t = header.get(k + 1);
-            if (!t.text.equals(Integer.toString(k))) {
+            if (!t.text.equals(Integer.toString(ids[k]))) {
                 throw error(headerIdx + 1, t.column, "distance header column " + k + " is '"
-                        + t.text + "'; expected node " + k);
+                        + t.text + "'; expected node " + ids[k] + " (the nodes of the"
+                        + " available: line, in order)");
             }
         }
-        int[][] d = new int[n][n];
+        int[][] d = MachineRules.defaultDistances(ids[n - 1] + 1);
         for (int i = 0; i < n; i++) {
             int rowIdx = nextContentLine();
             if (rowIdx < 0) {
@@ -309,13 +330,13 @@ public final class NumactlHardwareParser {
             pos = rowIdx + 1;
             int lineNo = rowIdx + 1;
             List<Token> row = tokens(lines[rowIdx]);
-            String label = i + ":";
+            String label = ids[i] + ":";
             if (!row.get(0).text.equals(label)) {
                 throw error(lineNo, row.get(0).column, "expected distance row '" + label
                         + "', got '" + lines[rowIdx].strip() + "'");
             }
             if (row.size() - 1 != n) {
-                throw error(lineNo, 1, "distance row " + i + " has " + (row.size() - 1)
+                throw error(lineNo, 1, "distance row " + ids[i] + " has " + (row.size() - 1)
                         + " entries; expected " + n + " (one per node)");
             }
             for (int j = 0; j < n; j++) {
@@ -327,11 +348,11 @@ public final class NumactlHardwareParser {
                     throw error(lineNo, t.column, "distance '" + t.text + "' is not a number;"
                             + " expected an integer 10..255");
                 }
-                String problem = MachineRules.distanceProblem(i, j, v);
+                String problem = MachineRules.distanceProblem(ids[i], ids[j], v);
                 if (problem != null) {
                     throw error(lineNo, t.column, problem);
                 }
-                d[i][j] = v;
+                d[ids[i]][ids[j]] = v;
             }
         }
         return d;

@@ -107,6 +107,11 @@ public final class Node {
         return !cpus.isEmpty();
     }
 
+    /** N_ONLINE: a node with memory or cpus (a node id the machine lacks has neither). */
+    public boolean online() {
+        return presentPages() > 0 || hasCpus();
+    }
+
     public int[] fallbackOrder() {
         return fallbackOrder.clone();
     }

@@ -121,7 +121,9 @@ public final class ProcFs {
     public static String numactlHardware(PhysicalMemory mem) {
         List<Integer> avail = new ArrayList<>();
         for (Node n : mem.nodes) {
-            avail.add(n.nid);
+            if (n.online()) {
+                avail.add(n.nid);
+            }
         }
         int[] ids = avail.stream().mapToInt(Integer::intValue).toArray();
         StringBuilder sb = new StringBuilder();
@@ -137,16 +139,26 @@ public final class ProcFs {
             sb.append(String.format("node %d free: %d MB%n", nid, (n.freePages() * 4096) >> 20));
         }
         int[][] d = mem.spec().distance();
+        // numactl <= 2.0.18 prints "% 3d " (Debian 12 ships 2.0.16), which misaligns three-digit
+        // values; 2.0.19 prints "% 4d " after "node  ". Take the newer layout only when needed.
+        boolean wide = false;
+        for (int from : ids) {
+            wide |= from >= 100;
+            for (int to : ids) {
+                wide |= d[from][to] >= 100;
+            }
+        }
+        String cell = wide ? "% 4d " : "% 3d ";
         sb.append("node distances:\n");
-        sb.append("node ");
+        sb.append(wide ? "node  " : "node ");
         for (int nid : ids) {
-            sb.append(String.format("% 3d ", nid));
+            sb.append(String.format(cell, nid));
         }
         sb.append('\n');
         for (int from : ids) {
-            sb.append(String.format("% 3d: ", from));
+            sb.append(String.format(wide ? "% 4d: " : "% 3d: ", from));
             for (int to : ids) {
-                sb.append(String.format("% 3d ", d[from][to]));
+                sb.append(String.format(cell, d[from][to]));
             }
             sb.append('\n');
         }

@@ -63,16 +63,155 @@ public record Comparison(Scenario scenario, Map<String, RunReport> byDesign) {
         return rows;
     }
 
-    /** A short cell for a list: as is when short, else a count per value ("100x0"). */
+    /**
+     * A short cell for a list: as is when short, else a count per value ("100x0"). Entries print
+     * as the text report prints them: -ENAME for an errno, {@value #UNWRITTEN} for a move_pages
+     * status entry the kernel did not write (it keeps whatever the caller put there).
+     */
     private static String brief(Object list) {
-        if (!(list instanceof List<?> l) || l.size() <= 4) {
+        if (!(list instanceof List<?> l)) {
             return String.valueOf(list);
         }
-        Map<Object, Integer> counts = new LinkedHashMap<>();
-        l.forEach(x -> counts.merge(x, 1, Integer::sum));
+        List<String> entries = new ArrayList<>();
+        for (Object o : l) {
+            entries.add(o == null ? UNWRITTEN : Expectations.describeActual(new Expectations.Field("status"), List.of(o))
+                    .replaceAll("^\\[|\\]$", ""));
+        }
+        if (entries.size() <= 4) {
+            return "[" + String.join(", ", entries) + "]";
+        }
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        entries.forEach(x -> counts.merge(x, 1, Integer::sum));
         StringBuilder sb = new StringBuilder("[");
         counts.forEach((v, n) -> sb.append(sb.length() > 1 ? ", " : "").append(n).append('x').append(v));
         return sb.append(']').toString();
+    }
+
+    static final String UNWRITTEN = "unwritten";
+    private static final String UNWRITTEN_NOTE = "unwritten: a move_pages status entry the kernel did not"
+            + " write (it keeps the caller's value)";
+
+    private boolean anyUnwritten() {
+        return stepRows().stream().anyMatch(r -> java.util.Arrays.stream(r).anyMatch(c -> c != null && c.contains(UNWRITTEN)));
+    }
+
+    /**
+     * One titled table of the comparison. Text and Markdown render the same list of sections, so
+     * neither format can leave one out.
+     */
+    private record Section(String title, String firstColumn, List<String[]> rows) {
+    }
+
+    /** The tables after the step table, in the order both formats print them. */
+    private List<Section> sectionsAfterSteps() {
+        List<String> ds = designs();
+        List<Section> out = new ArrayList<>();
+        Set<String> sites = new LinkedHashSet<>();
+        byDesign.values().forEach(r -> sites.addAll(r.privacy().sites().keySet()));
+        List<String[]> siteRows = new ArrayList<>();
+        for (String site : sites) {
+            String[] cells = new String[ds.size() + 1];
+            cells[0] = site;
+            for (int d = 0; d < ds.size(); d++) {
+                PrivacyReport.SiteCount c = byDesign.get(ds.get(d)).privacy().sites().get(site);
+                long hooks = c == null ? 0 : c.hooks().values().stream().mapToLong(PrivacyReport.HookCount::consulted).sum();
+                cells[d + 1] = c == null ? "-" : c.consulted() + " [" + hooks + "]";
+            }
+            siteRows.add(cells);
+        }
+        out.add(new Section("dispatcher consultations per site (driver hook calls in brackets)", "site", siteRows));
+        out.add(new Section("patch footprint (sites each design touched)", null, List.of()));
+        Set<String> keys = new LinkedHashSet<>();
+        byDesign.values().forEach(r -> r.vmstatDelta().forEach((k, v) -> {
+            if (v != 0) {
+                keys.add(k);
+            }
+        }));
+        List<String[]> vmRows = new ArrayList<>();
+        for (String k : keys) {
+            String[] cells = new String[ds.size() + 1];
+            cells[0] = k;
+            for (int d = 0; d < ds.size(); d++) {
+                cells[d + 1] = String.format("%+d", byDesign.get(ds.get(d)).vmstatDelta().get(k));
+            }
+            vmRows.add(cells);
+        }
+        out.add(new Section("vmstat changes", "counter", vmRows));
+        List<String[]> nodeRows = new ArrayList<>();
+        int nodes = byDesign.values().iterator().next().nodes().size();
+        for (int nid = 0; nid < nodes; nid++) {
+            String[] cells = new String[ds.size() + 1];
+            RunReport.NodeUsage any = byDesign.values().iterator().next().nodes().get(nid);
+            cells[0] = any.nid() + (any.isPrivate() ? " (private)" : "");
+            for (int d = 0; d < ds.size(); d++) {
+                RunReport.NodeUsage u = byDesign.get(ds.get(d)).nodes().get(nid);
+                cells[d + 1] = u.usedPages() + String.format(" (%+d)", u.usedPagesDelta());
+            }
+            nodeRows.add(cells);
+        }
+        out.add(new Section("node usage at the end (pages in folios, change since boot)", "node", nodeRows));
+        return out;
+    }
+
+    private List<String[]> invariantRows() {
+        List<String> ds = designs();
+        List<String[]> rows = new ArrayList<>();
+        for (String kind : BREACHES) {
+            String[] cells = new String[ds.size() + 1];
+            cells[0] = kind;
+            for (int d = 0; d < ds.size(); d++) {
+                cells[d + 1] = String.valueOf(byDesign.get(ds.get(d)).privacy().count(kind));
+            }
+            rows.add(cells);
+        }
+        String[] checks = new String[ds.size() + 1];
+        checks[0] = "mm invariants";
+        String[] verdict = new String[ds.size() + 1];
+        verdict[0] = "expectations";
+        for (int d = 0; d < ds.size(); d++) {
+            RunReport r = byDesign.get(ds.get(d));
+            checks[d + 1] = r.invariants().isEmpty() ? "hold" : r.invariants().size() + " broken";
+            verdict[d + 1] = r.failedExpectations() == 0 ? "pass" : r.failedExpectations() + " failed";
+        }
+        rows.add(checks);
+        rows.add(verdict);
+        return rows;
+    }
+
+    private List<String> failureLines() {
+        List<String> out = new ArrayList<>();
+        for (String d : designs()) {
+            for (RunReport.ExpectationResult e : byDesign.get(d).expectations()) {
+                if (!e.passed()) {
+                    out.add(scenario.source() + ":" + e.line() + ": [" + d + "] " + e.detail());
+                }
+            }
+        }
+        return out;
+    }
+
+    private long breaches() {
+        long n = 0;
+        for (RunReport r : byDesign.values()) {
+            for (String kind : BREACHES) {
+                n += r.privacy().count(kind);
+            }
+        }
+        return n;
+    }
+
+    /**
+     * The closing verdict. {@link #passed()} is the exit status; it does not count privacy
+     * breaches, so a run that held its expectations with breaches is not called PASS.
+     */
+    private String closingLine() {
+        int n = designs().size();
+        long breaches = breaches();
+        if (passed() && breaches > 0) {
+            return "BREACHES " + scenario.name() + " under " + n + " designs: expectations held, " + breaches
+                    + " privacy breach" + (breaches == 1 ? "" : "es") + " (see the invariants)";
+        }
+        return (passed() ? "PASS " : "FAIL ") + scenario.name() + " under " + n + " designs";
     }
 
     public String text() {
@@ -84,24 +223,7 @@ public record Comparison(Scenario scenario, Map<String, RunReport> byDesign) {
         String fmt = "%-22s" + ("%" + w + "s").repeat(ds.size()) + "%n";
         sb.append("\n## private-node invariants (breaches; 0 = held)\n");
         sb.append(String.format(fmt, header("invariant", ds)));
-        for (String kind : BREACHES) {
-            Object[] cells = new Object[ds.size() + 1];
-            cells[0] = kind;
-            for (int d = 0; d < ds.size(); d++) {
-                cells[d + 1] = String.valueOf(byDesign.get(ds.get(d)).privacy().count(kind));
-            }
-            sb.append(String.format(fmt, cells));
-        }
-        Object[] checks = new Object[ds.size() + 1];
-        checks[0] = "mm invariants";
-        Object[] verdict = new Object[ds.size() + 1];
-        verdict[0] = "expectations";
-        for (int d = 0; d < ds.size(); d++) {
-            RunReport r = byDesign.get(ds.get(d));
-            checks[d + 1] = r.invariants().isEmpty() ? "hold" : r.invariants().size() + " broken";
-            verdict[d + 1] = r.failedExpectations() == 0 ? "pass" : r.failedExpectations() + " failed";
-        }
-        sb.append(String.format(fmt, checks)).append(String.format(fmt, verdict));
+        invariantRows().forEach(r -> sb.append(String.format(fmt, (Object[]) r)));
 
         sb.append("\n## steps (* = the designs differ)\n");
         String sfmt = "%5s %-16s" + ("%" + w + "s").repeat(ds.size()) + " %s%n";
@@ -116,66 +238,24 @@ public record Comparison(Scenario scenario, Map<String, RunReport> byDesign) {
         for (String[] row : stepRows()) {
             sb.append(String.format(sfmt, (Object[]) row));
         }
-
-        sb.append("\n## dispatcher consultations per site (driver hook calls in brackets)\n");
-        Set<String> sites = new LinkedHashSet<>();
-        byDesign.values().forEach(r -> sites.addAll(r.privacy().sites().keySet()));
-        sb.append(String.format(fmt, header("site", ds)));
-        for (String site : sites) {
-            Object[] cells = new Object[ds.size() + 1];
-            cells[0] = site;
-            for (int d = 0; d < ds.size(); d++) {
-                PrivacyReport.SiteCount c = byDesign.get(ds.get(d)).privacy().sites().get(site);
-                long hooks = c == null ? 0 : c.hooks().values().stream().mapToLong(PrivacyReport.HookCount::consulted).sum();
-                cells[d + 1] = c == null ? "-" : c.consulted() + " [" + hooks + "]";
-            }
-            sb.append(String.format(fmt, cells));
+        if (anyUnwritten()) {
+            sb.append(UNWRITTEN_NOTE).append('\n');
         }
-        sb.append("\n## patch footprint (sites each design touched)\n");
-        for (String d : ds) {
-            sb.append(String.format("  %-16s %d: %s%n", d, byDesign.get(d).privacy().footprint().size(),
-                    String.join(", ", byDesign.get(d).privacy().footprint())));
-        }
-        sb.append("\n## vmstat changes\n");
-        Set<String> keys = new LinkedHashSet<>();
-        byDesign.values().forEach(r -> r.vmstatDelta().forEach((k, v) -> {
-            if (v != 0) {
-                keys.add(k);
+        for (Section sec : sectionsAfterSteps()) {
+            sb.append("\n## ").append(sec.title()).append('\n');
+            if (sec.firstColumn() == null) {
+                for (String d : ds) {
+                    sb.append(String.format("  %-16s %d: %s%n", d, byDesign.get(d).privacy().footprint().size(),
+                            String.join(", ", byDesign.get(d).privacy().footprint())));
+                }
+                continue;
             }
-        }));
-        sb.append(String.format(fmt, header("counter", ds)));
-        for (String k : keys) {
-            Object[] cells = new Object[ds.size() + 1];
-            cells[0] = k;
-            for (int d = 0; d < ds.size(); d++) {
-                cells[d + 1] = String.format("%+d", byDesign.get(ds.get(d)).vmstatDelta().get(k));
-            }
-            sb.append(String.format(fmt, cells));
-        }
-        sb.append("\n## node usage at the end (pages in folios, change since boot)\n");
-        sb.append(String.format(fmt, header("node", ds)));
-        int nodes = byDesign.values().iterator().next().nodes().size();
-        for (int nid = 0; nid < nodes; nid++) {
-            Object[] cells = new Object[ds.size() + 1];
-            RunReport.NodeUsage any = byDesign.values().iterator().next().nodes().get(nid);
-            cells[0] = nid + (any.isPrivate() ? " (private)" : "");
-            for (int d = 0; d < ds.size(); d++) {
-                RunReport.NodeUsage u = byDesign.get(ds.get(d)).nodes().get(nid);
-                cells[d + 1] = u.usedPages() + String.format(" (%+d)", u.usedPagesDelta());
-            }
-            sb.append(String.format(fmt, cells));
+            sb.append(String.format(fmt, header(sec.firstColumn(), ds)));
+            sec.rows().forEach(r -> sb.append(String.format(fmt, (Object[]) r)));
         }
         sb.append('\n');
-        for (String d : ds) {
-            RunReport r = byDesign.get(d);
-            for (RunReport.ExpectationResult e : r.expectations()) {
-                if (!e.passed()) {
-                    sb.append(scenario.source()).append(':').append(e.line()).append(": [").append(d).append("] ")
-                            .append(e.detail()).append('\n');
-                }
-            }
-        }
-        sb.append(passed() ? "PASS " : "FAIL ").append(scenario.name()).append(" under ").append(ds.size()).append(" designs\n");
+        failureLines().forEach(l -> sb.append(l).append('\n'));
+        sb.append(closingLine()).append('\n');
         return sb.toString();
     }
 
@@ -188,28 +268,50 @@ public record Comparison(Scenario scenario, Map<String, RunReport> byDesign) {
         return h;
     }
 
+    /** The same sections as {@link #text()}, as GitHub Markdown tables. */
     public String markdown() {
         StringBuilder sb = new StringBuilder();
         List<String> ds = designs();
         sb.append("## ").append(scenario.name()).append("\n\n");
-        sb.append("| invariant | ").append(String.join(" | ", ds)).append(" |\n|---|").append("---|".repeat(ds.size())).append('\n');
-        for (String kind : BREACHES) {
-            sb.append("| ").append(kind).append(" |");
-            for (String d : ds) {
-                sb.append(' ').append(byDesign.get(d).privacy().count(kind)).append(" |");
-            }
-            sb.append('\n');
-        }
-        sb.append("\n| line | op | ").append(String.join(" | ", ds)).append(" | differ |\n|---|---|")
+        sb.append("`").append(scenario.source()).append("` under ").append(String.join(", ", ds)).append("\n\n");
+        sb.append("### private-node invariants (breaches; 0 = held)\n\n");
+        mdTable(sb, "invariant", ds, invariantRows());
+        sb.append("\n### steps (* = the designs differ)\n\n");
+        sb.append("| line | op | ").append(String.join(" | ", ds)).append(" | differ |\n|---|---|")
                 .append("---|".repeat(ds.size() + 1)).append('\n');
         for (String[] row : stepRows()) {
             sb.append("| ").append(String.join(" | ", row)).append(" |\n");
         }
-        sb.append("\n| design | footprint |\n|---|---|\n");
-        for (String d : ds) {
-            sb.append("| ").append(d).append(" | ").append(String.join(", ", byDesign.get(d).privacy().footprint())).append(" |\n");
+        if (anyUnwritten()) {
+            sb.append('\n').append(UNWRITTEN_NOTE).append('\n');
         }
+        for (Section sec : sectionsAfterSteps()) {
+            sb.append("\n### ").append(sec.title()).append("\n\n");
+            if (sec.firstColumn() == null) {
+                sb.append("| design | sites | footprint |\n|---|---|---|\n");
+                for (String d : ds) {
+                    sb.append("| ").append(d).append(" | ").append(byDesign.get(d).privacy().footprint().size())
+                            .append(" | ").append(String.join(", ", byDesign.get(d).privacy().footprint())).append(" |\n");
+                }
+                continue;
+            }
+            mdTable(sb, sec.firstColumn(), ds, sec.rows());
+        }
+        List<String> failures = failureLines();
+        if (!failures.isEmpty()) {
+            sb.append('\n');
+            failures.forEach(l -> sb.append("- `").append(l).append("`\n"));
+        }
+        sb.append("\n**").append(closingLine()).append("**\n");
         return sb.toString();
+    }
+
+    private static void mdTable(StringBuilder sb, String first, List<String> ds, List<String[]> rows) {
+        sb.append("| ").append(first).append(" | ").append(String.join(" | ", ds)).append(" |\n|---|")
+                .append("---|".repeat(ds.size())).append('\n');
+        for (String[] r : rows) {
+            sb.append("| ").append(String.join(" | ", r)).append(" |\n");
+        }
     }
 
     /** {"scenario": ..., "passed": ..., "designs": {name: run-JSON}}. */

@@ -102,8 +102,8 @@ public final class ScenarioFiles {
         } catch (InvalidPathException e) {
             // not a path; try the names
         }
-        if (path != null && Files.isRegularFile(path)) {
-            return path;
+        if (path != null && Files.exists(path) && !Files.isDirectory(path)) {
+            return path; // a device or pipe is reported by the reader as not a regular file
         }
         Optional<Path> dir = bundledDir();
         if (dir.isPresent() && !arg.contains("/") && !arg.contains("\\")) {

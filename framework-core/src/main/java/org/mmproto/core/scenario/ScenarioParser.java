@@ -779,8 +779,12 @@ public final class ScenarioParser {
             "write_ratio", "free_ratio", "working_set", "hot_fraction", "hot_ratio", "gfp", "order", "nid", "cpu",
             "name");
 
+    /** Iterations of one repeat step: 10^9 take minutes; more would look like a hang. */
+    static final long MAX_REPEAT_TIMES = 1_000_000_000L;
+
     private Step parseRepeat(MappingNode m, Meta meta) {
-        long times = tree.longValue(tree.require(m, "times"), 0, Long.MAX_VALUE);
+        long times = tree.longValue(tree.require(m, "times"), 0, MAX_REPEAT_TIMES,
+                "a repeat step runs at most 10^9 iterations; split longer runs into several steps");
         Long seed = tree.get(m, "seed").map(tree::longValue).orElse(null);
         List<String> kinds = new ArrayList<>();
         for (Workloads.Kind k : Workloads.Kind.values()) {

@@ -95,7 +95,8 @@ public final class TextReport {
         for (NodeUsage n : r.nodes()) {
             sb.append(String.format("%4d %11d %11d %7d %11d %+11d  %s%s%n", n.nid(), n.totalPages(), n.freePages(),
                     n.pcpPages(), n.usedPages(), n.usedPagesDelta(), n.cpus().isEmpty() ? "-" : n.cpus(),
-                    n.isPrivate() ? " (private)" : !n.hasMemory() ? " (no memory)" : ""));
+                    n.isPrivate() ? " (private)" : !n.hasMemory() && n.cpus().isEmpty() ? " (not online)"
+                    : !n.hasMemory() ? " (no memory)" : ""));
         }
         long failed = r.failedExpectations();
         long explicit = r.expectations().stream().filter(e -> !e.implicit()).count();

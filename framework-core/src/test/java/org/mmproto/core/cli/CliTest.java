@@ -120,4 +120,176 @@ class CliTest {
         assertThat(bad.status()).isEqualTo(2);
         assertThat(bad.err()).contains("unknown design 'ops-strut'");
     }
+
+    // ---- values checked where they are given ---------------------------------------------
+
+    @Test
+    void bench_policy_naming_a_node_the_machine_lacks_is_rejected_as_set_mempolicy_would() {
+        CliCapture.Run r = run("bench", "faults", "--policy", "bind:9", "--size", "8KiB", "--rounds", "1", "--warmup", "0");
+        assertThat(r.status()).isEqualTo(2);
+        assertThat(r.out()).isEmpty();
+        assertThat(r.err()).contains("--policy bind:9: set_mempolicy fails with EINVAL", "nodes with memory: 0-2");
+    }
+
+    @Test
+    void bench_size_not_a_page_multiple_is_rounded_up_as_mmap_does_and_counted_so() {
+        CliCapture.Run r = run("bench", "faults", "--machine", "single", "--size", "6KiB", "--rounds", "1", "--warmup", "0");
+        assertThat(r.status()).isZero();
+        assertThat(r.out()).contains("--size 6KiB rounded up to 8KiB (2 pages)", "round 0: 2 faults",
+                "pgfault 2, pages per round 2");
+    }
+
+    @Test
+    void bench_rounds_are_bounded() {
+        CliCapture.Run r = run("bench", "faults", "--rounds", "2000000000");
+        assertThat(r.status()).isEqualTo(2);
+        assertThat(r.err()).contains("--rounds must be in 1..10000");
+    }
+
+    @Test
+    void stress_proc_names_are_checked_before_the_run() {
+        CliCapture.Run r = run("stress", "--machine", "single", "--ops", "1000", "--proc", "vmstat,bogus", "--no-progress");
+        assertThat(r.status()).isEqualTo(2);
+        assertThat(r.out()).as("nothing ran").isEmpty();
+        assertThat(r.err()).contains("unknown --proc file 'bogus'");
+    }
+
+    @Test
+    void stress_ops_have_a_documented_maximum() {
+        CliCapture.Run r = run("stress", "--ops", "9000000000000000000", "--no-progress");
+        assertThat(r.status()).isEqualTo(2);
+        assertThat(r.out()).isEmpty();
+        assertThat(r.err()).contains("--ops must be in 0..1000000000");
+        assertThat(run("stress", "--help").out()).contains("at most 10^9");
+    }
+
+    @Test
+    void a_device_is_not_a_regular_file_rather_than_no_such_file() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(Path.of("/dev/zero")));
+        CliCapture.Run r = run("topo", "/dev/zero");
+        assertThat(r.status()).isEqualTo(2);
+        assertThat(r.err()).contains("/dev/zero: is not a regular file");
+        assertThat(run("run", "/dev/zero").err()).contains("/dev/zero: is not a regular file");
+    }
+
+    @Test
+    void plugins_given_as_a_regular_file_is_not_a_directory(@TempDir Path dir) throws Exception {
+        Path f = Files.writeString(dir.resolve("passwd"), "root:x:0:0\n");
+        for (String cmd : new String[] {"run", "plugins", "designs"}) {
+            CliCapture.Run r = run(cmd, "--plugins", f.toString());
+            assertThat(r.status()).as(cmd).isEqualTo(2);
+            assertThat(r.out()).as(cmd + " prints nothing first").isEmpty();
+            assertThat(r.err()).as(cmd).contains("--plugins " + f + ": not a directory (a regular file)");
+        }
+    }
+
+    @Test
+    void a_machine_without_any_cpu_is_rejected(@TempDir Path dir) throws Exception {
+        Path f = Files.writeString(dir.resolve("nocpu.yaml"), "nodes:\n  - size: 1GiB\n");
+        CliCapture.Run r = run("topo", f.toString());
+        assertThat(r.status()).isEqualTo(2);
+        assertThat(r.err()).contains("nocpu.yaml:2:", "Linux needs at least one cpu");
+    }
+
+    @Test
+    void numactl_text_with_sparse_node_ids_boots_and_prints_like_the_real_machine(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("sparse.txt");
+        Files.writeString(f, "available: 2 nodes (0,2)\nnode 0 cpus: 0 1\nnode 0 size: 2048 MB\nnode 0 free: 1000 MB\n"
+                + "node 2 cpus: 2 3\nnode 2 size: 2048 MB\nnode 2 free: 1000 MB\nnode distances:\nnode   0   2 \n"
+                + "  0:  10  21 \n  2:  21  10 \n");
+        CliCapture.Run r = run("topo", f.toString());
+        assertThat(r.status()).as(r.err()).isZero();
+        assertThat(r.out()).contains("available: 2 nodes (0,2)", "node 2 size: 2048 MB", "node   0   2 \n",
+                "  2:  21  10 \n", "online:            0,2", "Fallback order for Node 0: 0 2",
+                "Fallback order for Node 2: 2 0");
+        assertThat(r.out()).doesNotContain("node 1 ", "Fallback order for Node 1");
+    }
+
+    @Test
+    void three_digit_distances_take_numactl_2_0_19s_wider_columns(@TempDir Path dir) throws Exception {
+        Path f = Files.writeString(dir.resolve("far.yaml"), "nodes:\n  - {size: 1GiB, cpus: 0}\n  - {size: 1GiB}\n"
+                + "distances:\n  - [10, 120]\n  - [120, 10]\n");
+        CliCapture.Run r = run("topo", f.toString());
+        assertThat(r.status()).as(r.err()).isZero();
+        assertThat(r.out()).contains("node distances:\nnode     0    1 \n   0:   10  120 \n   1:  120   10 \n");
+    }
+
+    // ---- help text ------------------------------------------------------------------------
+
+    @Test
+    void top_level_help_gives_each_command_a_whole_one_line_summary() {
+        String out = run("--help").out();
+        String commands = out.substring(out.indexOf("Commands:"), out.indexOf("Examples:"));
+        for (String line : commands.strip().lines().skip(1).toList()) {
+            assertThat(line).as("a command summary line").matches("  [a-z]+ +\\S.*\\.");
+        }
+    }
+
+    @Test
+    void every_help_fits_80_columns_and_option_descriptions_wrap_as_paragraphs() {
+        String[][] commands = {{}, {"topo"}, {"stress"}, {"bench"}, {"bench", "faults"}, {"run"}, {"plugins"},
+            {"compare"}, {"designs"}};
+        for (String[] c : commands) {
+            String[] args = java.util.Arrays.copyOf(c, c.length + 1);
+            args[c.length] = "--help";
+            java.util.List<String> lines = run(args).out().lines().toList();
+            for (int i = 0; i < lines.size(); i++) {
+                String line = lines.get(i);
+                assertThat(line.length()).as(String.join(" ", args) + ": " + line).isLessThanOrEqualTo(80);
+                boolean continued = i + 1 < lines.size() && lines.get(i + 1).matches(" {26,}\\S.*");
+                if (line.matches(" {26,}\\S.*") && continued) {
+                    // a wrapped paragraph fills its lines; a short line followed by more text is a broken wrap
+                    assertThat(line.strip().length()).as(String.join(" ", args) + ": '" + line + "'")
+                            .isGreaterThan(30);
+                }
+            }
+        }
+    }
+
+    // ---- compare ---------------------------------------------------------------------------
+
+    @Test
+    void compare_of_a_directory_reports_a_bad_file_runs_the_rest_and_exits_2(@TempDir Path dir) throws Exception {
+        Path scenarios = Files.createDirectory(dir.resolve("s"));
+        Files.writeString(scenarios.resolve("a-bad.yaml"), "name: bad\nmachine: single\nsteps:\n  - tuch: {}\n");
+        Files.copy(org.mmproto.core.scenario.ScenarioFiles.resolve("kernel-alloc"), scenarios.resolve("b-good.yaml"));
+        Path noPlugins = Files.createDirectory(dir.resolve("p"));
+        CliCapture.Run r = run("compare", scenarios.toString(), "--designs", "ops-struct", "--plugins", noPlugins.toString());
+        assertThat(r.status()).isEqualTo(2);
+        assertThat(r.err()).contains("a-bad.yaml:4:5: steps[0]: unknown operation 'tuch'",
+                "1 of 2 scenarios not run (bad file: " + scenarios.resolve("a-bad.yaml") + ")");
+        assertThat(r.out()).contains("# compare kernel-alloc", "under 1 designs");
+    }
+
+    @Test
+    void compare_markdown_carries_every_section_and_the_closing_line_of_the_text_format(@TempDir Path noPlugins) {
+        String[] args = {"compare", "private-node-audit", "--designs", "ops-struct,fallback-only", "--plugins",
+            noPlugins.toString()};
+        String text = run(args).out();
+        String[] mdArgs = java.util.Arrays.copyOf(args, args.length + 2);
+        mdArgs[args.length] = "--format";
+        mdArgs[args.length + 1] = "markdown";
+        String md = run(mdArgs).out();
+        java.util.List<String> sections = text.lines().filter(l -> l.startsWith("## ")).toList();
+        assertThat(sections).hasSizeGreaterThanOrEqualTo(6);
+        for (String sec : sections) {
+            assertThat(md).contains("#" + sec + "\n");
+        }
+        String closing = text.strip().lines().reduce((a, b) -> b).orElseThrow();
+        assertThat(md).contains("**" + closing + "**");
+    }
+
+    @Test
+    void compare_prints_a_breach_verdict_rather_than_pass_next_to_breaches(@TempDir Path noPlugins) {
+        CliCapture.Run r = run("compare", "private-node-audit", "--designs", "fallback-only", "--plugins", noPlugins.toString());
+        assertThat(r.out()).doesNotContain("PASS ").contains("BREACHES private-node-audit under 1 designs: expectations held");
+    }
+
+    @Test
+    void compare_prints_unwritten_move_pages_status_entries_by_name_not_as_null(@TempDir Path noPlugins) {
+        CliCapture.Run r = run("compare", "move-pages", "--designs", "ops-struct", "--plugins", noPlugins.toString());
+        assertThat(r.status()).as(r.err()).isZero();
+        assertThat(r.out()).doesNotContain("null").contains("unwritten]", "unwritten: a move_pages status entry the"
+                + " kernel did not write");
+    }
 }

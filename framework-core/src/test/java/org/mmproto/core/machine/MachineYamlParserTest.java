@@ -569,4 +569,28 @@ class MachineYamlParserTest {
         ConfigException e = rejects("nodes:\n  - cpus: 0\n    size: 16GB\n");
         assertThat(e.getMessage()).startsWith("test.yaml:3:11: nodes[0].size: ");
     }
+
+    @Test
+    void aMachineWithoutAnyCpuIsRejected() {
+        ConfigException e = rejects("nodes:\n  - {size: 1GiB}\n  - {size: 1GiB, cpus: \"\"}\n");
+        assertThat(e.line()).isEqualTo(2);
+        assertThat(e.detail()).contains("no node has a cpu; Linux needs at least one cpu");
+    }
+
+    @Test
+    void aCpuListedTwiceOnOneNodeIsAnErrorNotMerged() {
+        assertThat(rejects("nodes:\n  - {size: 1GiB, cpus: \"0-3,2\"}\n").detail())
+                .contains("cpu 2 is listed twice");
+        ConfigException e = rejects("nodes:\n  - size: 1GiB\n    cpus: [0, 1, 1]\n");
+        assertThat(e.line()).isEqualTo(3);
+        assertThat(e.detail()).contains("nodes[0].cpus[2]: cpu 1 is listed twice");
+    }
+
+    @Test
+    void aTooLargeMinFreeKbytesNamesTheRealLimit() {
+        ConfigException e = rejects("nodes: [{size: 1GiB, cpus: 0}]\nvm:\n  min_free_kbytes: 99999999999\n");
+        assertThat(e.line()).isEqualTo(3);
+        assertThat(e.detail()).contains("got 99999999999, more than the maximum 2147483647",
+                "vm.min_free_kbytes is a C int sysctl");
+    }
 }

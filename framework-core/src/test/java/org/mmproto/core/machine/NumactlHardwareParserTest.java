@@ -136,22 +136,74 @@ class NumactlHardwareParserTest {
         assertThat(m.nodes().get(0).line()).isEqualTo(4);
     }
 
+    private static final String SPARSE = """
+            available: 2 nodes (0,2)
+            node 0 cpus: 0
+            node 0 size: 100 MB
+            node 2 cpus: 1
+            node 2 size: 100 MB
+            node distances:
+            node   0   2\s
+              0:  10  31\s
+              2:  31  10\s
+            """;
+
     @Test
-    void sparseNodeIdsAreRejected() {
-        String text = """
-                available: 2 nodes (0,2)
-                node 0 cpus: 0
-                node 0 size: 100 MB
-                node 2 cpus: 1
-                node 2 size: 100 MB
-                node distances:
-                node   0   2\s
-                  0:  10  20\s
-                  2:  20  10\s
-                """;
-        ConfigException e = rejects(text);
+    void sparseNodeIdsAreAcceptedAndTheMissingIdIsAnOfflineNode() {
+        MachineSpec m = parse(SPARSE);
+        assertThat(m.nodeCount()).isEqualTo(3);
+        assertThat(m.nodes().get(1).online()).isFalse();
+        assertThat(m.nodes().get(2).online()).isTrue();
+        assertThat(m.nodes().get(2).cpus()).containsExactly(1);
+        assertThat(m.distance(0, 2)).isEqualTo(31);
+        assertThat(m.distance(2, 0)).isEqualTo(31);
+        assertThat(m.distance(0, 1)).isEqualTo(20);
+        assertThat(m.distance(1, 1)).isEqualTo(10);
+    }
+
+    @Test
+    void aSparseHeaderMustListTheAvailableNodes() {
+        ConfigException e = rejects(SPARSE.replace("node   0   2", "node   0   1"));
+        assertThat(e.line()).isEqualTo(7);
+        assertThat(e.detail()).contains("expected node 2");
+    }
+
+    @Test
+    void aNodeLineForAnIdNotAvailableIsRejected() {
+        ConfigException e = rejects(SPARSE.replace("node 2 cpus: 1", "node 1 cpus: 1"));
+        assertThat(e.line()).isEqualTo(4);
+        assertThat(e.detail()).contains("node 1 is not in the available list (0,2)");
+    }
+
+    @Test
+    void aCpuListedTwiceIsAnErrorNotMerged() {
+        ConfigException e = rejects(TWO_NODE.replace("node 0 cpus: 0 1 2 3", "node 0 cpus: 0 1 1 3"));
+        assertThat(e.line()).isEqualTo(2);
+        assertThat(e.detail()).contains("cpu 1 is listed twice");
+        assertThat(rejects(TWO_NODE.replace("node 0 cpus: 0 1 2 3", "node 0 cpus: 0-3, 2 (5)"))
+                .detail()).contains("cpu 2 is listed twice");
+    }
+
+    @Test
+    void aMachineWithoutAnyCpuIsRejected() {
+        String noCpus = TWO_NODE.replaceAll("node (\\d) cpus:.*", "node $1 cpus:");
+        ConfigException e = rejects(noCpus);
         assertThat(e.line()).isEqualTo(1);
-        assertThat(e.detail()).isEqualTo("node ids must be contiguous from 0; got 0,2");
+        assertThat(e.detail()).contains("Linux needs at least one cpu");
+    }
+
+    @Test
+    void aHugeNodeCountIsAnErrorNotACrash() {
+        ConfigException e = rejects(TWO_NODE.replace("available: 2 nodes", "available: 99999999999 nodes"));
+        assertThat(e.line()).isEqualTo(1);
+    }
+
+    @Test
+    void anOverlongLineIsRejectedBeforeParsing() {
+        String longLine = TWO_NODE.replace("node 0 cpus: 0 1 2 3", "node 0 cpus: 0 1 2 3" + " ".repeat(70_000));
+        ConfigException e = rejects(longLine);
+        assertThat(e.line()).isEqualTo(2);
+        assertThat(e.detail()).contains("characters long; the limit is 65536");
     }
 
     @Test

@@ -475,4 +475,19 @@ class ScenarioParserTest {
                   - repeat: {times: 10, workload: random_touch, task: a, addr: buf, write_ratio: 1.5}
                 """).getMessage()).contains("between 0 and 1");
     }
+
+    @Test
+    void repeat_times_have_a_documented_maximum_instead_of_running_for_ever() {
+        String body = """
+                tasks: [{name: a}]
+                steps:
+                  - repeat: {times: 9000000000000000000, workload: random_touch, task: a, addr: 0, length: 4KiB}
+                """;
+        ConfigException e = error(body);
+        assertThat(e.line()).isEqualTo(lineOf(body, "9000000000000000000"));
+        assertThat(e.detail()).contains("steps[0].repeat.times", "expected an integer in 0..1000000000",
+                "at most 10^9 iterations");
+        assertThat(error(body.replace("9000000000000000000", "9e18")).detail())
+                .contains("write the number out in decimal digits");
+    }
 }
