@@ -207,11 +207,14 @@ public record Comparison(Scenario scenario, Map<String, RunReport> byDesign) {
     private String closingLine() {
         int n = designs().size();
         long breaches = breaches();
-        if (passed() && breaches > 0) {
-            return "BREACHES " + scenario.name() + " under " + n + " designs: expectations held, " + breaches
-                    + " privacy breach" + (breaches == 1 ? "" : "es") + " (see the invariants)";
+        long unexpected = byDesign.values().stream().mapToLong(r -> r.privacy().unexpected().size()).sum();
+        String verdict = (passed() ? "PASS " : "FAIL ") + scenario.name() + " under " + n + " designs";
+        if (breaches == 0) {
+            return verdict;
         }
-        return (passed() ? "PASS " : "FAIL ") + scenario.name() + " under " + n + " designs";
+        // breaches are part of the verdict: expected ones are the designs' real answers, others fail it
+        return verdict + ": " + breaches + " privacy breach" + (breaches == 1 ? "" : "es") + ", "
+                + (unexpected == 0 ? "all expected by the scenario" : unexpected + " not expected") + " (see the invariants)";
     }
 
     public String text() {

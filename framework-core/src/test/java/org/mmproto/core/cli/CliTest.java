@@ -280,9 +280,32 @@ class CliTest {
     }
 
     @Test
-    void compare_prints_a_breach_verdict_rather_than_pass_next_to_breaches(@TempDir Path noPlugins) {
+    void compare_says_whether_the_breaches_next_to_a_pass_were_expected(@TempDir Path noPlugins) {
         CliCapture.Run r = run("compare", "private-node-audit", "--designs", "fallback-only", "--plugins", noPlugins.toString());
-        assertThat(r.out()).doesNotContain("PASS ").contains("BREACHES private-node-audit under 1 designs: expectations held");
+        assertThat(r.status()).isZero();
+        assertThat(r.out()).contains("PASS private-node-audit under 1 designs: 1 privacy breach, all expected by the scenario");
+    }
+
+    @Test
+    void an_unexpected_breach_fails_the_run(@TempDir Path dir) throws Exception {
+        Path s = dir.resolve("leaky.yaml");
+        java.nio.file.Files.writeString(s, String.join("\n", "name: leaky", "machine: private-cxl", "steps:",
+                "  - alloc_pages: {gfp: GFP_HIGHUSER_MOVABLE|__GFP_THISNODE, nid: 2}", ""));
+        CliCapture.Run r = run("run", s.toString(), "--design", "fallback-only", "--plugins", dir.toString());
+        assertThat(r.status()).as(r.out()).isEqualTo(1);
+        assertThat(r.out()).contains("leak (unexpected)");
+        CliCapture.Run ok = run("run", s.toString(), "--design", "ops-struct", "--plugins", dir.toString());
+        assertThat(ok.status()).as(ok.out()).isEqualTo(1); // ENOMEM without expect: is a failed step
+    }
+
+    @Test
+    void a_per_design_expectation_that_omits_the_running_design_is_an_error(@TempDir Path dir) throws Exception {
+        Path s = dir.resolve("partial.yaml");
+        java.nio.file.Files.writeString(s, String.join("\n", "name: partial", "machine: private-cxl", "steps:",
+                "  - alloc_pages: {gfp: GFP_KERNEL, nid: 0}", "    expect: {ops-struct: ok}", ""));
+        CliCapture.Run r = run("run", s.toString(), "--design", "gfp-flag", "--plugins", dir.toString());
+        assertThat(r.status()).isEqualTo(2);
+        assertThat(r.err()).contains("partial.yaml:5", "not gfp-flag", "others:");
     }
 
     @Test
