@@ -2,6 +2,7 @@ package org.mmproto.core.hooks;
 
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.BiFunction;
 import org.mmproto.api.Errno;
 import org.mmproto.api.FreePath;
 import org.mmproto.api.Gfp;
@@ -11,6 +12,7 @@ import org.mmproto.api.design.AllocGate;
 import org.mmproto.api.design.CollapsePlan;
 import org.mmproto.api.design.CpusetMems;
 import org.mmproto.api.design.Design;
+import org.mmproto.api.design.DriverAccess;
 import org.mmproto.api.design.NodeZonelists;
 import org.mmproto.api.design.UserAllocation;
 import org.mmproto.api.driver.Decisions.FaultAction;
@@ -198,22 +200,25 @@ public final class Dispatcher implements PrivateNodeCheckpoint, PageAllocator.Fr
 
     @Override
     public boolean allowAlloc(int nid, int gfp, int order, int preferredNid, AllocCall call) {
-        AllocGate g = gate(nid, gfp, order, preferredNid, call);
-        long before = calls(nid);
-        Verdict v = design.alloc(g, access[nid].at(Site.PAGE_ALLOC));
-        record(Site.PAGE_ALLOC, nid, before, v, MAINLINE.alloc(g, access[nid]), v.allowed());
-        if (v.allowed() && calls(nid) != before) {
-            call.consented |= 1L << nid;
-        }
-        return v.allowed();
+        return allocDecision(Site.PAGE_ALLOC, gate(nid, gfp, order, preferredNid, call), call, design::alloc, MAINLINE::alloc);
     }
 
     @Override
     public boolean handout(int nid, int gfp, int order, int preferredNid, AllocCall call) {
-        AllocGate g = gate(nid, gfp, order, preferredNid, call);
+        return allocDecision(Site.PAGE_HANDOUT, gate(nid, gfp, order, preferredNid, call), call, design::handout,
+                MAINLINE::handout);
+    }
+
+    /**
+     * One allocation decision at {@code site}, against mainline's; a driver consulted and allowing
+     * is the driver's consent for this call (no leak).
+     */
+    private boolean allocDecision(Site site, AllocGate g, AllocCall call, BiFunction<AllocGate, DriverAccess, Verdict> ask,
+                                  BiFunction<AllocGate, DriverAccess, Verdict> mainline) {
+        int nid = g.request().nid();
         long before = calls(nid);
-        Verdict v = design.handout(g, access[nid].at(Site.PAGE_HANDOUT));
-        record(Site.PAGE_HANDOUT, nid, before, v, MAINLINE.handout(g, access[nid]), v.allowed());
+        Verdict v = ask.apply(g, access[nid].at(site));
+        record(site, nid, before, v, mainline.apply(g, access[nid]), v.allowed());
         if (v.allowed() && calls(nid) != before) {
             call.consented |= 1L << nid;
         }

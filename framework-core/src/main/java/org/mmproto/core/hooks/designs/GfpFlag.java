@@ -6,9 +6,7 @@ import org.mmproto.api.ZoneType;
 import org.mmproto.api.design.AllocContext;
 import org.mmproto.api.design.AllocGate;
 import org.mmproto.api.design.CollapsePlan;
-import org.mmproto.api.design.CpusetMems;
 import org.mmproto.api.design.DriverAccess;
-import org.mmproto.api.design.NodeZonelists;
 import org.mmproto.api.design.UserAllocation;
 import org.mmproto.api.driver.Decisions.PinAction;
 import org.mmproto.api.driver.Decisions.ReclaimPolicy;
@@ -34,7 +32,7 @@ import org.mmproto.api.driver.Verdict;
  * ZONE_MOVABLE must migrate off, which needs MEMPOLICY, else the pin fails); no free
  * notification ("no callbacks in the MVP") and no write protection.
  */
-public final class GfpFlag extends Unpatched {
+public final class GfpFlag extends RfcV4Nodes {
     private static final int PRESSURE_MAX = 1000;
 
     @Override
@@ -50,21 +48,6 @@ public final class GfpFlag extends Unpatched {
     @Override
     public String source() {
         return "G. Price, 13 and 15 Apr 2026 (ad0iT4UWka3gMUpu, ad-r7hwIdnvKsrh9)";
-    }
-
-    @Override
-    public boolean inNMemory(int nid) {
-        return false;
-    }
-
-    @Override
-    public NodeZonelists zonelists(int nid) {
-        return NodeZonelists.OWN_LISTS_ONLY;
-    }
-
-    @Override
-    public CpusetMems cpusetMems(int nid) {
-        return CpusetMems.AS_N_MEMORY_PRIVATE;
     }
 
     @Override

@@ -4,9 +4,7 @@ import org.mmproto.api.Errno;
 import org.mmproto.api.MigrateReason;
 import org.mmproto.api.design.AllocContext;
 import org.mmproto.api.design.AllocGate;
-import org.mmproto.api.design.CpusetMems;
 import org.mmproto.api.design.DriverAccess;
-import org.mmproto.api.design.NodeZonelists;
 import org.mmproto.api.design.UserAllocation;
 import org.mmproto.api.driver.Site;
 import org.mmproto.api.driver.TaskRef;
@@ -29,7 +27,7 @@ import org.mmproto.api.driver.Verdict;
  * mainline (ZONE_MOVABLE pins migrate away, a collapse allocates outside the scope and falls
  * back to ordinary memory — an escape; nothing is notified); no write protection.
  */
-public final class MemallocScope extends Unpatched {
+public final class MemallocScope extends RfcV4Nodes {
     @Override
     public String name() {
         return "memalloc-scope";
@@ -43,21 +41,6 @@ public final class MemallocScope extends Unpatched {
     @Override
     public String source() {
         return "D. Hildenbrand / G. Price, 10 Jun 2026 (d01fb1ed-..., ainioCiFo0vI9ohY)";
-    }
-
-    @Override
-    public boolean inNMemory(int nid) {
-        return false;
-    }
-
-    @Override
-    public NodeZonelists zonelists(int nid) {
-        return NodeZonelists.OWN_LISTS_ONLY;
-    }
-
-    @Override
-    public CpusetMems cpusetMems(int nid) {
-        return CpusetMems.AS_N_MEMORY_PRIVATE;
     }
 
     @Override

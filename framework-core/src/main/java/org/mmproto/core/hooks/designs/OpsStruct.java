@@ -6,9 +6,7 @@ import org.mmproto.api.Gfp;
 import org.mmproto.api.design.AllocContext;
 import org.mmproto.api.design.AllocGate;
 import org.mmproto.api.design.CollapsePlan;
-import org.mmproto.api.design.CpusetMems;
 import org.mmproto.api.design.DriverAccess;
-import org.mmproto.api.design.NodeZonelists;
 import org.mmproto.api.design.UserAllocation;
 import org.mmproto.api.driver.Decisions.FaultAction;
 import org.mmproto.api.driver.Decisions.FreeAction;
@@ -48,7 +46,7 @@ import org.mmproto.api.driver.Verdict;
  * teardown notification is carried by the callback table (mmproto's addition, the accelerator's
  * alternative to free callbacks, §13 Q8).
  */
-public final class OpsStruct extends Unpatched {
+public final class OpsStruct extends RfcV4Nodes {
     @Override
     public String name() {
         return "ops-struct";
@@ -62,21 +60,6 @@ public final class OpsStruct extends Unpatched {
     @Override
     public String source() {
         return "[RFC PATCH v4 00/27] Private Memory Nodes (w/ Compressed RAM), 2026-02-22, patches 1-23";
-    }
-
-    @Override
-    public boolean inNMemory(int nid) {
-        return false;
-    }
-
-    @Override
-    public NodeZonelists zonelists(int nid) {
-        return NodeZonelists.OWN_LISTS_ONLY;
-    }
-
-    @Override
-    public CpusetMems cpusetMems(int nid) {
-        return CpusetMems.AS_N_MEMORY_PRIVATE;
     }
 
     /** MPOL_F_PRIVATE at fault time (patch 13); GFP_PRIVATE in migrate_to's target allocation (patch 12). */
