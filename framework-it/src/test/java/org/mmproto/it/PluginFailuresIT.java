@@ -155,7 +155,6 @@ class PluginFailuresIT {
         try (PluginCatalog c = loadWithGoodPlugin()) {
             PluginInfo p = only(c, "keeping.jar");
             assertThat(p.state()).isEqualTo(PluginState.STARTED);
-            assertThat(p.warnings()).isEmpty();
             assertThat(c.driver("keeping").orElseThrow().hooks()).containsExactly(Hook.FREE_FOLIO);
             assertThat(c.driver("plain").orElseThrow().hooks()).isEmpty();
         }

@@ -50,7 +50,6 @@ class SamplePluginIT {
             assertThat(p.requires()).isEqualTo(">=0.1.0");
             assertThat(p.provider()).isEqualTo("mmproto");
             assertThat(p.description()).contains("fallback");
-            assertThat(p.warnings()).isEmpty();
             assertThat(p.designs()).isEmpty();
             assertThat(p.drivers()).hasSize(1);
             DriverExtension d = p.drivers().get(0);

@@ -97,9 +97,6 @@ final class PluginsCommand implements Runnable {
                     out.println("    " + d.summary());
                 }
             }
-            for (String w : p.warnings()) {
-                out.println("  warning: " + w);
-            }
         }
         out.println();
         long started = catalog.started().size();

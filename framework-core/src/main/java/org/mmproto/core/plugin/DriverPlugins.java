@@ -103,7 +103,7 @@ public final class DriverPlugins {
             PluginWrapper w = manager.getPlugin(id);
             JarFacts facts = factsOf.get(id);
             if (w.getPluginState() == PluginState.DISABLED) {
-                done.put(jar, info(facts, PluginState.DISABLED, jar, List.of(), List.of(), List.of()));
+                done.put(jar, info(facts, PluginState.DISABLED, jar, List.of(), List.of()));
             } else if (w.getPluginState() != PluginState.STARTED) {
                 Throwable t = w.getFailedException();
                 fail(done, manager, jar, facts, "did not start (" + w.getPluginState() + ")" + (t == null ? "" : ": " + t));
@@ -114,7 +114,7 @@ public final class DriverPlugins {
                     fail(done, manager, jar, facts, String.join("; ", scan.errors));
                 } else {
                     extensionClasses.put(id, scan.classes);
-                    done.put(jar, info(facts, PluginState.STARTED, jar, scan.drivers, scan.designs, scan.warnings));
+                    done.put(jar, info(facts, PluginState.STARTED, jar, scan.drivers, scan.designs));
                 }
             }
         }
@@ -197,9 +197,9 @@ public final class DriverPlugins {
     }
 
     private static PluginInfo info(JarFacts f, PluginState state, Path jar, List<DriverExtension> drivers,
-            List<DesignExtension> designs, List<String> warnings) {
+            List<DesignExtension> designs) {
         return new PluginInfo(f.pluginId(), f.version(), state, jar, f.provider(), f.description(), f.requires(), drivers,
-                designs, null, warnings);
+                designs, null);
     }
 
     private static List<Path> jars(Path dir) {
@@ -219,7 +219,6 @@ public final class DriverPlugins {
         private final ClassLoader loader;
         private final GuiceExtensionFactory factory;
         final List<String> errors = new ArrayList<>();
-        final List<String> warnings = new ArrayList<>();
         final Set<Class<?>> classes = new LinkedHashSet<>();
         final List<DriverExtension> drivers = new ArrayList<>();
         final List<DesignExtension> designs = new ArrayList<>();
