@@ -9,6 +9,7 @@ import com.google.inject.Key;
 import com.google.inject.TypeLiteral;
 import java.lang.reflect.Proxy;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -17,7 +18,13 @@ import org.mmproto.api.design.Design;
 import org.mmproto.api.driver.PrivateNodeDriver;
 import org.mmproto.api.driver.Requests.TeardownEvent;
 import org.mmproto.api.driver.TaskRef;
+import org.mmproto.core.hooks.DriverSpec;
 import org.mmproto.core.hooks.designs.BuiltInDesigns;
+import org.mmproto.core.hooks.designs.OpsStruct;
+import org.mmproto.core.machine.MachineFiles;
+import org.mmproto.core.scenario.RunFactory;
+import org.mmproto.core.scenario.RunSetup;
+import org.mmproto.core.task.Kernel;
 import org.mmproto.core.plugin.DesignRegistry;
 import org.mmproto.core.plugin.DriverPlugins;
 import org.mmproto.core.plugin.DriverRegistry;
@@ -93,6 +100,18 @@ class GuiceInjectionIT {
             DesignRegistry registry = run1.getInstance(DesignRegistry.class);
             assertThat(registry.names()).containsExactly("built-in-a", FixtureDesign.NAME);
             assertThat(registry.entry(FixtureDesign.NAME).orElseThrow().origin()).contains("plugin injected");
+        }
+    }
+
+    @Test
+    void in_a_run_the_injected_context_is_that_of_the_node_the_driver_is_created_for() {
+        writeInjectedPlugin();
+        try (PluginCatalog c = new DriverPlugins().load(dir)) {
+            RunSetup setup = new RunFactory(c).setup("ops-struct", Duration.ofSeconds(5));
+            Kernel k = Kernel.boot(MachineFiles.bundled("private-cxl"), new OpsStruct(), List.of(new DriverSpec("injected",
+                    setup.drivers().get("injected"), 2, Map.of(), "test", 1)), setup.budget(), setup.context()::constructing);
+            assertThat(k.driverContext(2)).as("bind() accepted the injected context").isPresent();
+            assertThat(setup.context().isBound()).as("outside the driver's creation the holder is empty again").isFalse();
         }
     }
 

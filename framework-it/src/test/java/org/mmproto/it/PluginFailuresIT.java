@@ -14,11 +14,12 @@ import org.mmproto.api.driver.PrivateNodeDriver;
 import org.mmproto.core.plugin.DriverPlugins;
 import org.mmproto.core.plugin.PluginCatalog;
 import org.mmproto.core.plugin.PluginInfo;
+import org.mmproto.it.fixtures.BrokenInitDriver;
 import org.mmproto.it.fixtures.CoreUsingDriver;
 import org.mmproto.it.fixtures.NeedsUnboundDriver;
 import org.mmproto.it.fixtures.NotADriver;
 import org.mmproto.it.fixtures.PlainDriver;
-import org.mmproto.it.fixtures.SloppyDriver;
+import org.mmproto.it.fixtures.KeepingDriver;
 import org.mmproto.it.fixtures.Unbound;
 import org.pf4j.PluginState;
 
@@ -128,7 +129,9 @@ class PluginFailuresIT {
     void a_second_jar_with_the_same_plugin_id_fails_naming_the_first() {
         TestJar.plugin(dir, "zz-dup.jar", Samples.CXL_ID).extensions(PlainDriver.class).write();
         try (PluginCatalog c = loadWithGoodPlugin()) {
-            assertFailed(only(c, "zz-dup.jar"), "Plugin-Id 'cxl-mempolicy' is already taken by cxl-mempolicy-");
+            PluginInfo dup = only(c, "zz-dup.jar");
+            assertFailed(dup, "Plugin-Id 'cxl-mempolicy' is already taken by " + Samples.cxlJar().getFileName());
+            assertThat(dup.error()).as("names both jars").startsWith("zz-dup.jar: ");
         }
     }
 
@@ -146,14 +149,23 @@ class PluginFailuresIT {
     }
 
     @Test
-    void hooks_that_disagree_with_the_overridden_callbacks_are_warnings() {
-        TestJar.plugin(dir, "sloppy.jar", "sloppy").extensions(SloppyDriver.class).write();
+    void the_implemented_hooks_are_the_callbacks_the_class_overrides() {
+        TestJar.plugin(dir, "keeping.jar", "keeping").extensions(KeepingDriver.class).write();
+        TestJar.plugin(dir, "plain.jar", "plain").extensions(PlainDriver.class).write();
         try (PluginCatalog c = loadWithGoodPlugin()) {
-            PluginInfo p = only(c, "sloppy.jar");
+            PluginInfo p = only(c, "keeping.jar");
             assertThat(p.state()).isEqualTo(PluginState.STARTED);
-            assertThat(p.warnings()).containsExactlyInAnyOrder(
-                    SloppyDriver.class.getName() + ": hooks() lists alloc_veto but the class keeps the default allocVeto()",
-                    SloppyDriver.class.getName() + ": overrides freeFolio() but hooks() does not list free_folio");
+            assertThat(c.driver("keeping").orElseThrow().hooks()).containsExactly(Hook.FREE_FOLIO);
+            assertThat(c.driver("plain").orElseThrow().hooks()).isEmpty();
+        }
+    }
+
+    @Test
+    void a_failing_static_initializer_is_reported_with_its_cause_and_the_jar() {
+        TestJar.plugin(dir, "broken-init.jar", "broken-init").extensions(BrokenInitDriver.class).write();
+        try (PluginCatalog c = loadWithGoodPlugin()) {
+            assertFailed(only(c, "broken-init.jar"), BrokenInitDriver.class.getName(), "a static initializer failed",
+                    "IllegalStateException: no firmware blob for the device");
         }
     }
 

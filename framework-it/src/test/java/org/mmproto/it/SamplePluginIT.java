@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.jar.Attributes;
@@ -19,11 +20,11 @@ import org.mmproto.api.driver.NodeOptIns;
 import org.mmproto.api.driver.NpOps;
 import org.mmproto.api.driver.PrivateNodeDriver;
 import org.mmproto.core.config.ConfigException;
-import org.mmproto.core.hooks.BoundDriver;
-import org.mmproto.core.hooks.DriverBinder;
 import org.mmproto.core.hooks.DriverSpec;
+import org.mmproto.core.hooks.designs.OpsStruct;
 import org.mmproto.core.machine.MachineFiles;
 import org.mmproto.core.machine.MachineSpec;
+import org.mmproto.core.task.Kernel;
 import org.mmproto.core.plugin.DriverExtension;
 import org.mmproto.core.plugin.DriverPlugins;
 import org.mmproto.core.plugin.PluginCatalog;
@@ -49,7 +50,6 @@ class SamplePluginIT {
             assertThat(p.requires()).isEqualTo(">=0.1.0");
             assertThat(p.provider()).isEqualTo("mmproto");
             assertThat(p.description()).contains("fallback");
-            assertThat(p.warnings()).isEmpty();
             assertThat(p.designs()).isEmpty();
             assertThat(p.drivers()).hasSize(1);
             DriverExtension d = p.drivers().get(0);
@@ -62,39 +62,36 @@ class SamplePluginIT {
     }
 
     @Test
-    void binding_opts_into_migration_and_mempolicy_in_zone_normal_or_movable_by_config() {
+    void binding_opts_into_migration_and_mempolicy_in_the_zone_the_machine_gives() {
         Samples.copyCxlJar(dir);
         try (PluginCatalog catalog = new DriverPlugins().load(dir)) {
             DriverExtension d = catalog.driver(Samples.CXL_ID).orElseThrow();
             PrivateNodeDriver driver = d.newInstance();
             NodeOptIns normal = driver.bind(new NodeBinding(2, 1L << 18, ZoneType.NORMAL, Map.of()), new Samples.RecordingContext(1));
             assertThat(normal.flags()).containsExactlyInAnyOrder(NpOps.NP_OPS_MIGRATION, NpOps.NP_OPS_MEMPOLICY);
-            assertThat(normal.onlineZone()).isEqualTo(ZoneType.NORMAL);
             assertThat(NpOps.violations(normal.flags(), d.hooks())).isEmpty();
-
-            NodeOptIns movable = driver.bind(new NodeBinding(3, 1L << 18, ZoneType.NORMAL, Map.of("zone", "movable")), null);
-            assertThat(movable.onlineZone()).isEqualTo(ZoneType.MOVABLE);
+            assertThat(driver.bind(new NodeBinding(3, 1L << 18, ZoneType.MOVABLE, Map.of("zone", "movable")), null).flags())
+                    .isEqualTo(normal.flags());
             assertThatThrownBy(() -> driver.bind(new NodeBinding(3, 1, ZoneType.NORMAL, Map.of("zone", "dma")), null))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("zone must be normal or movable");
         }
     }
 
     @Test
-    void the_engine_binds_the_plugin_driver_to_the_private_cxl_node_when_the_zones_agree() {
+    void the_engine_binds_the_plugin_driver_after_boot_and_a_zone_it_refuses_is_an_error() {
         Samples.copyCxlJar(dir);
         MachineSpec machine = MachineFiles.bundled("private-cxl"); // node 2: private, online: movable
         try (PluginCatalog catalog = new DriverPlugins().load(dir)) {
             DriverExtension d = catalog.driver(Samples.CXL_ID).orElseThrow();
-            Map<Integer, BoundDriver> bound = DriverBinder.bind(machine, List.of(new DriverSpec(d.pluginId(), d.factory(), 2,
-                    Map.of("zone", "movable"), "scenario.yaml", 3)), new Samples.RecordingContext(1));
-            assertThat(bound.get(2).optIns().flags()).containsExactlyInAnyOrder(NpOps.NP_OPS_MIGRATION, NpOps.NP_OPS_MEMPOLICY);
-            assertThat(bound.get(2).optIns().onlineZone()).isEqualTo(ZoneType.MOVABLE);
-            assertThat(bound.get(2).driver().getClass().getName()).isEqualTo(Samples.CXL_CLASS);
+            Kernel k = Kernel.boot(machine, new OpsStruct(), List.of(new DriverSpec(d.pluginId(), d.factory(), 2,
+                    Map.of(), "scenario.yaml", 3)), Duration.ofSeconds(5));
+            assertThat(k.driverContext(2)).get().extracting(c -> c.zone()).isEqualTo(ZoneType.MOVABLE);
 
-            // The default (ZONE_NORMAL) disagrees with the machine's movable node: the engine says so.
-            assertThatThrownBy(() -> DriverBinder.bind(machine, List.of(new DriverSpec(d.pluginId(), d.factory(), 2,
-                    Map.of(), "scenario.yaml", 3)), new Samples.RecordingContext(1)))
-                    .isInstanceOf(ConfigException.class).hasMessageContaining("ZONE_NORMAL").hasMessageContaining("ZONE_MOVABLE");
+            // The config insists on ZONE_NORMAL, the machine onlined the node movable: the driver refuses.
+            assertThatThrownBy(() -> Kernel.boot(machine, new OpsStruct(), List.of(new DriverSpec(d.pluginId(), d.factory(),
+                    2, Map.of("zone", "normal"), "scenario.yaml", 3)), Duration.ofSeconds(5)))
+                    .isInstanceOf(ConfigException.class).hasMessageContaining("scenario.yaml:3")
+                    .hasMessageContaining("ZONE_NORMAL").hasMessageContaining("ZONE_MOVABLE");
         }
     }
 

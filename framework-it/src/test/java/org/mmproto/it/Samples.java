@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import org.mmproto.api.ZoneType;
 import org.mmproto.api.driver.DriverContext;
 import org.mmproto.core.cli.Main;
 
@@ -55,18 +56,42 @@ final class Samples {
         }
 
         @Override
-        public long managedPages(int nid) {
+        public int nid() {
+            return 2;
+        }
+
+        @Override
+        public ZoneType zone() {
+            return ZoneType.MOVABLE;
+        }
+
+        @Override
+        public long managedPages() {
             calls.incrementAndGet();
             return managed;
         }
 
         @Override
-        public long freePages(int nid) {
+        public long freePages() {
             return 0;
         }
 
         @Override
-        public long usedPages(int nid) {
+        public long usedPages() {
+            return 0;
+        }
+
+        @Override
+        public long allocOwn(int order) {
+            return -12;
+        }
+
+        @Override
+        public void freeOwn(long pfn) {
+        }
+
+        @Override
+        public long ownedPages() {
             return 0;
         }
 
@@ -76,8 +101,20 @@ final class Samples {
         }
 
         @Override
-        public long keptFolios(int nid) {
+        public long keptFolios() {
             return 0;
+        }
+
+        @Override
+        public void reportPressure(int pressure) {
+        }
+
+        @Override
+        public void reportCapacity(long physicalPages) {
+        }
+
+        @Override
+        public void requestPromotion(long pfn) {
         }
     }
 

@@ -1,20 +1,73 @@
 package org.mmproto.api.driver;
 
+import org.mmproto.api.ZoneType;
+
 /**
- * The engine services a driver may use, handed to it at bind time. Read-only views plus the one
- * action a driver owns: giving back folios it kept in free_folio.
+ * The engine services of one bound node, handed to {@link PrivateNodeDriver#bind} (and to a
+ * constructor that injects it while the driver is being created for that node). Every method
+ * works from bind() on (R1.4), inside a call the engine made to the driver (or on the engine's
+ * own thread); from another thread between calls, or after the driver was quarantined, it
+ * throws {@link IllegalStateException} (R2.4).
  */
 public interface DriverContext {
-    long managedPages(int nid);
+    /** The node this context belongs to. */
+    int nid();
 
-    long freePages(int nid);
+    /** The zone the machine onlined the node into (ZONE_NORMAL or ZONE_MOVABLE; R5.4). */
+    ZoneType zone();
 
-    /** Pages of the node in allocated folios. */
-    long usedPages(int nid);
+    /** The node's managed pages (its size). */
+    long managedPages();
+
+    /** Pages of the node in the buddy allocator (per-CPU lists not included, as nr_free_pages). */
+    long freePages();
+
+    /** Pages of the node in allocated folios, the driver's own ones included. */
+    long usedPages();
+
+    /**
+     * Allocates a folio of {@code 2^order} pages from the node for the device itself (device-side
+     * buffers). Neither the run's design nor this driver's own hooks are asked: the owner needs
+     * no consent. Counted in {@link #usedPages()} and {@link #ownedPages()} (R1.5).
+     *
+     * @return the folio's pfn, or -errno (ENOMEM when the node has no such block, EINVAL for a bad order)
+     */
+    long allocOwn(int order);
+
+    /**
+     * Frees a folio {@link #allocOwn} returned; the free path's free_folio is not called for it.
+     *
+     * @throws IllegalArgumentException for a pfn that is not such a folio
+     */
+    void freeOwn(long pfn);
+
+    /** Pages of the node the driver holds through {@link #allocOwn}. */
+    long ownedPages();
 
     /** Returns a folio the driver kept (free_folio answered KEEP) to the buddy allocator. */
     void releaseKept(long pfn);
 
     /** Folios of the node the driver currently keeps. */
-    long keptFolios(int nid);
+    long keptFolios();
+
+    /**
+     * The device's pressure on the node, 0 (idle) to 1000 (full: CRAM_PRESSURE_MAX); values
+     * outside are clamped, as cram_set_pressure does. The engine records the latest (R1.6).
+     */
+    void reportPressure(int pressure);
+
+    /**
+     * The pages of real backing the device has left for the node (a compressed-RAM device may
+     * report more struct pages than it can store). The engine records the latest (R1.6).
+     */
+    void reportCapacity(long physicalPages);
+
+    /**
+     * Asks for the folio at {@code pfn} (on this node) to be promoted to a faster node. The
+     * request is queued and counted; no engine subsystem acts on it yet (promotion is not
+     * modelled), so nothing moves (R1.7).
+     *
+     * @throws IllegalArgumentException when {@code pfn} is not the head of an allocated folio of the node
+     */
+    void requestPromotion(long pfn);
 }

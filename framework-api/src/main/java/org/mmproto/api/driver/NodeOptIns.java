@@ -2,26 +2,23 @@ package org.mmproto.api.driver;
 
 import java.util.EnumSet;
 import java.util.Set;
-import org.mmproto.api.ZoneType;
 
 /**
- * What a driver declares for a node it binds: the v4 NP_OPS flags, the v5 capabilities, and the
- * zone its memory is onlined into. A driver may declare either vocabulary or both; a design of
- * the v5 series reads {@link #effectiveCaps()}, which maps v4 names when no capability is
- * declared.
+ * What a driver opts into for a node it binds (R5.1): the v4 NP_OPS flags and the v5
+ * capabilities. A driver may declare either vocabulary or both; a design of the v5 series reads
+ * {@link #effectiveCaps()}, which maps the v4 names when no capability is declared. The zone is
+ * not the driver's to declare: the machine file onlines the node and {@link NodeBinding#zone()}
+ * says where.
  */
-public record NodeOptIns(Set<NpOps> flags, ZoneType onlineZone, Set<NodeCap> caps) {
+public record NodeOptIns(Set<NpOps> flags, Set<NodeCap> caps) {
     public NodeOptIns {
         flags = flags.isEmpty() ? EnumSet.noneOf(NpOps.class) : EnumSet.copyOf(flags);
         caps = caps.isEmpty() ? EnumSet.noneOf(NodeCap.class) : EnumSet.copyOf(caps);
-        if (onlineZone != ZoneType.NORMAL && onlineZone != ZoneType.MOVABLE) {
-            throw new IllegalArgumentException("a private node is onlined into ZONE_NORMAL or ZONE_MOVABLE, not " + onlineZone);
-        }
     }
 
-    /** v4 flags only (capabilities derived from them). */
-    public NodeOptIns(Set<NpOps> flags, ZoneType onlineZone) {
-        this(flags, onlineZone, EnumSet.noneOf(NodeCap.class));
+    /** v4 flags only (capabilities mapped from them). */
+    public NodeOptIns(Set<NpOps> flags) {
+        this(flags, EnumSet.noneOf(NodeCap.class));
     }
 
     public boolean has(NpOps flag) {

@@ -1,6 +1,5 @@
 package org.mmproto.api.driver;
 
-import java.util.Set;
 import org.mmproto.api.driver.Decisions.FaultAction;
 import org.mmproto.api.driver.Decisions.FreeAction;
 import org.mmproto.api.driver.Decisions.MigrateTo;
@@ -16,18 +15,23 @@ import org.pf4j.ExtensionPoint;
 
 /**
  * A device driver owning private memory nodes: the RFC's {@code node_private_ops} as a Java
- * extension point. Every callback has a default, so a driver implements only what its device
- * needs and lists those in {@link #hooks()} (the engine checks the NP_OPS dependency rules
- * against them). Callbacks run in the engine's thread and must not block; a driver that throws,
- * returns null or overruns its time budget is contained by the dispatcher.
+ * extension point; the rules are in framework-api/CONTRACT.md. Every callback has a default, so
+ * a driver overrides only what its device needs: the callbacks it implements are the ones its
+ * class overrides, nothing else declares them (R5.2), and the engine checks the NP_OPS
+ * dependency rules against them (R5.3). One instance serves one node (R1.2, R1.3). Calls to one
+ * driver never overlap: they run one at a time on the driver's own thread (R2.1, R2.2). A
+ * driver that throws, returns null or overruns its time budget is contained (R3.1-R3.3); one
+ * that overruns is quarantined and never called again (R3.4).
  */
 public interface PrivateNodeDriver extends ExtensionPoint {
 
-    /** Takes charge of a node; returns what the driver opts into for it. */
+    /**
+     * Takes charge of a node; returns what the driver opts into for it. Called once per node,
+     * after the engine booted, with a context that already works (R1.3, R1.4), under the same
+     * budget and containment as every callback (R3.5). Throwing refuses the node, e.g. a zone
+     * the driver cannot use (R5.5); returning null is an error too.
+     */
     NodeOptIns bind(NodeBinding binding, DriverContext context);
-
-    /** The callbacks this driver implements (the others keep their defaults). */
-    Set<Hook> hooks();
 
     /** Pages of the node are about to be handed out: allow, or deny (ENOMEM: "free, but not for you"). */
     default Verdict allocVeto(AllocRequest request) {

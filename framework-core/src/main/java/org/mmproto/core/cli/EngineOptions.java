@@ -16,7 +16,9 @@ final class EngineOptions {
     String plugins;
 
     @Option(names = "--budget-ms", defaultValue = "200", paramLabel = "MS",
-            description = "Time budget of one driver callback; a driver that overruns it is contained and its answer replaced by the site's default; 0 = call drivers inline with no timeout (default: ${DEFAULT-VALUE}).")
+            description = {"Time budget of one driver call (bind() too); a", "driver that overruns it is quarantined: never",
+                "called again, its hooks answer the site's default;", "0 = call drivers inline with no timeout",
+                "(default: ${DEFAULT-VALUE})."})
     long budgetMs;
 
     Duration budget() {

@@ -22,10 +22,11 @@ import picocli.CommandLine.Option;
             "List the driver plugins, their hooks, and why a jar did not load.",
             "",
             "Every jar of the plugins directory with its Plugin-Id, version and",
-            "state; each driver with the callbacks (hooks) it declares, by their",
-            "kernel names; each design with its summary; and for a jar that did not",
-            "load, why: not a jar, no Plugin-Id, Plugin-Requires not met,",
-            "framework-api bundled in the jar, no extensions, ...",
+            "state; each driver with the callbacks (hooks) its class overrides, by",
+            "their kernel names, and what a dry bind with an empty config opts",
+            "into; each design with its summary; and for a jar that did not load,",
+            "why: not a jar, no Plugin-Id, Plugin-Requires not met, framework-api",
+            "bundled in the jar, no extensions, ...",
             "",
             "The default directory is plugins/ in the current directory, else",
             "plugins/ at the root of the checkout mmproto runs from. Building the",
@@ -37,6 +38,10 @@ final class PluginsCommand implements Runnable {
     @Option(names = "--plugins", paramLabel = "DIR",
             description = "Plugins directory (default: plugins/ here, else at the checkout's root).")
     String dir;
+
+    @Option(names = "--budget-ms", defaultValue = "200", paramLabel = "MS",
+            description = {"Time budget of each driver's dry bind (the opt-ins", "line); one that overruns it is cut off."})
+    long budgetMs;
 
     @Override
     public void run() {
@@ -51,35 +56,15 @@ final class PluginsCommand implements Runnable {
             return;
         }
         try (PluginCatalog catalog = new DriverPlugins().load(path)) {
-            print(catalog, out);
-        }
-    }
-
-    /**
-     * What the driver declares for a node bound with an empty configuration (a dry bind: the
-     * opt-ins may depend on the per-node config a scenario gives), and whether the RFC's rules
-     * accept them with the hooks it implements.
-     */
-    static String optIns(org.mmproto.core.plugin.DriverExtension d) {
-        try {
-            var drv = d.newInstance();
-            var probe = new org.mmproto.api.driver.NodeBinding(0, 0, org.mmproto.api.ZoneType.NORMAL, java.util.Map.of());
-            var opt = drv.bind(probe, new org.mmproto.core.hooks.KernelDriverContext());
-            if (opt == null) {
-                return "bind() returned null";
-            }
-            String flags = opt.flags().isEmpty() ? "none"
-                    : opt.flags().stream().map(Enum::name).collect(Collectors.joining("|"));
-            var bad = org.mmproto.api.driver.NpOps.violations(opt.flags(),
-                    d.hooks().isEmpty() ? java.util.EnumSet.noneOf(Hook.class) : java.util.EnumSet.copyOf(d.hooks()));
-            return flags + ", ZONE_" + opt.onlineZone() + " (default config)"
-                    + (bad.isEmpty() ? "" : "; INCONSISTENT: " + String.join("; ", bad));
-        } catch (RuntimeException | LinkageError e) {
-            return "unknown (a dry bind failed: " + e + ")";
+            print(catalog, out, java.time.Duration.ofMillis(budgetMs));
         }
     }
 
     static void print(PluginCatalog catalog, PrintStream out) {
+        print(catalog, out, java.time.Duration.ofMillis(200));
+    }
+
+    static void print(PluginCatalog catalog, PrintStream out, java.time.Duration budget) {
         out.println("# plugins in " + catalog.directory() + " (mmproto " + FrameworkVersion.current()
                 + "; Plugin-Requires checked against " + catalog.systemVersion() + ")");
         if (catalog.plugins().isEmpty()) {
@@ -109,16 +94,13 @@ final class PluginsCommand implements Runnable {
                 out.println("  driver " + d.id() + "  (" + d.className() + ")");
                 out.println("    hooks: " + (d.hooks().isEmpty() ? "none"
                         : d.hooks().stream().map(Hook::kernelName).collect(Collectors.joining(", "))));
-                out.println("    opt-ins: " + optIns(d));
+                out.println("    opt-ins: " + org.mmproto.core.plugin.DryBind.describe(d, budget));
             }
             for (DesignExtension d : p.designs()) {
                 out.println("  design " + d.name() + "  (" + d.className() + ")");
                 if (!d.summary().isBlank()) {
                     out.println("    " + d.summary());
                 }
-            }
-            for (String w : p.warnings()) {
-                out.println("  warning: " + w);
             }
         }
         out.println();

@@ -46,6 +46,7 @@ public final class Dispatcher implements PrivateNodeCheckpoint, PageAllocator.Fr
     private static final Design MAINLINE = new Unpatched();
 
     private final Design design;
+    /** Per node; replaced once when the drivers bind. */
     private final DriverAccessImpl[] access;
     private final boolean[] isPrivate;
     private final boolean anyPrivate;
@@ -64,6 +65,12 @@ public final class Dispatcher implements PrivateNodeCheckpoint, PageAllocator.Fr
      */
     public Dispatcher(boolean[] isPrivate, Design design, Map<Integer, BoundDriver> drivers, Containment containment,
                       HookStats stats) {
+        this(isPrivate, design, containment, stats);
+        bindDrivers(drivers);
+    }
+
+    /** A dispatcher whose drivers bind later ({@link #bindDrivers}): boot decisions ask no driver. */
+    public Dispatcher(boolean[] isPrivate, Design design, Containment containment, HookStats stats) {
         this.design = design;
         this.stats = stats;
         this.containment = containment;
@@ -77,9 +84,14 @@ public final class Dispatcher implements PrivateNodeCheckpoint, PageAllocator.Fr
                 throw new IllegalArgumentException("private node " + nid + ": mmproto supports private nodes 0-63");
             }
             any |= isPrivate[nid];
-            access[nid] = new DriverAccessImpl(nid, drivers.get(nid), containment, stats);
+            access[nid] = new DriverAccessImpl(nid, null, containment, stats);
         }
         this.anyPrivate = any;
+    }
+
+    /** Hands the design the bound drivers (after the engine booted and they bound). */
+    public void bindDrivers(Map<Integer, BoundDriver> drivers) {
+        drivers.forEach((nid, d) -> access[nid] = new DriverAccessImpl(nid, d, containment, stats));
     }
 
     /** Late binding of the memmap (the kernel builds it after the allocator). */

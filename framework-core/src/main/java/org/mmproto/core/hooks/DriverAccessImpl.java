@@ -2,7 +2,6 @@ package org.mmproto.core.hooks;
 
 import java.util.EnumSet;
 import org.mmproto.api.Errno;
-import org.mmproto.api.ZoneType;
 import org.mmproto.api.design.DriverAccess;
 import org.mmproto.api.driver.Decisions.FaultAction;
 import org.mmproto.api.driver.Decisions.FreeAction;
@@ -24,7 +23,7 @@ import org.mmproto.api.driver.Verdict;
  * fallback (denied, or the event undelivered).
  */
 final class DriverAccessImpl implements DriverAccess {
-    private static final NodeOptIns NONE = new NodeOptIns(EnumSet.noneOf(NpOps.class), ZoneType.NORMAL);
+    private static final NodeOptIns NONE = new NodeOptIns(EnumSet.noneOf(NpOps.class));
     private static final Verdict CONTAINED = Verdict.deny(Errno.ENOMEM, "driver contained or absent");
 
     private final int nid;

@@ -1,9 +1,10 @@
 package org.mmproto.core.hooks;
 
-import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
 import org.mmproto.api.ZoneType;
 import org.mmproto.api.driver.DriverContext;
 import org.mmproto.api.driver.Hook;
@@ -16,60 +17,80 @@ import org.mmproto.core.machine.MachineSpec;
 import org.mmproto.core.machine.NodeSpec;
 
 /**
- * node_private_register + node_private_set_ops: binds each requested driver to its private node,
- * enforcing the RFC's rules (one owner per node, the node must exist and be private, NP_OPS
- * dependencies against the callbacks the driver implements). Errors name the plugin and the
- * scenario line; nothing is half-bound.
+ * node_private_register + node_private_set_ops, after the engine booted: binds each requested
+ * driver to its private node, enforcing the RFC's rules (one owner per node, the node must exist
+ * and be private, NP_OPS dependencies against the callbacks the driver's class implements).
+ * Creating the driver and its bind() run on the driver's lane, under the run's budget
+ * (CONTRACT R1.3, R3.5). Errors name the plugin (and its jar), the node and the scenario line;
+ * nothing is half-bound.
  */
 public final class DriverBinder {
     private DriverBinder() {
     }
 
-    public static Map<Integer, BoundDriver> bind(MachineSpec machine, List<DriverSpec> specs, DriverContext context) {
+    /**
+     * @param constructing told the node's context before a driver is created for it and null
+     *                     after, so that a constructor injecting {@link DriverContext} gets it
+     */
+    public static Map<Integer, BoundDriver> bind(MachineSpec machine, List<DriverSpec> specs, Containment containment,
+            NodeServices services, Consumer<DriverContext> constructing) {
         Map<Integer, BoundDriver> out = new HashMap<>();
         for (DriverSpec s : specs) {
-            if (s.nid() < 0 || s.nid() >= machine.nodeCount()) {
-                throw new ConfigException(s.source(), s.line(), 0, "driver " + s.pluginId() + " binds node " + s.nid()
-                        + " but the machine has nodes 0-" + (machine.nodeCount() - 1));
-            }
-            NodeSpec ns = machine.nodes().get(s.nid());
-            if (!ns.isPrivate()) {
-                throw new ConfigException(s.source(), s.line(), 0, "driver " + s.pluginId() + " binds node " + s.nid()
-                        + ", which is not a private node (mark it `private: true` in the machine)");
-            }
-            if (out.containsKey(s.nid())) {
-                throw new ConfigException(s.source(), s.line(), 0, "node " + s.nid() + " already has a driver ("
-                        + out.get(s.nid()).pluginId() + "): node_private_register allows one owner (-EBUSY)");
-            }
+            NodeSpec ns = checkNode(machine, s, out);
             ZoneType zone = ns.movableBytes() >= ns.sizeBytes() ? ZoneType.MOVABLE : ZoneType.NORMAL;
             NodeBinding binding = new NodeBinding(s.nid(), ns.sizeBytes() >> 12, zone, s.config());
-            PrivateNodeDriver driver;
+            KernelDriverContext ctx = new KernelDriverContext(s.nid(), zone, services.mem(), services.alloc(),
+                    services.owner(), containment.lane(s.pluginId(), s.nid()));
+            PrivateNodeDriver[] driver = new PrivateNodeDriver[1];
             NodeOptIns optIns;
-            java.util.Set<Hook> hooks;
             try {
-                driver = s.factory().get();
-                optIns = driver.bind(binding, context);
-                hooks = driver.hooks();
-            } catch (RuntimeException | LinkageError e) {
-                throw new ConfigException(s.source(), s.line(), 0, "driver " + s.pluginId() + " failed to bind node "
-                        + s.nid() + ": " + e);
+                optIns = containment.bind(s.pluginId(), s.nid(), () -> {
+                    constructing.accept(ctx);
+                    try {
+                        driver[0] = s.factory().get();
+                    } finally {
+                        constructing.accept(null);
+                    }
+                    if (driver[0] == null) {
+                        return null;
+                    }
+                    return driver[0].bind(binding, ctx);
+                });
+            } catch (Containment.BindFailure e) {
+                String what = !e.kind().equals("timeout") && driver[0] == null ? "could not be created for" : "failed to bind";
+                throw error(s, "driver " + s.pluginId() + " " + what + " node " + s.nid() + " (ZONE_" + zone + "): "
+                        + (e.kind().equals("null") ? (driver[0] == null ? "the factory" : "bind()") + " returned null"
+                        : e.getMessage()));
             }
-            if (optIns == null || hooks == null) {
-                throw new ConfigException(s.source(), s.line(), 0, "driver " + s.pluginId() + " returned null from "
-                        + (optIns == null ? "bind()" : "hooks()") + " for node " + s.nid());
-            }
-            List<String> bad = NpOps.violations(optIns.flags(), hooks.isEmpty() ? EnumSet.noneOf(Hook.class) : EnumSet.copyOf(hooks));
+            Set<Hook> hooks = HookMethods.implemented(driver[0].getClass());
+            List<String> bad = NpOps.violations(optIns.flags(), hooks);
             if (!bad.isEmpty()) {
-                throw new ConfigException(s.source(), s.line(), 0, "driver " + s.pluginId() + " declares inconsistent opt-ins "
-                        + optIns.flags() + " for node " + s.nid() + ": " + String.join("; ", bad));
+                throw error(s, "driver " + s.pluginId() + " declares inconsistent opt-ins " + optIns.flags() + " for node "
+                        + s.nid() + ": " + String.join("; ", bad));
             }
-            if (optIns.onlineZone() != zone) {
-                throw new ConfigException(s.source(), s.line(), 0, "driver " + s.pluginId() + " onlines node " + s.nid()
-                        + " into ZONE_" + optIns.onlineZone() + " but the machine places it in ZONE_" + zone
-                        + " (set `online: " + optIns.onlineZone().name().toLowerCase(java.util.Locale.ROOT) + "` on the node)");
-            }
-            out.put(s.nid(), new BoundDriver(s.pluginId(), driver, binding, optIns));
+            out.put(s.nid(), new BoundDriver(s.pluginId(), driver[0], binding, optIns, hooks, ctx));
         }
         return out;
+    }
+
+    private static NodeSpec checkNode(MachineSpec machine, DriverSpec s, Map<Integer, BoundDriver> bound) {
+        if (s.nid() < 0 || s.nid() >= machine.nodeCount()) {
+            throw error(s, "driver " + s.pluginId() + " binds node " + s.nid() + " but the machine has nodes 0-"
+                    + (machine.nodeCount() - 1));
+        }
+        NodeSpec ns = machine.nodes().get(s.nid());
+        if (!ns.isPrivate()) {
+            throw error(s, "driver " + s.pluginId() + " binds node " + s.nid()
+                    + ", which is not a private node (mark it `private: true` in the machine)");
+        }
+        if (bound.containsKey(s.nid())) {
+            throw error(s, "node " + s.nid() + " already has a driver (" + bound.get(s.nid()).pluginId()
+                    + "): node_private_register allows one owner (-EBUSY)");
+        }
+        return ns;
+    }
+
+    private static ConfigException error(DriverSpec s, String message) {
+        return new ConfigException(s.source(), s.line(), 0, message);
     }
 }

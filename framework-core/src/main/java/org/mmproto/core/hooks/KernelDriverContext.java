@@ -1,56 +1,177 @@
 package org.mmproto.core.hooks;
 
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.mmproto.api.Errno;
+import org.mmproto.api.ZoneType;
 import org.mmproto.api.driver.DriverContext;
+import org.mmproto.core.mm.Node;
 import org.mmproto.core.mm.PageAllocator;
 import org.mmproto.core.mm.PhysicalMemory;
+import org.mmproto.core.mm.Zone;
 
-/** The engine services drivers get: read-only node figures and the release of kept folios. */
+/**
+ * The engine services of one bound private node, and the record of what its driver told the
+ * engine: pressure, capacity, promotion requests. Every call goes through the driver's lane, so
+ * it works only inside a call the engine made to the driver or on the engine's thread (CONTRACT R2.4).
+ */
 public final class KernelDriverContext implements DriverContext {
-    private PhysicalMemory mem;
-    private PageAllocator alloc;
+    public static final int PRESSURE_MAX = 1000;
 
-    /** Connects the context to the booted engine (drivers are bound before boot completes). */
-    public void attach(PhysicalMemory m, PageAllocator a) {
-        this.mem = m;
-        this.alloc = a;
+    private final int nid;
+    private final ZoneType zone;
+    private final PhysicalMemory mem;
+    private final PageAllocator alloc;
+    private final OwnerAllocations owner;
+    private final DriverLane lane;
+    private final Map<Long, Integer> owned = new HashMap<>();
+    private final List<Long> promotions = new ArrayList<>();
+    private long ownedPages;
+    private int pressure;
+    private long capacity = -1;
+
+    KernelDriverContext(int nid, ZoneType zone, PhysicalMemory mem, PageAllocator alloc, OwnerAllocations owner,
+            DriverLane lane) {
+        this.nid = nid;
+        this.zone = zone;
+        this.mem = mem;
+        this.alloc = alloc;
+        this.owner = owner;
+        this.lane = lane;
     }
 
-    private PhysicalMemory mem() {
-        if (mem == null) {
-            throw new IllegalStateException("the engine is not booted yet");
-        }
-        return mem;
+    private <T> T engine(Supplier<T> s) {
+        return lane.engine(s);
+    }
+
+    private void engineRun(Runnable r) {
+        lane.engine(() -> {
+            r.run();
+            return null;
+        });
+    }
+
+    private Node node() {
+        return mem.node(nid);
     }
 
     @Override
-    public long managedPages(int nid) {
-        return mem().node(nid).managedPages();
+    public int nid() {
+        return nid;
     }
 
     @Override
-    public long freePages(int nid) {
-        return mem().node(nid).freePages();
+    public ZoneType zone() {
+        return zone;
     }
 
     @Override
-    public long usedPages(int nid) {
-        var n = mem().node(nid);
-        long pcp = 0;
-        for (var z : n.zones()) {
-            pcp += z.pcpPages();
-        }
-        return n.managedPages() - n.freePages() - pcp;
+    public long managedPages() {
+        return engine(() -> node().managedPages());
+    }
+
+    @Override
+    public long freePages() {
+        return engine(() -> node().freePages());
+    }
+
+    @Override
+    public long usedPages() {
+        return engine(() -> {
+            long pcp = 0;
+            for (Zone z : node().zones()) {
+                pcp += z.pcpPages();
+            }
+            return node().managedPages() - node().freePages() - pcp;
+        });
+    }
+
+    @Override
+    public long allocOwn(int order) {
+        return engine(() -> {
+            if (order < 0 || order > Zone.MAX_PAGE_ORDER) {
+                return (long) -Errno.EINVAL.code();
+            }
+            long pfn = owner.alloc(alloc, nid, order);
+            if (pfn >= 0) {
+                owned.put(pfn, order);
+                ownedPages += 1L << order;
+            }
+            return pfn;
+        });
+    }
+
+    @Override
+    public void freeOwn(long pfn) {
+        engineRun(() -> {
+            Integer order = owned.get(pfn);
+            if (order == null) {
+                throw new IllegalArgumentException(String.format("pfn %#x is not a folio allocOwn gave node %d", pfn, nid));
+            }
+            owner.free(alloc, nid, pfn, order);
+            owned.remove(pfn);
+            ownedPages -= 1L << order;
+        });
+    }
+
+    @Override
+    public long ownedPages() {
+        return engine(() -> ownedPages);
     }
 
     @Override
     public void releaseKept(long pfn) {
-        mem();
-        alloc.releaseKept(pfn);
+        engineRun(() -> alloc.releaseKept(pfn));
     }
 
     @Override
-    public long keptFolios(int nid) {
-        mem();
-        return alloc.keptFolios(nid);
+    public long keptFolios() {
+        return engine(() -> alloc.keptFolios(nid));
+    }
+
+    @Override
+    public void reportPressure(int p) {
+        engineRun(() -> pressure = Math.max(0, Math.min(PRESSURE_MAX, p)));
+    }
+
+    @Override
+    public void reportCapacity(long physicalPages) {
+        engineRun(() -> capacity = Math.max(0, physicalPages));
+    }
+
+    @Override
+    public void requestPromotion(long pfn) {
+        engineRun(() -> {
+            Zone z = mem.zoneOf(pfn);
+            if (z == null || z.nid() != nid || alloc.folioOrder(pfn) < 0) {
+                throw new IllegalArgumentException(String.format("pfn %#x is not an allocated folio of node %d", pfn, nid));
+            }
+            promotions.add(pfn);
+        });
+    }
+
+    // ---- what the engine recorded (read by the engine and reports, not through the lane) ----
+
+    /** Pages the driver holds through allocOwn. */
+    public long ownedPagesRecorded() {
+        return ownedPages;
+    }
+
+    /** The latest pressure the driver reported, 0 if none. */
+    public int reportedPressure() {
+        return pressure;
+    }
+
+    /** The latest capacity in pages the driver reported, -1 if none. */
+    public long reportedCapacity() {
+        return capacity;
+    }
+
+    /** The promotion requests queued so far, oldest first; no subsystem consumes them yet. */
+    public List<Long> promotionRequests() {
+        return List.copyOf(promotions);
     }
 }

@@ -1,7 +1,10 @@
 package org.mmproto.core.plugin;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URL;
+import java.security.CodeSigner;
+import java.security.CodeSource;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Enumeration;
@@ -17,13 +20,15 @@ import org.pf4j.PluginManager;
  * JDK classes come from the platform loader; everything else from the plugin's own jar, then from
  * the plugins it depends on. A plugin asking for {@code org.mmproto.core.*}, Guice or any other
  * host library gets {@link ClassNotFoundException}. {@code META-INF/extensions.idx} is read from
- * the plugin's own jar only, never the host's.
+ * the plugin's own jar only, never the host's. Every class of the jar is defined through
+ * {@link ExitCallRewriter}, so no plugin code can end the process (CONTRACT R3.6).
  */
 final class ApiOnlyPluginClassLoader extends PluginClassLoader {
     static final String EXTENSIONS_IDX = "META-INF/extensions.idx";
 
     private final String pluginId;
     private final ClassLoader platform = ClassLoader.getPlatformClassLoader();
+    private final ExitCallRewriter rewriter = new ExitCallRewriter();
 
     ApiOnlyPluginClassLoader(PluginManager manager, PluginDescriptor descriptor, ClassLoader host) {
         super(manager, descriptor, host, ClassLoadingStrategy.PDA);
@@ -60,6 +65,47 @@ final class ApiOnlyPluginClassLoader extends PluginClassLoader {
             }
             throw new ClassNotFoundException(className + " (not in plugin '" + pluginId
                     + "'; the host exports only " + HostExports.describe() + ")");
+        }
+    }
+
+    /** Defines a class of the plugin's own jar, with its exit and halt calls rewritten. */
+    @Override
+    protected Class<?> findClass(String className) throws ClassNotFoundException {
+        String path = className.replace('.', '/') + ".class";
+        URL url = findResource(path);
+        if (url == null) {
+            throw new ClassNotFoundException(className);
+        }
+        byte[] original;
+        try (InputStream in = url.openStream()) {
+            original = in.readAllBytes();
+        } catch (IOException e) {
+            throw new ClassNotFoundException(className + " (cannot read " + url + ")", e);
+        }
+        byte[] rewritten;
+        try {
+            rewritten = rewriter.rewrite(className, original, this);
+        } catch (IllegalStateException e) {
+            throw new ClassNotFoundException(className + " (plugin '" + pluginId + "'): " + e.getMessage(), e);
+        }
+        definePackageOf(className);
+        URL[] jars = getURLs();
+        CodeSource source = new CodeSource(jars.length > 0 ? jars[0] : url, (CodeSigner[]) null);
+        return defineClass(className, rewritten, 0, rewritten.length, source);
+    }
+
+    private void definePackageOf(String className) {
+        int dot = className.lastIndexOf('.');
+        if (dot < 0) {
+            return;
+        }
+        String pkg = className.substring(0, dot);
+        if (getDefinedPackage(pkg) == null) {
+            try {
+                definePackage(pkg, null, null, null, null, null, null, null);
+            } catch (IllegalArgumentException alreadyDefined) {
+                // another thread defined it first
+            }
         }
     }
 

@@ -14,7 +14,7 @@ import org.mmproto.api.driver.PrivateNodeDriver;
  * @param id what scenarios name it by: the plugin id, or {@code pluginId/SimpleClassName} when the plugin has several drivers
  * @param pluginId the plugin that ships it
  * @param type the extension class (loaded by the plugin's class loader: use it only through the API)
- * @param hooks the callbacks it declares, in {@link Hook} order ({@code driver.hooks()}, read from one instance at load time)
+ * @param hooks the callbacks its class implements (overrides), in {@link Hook} order
  * @param factory a fresh driver per call (one per run and node binding), created by the loader's Guice factory
  */
 public record DriverExtension(String id, String pluginId, Class<? extends PrivateNodeDriver> type, Set<Hook> hooks,

@@ -18,8 +18,10 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.mmproto.api.design.Design;
-import org.mmproto.api.driver.Hook;
 import org.mmproto.api.driver.PrivateNodeDriver;
+import org.mmproto.core.hooks.Containment;
+import org.mmproto.core.hooks.HookStats;
+import org.mmproto.core.hooks.HookMethods;
 import org.pf4j.PluginState;
 import org.pf4j.PluginWrapper;
 
@@ -29,9 +31,12 @@ import org.pf4j.PluginWrapper;
  * a message naming it, when it is not a zip, has no {@code Plugin-Id}/{@code Plugin-Version},
  * requires another framework version, bundles framework classes, has no (or an empty)
  * {@code META-INF/extensions.idx}, lists an extension class that cannot be loaded, is not a
- * {@link PrivateNodeDriver} or {@link Design}, or cannot be created by Guice.
+ * {@link PrivateNodeDriver} or {@link Design}, or cannot be created by Guice (a failed static
+ * initializer is reported with its cause; a constructor that hangs is cut off).
  */
 public final class DriverPlugins {
+    /** How long creating one extension may take at load time before the jar fails. */
+    private static final java.time.Duration CREATE_TIMEOUT = java.time.Duration.ofSeconds(10);
     private final String systemVersion;
     private final HostServices host;
 
@@ -98,7 +103,7 @@ public final class DriverPlugins {
             PluginWrapper w = manager.getPlugin(id);
             JarFacts facts = factsOf.get(id);
             if (w.getPluginState() == PluginState.DISABLED) {
-                done.put(jar, info(facts, PluginState.DISABLED, jar, List.of(), List.of(), List.of()));
+                done.put(jar, info(facts, PluginState.DISABLED, jar, List.of(), List.of()));
             } else if (w.getPluginState() != PluginState.STARTED) {
                 Throwable t = w.getFailedException();
                 fail(done, manager, jar, facts, "did not start (" + w.getPluginState() + ")" + (t == null ? "" : ": " + t));
@@ -109,7 +114,7 @@ public final class DriverPlugins {
                     fail(done, manager, jar, facts, String.join("; ", scan.errors));
                 } else {
                     extensionClasses.put(id, scan.classes);
-                    done.put(jar, info(facts, PluginState.STARTED, jar, scan.drivers, scan.designs, scan.warnings));
+                    done.put(jar, info(facts, PluginState.STARTED, jar, scan.drivers, scan.designs));
                 }
             }
         }
@@ -192,9 +197,9 @@ public final class DriverPlugins {
     }
 
     private static PluginInfo info(JarFacts f, PluginState state, Path jar, List<DriverExtension> drivers,
-            List<DesignExtension> designs, List<String> warnings) {
+            List<DesignExtension> designs) {
         return new PluginInfo(f.pluginId(), f.version(), state, jar, f.provider(), f.description(), f.requires(), drivers,
-                designs, null, warnings);
+                designs, null);
     }
 
     private static List<Path> jars(Path dir) {
@@ -214,7 +219,6 @@ public final class DriverPlugins {
         private final ClassLoader loader;
         private final GuiceExtensionFactory factory;
         final List<String> errors = new ArrayList<>();
-        final List<String> warnings = new ArrayList<>();
         final Set<Class<?>> classes = new LinkedHashSet<>();
         final List<DriverExtension> drivers = new ArrayList<>();
         final List<DesignExtension> designs = new ArrayList<>();
@@ -300,22 +304,21 @@ public final class DriverPlugins {
             return supertypeNamed(c.getSuperclass(), name);
         }
 
+        /** Creates one instance (on its own thread, so a hanging constructor is cut off) to prove Guice can. */
         private void driver(String id, Class<? extends PrivateNodeDriver> type) {
-            PrivateNodeDriver sample;
-            Set<Hook> hooks;
-            try {
-                sample = factory.create(type);
-                hooks = sample.hooks();
-            } catch (RuntimeException | LinkageError e) {
-                errors.add("driver " + type.getName() + ": " + message(e));
+            try (Containment c = new Containment(CREATE_TIMEOUT, new HookStats())) {
+                c.bind(id, 0, () -> factory.create(type));
+            } catch (Containment.BindFailure e) {
+                errors.add("driver " + type.getName() + ": " + (e.getCause() == null ? e.getMessage() : failure(e.getCause())));
                 return;
             }
-            if (hooks == null) {
-                errors.add("driver " + type.getName() + ": hooks() returned null");
-                return;
-            }
-            warnings.addAll(HookMethods.mismatches(type, hooks));
-            drivers.add(new DriverExtension(id, pluginId, type, hooks, () -> factory.create(type)));
+            drivers.add(new DriverExtension(id, pluginId, type, HookMethods.implemented(type), () -> factory.create(type)));
+        }
+
+        /** A refused call or a failed static initializer says so (with its cause); else the exception's message. */
+        private static String failure(Throwable t) {
+            String described = Containment.describe(t);
+            return described.equals(t.toString()) ? message(t) : described;
         }
 
         private void design(Class<? extends Design> type) {
@@ -329,7 +332,7 @@ public final class DriverPlugins {
                 summary = sample.summary();
                 source = sample.source();
             } catch (RuntimeException | LinkageError e) {
-                errors.add("design " + type.getName() + ": " + message(e));
+                errors.add("design " + type.getName() + ": " + failure(e));
                 return;
             }
             if (name == null || name.isBlank()) {

@@ -16,17 +16,15 @@ import org.pf4j.PluginState;
  * @param drivers its driver extensions (empty unless STARTED)
  * @param designs its design extensions (empty unless STARTED)
  * @param error why it failed, starting with the jar's file name; null unless FAILED
- * @param warnings things that load but look wrong (e.g. hooks() and the overridden callbacks disagree)
  */
 public record PluginInfo(String id, String version, PluginState state, Path jar, String provider, String description,
-        String requires, List<DriverExtension> drivers, List<DesignExtension> designs, String error, List<String> warnings) {
+        String requires, List<DriverExtension> drivers, List<DesignExtension> designs, String error) {
     public PluginInfo {
         Objects.requireNonNull(state, "state");
         Objects.requireNonNull(jar, "jar");
         requires = requires == null ? "" : requires;
         drivers = List.copyOf(drivers);
         designs = List.copyOf(designs);
-        warnings = List.copyOf(warnings);
         if ((state == PluginState.FAILED) != (error != null)) {
             throw new IllegalArgumentException("a FAILED plugin, and only that, has an error: " + state + " / " + error);
         }
@@ -37,7 +35,7 @@ public record PluginInfo(String id, String version, PluginState state, Path jar,
         String version = facts == null ? null : facts.version();
         return new PluginInfo(id, version, PluginState.FAILED, jar, facts == null ? null : facts.provider(),
                 facts == null ? null : facts.description(), facts == null ? "" : facts.requires(), List.of(), List.of(),
-                jar.getFileName() + ": " + reason, List.of());
+                jar.getFileName() + ": " + reason);
     }
 
     public boolean failed() {

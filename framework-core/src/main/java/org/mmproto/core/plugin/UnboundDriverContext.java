@@ -1,8 +1,9 @@
 package org.mmproto.core.plugin;
 
+import org.mmproto.api.ZoneType;
 import org.mmproto.api.driver.DriverContext;
 
-/** The context injected while no run is in progress: using it is an error that says so. */
+/** The context injected while no driver is being created for a node: using it is an error that says so. */
 final class UnboundDriverContext implements DriverContext {
     static final UnboundDriverContext INSTANCE = new UnboundDriverContext();
 
@@ -10,22 +11,47 @@ final class UnboundDriverContext implements DriverContext {
     }
 
     private static IllegalStateException unbound() {
-        return new IllegalStateException(
-                "DriverContext used outside a run: the engine hands the context to bind(); a constructor may keep it but not call it");
+        return new IllegalStateException("DriverContext used outside a run: the engine hands a node's context to bind() "
+                + "(and to a constructor while it creates the driver for that node)");
     }
 
     @Override
-    public long managedPages(int nid) {
+    public int nid() {
         throw unbound();
     }
 
     @Override
-    public long freePages(int nid) {
+    public ZoneType zone() {
         throw unbound();
     }
 
     @Override
-    public long usedPages(int nid) {
+    public long managedPages() {
+        throw unbound();
+    }
+
+    @Override
+    public long freePages() {
+        throw unbound();
+    }
+
+    @Override
+    public long usedPages() {
+        throw unbound();
+    }
+
+    @Override
+    public long allocOwn(int order) {
+        throw unbound();
+    }
+
+    @Override
+    public void freeOwn(long pfn) {
+        throw unbound();
+    }
+
+    @Override
+    public long ownedPages() {
         throw unbound();
     }
 
@@ -35,7 +61,22 @@ final class UnboundDriverContext implements DriverContext {
     }
 
     @Override
-    public long keptFolios(int nid) {
+    public long keptFolios() {
+        throw unbound();
+    }
+
+    @Override
+    public void reportPressure(int pressure) {
+        throw unbound();
+    }
+
+    @Override
+    public void reportCapacity(long physicalPages) {
+        throw unbound();
+    }
+
+    @Override
+    public void requestPromotion(long pfn) {
         throw unbound();
     }
 

@@ -10,18 +10,17 @@ import java.util.Map;
 import java.util.function.Supplier;
 import org.mmproto.api.design.Design;
 import org.mmproto.api.driver.PrivateNodeDriver;
-import org.mmproto.core.hooks.KernelDriverContext;
 import org.mmproto.core.hooks.designs.BuiltInDesigns;
 import org.mmproto.core.plugin.DriverRegistry;
 import org.mmproto.core.plugin.EngineModule;
-import org.mmproto.core.plugin.HostServices;
+import org.mmproto.core.plugin.HostServicesHolder;
 import org.mmproto.core.plugin.PluginCatalog;
 
 /**
  * Builds what one run needs through one Guice injector per run: designs bound by name (built in
  * and from plugins), driver extensions created by the plugin-backed extension factory, and the
- * run's driver context, which drivers may take by constructor injection and also receive in
- * bind().
+ * node's driver context, which a driver may take by constructor injection (while it is created
+ * for its node) and also receives in bind().
  */
 public final class RunFactory {
     private final PluginCatalog catalog;
@@ -36,8 +35,8 @@ public final class RunFactory {
 
     /** A fresh injector and the run setup it yields. */
     public RunSetup setup(String designOverride, Duration budget) {
-        KernelDriverContext ctx = new KernelDriverContext();
-        Injector injector = Guice.createInjector(new EngineModule(HostServices.of(ctx), BuiltInDesigns.all(), catalog));
+        HostServicesHolder ctx = new HostServicesHolder();
+        Injector injector = Guice.createInjector(new EngineModule(ctx, BuiltInDesigns.all(), catalog));
         Map<String, Design> designs = injector.getInstance(Key.get(new TypeLiteral<Map<String, Design>>() { }));
         Map<String, Supplier<Design>> designFactories = new LinkedHashMap<>();
         designs.forEach((name, d) -> designFactories.put(name, () -> d));

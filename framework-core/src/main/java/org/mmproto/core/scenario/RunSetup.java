@@ -12,10 +12,10 @@ import org.mmproto.core.hooks.designs.BuiltInDesigns;
 /**
  * What a run needs besides the scenario: the designs it may name (built in, plus plugin ones),
  * the driver plugins by id, the per-call driver budget, a --design override, and the driver
- * context the run's injector gave to drivers it constructed (null = a fresh one at boot).
+ * contexts the run's injector gives to drivers it constructs (null = none: no injection).
  */
 public record RunSetup(Map<String, Supplier<Design>> designs, Map<String, Supplier<PrivateNodeDriver>> drivers,
-                       Duration budget, String designOverride, org.mmproto.core.hooks.KernelDriverContext context,
+                       Duration budget, String designOverride, org.mmproto.core.plugin.HostServicesHolder context,
                        Map<String, String> driverJars) {
     public static final String DEFAULT_DESIGN = "ops-struct";
 

@@ -117,7 +117,7 @@ public final class ScenarioRunner {
                     scenario.source(), d.line()));
         }
         return Kernel.boot(scenario.machine(), designFactory.get(), specs, setup.budget(),
-                setup.context() != null ? setup.context() : new org.mmproto.core.hooks.KernelDriverContext());
+                setup.context() != null ? setup.context()::constructing : c -> { });
     }
 
     /** Per-node invariant breaches recorded so far, attributed to the step lines that caused them. */

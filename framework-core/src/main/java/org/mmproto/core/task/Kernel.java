@@ -15,6 +15,8 @@ import org.mmproto.core.hooks.DriverSpec;
 import org.mmproto.core.hooks.HookStats;
 import org.mmproto.core.hooks.KernelDriverContext;
 import org.mmproto.core.hooks.Containment;
+import org.mmproto.core.hooks.NodeServices;
+import org.mmproto.core.hooks.OwnerAllocations;
 import org.mmproto.core.mm.Memmap;
 import org.mmproto.core.mm.NoReclaim;
 import org.mmproto.core.mm.Node;
@@ -44,6 +46,7 @@ public final class Kernel {
     private final org.mmproto.core.migrate.Migration migration;
     private final int[] cpuToNode;
     private final Dispatcher dispatcher;
+    private final java.util.Map<Integer, BoundDriver> drivers = new java.util.HashMap<>();
     private int policyZone = -1;
     private final org.mmproto.core.policy.InterleaveWeights interleaveWeights;
     private final org.mmproto.core.policy.NumaSyscalls numa;
@@ -86,28 +89,45 @@ public final class Kernel {
      */
     public static Kernel boot(MachineSpec spec, org.mmproto.api.design.Design design, java.util.List<DriverSpec> drivers,
                               java.time.Duration budget) {
-        return boot(spec, design, drivers, budget, new KernelDriverContext());
+        return boot(spec, design, drivers, budget, c -> { });
     }
 
-    /** As above, with the driver context the run's injector hands to drivers it constructs. */
+    /**
+     * As above; {@code constructing} is told the node's context while a driver is created for it
+     * (the run's injector hands it to a constructor that injects DriverContext), null after.
+     * Drivers bind after the engine booted, so their context works in bind().
+     */
     public static Kernel boot(MachineSpec spec, org.mmproto.api.design.Design design, java.util.List<DriverSpec> drivers,
-                              java.time.Duration budget, KernelDriverContext ctx) {
-        java.util.Map<Integer, BoundDriver> bound = DriverBinder.bind(spec, drivers, ctx);
+                              java.time.Duration budget,
+                              java.util.function.Consumer<org.mmproto.api.driver.DriverContext> constructing) {
+        // the design places the private nodes at boot (node states, zonelists, cpuset); drivers
+        // bind after the engine booted, so their context works in bind()
         HookStats stats = new HookStats();
+        Containment containment = new Containment(budget, stats);
         boolean[] marked = new boolean[spec.nodeCount()];
         for (var ns : spec.nodes()) {
             marked[ns.nid()] = ns.isPrivate();
         }
-        Dispatcher dispatcher = new Dispatcher(marked, design, bound, new Containment(budget, stats), stats);
+        Dispatcher dispatcher = new Dispatcher(marked, design, containment, stats);
         PhysicalMemory mem = PhysicalMemory.boot(spec, dispatcher);
         dispatcher.decideCpusets();
-        PageAllocator alloc = new PageAllocator(mem, dispatcher,
+        OwnerAllocations owner = new OwnerAllocations();
+        PageAllocator alloc = new PageAllocator(mem, owner,
                 new org.mmproto.core.hooks.PrivateNodeReclaim(dispatcher, new NoReclaim(mem.nodeCount()))).enablePcp();
-        alloc.setFreeGate(dispatcher);
-        ctx.attach(mem, alloc);
+        alloc.setFreeGate(owner);
+        java.util.Map<Integer, BoundDriver> bound = DriverBinder.bind(spec, drivers, containment,
+                new NodeServices(mem, alloc, owner), constructing);
+        dispatcher.bindDrivers(bound);
+        owner.attach(dispatcher);
         Kernel k = new Kernel(mem, alloc, dispatcher);
+        k.drivers.putAll(bound);
         dispatcher.attach(k.memmap);
         return k;
+    }
+
+    /** The context of the driver bound to {@code nid}: what it reported (pressure, capacity, promotion requests). */
+    public java.util.Optional<KernelDriverContext> driverContext(int nid) {
+        return java.util.Optional.ofNullable(drivers.get(nid)).map(BoundDriver::context);
     }
 
     /** Boots with a bare checkpoint in place of a design (allocator tests). */

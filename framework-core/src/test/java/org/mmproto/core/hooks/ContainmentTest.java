@@ -4,10 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.mmproto.api.Errno;
 import org.mmproto.api.FreePath;
@@ -15,7 +18,9 @@ import org.mmproto.api.Gfp;
 import org.mmproto.api.driver.Decisions.FreeAction;
 import org.mmproto.api.driver.Decisions.MigrateTo;
 import org.mmproto.api.driver.Hook;
+import org.mmproto.api.driver.NodeOptIns;
 import org.mmproto.api.driver.NpOps;
+import org.mmproto.api.driver.PrivateNodeDriver;
 import org.mmproto.api.driver.Requests;
 import org.mmproto.api.driver.Site;
 import org.mmproto.core.config.ConfigException;
@@ -29,7 +34,7 @@ class ContainmentTest {
 
     @Test
     void a_throwing_free_folio_leaves_the_event_undelivered_and_the_folio_freed() {
-        RecordingDriver drv = new RecordingDriver(Set.of(NpOps.NP_OPS_MIGRATION), EnumSet.allOf(Hook.class)) {
+        RecordingDriver drv = new RecordingDriver(Set.of(NpOps.NP_OPS_MIGRATION)) {
             @Override
             public FreeAction freeFolio(Requests.FreeEvent event) {
                 throw new IllegalStateException("device on fire");
@@ -52,7 +57,7 @@ class ContainmentTest {
 
     @Test
     void a_slow_migrate_to_overruns_its_budget_and_the_migration_is_refused() {
-        RecordingDriver drv = new RecordingDriver(Set.of(NpOps.NP_OPS_MIGRATION), EnumSet.allOf(Hook.class)) {
+        RecordingDriver drv = new RecordingDriver(Set.of(NpOps.NP_OPS_MIGRATION)) {
             @Override
             public MigrateTo migrateTo(Requests.MigrationRequest request) {
                 try {
@@ -73,7 +78,7 @@ class ContainmentTest {
 
     @Test
     void a_null_answer_is_contained_as_a_refusal() {
-        RecordingDriver drv = new RecordingDriver(Set.of(NpOps.NP_OPS_MIGRATION), EnumSet.allOf(Hook.class)) {
+        RecordingDriver drv = new RecordingDriver(Set.of(NpOps.NP_OPS_MIGRATION)) {
             @Override
             public MigrateTo migrateTo(Requests.MigrationRequest request) {
                 return null;
@@ -99,7 +104,7 @@ class ContainmentTest {
         RecordingDriver memNoMig = RecordingDriver.with(NpOps.NP_OPS_MEMPOLICY);
         assertThatThrownBy(() -> new PrivateWorld(memNoMig)).isInstanceOf(ConfigException.class)
                 .hasMessageContaining("test-driver").hasMessageContaining("NP_OPS_MEMPOLICY requires NP_OPS_MIGRATION");
-        RecordingDriver noCallbacks = new RecordingDriver(Set.of(NpOps.NP_OPS_MIGRATION), Set.of());
+        PrivateNodeDriver noCallbacks = (binding, ctx) -> new NodeOptIns(Set.of(NpOps.NP_OPS_MIGRATION));
         assertThatThrownBy(() -> new PrivateWorld(noCallbacks)).hasMessageContaining("migrate_to and folio_migrate");
         RecordingDriver both = RecordingDriver.with(NpOps.NP_OPS_MIGRATION, NpOps.NP_OPS_MEMPOLICY, NpOps.NP_OPS_PROTECT_WRITE);
         assertThatThrownBy(() -> new PrivateWorld(both)).hasMessageContaining("incompatible with NP_OPS_PROTECT_WRITE");
@@ -118,6 +123,152 @@ class ContainmentTest {
         assertThatThrownBy(() -> Kernel.boot(spec, new OpsStruct(),
                 List.of(new DriverSpec("x", () -> RecordingDriver.with().onlined(org.mmproto.api.ZoneType.MOVABLE), 2,
                         Map.of(), "s.yaml", 3)), Duration.ZERO))
-                .hasMessageContaining("ZONE_MOVABLE");
+                .isInstanceOf(ConfigException.class).hasMessageContaining("s.yaml:3")
+                .hasMessageContaining("failed to bind node 2 (ZONE_NORMAL)").hasMessageContaining("needs ZONE_MOVABLE");
+    }
+
+    @Test
+    void implemented_hooks_are_the_overridden_callbacks() {
+        assertThat(HookMethods.methodName(Hook.MIGRATE_TO)).isEqualTo("migrateTo");
+        assertThat(HookMethods.methodName(Hook.ALLOC_VETO)).isEqualTo("allocVeto");
+        // the recording driver overrides every callback
+        assertThat(HookMethods.implemented(RecordingDriver.class)).containsExactlyInAnyOrder(Hook.values());
+        PrivateNodeDriver twoHooks = new PrivateNodeDriver() {
+            @Override
+            public NodeOptIns bind(org.mmproto.api.driver.NodeBinding binding, org.mmproto.api.driver.DriverContext ctx) {
+                return new NodeOptIns(Set.of());
+            }
+
+            @Override
+            public org.mmproto.api.driver.Decisions.MigrateTo migrateTo(org.mmproto.api.driver.Requests.MigrationRequest r) {
+                return org.mmproto.api.driver.Decisions.MigrateTo.ACCEPT;
+            }
+
+            @Override
+            public void teardown(org.mmproto.api.driver.Requests.TeardownEvent e) {
+            }
+        };
+        assertThat(HookMethods.implemented(twoHooks.getClass())).containsExactlyInAnyOrder(Hook.MIGRATE_TO, Hook.TEARDOWN);
+        PrivateNodeDriver bare = (binding, ctx) -> new NodeOptIns(Set.of());
+        assertThat(HookMethods.implemented(bare.getClass())).isEmpty();
+        PrivateWorld w = new PrivateWorld(RecordingDriver.with(NpOps.NP_OPS_MIGRATION));
+        assertThat(w.k.driverContext(PrivateWorld.P)).isPresent();
+    }
+
+    /** Tracks how many callbacks of the driver run at once and on which threads. */
+    static class ThreadWatchingDriver extends RecordingDriver {
+        final AtomicInteger active = new AtomicInteger();
+        final AtomicInteger maxActive = new AtomicInteger();
+        final Set<String> threads = ConcurrentHashMap.newKeySet();
+        final CountDownLatch release = new CountDownLatch(1);
+        final CountDownLatch hungCallDone = new CountDownLatch(1);
+        volatile boolean hangInFree;
+        volatile String contextAfterQuarantine = "not tried";
+
+        ThreadWatchingDriver() {
+            super(Set.of(NpOps.NP_OPS_MIGRATION));
+        }
+
+        private void enter() {
+            maxActive.accumulateAndGet(active.incrementAndGet(), Math::max);
+            threads.add(Thread.currentThread().getName());
+        }
+
+        @Override
+        public MigrateTo migrateTo(Requests.MigrationRequest request) {
+            enter();
+            try {
+                return super.migrateTo(request);
+            } finally {
+                active.decrementAndGet();
+            }
+        }
+
+        @Override
+        public FreeAction freeFolio(Requests.FreeEvent event) {
+            enter();
+            try {
+                if (hangInFree) {
+                    hangInFree = false;
+                    awaitUninterruptibly(release);
+                    try {
+                        context.freePages();
+                        contextAfterQuarantine = "allowed";
+                    } catch (IllegalStateException e) {
+                        contextAfterQuarantine = e.getMessage();
+                    }
+                    hungCallDone.countDown();
+                }
+                return super.freeFolio(event);
+            } finally {
+                active.decrementAndGet();
+            }
+        }
+
+        @Override
+        public void teardown(Requests.TeardownEvent event) {
+            enter();
+            try {
+                super.teardown(event);
+            } finally {
+                active.decrementAndGet();
+            }
+        }
+
+        private static void awaitUninterruptibly(CountDownLatch latch) {
+            while (true) {
+                try {
+                    latch.await();
+                    return;
+                } catch (InterruptedException ignored) {
+                    // a hung driver ignores the engine's interrupt: the case quarantine exists for
+                }
+            }
+        }
+    }
+
+    @Test
+    void calls_of_one_driver_run_one_at_a_time_on_its_own_thread() {
+        ThreadWatchingDriver drv = new ThreadWatchingDriver();
+        PrivateWorld w = new PrivateWorld(drv, new OpsStruct(), Duration.ofSeconds(5));
+        for (int i = 0; i < 3; i++) {
+            long a = w.userPageOnPrivateNode();
+            w.k.mmOps().munmap(w.task, a, 4096);
+        }
+        assertThat(drv.count("migrate_to")).isEqualTo(3);
+        assertThat(drv.count("free_folio")).isEqualTo(3);
+        assertThat(drv.maxActive.get()).isEqualTo(1);
+        assertThat(drv.threads).containsExactly("driver-test-driver@2");
+        assertThat(w.k.dispatcher().containment().incidents()).isEmpty();
+    }
+
+    @Test
+    void after_a_timeout_the_driver_is_quarantined_and_no_further_call_reaches_it() throws InterruptedException {
+        ThreadWatchingDriver drv = new ThreadWatchingDriver();
+        PrivateWorld w = new PrivateWorld(drv, new OpsStruct(), Duration.ofMillis(300));
+        long a = w.userPageOnPrivateNode();
+        long b = w.userPageOnPrivateNode();
+        drv.hangInFree = true;
+        long used = w.k.mem().pagesInFolios();
+        w.k.mmOps().munmap(w.task, a, 4096);
+        int callsAtTimeout = drv.calls.size();
+        assertThat(w.k.dispatcher().containment().quarantined("test-driver", PrivateWorld.P)).isTrue();
+
+        w.k.mmOps().munmap(w.task, b, 4096);
+        assertThat(w.k.mem().pagesInFolios()).as("both folios freed with the default answer").isEqualTo(used - 2);
+        assertThatThrownBy(w::userPageOnPrivateNode).hasMessageContaining("-" + Errno.ENOMEM.code());
+
+        assertThat(drv.calls).as("nothing reached the driver after the overrun").hasSize(callsAtTimeout);
+        assertThat(drv.maxActive.get()).as("never two callbacks at once").isEqualTo(1);
+        assertThat(w.k.dispatcher().containment().incidents()).extracting(Containment.Incident::kind)
+                .containsExactly("timeout", "quarantined");
+        assertThat(w.k.dispatcher().stats().hooksAt(Site.FREE).get(Hook.FREE_FOLIO).contained()).isEqualTo(2);
+        assertThat(w.k.dispatcher().stats().hooksAt(Site.MIGRATE_TARGET).get(Hook.MIGRATE_TO).contained()).isEqualTo(1);
+        assertThat(DebugVm.check(w.k.mem())).isEmpty();
+
+        drv.release.countDown();
+        assertThat(drv.hungCallDone.await(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(drv.contextAfterQuarantine).as("the abandoned thread cannot touch the engine").contains("quarantined");
+        assertThat(drv.maxActive.get()).isEqualTo(1);
     }
 }

@@ -16,8 +16,7 @@ class MemoryFailureTest {
 
     @Test
     void a_poisoned_private_page_is_reported_to_its_driver_unmapped_and_kept_out_of_the_allocator() {
-        RecordingDriver drv = new RecordingDriver(java.util.Set.of(NpOps.NP_OPS_MIGRATION),
-                java.util.EnumSet.allOf(org.mmproto.api.driver.Hook.class)) {
+        RecordingDriver drv = new RecordingDriver(java.util.Set.of(NpOps.NP_OPS_MIGRATION)) {
             @Override
             public void memoryFailure(org.mmproto.api.driver.Requests.MemoryFailureEvent event) {
                 calls.add("memory_failure " + Long.toHexString(event.pfn()));

@@ -115,7 +115,7 @@ class OpsStructSitesTest {
         long used = w.k.mem().pagesInFolios();
         w.k.mmOps().munmap(w.task, a, 4096);
         assertThat(w.k.mem().pagesInFolios()).isEqualTo(used);
-        assertThat(drv.context.keptFolios(PrivateWorld.P)).isEqualTo(1);
+        assertThat(drv.context.keptFolios()).isEqualTo(1);
         assertThat(DebugVm.check(w.k.mem())).isEmpty();
         drv.context.releaseKept(folio);
         assertThat(w.k.mem().pagesInFolios()).isEqualTo(used - 1);

@@ -10,7 +10,6 @@ import org.mmproto.api.driver.Decisions.FreeAction;
 import org.mmproto.api.driver.Decisions.MigrateTo;
 import org.mmproto.api.driver.DriverContext;
 import org.mmproto.api.driver.FolioRef;
-import org.mmproto.api.driver.Hook;
 import org.mmproto.api.driver.NodeBinding;
 import org.mmproto.api.driver.NodeOptIns;
 import org.mmproto.api.driver.NpOps;
@@ -23,8 +22,8 @@ public class RecordingDriver implements PrivateNodeDriver {
     public final List<String> calls = new ArrayList<>();
     public final List<Requests.FreeEvent> frees = new ArrayList<>();
     final Set<NpOps> flags;
-    final Set<Hook> hooks;
-    ZoneType zone = ZoneType.NORMAL;
+    /** The zone the driver needs its node in; null: any. */
+    ZoneType zone;
     public FreeAction freeAnswer = FreeAction.RETURN_TO_BUDDY;
     public MigrateTo migrateToAnswer = MigrateTo.ACCEPT;
     public FaultAction faultAnswer = FaultAction.PROMOTE;
@@ -34,15 +33,15 @@ public class RecordingDriver implements PrivateNodeDriver {
     public Set<org.mmproto.api.driver.NodeCap> caps = EnumSet.noneOf(org.mmproto.api.driver.NodeCap.class);
     DriverContext context;
 
-    public RecordingDriver(Set<NpOps> flags, Set<Hook> hooks) {
+    public RecordingDriver(Set<NpOps> flags) {
         this.flags = flags.isEmpty() ? EnumSet.noneOf(NpOps.class) : EnumSet.copyOf(flags);
-        this.hooks = hooks.isEmpty() ? EnumSet.noneOf(Hook.class) : EnumSet.copyOf(hooks);
     }
 
     public static RecordingDriver with(NpOps... flags) {
-        return new RecordingDriver(Set.of(flags), EnumSet.allOf(Hook.class));
+        return new RecordingDriver(Set.of(flags));
     }
 
+    /** The driver needs its node onlined into {@code z}: bind() refuses a node in another zone. */
     public RecordingDriver onlined(ZoneType z) {
         this.zone = z;
         return this;
@@ -50,14 +49,13 @@ public class RecordingDriver implements PrivateNodeDriver {
 
     @Override
     public NodeOptIns bind(NodeBinding binding, DriverContext ctx) {
+        if (zone != null && binding.zone() != zone) {
+            throw new IllegalArgumentException("the test driver needs ZONE_" + zone + ", node " + binding.nid()
+                    + " is ZONE_" + binding.zone());
+        }
         this.context = ctx;
         calls.add("bind " + binding.nid());
-        return new NodeOptIns(flags, zone, caps);
-    }
-
-    @Override
-    public Set<Hook> hooks() {
-        return hooks;
+        return new NodeOptIns(flags, caps);
     }
 
     @Override

@@ -27,8 +27,7 @@ class ThpSplitTest {
         final List<FolioRef> splits = new ArrayList<>();
 
         SplitDriver() {
-            super(java.util.Set.of(NpOps.NP_OPS_MIGRATION, NpOps.NP_OPS_MEMPOLICY),
-                    java.util.EnumSet.allOf(org.mmproto.api.driver.Hook.class));
+            super(java.util.Set.of(NpOps.NP_OPS_MIGRATION, NpOps.NP_OPS_MEMPOLICY));
         }
 
         @Override

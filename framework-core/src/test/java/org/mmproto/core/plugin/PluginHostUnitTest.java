@@ -12,22 +12,13 @@ import java.io.IOException;
 import java.lang.reflect.Proxy;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mmproto.api.ZoneType;
 import org.mmproto.api.design.Design;
-import org.mmproto.api.driver.Decisions.MigrateTo;
 import org.mmproto.api.driver.DriverContext;
-import org.mmproto.api.driver.Hook;
-import org.mmproto.api.driver.NodeBinding;
-import org.mmproto.api.driver.NodeOptIns;
-import org.mmproto.api.driver.NpOps;
-import org.mmproto.api.driver.PrivateNodeDriver;
-import org.mmproto.api.driver.Requests;
 import org.pf4j.PluginState;
 
 /** The plugin host's pieces that need no plugin jar (jars are tested in framework-it). */
@@ -70,18 +61,6 @@ class PluginHostUnitTest {
     }
 
     @Test
-    void hook_methods_are_the_camel_cased_kernel_names_and_mismatches_are_reported() {
-        assertThat(HookMethods.methodName(Hook.MIGRATE_TO)).isEqualTo("migrateTo");
-        assertThat(HookMethods.methodName(Hook.ALLOC_VETO)).isEqualTo("allocVeto");
-        assertThat(HookMethods.methodName(Hook.PRESSURE)).isEqualTo("pressure");
-        assertThat(HookMethods.overridden(Migrating.class)).containsExactlyInAnyOrder(Hook.MIGRATE_TO, Hook.FOLIO_MIGRATE);
-        assertThat(HookMethods.mismatches(Migrating.class, EnumSet.of(Hook.MIGRATE_TO, Hook.FOLIO_MIGRATE))).isEmpty();
-        assertThat(HookMethods.mismatches(Migrating.class, EnumSet.of(Hook.MIGRATE_TO, Hook.PRESSURE))).containsExactly(
-                Migrating.class.getName() + ": overrides folioMigrate() but hooks() does not list folio_migrate",
-                Migrating.class.getName() + ": hooks() lists pressure but the class keeps the default pressure()");
-    }
-
-    @Test
     void load_rejects_a_missing_directory_and_lists_an_empty_one() throws IOException {
         assertThatThrownBy(() -> new DriverPlugins().load(dir.resolve("nope")))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("does not exist");
@@ -115,7 +94,7 @@ class PluginHostUnitTest {
         HostServicesHolder holder = new HostServicesHolder();
         Injected early = GuiceExtensionFactory.hostOnly(Guice.createInjector(new HostModule(holder))).create(Injected.class);
         assertThat(holder.isBound()).isFalse();
-        assertThatThrownBy(() -> early.context.freePages(0)).isInstanceOf(IllegalStateException.class)
+        assertThatThrownBy(() -> early.context.freePages()).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("outside a run");
         holder.set(ctx);
         assertThat(holder.isBound()).isTrue();
@@ -156,20 +135,45 @@ class PluginHostUnitTest {
         }
     }
 
+    /** Answers managedPages() = 1 and nothing else. */
     static final class CountingContext implements DriverContext {
         @Override
-        public long managedPages(int nid) {
+        public int nid() {
+            return 0;
+        }
+
+        @Override
+        public ZoneType zone() {
+            return ZoneType.NORMAL;
+        }
+
+        @Override
+        public long managedPages() {
             return 1;
         }
 
         @Override
-        public long freePages(int nid) {
+        public long freePages() {
             return 2;
         }
 
         @Override
-        public long usedPages(int nid) {
+        public long usedPages() {
             return 3;
+        }
+
+        @Override
+        public long allocOwn(int order) {
+            return -12;
+        }
+
+        @Override
+        public void freeOwn(long pfn) {
+        }
+
+        @Override
+        public long ownedPages() {
+            return 0;
         }
 
         @Override
@@ -177,29 +181,20 @@ class PluginHostUnitTest {
         }
 
         @Override
-        public long keptFolios(int nid) {
+        public long keptFolios() {
             return 0;
         }
-    }
 
-    static class Migrating implements PrivateNodeDriver {
         @Override
-        public NodeOptIns bind(NodeBinding binding, DriverContext context) {
-            return new NodeOptIns(EnumSet.of(NpOps.NP_OPS_MIGRATION), ZoneType.NORMAL);
+        public void reportPressure(int pressure) {
         }
 
         @Override
-        public Set<Hook> hooks() {
-            return EnumSet.of(Hook.MIGRATE_TO, Hook.FOLIO_MIGRATE);
+        public void reportCapacity(long physicalPages) {
         }
 
         @Override
-        public MigrateTo migrateTo(Requests.MigrationRequest request) {
-            return MigrateTo.ACCEPT;
-        }
-
-        @Override
-        public void folioMigrate(org.mmproto.api.driver.FolioRef src, org.mmproto.api.driver.FolioRef dst) {
+        public void requestPromotion(long pfn) {
         }
     }
 

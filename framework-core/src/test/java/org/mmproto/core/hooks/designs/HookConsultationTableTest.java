@@ -58,7 +58,7 @@ class HookConsultationTableTest {
 
         @Override
         public NodeOptIns optIns() {
-            return new NodeOptIns(EnumSet.allOf(NpOps.class), ZoneType.NORMAL, EnumSet.allOf(NodeCap.class));
+            return new NodeOptIns(EnumSet.allOf(NpOps.class), EnumSet.allOf(NodeCap.class));
         }
 
         @Override

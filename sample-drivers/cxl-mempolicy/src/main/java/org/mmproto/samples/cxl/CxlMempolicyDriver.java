@@ -2,12 +2,10 @@ package org.mmproto.samples.cxl;
 
 import java.util.EnumSet;
 import java.util.Locale;
-import java.util.Set;
 import org.mmproto.api.ZoneType;
 import org.mmproto.api.driver.Decisions.MigrateTo;
 import org.mmproto.api.driver.DriverContext;
 import org.mmproto.api.driver.FolioRef;
-import org.mmproto.api.driver.Hook;
 import org.mmproto.api.driver.NodeBinding;
 import org.mmproto.api.driver.NodeOptIns;
 import org.mmproto.api.driver.NpOps;
@@ -22,7 +20,9 @@ import org.pf4j.Extension;
  * NP_OPS_MEMPOLICY allows, and mbind moves existing pages there, which needs NP_OPS_MIGRATION.
  * Reclaim, compaction and khugepaged never see the node.
  *
- * <p>Per-node configuration: {@code zone: normal} (default) or {@code zone: movable}.
+ * <p>The machine file decides the zone the node is onlined into; the driver works in either.
+ * Per-node configuration: {@code zone: normal|movable} to insist on one: bind() then refuses a
+ * node the machine onlined elsewhere (CONTRACT R5.5).
  */
 @Extension
 public final class CxlMempolicyDriver implements PrivateNodeDriver {
@@ -31,12 +31,12 @@ public final class CxlMempolicyDriver implements PrivateNodeDriver {
 
     @Override
     public NodeOptIns bind(NodeBinding binding, DriverContext context) {
-        return new NodeOptIns(EnumSet.of(NpOps.NP_OPS_MIGRATION, NpOps.NP_OPS_MEMPOLICY), zone(binding));
-    }
-
-    @Override
-    public Set<Hook> hooks() {
-        return EnumSet.of(Hook.MIGRATE_TO, Hook.FOLIO_MIGRATE);
+        ZoneType wanted = wantedZone(binding);
+        if (wanted != null && wanted != binding.zone()) {
+            throw new IllegalArgumentException("cxl-mempolicy: node " + binding.nid() + " is onlined into ZONE_"
+                    + binding.zone() + " but the config asks for ZONE_" + wanted + " (the machine's `online:` decides)");
+        }
+        return new NodeOptIns(EnumSet.of(NpOps.NP_OPS_MIGRATION, NpOps.NP_OPS_MEMPOLICY));
     }
 
     /**
@@ -64,9 +64,12 @@ public final class CxlMempolicyDriver implements PrivateNodeDriver {
         return migratedPages;
     }
 
-    static ZoneType zone(NodeBinding binding) {
-        String zone = binding.stringConfig("zone", "normal").strip().toLowerCase(Locale.ROOT);
+    /** The zone the config insists on, or null when it names none. */
+    static ZoneType wantedZone(NodeBinding binding) {
+        String zone = binding.stringConfig("zone", "").strip().toLowerCase(Locale.ROOT);
         switch (zone) {
+            case "":
+                return null;
             case "normal":
                 return ZoneType.NORMAL;
             case "movable":

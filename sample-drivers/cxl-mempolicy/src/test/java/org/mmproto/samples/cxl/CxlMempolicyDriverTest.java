@@ -3,6 +3,7 @@ package org.mmproto.samples.cxl;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.EnumSet;
 import java.util.Map;
 import org.mmproto.api.MigrateReason;
 import org.mmproto.api.ZoneType;
@@ -22,22 +23,32 @@ class CxlMempolicyDriverTest {
         return new NodeBinding(2, 1L << 18, ZoneType.MOVABLE, config);
     }
 
+    private static NodeBinding node(ZoneType zone, Map<String, Object> config) {
+        return new NodeBinding(2, 1L << 18, zone, config);
+    }
+
     @Test
-    void opts_into_migration_and_mempolicy_with_consistent_hooks() {
+    void opts_into_migration_and_mempolicy_and_overrides_the_two_callbacks_migration_needs() throws Exception {
         CxlMempolicyDriver d = new CxlMempolicyDriver();
         NodeOptIns o = d.bind(node(Map.of()), null);
         assertThat(o.flags()).containsExactlyInAnyOrder(NpOps.NP_OPS_MIGRATION, NpOps.NP_OPS_MEMPOLICY);
-        assertThat(d.hooks()).containsExactlyInAnyOrder(Hook.MIGRATE_TO, Hook.FOLIO_MIGRATE);
-        assertThat(NpOps.violations(o.flags(), d.hooks())).isEmpty();
+        assertThat(CxlMempolicyDriver.class.getMethod("migrateTo", MigrationRequest.class).getDeclaringClass())
+                .isEqualTo(CxlMempolicyDriver.class);
+        assertThat(CxlMempolicyDriver.class.getMethod("folioMigrate", FolioRef.class, FolioRef.class).getDeclaringClass())
+                .isEqualTo(CxlMempolicyDriver.class);
+        assertThat(NpOps.violations(o.flags(), EnumSet.of(Hook.MIGRATE_TO, Hook.FOLIO_MIGRATE))).isEmpty();
         assertThat(o.oomEligible()).isFalse();
     }
 
     @Test
-    void zone_normal_by_default_movable_by_config_and_rejects_others() {
+    void works_in_the_machines_zone_and_refuses_a_node_in_another_zone_than_the_config_asks() {
         CxlMempolicyDriver d = new CxlMempolicyDriver();
-        assertThat(d.bind(node(Map.of()), null).onlineZone()).isEqualTo(ZoneType.NORMAL);
-        assertThat(d.bind(node(Map.of("zone", "movable")), null).onlineZone()).isEqualTo(ZoneType.MOVABLE);
-        assertThat(d.bind(node(Map.of("zone", "Normal")), null).onlineZone()).isEqualTo(ZoneType.NORMAL);
+        assertThat(d.bind(node(ZoneType.NORMAL, Map.of()), null).flags()).isNotEmpty();
+        assertThat(d.bind(node(ZoneType.MOVABLE, Map.of("zone", "movable")), null).flags()).isNotEmpty();
+        assertThat(d.bind(node(ZoneType.NORMAL, Map.of("zone", "Normal")), null).flags()).isNotEmpty();
+        assertThatThrownBy(() -> d.bind(node(ZoneType.MOVABLE, Map.of("zone", "normal")), null))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("node 2 is onlined into ZONE_MOVABLE")
+                .hasMessageContaining("ZONE_NORMAL");
         assertThatThrownBy(() -> d.bind(node(Map.of("zone", "dma32")), null))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("node 2").hasMessageContaining("dma32");
     }

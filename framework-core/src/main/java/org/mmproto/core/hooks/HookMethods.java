@@ -1,28 +1,27 @@
-package org.mmproto.core.plugin;
+package org.mmproto.core.hooks;
 
 import java.lang.reflect.Method;
-import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.EnumSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.mmproto.api.driver.Hook;
 import org.mmproto.api.driver.PrivateNodeDriver;
 
 /**
- * Which callbacks a driver class really overrides, to check them against what its
- * {@code hooks()} declares: each {@link Hook} is the {@link PrivateNodeDriver} default method
- * named after the kernel callback in camel case (migrate_to: {@code migrateTo}).
+ * The callbacks a driver implements, derived from its class (CONTRACT R5.2): each {@link Hook}
+ * is the {@link PrivateNodeDriver} default method named after the kernel callback in camel case
+ * (migrate_to: {@code migrateTo}); a driver implements it when its class or a superclass
+ * overrides that method.
  */
-final class HookMethods {
+public final class HookMethods {
     private static final Map<Hook, Method> METHODS = methods();
 
     private HookMethods() {
     }
 
     /** The hooks whose callback {@code type} (or a superclass) overrides. */
-    static Set<Hook> overridden(Class<? extends PrivateNodeDriver> type) {
+    public static Set<Hook> implemented(Class<? extends PrivateNodeDriver> type) {
         Set<Hook> out = EnumSet.noneOf(Hook.class);
         METHODS.forEach((hook, m) -> {
             try {
@@ -36,22 +35,8 @@ final class HookMethods {
         return out;
     }
 
-    /** Warnings for a driver whose declared hooks and overridden callbacks disagree. */
-    static List<String> mismatches(Class<? extends PrivateNodeDriver> type, Set<Hook> declared) {
-        Set<Hook> overridden = overridden(type);
-        List<String> out = new ArrayList<>();
-        for (Hook h : Hook.values()) {
-            String method = METHODS.get(h).getName() + "()";
-            if (declared.contains(h) && !overridden.contains(h)) {
-                out.add(type.getName() + ": hooks() lists " + h.kernelName() + " but the class keeps the default " + method);
-            } else if (!declared.contains(h) && overridden.contains(h)) {
-                out.add(type.getName() + ": overrides " + method + " but hooks() does not list " + h.kernelName());
-            }
-        }
-        return out;
-    }
-
-    static String methodName(Hook hook) {
+    /** The Java method of a hook: its kernel name in camel case. */
+    public static String methodName(Hook hook) {
         StringBuilder sb = new StringBuilder();
         boolean up = false;
         for (char c : hook.kernelName().toCharArray()) {

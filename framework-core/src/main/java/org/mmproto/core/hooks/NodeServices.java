@@ -1,0 +1,8 @@
+package org.mmproto.core.hooks;
+
+import org.mmproto.core.mm.PageAllocator;
+import org.mmproto.core.mm.PhysicalMemory;
+
+/** The booted engine pieces a driver context is made of. */
+public record NodeServices(PhysicalMemory mem, PageAllocator alloc, OwnerAllocations owner) {
+}
