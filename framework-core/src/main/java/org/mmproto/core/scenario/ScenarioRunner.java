@@ -389,6 +389,11 @@ public final class ScenarioRunner {
             } catch (IllegalArgumentException e) {
                 throw new StepError(e.getMessage());
             }
+            if (child == null) {
+                Outcome o = Outcome.raw(-Errno.ENOMEM.code());
+                o.summary = "fork() = -ENOMEM (vm.overcommit_memory refused the child's accounted mappings)";
+                return o;
+            }
             tasks.put(s.child(), child);
             Outcome o = Outcome.raw(child.pid());
             o.fields.put("pid", (long) child.pid());
@@ -668,7 +673,8 @@ public final class ScenarioRunner {
             case "numactl":
                 return ProcFs.numactlHardware(mem);
             case "meminfo": {
-                StringBuilder sb = new StringBuilder();
+                StringBuilder sb = new StringBuilder(ProcFs.meminfo(mem, k.overcommit().commitLimitPages(),
+                        k.overcommit().committedPages()));
                 for (Node n : mem.nodes()) {
                     sb.append(ProcFs.nodeMeminfo(mem, n.nid()));
                 }
@@ -829,7 +835,7 @@ public final class ScenarioRunner {
         for (Vma v : t.mm().intersecting(from, end)) {
             long a0 = Math.max(from, v.start());
             long a1 = Math.min(end, v.end());
-            for (long a = a0; a < a1; a += 4096) {
+            for (long a = v.nextMapped(a0, a1); a < a1; a = v.nextMapped(a + 4096, a1)) {
                 long pte = v.pte(a);
                 if (!Pte.present(pte)) {
                     continue;

@@ -22,20 +22,22 @@ final class Zap {
 
     /** Unmaps [start, end) of vma (page aligned, inside it). Call {@link #flush()} when done. */
     void range(Vma vma, long start, long end) {
-        int from = (int) ((start - vma.start) >>> 12);
-        int to = (int) ((end - vma.start) >>> 12);
-        long[] ptes = vma.ptes;
-        for (int i = from; i < to; i++) {
-            long pte = ptes[i];
+        for (long a = vma.nextMapped(start, end); a < end; a = vma.nextMapped(a + Mm.PAGE_SIZE, end)) {
+            long pte = vma.pte(a);
             if (!Pte.present(pte)) {
                 continue;
             }
-            ptes[i] = 0;
+            vma.setPte(a, 0);
             if ((pte & Pte.ZERO) != 0) {
                 continue;
             }
             queue(FaultHandler.folioHead(k, pte));
         }
+    }
+
+    /** free_pgtables after an unmap: the page-table pages [start, end) no longer needs. */
+    static void freeTables(Vma vma, long start, long end) {
+        vma.pt.freeEmpty(start >>> 12, (end + Mm.PAGE_SIZE - 1) >>> 12);
     }
 
     private void queue(long head) {
