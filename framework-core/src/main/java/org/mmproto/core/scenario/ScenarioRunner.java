@@ -181,7 +181,19 @@ public final class ScenarioRunner {
         }
     }
 
+    /** An exception a step's engine code threw (see {@link #exceptions()}). */
+    public record StepException(int line, String op, Throwable error) {
+    }
+
+    private final List<StepException> exceptions = new ArrayList<>();
+
+    /** The exceptions steps threw in the last {@link #run()}; each also failed the run. */
+    public List<StepException> exceptions() {
+        return List.copyOf(exceptions);
+    }
+
     public RunReport run() {
+        exceptions.clear();
         k = bootKernel();
         Kernel.ThpMode thp = effectiveThp(scenario);
         k.setThp(thp);
@@ -229,13 +241,20 @@ public final class ScenarioRunner {
                 o.fields.put("error", "not implemented by the engine yet (" + err.getMessage() + ")");
             } catch (ConfigException err) {
                 throw err;
-            } catch (RuntimeException err) {
+            } catch (RuntimeException | StackOverflowError | AssertionError err) {
+                // an engine bug: never a pass, whatever the step expected (also result: any)
                 o = Outcome.status("exception");
                 o.summary = s.op() + ": the engine threw " + err;
                 o.fields.put("error", err.toString());
+                exceptions.add(new StepException(s.line(), s.op(), err));
             }
             o.before = before;
             List<ExpectationResult> mine = evaluate(s, o);
+            if ("exception".equals(o.result)) {
+                mine.add(new ExpectationResult(s.line(), s.line(), false, false, "engine", "no exception",
+                        String.valueOf(o.fields.get("error")), s.op() + " threw " + o.fields.get("error")
+                        + " (an engine bug, not an errno; -v prints the stack trace)"));
+            }
             if (s instanceof Step.ExpectOnly) {
                 o.result = mine.stream().allMatch(ExpectationResult::passed) ? "ok" : "failed";
             }
