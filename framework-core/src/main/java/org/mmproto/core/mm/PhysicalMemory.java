@@ -33,6 +33,7 @@ public final class PhysicalMemory {
     }
 
     public static PhysicalMemory boot(MachineSpec spec) {
+        MemmapBudget.check(spec); // before any per-page array: a clear message, not an OutOfMemoryError
         ZoneLayout layout = ZoneLayout.of(spec);
         int n = spec.nodeCount();
         Node[] nodes = new Node[n];
