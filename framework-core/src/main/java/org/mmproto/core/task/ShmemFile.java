@@ -40,6 +40,11 @@ public final class ShmemFile {
         return name;
     }
 
+    /** Pages this file holds charged to Committed_AS. */
+    public long accountedPages() {
+        return accountedPages;
+    }
+
     public long sizePages() {
         return sizePages;
     }
