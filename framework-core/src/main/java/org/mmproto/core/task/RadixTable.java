@@ -94,6 +94,20 @@ final class RadixTable {
         return leaf;
     }
 
+    /** The leaf table holding index, or null when none is allocated (nothing is allocated here). */
+    long[] leafIfPresent(long index) {
+        long key = index >>> SHIFT;
+        if (key == cachedKey) {
+            return cachedLeaf;
+        }
+        long[] leaf = lookup(key);
+        if (leaf != null) {
+            cachedKey = key;
+            cachedLeaf = leaf;
+        }
+        return leaf;
+    }
+
     private long[] lookup(long key) {
         if ((key >>> (3 * SHIFT)) != 0) {
             return null;

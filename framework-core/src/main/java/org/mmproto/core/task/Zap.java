@@ -22,16 +22,26 @@ final class Zap {
 
     /** Unmaps [start, end) of vma (page aligned, inside it). Call {@link #flush()} when done. */
     void range(Vma vma, long start, long end) {
-        for (long a = vma.nextMapped(start, end); a < end; a = vma.nextMapped(a + Mm.PAGE_SIZE, end)) {
-            long pte = vma.pte(a);
-            if (!Pte.present(pte)) {
-                continue;
+        RadixTable pt = vma.pt;
+        long endIdx = end >>> 12;
+        // leaf by leaf, like zap_pte_range over one PTE page; absent tables are skipped whole
+        for (long i = pt.next(start >>> 12, endIdx); i < endIdx; ) {
+            long stop = Math.min(endIdx, ((i >>> RadixTable.SHIFT) + 1) << RadixTable.SHIFT);
+            long[] leaf = pt.leafIfPresent(i);
+            int from = (int) i & (RadixTable.PTRS - 1);
+            int to = from + (int) (stop - i);
+            for (int s = from; s < to; s++) {
+                long pte = leaf[s];
+                if (!Pte.present(pte)) {
+                    continue;
+                }
+                leaf[s] = 0;
+                if ((pte & Pte.ZERO) != 0) {
+                    continue;
+                }
+                queue(FaultHandler.folioHead(k, pte));
             }
-            vma.setPte(a, 0);
-            if ((pte & Pte.ZERO) != 0) {
-                continue;
-            }
-            queue(FaultHandler.folioHead(k, pte));
+            i = stop < endIdx ? pt.next(stop, endIdx) : endIdx;
         }
     }
 
