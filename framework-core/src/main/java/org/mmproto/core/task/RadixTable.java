@@ -33,34 +33,27 @@ final class RadixTable {
 
     /** The entry at index; 0 when none (also for an index beyond {@link #LIMIT}). */
     long get(long index) {
-        long key = index >>> SHIFT;
-        if (key == cachedKey) {
-            return cachedLeaf[(int) index & MASK];
-        }
-        long[] leaf = lookup(key);
-        if (leaf == null) {
-            return 0;
-        }
-        cachedKey = key;
-        cachedLeaf = leaf;
-        return leaf[(int) index & MASK];
+        // the fast path stays small enough to inline into the fault and zap loops
+        long[] leaf = (index >>> SHIFT) == cachedKey ? cachedLeaf : walk(index >>> SHIFT);
+        return leaf == null ? 0 : leaf[(int) index & MASK];
     }
 
     /** Sets the entry at index; setting 0 where no leaf exists allocates nothing. */
     void set(long index, long value) {
-        long key = index >>> SHIFT;
-        long[] leaf;
-        if (key == cachedKey) {
-            leaf = cachedLeaf;
-        } else {
-            leaf = value == 0 ? lookup(key) : leafFor(index);
-            if (leaf == null) {
-                return;
-            }
+        long[] leaf = (index >>> SHIFT) == cachedKey ? cachedLeaf : value == 0 ? walk(index >>> SHIFT) : leafFor(index);
+        if (leaf != null) {
+            leaf[(int) index & MASK] = value;
+        }
+    }
+
+    /** The slow path: walks the levels and caches the leaf found (null: none). */
+    private long[] walk(long key) {
+        long[] leaf = lookup(key);
+        if (leaf != null) {
             cachedKey = key;
             cachedLeaf = leaf;
         }
-        leaf[(int) index & MASK] = value;
+        return leaf;
     }
 
     /**
@@ -96,16 +89,7 @@ final class RadixTable {
 
     /** The leaf table holding index, or null when none is allocated (nothing is allocated here). */
     long[] leafIfPresent(long index) {
-        long key = index >>> SHIFT;
-        if (key == cachedKey) {
-            return cachedLeaf;
-        }
-        long[] leaf = lookup(key);
-        if (leaf != null) {
-            cachedKey = key;
-            cachedLeaf = leaf;
-        }
-        return leaf;
+        return (index >>> SHIFT) == cachedKey ? cachedLeaf : walk(index >>> SHIFT);
     }
 
     private long[] lookup(long key) {
