@@ -518,7 +518,10 @@ public final class ScenarioRunner {
         } else if (step instanceof Step.PinUserPages s) {
             Task t = task(s.task());
             long a = resolve(s.addr());
-            int pages = (int) ((s.length().value() + 4095) >>> 12);
+            long len = s.length().value();
+            long nr = (len + 4095) >>> 12;
+            // a negative, wrapping or >2^31-page length is EINVAL, not a pin of the truncated count
+            int pages = len < 0 || len + 4095 < len || nr > Integer.MAX_VALUE ? 0 : (int) nr;
             int[] err = new int[1];
             long[] heads = new org.mmproto.core.gup.Gup(k).pin(t, a, pages, (int) s.gupFlags(), err);
             Outcome o = Outcome.raw(heads == null ? err[0] : pages);
