@@ -99,6 +99,9 @@ public final class MemmapFootprint {
                             + " boot=%dms maxMemory=%.2fGiB%n", pages, mem.memmapBytes() / (double) BenchMachines.GiB,
                     mem.bytesPerPage(), (after - before) / (double) pages, ms, rt.maxMemory() / (double) BenchMachines.GiB);
             return 0;
+        } catch (org.mmproto.core.mm.MemmapBudget.MachineTooLargeException e) {
+            System.out.printf("RESULT refused before boot: %s%n", e.getMessage());
+            return EXIT_OOM;
         } catch (OutOfMemoryError e) {
             long need = bytes / PAGE * 9;
             System.out.printf("RESULT OutOfMemoryError (%s) needs ~%.2fGiB of memmap, maxMemory=%.2fGiB%n",

@@ -107,7 +107,11 @@ final class RunCommand implements Callable<Integer> {
         Progress listener = new Progress(out, text, longRun, showProgress, opWidth, s.steps().size());
         RunReport report;
         try {
-            report = new ScenarioRunner(s, setup).listener(listener).run();
+            ScenarioRunner runner = new ScenarioRunner(s, setup).listener(listener);
+            report = runner.run();
+            if (verbose) {
+                printStackTraces(s.source(), runner.exceptions(), System.err);
+            }
         } finally {
             listener.close();
         }
@@ -117,6 +121,14 @@ final class RunCommand implements Callable<Integer> {
             out.print(JsonReport.render(report));
         }
         return report.passed() ? 0 : 1;
+    }
+
+    /** -v: the stack trace of each exception a step threw (the report has one line per step). */
+    static void printStackTraces(String source, List<ScenarioRunner.StepException> exceptions, PrintStream err) {
+        for (ScenarioRunner.StepException e : exceptions) {
+            err.println(source + ":" + e.line() + ": " + e.op() + " threw:");
+            e.error().printStackTrace(err);
+        }
     }
 
     private int list(PrintStream out) {

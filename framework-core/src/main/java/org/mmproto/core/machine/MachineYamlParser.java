@@ -41,6 +41,9 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  *   lowmem_reserve_ratio: [256, 256, 32, 0]   # DMA, DMA32, NORMAL, MOVABLE; each >= 0
  *   transparent_hugepage: always   # always | madvise | never
  *   movablecore: 4GiB              # movablecore= boot option
+ *   overcommit_memory: 0           # 0 heuristic | 1 always | 2 never (strict CommitLimit)
+ *   overcommit_ratio: 50           # 0..2^31-1: CommitLimit = ratio% of RAM in mode 2
+ *   overcommit_kbytes: 0           # 0..2^62: CommitLimit in kB in mode 2 (0 = use the ratio)
  * }</pre>
  *
  * <p>Sizes use binary units ({@link Sizes}) and must be multiples of the 4KiB page. Node memory
@@ -54,7 +57,8 @@ public final class MachineYamlParser {
     static final Set<String> NODE_KEYS =
             YamlTree.keys("nid", "size", "cpus", "movable", "online", "private", "start");
     static final Set<String> VM_KEYS = YamlTree.keys("min_free_kbytes", "watermark_scale_factor",
-            "lowmem_reserve_ratio", "transparent_hugepage", "movablecore");
+            "lowmem_reserve_ratio", "transparent_hugepage", "movablecore", "overcommit_memory", "overcommit_ratio",
+            "overcommit_kbytes");
     private static final String MIN_FREE_LIMIT = "vm.min_free_kbytes is a C int sysctl:"
             + " at most 2147483647 KiB, just under 2TiB";
     private static final List<String> ONLINE = List.of("normal", "movable");
@@ -304,6 +308,12 @@ public final class MachineYamlParser {
                 .map(s -> !s.equals("never")).orElse(def.thpEnabled());
         long movablecore = tree.get(m, "movablecore").map(n -> pageMultiple(tree, n, "movablecore"))
                 .orElse(def.movablecoreBytes());
-        return new VmTunables(minFree, wsf, ratio, thp, movablecore);
+        int overcommit = tree.get(m, "overcommit_memory").map(n -> tree.intValue(n, 0, 2))
+                .orElse(def.overcommitMemory());
+        int overcommitRatio = tree.get(m, "overcommit_ratio").map(n -> tree.intValue(n, 0, Integer.MAX_VALUE))
+                .orElse(def.overcommitRatio());
+        long overcommitKbytes = tree.get(m, "overcommit_kbytes").map(n -> tree.longValue(n, 0, 1L << 62))
+                .orElse(def.overcommitKbytes());
+        return new VmTunables(minFree, wsf, ratio, thp, movablecore, overcommit, overcommitRatio, overcommitKbytes);
     }
 }

@@ -8,10 +8,25 @@ package org.mmproto.core.machine;
  * @param lowmemReserveRatio     {@code vm.lowmem_reserve_ratio} per zone DMA, DMA32, NORMAL, MOVABLE
  * @param thpEnabled             THP enabled (always/madvise): khugepaged raises min_free_kbytes
  * @param movablecoreBytes       {@code movablecore=}: memory spread over nodes into ZONE_MOVABLE
+ * @param overcommitMemory      {@code vm.overcommit_memory}: 0 heuristic (default), 1 always, 2 never
+ * @param overcommitRatio       {@code vm.overcommit_ratio} (default 50): CommitLimit % of RAM in mode 2
+ * @param overcommitKbytes      {@code vm.overcommit_kbytes} (default 0 = use the ratio): CommitLimit in mode 2
  */
 public record VmTunables(long minFreeKbytes, int watermarkScaleFactor, int[] lowmemReserveRatio,
-                         boolean thpEnabled, long movablecoreBytes) {
+                         boolean thpEnabled, long movablecoreBytes, int overcommitMemory, int overcommitRatio,
+                         long overcommitKbytes) {
     public static final int[] DEFAULT_LOWMEM_RESERVE_RATIO = {256, 256, 32, 0};
+    /** OVERCOMMIT_GUESS, the kernel's default (mm/util.c sysctl_overcommit_memory). */
+    public static final int DEFAULT_OVERCOMMIT_MEMORY = 0;
+    /** mm/util.c sysctl_overcommit_ratio. */
+    public static final int DEFAULT_OVERCOMMIT_RATIO = 50;
+
+    /** The tunables with the overcommit sysctls at their defaults. */
+    public VmTunables(long minFreeKbytes, int watermarkScaleFactor, int[] lowmemReserveRatio, boolean thpEnabled,
+                      long movablecoreBytes) {
+        this(minFreeKbytes, watermarkScaleFactor, lowmemReserveRatio, thpEnabled, movablecoreBytes,
+                DEFAULT_OVERCOMMIT_MEMORY, DEFAULT_OVERCOMMIT_RATIO, 0);
+    }
 
     public VmTunables {
         lowmemReserveRatio = lowmemReserveRatio.clone();

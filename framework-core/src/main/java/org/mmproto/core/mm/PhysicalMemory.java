@@ -39,6 +39,7 @@ public final class PhysicalMemory {
 
     /** Boots with the node states and zonelists the run's design chose for the private nodes. */
     public static PhysicalMemory boot(MachineSpec spec, PrivateNodeLayout layoutOfPrivate) {
+        MemmapBudget.check(spec); // before any per-page array: a clear message, not an OutOfMemoryError
         ZoneLayout layout = ZoneLayout.of(spec);
         int n = spec.nodeCount();
         Node[] nodes = new Node[n];

@@ -93,6 +93,17 @@ public final class ProcFs {
         return sb.toString();
     }
 
+    /**
+     * /proc/meminfo, the lines the engine can fill: MemTotal, MemFree, and the overcommit
+     * accounting (CommitLimit = vm_commit_limit, Committed_AS = vm_committed_as), given in pages.
+     */
+    public static String meminfo(PhysicalMemory mem, long commitLimitPages, long committedPages) {
+        return String.format("MemTotal:       %8d kB%n", mem.totalManagedPages() * 4)
+                + String.format("MemFree:        %8d kB%n", mem.totalFreePages() * 4)
+                + String.format("CommitLimit:    %8d kB%n", commitLimitPages * 4)
+                + String.format("Committed_AS:   %8d kB%n", committedPages * 4);
+    }
+
     /** /sys/devices/system/node/nodeN/meminfo, the lines the engine can fill. */
     public static String nodeMeminfo(PhysicalMemory mem, int nid) {
         Node n = mem.nodes[nid];

@@ -63,7 +63,8 @@ public final class NumaMaps {
         long anon = 0;
         long dirty = 0;
         long mapmax = 0;
-        for (long addr = vma.start(); addr < vma.end(); addr += Mm.PAGE_SIZE) {
+        for (long addr = vma.nextMapped(vma.start(), vma.end()); addr < vma.end();
+                addr = vma.nextMapped(addr + Mm.PAGE_SIZE, vma.end())) {
             long pte = vma.pte(addr);
             if (!UserFolios.mapsFolio(pte)) {
                 continue;

@@ -88,7 +88,7 @@ final class QueuePages {
                 continue;
             }
             long to = Math.min(end, v.end());
-            for (long addr = Math.max(start, v.start()); addr < to; addr += Mm.PAGE_SIZE) {
+            for (long addr = v.nextMapped(start, to); addr < to; addr = v.nextMapped(addr + Mm.PAGE_SIZE, to)) {
                 long pte = v.pte(addr);
                 if (!UserFolios.mapsFolio(pte)) {
                     continue;

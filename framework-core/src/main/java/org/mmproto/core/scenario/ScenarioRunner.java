@@ -191,7 +191,19 @@ public final class ScenarioRunner {
         }
     }
 
+    /** An exception a step's engine code threw (see {@link #exceptions()}). */
+    public record StepException(int line, String op, Throwable error) {
+    }
+
+    private final List<StepException> exceptions = new ArrayList<>();
+
+    /** The exceptions steps threw in the last {@link #run()}; each also failed the run. */
+    public List<StepException> exceptions() {
+        return List.copyOf(exceptions);
+    }
+
     public RunReport run() {
+        exceptions.clear();
         k = bootKernel();
         Kernel.ThpMode thp = effectiveThp(scenario);
         k.setThp(thp);
@@ -239,14 +251,21 @@ public final class ScenarioRunner {
                 o.fields.put("error", "not implemented by the engine yet (" + err.getMessage() + ")");
             } catch (ConfigException err) {
                 throw err;
-            } catch (RuntimeException err) {
+            } catch (RuntimeException | StackOverflowError | AssertionError err) {
+                // an engine bug: never a pass, whatever the step expected (also result: any)
                 o = Outcome.status("exception");
                 o.summary = s.op() + ": the engine threw " + err;
                 o.fields.put("error", err.toString());
+                exceptions.add(new StepException(s.line(), s.op(), err));
             }
             o.before = before;
             collectBreaches(s.line());
             List<ExpectationResult> mine = evaluate(s, o);
+            if ("exception".equals(o.result)) {
+                mine.add(new ExpectationResult(s.line(), s.line(), false, false, "engine", "no exception",
+                        String.valueOf(o.fields.get("error")), s.op() + " threw " + o.fields.get("error")
+                        + " (an engine bug, not an errno; -v prints the stack trace)"));
+            }
             if (s instanceof Step.ExpectOnly) {
                 o.result = mine.stream().allMatch(ExpectationResult::passed) ? "ok" : "failed";
             }
@@ -401,6 +420,11 @@ public final class ScenarioRunner {
             } catch (IllegalArgumentException e) {
                 throw new StepError(e.getMessage());
             }
+            if (child == null) {
+                Outcome o = Outcome.raw(-Errno.ENOMEM.code());
+                o.summary = "fork() = -ENOMEM (vm.overcommit_memory refused the child's accounted mappings)";
+                return o;
+            }
             tasks.put(s.child(), child);
             Outcome o = Outcome.raw(child.pid());
             o.fields.put("pid", (long) child.pid());
@@ -506,7 +530,10 @@ public final class ScenarioRunner {
         } else if (step instanceof Step.PinUserPages s) {
             Task t = task(s.task());
             long a = resolve(s.addr());
-            int pages = (int) ((s.length().value() + 4095) >>> 12);
+            long len = s.length().value();
+            long nr = (len + 4095) >>> 12;
+            // a negative, wrapping or >2^31-page length is EINVAL, not a pin of the truncated count
+            int pages = len < 0 || len + 4095 < len || nr > Integer.MAX_VALUE ? 0 : (int) nr;
             int[] err = new int[1];
             long[] heads = new org.mmproto.core.gup.Gup(k).pin(t, a, pages, (int) s.gupFlags(), err);
             Outcome o = Outcome.raw(heads == null ? err[0] : pages);
@@ -731,7 +758,8 @@ public final class ScenarioRunner {
             case "numactl":
                 return ProcFs.numactlHardware(mem);
             case "meminfo": {
-                StringBuilder sb = new StringBuilder();
+                StringBuilder sb = new StringBuilder(ProcFs.meminfo(mem, k.overcommit().commitLimitPages(),
+                        k.overcommit().committedPages()));
                 for (Node n : mem.nodes()) {
                     sb.append(ProcFs.nodeMeminfo(mem, n.nid()));
                 }
@@ -892,7 +920,7 @@ public final class ScenarioRunner {
         for (Vma v : t.mm().intersecting(from, end)) {
             long a0 = Math.max(from, v.start());
             long a1 = Math.min(end, v.end());
-            for (long a = a0; a < a1; a += 4096) {
+            for (long a = v.nextMapped(a0, a1); a < a1; a = v.nextMapped(a + 4096, a1)) {
                 long pte = v.pte(a);
                 if (!Pte.present(pte)) {
                     continue;

@@ -204,13 +204,7 @@ public final class FaultHandler {
         if (haddr < vma.start || haddr + Mm.PMD_SIZE > vma.end) {
             return false;
         }
-        int from = (int) ((haddr - vma.start) >>> 12);
-        for (int i = from; i < from + HPAGE_PMD_NR; i++) {
-            if (vma.ptes[i] != 0) {
-                return false;
-            }
-        }
-        return true;
+        return vma.nextMapped(haddr, haddr + Mm.PMD_SIZE) == haddr + Mm.PMD_SIZE;
     }
 
     /** do_huge_pmd_anonymous_page: an order-9 folio, or thp_fault_fallback. */
@@ -228,9 +222,10 @@ public final class FaultHandler {
         // one mapcount and one reference per mapped page
         mm.addMapcount(pfn, HPAGE_PMD_NR);
         mm.get(pfn, HPAGE_PMD_NR - 1);
-        int from = (int) ((haddr - vma.start) >>> 12);
+        // haddr is PMD aligned, so the 512 entries are exactly one leaf table (the PMD's PTE page)
+        long[] leaf = vma.pt.leafFor(haddr >>> 12);
         for (int i = 0; i < HPAGE_PMD_NR; i++) {
-            vma.ptes[from + i] = Pte.make(pfn + i, Pte.WRITE | Pte.DIRTY | Pte.YOUNG | Pte.HUGE);
+            leaf[i] = Pte.make(pfn + i, Pte.WRITE | Pte.DIRTY | Pte.YOUNG | Pte.HUGE);
         }
         return 0;
     }
@@ -301,8 +296,8 @@ public final class FaultHandler {
     private long cacheFolio(Task t, Vma vma, long page) {
         ShmemFile f = vma.file;
         long index = vma.fileIndex(page);
-        if (index >= f.sizePages()) {
-            return -Errno.EFAULT.code(); // SIGBUS
+        if (!f.cacheable(index)) {
+            return -Errno.EFAULT.code(); // SIGBUS: beyond EOF (or the page cache's 256 TiB)
         }
         long pfn = f.cachedPfn(index);
         if (pfn >= 0) {

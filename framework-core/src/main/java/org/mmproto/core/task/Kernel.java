@@ -41,6 +41,7 @@ public final class Kernel {
     private int nextPid = 100;
     private ThpMode thp = ThpMode.ALWAYS;
     private final FaultHandler faults;
+    private final Overcommit overcommit;
     private final Zap zap;
     private final MmOps mmOps;
     private final org.mmproto.core.migrate.Migration migration;
@@ -57,6 +58,7 @@ public final class Kernel {
         this.dispatcher = dispatcher;
         this.memmap = new Memmap(mem);
         this.zeroPfn = allocZeroPage();
+        this.overcommit = new Overcommit(mem.spec().vm(), mem);
         this.zap = new Zap(this);
         this.faults = new FaultHandler(this);
         this.mmOps = new MmOps(this);
@@ -142,6 +144,11 @@ public final class Kernel {
             policyZone = org.mmproto.core.policy.PolicyAlloc.computePolicyZone(this);
         }
         return policyZone;
+    }
+
+    /** vm.overcommit_* and Committed_AS. */
+    public Overcommit overcommit() {
+        return overcommit;
     }
 
     /** The private-node dispatcher (null only for kernels booted with a bare checkpoint). */

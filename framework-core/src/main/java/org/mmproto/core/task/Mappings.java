@@ -13,10 +13,17 @@ import java.util.Set;
  * it to switch mappings to the copy; the fault path pays nothing for it.
  */
 public final class Mappings {
-    private record PteRef(Vma vma, int index) {
+    private record PteRef(Vma vma, long addr) {
+        long get() {
+            return vma.pte(addr);
+        }
+
+        void set(long pte) {
+            vma.setPte(addr, pte);
+        }
     }
 
-    private record CacheRef(ShmemFile file, int index) {
+    private record CacheRef(ShmemFile file, long index) {
     }
 
     private final Map<Long, List<PteRef>> ptes = new HashMap<>();
@@ -33,22 +40,23 @@ public final class Mappings {
                 continue;
             }
             for (Vma v : t.mm.vmas.values()) {
-                for (int i = 0; i < v.ptes.length; i++) {
-                    long pte = v.ptes[i];
+                for (long a = v.nextMapped(v.start, v.end); a < v.end; a = v.nextMapped(a + Mm.PAGE_SIZE, v.end)) {
+                    long pte = v.pte(a);
                     if (!Pte.present(pte) || (pte & Pte.ZERO) != 0) {
                         continue;
                     }
                     long head = FaultHandler.folioHead(k, pte);
                     if (wanted.contains(head)) {
-                        m.ptes.computeIfAbsent(head, x -> new ArrayList<>()).add(new PteRef(v, i));
+                        m.ptes.computeIfAbsent(head, x -> new ArrayList<>()).add(new PteRef(v, a));
                     }
                 }
             }
         }
         for (ShmemFile f : k.memfds()) {
-            for (int i = 0; i < f.cache.length; i++) {
-                if (f.cache[i] >= 0 && wanted.contains(f.cache[i])) {
-                    m.cache.put(f.cache[i], new CacheRef(f, i));
+            for (long i = f.nextCached(0); i >= 0; i = f.nextCached(i + 1)) {
+                long pfn = f.cachedPfn(i);
+                if (wanted.contains(pfn)) {
+                    m.cache.put(pfn, new CacheRef(f, i));
                 }
             }
         }
@@ -59,12 +67,12 @@ public final class Mappings {
     public int unmapAll(long head) {
         int refs = 0;
         for (PteRef r : ptes.getOrDefault(head, List.of())) {
-            r.vma().ptes[r.index()] = 0;
+            r.set(0);
             refs++;
         }
         CacheRef c = cache.get(head);
         if (c != null) {
-            c.file().cache[c.index()] = -1;
+            c.file().uncache(c.index());
             refs++;
         }
         return refs;
@@ -74,7 +82,7 @@ public final class Mappings {
     public int[] ptesPerPage(long head, int nr) {
         int[] n = new int[nr];
         for (PteRef r : ptes.getOrDefault(head, List.of())) {
-            n[(int) (Pte.pfn(r.vma().ptes[r.index()]) - head)]++;
+            n[(int) (Pte.pfn(r.get()) - head)]++;
         }
         return n;
     }
@@ -82,7 +90,7 @@ public final class Mappings {
     /** Entries of a folio being split no longer map a THP. */
     public void clearHuge(long head) {
         for (PteRef r : ptes.getOrDefault(head, List.of())) {
-            r.vma().ptes[r.index()] &= ~Pte.HUGE;
+            r.set(r.get() & ~Pte.HUGE);
         }
     }
 
@@ -96,14 +104,14 @@ public final class Mappings {
      */
     public void retarget(long src, long dst, boolean writeProtect) {
         for (PteRef r : ptes.getOrDefault(src, List.of())) {
-            long pte = r.vma().ptes[r.index()];
+            long pte = r.get();
             long offset = Pte.pfn(pte) - src;
             long np = (pte & ~Pte.PFN_MASK) | (dst + offset);
-            r.vma().ptes[r.index()] = writeProtect ? np & ~Pte.WRITE : np;
+            r.set(writeProtect ? np & ~Pte.WRITE : np);
         }
         CacheRef c = cache.get(src);
         if (c != null) {
-            c.file().cache[c.index()] = dst;
+            c.file().setCached(c.index(), dst);
         }
     }
 }

@@ -14,6 +14,8 @@ public final class Mm {
     public static final long PMD_SIZE = 2L << 20;
 
     final TreeMap<Long, Vma> vmas = new TreeMap<>();
+    /** The page table (pgd and below), shared by every VMA of this mm; entries outside VMAs are 0. */
+    final RadixTable pt = new RadixTable();
     /** Tasks sharing this mm (threads are not modelled: 1 until exit). */
     int users = 1;
 
@@ -101,12 +103,27 @@ public final class Mm {
     public long rssPages() {
         long n = 0;
         for (Vma v : vmas.values()) {
-            for (long p : v.ptes) {
+            for (long a = v.nextMapped(v.start, v.end); a < v.end; a = v.nextMapped(a + PAGE_SIZE, v.end)) {
+                long p = v.pte(a);
                 if (Pte.present(p) && (p & Pte.ZERO) == 0) {
                     n++;
                 }
             }
         }
         return n;
+    }
+
+    /** mm->total_vm: pages of every VMA. */
+    public long totalVmPages() {
+        long n = 0;
+        for (Vma v : vmas.values()) {
+            n += v.pages();
+        }
+        return n;
+    }
+
+    /** Page-table leaf pages allocated (the kernel's nr_ptes); O(pages touched), not O(mapped). */
+    public long pageTablePages() {
+        return pt.leafTables();
     }
 }

@@ -35,32 +35,52 @@ public final class MmOps {
         return -e.code();
     }
 
+    /** mmap_min_addr: CONFIG_DEFAULT_MMAP_MIN_ADDR of Debian's and most distributions' x86-64 kernels. */
+    public static final long MMAP_MIN_ADDR = 65536;
+
     /**
      * mmap(addr, len, prot, flags, fd, offset). {@code file} is the memfd for a file mapping (null
-     * with MAP_ANONYMOUS). Returns the address or -errno.
+     * with MAP_ANONYMOUS). Returns the address or -errno. The checks come in the kernel's order
+     * (6.12: arch sys_mmap, ksys_mmap_pgoff, do_mmap, __get_unmapped_area, mmap_region); len and
+     * addr are C {@code unsigned long}s, so a "negative" length is a huge one.
      */
     public long mmap(Task t, long addr, long len, int prot, int flags, ShmemFile file, long offset, String label) {
-        int type = flags & (MAP_SHARED | MAP_PRIVATE);
         if (t.mm == null) {
             return err(Errno.EINVAL);
         }
-        if (len <= 0 || (offset & (Mm.PAGE_SIZE - 1)) != 0 || type == 0 || type == (MAP_SHARED | MAP_PRIVATE)) {
-            return err(Errno.EINVAL);
+        if ((offset & (Mm.PAGE_SIZE - 1)) != 0) {
+            return err(Errno.EINVAL); // arch/x86 sys_mmap: off & ~PAGE_MASK
         }
         boolean anon = (flags & MAP_ANONYMOUS) != 0;
         if (!anon && file == null) {
-            return err(Errno.EBADF);
+            return err(Errno.EBADF); // ksys_mmap_pgoff: fget(fd) failed
+        }
+        if (len == 0) {
+            return err(Errno.EINVAL); // do_mmap: !len
         }
         len = pageAlign(len);
-        if (len > Mm.TASK_SIZE) {
-            return err(Errno.ENOMEM);
+        if (len == 0) {
+            return err(Errno.ENOMEM); // do_mmap: PAGE_ALIGN wrapped (len near SIZE_MAX)
+        }
+        long pgoff = offset >>> 12;
+        if (Long.compareUnsigned(pgoff + (len >>> 12), pgoff) < 0) {
+            return err(Errno.EOVERFLOW); // do_mmap: pgoff + pages wraps
+        }
+        if (Long.compareUnsigned(len, Mm.TASK_SIZE) > 0) {
+            return err(Errno.ENOMEM); // __get_unmapped_area: len > TASK_SIZE
         }
         long start;
-        if ((flags & MAP_FIXED) != 0) {
-            if ((addr & (Mm.PAGE_SIZE - 1)) != 0 || addr + len > Mm.TASK_SIZE || addr <= 0) {
-                return err(Errno.EINVAL);
+        boolean fixed = (flags & MAP_FIXED) != 0;
+        if (fixed) {
+            if (Long.compareUnsigned(addr, Mm.TASK_SIZE - len) > 0) {
+                return err(Errno.ENOMEM); // __get_unmapped_area: addr > TASK_SIZE - len
             }
-            munmap(t, addr, len);
+            if ((addr & (Mm.PAGE_SIZE - 1)) != 0) {
+                return err(Errno.EINVAL); // __get_unmapped_area: offset_in_page(addr)
+            }
+            if (addr < MMAP_MIN_ADDR && !t.capable("CAP_SYS_RAWIO")) {
+                return err(Errno.EPERM); // security_mmap_addr -> cap_mmap_addr (dac_mmap_min_addr)
+            }
             start = addr;
         } else {
             start = t.mm.unmappedArea(len, len >= Mm.PMD_SIZE ? Mm.PMD_SIZE : Mm.PAGE_SIZE);
@@ -68,19 +88,49 @@ public final class MmOps {
                 return err(Errno.ENOMEM);
             }
         }
+        int type = flags & (MAP_SHARED | MAP_PRIVATE);
+        boolean sharedValidate = type == (MAP_SHARED | MAP_PRIVATE) && !anon; // MAP_SHARED_VALIDATE, files only
+        if (type == 0 || (type == (MAP_SHARED | MAP_PRIVATE) && !sharedValidate)) {
+            return err(Errno.EINVAL); // do_mmap: switch (flags & MAP_TYPE) default
+        }
+        boolean shared = type == MAP_SHARED || sharedValidate;
         int vmFlags = Vma.VM_MAYREAD | Vma.VM_MAYWRITE;
         vmFlags |= (prot & PROT_READ) != 0 ? Vma.VM_READ : 0;
         vmFlags |= (prot & PROT_WRITE) != 0 ? Vma.VM_WRITE | Vma.VM_READ : 0;
         vmFlags |= (prot & PROT_EXEC) != 0 ? Vma.VM_EXEC : 0;
+        Overcommit acct = k.overcommit();
+        long pglen = len >>> 12;
+        // mmap_region: a private writable mapping is charged, less what it replaces that was charged
+        boolean accountable = !shared && (vmFlags & Vma.VM_WRITE) != 0;
+        long replaced = fixed ? accountedPages(t.mm.intersecting(start, start + len), start, start + len) : 0;
+        long charge = accountable ? pglen - replaced : 0;
+        boolean admin = t.capable("CAP_SYS_ADMIN");
+        if (charge > 0 && !acct.charge(t.mm, charge, admin)) {
+            return err(Errno.ENOMEM); // the old mapping stays (abort_munmap)
+        }
+        boolean shmemZero = shared && anon;
+        if (shmemZero && !acct.charge(t.mm, pglen, admin)) {
+            return err(Errno.ENOMEM); // shmem_zero_setup -> shmem_acct_size
+        }
+        if (fixed) {
+            if (accountable) {
+                acct.add(replaced); // keep the reused charge across the unmap below
+            }
+            munmap(t, start, len);
+        }
+        if (accountable) {
+            vmFlags |= Vma.VM_ACCOUNT;
+        }
         Vma.Backing backing;
         ShmemFile f = file;
-        if (type == MAP_SHARED) {
+        if (shared) {
             vmFlags |= Vma.VM_SHARED | Vma.VM_MAYSHARE;
             backing = Vma.Backing.MEMFD_SHARED;
             if (anon) {
                 // shmem_zero_setup: shared anonymous memory is an unlinked shmem file
-                f = k.newMemfd("dev/zero (deleted)", len >>> 12);
-                offset = 0;
+                f = k.newMemfd("dev/zero (deleted)", pglen);
+                f.accountedPages = pglen;
+                pgoff = 0;
             }
         } else {
             backing = anon ? Vma.Backing.ANON_PRIVATE : Vma.Backing.MEMFD_PRIVATE;
@@ -91,28 +141,54 @@ public final class MmOps {
         if (f != null) {
             f.users++;
         }
-        Vma v = new Vma(start, start + len, vmFlags, backing, f, offset >>> 12, label);
+        Vma v = new Vma(t.mm.pt, start, start + len, vmFlags, backing, f, pgoff, label);
         t.mm.insert(v);
         return start;
     }
 
-    /** munmap(addr, len): splits VMAs at the edges, zaps and removes what is inside. */
+    /** Pages of VM_ACCOUNT VMAs inside [start, end). */
+    private static long accountedPages(List<Vma> vmas, long start, long end) {
+        long n = 0;
+        for (Vma v : vmas) {
+            if ((v.flags & Vma.VM_ACCOUNT) != 0) {
+                n += (Math.min(end, v.end) - Math.max(start, v.start)) >>> 12;
+            }
+        }
+        return n;
+    }
+
+    /**
+     * munmap(addr, len): splits VMAs at the edges, zaps and removes what is inside, frees the
+     * page-table pages left empty and releases the charge of accounted VMAs (do_vmi_munmap).
+     */
     public int munmap(Task t, long addr, long len) {
-        if ((addr & (Mm.PAGE_SIZE - 1)) != 0 || len <= 0 || addr + len > Mm.TASK_SIZE || addr < 0) {
-            return err(Errno.EINVAL);
+        if ((addr & (Mm.PAGE_SIZE - 1)) != 0 || Long.compareUnsigned(addr, Mm.TASK_SIZE) > 0
+                || Long.compareUnsigned(len, Mm.TASK_SIZE - addr) > 0) {
+            return err(Errno.EINVAL); // do_vmi_munmap: start > TASK_SIZE || len > TASK_SIZE - start
+        }
+        long end = addr + pageAlign(len);
+        if (end == addr) {
+            return err(Errno.EINVAL); // len 0
         }
         if (t.mm == null) {
             return 0;
         }
-        long end = addr + pageAlign(len);
         List<Vma> victims = t.mm.splitRange(addr, end);
         notifyTeardown(t, victims);
+        long unaccount = 0;
         for (Vma v : victims) {
             k.zap().range(v, v.start, v.end);
             t.mm.remove(v);
             releaseFile(v.file);
+            if ((v.flags & Vma.VM_ACCOUNT) != 0) {
+                unaccount += v.pages();
+            }
         }
         k.zap().flush();
+        for (Vma v : victims) {
+            Zap.freeTables(v, v.start, v.end);
+        }
+        k.overcommit().uncharge(unaccount);
         return 0;
     }
 
@@ -159,6 +235,9 @@ public final class MmOps {
     /** Reads or writes every page of [addr, addr+len); returns 0 or the first fault's -errno. */
     public int touch(Task t, long addr, long len, boolean write) {
         long end = addr + len;
+        if (len < 0 || Long.compareUnsigned(end, addr) < 0) {
+            return err(Errno.EINVAL); // a negative or wrapping length is a caller bug, not an empty range
+        }
         long a = addr & -Mm.PAGE_SIZE;
         FaultHandler faults = k.faults();
         while (a < end) {
@@ -194,30 +273,43 @@ public final class MmOps {
      * fork: the child inherits the task policy, cpuset and credentials and a copy of every VMA
      * with its policy. Private present entries become shared copy-on-write (both sides lose
      * write access); shared file mappings are not copied and refault from the page cache.
+     * Returns null (the syscall's ENOMEM) when vm.overcommit_memory refuses to charge the child's
+     * accounted VMAs.
      */
     public Task fork(Task parent, String childName, int pid) {
         if (parent.mm == null) {
             throw new IllegalArgumentException(parent + " has exited; it cannot fork");
+        }
+        // dup_mmap: each accounted VMA is charged again for the child; a refusal fails the fork
+        long charged = 0;
+        for (Vma pv : parent.mm.vmas.values()) {
+            if ((pv.flags & Vma.VM_ACCOUNT) != 0) {
+                if (!k.overcommit().charge(parent.mm, pv.pages(), parent.capable("CAP_SYS_ADMIN"))) {
+                    k.overcommit().uncharge(charged);
+                    return null;
+                }
+                charged += pv.pages();
+            }
         }
         Task child = k.spawn(childName, pid, parent.cpu, parent.uid, parent.caps);
         child.policy = parent.policy;
         child.setMemsAllowed(parent.memsAllowed);
         Memmap mm = k.memmap();
         for (Vma pv : parent.mm.vmas.values()) {
-            Vma cv = new Vma(pv.start, pv.end, pv.flags, pv.backing, pv.file, pv.pgoff, pv.label);
+            Vma cv = new Vma(child.mm.pt, pv.start, pv.end, pv.flags, pv.backing, pv.file, pv.pgoff, pv.label);
             cv.policy = pv.policy;
             if (pv.file != null) {
                 pv.file.users++;
             }
             if (!pv.isShared()) {
-                for (int i = 0; i < pv.ptes.length; i++) {
-                    long pte = pv.ptes[i];
+                for (long a = pv.nextMapped(pv.start, pv.end); a < pv.end; a = pv.nextMapped(a + Mm.PAGE_SIZE, pv.end)) {
+                    long pte = pv.pte(a);
                     if (!Pte.present(pte)) {
                         continue;
                     }
                     long wp = pte & ~Pte.WRITE;
-                    pv.ptes[i] = wp;
-                    cv.ptes[i] = wp;
+                    pv.setPte(a, wp);
+                    cv.setPte(a, wp);
                     if ((pte & Pte.ZERO) == 0) {
                         long head = FaultHandler.folioHead(k, pte);
                         mm.addMapcount(head, 1);
@@ -240,10 +332,15 @@ public final class MmOps {
             k.zap().range(v, v.start, v.end);
         }
         k.zap().flush();
+        long unaccount = 0;
         for (Vma v : List.copyOf(t.mm.vmas.values())) {
             t.mm.remove(v);
             releaseFile(v.file);
+            if ((v.flags & Vma.VM_ACCOUNT) != 0) {
+                unaccount += v.pages();
+            }
         }
+        k.overcommit().uncharge(unaccount); // exit_mmap: vm_unacct_memory(nr_accounted)
         for (ShmemFile f : t.fds) {
             releaseFile(f);
         }
@@ -262,7 +359,8 @@ public final class MmOps {
         try {
             for (Vma v : vmas) {
                 java.util.Map<Integer, Long> pages = new java.util.TreeMap<>();
-                for (long pte : v.ptes) {
+                for (long a = v.nextMapped(v.start, v.end); a < v.end; a = v.nextMapped(a + Mm.PAGE_SIZE, v.end)) {
+                    long pte = v.pte(a);
                     if (Pte.present(pte) && (pte & Pte.ZERO) == 0) {
                         int nid = k.memmap().nid(FaultHandler.folioHead(k, pte));
                         if (d.isPrivate(nid)) {
@@ -282,11 +380,11 @@ public final class MmOps {
         if (f == null || --f.users > 0) {
             return;
         }
-        for (int i = 0; i < f.cache.length; i++) {
-            if (f.cache[i] >= 0) {
-                k.alloc().folioPut(f.cache[i], FreePath.FOLIOS_PUT);
-                f.cache[i] = -1;
-            }
+        for (long i = f.nextCached(0); i >= 0; i = f.nextCached(i + 1)) {
+            k.alloc().folioPut(f.cachedPfn(i), FreePath.FOLIOS_PUT);
+            f.uncache(i);
         }
+        k.overcommit().uncharge(f.accountedPages); // shmem_evict_inode -> shmem_unacct_size
+        f.accountedPages = 0;
     }
 }

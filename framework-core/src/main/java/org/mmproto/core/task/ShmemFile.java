@@ -1,13 +1,13 @@
 package org.mmproto.core.task;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import org.mmproto.core.policy.MemPolicy;
 
 /**
- * A memfd: a shmem inode with its page cache (folio pfn per page index, -1 = not cached) and
- * its shared NUMA policy (mbind on any shared mapping sets it for every mapper).
+ * A memfd: a shmem inode with its page cache (folio pfn per page index, sparse like the
+ * kernel's xarray: a huge, mostly unread file costs what was read) and its shared NUMA policy
+ * (mbind on any shared mapping sets it for every mapper).
  */
 public final class ShmemFile {
     /** A shared-policy range of the inode, in page indices [start, end). */
@@ -16,16 +16,19 @@ public final class ShmemFile {
 
     final int id;
     final String name;
-    long[] cache;
+    /** pfn + 1 per page index (0 = not cached), so the radix table's empty value means "absent". */
+    private final RadixTable cache = new RadixTable();
+    private final long sizePages;
     final List<PolicyRange> sharedPolicy = new ArrayList<>();
+    /** Pages charged to Committed_AS for it (shared anonymous mappings: shmem_acct_size), released with it. */
+    long accountedPages;
     /** Open descriptors plus mappings; the file is truncated and freed when this drops to zero. */
     int users;
 
     ShmemFile(int id, String name, long sizePages) {
         this.id = id;
         this.name = name;
-        this.cache = new long[(int) sizePages];
-        Arrays.fill(cache, -1);
+        this.sizePages = sizePages;
     }
 
     public int id() {
@@ -37,16 +40,38 @@ public final class ShmemFile {
         return name;
     }
 
-    public long sizePages() {
-        return cache.length;
+    /** Pages this file holds charged to Committed_AS. */
+    public long accountedPages() {
+        return accountedPages;
     }
 
+    public long sizePages() {
+        return sizePages;
+    }
+
+    /** The folio cached at a page index, or -1. */
     public long cachedPfn(long index) {
-        return index < cache.length ? cache[(int) index] : -1;
+        return index < sizePages ? cache.get(index) - 1 : -1;
+    }
+
+    /** Whether the page cache can hold index: inside the file and the table's 2^36 pages (256 TiB). */
+    boolean cacheable(long index) {
+        return index >= 0 && index < sizePages && index < RadixTable.LIMIT;
     }
 
     void setCached(long index, long pfn) {
-        cache[(int) index] = pfn;
+        cache.set(index, pfn + 1);
+    }
+
+    /** Removes the folio at index from the page cache. */
+    void uncache(long index) {
+        cache.set(index, 0);
+    }
+
+    /** The first cached page index at or after from, or -1. */
+    long nextCached(long from) {
+        long i = cache.next(from, RadixTable.LIMIT);
+        return i < RadixTable.LIMIT ? i : -1;
     }
 
     /** The shared policy at a page index, or null. */

@@ -3,8 +3,9 @@ package org.mmproto.core.task;
 import org.mmproto.core.policy.MemPolicy;
 
 /**
- * {@code struct vm_area_struct}: [start, end), vm_flags, what backs it, its NUMA policy, and its
- * slice of the page table (one {@link Pte} word per 4 KiB page, indexed from {@code start}).
+ * {@code struct vm_area_struct}: [start, end), vm_flags, what backs it, its NUMA policy, and a
+ * reference to its mm's page table, which holds the {@link Pte} words of every VMA of the mm
+ * (as the kernel's does), so splitting a VMA moves no entries.
  */
 public final class Vma {
     public static final int VM_READ = 0x1;
@@ -14,6 +15,8 @@ public final class Vma {
     public static final int VM_MAYREAD = 0x10;
     public static final int VM_MAYWRITE = 0x20;
     public static final int VM_MAYSHARE = 0x80;
+    /** The mapping is charged to Committed_AS (vm_committed_as). */
+    public static final int VM_ACCOUNT = 0x00100000;
     public static final int VM_HUGEPAGE = 0x20000000;
     public static final int VM_NOHUGEPAGE = 0x40000000;
 
@@ -35,11 +38,13 @@ public final class Vma {
     /** File offset of {@code start}, in pages. */
     long pgoff;
     MemPolicy policy;
-    long[] ptes;
+    /** The mm's page table, indexed by virtual page number. */
+    final RadixTable pt;
     /** A name the scenario gave the mapping, for reports; null if none. */
     final String label;
 
-    Vma(long start, long end, int flags, Backing backing, ShmemFile file, long pgoff, String label) {
+    Vma(RadixTable pt, long start, long end, int flags, Backing backing, ShmemFile file, long pgoff, String label) {
+        this.pt = pt;
         this.start = start;
         this.end = end;
         this.flags = flags;
@@ -47,7 +52,6 @@ public final class Vma {
         this.file = file;
         this.pgoff = pgoff;
         this.label = label;
-        this.ptes = new long[(int) ((end - start) >>> 12)];
     }
 
     public long start() {
@@ -103,12 +107,26 @@ public final class Vma {
         return backing == Backing.ANON_PRIVATE;
     }
 
+    /** The entry mapping addr (inside this VMA); 0 (pte_none) when nothing is mapped there. */
     public long pte(long addr) {
-        return ptes[(int) ((addr - start) >>> 12)];
+        return pt.get(addr >>> 12);
     }
 
     void setPte(long addr, long pte) {
-        ptes[(int) ((addr - start) >>> 12)] = pte;
+        pt.set(addr >>> 12, pte);
+    }
+
+    /**
+     * The first page address in [from, min(to, end)) with a non-none entry, or {@code to} when
+     * there is none: walks only the page-table pages that exist, so scanning a huge, mostly
+     * untouched mapping costs what was touched. Loop with
+     * {@code for (a = v.nextMapped(a0, a1); a < a1; a = v.nextMapped(a + PAGE_SIZE, a1))}.
+     */
+    public long nextMapped(long from, long to) {
+        long stop = Math.min(to, end);
+        long i = pt.next(Math.max(from, start) >>> 12, (stop + Mm.PAGE_SIZE - 1) >>> 12);
+        long a = i << 12;
+        return a < stop ? a : to;
     }
 
     /** File page index of addr (for memfd mappings). */
@@ -118,13 +136,9 @@ public final class Vma {
 
     /** Splits at addr (page aligned, strictly inside); this VMA keeps [start, addr), returns [addr, end). */
     Vma splitAt(long addr) {
-        int cut = (int) ((addr - start) >>> 12);
-        Vma tail = new Vma(addr, end, flags, backing, file, pgoff + cut, label);
+        long cut = (addr - start) >>> 12;
+        Vma tail = new Vma(pt, addr, end, flags, backing, file, pgoff + cut, label);
         tail.policy = policy;
-        System.arraycopy(ptes, cut, tail.ptes, 0, tail.ptes.length);
-        long[] head = new long[cut];
-        System.arraycopy(ptes, 0, head, 0, cut);
-        ptes = head;
         end = addr;
         return tail;
     }

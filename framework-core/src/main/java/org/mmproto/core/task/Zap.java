@@ -22,20 +22,32 @@ final class Zap {
 
     /** Unmaps [start, end) of vma (page aligned, inside it). Call {@link #flush()} when done. */
     void range(Vma vma, long start, long end) {
-        int from = (int) ((start - vma.start) >>> 12);
-        int to = (int) ((end - vma.start) >>> 12);
-        long[] ptes = vma.ptes;
-        for (int i = from; i < to; i++) {
-            long pte = ptes[i];
-            if (!Pte.present(pte)) {
-                continue;
+        RadixTable pt = vma.pt;
+        long endIdx = end >>> 12;
+        // leaf by leaf, like zap_pte_range over one PTE page; absent tables are skipped whole
+        for (long i = pt.next(start >>> 12, endIdx); i < endIdx; ) {
+            long stop = Math.min(endIdx, ((i >>> RadixTable.SHIFT) + 1) << RadixTable.SHIFT);
+            long[] leaf = pt.leafIfPresent(i);
+            int from = (int) i & (RadixTable.PTRS - 1);
+            int to = from + (int) (stop - i);
+            for (int s = from; s < to; s++) {
+                long pte = leaf[s];
+                if (!Pte.present(pte)) {
+                    continue;
+                }
+                leaf[s] = 0;
+                if ((pte & Pte.ZERO) != 0) {
+                    continue;
+                }
+                queue(FaultHandler.folioHead(k, pte));
             }
-            ptes[i] = 0;
-            if ((pte & Pte.ZERO) != 0) {
-                continue;
-            }
-            queue(FaultHandler.folioHead(k, pte));
+            i = stop < endIdx ? pt.next(stop, endIdx) : endIdx;
         }
+    }
+
+    /** free_pgtables after an unmap: the page-table pages [start, end) no longer needs. */
+    static void freeTables(Vma vma, long start, long end) {
+        vma.pt.freeEmpty(start >>> 12, (end + Mm.PAGE_SIZE - 1) >>> 12);
     }
 
     private void queue(long head) {
