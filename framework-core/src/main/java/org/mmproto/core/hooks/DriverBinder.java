@@ -63,9 +63,11 @@ public final class DriverBinder {
                         : e.getMessage()));
             }
             Set<Hook> hooks = HookMethods.implemented(driver[0].getClass());
-            List<String> bad = NpOps.violations(optIns.flags(), hooks);
+            List<String> bad = new java.util.ArrayList<>(NpOps.violations(optIns.flags(), hooks));
+            bad.addAll(org.mmproto.api.driver.NodeCap.violations(optIns.caps()));
             if (!bad.isEmpty()) {
-                throw error(s, "driver " + s.pluginId() + " declares inconsistent opt-ins " + optIns.flags() + " for node "
+                throw error(s, "driver " + s.pluginId() + " declares inconsistent opt-ins " + optIns.flags()
+                        + (optIns.caps().isEmpty() ? "" : " " + optIns.caps()) + " for node "
                         + s.nid() + ": " + String.join("; ", bad));
             }
             out.put(s.nid(), new BoundDriver(s.pluginId(), driver[0], binding, optIns, hooks, ctx));

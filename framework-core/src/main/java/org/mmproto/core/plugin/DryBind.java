@@ -31,7 +31,12 @@ public final class DryBind {
         }
         String flags = opt.flags().isEmpty() ? "none"
                 : opt.flags().stream().map(Enum::name).collect(Collectors.joining("|"));
-        var bad = NpOps.violations(opt.flags(), d.hooks());
-        return flags + " (default config)" + (bad.isEmpty() ? "" : "; INCONSISTENT: " + String.join("; ", bad));
+        var bad = new java.util.ArrayList<>(NpOps.violations(opt.flags(), d.hooks()));
+        bad.addAll(org.mmproto.api.driver.NodeCap.violations(opt.caps()));
+        String caps = opt.effectiveCaps().isEmpty() ? "none"
+                : opt.effectiveCaps().stream().map(Enum::name).collect(Collectors.joining("|"));
+        return flags + " (default config); v5 capabilities: " + caps
+                + (opt.capsMappedFromV4() ? " (mapped from the v4 names)" : "")
+                + (bad.isEmpty() ? "" : "; INCONSISTENT: " + String.join("; ", bad));
     }
 }

@@ -85,4 +85,13 @@ class HonestComparisonTest {
         assertThat(opted.k.dispatcher().stats().sites().get(Site.MBIND).consulted()).isEqualTo(1);
         assertThat(opted.k.dispatcher().stats().sites().get(Site.MBIND).departed()).isZero();
     }
+
+    @Test
+    void capabilities_are_checked_at_registration_demotion_needs_reclaim() {
+        RecordingDriver drv = RecordingDriver.with();
+        drv.caps = java.util.EnumSet.of(org.mmproto.api.driver.NodeCap.NODE_PRIVATE_CAP_DEMOTION);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new PrivateWorld(drv,
+                        new org.mmproto.core.hooks.designs.ZonelistPrivate(), Duration.ZERO))
+                .hasMessageContaining("NODE_PRIVATE_CAP_DEMOTION requires NODE_PRIVATE_CAP_RECLAIM");
+    }
 }
