@@ -29,6 +29,13 @@ run_all() { # jar plugins-dir out-dir
 # one set of plugin jars for both: the base's (the driver API must not change in such a change)
 run_all "$work/base/framework-core/target/mmproto.jar" "$work/base/plugins" "$work/old"
 run_all "$root/framework-core/target/mmproto.jar" "$work/base/plugins" "$work/new"
+# an empty output would make the check pass because nothing ran
+empty="$(find "$work/old" "$work/new" -type f -size -64c)"
+if [ -n "$empty" ]; then
+  echo "golden-check: empty or near-empty outputs (a command failed):" >&2
+  echo "$empty" >&2
+  exit 1
+fi
 if diff -rq "$work/old" "$work/new"; then
   echo "golden-check: $(ls "$work/new" | wc -l) outputs byte-identical to $base" >&2
 else
