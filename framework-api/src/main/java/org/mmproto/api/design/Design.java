@@ -56,6 +56,15 @@ public interface Design extends ExtensionPoint {
 
     // ---- allocation ----
 
+    /**
+     * Whether {@code __GFP_PRIVATE} in a caller's mask means "I aim at the private node" under this
+     * design (the flag designs); elsewhere the bit is unused and a kernel page landing on the node
+     * is a leak like any other.
+     */
+    default boolean honoursGfpPrivate() {
+        return false;
+    }
+
     /** {@link Site#ALLOC_CONTEXT}: how a user folio allocation concerning the node is made. */
     default AllocContext userAllocation(UserAllocation request, DriverAccess driver) {
         return AllocContext.mainline(request.gfp());

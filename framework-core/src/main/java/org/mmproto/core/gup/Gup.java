@@ -74,9 +74,10 @@ public final class Gup {
                 return heads;
             }
             List<Long> move = new ArrayList<>();
+            java.util.Set<Long> seen = new java.util.HashSet<>();
             for (long h : heads) {
-                if (h == k.zeroPfn()) {
-                    continue; // the zero page is always pinnable
+                if (h == k.zeroPfn() || !seen.add(h)) {
+                    continue; // the zero page is always pinnable; a folio is decided once, not per page
                 }
                 int nid = mm.nid(h);
                 if (d != null && d.isPrivate(nid)) {
@@ -97,12 +98,10 @@ public final class Gup {
                 return heads;
             }
             // check_and_migrate_movable_pages: nothing is pinned at this point
-            Migration.Result res = k.migration().migrate(move, -1, (src, order) -> {
-                int nid = mm.nid(src);
-                int target = d != null && d.isPrivate(nid) ? t.nid() : nid;
-                return k.alloc().allocPages(Gfp.GFP_USER.bits() | Gfp.Bits.NOWARN | (order > 0 ? Gfp.Bits.COMP : 0),
-                        order, target, null, t.nid());
-            }, Migration.Mode.MIGRATE_SYNC, MigrateReason.MR_LONGTERM_PIN);
+            // alloc_migration_target: the folio's own node, GFP_USER (no ZONE_MOVABLE), normal fallback
+            Migration.Result res = k.migration().migrate(move, -1, (src, order) -> k.alloc().allocPages(
+                    Gfp.GFP_USER.bits() | Gfp.Bits.NOWARN | (order > 0 ? Gfp.Bits.COMP : 0), order, mm.nid(src), null,
+                    t.nid()), Migration.Mode.MIGRATE_SYNC, MigrateReason.MR_LONGTERM_PIN);
             if (res.nrFailed() > 0) {
                 err[0] = -Errno.ENOMEM.code();
                 return null;

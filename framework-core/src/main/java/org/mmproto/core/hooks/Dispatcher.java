@@ -44,6 +44,8 @@ import org.mmproto.core.mm.PrivateNodeLayout;
  */
 public final class Dispatcher implements PrivateNodeCheckpoint, PageAllocator.FreeGate, PrivateNodeLayout {
     private static final Design MAINLINE = new Unpatched();
+    /** Mainline never asks a driver; its answers are computed against no driver at all. */
+    private final DriverAccessImpl noDriver;
 
     private final Design design;
     /** Per node; replaced once when the drivers bind. */
@@ -87,6 +89,7 @@ public final class Dispatcher implements PrivateNodeCheckpoint, PageAllocator.Fr
             access[nid] = new DriverAccessImpl(nid, null, containment, stats);
         }
         this.anyPrivate = any;
+        this.noDriver = new DriverAccessImpl(-1, null, containment, stats);
     }
 
     /** Hands the design the bound drivers (after the engine booted and they bound). */
@@ -195,7 +198,19 @@ public final class Dispatcher implements PrivateNodeCheckpoint, PageAllocator.Fr
         int nid = r.nid();
         long before = calls(nid);
         AllocContext a = design.userAllocation(r, access[nid].at(Site.ALLOC_CONTEXT));
-        return record(Site.ALLOC_CONTEXT, nid, before, a, MAINLINE.userAllocation(r, access[nid]), true);
+        return record(Site.ALLOC_CONTEXT, nid, before, a, MAINLINE.userAllocation(r, noDriver), true);
+    }
+
+    private TaskRef beforeNested;
+
+    /** An allocation nested inside the allocator runs for no task (an interrupt, a debug option). */
+    @Override
+    public void nested(boolean enter) {
+        if (enter) {
+            beforeNested = enter(TaskRef.KERNEL);
+        } else {
+            enter(beforeNested);
+        }
     }
 
     /** Opens ({@code true}) or closes a task-scoped allocation context. */
@@ -229,9 +244,11 @@ public final class Dispatcher implements PrivateNodeCheckpoint, PageAllocator.Fr
                                   BiFunction<AllocGate, DriverAccess, Verdict> mainline) {
         int nid = g.request().nid();
         long before = calls(nid);
+        long own = access[nid].ownCalls();
         Verdict v = ask.apply(g, access[nid].at(site));
-        record(site, nid, before, v, mainline.apply(g, access[nid]), v.allowed());
-        if (v.allowed() && calls(nid) != before) {
+        record(site, nid, before, v, mainline.apply(g, noDriver), v.allowed());
+        // only the driver's own callback can consent, not a default answering for it
+        if (v.allowed() && access[nid].ownCalls() != own) {
             call.consented |= 1L << nid;
         }
         return v.allowed();
@@ -239,12 +256,14 @@ public final class Dispatcher implements PrivateNodeCheckpoint, PageAllocator.Fr
 
     /**
      * The leak invariant: a folio landed on a private node although its caller did not aim at
-     * the node (no policy or migration naming it, no {@code __GFP_PRIVATE}) and no driver
-     * consented in this call. Under mainline every such landing is one.
+     * the node (no policy or migration naming it, no {@code __GFP_PRIVATE} where the design has
+     * that flag) and no driver callback consented in this call. Under mainline every such landing
+     * is one.
      */
     @Override
     public void allocated(long pfn, int nid, int gfp, AllocCall call) {
-        if (!call.intends(nid) && (gfp & Gfp.Bits.PRIVATE) == 0 && (call.consented & (1L << nid)) == 0) {
+        boolean flagged = (gfp & Gfp.Bits.PRIVATE) != 0 && design.honoursGfpPrivate();
+        if (!call.intends(nid) && !flagged && (call.consented & (1L << nid)) == 0) {
             ledger.leak(nid, pfn, (call.folio() ? "folio" : "kernel") + " allocation (" + Gfp.of(gfp)
                     + ") landed on the private node without aiming at it or driver consent");
         }
@@ -260,7 +279,7 @@ public final class Dispatcher implements PrivateNodeCheckpoint, PageAllocator.Fr
         var event = new Requests.FreeEvent(folioRef(pfn), path);
         long before = calls(nid);
         FreeAction a = design.free(event, access[nid].at(Site.FREE));
-        record(Site.FREE, nid, before, a, MAINLINE.free(event, access[nid]), true);
+        record(Site.FREE, nid, before, a, MAINLINE.free(event, noDriver), true);
         boolean delivered = calls(nid) != before;
         if (!delivered && access[nid].present() && design.notifiesFree(path)) {
             ledger.unnotifiedFree(nid, pfn, "freed by " + path.kernelName() + " without free_folio");
@@ -277,7 +296,7 @@ public final class Dispatcher implements PrivateNodeCheckpoint, PageAllocator.Fr
     public Verdict policyTarget(int nid, Site site) {
         long before = calls(nid);
         Verdict v = design.policyTarget(site, current, access[nid].at(site));
-        return record(site, nid, before, v, MAINLINE.policyTarget(site, current, access[nid]), v.allowed());
+        return record(site, nid, before, v, MAINLINE.policyTarget(site, current, noDriver), v.allowed());
     }
 
     // ---- Site.MIGRATE_SOURCE / MIGRATE_TARGET ----
@@ -288,7 +307,7 @@ public final class Dispatcher implements PrivateNodeCheckpoint, PageAllocator.Fr
         var r = new Requests.MigrationRequest(folioRef(pfn), from, to, reason, current);
         long before = calls(from);
         Verdict v = design.migrate(r, false, access[from].at(Site.MIGRATE_SOURCE));
-        return record(Site.MIGRATE_SOURCE, from, before, v, MAINLINE.migrate(r, false, access[from]), v.allowed());
+        return record(Site.MIGRATE_SOURCE, from, before, v, MAINLINE.migrate(r, false, noDriver), v.allowed());
     }
 
     /** May this folio arrive on private node {@code to}? */
@@ -297,7 +316,7 @@ public final class Dispatcher implements PrivateNodeCheckpoint, PageAllocator.Fr
         var r = new Requests.MigrationRequest(folioRef(pfn), from, to, reason, current);
         long before = calls(to);
         Verdict v = design.migrate(r, true, access[to].at(Site.MIGRATE_TARGET));
-        return record(Site.MIGRATE_TARGET, to, before, v, MAINLINE.migrate(r, true, access[to]), v.allowed());
+        return record(Site.MIGRATE_TARGET, to, before, v, MAINLINE.migrate(r, true, noDriver), v.allowed());
     }
 
     /**
@@ -308,13 +327,30 @@ public final class Dispatcher implements PrivateNodeCheckpoint, PageAllocator.Fr
         if (!isPrivate(from) || from == to || driverRequested || reason == MigrateReason.MR_MEMORY_FAILURE) {
             return;
         }
-        var declared = access[from].declared();
-        boolean optedIn = declared.has(NpOps.NP_OPS_MIGRATION) || declared.has(NpOps.NP_OPS_MEMPOLICY)
-                || declared.has(NodeCap.NODE_PRIVATE_CAP_USER_NUMA);
-        if (!optedIn && access[from].present()) {
+        if (!consentsToLeave(access[from].declared(), reason)) {
             ledger.escape(from, src, "moved to node " + to + " by " + reason.traceName()
                     + " although the driver did not opt into migration");
         }
+    }
+
+    /**
+     * Whether a driver's opt-ins cover a folio leaving its node for {@code reason}: v4's
+     * NP_OPS_MIGRATION covers user and kernel migration alike; a v5 capability covers its own
+     * reasons only (USER_NUMA the syscalls, NUMA_BALANCING misplaced folios, DEMOTION demotion,
+     * HOTUNPLUG hot-unplug). A node without a driver consents to nothing.
+     */
+    private static boolean consentsToLeave(org.mmproto.api.driver.NodeOptIns declared, MigrateReason reason) {
+        if (declared.has(NpOps.NP_OPS_MIGRATION)) {
+            return true;
+        }
+        NodeCap cap = switch (reason) {
+            case MR_SYSCALL, MR_MEMPOLICY_MBIND -> NodeCap.NODE_PRIVATE_CAP_USER_NUMA;
+            case MR_NUMA_MISPLACED -> NodeCap.NODE_PRIVATE_CAP_NUMA_BALANCING;
+            case MR_DEMOTION -> NodeCap.NODE_PRIVATE_CAP_DEMOTION;
+            case MR_MEMORY_HOTPLUG -> NodeCap.NODE_PRIVATE_CAP_HOTUNPLUG;
+            default -> null;
+        };
+        return cap != null && declared.caps().contains(cap);
     }
 
     /** folio_migrate: the copy is done, the mapping not yet restored. */
@@ -324,12 +360,11 @@ public final class Dispatcher implements PrivateNodeCheckpoint, PageAllocator.Fr
         }
         int nid = memmap.nid(dst);
         int srcNid = memmap.nid(src);
+        // part of the migration event decided at MIGRATE_SOURCE / MIGRATE_TARGET: a hook call, no decision
         if (isPrivate(nid)) {
-            stats.touch(Site.MIGRATE_TARGET);
             access[nid].at(Site.MIGRATE_TARGET).folioMigrate(folioRef(src), folioRef(dst));
         }
         if (isPrivate(srcNid) && srcNid != nid) {
-            stats.touch(Site.MIGRATE_SOURCE);
             access[srcNid].at(Site.MIGRATE_SOURCE).folioMigrate(folioRef(src), folioRef(dst));
         }
     }
@@ -341,7 +376,7 @@ public final class Dispatcher implements PrivateNodeCheckpoint, PageAllocator.Fr
         var r = new Requests.PinRequest(folioRef(pfn), current);
         long before = calls(nid);
         PinAction a = design.longtermPin(r, access[nid].at(Site.GUP_LONGTERM));
-        return record(Site.GUP_LONGTERM, nid, before, a, MAINLINE.longtermPin(r, access[nid]), a != PinAction.REFUSE);
+        return record(Site.GUP_LONGTERM, nid, before, a, MAINLINE.longtermPin(r, noDriver), a != PinAction.REFUSE);
     }
 
     // ---- Site.WRITE_PROTECT / WRITE_FAULT ----
@@ -353,7 +388,7 @@ public final class Dispatcher implements PrivateNodeCheckpoint, PageAllocator.Fr
         }
         long before = calls(nid);
         boolean wp = design.writeProtected(access[nid].at(Site.WRITE_PROTECT));
-        return record(Site.WRITE_PROTECT, nid, before, wp, MAINLINE.writeProtected(access[nid]), !wp);
+        return record(Site.WRITE_PROTECT, nid, before, wp, MAINLINE.writeProtected(noDriver), !wp);
     }
 
     public FaultAction writeFault(long pfn, long addr) {
@@ -361,7 +396,7 @@ public final class Dispatcher implements PrivateNodeCheckpoint, PageAllocator.Fr
         var r = new Requests.FaultRequest(folioRef(pfn), addr, current);
         long before = calls(nid);
         FaultAction a = design.writeFault(r, access[nid].at(Site.WRITE_FAULT));
-        return record(Site.WRITE_FAULT, nid, before, a, MAINLINE.writeFault(r, access[nid]), a == FaultAction.PROMOTE);
+        return record(Site.WRITE_FAULT, nid, before, a, MAINLINE.writeFault(r, noDriver), a == FaultAction.PROMOTE);
     }
 
     /** A write reached a folio of a node that asked for write protection; was it routed to handle_fault? */
@@ -378,7 +413,7 @@ public final class Dispatcher implements PrivateNodeCheckpoint, PageAllocator.Fr
     public ReclaimPolicy reclaim(int nid) {
         long before = calls(nid);
         ReclaimPolicy p = design.reclaim(nid, access[nid].at(Site.RECLAIM));
-        return record(Site.RECLAIM, nid, before, p, MAINLINE.reclaim(nid, access[nid]), p.active());
+        return record(Site.RECLAIM, nid, before, p, MAINLINE.reclaim(nid, noDriver), p.active());
     }
 
     /** May the folio at {@code pfn} be demoted onto private node {@code to}? */
@@ -386,7 +421,7 @@ public final class Dispatcher implements PrivateNodeCheckpoint, PageAllocator.Fr
         var r = new Requests.MigrationRequest(folioRef(pfn), memmap.nid(pfn), to, MigrateReason.MR_DEMOTION, current);
         long before = calls(to);
         Verdict v = design.demotion(r, access[to].at(Site.DEMOTION));
-        return record(Site.DEMOTION, to, before, v, MAINLINE.demotion(r, access[to]), v.allowed());
+        return record(Site.DEMOTION, to, before, v, MAINLINE.demotion(r, noDriver), v.allowed());
     }
 
     /** May NUMA balancing promote the folio at {@code pfn} off its private node to {@code to}? */
@@ -395,7 +430,7 @@ public final class Dispatcher implements PrivateNodeCheckpoint, PageAllocator.Fr
         var r = new Requests.MigrationRequest(folioRef(pfn), from, to, MigrateReason.MR_NUMA_MISPLACED, current);
         long before = calls(from);
         Verdict v = design.promotion(r, access[from].at(Site.PROMOTION));
-        return record(Site.PROMOTION, from, before, v, MAINLINE.promotion(r, access[from]), v.allowed());
+        return record(Site.PROMOTION, from, before, v, MAINLINE.promotion(r, noDriver), v.allowed());
     }
 
     /** What khugepaged (or MADV_COLLAPSE) does with the folio at {@code pfn} on its private node. */
@@ -404,7 +439,7 @@ public final class Dispatcher implements PrivateNodeCheckpoint, PageAllocator.Fr
         var r = new Requests.CollapseRequest(folioRef(pfn), addr, current, madvise);
         long before = calls(nid);
         CollapsePlan p = design.collapse(r, access[nid].at(Site.KHUGEPAGED));
-        return record(Site.KHUGEPAGED, nid, before, p, MAINLINE.collapse(r, access[nid]), p != CollapsePlan.SKIP);
+        return record(Site.KHUGEPAGED, nid, before, p, MAINLINE.collapse(r, noDriver), p != CollapsePlan.SKIP);
     }
 
     /** May compaction run in private node {@code nid}'s zones? */
@@ -412,7 +447,7 @@ public final class Dispatcher implements PrivateNodeCheckpoint, PageAllocator.Fr
         var r = new Requests.CompactionRequest(nid, order, manual);
         long before = calls(nid);
         Verdict v = design.compaction(r, access[nid].at(Site.COMPACTION));
-        return record(Site.COMPACTION, nid, before, v, MAINLINE.compaction(r, access[nid]), v.allowed());
+        return record(Site.COMPACTION, nid, before, v, MAINLINE.compaction(r, noDriver), v.allowed());
     }
 
     // ---- notifications: Site.FOLIO_SPLIT, MEMORY_FAILURE, TEARDOWN ----

@@ -31,8 +31,9 @@ final class DriverAccessImpl implements DriverAccess {
     private final Containment containment;
     private final HookStats stats;
     private Site site = Site.PAGE_ALLOC;
-    /** Hook calls made through this handle (the recorder compares it around a decision). */
+    /** Hook calls that reached a bound driver (the recorder compares it around a decision). */
     private long calls;
+    private long ownCalls;
 
     DriverAccessImpl(int nid, BoundDriver bound, Containment containment, HookStats stats) {
         this.nid = nid;
@@ -65,6 +66,11 @@ final class DriverAccessImpl implements DriverAccess {
         return calls;
     }
 
+    /** Calls that reached a callback the bound driver implements (its own answer, not a default). */
+    long ownCalls() {
+        return ownCalls;
+    }
+
     /** The node's declared opt-ins: static data, reading them is not a consultation. */
     @Override
     public NodeOptIns optIns() {
@@ -72,12 +78,12 @@ final class DriverAccessImpl implements DriverAccess {
     }
 
     private <T> T call(Hook hook, java.util.function.Supplier<T> call, T fallback, boolean verdict) {
-        calls++;
         if (bound == null) {
-            HookStats.Tally t = stats.hook(site, hook);
-            t.consulted++;
-            t.contained++;
-            return fallback;
+            return fallback; // no driver, no call: the contract's default answer, nothing counted
+        }
+        calls++;
+        if (bound.hooks().contains(hook)) {
+            ownCalls++;
         }
         T answer = containment.call(bound, site, hook, call, fallback);
         HookStats.Tally t = stats.hook(site, hook);

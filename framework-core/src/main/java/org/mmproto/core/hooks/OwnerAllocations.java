@@ -65,6 +65,11 @@ public final class OwnerAllocations implements PrivateNodeCheckpoint, PageAlloca
     }
 
     @Override
+    public void nested(boolean enter) {
+        checkpoint.nested(enter);
+    }
+
+    @Override
     public void allocated(long pfn, int nid, int gfp, AllocCall call) {
         if (owner < 0) {
             checkpoint.allocated(pfn, nid, gfp, call);

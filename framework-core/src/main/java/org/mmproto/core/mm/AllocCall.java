@@ -20,6 +20,7 @@ public final class AllocCall {
     long gateOk;
     long handoutAsked;
     long handoutOk;
+    long kswapdWoken;
     /** The nodes whose pages the dispatcher asked a driver about in this call (consent). */
     public long consented;
 
@@ -28,7 +29,7 @@ public final class AllocCall {
         folio = false;
         intent = 0;
         reason = null;
-        gateAsked = gateOk = handoutAsked = handoutOk = consented = 0;
+        gateAsked = gateOk = handoutAsked = handoutOk = kswapdWoken = consented = 0;
     }
 
     void copyRequest(AllocCall from) {
@@ -36,7 +37,7 @@ public final class AllocCall {
         folio = from.folio;
         intent = from.intent;
         reason = from.reason;
-        gateAsked = gateOk = handoutAsked = handoutOk = consented = 0;
+        gateAsked = gateOk = handoutAsked = handoutOk = kswapdWoken = consented = 0;
     }
 
     public ZonelistKind zonelist() {

@@ -300,7 +300,14 @@ public final class PageAllocator {
         if (nested != null && depth == 1) {
             NestedAlloc n = nested;
             nested = null;
-            n.done(allocPages(n.gfp(), n.order(), nid, null, localNid), nid);
+            checkpoint.nested(true);
+            long r;
+            try {
+                r = allocPages(n.gfp(), n.order(), nid, null, localNid);
+            } finally {
+                checkpoint.nested(false);
+            }
+            n.done(r, nid);
         }
         return true;
     }
@@ -394,6 +401,15 @@ public final class PageAllocator {
                 continue;
             }
             lastNid = z.nid;
+            if (anyPrivate && nodes[z.nid].isPrivate) {
+                // a private node's wake asks the design (Site.RECLAIM): once per allocation call
+                AllocCall call = calls[depth - 1];
+                long bit = 1L << z.nid;
+                if ((call.kswapdWoken & bit) != 0) {
+                    continue;
+                }
+                call.kswapdWoken |= bit;
+            }
             reclaim.wakeKswapd(z.nid, order, highest, gfp);
         }
     }

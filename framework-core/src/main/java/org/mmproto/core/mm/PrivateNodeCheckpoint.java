@@ -17,6 +17,10 @@ public interface PrivateNodeCheckpoint {
         return true;
     }
 
+    /** An allocation nested inside another one starts ({@code true}) or ends. */
+    default void nested(boolean enter) {
+    }
+
     /** The folio an allowed request produced on private node {@code nid}. */
     default void allocated(long pfn, int nid, int gfp, AllocCall call) {
     }

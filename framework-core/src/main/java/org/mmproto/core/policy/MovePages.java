@@ -106,6 +106,7 @@ final class MovePages {
         private final boolean migrateAll;
         private final List<Long> pagelist = new ArrayList<>();
         private final Set<Long> isolated = new HashSet<>();
+        private final java.util.Map<Long, Boolean> decided = new java.util.HashMap<>();
 
         Move(Task caller, Task target, long[] pages, int[] nodes, int[] status, boolean migrateAll) {
             this.caller = caller;
@@ -179,7 +180,13 @@ final class MovePages {
             Memmap memmap = k.memmap();
             long head = UserFolios.head(k, pte);
             int nid = memmap.nid(head);
-            if (!PolicyTargets.folioVisible(k, head, nid)) {
+            // one Site.MIGRATE_SOURCE decision per folio per call, whatever the number of its pages listed
+            Boolean visible = decided.get(head);
+            if (visible == null) {
+                visible = PolicyTargets.folioVisible(k, head, nid, node); // before the same-node check, as the kernel
+                decided.put(head, visible);
+            }
+            if (!visible) {
                 return -Errno.ENOENT.code();
             }
             if (nid == node) {

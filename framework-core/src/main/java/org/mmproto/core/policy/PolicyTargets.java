@@ -106,10 +106,15 @@ public final class PolicyTargets {
      * does not ask again.
      */
     public static boolean folioVisible(Kernel k, long head, int nid) {
+        return folioVisible(k, head, nid, -1);
+    }
+
+    /** As above for a move to node {@code to} (-1: a query, or a target the policy picks later). */
+    public static boolean folioVisible(Kernel k, long head, int nid, int to) {
         if (!isPrivate(k, nid)) {
             return true;
         }
         Dispatcher d = k.dispatcher();
-        return d != null && d.migrateOff(head, -1, MigrateReason.MR_SYSCALL).allowed();
+        return d != null && d.migrateOff(head, to, MigrateReason.MR_SYSCALL).allowed();
     }
 }

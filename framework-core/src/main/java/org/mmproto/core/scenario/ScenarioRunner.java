@@ -83,6 +83,8 @@ public final class ScenarioRunner {
     private final List<PrivacyReport.Breach> breaches = new ArrayList<>();
     /** Indexes of breaches an expectation named (the others fail the run). */
     private final java.util.Set<Integer> acknowledged = new java.util.HashSet<>();
+    /** Breaches the probe being evaluated counted; acknowledged if its expectation excludes 0. */
+    private final List<Integer> pendingAck = new ArrayList<>();
     private final Map<String, long[]> pins = new java.util.HashMap<>();
     private int breachesSeen;
     private long[][] startNodeStat;
@@ -979,6 +981,11 @@ public final class ScenarioRunner {
                 continue;
             }
             boolean passed = i.expected().test(actual);
+            // a breaches expectation names them only if it could not hold without them (">= 0" waives nothing)
+            if (i.probe() instanceof Expectations.Breaches && !i.expected().test(0L)) {
+                acknowledged.addAll(pendingAck);
+            }
+            pendingAck.clear();
             String actualText = actual == null && i.probe() instanceof Expectations.Result
                     ? o.result + (o.fields.get("error") != null ? " (" + o.fields.get("error") + ")" : "")
                     : Expectations.describeActual(i.probe(), actual);
@@ -1015,7 +1022,7 @@ public final class ScenarioRunner {
                 PrivacyReport.Breach br = breaches.get(i);
                 if (br.kind().equals(b.ledgerKind()) && (whole || br.line() == s.line())) {
                     n++;
-                    acknowledged.add(i);
+                    pendingAck.add(i);
                 }
             }
             return n;

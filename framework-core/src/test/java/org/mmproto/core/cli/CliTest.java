@@ -283,7 +283,7 @@ class CliTest {
     void compare_says_whether_the_breaches_next_to_a_pass_were_expected(@TempDir Path noPlugins) {
         CliCapture.Run r = run("compare", "private-node-audit", "--designs", "fallback-only", "--plugins", noPlugins.toString());
         assertThat(r.status()).isZero();
-        assertThat(r.out()).contains("PASS private-node-audit under 1 designs: 1 privacy breach, all expected by the scenario");
+        assertThat(r.out()).contains("PASS private-node-audit under 1 designs: 2 privacy breaches, all expected by the scenario");
     }
 
     @Test
@@ -294,6 +294,12 @@ class CliTest {
         CliCapture.Run r = run("run", s.toString(), "--design", "fallback-only", "--plugins", dir.toString());
         assertThat(r.status()).as(r.out()).isEqualTo(1);
         assertThat(r.out()).contains("leak (unexpected)");
+        Path waived = dir.resolve("waived.yaml");
+        java.nio.file.Files.writeString(waived, String.join("\n", "name: waived", "machine: private-cxl", "steps:",
+                "  - alloc_pages: {gfp: GFP_HIGHUSER_MOVABLE|__GFP_THISNODE, nid: 2}",
+                "  - expect: {breaches: {leak: \">= 0\"}}", ""));
+        CliCapture.Run w = run("run", waived.toString(), "--design", "fallback-only", "--plugins", dir.toString());
+        assertThat(w.status()).as("\">= 0\" names no breach: " + w.out()).isEqualTo(1);
         CliCapture.Run ok = run("run", s.toString(), "--design", "ops-struct", "--plugins", dir.toString());
         assertThat(ok.status()).as(ok.out()).isEqualTo(1); // ENOMEM without expect: is a failed step
     }

@@ -94,4 +94,66 @@ class HonestComparisonTest {
                         new org.mmproto.core.hooks.designs.ZonelistPrivate(), Duration.ZERO))
                 .hasMessageContaining("NODE_PRIVATE_CAP_DEMOTION requires NODE_PRIVATE_CAP_RECLAIM");
     }
+
+    @Test
+    void a_node_without_a_driver_is_never_consulted_and_the_refusal_is_the_departure() {
+        PrivateWorld w = new PrivateWorld(null, new BuddyVeto(), Duration.ZERO);
+        long p = w.k.alloc().allocPages(org.mmproto.api.Gfp.GFP_HIGHUSER_MOVABLE.or(org.mmproto.api.Gfp.__GFP_THISNODE).bits()
+                | org.mmproto.api.Gfp.Bits.NOWARN, 0, P, null, 0);
+        assertThat(p).isNegative();
+        assertThat(w.k.dispatcher().stats().hookCalls(Site.PAGE_HANDOUT, org.mmproto.api.driver.Hook.ALLOC_VETO)).isZero();
+        assertThat(w.k.dispatcher().stats().footprint()).contains(Site.PAGE_HANDOUT);
+    }
+
+    @Test
+    void only_a_callback_the_driver_implements_can_consent_to_a_landing() {
+        // a driver that opted into nothing and implements no veto: buddy-veto's hand-out gets the default
+        org.mmproto.api.driver.PrivateNodeDriver bare = (binding, ctx) -> new org.mmproto.api.driver.NodeOptIns(
+                java.util.Set.of());
+        PrivateWorld w = new PrivateWorld(bare, new BuddyVeto(), Duration.ZERO);
+        long p = w.k.alloc().allocPages(org.mmproto.api.Gfp.GFP_HIGHUSER_MOVABLE.bits(), 0, P, null, P);
+        assertThat(w.k.memmap().nid(p)).isEqualTo(P);
+        assertThat(w.k.dispatcher().ledger().count("leak")).isEqualTo(1);
+        PrivateWorld asked = new PrivateWorld(RecordingDriver.with(), new BuddyVeto(), Duration.ZERO);
+        asked.k.alloc().allocPages(org.mmproto.api.Gfp.GFP_HIGHUSER_MOVABLE.bits(), 0, P, null, P);
+        assertThat(asked.k.dispatcher().ledger().count("leak")).isZero();
+    }
+
+    @Test
+    void kswapd_of_a_private_node_is_asked_about_once_per_allocation_call() {
+        RecordingDriver drv = RecordingDriver.with(NpOps.NP_OPS_MIGRATION, NpOps.NP_OPS_MEMPOLICY, NpOps.NP_OPS_RECLAIM);
+        PrivateWorld w = new PrivateWorld(drv, new OpsStruct(), Duration.ZERO);
+        // a kernel allocation P refuses (no __GFP_PRIVATE): fast path, slow path and retries all walk P's list
+        w.k.alloc().allocPages(org.mmproto.api.Gfp.GFP_KERNEL.or(org.mmproto.api.Gfp.__GFP_THISNODE).bits()
+                | org.mmproto.api.Gfp.Bits.NOWARN, 0, P, null, 0);
+        assertThat(w.k.dispatcher().stats().consulted(Site.RECLAIM)).isLessThanOrEqualTo(1);
+        assertThat(drv.count("reclaim_policy")).isEqualTo(w.k.dispatcher().stats().consulted(Site.RECLAIM));
+    }
+
+    @Test
+    void a_longterm_pin_decides_once_per_folio_not_per_page() {
+        RecordingDriver drv = RecordingDriver.with(NpOps.NP_OPS_MIGRATION, NpOps.NP_OPS_MEMPOLICY, NpOps.NP_OPS_LONGTERM_PIN);
+        PrivateWorld w = new PrivateWorld(drv, new OpsStruct(), Duration.ZERO);
+        w.k.setThp(org.mmproto.core.task.Kernel.ThpMode.ALWAYS);
+        long a = w.k.mmOps().mmap(w.task, 0, 4 << 20, MmOps.PROT_READ | MmOps.PROT_WRITE,
+                MmOps.MAP_PRIVATE | MmOps.MAP_ANONYMOUS, null, 0, "thp");
+        long huge = (a + (2 << 20) - 1) & -(2L << 20);
+        w.k.numa().mbind(w.task, a, 4 << 20, MemPolicy.MPOL_BIND, UserMask.of(NodeMask.of(P)), 64, 0);
+        w.k.mmOps().touch(w.task, huge, 4096, true);
+        assertThat(w.k.memmap().order(w.k.mmOps().folioAt(w.task, huge))).isEqualTo(9);
+        assertThat(new Gup(w.k).pin(w.task, huge, 16, Gup.FOLL_LONGTERM | Gup.FOLL_WRITE, new int[1])).isNotNull();
+        assertThat(w.k.dispatcher().stats().consulted(Site.GUP_LONGTERM)).isEqualTo(1);
+        assertThat(drv.count("longterm_pin")).isEqualTo(1);
+    }
+
+    @Test
+    void fallback_only_moves_an_mbind_folio_onto_the_node_with_THISNODE() {
+        PrivateWorld w = new PrivateWorld(RecordingDriver.with(), new org.mmproto.core.hooks.designs.FallbackOnly(), Duration.ZERO);
+        long a = w.k.mmOps().mmap(w.task, 0, 4096, MmOps.PROT_READ | MmOps.PROT_WRITE,
+                MmOps.MAP_PRIVATE | MmOps.MAP_ANONYMOUS, null, 0, "x");
+        w.k.mmOps().touch(w.task, a, 4096, true);
+        assertThat(w.k.numa().mbind(w.task, a, 4096, MemPolicy.MPOL_BIND, UserMask.of(NodeMask.of(P)), 64,
+                MemPolicy.MPOL_MF_MOVE)).isZero();
+        assertThat(w.k.memmap().nid(w.k.mmOps().folioAt(w.task, a))).isEqualTo(P);
+    }
 }

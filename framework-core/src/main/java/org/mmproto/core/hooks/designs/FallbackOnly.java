@@ -49,7 +49,8 @@ public final class FallbackOnly extends Unpatched {
     @Override
     public AllocContext userAllocation(UserAllocation r, DriverAccess driver) {
         AllocContext c = AllocContext.mainline(r.gfp());
-        if (r.fault() && r.bind() && r.onlyPrivate()) {
+        // faults and migration targets allocated by an mbind'ed policy alike (mbind MPOL_MF_MOVE)
+        if (r.bind() && r.onlyPrivate()) {
             return c.withGfp(r.gfp().or(Gfp.__GFP_THISNODE)).startingAt(r.nid());
         }
         return c;

@@ -59,6 +59,11 @@ public final class GfpFlag extends RfcV4Nodes {
     }
 
     @Override
+    public boolean honoursGfpPrivate() {
+        return true;
+    }
+
+    @Override
     public Verdict alloc(AllocGate gate, DriverAccess driver) {
         return privateFlagGate(gate);
     }

@@ -73,6 +73,11 @@ public final class OpsStruct extends RfcV4Nodes {
     }
 
     @Override
+    public boolean honoursGfpPrivate() {
+        return true;
+    }
+
+    @Override
     public Verdict alloc(AllocGate gate, DriverAccess driver) {
         return privateFlagGate(gate);
     }
@@ -105,7 +110,13 @@ public final class OpsStruct extends RfcV4Nodes {
         if (needs != null) {
             return needs;
         }
-        return onto ? migrateTo(request, driver) : driver.migrationFilter(request);
+        if (onto) {
+            return migrateTo(request, driver);
+        }
+        // the driver's filter is asked when the folio would really leave for a known node, not for
+        // a query or a target the policy picks later (mmproto's addition, [I])
+        boolean leaves = request.to() >= 0 && request.to() != request.from();
+        return leaves ? driver.migrationFilter(request) : Verdict.ALLOW;
     }
 
     private static Verdict migrateTo(MigrationRequest request, DriverAccess driver) {
