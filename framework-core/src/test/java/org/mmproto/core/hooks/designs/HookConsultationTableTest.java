@@ -35,8 +35,12 @@ import org.mmproto.api.driver.Verdict;
 /**
  * Which driver hooks each built-in design consults, with a driver that opted into everything:
  * every design method is called once and the hooks it reached are recorded (notification hooks
- * through the design's notifies* answers). The table is the design matrix's "what the driver is
- * asked" column; every hook of the driver API must be consulted by at least one design.
+ * through the design's notifies* answers). It covers the design methods of every site, those
+ * without an engine path yet (demotion, promotion, khugepaged, compaction) included; which site
+ * asks which hook on the engine's own paths is HookSitesThroughTheEngineTest's. The table is the
+ * design matrix's "what the driver is asked" column plus ops-struct's readings marked [I] in its
+ * javadoc (longterm_pin, migration_filter, teardown); every hook of the driver API must be
+ * consulted by at least one design.
  */
 class HookConsultationTableTest {
     private static final TaskRef TASK = new TaskRef(100, "t", 1000);
