@@ -18,6 +18,11 @@ import org.mmproto.core.config.Suggestions;
  * {@link Probe} (what to read: the step's result, a counter, a node's usage, ...) and an
  * {@link Expected} value; {@code perDesign} holds per-design expectations
  * ({@code expect: {ops-struct: ok, gfp-flag: ENOMEM, others: ok}}).
+ *
+ * <p>Why one file of ~490 lines: it is the expectation vocabulary, two sealed hierarchies of
+ * records a few lines each (what is read, what is expected) with the parsing and printing of
+ * expected values they share; {@link ExpectationParser} reads {@code expect:} blocks into these
+ * and {@link ExpectationEvaluator} compares them, so no op or probe logic lives here.
  */
 public final class Expectations {
     private Expectations() {

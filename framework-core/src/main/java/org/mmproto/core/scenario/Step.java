@@ -10,10 +10,9 @@ import org.yaml.snakeyaml.nodes.Node;
  * optional label and an optional {@code expect:}. Tasks, mappings, memfds and kernel-allocation
  * groups are referred to by name; the runner binds names to the objects the run created.
  *
- * <p>Each operation is one record in {@code org.mmproto.core.scenario.step}: its arguments, how it
- * runs, its summary line and the op-specific fields an expectation may compare; its
- * {@link org.mmproto.core.scenario.step.StepType} reads it from YAML and is listed in
- * {@link org.mmproto.core.scenario.step.StepTypes}.
+ * <p>Each operation is one record in the {@code step} subpackage: its arguments, how it runs, its
+ * summary line and the op-specific fields an expectation may compare; its {@code StepType} reads
+ * it from YAML, and {@code StepTypes} lists every type.
  */
 public interface Step {
     /** The parts every step has: where it is written, its operation key, label and expectation. */
