@@ -15,7 +15,7 @@ import org.mmproto.core.scenario.Scenario;
 import org.mmproto.core.scenario.ScenarioFiles;
 import org.mmproto.core.scenario.ScenarioParser;
 import org.mmproto.core.scenario.ScenarioRunner;
-import org.mmproto.core.scenario.Step;
+import org.mmproto.core.scenario.step.Repeat;
 import org.mmproto.core.scenario.TextReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -196,7 +196,7 @@ final class RunCommand implements Callable<Integer> {
         }
 
         @Override
-        public void repeatStarted(Step.Repeat step, long times) {
+        public void repeatStarted(Repeat step, long times) {
             if (bars && times >= PROGRESS_MIN_ITERATIONS && stepsBar == null) {
                 repeatBar = bar(step.workload().kind().key() + " (line " + step.line() + ")", times);
             }

@@ -216,7 +216,7 @@ public final class Args {
     }
 
     /** Max node id a list may name: bits up to 64 words, so bits above MAX_NUMNODES can be written. */
-    static final int MAX_LIST_BIT = 64 * 64 - 1;
+    public static final int MAX_LIST_BIT = 64 * 64 - 1;
 
     /**
      * A nodemask written as a numactl list ({@code 0-1,3}, {@code ""} for an empty mask); bits above

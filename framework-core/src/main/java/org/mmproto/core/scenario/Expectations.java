@@ -18,6 +18,11 @@ import org.mmproto.core.config.Suggestions;
  * {@link Probe} (what to read: the step's result, a counter, a node's usage, ...) and an
  * {@link Expected} value; {@code perDesign} holds per-design expectations
  * ({@code expect: {ops-struct: ok, gfp-flag: ENOMEM, others: ok}}).
+ *
+ * <p>Why one file of ~490 lines: it is the expectation vocabulary, two sealed hierarchies of
+ * records a few lines each (what is read, what is expected) with the parsing and printing of
+ * expected values they share; {@link ExpectationParser} reads {@code expect:} blocks into these
+ * and {@link ExpectationEvaluator} compares them, so no op or probe logic lives here.
  */
 public final class Expectations {
     private Expectations() {
@@ -28,11 +33,16 @@ public final class Expectations {
      * block does not name, plugin designs included). A block that names designs must name the run's
      * design or have {@code others:}; the runner refuses it otherwise.
      */
-    public static final Set<String> DESIGN_NAMES = Set.of("unpatched", "ops-struct", "gfp-flag", "buddy-veto",
+    public static final Set<String> DESIGN_NAMES = ordered("unpatched", "ops-struct", "gfp-flag", "buddy-veto",
             "fallback-only", "memalloc-scope", "zonelist-private", "others");
 
     /** The privacy invariants a {@code breaches:} expectation names, as YAML keys. */
-    public static final Set<String> BREACH_KINDS = Set.of("leak", "escape", "unsafe_write", "unnotified_free");
+    public static final Set<String> BREACH_KINDS = ordered("leak", "escape", "unsafe_write", "unnotified_free");
+
+    /** An immutable set in the given order (error messages list it; Set.of's order varies per JVM). */
+    private static Set<String> ordered(String... names) {
+        return java.util.Collections.unmodifiableSet(new java.util.LinkedHashSet<>(java.util.List.of(names)));
+    }
 
     /** One {@code expect:} block. */
     public record Expectation(int line, List<Item> items, boolean hasResult, Map<String, Expectation> perDesign) {

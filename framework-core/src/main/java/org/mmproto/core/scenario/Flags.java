@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.mmproto.core.config.Suggestions;
+import org.mmproto.core.gup.Gup;
 import org.mmproto.core.policy.MemPolicy;
 import org.mmproto.core.task.MmOps;
 
@@ -47,7 +48,7 @@ public enum Flags {
                     "MADV_NOHUGEPAGE", MmOps.MADV_NOHUGEPAGE)),
     /** pin_user_pages {@code gup_flags}. */
     FOLL("pin_user_pages gup_flags (FOLL_WRITE, FOLL_LONGTERM)",
-            entries("FOLL_WRITE", org.mmproto.core.gup.Gup.FOLL_WRITE, "FOLL_LONGTERM", org.mmproto.core.gup.Gup.FOLL_LONGTERM)),
+            entries("FOLL_WRITE", Gup.FOLL_WRITE, "FOLL_LONGTERM", Gup.FOLL_LONGTERM)),
     /** The flags argument of set_mempolicy_home_node and other "must be 0" arguments: numbers only. */
     NONE("a number (this argument has no named flags)", entries());
 

@@ -6,11 +6,13 @@ import com.google.inject.Key;
 import com.google.inject.TypeLiteral;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.mmproto.api.design.Design;
 import org.mmproto.api.driver.PrivateNodeDriver;
 import org.mmproto.core.hooks.designs.BuiltInDesigns;
+import org.mmproto.core.plugin.DesignRegistry;
 import org.mmproto.core.plugin.DriverRegistry;
 import org.mmproto.core.plugin.EngineModule;
 import org.mmproto.core.plugin.HostServicesHolder;
@@ -52,7 +54,7 @@ public final class RunFactory {
     }
 
     /** The design names a run can use. */
-    public java.util.List<String> designNames() {
-        return org.mmproto.core.plugin.DesignRegistry.of(BuiltInDesigns.all(), catalog).names();
+    public List<String> designNames() {
+        return DesignRegistry.of(BuiltInDesigns.all(), catalog).names();
     }
 }

@@ -8,6 +8,7 @@ import java.util.function.Supplier;
 import org.mmproto.api.design.Design;
 import org.mmproto.api.driver.PrivateNodeDriver;
 import org.mmproto.core.hooks.designs.BuiltInDesigns;
+import org.mmproto.core.plugin.HostServicesHolder;
 
 /**
  * What a run needs besides the scenario: the designs it may name (built in, plus plugin ones),
@@ -15,7 +16,7 @@ import org.mmproto.core.hooks.designs.BuiltInDesigns;
  * contexts the run's injector gives to drivers it constructs (null = none: no injection).
  */
 public record RunSetup(Map<String, Supplier<Design>> designs, Map<String, Supplier<PrivateNodeDriver>> drivers,
-                       Duration budget, String designOverride, org.mmproto.core.plugin.HostServicesHolder context,
+                       Duration budget, String designOverride, HostServicesHolder context,
                        Map<String, String> driverJars) {
     public static final String DEFAULT_DESIGN = "ops-struct";
 

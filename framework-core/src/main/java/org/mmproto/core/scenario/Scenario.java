@@ -1,6 +1,7 @@
 package org.mmproto.core.scenario;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.mmproto.api.NodeMask;
 import org.mmproto.core.machine.MachineSpec;
@@ -34,9 +35,9 @@ public record Scenario(String name, String description, String source, MachineSp
     /**
      * A driver plugin bound to a private node: {@code drivers: [{plugin: ID, node: N, config: {...}}]}.
      */
-    public record DriverDecl(int line, String plugin, int nid, java.util.Map<String, Object> config) {
+    public record DriverDecl(int line, String plugin, int nid, Map<String, Object> config) {
         public DriverDecl {
-            config = java.util.Map.copyOf(config);
+            config = Map.copyOf(config);
         }
     }
 

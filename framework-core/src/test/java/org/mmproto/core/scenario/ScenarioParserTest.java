@@ -12,6 +12,13 @@ import org.mmproto.api.Gfp;
 import org.mmproto.core.config.ConfigException;
 import org.mmproto.core.policy.MemPolicy;
 import org.mmproto.core.scenario.Args.MaskArg;
+import org.mmproto.core.scenario.step.AllocPages;
+import org.mmproto.core.scenario.step.Check;
+import org.mmproto.core.scenario.step.Mbind;
+import org.mmproto.core.scenario.step.MigratePages;
+import org.mmproto.core.scenario.step.Mmap;
+import org.mmproto.core.scenario.step.SetMempolicy;
+import org.mmproto.core.scenario.step.Touch;
 import org.mmproto.core.task.Kernel;
 import org.mmproto.core.task.MmOps;
 
@@ -77,23 +84,23 @@ class ScenarioParserTest {
             assertThat(t.caps()).containsExactly("CAP_SYS_NICE");
         });
         assertThat(s.steps()).hasSize(6);
-        Step.Mmap mmap = (Step.Mmap) s.steps().get(0);
+        Mmap mmap = (Mmap) s.steps().get(0);
         assertThat(mmap.line()).isEqualTo(lineOf(body, "- mmap:"));
         assertThat(mmap.prot()).isEqualTo(MmOps.PROT_READ | MmOps.PROT_WRITE);
         assertThat(mmap.flags()).isEqualTo(MmOps.MAP_PRIVATE | MmOps.MAP_ANONYMOUS);
         assertThat(mmap.length().value()).isEqualTo(4L << 20);
-        Step.Touch touch = (Step.Touch) s.steps().get(1);
+        Touch touch = (Touch) s.steps().get(1);
         assertThat(touch.addr()).isEqualTo(new Args.Addr("buf", 4096, "buf+4KiB"));
         assertThat(touch.write()).isFalse();
-        Step.Mbind mbind = (Step.Mbind) s.steps().get(2);
+        Mbind mbind = (Mbind) s.steps().get(2);
         assertThat(mbind.mode()).isEqualTo(MemPolicy.MPOL_BIND | MemPolicy.MPOL_F_STATIC_NODES);
         assertThat(mbind.flags()).isEqualTo(MemPolicy.MPOL_MF_MOVE);
         assertThat(mbind.maxnode()).isEqualTo(65);
         assertThat(mbind.meta().expect().hasResult()).isTrue();
-        Step.AllocPages alloc = (Step.AllocPages) s.steps().get(3);
+        AllocPages alloc = (AllocPages) s.steps().get(3);
         assertThat(alloc.nid()).isNull();
         assertThat(alloc.gfp()).isEqualTo(Gfp.GFP_KERNEL.bits() | Gfp.Bits.THISNODE);
-        assertThat(s.steps().get(5)).isInstanceOf(Step.Check.class);
+        assertThat(s.steps().get(5)).isInstanceOf(Check.class);
     }
 
     @Test
@@ -104,7 +111,7 @@ class ScenarioParserTest {
                   - mmap: {task: a, name: buf, length: 3MiB}
                   - touch: {task: a, addr: buf}
                 """);
-        assertThat(((Step.Touch) s.steps().get(1)).length().value()).isEqualTo(3L << 20);
+        assertThat(((Touch) s.steps().get(1)).length().value()).isEqualTo(3L << 20);
         ConfigException e = error("""
                 tasks: [{name: a}]
                 steps:
@@ -207,7 +214,7 @@ class ScenarioParserTest {
                   - exit: b
                   - migrate_pages: {task: a, pid: b, old_nodes: "0", new_nodes: "1"}
                 """);
-        assertThat(((Step.MigratePages) s.steps().get(1)).pid().task()).isEqualTo("b");
+        assertThat(((MigratePages) s.steps().get(1)).pid().task()).isEqualTo("b");
     }
 
     @Test
@@ -275,7 +282,7 @@ class ScenarioParserTest {
                   - mmap: {task: a, name: buf, length: 4MiB}
                   - mbind: {task: a, addr: buf, mode: 0x2|0x8000, nodemask: "1", flags: MPOL_MF_MOVE|0x100}
                 """);
-        Step.Mbind m = (Step.Mbind) s.steps().get(1);
+        Mbind m = (Mbind) s.steps().get(1);
         assertThat(m.mode()).isEqualTo(MemPolicy.MPOL_BIND | MemPolicy.MPOL_F_STATIC_NODES);
         assertThat(m.flags()).isEqualTo(MemPolicy.MPOL_MF_MOVE | 0x100);
         assertThat(error("""
@@ -297,7 +304,7 @@ class ScenarioParserTest {
                   - set_mempolicy: {task: a, mode: MPOL_BIND, nodemask: "1,1030"}
                   - set_mempolicy: {task: a, mode: MPOL_BIND, nodemask: {words: [0x3, 0x1]}, maxnode: 100}
                 """);
-        List<Step.SetMempolicy> sm = s.steps().stream().map(Step.SetMempolicy.class::cast).toList();
+        List<SetMempolicy> sm = s.steps().stream().map(SetMempolicy.class::cast).toList();
         assertThat(sm.get(0).nodemask()).isEqualTo(MaskArg.NULL);
         assertThat(sm.get(0).maxnode()).isZero();
         assertThat(sm.get(1).nodemask()).isEqualTo(MaskArg.NULL);
