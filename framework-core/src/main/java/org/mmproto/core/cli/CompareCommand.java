@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import org.mmproto.core.config.ConfigException;
-import org.mmproto.core.hooks.designs.BuiltInDesigns;
+import org.mmproto.core.plugin.DesignRegistry;
 import org.mmproto.core.report.Comparison;
 import org.mmproto.core.report.Reporter;
 import org.mmproto.core.report.Reporters;
@@ -62,10 +62,11 @@ final class CompareCommand implements Callable<Integer> {
     public Integer call() {
         List<Path> files = scenarios();
         RunFactory factory = engine.factory();
-        List<String> names = designs != null ? designs : builtInsFirst(factory.designNames());
+        DesignRegistry installed = factory.designs();
+        List<String> names = designs != null ? designs : installed.comparisonOrder();
         for (String d : names) {
-            if (!factory.designNames().contains(d)) {
-                throw new IllegalArgumentException("unknown design '" + d + "'; installed: " + String.join(", ", factory.designNames()));
+            if (installed.entry(d).isEmpty()) {
+                throw new IllegalArgumentException("unknown design '" + d + "'; installed: " + String.join(", ", installed.names()));
             }
         }
         boolean passed = true;
@@ -100,18 +101,6 @@ final class CompareCommand implements Callable<Integer> {
             return 2;
         }
         return passed ? 0 : 1;
-    }
-
-    /** The built-in designs in their documented order, then plugin designs by name. */
-    private static List<String> builtInsFirst(List<String> installed) {
-        List<String> out = new ArrayList<>();
-        for (var d : BuiltInDesigns.all()) {
-            if (installed.contains(d.name())) {
-                out.add(d.name());
-            }
-        }
-        installed.stream().filter(n -> !out.contains(n)).sorted().forEach(out::add);
-        return out;
     }
 
     private List<Path> scenarios() {

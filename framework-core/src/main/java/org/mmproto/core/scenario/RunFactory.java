@@ -6,11 +6,13 @@ import com.google.inject.Key;
 import com.google.inject.TypeLiteral;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.mmproto.api.design.Design;
 import org.mmproto.api.driver.PrivateNodeDriver;
 import org.mmproto.core.hooks.designs.BuiltInDesigns;
+import org.mmproto.core.plugin.DesignRegistry;
 import org.mmproto.core.plugin.DriverRegistry;
 import org.mmproto.core.plugin.EngineModule;
 import org.mmproto.core.plugin.HostServicesHolder;
@@ -51,8 +53,13 @@ public final class RunFactory {
         return new RunSetup(designFactories, drivers, budget, designOverride, ctx, jars);
     }
 
-    /** The design names a run can use. */
-    public java.util.List<String> designNames() {
-        return org.mmproto.core.plugin.DesignRegistry.of(BuiltInDesigns.all(), catalog).names();
+    /** The designs a run can use: the built-in ones and the catalog's. */
+    public DesignRegistry designs() {
+        return DesignRegistry.of(catalog);
+    }
+
+    /** The design names a run can use, sorted. */
+    public List<String> designNames() {
+        return designs().names();
     }
 }
