@@ -74,7 +74,8 @@ class DriverContainmentIT {
                         + "    opt-ins: unknown (a dry bind failed: System.exit(3) refused",
                 "  driver spinning  (" + SpinningDriver.class.getName() + ")\n    hooks: none\n"
                         + "    opt-ins: unknown (a dry bind failed: no answer within the 200 ms budget",
-                "    opt-ins: NP_OPS_MIGRATION|NP_OPS_MEMPOLICY (default config)\n",
+                "    opt-ins: NP_OPS_MIGRATION|NP_OPS_MEMPOLICY (default config); v5 capabilities: NODE_PRIVATE_CAP_USER_NUMA"
+                        + " (mapped from the v4 names)\n",
                 "3 jars: 3 started, 0 disabled, 0 failed");
     }
 }
