@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
@@ -12,7 +14,8 @@ import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
 import org.mmproto.core.plugin.DriverPlugins;
 import org.mmproto.core.plugin.PluginCatalog;
-import org.mmproto.core.scenario.Comparison;
+import org.mmproto.core.report.Comparison;
+import org.mmproto.core.report.TextReporter;
 import org.mmproto.core.scenario.RunFactory;
 import org.mmproto.core.scenario.RunReport;
 import org.mmproto.core.scenario.RunSetup;
@@ -20,7 +23,6 @@ import org.mmproto.core.scenario.Scenario;
 import org.mmproto.core.scenario.ScenarioFiles;
 import org.mmproto.core.scenario.ScenarioParser;
 import org.mmproto.core.scenario.ScenarioRunner;
-import org.mmproto.core.scenario.TextReport;
 import org.mmproto.it.fixtures.FixtureDesign;
 
 /**
@@ -46,7 +48,7 @@ class ScenariosWithPluginsIT {
                         assertThat(r.passed()).as("%s", new Object() {
                             @Override
                             public String toString() {
-                                return TextReport.render(s, r);
+                                return TextReporter.render(s, r);
                             }
                         }).isTrue();
                         assertThat(r.privacy().contained()).as("the plugin answered every call").isEmpty();
@@ -71,8 +73,8 @@ class ScenariosWithPluginsIT {
         // it allows everything: the THISNODE kernel allocations leak onto the private node
         assertThat(plugin.privacy().count("leak")).isPositive();
         assertThat(ops.privacy().count("leak")).isZero();
-        Comparison c = new Comparison(s, new java.util.LinkedHashMap<>(java.util.Map.of("ops-struct", ops, FixtureDesign.NAME, plugin)));
-        assertThat(c.text()).contains(FixtureDesign.NAME, "leak", "*");
+        Comparison c = Comparison.of(s, new LinkedHashMap<>(Map.of("ops-struct", ops, FixtureDesign.NAME, plugin)));
+        assertThat(TextReporter.comparison(c)).contains(FixtureDesign.NAME, "leak", "*");
     }
 
     @Test

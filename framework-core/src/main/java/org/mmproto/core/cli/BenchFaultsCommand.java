@@ -6,6 +6,7 @@ import org.mmproto.api.Errno;
 import org.mmproto.api.NodeMask;
 import org.mmproto.core.config.Sizes;
 import org.mmproto.core.machine.MachineSpec;
+import org.mmproto.core.mm.Node;
 import org.mmproto.core.policy.MemPolicy;
 import org.mmproto.core.policy.NumaSyscalls;
 import org.mmproto.core.policy.UserMask;
@@ -127,8 +128,8 @@ final class BenchFaultsCommand implements Callable<Integer> {
     }
 
     private static String memoryNodes(Kernel k) {
-        int[] ids = k.mem().nodes().stream().filter(org.mmproto.core.mm.Node::inNMemory)
-                .mapToInt(org.mmproto.core.mm.Node::nid).toArray();
+        int[] ids = k.mem().nodes().stream().filter(Node::inNMemory)
+                .mapToInt(Node::nid).toArray();
         return NodeMask.formatList(ids);
     }
 

@@ -1,8 +1,5 @@
 package org.mmproto.core.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -14,7 +11,10 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import org.mmproto.core.config.ConfigException;
-import org.mmproto.core.scenario.Comparison;
+import org.mmproto.core.plugin.DesignRegistry;
+import org.mmproto.core.report.Comparison;
+import org.mmproto.core.report.Reporter;
+import org.mmproto.core.report.Reporters;
 import org.mmproto.core.scenario.RunFactory;
 import org.mmproto.core.scenario.RunReport;
 import org.mmproto.core.scenario.Scenario;
@@ -43,8 +43,6 @@ import picocli.CommandLine.Parameters;
             "  ./mmproto compare cxl-mempolicy --designs ops-struct,buddy-veto",
             "  ./mmproto compare scenarios --format markdown"})
 final class CompareCommand implements Callable<Integer> {
-    enum Format { text, markdown, json }
-
     @Parameters(index = "0", paramLabel = "SCENARIO|DIR",
             description = "A scenario file, a bundled scenario name, or a directory of *.yaml scenarios.")
     String target;
@@ -53,9 +51,9 @@ final class CompareCommand implements Callable<Integer> {
             description = "Designs to compare (default: every installed design, see `mmproto designs`).")
     List<String> designs;
 
-    @Option(names = "--format", defaultValue = "text", paramLabel = "text|markdown|json",
-            description = "Output format (default: ${DEFAULT-VALUE}).")
-    Format format;
+    @Option(names = "--format", defaultValue = "text", paramLabel = Reporters.COMPARE_FORMATS,
+            converter = ReportFormats.ForComparison.class, description = "Output format (default: ${DEFAULT-VALUE}).")
+    Reporter format;
 
     @Mixin
     EngineOptions engine = new EngineOptions();
@@ -64,15 +62,16 @@ final class CompareCommand implements Callable<Integer> {
     public Integer call() {
         List<Path> files = scenarios();
         RunFactory factory = engine.factory();
-        List<String> names = designs != null ? designs : builtInsFirst(factory.designNames());
+        DesignRegistry installed = factory.designs();
+        List<String> names = designs != null ? designs : installed.comparisonOrder();
         for (String d : names) {
-            if (!factory.designNames().contains(d)) {
-                throw new IllegalArgumentException("unknown design '" + d + "'; installed: " + String.join(", ", factory.designNames()));
+            if (installed.entry(d).isEmpty()) {
+                throw new IllegalArgumentException("unknown design '" + d + "'; installed: " + String.join(", ", installed.names()));
             }
         }
         boolean passed = true;
         List<Path> bad = new ArrayList<>();
-        ArrayNode all = new ObjectMapper().createArrayNode();
+        Reporter.ComparisonOutput output = format.openComparisons(files.size(), System.out);
         for (Path f : files) {
             Scenario s;
             try {
@@ -90,22 +89,11 @@ final class CompareCommand implements Callable<Integer> {
             for (String d : names) {
                 runs.put(d, new ScenarioRunner(s, factory.setup(d, engine.budget())).run());
             }
-            Comparison c = new Comparison(s, runs);
+            Comparison c = Comparison.of(s, runs);
             passed &= c.passed();
-            switch (format) {
-                case text -> System.out.print(c.text() + (files.size() > 1 ? "\n" : ""));
-                case markdown -> System.out.print(c.markdown() + "\n");
-                case json -> all.add(c.json());
-            }
+            output.add(c);
         }
-        if (format == Format.json) {
-            try {
-                Object out = files.size() == 1 ? all.get(0) : all;
-                System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(out));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
+        output.end();
         if (!bad.isEmpty()) {
             System.err.println("mmproto: " + bad.size() + " of " + files.size() + " scenario"
                     + (files.size() == 1 ? "" : "s") + " not run (bad file" + (bad.size() == 1 ? "" : "s")
@@ -113,18 +101,6 @@ final class CompareCommand implements Callable<Integer> {
             return 2;
         }
         return passed ? 0 : 1;
-    }
-
-    /** The built-in designs in their documented order, then plugin designs by name. */
-    private static List<String> builtInsFirst(List<String> installed) {
-        List<String> out = new ArrayList<>();
-        for (var d : org.mmproto.core.hooks.designs.BuiltInDesigns.all()) {
-            if (installed.contains(d.name())) {
-                out.add(d.name());
-            }
-        }
-        installed.stream().filter(n -> !out.contains(n)).sorted().forEach(out::add);
-        return out;
     }
 
     private List<Path> scenarios() {

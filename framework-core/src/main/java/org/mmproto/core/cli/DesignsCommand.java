@@ -1,7 +1,6 @@
 package org.mmproto.core.cli;
 
 import java.util.concurrent.Callable;
-import org.mmproto.core.hooks.designs.BuiltInDesigns;
 import org.mmproto.core.plugin.DesignRegistry;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -18,7 +17,7 @@ final class DesignsCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         var catalog = engine.factory().catalog();
-        DesignRegistry reg = DesignRegistry.of(BuiltInDesigns.all(), catalog);
+        DesignRegistry reg = DesignRegistry.of(catalog);
         for (DesignRegistry.Entry e : reg.entries()) {
             System.out.printf("%-16s %s%n%-16s   source: %s%n%-16s   from: %s%n", e.name(), e.summary(), "", e.source(), "",
                     e.origin());

@@ -8,6 +8,7 @@ import org.mmproto.api.driver.Hook;
 import org.mmproto.core.plugin.DesignExtension;
 import org.mmproto.core.plugin.DriverExtension;
 import org.mmproto.core.plugin.DriverPlugins;
+import org.mmproto.core.plugin.DryBind;
 import org.mmproto.core.plugin.FrameworkVersion;
 import org.mmproto.core.plugin.PluginCatalog;
 import org.mmproto.core.plugin.PluginInfo;
@@ -94,7 +95,7 @@ final class PluginsCommand implements Runnable {
                 out.println("  driver " + d.id() + "  (" + d.className() + ")");
                 out.println("    hooks: " + (d.hooks().isEmpty() ? "none"
                         : d.hooks().stream().map(Hook::kernelName).collect(Collectors.joining(", "))));
-                out.println("    opt-ins: " + org.mmproto.core.plugin.DryBind.describe(d, budget));
+                out.println("    opt-ins: " + DryBind.describe(d, budget));
             }
             for (DesignExtension d : p.designs()) {
                 out.println("  design " + d.name() + "  (" + d.className() + ")");

@@ -2,6 +2,7 @@ package org.mmproto.core.cli;
 
 import java.io.PrintStream;
 import java.util.List;
+import org.mmproto.core.config.Suggestions;
 import org.mmproto.core.mm.Node;
 import org.mmproto.core.mm.PhysicalMemory;
 import org.mmproto.core.mm.ProcFs;
@@ -18,7 +19,7 @@ final class ProcFiles {
         for (String w : which) {
             if (!NAMES.contains(w.strip())) {
                 throw new IllegalArgumentException("unknown --proc file '" + w + "'"
-                        + org.mmproto.core.config.Suggestions.didYouMean(w.strip(), NAMES)
+                        + Suggestions.didYouMean(w.strip(), NAMES)
                         + "; expected one of " + String.join(", ", NAMES));
             }
         }

@@ -9,15 +9,17 @@ import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import org.mmproto.core.config.YamlTree;
-import org.mmproto.core.scenario.JsonReport;
+import org.mmproto.core.report.Reporter;
+import org.mmproto.core.report.Reporters;
+import org.mmproto.core.scenario.RunFactory;
 import org.mmproto.core.scenario.RunReport;
 import org.mmproto.core.scenario.Scenario;
 import org.mmproto.core.scenario.ScenarioFiles;
 import org.mmproto.core.scenario.ScenarioParser;
 import org.mmproto.core.scenario.ScenarioRunner;
 import org.mmproto.core.scenario.step.Repeat;
-import org.mmproto.core.scenario.TextReport;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -46,15 +48,13 @@ final class RunCommand implements Callable<Integer> {
     /** Repeat steps with at least this many iterations get a progress bar on a terminal. */
     static final long PROGRESS_MIN_ITERATIONS = 20_000;
 
-    enum Format { text, json }
-
     @Parameters(index = "0", arity = "0..1", paramLabel = "SCENARIO",
             description = "Scenario file or bundled scenario name (default: the bundled 'default').")
     String scenario;
 
-    @Option(names = "--format", defaultValue = "text", paramLabel = "text|json",
-            description = "Output format (default: ${DEFAULT-VALUE}).")
-    Format format;
+    @Option(names = "--format", defaultValue = "text", paramLabel = Reporters.RUN_FORMATS,
+            converter = ReportFormats.ForRun.class, description = "Output format (default: ${DEFAULT-VALUE}).")
+    Reporter format;
 
     @Option(names = "--seed", paramLabel = "S",
             description = "Replace the scenario's seed (repeat steps without their own seed derive theirs from it).")
@@ -75,7 +75,7 @@ final class RunCommand implements Callable<Integer> {
             description = "Run under this design (default: the scenario's design:, else ops-struct); see `mmproto designs`.")
     String design;
 
-    @picocli.CommandLine.Mixin
+    @Mixin
     EngineOptions engine = new EngineOptions();
 
     @Override
@@ -90,21 +90,12 @@ final class RunCommand implements Callable<Integer> {
             s = s.withSeed(seed);
         }
         // options are checked before anything is printed: a bad --plugins is not a half report
-        org.mmproto.core.scenario.RunFactory factory = engine.factory();
+        RunFactory factory = engine.factory();
         var setup = factory.setup(design, engine.budget());
-        boolean text = format == Format.text;
         boolean showProgress = progress != null ? progress : System.console() != null;
         boolean longRun = s.steps().size() > LONG_SCENARIO_STEPS && !verbose;
-        int opWidth = TextReport.opWidth(s);
-        if (text) {
-            out.print(TextReport.header(s));
-            if (longRun) {
-                out.println("# " + s.steps().size() + " steps: printing only those whose expectation failed"
-                        + " (--verbose prints all)");
-            }
-            out.print(TextReport.stepHeader(opWidth));
-        }
-        Progress listener = new Progress(out, text, longRun, showProgress, opWidth, s.steps().size());
+        Reporter.RunOutput output = format.openRun(s, longRun, out);
+        Progress listener = new Progress(output, longRun, showProgress, s.steps().size());
         RunReport report;
         try {
             ScenarioRunner runner = new ScenarioRunner(s, setup).listener(listener);
@@ -115,11 +106,7 @@ final class RunCommand implements Callable<Integer> {
         } finally {
             listener.close();
         }
-        if (text) {
-            out.print(TextReport.footer(report));
-        } else {
-            out.print(JsonReport.render(report));
-        }
+        output.end(report);
         return report.passed() ? 0 : 1;
     }
 
@@ -158,23 +145,17 @@ final class RunCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Prints step lines as they finish and drives the progress bars. */
+    /** Hands each finished step to the report and drives the progress bars. */
     private static final class Progress implements ScenarioRunner.Listener, AutoCloseable {
-        private final PrintStream out;
-        private final boolean text;
-        private final boolean longRun;
+        private final Reporter.RunOutput output;
         private final boolean bars;
-        private final int opWidth;
         private final ProgressBar stepsBar;
         private ProgressBar repeatBar;
         private long done;
 
-        Progress(PrintStream out, boolean text, boolean longRun, boolean bars, int opWidth, int steps) {
-            this.out = out;
-            this.text = text;
-            this.longRun = longRun;
+        Progress(Reporter.RunOutput output, boolean longRun, boolean bars, int steps) {
+            this.output = output;
             this.bars = bars;
-            this.opWidth = opWidth;
             this.stepsBar = bars && longRun ? bar("steps", steps) : null;
         }
 
@@ -189,10 +170,7 @@ final class RunCommand implements Callable<Integer> {
             if (stepsBar != null) {
                 stepsBar.stepTo(done);
             }
-            boolean failed = expectations.stream().anyMatch(e -> !e.passed());
-            if (text && (!longRun || failed)) {
-                out.print(TextReport.stepLine(step, expectations, opWidth));
-            }
+            output.step(step, expectations);
         }
 
         @Override

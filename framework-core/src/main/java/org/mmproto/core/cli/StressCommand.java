@@ -1,6 +1,9 @@
 package org.mmproto.core.cli;
 
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
@@ -12,6 +15,7 @@ import org.mmproto.core.mm.NoReclaim;
 import org.mmproto.core.mm.PageAllocator;
 import org.mmproto.core.mm.PhysicalMemory;
 import org.mmproto.core.mm.ProcFs;
+import org.mmproto.core.mm.Zone;
 import org.mmproto.core.stress.AllocStress;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -60,7 +64,7 @@ final class StressCommand implements Callable<Integer> {
 
     @Option(names = "--proc", split = ",", paramLabel = "FILE", defaultValue = "vmstat,buddyinfo",
             description = "What to print at the end: vmstat, buddyinfo, pagetypeinfo, zoneinfo, meminfo (per node), numastat (per node) (default: ${DEFAULT-VALUE}).")
-    java.util.List<String> proc;
+    List<String> proc;
 
     @Option(names = "--progress", negatable = true, description = "Progress bar on stderr (default: on when attached to a terminal).")
     Boolean progress;
@@ -86,8 +90,8 @@ final class StressCommand implements Callable<Integer> {
         boolean showProgress = progress != null ? progress : System.console() != null;
         long t0 = System.nanoTime();
         Violated violated = new Violated();
-        java.util.Set<org.mmproto.core.mm.Zone> touched =
-                java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        Set<Zone> touched =
+                Collections.newSetFromMap(new IdentityHashMap<>());
         try (ProgressBar pb = showProgress ? new ProgressBarBuilder().setTaskName("stress").setInitialMax(ops)
                 .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(250).setConsumer(
                         new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err)).build() : null) {
@@ -149,9 +153,9 @@ final class StressCommand implements Callable<Integer> {
     }
 
     /** DebugVm over the zones touched since the last check, then forgets them. */
-    private static void checkTouched(PhysicalMemory mem, java.util.Set<org.mmproto.core.mm.Zone> touched, long step,
+    private static void checkTouched(PhysicalMemory mem, Set<Zone> touched, long step,
                                      long every, Violated out) {
-        for (org.mmproto.core.mm.Zone z : touched) {
+        for (Zone z : touched) {
             List<DebugVm.Violation> v = DebugVm.check(mem, z);
             if (!v.isEmpty()) {
                 out.list = v;

@@ -3,10 +3,14 @@ package org.mmproto.core.cli;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 import org.mmproto.api.NodeMask;
+import org.mmproto.api.design.Design;
+import org.mmproto.core.hooks.designs.BuiltInDesigns;
 import org.mmproto.core.machine.MachineSpec;
 import org.mmproto.core.mm.Node;
 import org.mmproto.core.mm.PhysicalMemory;
+import org.mmproto.core.mm.PrivateNodeLayout;
 import org.mmproto.core.mm.ProcFs;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -35,12 +39,12 @@ final class TopoCommand implements Runnable {
     @Override
     public void run() {
         MachineSpec spec = MachineLoading.load(machine);
-        var d = org.mmproto.core.hooks.designs.BuiltInDesigns.all().stream().filter(x -> x.name().equals(design))
+        var d = BuiltInDesigns.all().stream().filter(x -> x.name().equals(design))
                 .findFirst().orElseThrow(() -> new picocli.CommandLine.ParameterException(
                         new picocli.CommandLine(this), "unknown design '" + design + "'; built-in designs: "
-                        + String.join(", ", org.mmproto.core.hooks.designs.BuiltInDesigns.all().stream()
-                                .map(org.mmproto.api.design.Design::name).toList())));
-        PhysicalMemory mem = PhysicalMemory.boot(spec, org.mmproto.core.mm.PrivateNodeLayout.of(d));
+                        + String.join(", ", BuiltInDesigns.all().stream()
+                                .map(Design::name).toList())));
+        PhysicalMemory mem = PhysicalMemory.boot(spec, PrivateNodeLayout.of(d));
         print(mem, System.out);
         if (spec.nodes().stream().anyMatch(n -> n.isPrivate())) {
             System.out.println("(private nodes placed as the " + design + " design places them; --design unpatched for mainline)");
@@ -79,7 +83,7 @@ final class TopoCommand implements Runnable {
                 mem.bytesPerPage(), mem.memmapBytes() >> 20, mem.totalManagedPages());
     }
 
-    private static String list(PhysicalMemory mem, java.util.function.Predicate<Node> p) {
+    private static String list(PhysicalMemory mem, Predicate<Node> p) {
         List<Integer> ids = new ArrayList<>();
         for (Node n : mem.nodes()) {
             if (p.test(n)) {

@@ -9,10 +9,12 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 import org.mmproto.api.design.Design;
+import org.mmproto.core.hooks.designs.BuiltInDesigns;
 
 /**
  * Every design a run may pick, by name: the built-in ones and those of started plugins. Two
- * designs with the same name are an error that names both origins.
+ * designs with the same name are an error that names both origins. The one way the host finds
+ * designs: commands list and check names here, a run's injector binds its entries.
  */
 public final class DesignRegistry {
 
@@ -35,9 +37,16 @@ public final class DesignRegistry {
     }
 
     private final Map<String, Entry> byName;
+    private final List<String> builtInOrder;
 
-    private DesignRegistry(Map<String, Entry> byName) {
+    private DesignRegistry(Map<String, Entry> byName, List<String> builtInOrder) {
         this.byName = Collections.unmodifiableMap(byName);
+        this.builtInOrder = List.copyOf(builtInOrder);
+    }
+
+    /** The built-in designs ({@link BuiltInDesigns}) and the catalog's plugin designs. */
+    public static DesignRegistry of(PluginCatalog plugins) {
+        return of(BuiltInDesigns.all(), plugins);
     }
 
     /**
@@ -47,14 +56,16 @@ public final class DesignRegistry {
      */
     public static DesignRegistry of(Collection<? extends Design> builtIns, PluginCatalog plugins) {
         Map<String, Entry> byName = new TreeMap<>();
+        List<String> builtInOrder = new ArrayList<>();
         for (Design d : builtIns) {
             Objects.requireNonNull(d, "built-in design");
             add(byName, new Entry(requireName(d.name(), d.getClass().getName()), d.summary(), d.source(), d, null));
+            builtInOrder.add(d.name());
         }
         for (DesignExtension d : plugins.designs()) {
             add(byName, new Entry(requireName(d.name(), d.className()), d.summary(), d.source(), null, d));
         }
-        return new DesignRegistry(byName);
+        return new DesignRegistry(byName, builtInOrder);
     }
 
     private static String requireName(String name, String what) {
@@ -75,6 +86,13 @@ public final class DesignRegistry {
     /** Design names, sorted. */
     public List<String> names() {
         return new ArrayList<>(byName.keySet());
+    }
+
+    /** The order {@code compare} shows designs in: the built-in ones as given (the baseline first), then plugin designs by name. */
+    public List<String> comparisonOrder() {
+        List<String> out = new ArrayList<>(builtInOrder);
+        byName.keySet().stream().filter(n -> !out.contains(n)).forEach(out::add);
+        return out;
     }
 
     /** Entries, sorted by name. */

@@ -1,10 +1,12 @@
 package org.mmproto.core.plugin;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.mmproto.api.ZoneType;
 import org.mmproto.api.driver.NodeBinding;
+import org.mmproto.api.driver.NodeCap;
 import org.mmproto.api.driver.NodeOptIns;
 import org.mmproto.api.driver.NpOps;
 import org.mmproto.core.hooks.Containment;
@@ -31,8 +33,8 @@ public final class DryBind {
         }
         String flags = opt.flags().isEmpty() ? "none"
                 : opt.flags().stream().map(Enum::name).collect(Collectors.joining("|"));
-        var bad = new java.util.ArrayList<>(NpOps.violations(opt.flags(), d.hooks()));
-        bad.addAll(org.mmproto.api.driver.NodeCap.violations(opt.caps()));
+        var bad = new ArrayList<>(NpOps.violations(opt.flags(), d.hooks()));
+        bad.addAll(NodeCap.violations(opt.caps()));
         String caps = opt.effectiveCaps().isEmpty() ? "none"
                 : opt.effectiveCaps().stream().map(Enum::name).collect(Collectors.joining("|"));
         return flags + " (default config); v5 capabilities: " + caps

@@ -1,5 +1,6 @@
 package org.mmproto.core.plugin;
 
+import java.util.Objects;
 import org.mmproto.api.driver.DriverContext;
 
 /**
@@ -10,7 +11,7 @@ public final class HostServicesHolder implements HostServices {
     private volatile DriverContext context = UnboundDriverContext.INSTANCE;
 
     public void set(DriverContext context) {
-        this.context = java.util.Objects.requireNonNull(context, "context");
+        this.context = Objects.requireNonNull(context, "context");
     }
 
     public void clear() {

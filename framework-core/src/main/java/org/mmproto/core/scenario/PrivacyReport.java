@@ -1,9 +1,12 @@
 package org.mmproto.core.scenario;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import org.mmproto.api.driver.Hook;
 import org.mmproto.api.driver.Site;
 import org.mmproto.core.hooks.Containment;
@@ -20,7 +23,7 @@ public record PrivacyReport(String design, List<Breach> breaches, Map<String, Si
                             List<String> contained) {
     public PrivacyReport {
         breaches = List.copyOf(breaches);
-        sites = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(sites));
+        sites = Collections.unmodifiableMap(new LinkedHashMap<>(sites));
         footprint = List.copyOf(footprint);
         contained = List.copyOf(contained);
     }
@@ -54,7 +57,7 @@ public record PrivacyReport(String design, List<Breach> breaches, Map<String, Si
         return breaches.stream().filter(b -> b.kind().equals(kind)).count();
     }
 
-    static PrivacyReport of(Dispatcher d, List<Breach> recorded, java.util.Set<Integer> acknowledged) {
+    static PrivacyReport of(Dispatcher d, List<Breach> recorded, Set<Integer> acknowledged) {
         List<Breach> breaches = new ArrayList<>();
         for (int i = 0; i < recorded.size(); i++) {
             Breach b = recorded.get(i);
@@ -70,7 +73,7 @@ public record PrivacyReport(String design, List<Breach> breaches, Map<String, Si
                 continue;
             }
             if (st.footprint().contains(s)) {
-                footprint.add(s.name().toLowerCase(java.util.Locale.ROOT) + " (" + s.file() + ")");
+                footprint.add(s.name().toLowerCase(Locale.ROOT) + " (" + s.file() + ")");
             }
             Map<String, HookCount> hc = new LinkedHashMap<>();
             for (Hook h : Hook.values()) {
@@ -79,7 +82,7 @@ public record PrivacyReport(String design, List<Breach> breaches, Map<String, Si
                     hc.put(h.kernelName(), new HookCount(ht.consulted(), ht.allowed(), ht.denied(), ht.contained()));
                 }
             }
-            sites.put(s.name().toLowerCase(java.util.Locale.ROOT), new SiteCount(t == null ? 0 : t.consulted(),
+            sites.put(s.name().toLowerCase(Locale.ROOT), new SiteCount(t == null ? 0 : t.consulted(),
                     t == null ? 0 : t.allowed(), t == null ? 0 : t.denied(), t == null ? 0 : t.departed(), hc));
         }
         List<String> contained = new ArrayList<>();

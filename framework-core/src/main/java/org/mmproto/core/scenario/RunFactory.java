@@ -53,8 +53,13 @@ public final class RunFactory {
         return new RunSetup(designFactories, drivers, budget, designOverride, ctx, jars);
     }
 
-    /** The design names a run can use. */
+    /** The designs a run can use: the built-in ones and the catalog's. */
+    public DesignRegistry designs() {
+        return DesignRegistry.of(catalog);
+    }
+
+    /** The design names a run can use, sorted. */
     public List<String> designNames() {
-        return DesignRegistry.of(BuiltInDesigns.all(), catalog).names();
+        return designs().names();
     }
 }

@@ -1,12 +1,14 @@
 package org.mmproto.core.scenario;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * The outcome of one scenario run: what each step did, each expectation compared, the invariant
- * violations found, and the counters and node usage at the end. {@link TextReport} and
- * {@link JsonReport} render it; the JSON keys are documented in {@code scenarios/README.md}.
+ * violations found, and the counters and node usage at the end. The reporters of
+ * {@code org.mmproto.core.report} render it; the JSON keys are documented in {@code scenarios/README.md}.
  *
  * @param vmstat      /proc/vmstat at the end of the run (absolute values)
  * @param vmstatDelta the change of each counter since the run began (right after boot)
@@ -21,8 +23,8 @@ public record RunReport(String scenario, String source, String description, Stri
         steps = List.copyOf(steps);
         expectations = List.copyOf(expectations);
         invariants = List.copyOf(invariants);
-        vmstat = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(vmstat));
-        vmstatDelta = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(vmstatDelta));
+        vmstat = Collections.unmodifiableMap(new LinkedHashMap<>(vmstat));
+        vmstatDelta = Collections.unmodifiableMap(new LinkedHashMap<>(vmstatDelta));
         nodes = List.copyOf(nodes);
     }
 

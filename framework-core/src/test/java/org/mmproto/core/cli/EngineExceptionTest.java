@@ -13,11 +13,11 @@ import org.mmproto.api.design.DriverAccess;
 import org.mmproto.api.driver.Requests.AllocRequest;
 import org.mmproto.api.driver.Verdict;
 import org.mmproto.core.hooks.designs.Unpatched;
+import org.mmproto.core.report.TextReporter;
 import org.mmproto.core.scenario.RunReport;
 import org.mmproto.core.scenario.RunSetup;
 import org.mmproto.core.scenario.ScenarioParser;
 import org.mmproto.core.scenario.ScenarioRunner;
-import org.mmproto.core.scenario.TextReport;
 
 /**
  * An exception inside a step is an engine bug: the run fails (exit status 1) with one line naming
@@ -65,7 +65,7 @@ class EngineExceptionTest {
         RunReport r = runner.run();
         assertThat(r.passed()).isFalse(); // RunCommand exits 1
         assertThat(r.steps().get(0).result()).isEqualTo("exception");
-        String footer = TextReport.footer(r);
+        String footer = TextReporter.footer(r);
         assertThat(footer).contains("boom.yaml:3: alloc_pages threw java.lang.IllegalStateException: boom in the design");
         assertThat(footer).doesNotContain("\tat ");
         assertThat(runner.exceptions()).singleElement().satisfies(e -> {

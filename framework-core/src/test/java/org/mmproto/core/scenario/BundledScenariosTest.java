@@ -8,6 +8,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
+import org.mmproto.core.report.TextReporter;
 
 /**
  * Every scenario under {@code scenarios/} runs and every expectation in it holds. The NUMA
@@ -43,7 +44,7 @@ class BundledScenariosTest {
                 assertThat(r.passed()).as("%s", new Object() {
                     @Override
                     public String toString() {
-                        return TextReport.render(s, r);
+                        return TextReporter.render(s, r);
                     }
                 }).isTrue();
                 assertThat(r.expectations()).as("%s has expectations", p).anyMatch(e -> !e.implicit());

@@ -7,11 +7,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.mmproto.core.report.JsonReporter;
 
 /** The JSON report: the fixed keys other tools read, and byte-for-byte determinism. */
 class JsonReportTest {
     private static JsonNode json(RunReport r) throws Exception {
-        return new ObjectMapper().readTree(JsonReport.render(r));
+        return new ObjectMapper().readTree(JsonReporter.render(r));
     }
 
     private static List<String> fields(JsonNode n) {
@@ -95,9 +96,9 @@ class JsonReportTest {
                   - repeat: {times: 2000, workload: alloc_free, gfp: GFP_KERNEL, nid: random, name: k}
                 """;
         Scenario s = ScenarioParserTest.parse(body);
-        String a = JsonReport.render(new ScenarioRunner(s).run());
-        String b = JsonReport.render(new ScenarioRunner(ScenarioParserTest.parse(body)).run());
-        String c = JsonReport.render(new ScenarioRunner(s.withSeed(2)).run());
+        String a = JsonReporter.render(new ScenarioRunner(s).run());
+        String b = JsonReporter.render(new ScenarioRunner(ScenarioParserTest.parse(body)).run());
+        String c = JsonReporter.render(new ScenarioRunner(s.withSeed(2)).run());
         assertThat(a).isEqualTo(b);
         assertThat(a).isNotEqualTo(c);
         assertThat(a).endsWith("}\n");

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.mmproto.core.report.JsonReporter;
+import org.mmproto.core.report.TextReporter;
 import org.mmproto.core.scenario.RunReport.ExpectationResult;
 import org.mmproto.core.scenario.RunReport.StepResult;
 
@@ -90,7 +92,7 @@ class ScenarioRunnerTest {
         assertThat(e.line()).isEqualTo(ScenarioParserTest.lineOf(body, "- touch"));
         assertThat(e.itemLine()).isEqualTo(ScenarioParserTest.lineOf(body, "resident"));
         assertThat(e.detail()).isEqualTo("touch resident(a buf 1MiB).nodes.1: expected 256, got 0");
-        assertThat(TextReport.footer(r)).contains("t.yaml:" + e.line() + ": touch resident(a buf 1MiB).nodes.1:", "FAIL t");
+        assertThat(TextReporter.footer(r)).contains("t.yaml:" + e.line() + ": touch resident(a buf 1MiB).nodes.1:", "FAIL t");
     }
 
     @Test
@@ -181,7 +183,7 @@ class ScenarioRunnerTest {
         RunReport a = run(body);
         RunReport b = run(body);
         RunReport c = new ScenarioRunner(ScenarioParserTest.parse(body).withSeed(99)).run();
-        assertThat(JsonReport.render(a)).isEqualTo(JsonReport.render(b));
+        assertThat(JsonReporter.render(a)).isEqualTo(JsonReporter.render(b));
         assertThat(a.vmstat()).isNotEqualTo(c.vmstat());
         assertThat(a.steps().get(1).fields().get("seed")).isNotEqualTo(c.steps().get(1).fields().get("seed"));
     }

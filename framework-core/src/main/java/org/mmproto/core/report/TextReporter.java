@@ -1,20 +1,62 @@
-package org.mmproto.core.scenario;
+package org.mmproto.core.report;
 
+import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import org.mmproto.core.scenario.PrivacyReport;
+import org.mmproto.core.scenario.RunReport;
 import org.mmproto.core.scenario.RunReport.ExpectationResult;
 import org.mmproto.core.scenario.RunReport.InvariantViolation;
 import org.mmproto.core.scenario.RunReport.NodeUsage;
 import org.mmproto.core.scenario.RunReport.StepResult;
+import org.mmproto.core.scenario.Scenario;
+import org.mmproto.core.scenario.ScenarioRunner;
+import org.mmproto.core.scenario.Step;
 
 /**
- * The human-readable report: a header, one line per step (the call as C would show it, its
- * result, and whether its expectation held), then the counters that changed, per-node usage, each
- * failed expectation as {@code file:line: detail}, the invariant violations and a PASS/FAIL line.
+ * The human-readable reports ({@code --format text}, the default). A run: a header, one line per
+ * step (the call as C would show it, its result, and whether its expectation held) printed as it
+ * finishes, then the counters that changed, per-node usage, each failed expectation as
+ * {@code file:line: detail}, the invariant violations and a PASS/FAIL line. A comparison: the
+ * same sections as the Markdown one, as aligned terminal tables.
  */
-public final class TextReport {
-    private TextReport() {
+public final class TextReporter implements Reporter {
+    @Override
+    public String format() {
+        return "text";
+    }
+
+    @Override
+    public RunOutput openRun(Scenario s, boolean onlyFailingSteps, PrintStream out) {
+        int opWidth = opWidth(s);
+        out.print(header(s));
+        if (onlyFailingSteps) {
+            out.println("# " + s.steps().size() + " steps: printing only those whose expectation failed"
+                    + " (--verbose prints all)");
+        }
+        out.print(stepHeader(opWidth));
+        return new RunOutput() {
+            @Override
+            public void step(StepResult step, List<ExpectationResult> expectations) {
+                boolean failed = expectations.stream().anyMatch(e -> !e.passed());
+                if (!onlyFailingSteps || failed) {
+                    out.print(stepLine(step, expectations, opWidth));
+                }
+            }
+
+            @Override
+            public void end(RunReport report) {
+                out.print(footer(report));
+            }
+        };
+    }
+
+    @Override
+    public ComparisonOutput openComparisons(int scenarios, PrintStream out) {
+        // several scenarios: a blank line after each
+        return c -> out.print(comparison(c) + (scenarios > 1 ? "\n" : ""));
     }
 
     public static String header(Scenario s) {
@@ -26,7 +68,7 @@ public final class TextReport {
         sb.append('\n');
         sb.append("# ").append(s.source()).append(", machine ").append(s.machine().name()).append(" (")
                 .append(s.machine().nodeCount()).append(" nodes), seed ").append(s.seed()).append(", thp ")
-                .append(ScenarioRunner.effectiveThp(s).name().toLowerCase(java.util.Locale.ROOT)).append('\n');
+                .append(ScenarioRunner.effectiveThp(s).name().toLowerCase(Locale.ROOT)).append('\n');
         return sb.toString();
     }
 
@@ -48,10 +90,9 @@ public final class TextReport {
     /** One step: its line, then (indented) any shown text and each failed expectation. */
     public static String stepLine(StepResult r, List<ExpectationResult> ex, int opWidth) {
         StringBuilder sb = new StringBuilder();
-        boolean any = !ex.isEmpty();
         boolean explicitAny = ex.stream().anyMatch(e -> !e.implicit());
         boolean failed = ex.stream().anyMatch(e -> !e.passed());
-        String expect = failed ? "FAIL" : explicitAny ? "pass" : any ? "" : "";
+        String expect = failed ? "FAIL" : explicitAny ? "pass" : "";
         String label = r.label() != null ? "[" + r.label() + "] " : "";
         sb.append(String.format("%5d  %-" + opWidth + "s  %-6s %-11s %-6s %s%s%n", r.line(), r.op(),
                 r.task() == null ? "-" : r.task(), r.result(), expect, label, r.summary()));
@@ -125,7 +166,7 @@ public final class TextReport {
     }
 
     /** The design's private-node outcome: breaches, then where it consulted drivers. */
-    static void privacy(StringBuilder sb, RunReport r) {
+    private static void privacy(StringBuilder sb, RunReport r) {
         PrivacyReport p = r.privacy();
         if (p.breaches().isEmpty()) {
             sb.append("# private nodes (").append(p.design()).append("): no leak, escape, unsafe write or unnotified free\n");
@@ -152,7 +193,7 @@ public final class TextReport {
         }
     }
 
-    /** The whole report at once (no streaming). */
+    /** The whole run report at once (no streaming). */
     public static String render(Scenario s, RunReport r) {
         StringBuilder sb = new StringBuilder(header(s));
         int w = opWidth(s);
@@ -168,6 +209,63 @@ public final class TextReport {
         }
         sb.append(footer(r));
         return sb.toString();
+    }
+
+    /** A comparison as aligned terminal tables. */
+    public static String comparison(Comparison c) {
+        StringBuilder sb = new StringBuilder();
+        List<String> ds = c.designs();
+        sb.append("# compare ").append(c.scenario()).append(" (").append(c.source()).append(") under ")
+                .append(String.join(", ", ds)).append('\n');
+        int w = Math.max(16, ds.stream().mapToInt(String::length).max().orElse(10) + 2);
+        String fmt = "%-22s" + ("%" + w + "s").repeat(ds.size()) + "%n";
+        sb.append("\n## private-node invariants (breaches; 0 = held)\n");
+        sb.append(String.format(fmt, row("invariant", ds)));
+        c.invariants().forEach(r -> sb.append(String.format(fmt, row(r.first(), r.cells()))));
+
+        sb.append("\n## steps (* = the designs differ)\n");
+        String sfmt = "%5s %-16s" + ("%" + w + "s").repeat(ds.size()) + " %s%n";
+        sb.append(String.format(sfmt, stepRow("line", "op", ds, "")));
+        for (Comparison.StepRow r : c.steps()) {
+            sb.append(String.format(sfmt, stepRow(String.valueOf(r.line()), r.op(), r.cells(), r.differ() ? "*" : "")));
+        }
+        if (c.anyUnwritten()) {
+            sb.append(Comparison.UNWRITTEN_NOTE).append('\n');
+        }
+        for (Comparison.Section sec : c.sections()) {
+            sb.append("\n## ").append(sec.title()).append('\n');
+            if (sec instanceof Comparison.Footprints f) {
+                f.byDesign().forEach((d, sites) ->
+                        sb.append(String.format("  %-16s %d: %s%n", d, sites.size(), String.join(", ", sites))));
+            } else if (sec instanceof Comparison.Table t) {
+                sb.append(String.format(fmt, row(t.firstColumn(), ds)));
+                t.rows().forEach(r -> sb.append(String.format(fmt, row(r.first(), r.cells()))));
+            }
+        }
+        sb.append('\n');
+        c.failures().forEach(l -> sb.append(l).append('\n'));
+        sb.append(c.verdict()).append('\n');
+        return sb.toString();
+    }
+
+    private static Object[] row(String first, List<String> cells) {
+        Object[] h = new Object[cells.size() + 1];
+        h[0] = first;
+        for (int d = 0; d < cells.size(); d++) {
+            h[d + 1] = cells.get(d);
+        }
+        return h;
+    }
+
+    private static Object[] stepRow(String line, String op, List<String> cells, String differ) {
+        Object[] h = new Object[cells.size() + 3];
+        h[0] = line;
+        h[1] = op;
+        for (int d = 0; d < cells.size(); d++) {
+            h[d + 2] = cells.get(d);
+        }
+        h[cells.size() + 2] = differ;
+        return h;
     }
 
     private static String firstLine(String s) {

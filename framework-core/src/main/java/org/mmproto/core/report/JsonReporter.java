@@ -1,29 +1,60 @@
-package org.mmproto.core.scenario;
+package org.mmproto.core.report;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.util.Map;
+import org.mmproto.core.scenario.Expectations;
+import org.mmproto.core.scenario.PrivacyReport;
+import org.mmproto.core.scenario.RunReport;
 import org.mmproto.core.scenario.RunReport.ExpectationResult;
 import org.mmproto.core.scenario.RunReport.InvariantViolation;
 import org.mmproto.core.scenario.RunReport.NodeUsage;
 import org.mmproto.core.scenario.RunReport.StepResult;
+import org.mmproto.core.scenario.Scenario;
 
 /**
- * The machine-readable report ({@code run --format json}). Other tools read it, so these keys are
- * fixed: {@code vmstat} (counter → absolute value at the end), {@code vmstat_delta} (counter →
- * change during the run), {@code nodes} ({@code nid, total_pages, free_pages, used_pages, ...}),
- * {@code steps} ({@code line, op, result} plus op-specific fields), {@code expectations}
- * ({@code line, passed, detail, ...}) and {@code invariants} (violations; empty when all hold).
- * Keys keep insertion order, so the same run prints the same bytes.
+ * The machine-readable reports ({@code --format json}). Other tools read them, so these keys are
+ * fixed. A run: {@code vmstat} (counter → absolute value at the end), {@code vmstat_delta}
+ * (counter → change during the run), {@code nodes} ({@code nid, total_pages, free_pages,
+ * used_pages, ...}), {@code steps} ({@code line, op, result} plus op-specific fields),
+ * {@code expectations} ({@code line, passed, detail, ...}) and {@code invariants} (violations;
+ * empty when all hold). A comparison: {@code scenario, file, passed}, {@code designs} (one run
+ * object per design) and {@code differing_lines}; a directory prints an array of them. Keys keep
+ * insertion order, so the same run prints the same bytes.
  */
-public final class JsonReport {
+public final class JsonReporter implements Reporter {
     private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    private JsonReport() {
+    @Override
+    public String format() {
+        return "json";
+    }
+
+    @Override
+    public RunOutput openRun(Scenario scenario, boolean onlyFailingSteps, PrintStream out) {
+        return report -> out.print(render(report));
+    }
+
+    @Override
+    public ComparisonOutput openComparisons(int scenarios, PrintStream out) {
+        ArrayNode all = MAPPER.createArrayNode();
+        return new ComparisonOutput() {
+            @Override
+            public void add(Comparison c) {
+                all.add(tree(c));
+            }
+
+            @Override
+            public void end() {
+                // one scenario: its object; a directory: the array (also when bad files left one)
+                out.println(write(scenarios == 1 ? all.get(0) : all));
+            }
+        };
     }
 
     public static ObjectNode tree(RunReport r) {
@@ -112,7 +143,7 @@ public final class JsonReport {
     }
 
     /** {@code privacy}: breaches of the per-private-node invariants, site/hook counts, footprint. */
-    static void privacy(ObjectNode root, PrivacyReport p) {
+    private static void privacy(ObjectNode root, PrivacyReport p) {
         ObjectNode o = root.putObject("privacy");
         o.put("design", p.design());
         ArrayNode br = o.putArray("breaches");
@@ -157,10 +188,27 @@ public final class JsonReport {
         p.contained().forEach(ct::add);
     }
 
-    /** The report as indented JSON text, ending with a newline. */
+    /** {"scenario": ..., "passed": ..., "designs": {name: run-JSON}, "differing_lines": [...]}. */
+    public static ObjectNode tree(Comparison c) {
+        ObjectNode root = MAPPER.createObjectNode();
+        root.put("scenario", c.scenario());
+        root.put("file", c.source());
+        root.put("passed", c.passed());
+        ObjectNode designs = root.putObject("designs");
+        c.runs().forEach((d, r) -> designs.set(d, tree(r)));
+        ArrayNode differ = root.putArray("differing_lines");
+        c.differingLines().forEach(differ::add);
+        return root;
+    }
+
+    /** The run report as indented JSON text, ending with a newline. */
     public static String render(RunReport r) {
+        return write(tree(r)) + "\n";
+    }
+
+    private static String write(Object tree) {
         try {
-            return MAPPER.writeValueAsString(tree(r)) + "\n";
+            return MAPPER.writeValueAsString(tree);
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }
