@@ -309,10 +309,12 @@ public final class YamlTree {
             throw error(node, "expected an integer" + rangeText(min, max) + ", got " + v + reason);
         }
         if (v > max) {
-            // name the maximum: "expected >= 0" would hide why a large value is refused
+            // name the whole range: "expected >= 0" would hide why a large value is refused
             String range = rangeText(min, max);
-            throw error(node, "expected an integer" + range + ", got " + v
-                    + (range.contains("..") ? "" : ", more than the maximum " + max) + reason);
+            if (range.startsWith(" >=")) {
+                range = " in " + min + ".." + max;
+            }
+            throw error(node, "expected an integer" + range + ", got " + v + reason);
         }
         return v;
     }

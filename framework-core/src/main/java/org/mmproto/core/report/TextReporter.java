@@ -161,7 +161,15 @@ public final class TextReporter implements Reporter {
         }
         privacy(sb, r);
         sb.append(r.passed() ? "PASS" : "FAIL").append(" ").append(r.scenario()).append(" (seed ").append(r.seed())
-                .append(", design ").append(r.privacy().design()).append(")\n");
+                .append(", design ").append(r.privacy().design()).append(")");
+        int breaches = r.privacy().breaches().size();
+        if (breaches > 0) {
+            // breaches are part of the verdict: say whether the scenario expected them
+            int unexpected = r.privacy().unexpected().size();
+            sb.append(": ").append(breaches).append(" privacy breach").append(breaches == 1 ? "" : "es").append(", ")
+                    .append(unexpected == 0 ? "all expected by the scenario" : unexpected + " not expected");
+        }
+        sb.append('\n');
         return sb.toString();
     }
 

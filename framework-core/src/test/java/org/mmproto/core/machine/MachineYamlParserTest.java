@@ -590,7 +590,7 @@ class MachineYamlParserTest {
     void aTooLargeMinFreeKbytesNamesTheRealLimit() {
         ConfigException e = rejects("nodes: [{size: 1GiB, cpus: 0}]\nvm:\n  min_free_kbytes: 99999999999\n");
         assertThat(e.line()).isEqualTo(3);
-        assertThat(e.detail()).contains("got 99999999999, more than the maximum 2147483647",
+        assertThat(e.detail()).contains("expected an integer in 0..2147483647, got 99999999999",
                 "vm.min_free_kbytes is a C int sysctl");
     }
 }

@@ -43,7 +43,7 @@ public final class BuddyVeto extends Unpatched {
 
     @Override
     public String source() {
-        return "D. Hildenbrand, 15 and 17 Apr 2026 (38cf52d1-..., 46837cea-...)";
+        return "D. Hildenbrand, 15 and 17 Apr 2026 (38cf52d1-32a8-462f-ac6a-8fad9d14c4f0@kernel.org, 46837cea-5d90-49d8-be67-7306e0e89aa3@kernel.org)";
     }
 
     @Override

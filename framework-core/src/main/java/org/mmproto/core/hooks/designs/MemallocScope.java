@@ -40,7 +40,7 @@ public final class MemallocScope extends RfcV4Nodes {
 
     @Override
     public String source() {
-        return "D. Hildenbrand / G. Price, 10 Jun 2026 (d01fb1ed-..., ainioCiFo0vI9ohY)";
+        return "D. Hildenbrand / G. Price, 10 Jun 2026 (d01fb1ed-2418-42ee-aea2-37f9a5c5729c@kernel.org; reply ainioCiFo0vI9ohY)";
     }
 
     @Override
