@@ -39,9 +39,10 @@ public enum Flags {
             entries("PROT_NONE", 0, "PROT_READ", MmOps.PROT_READ, "PROT_WRITE", MmOps.PROT_WRITE,
                     "PROT_EXEC", MmOps.PROT_EXEC)),
     /** mmap {@code flags}. */
-    MAP("mmap flags (MAP_SHARED, MAP_PRIVATE, MAP_FIXED, MAP_ANONYMOUS)",
+    MAP("mmap flags (MAP_SHARED, MAP_PRIVATE, MAP_FIXED, MAP_ANONYMOUS, MAP_NORESERVE)",
             entries("MAP_SHARED", MmOps.MAP_SHARED, "MAP_PRIVATE", MmOps.MAP_PRIVATE, "MAP_FIXED", MmOps.MAP_FIXED,
-                    "MAP_ANONYMOUS", MmOps.MAP_ANONYMOUS, "MAP_ANON", MmOps.MAP_ANONYMOUS)),
+                    "MAP_ANONYMOUS", MmOps.MAP_ANONYMOUS, "MAP_ANON", MmOps.MAP_ANONYMOUS,
+                    "MAP_NORESERVE", MmOps.MAP_NORESERVE)),
     /** madvise {@code advice}. */
     MADV("madvise advice (MADV_DONTNEED, MADV_HUGEPAGE, MADV_NOHUGEPAGE)",
             entries("MADV_DONTNEED", MmOps.MADV_DONTNEED, "MADV_HUGEPAGE", MmOps.MADV_HUGEPAGE,

@@ -17,6 +17,8 @@ public final class MmOps {
     public static final int MAP_PRIVATE = 0x02;
     public static final int MAP_FIXED = 0x10;
     public static final int MAP_ANONYMOUS = 0x20;
+    /** Don't charge the mapping to Committed_AS (VM_NORESERVE), unless vm.overcommit_memory is 2. */
+    public static final int MAP_NORESERVE = 0x4000;
     public static final int MADV_DONTNEED = 4;
     public static final int MADV_HUGEPAGE = 14;
     public static final int MADV_NOHUGEPAGE = 15;
@@ -100,8 +102,10 @@ public final class MmOps {
         vmFlags |= (prot & PROT_EXEC) != 0 ? Vma.VM_EXEC : 0;
         Overcommit acct = k.overcommit();
         long pglen = len >>> 12;
-        // mmap_region: a private writable mapping is charged, less what it replaces that was charged
-        boolean accountable = !shared && (vmFlags & Vma.VM_WRITE) != 0;
+        // mmap_region: a private writable mapping is charged, less what it replaces that was charged;
+        // MAP_NORESERVE sets VM_NORESERVE except under OVERCOMMIT_NEVER (accountable_mapping)
+        boolean noreserve = (flags & MAP_NORESERVE) != 0 && acct.mode() != 2;
+        boolean accountable = !shared && (vmFlags & Vma.VM_WRITE) != 0 && !noreserve;
         long replaced = fixed ? accountedPages(t.mm.intersecting(start, start + len), start, start + len) : 0;
         long charge = accountable ? pglen - replaced : 0;
         boolean admin = t.capable("CAP_SYS_ADMIN");

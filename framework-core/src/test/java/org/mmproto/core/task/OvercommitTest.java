@@ -41,6 +41,20 @@ class OvercommitTest {
     }
 
     @Test
+    void map_noreserve_skips_the_charge_except_under_overcommit_never() {
+        // accountable_mapping(): VM_NORESERVE mappings are not charged; mmap sets VM_NORESERVE for
+        // MAP_NORESERVE unless sysctl_overcommit_memory == OVERCOMMIT_NEVER
+        Kernel k = boot(0, 50, 0);
+        Task a = k.spawn("a", 0, 0, 1000, Set.of());
+        long ram = k.mem().totalManagedPages() * 4096;
+        assertThat(map(k, a, 64 * ram, RW, ANON | MmOps.MAP_NORESERVE)).isPositive();
+        assertThat(k.overcommit().committedPages()).isZero();
+        Kernel never = boot(2, 50, 0);
+        Task b = never.spawn("b", 0, 0, 1000, Set.of());
+        assertThat(map(never, b, 64 * ram, RW, ANON | MmOps.MAP_NORESERVE)).isEqualTo(ENOMEM);
+    }
+
+    @Test
     void always_mode_maps_anything_the_address_space_holds() {
         Kernel k = boot(1, 50, 0);
         Task a = k.spawn("a", 0, 0, 1000, Set.of());
