@@ -127,7 +127,7 @@ public final class Gup {
                     throw new IllegalStateException(String.format("unpin of folio 0x%x that is not pinned", h));
                 }
                 k.memmap().get(h, -(Memmap.GUP_PIN_COUNTING_BIAS - 1));
-                k.alloc().folioPut(h, org.mmproto.api.FreePath.FOLIO_PUT);
+                k.folioRelease().folioPut(h, org.mmproto.api.FreePath.FOLIO_PUT);
             }
         }
     }

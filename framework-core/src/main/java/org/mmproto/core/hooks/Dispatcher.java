@@ -27,9 +27,9 @@ import org.mmproto.api.driver.Site;
 import org.mmproto.api.driver.TaskRef;
 import org.mmproto.api.driver.Verdict;
 import org.mmproto.core.hooks.designs.Unpatched;
+import org.mmproto.core.mm.FolioRelease;
 import org.mmproto.core.mm.AllocCall;
 import org.mmproto.core.mm.Memmap;
-import org.mmproto.core.mm.PageAllocator;
 import org.mmproto.core.mm.PrivateNodeCheckpoint;
 import org.mmproto.core.mm.PrivateNodeLayout;
 
@@ -42,7 +42,7 @@ import org.mmproto.core.mm.PrivateNodeLayout;
  * design's patch footprint. Ordinary nodes never reach it. It also keeps the privacy ledger:
  * the invariants the engine checks where they can break.
  */
-public final class Dispatcher implements PrivateNodeCheckpoint, PageAllocator.FreeGate, PrivateNodeLayout {
+public final class Dispatcher implements PrivateNodeCheckpoint, FolioRelease.FreeGate, PrivateNodeLayout {
     private static final Design MAINLINE = new Unpatched();
     /** Mainline never asks a driver; its answers are computed against no driver at all. */
     private final DriverAccessImpl noDriver;

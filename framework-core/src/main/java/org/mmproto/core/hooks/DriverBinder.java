@@ -40,7 +40,7 @@ public final class DriverBinder {
             ZoneType zone = ns.movableBytes() >= ns.sizeBytes() ? ZoneType.MOVABLE : ZoneType.NORMAL;
             NodeBinding binding = new NodeBinding(s.nid(), ns.sizeBytes() >> 12, zone, s.config());
             KernelDriverContext ctx = new KernelDriverContext(s.nid(), zone, services.mem(), services.alloc(),
-                    services.owner(), containment.lane(s.pluginId(), s.nid()));
+                    services.folioRelease(), services.owner(), containment.lane(s.pluginId(), s.nid()));
             PrivateNodeDriver[] driver = new PrivateNodeDriver[1];
             NodeOptIns optIns;
             try {

@@ -114,7 +114,7 @@ public final class Migration {
             if (d != null && targetNid < 0 && dstNid != srcNid && d.isPrivate(dstNid)) {
                 Verdict late = d.migrateOnto(src, dstNid, reason);
                 if (!late.allowed()) {
-                    k.alloc().folioPut(dst, FreePath.FOLIO_PUT); // migrate_folio_undo_dst
+                    k.folioRelease().folioPut(dst, FreePath.FOLIO_PUT); // migrate_folio_undo_dst
                     outcome[i] = -Dispatcher.errnoOf(late, Errno.EBUSY).code();
                     failed++;
                     countFail(src, order);
@@ -130,7 +130,7 @@ public final class Migration {
             rmap.retarget(src, dst, d != null && d.writeProtected(dstNid));
             mm.addMapcount(src, -mm.mapcount(src));
             mm.get(src, 1 - mm.refcount(src));
-            k.alloc().folioPut(src, FreePath.FOLIO_PUT);
+            k.folioRelease().folioPut(src, FreePath.FOLIO_PUT);
             int nid = mm.nid(dst);
             if (d != null) {
                 d.leftNode(src, srcNid, nid, reason, origin == Origin.DRIVER);

@@ -257,7 +257,7 @@ public final class FaultHandler {
         }
         vma.setPte(page, Pte.make(pfn, Pte.WRITE | Pte.DIRTY | Pte.YOUNG));
         mm.addMapcount(old, -1);
-        k.alloc().folioPut(old, FreePath.FOLIO_PUT);
+        k.folioRelease().folioPut(old, FreePath.FOLIO_PUT);
         return 0;
     }
 

@@ -17,6 +17,7 @@ import org.mmproto.core.hooks.KernelDriverContext;
 import org.mmproto.core.hooks.Containment;
 import org.mmproto.core.hooks.NodeServices;
 import org.mmproto.core.hooks.OwnerAllocations;
+import org.mmproto.core.mm.FolioRelease;
 import org.mmproto.core.mm.Memmap;
 import org.mmproto.core.mm.NoReclaim;
 import org.mmproto.core.mm.Node;
@@ -34,6 +35,7 @@ public final class Kernel {
 
     private final PhysicalMemory mem;
     private final PageAllocator alloc;
+    private final FolioRelease folioRelease;
     private final Memmap memmap;
     private final long zeroPfn;
     private final TreeMap<Integer, Task> tasks = new TreeMap<>();
@@ -52,9 +54,10 @@ public final class Kernel {
     private final org.mmproto.core.policy.InterleaveWeights interleaveWeights;
     private final org.mmproto.core.policy.NumaSyscalls numa;
 
-    private Kernel(PhysicalMemory mem, PageAllocator alloc, Dispatcher dispatcher) {
+    private Kernel(PhysicalMemory mem, PageAllocator alloc, FolioRelease folioRelease, Dispatcher dispatcher) {
         this.mem = mem;
         this.alloc = alloc;
+        this.folioRelease = folioRelease;
         this.dispatcher = dispatcher;
         this.memmap = new Memmap(mem);
         this.zeroPfn = allocZeroPage();
@@ -116,12 +119,13 @@ public final class Kernel {
         OwnerAllocations owner = new OwnerAllocations();
         PageAllocator alloc = new PageAllocator(mem, owner,
                 new org.mmproto.core.hooks.PrivateNodeReclaim(dispatcher, new NoReclaim(mem.nodeCount()))).enablePcp();
-        alloc.setFreeGate(owner);
+        FolioRelease folioRelease = new FolioRelease(alloc);
+        folioRelease.setFreeGate(owner);
         java.util.Map<Integer, BoundDriver> bound = DriverBinder.bind(spec, drivers, containment,
-                new NodeServices(mem, alloc, owner), constructing);
+                new NodeServices(mem, alloc, folioRelease, owner), constructing);
         dispatcher.bindDrivers(bound);
         owner.attach(dispatcher);
-        Kernel k = new Kernel(mem, alloc, dispatcher);
+        Kernel k = new Kernel(mem, alloc, folioRelease, dispatcher);
         k.drivers.putAll(bound);
         dispatcher.attach(k.memmap);
         return k;
@@ -135,7 +139,8 @@ public final class Kernel {
     /** Boots with a bare checkpoint in place of a design (allocator tests). */
     public static Kernel boot(MachineSpec spec, PrivateNodeCheckpoint checkpoint) {
         PhysicalMemory mem = PhysicalMemory.boot(spec);
-        return new Kernel(mem, new PageAllocator(mem, checkpoint, new NoReclaim(mem.nodeCount())).enablePcp(), null);
+        PageAllocator alloc = new PageAllocator(mem, checkpoint, new NoReclaim(mem.nodeCount())).enablePcp();
+        return new Kernel(mem, alloc, new FolioRelease(alloc), null);
     }
 
     /** policy_zone: the highest zone type other than ZONE_MOVABLE that has memory on some node. */
@@ -176,6 +181,11 @@ public final class Kernel {
 
     public PageAllocator alloc() {
         return alloc;
+    }
+
+    /** folio_put and the rest of mm/swap.c: where last references go. */
+    public FolioRelease folioRelease() {
+        return folioRelease;
     }
 
     public Memmap memmap() {

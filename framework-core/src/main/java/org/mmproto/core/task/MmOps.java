@@ -381,7 +381,7 @@ public final class MmOps {
             return;
         }
         for (long i = f.nextCached(0); i >= 0; i = f.nextCached(i + 1)) {
-            k.alloc().folioPut(f.cachedPfn(i), FreePath.FOLIOS_PUT);
+            k.folioRelease().folioPut(f.cachedPfn(i), FreePath.FOLIOS_PUT);
             f.uncache(i);
         }
         k.overcommit().uncharge(f.accountedPages); // shmem_evict_inode -> shmem_unacct_size

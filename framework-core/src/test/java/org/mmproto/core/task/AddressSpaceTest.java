@@ -54,7 +54,7 @@ class AddressSpaceTest {
         ops.touch(a, buf, 2 * MiB, true);
         ops.exit(a);
         assertThat(used()).isZero();
-        assertThat(k.alloc().freesByPath(FreePath.FOLIOS_PUT)).isEqualTo(512);
+        assertThat(k.folioRelease().freesByPath(FreePath.FOLIOS_PUT)).isEqualTo(512);
         assertThat(a.exited()).isTrue();
         assertThat(DebugVm.check(k.mem())).isEmpty();
     }
