@@ -1,5 +1,6 @@
 package org.mmproto.core.hooks;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -9,6 +10,7 @@ import org.mmproto.api.ZoneType;
 import org.mmproto.api.driver.DriverContext;
 import org.mmproto.api.driver.Hook;
 import org.mmproto.api.driver.NodeBinding;
+import org.mmproto.api.driver.NodeCap;
 import org.mmproto.api.driver.NodeOptIns;
 import org.mmproto.api.driver.NpOps;
 import org.mmproto.api.driver.PrivateNodeDriver;
@@ -63,8 +65,8 @@ public final class DriverBinder {
                         : e.getMessage()));
             }
             Set<Hook> hooks = HookMethods.implemented(driver[0].getClass());
-            List<String> bad = new java.util.ArrayList<>(NpOps.violations(optIns.flags(), hooks));
-            bad.addAll(org.mmproto.api.driver.NodeCap.violations(optIns.caps()));
+            List<String> bad = new ArrayList<>(NpOps.violations(optIns.flags(), hooks));
+            bad.addAll(NodeCap.violations(optIns.caps()));
             if (!bad.isEmpty()) {
                 throw error(s, "driver " + s.pluginId() + " declares inconsistent opt-ins " + optIns.flags()
                         + (optIns.caps().isEmpty() ? "" : " " + optIns.caps()) + " for node "

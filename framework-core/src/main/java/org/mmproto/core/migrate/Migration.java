@@ -126,10 +126,10 @@ public final class Migration {
             }
             mm.setFlags(dst, mm.flags(src));
             mm.addMapcount(dst, mm.mapcount(src));
-            mm.get(dst, expected - 1);
+            mm.addRefs(dst, expected - 1);
             rmap.retarget(src, dst, d != null && d.writeProtected(dstNid));
             mm.addMapcount(src, -mm.mapcount(src));
-            mm.get(src, 1 - mm.refcount(src));
+            mm.addRefs(src, 1 - mm.refcount(src));
             k.folioRelease().folioPut(src, FreePath.FOLIO_PUT);
             int nid = mm.nid(dst);
             if (d != null) {

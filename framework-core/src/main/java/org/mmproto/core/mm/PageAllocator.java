@@ -16,8 +16,10 @@ import java.util.Arrays;
 import org.mmproto.api.Errno;
 import org.mmproto.api.FreePath;
 import org.mmproto.api.Gfp;
+import org.mmproto.api.MigrateReason;
 import org.mmproto.api.NodeMask;
 import org.mmproto.api.ZoneType;
+import org.mmproto.api.design.ZonelistKind;
 import org.mmproto.core.stats.VmStat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -99,8 +101,8 @@ public final class PageAllocator {
      * selected, whether it is a folio allocation, the private nodes it aims at (bit per nid) and
      * the migration reason. Nested allocations never see it.
      */
-    public void prepare(org.mmproto.api.design.ZonelistKind zonelist, boolean folio, long intent,
-                        org.mmproto.api.MigrateReason reason) {
+    public void prepare(ZonelistKind zonelist, boolean folio, long intent,
+                        MigrateReason reason) {
         pending.zonelist = zonelist;
         pending.folio = folio;
         pending.intent = intent;
@@ -164,7 +166,7 @@ public final class PageAllocator {
         }
         Node pref = nodes[preferredNid];
         Zone[] zl;
-        if (anyPrivate && calls[depth - 1].zonelist == org.mmproto.api.design.ZonelistKind.PRIVATE) {
+        if (anyPrivate && calls[depth - 1].zonelist == ZonelistKind.PRIVATE) {
             zl = (gfp & Gfp.Bits.THISNODE) != 0 ? pref.zonelistPrivateNoFallback : pref.zonelistPrivate;
         } else {
             zl = (gfp & Gfp.Bits.THISNODE) != 0 ? pref.zonelistNoFallback : pref.zonelistFallback;

@@ -1,8 +1,12 @@
 package org.mmproto.core.task;
 
+import java.util.List;
 import org.mmproto.api.Errno;
 import org.mmproto.api.FreePath;
 import org.mmproto.api.Gfp;
+import org.mmproto.api.MigrateReason;
+import org.mmproto.api.driver.Decisions;
+import org.mmproto.core.migrate.Migration;
 import org.mmproto.core.mm.Memmap;
 import org.mmproto.core.policy.PolicyAlloc;
 import org.mmproto.core.stats.VmStat;
@@ -144,15 +148,15 @@ public final class FaultHandler {
         }
         for (int attempt = 0; attempt < 3; attempt++) {
             var action = d.writeFault(head, page);
-            if (action == org.mmproto.api.driver.Decisions.FaultAction.FAIL) {
+            if (action == Decisions.FaultAction.FAIL) {
                 return -Errno.EFAULT.code();
             }
-            if (action == org.mmproto.api.driver.Decisions.FaultAction.PROMOTE) {
+            if (action == Decisions.FaultAction.PROMOTE) {
                 int target = t.nid;
-                var res = k.migration().migrate(java.util.List.of(head), target, (src, order) -> k.alloc().allocPages(
+                var res = k.migration().migrate(List.of(head), target, (src, order) -> k.alloc().allocPages(
                         Gfp.GFP_HIGHUSER_MOVABLE.bits() | Gfp.Bits.RETRY_MAYFAIL | (order > 0 ? Gfp.Bits.COMP : 0),
-                        order, target, null, t.nid), org.mmproto.core.migrate.Migration.Mode.MIGRATE_SYNC,
-                        org.mmproto.api.MigrateReason.MR_NUMA_MISPLACED, org.mmproto.core.migrate.Migration.Origin.DRIVER);
+                        order, target, null, t.nid), Migration.Mode.MIGRATE_SYNC,
+                        MigrateReason.MR_NUMA_MISPLACED, Migration.Origin.DRIVER);
                 return res.nrSucceeded() == 1 ? 1 : -Errno.ENOMEM.code();
             }
         }
@@ -221,7 +225,7 @@ public final class FaultHandler {
         mm.setFlags(pfn, (int) ANON_FLAGS);
         // one mapcount and one reference per mapped page
         mm.addMapcount(pfn, HPAGE_PMD_NR);
-        mm.get(pfn, HPAGE_PMD_NR - 1);
+        mm.addRefs(pfn, HPAGE_PMD_NR - 1);
         // haddr is PMD aligned, so the 512 entries are exactly one leaf table (the PMD's PTE page)
         long[] leaf = vma.pt.leafFor(haddr >>> 12);
         for (int i = 0; i < HPAGE_PMD_NR; i++) {
@@ -267,7 +271,7 @@ public final class FaultHandler {
         if (pfn < 0) {
             return (int) pfn;
         }
-        mm.get(pfn, 1);
+        mm.addRefs(pfn, 1);
         mm.addMapcount(pfn, 1);
         vma.setPte(page, Pte.make(pfn, Pte.YOUNG | (write ? Pte.WRITE | Pte.DIRTY : 0)));
         return 0;
@@ -279,7 +283,7 @@ public final class FaultHandler {
             return (int) cached;
         }
         if (!write) {
-            mm.get(cached, 1);
+            mm.addRefs(cached, 1);
             mm.addMapcount(cached, 1);
             vma.setPte(page, Pte.make(cached, Pte.YOUNG));
             return 0;
