@@ -17,6 +17,7 @@ import org.mmproto.api.driver.Site;
 import org.mmproto.core.mm.Zone;
 import org.mmproto.core.stats.VmStat;
 import org.mmproto.core.task.Kernel;
+import org.mmproto.core.task.PolicyAllocation;
 import org.mmproto.core.task.Task;
 import org.mmproto.core.task.Vma;
 
@@ -68,6 +69,11 @@ public final class PolicyAlloc {
             }
         }
         return t.policy();
+    }
+
+    /** The fault path's {@link PolicyAllocation} port on {@code k}: {@link #alloc} by the VMA's policy. */
+    public static PolicyAllocation port(Kernel k) {
+        return (t, vma, addr, gfp, order) -> alloc(k, t, vma, addr, gfp, order);
     }
 
     /** Allocates a folio for the user page at addr; returns its pfn or -errno. vma null = alloc_pages(). */

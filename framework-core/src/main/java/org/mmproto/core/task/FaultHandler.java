@@ -8,14 +8,13 @@ import org.mmproto.api.MigrateReason;
 import org.mmproto.api.driver.Decisions;
 import org.mmproto.core.migrate.Migration;
 import org.mmproto.core.mm.Memmap;
-import org.mmproto.core.policy.PolicyAlloc;
 import org.mmproto.core.stats.VmStat;
 
 /**
  * handle_mm_fault for the mappings mmproto models: anonymous private memory (zero page on read,
  * a new folio on write, fault-time THP, copy-on-write after fork), memfd shared (the file's
  * page-cache folios) and memfd private (page cache on read, an anon copy on write). Every
- * allocation goes through {@link PolicyAlloc}, so the task's and VMA's memory policy decides the
+ * allocation goes through the {@link PolicyAllocation} port, so the task's and VMA's memory policy decides the
  * node.
  */
 public final class FaultHandler {
@@ -25,12 +24,14 @@ public final class FaultHandler {
 
     private final Kernel k;
     private final Memmap mm;
+    private final PolicyAllocation policyAlloc;
     /** Only machines with private nodes pay for the write-protection checks. */
     private final boolean privateNodes;
 
-    FaultHandler(Kernel k) {
+    FaultHandler(Kernel k, PolicyAllocation policyAlloc) {
         this.k = k;
         this.mm = k.memmap();
+        this.policyAlloc = policyAlloc;
         this.privateNodes = k.dispatcher() != null && k.dispatcher().hasPrivateNodes();
     }
 
@@ -184,7 +185,7 @@ public final class FaultHandler {
 
     private long newAnonFolio(Task t, Vma vma, long page, int order) {
         int gfp = Gfp.GFP_HIGHUSER_MOVABLE.bits() | Gfp.Bits.ZERO;
-        long pfn = PolicyAlloc.alloc(k, t, vma, page, gfp, order);
+        long pfn = policyAlloc.alloc(t, vma, page, gfp, order);
         if (pfn < 0) {
             return pfn;
         }
@@ -216,7 +217,7 @@ public final class FaultHandler {
         long haddr = page & -Mm.PMD_SIZE;
         // vma_thp_gfp_mask with the default defrag=madvise: direct reclaim only for MADV_HUGEPAGE VMAs.
         Gfp gfp = (vma.flags & Vma.VM_HUGEPAGE) != 0 ? Gfp.GFP_TRANSHUGE : Gfp.GFP_TRANSHUGE_LIGHT;
-        long pfn = PolicyAlloc.alloc(k, t, vma, haddr, gfp.bits() | Gfp.Bits.ZERO, HPAGE_PMD_ORDER);
+        long pfn = policyAlloc.alloc(t, vma, haddr, gfp.bits() | Gfp.Bits.ZERO, HPAGE_PMD_ORDER);
         if (pfn < 0) {
             k.mem().count(t.nid, VmStat.THP_FAULT_FALLBACK, 1);
             return (int) pfn;
@@ -307,7 +308,7 @@ public final class FaultHandler {
         if (pfn >= 0) {
             return pfn;
         }
-        pfn = PolicyAlloc.alloc(k, t, vma, page, Gfp.GFP_HIGHUSER_MOVABLE.bits(), 0);
+        pfn = policyAlloc.alloc(t, vma, page, Gfp.GFP_HIGHUSER_MOVABLE.bits(), 0);
         if (pfn < 0) {
             return pfn;
         }

@@ -76,7 +76,7 @@ public final class Kernel {
         this.zeroPfn = allocZeroPage();
         this.overcommit = new Overcommit(mem.spec().vm(), mem);
         this.zap = new Zap(this);
-        this.faults = new FaultHandler(this);
+        this.faults = new FaultHandler(this, PolicyAlloc.port(this));
         this.mmOps = new MmOps(this);
         this.migration = new Migration(this);
         this.interleaveWeights = new InterleaveWeights(mem.nodeCount());
