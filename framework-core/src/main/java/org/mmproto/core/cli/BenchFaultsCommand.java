@@ -5,6 +5,7 @@ import java.util.concurrent.Callable;
 import org.mmproto.api.Errno;
 import org.mmproto.api.NodeMask;
 import org.mmproto.core.config.Sizes;
+import org.mmproto.core.hooks.designs.OpsStruct;
 import org.mmproto.core.machine.MachineSpec;
 import org.mmproto.core.mm.Node;
 import org.mmproto.core.policy.MemPolicy;
@@ -82,7 +83,7 @@ final class BenchFaultsCommand implements Callable<Integer> {
         }
         MemPolicy pol = parsePolicy(policy);
         MachineSpec spec = machine.load();
-        Kernel k = Kernel.boot(spec);
+        Kernel k = Kernel.boot(spec, new OpsStruct());
         k.setThp(Kernel.ThpMode.NEVER);
         Task t = k.spawn("bench", 0, cpu, 0, Set.of());
         if (pol != null) {

@@ -1,8 +1,11 @@
 package org.mmproto.core.gup;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.mmproto.api.Errno;
+import org.mmproto.api.FreePath;
 import org.mmproto.api.Gfp;
 import org.mmproto.api.MigrateReason;
 import org.mmproto.api.ZoneType;
@@ -74,7 +77,7 @@ public final class Gup {
                 return heads;
             }
             List<Long> move = new ArrayList<>();
-            java.util.Set<Long> seen = new java.util.HashSet<>();
+            Set<Long> seen = new HashSet<>();
             for (long h : heads) {
                 if (h == k.zeroPfn() || !seen.add(h)) {
                     continue; // the zero page is always pinnable; a folio is decided once, not per page
@@ -114,7 +117,7 @@ public final class Gup {
     private void pinAll(long[] heads) {
         for (long h : heads) {
             if (h != k.zeroPfn()) {
-                k.memmap().get(h, Memmap.GUP_PIN_COUNTING_BIAS);
+                k.memmap().addRefs(h, Memmap.GUP_PIN_COUNTING_BIAS);
             }
         }
     }
@@ -126,8 +129,8 @@ public final class Gup {
                 if (k.memmap().refcount(h) < Memmap.GUP_PIN_COUNTING_BIAS) {
                     throw new IllegalStateException(String.format("unpin of folio 0x%x that is not pinned", h));
                 }
-                k.memmap().get(h, -(Memmap.GUP_PIN_COUNTING_BIAS - 1));
-                k.alloc().folioPut(h, org.mmproto.api.FreePath.FOLIO_PUT);
+                k.memmap().addRefs(h, -(Memmap.GUP_PIN_COUNTING_BIAS - 1));
+                k.folioRelease().folioPut(h, FreePath.FOLIO_PUT);
             }
         }
     }

@@ -21,6 +21,7 @@ import org.mmproto.api.driver.Decisions.PinAction;
 import org.mmproto.api.driver.Decisions.ReclaimPolicy;
 import org.mmproto.api.driver.FolioRef;
 import org.mmproto.api.driver.NodeCap;
+import org.mmproto.api.driver.NodeOptIns;
 import org.mmproto.api.driver.NpOps;
 import org.mmproto.api.driver.Requests;
 import org.mmproto.api.driver.Site;
@@ -28,8 +29,8 @@ import org.mmproto.api.driver.TaskRef;
 import org.mmproto.api.driver.Verdict;
 import org.mmproto.core.hooks.designs.Unpatched;
 import org.mmproto.core.mm.AllocCall;
+import org.mmproto.core.mm.FolioRelease;
 import org.mmproto.core.mm.Memmap;
-import org.mmproto.core.mm.PageAllocator;
 import org.mmproto.core.mm.PrivateNodeCheckpoint;
 import org.mmproto.core.mm.PrivateNodeLayout;
 
@@ -42,7 +43,7 @@ import org.mmproto.core.mm.PrivateNodeLayout;
  * design's patch footprint. Ordinary nodes never reach it. It also keeps the privacy ledger:
  * the invariants the engine checks where they can break.
  */
-public final class Dispatcher implements PrivateNodeCheckpoint, PageAllocator.FreeGate, PrivateNodeLayout {
+public final class Dispatcher implements PrivateNodeCheckpoint, FolioRelease.FreeGate, PrivateNodeLayout {
     private static final Design MAINLINE = new Unpatched();
     /** Mainline never asks a driver; its answers are computed against no driver at all. */
     private final DriverAccessImpl noDriver;
@@ -339,7 +340,7 @@ public final class Dispatcher implements PrivateNodeCheckpoint, PageAllocator.Fr
      * reasons only (USER_NUMA the syscalls, NUMA_BALANCING misplaced folios, DEMOTION demotion,
      * HOTUNPLUG hot-unplug). A node without a driver consents to nothing.
      */
-    private static boolean consentsToLeave(org.mmproto.api.driver.NodeOptIns declared, MigrateReason reason) {
+    private static boolean consentsToLeave(NodeOptIns declared, MigrateReason reason) {
         if (declared.has(NpOps.NP_OPS_MIGRATION)) {
             return true;
         }

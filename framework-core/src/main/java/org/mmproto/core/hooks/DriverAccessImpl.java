@@ -1,14 +1,18 @@
 package org.mmproto.core.hooks;
 
 import java.util.EnumSet;
+import java.util.function.Supplier;
 import org.mmproto.api.Errno;
 import org.mmproto.api.design.DriverAccess;
+import org.mmproto.api.driver.Decisions;
 import org.mmproto.api.driver.Decisions.FaultAction;
 import org.mmproto.api.driver.Decisions.FreeAction;
 import org.mmproto.api.driver.Decisions.MigrateTo;
+import org.mmproto.api.driver.FolioRef;
 import org.mmproto.api.driver.Hook;
 import org.mmproto.api.driver.NodeOptIns;
 import org.mmproto.api.driver.NpOps;
+import org.mmproto.api.driver.Requests;
 import org.mmproto.api.driver.Requests.AllocRequest;
 import org.mmproto.api.driver.Requests.FaultRequest;
 import org.mmproto.api.driver.Requests.FreeEvent;
@@ -77,7 +81,7 @@ final class DriverAccessImpl implements DriverAccess {
         return bound == null ? NONE : bound.optIns();
     }
 
-    private <T> T call(Hook hook, java.util.function.Supplier<T> call, T fallback, boolean verdict) {
+    private <T> T call(Hook hook, Supplier<T> call, T fallback, boolean verdict) {
         if (bound == null) {
             return fallback; // no driver, no call: the contract's default answer, nothing counted
         }
@@ -129,9 +133,9 @@ final class DriverAccessImpl implements DriverAccess {
     }
 
     @Override
-    public org.mmproto.api.driver.Decisions.ReclaimPolicy reclaimPolicy() {
+    public Decisions.ReclaimPolicy reclaimPolicy() {
         return call(Hook.RECLAIM_POLICY, () -> bound.driver().reclaimPolicy(nid),
-                org.mmproto.api.driver.Decisions.ReclaimPolicy.DEFAULT, false);
+                Decisions.ReclaimPolicy.DEFAULT, false);
     }
 
     @Override
@@ -141,7 +145,7 @@ final class DriverAccessImpl implements DriverAccess {
     }
 
     /** folio_migrate: notification; a failure is contained and recorded. */
-    void folioMigrate(org.mmproto.api.driver.FolioRef src, org.mmproto.api.driver.FolioRef dst) {
+    void folioMigrate(FolioRef src, FolioRef dst) {
         call(Hook.FOLIO_MIGRATE, () -> {
             bound.driver().folioMigrate(src, dst);
             return Boolean.TRUE;
@@ -149,7 +153,7 @@ final class DriverAccessImpl implements DriverAccess {
     }
 
     /** folio_split: notification; {@code split} is null on the final call. */
-    void folioSplit(org.mmproto.api.driver.FolioRef original, org.mmproto.api.driver.FolioRef split) {
+    void folioSplit(FolioRef original, FolioRef split) {
         call(Hook.FOLIO_SPLIT, () -> {
             bound.driver().folioSplit(original, split);
             return Boolean.TRUE;
@@ -157,7 +161,7 @@ final class DriverAccessImpl implements DriverAccess {
     }
 
     /** memory_failure: notification only; the kernel's handling goes on. */
-    void memoryFailure(org.mmproto.api.driver.Requests.MemoryFailureEvent e) {
+    void memoryFailure(Requests.MemoryFailureEvent e) {
         call(Hook.MEMORY_FAILURE, () -> {
             bound.driver().memoryFailure(e);
             return Boolean.TRUE;
@@ -165,7 +169,7 @@ final class DriverAccessImpl implements DriverAccess {
     }
 
     /** teardown: notification. */
-    void teardown(org.mmproto.api.driver.Requests.TeardownEvent e) {
+    void teardown(Requests.TeardownEvent e) {
         call(Hook.TEARDOWN, () -> {
             bound.driver().teardown(e);
             return Boolean.TRUE;

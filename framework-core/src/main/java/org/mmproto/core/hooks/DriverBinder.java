@@ -1,5 +1,6 @@
 package org.mmproto.core.hooks;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -9,6 +10,7 @@ import org.mmproto.api.ZoneType;
 import org.mmproto.api.driver.DriverContext;
 import org.mmproto.api.driver.Hook;
 import org.mmproto.api.driver.NodeBinding;
+import org.mmproto.api.driver.NodeCap;
 import org.mmproto.api.driver.NodeOptIns;
 import org.mmproto.api.driver.NpOps;
 import org.mmproto.api.driver.PrivateNodeDriver;
@@ -40,7 +42,7 @@ public final class DriverBinder {
             ZoneType zone = ns.movableBytes() >= ns.sizeBytes() ? ZoneType.MOVABLE : ZoneType.NORMAL;
             NodeBinding binding = new NodeBinding(s.nid(), ns.sizeBytes() >> 12, zone, s.config());
             KernelDriverContext ctx = new KernelDriverContext(s.nid(), zone, services.mem(), services.alloc(),
-                    services.owner(), containment.lane(s.pluginId(), s.nid()));
+                    services.folioRelease(), services.owner(), containment.lane(s.pluginId(), s.nid()));
             PrivateNodeDriver[] driver = new PrivateNodeDriver[1];
             NodeOptIns optIns;
             try {
@@ -63,8 +65,8 @@ public final class DriverBinder {
                         : e.getMessage()));
             }
             Set<Hook> hooks = HookMethods.implemented(driver[0].getClass());
-            List<String> bad = new java.util.ArrayList<>(NpOps.violations(optIns.flags(), hooks));
-            bad.addAll(org.mmproto.api.driver.NodeCap.violations(optIns.caps()));
+            List<String> bad = new ArrayList<>(NpOps.violations(optIns.flags(), hooks));
+            bad.addAll(NodeCap.violations(optIns.caps()));
             if (!bad.isEmpty()) {
                 throw error(s, "driver " + s.pluginId() + " declares inconsistent opt-ins " + optIns.flags()
                         + (optIns.caps().isEmpty() ? "" : " " + optIns.caps()) + " for node "

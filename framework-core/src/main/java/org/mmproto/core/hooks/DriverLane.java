@@ -8,6 +8,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 /**
  * The one thread a driver's calls run on, one call at a time (CONTRACT R2.1, R2.2). The caller
@@ -77,7 +78,7 @@ final class DriverLane implements AutoCloseable {
     }
 
     /** A driver's access to engine state: only inside a call of a lane that is not quarantined. */
-    <T> T engine(java.util.function.Supplier<T> access) {
+    <T> T engine(Supplier<T> access) {
         synchronized (lock) {
             if (quarantined) {
                 throw new IllegalStateException("driver " + name + " is quarantined: it may not use the engine any more");

@@ -9,6 +9,7 @@ import org.mmproto.api.Errno;
 import org.mmproto.api.ZoneType;
 import org.mmproto.api.driver.DriverContext;
 import org.mmproto.core.mm.Node;
+import org.mmproto.core.mm.FolioRelease;
 import org.mmproto.core.mm.PageAllocator;
 import org.mmproto.core.mm.PhysicalMemory;
 import org.mmproto.core.mm.Zone;
@@ -25,6 +26,7 @@ public final class KernelDriverContext implements DriverContext {
     private final ZoneType zone;
     private final PhysicalMemory mem;
     private final PageAllocator alloc;
+    private final FolioRelease folioRelease;
     private final OwnerAllocations owner;
     private final DriverLane lane;
     private final Map<Long, Integer> owned = new HashMap<>();
@@ -33,12 +35,13 @@ public final class KernelDriverContext implements DriverContext {
     private int pressure;
     private long capacity = -1;
 
-    KernelDriverContext(int nid, ZoneType zone, PhysicalMemory mem, PageAllocator alloc, OwnerAllocations owner,
-            DriverLane lane) {
+    KernelDriverContext(int nid, ZoneType zone, PhysicalMemory mem, PageAllocator alloc,
+            FolioRelease folioRelease, OwnerAllocations owner, DriverLane lane) {
         this.nid = nid;
         this.zone = zone;
         this.mem = mem;
         this.alloc = alloc;
+        this.folioRelease = folioRelease;
         this.owner = owner;
         this.lane = lane;
     }
@@ -124,12 +127,12 @@ public final class KernelDriverContext implements DriverContext {
 
     @Override
     public void releaseKept(long pfn) {
-        engineRun(() -> alloc.releaseKept(pfn));
+        engineRun(() -> folioRelease.releaseKept(pfn));
     }
 
     @Override
     public long keptFolios() {
-        return engine(() -> alloc.keptFolios(nid));
+        return engine(() -> folioRelease.keptFolios(nid));
     }
 
     @Override

@@ -1,8 +1,10 @@
 package org.mmproto.core.hooks;
 
+import org.mmproto.core.mm.FolioRelease;
 import org.mmproto.core.mm.PageAllocator;
 import org.mmproto.core.mm.PhysicalMemory;
 
 /** The booted engine pieces a driver context is made of. */
-public record NodeServices(PhysicalMemory mem, PageAllocator alloc, OwnerAllocations owner) {
+public record NodeServices(PhysicalMemory mem, PageAllocator alloc, FolioRelease folioRelease,
+                           OwnerAllocations owner) {
 }

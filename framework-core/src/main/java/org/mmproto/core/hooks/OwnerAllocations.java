@@ -3,6 +3,7 @@ package org.mmproto.core.hooks;
 import org.mmproto.api.FreePath;
 import org.mmproto.api.Gfp;
 import org.mmproto.api.design.ZonelistKind;
+import org.mmproto.core.mm.FolioRelease;
 import org.mmproto.core.mm.AllocCall;
 import org.mmproto.core.mm.PageAllocator;
 import org.mmproto.core.mm.PrivateNodeCheckpoint;
@@ -14,14 +15,14 @@ import org.mmproto.core.mm.PrivateNodeCheckpoint;
  * driver again, on its own busy thread. Every other request goes to the dispatcher once it is
  * attached; before that (while drivers bind) private nodes are closed to everyone but their owner.
  */
-public final class OwnerAllocations implements PrivateNodeCheckpoint, PageAllocator.FreeGate {
+public final class OwnerAllocations implements PrivateNodeCheckpoint, FolioRelease.FreeGate {
     /** A device-side buffer: movable zones allowed, this node only, no reclaim, no warning. */
     private static final int GFP_OWN = Gfp.Bits.HIGHMEM | Gfp.Bits.MOVABLE | Gfp.Bits.THISNODE | Gfp.Bits.PRIVATE
             | Gfp.Bits.NOWARN;
 
-    private final PageAllocator.FreeGate closedGate = (pfn, order, nid, path) -> false;
+    private final FolioRelease.FreeGate closedGate = (pfn, order, nid, path) -> false;
     private PrivateNodeCheckpoint checkpoint = (nid, gfp, order, preferredNid, call) -> false;
-    private PageAllocator.FreeGate gate = closedGate;
+    private FolioRelease.FreeGate gate = closedGate;
     private int owner = -1;
 
     public void attach(Dispatcher d) {

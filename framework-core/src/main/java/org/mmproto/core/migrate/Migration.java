@@ -114,7 +114,7 @@ public final class Migration {
             if (d != null && targetNid < 0 && dstNid != srcNid && d.isPrivate(dstNid)) {
                 Verdict late = d.migrateOnto(src, dstNid, reason);
                 if (!late.allowed()) {
-                    k.alloc().folioPut(dst, FreePath.FOLIO_PUT); // migrate_folio_undo_dst
+                    k.folioRelease().folioPut(dst, FreePath.FOLIO_PUT); // migrate_folio_undo_dst
                     outcome[i] = -Dispatcher.errnoOf(late, Errno.EBUSY).code();
                     failed++;
                     countFail(src, order);
@@ -126,11 +126,11 @@ public final class Migration {
             }
             mm.setFlags(dst, mm.flags(src));
             mm.addMapcount(dst, mm.mapcount(src));
-            mm.get(dst, expected - 1);
+            mm.addRefs(dst, expected - 1);
             rmap.retarget(src, dst, d != null && d.writeProtected(dstNid));
             mm.addMapcount(src, -mm.mapcount(src));
-            mm.get(src, 1 - mm.refcount(src));
-            k.alloc().folioPut(src, FreePath.FOLIO_PUT);
+            mm.addRefs(src, 1 - mm.refcount(src));
+            k.folioRelease().folioPut(src, FreePath.FOLIO_PUT);
             int nid = mm.nid(dst);
             if (d != null) {
                 d.leftNode(src, srcNid, nid, reason, origin == Origin.DRIVER);

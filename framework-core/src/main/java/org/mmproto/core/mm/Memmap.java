@@ -47,10 +47,13 @@ public final class Memmap {
         return z.next[(int) (pfn - z.startPfn)];
     }
 
-    /** folio_get / folio_ref_add. */
-    public void get(long pfn, int refs) {
+    /**
+     * folio_ref_add / folio_ref_sub: adds {@code delta} to the folio's refcount; a negative delta
+     * drops references (the last one is dropped through {@link FolioRelease}, not here).
+     */
+    public void addRefs(long pfn, int delta) {
         Zone z = head(pfn);
-        z.next[(int) (pfn - z.startPfn)] += refs;
+        z.next[(int) (pfn - z.startPfn)] += delta;
     }
 
     public int mapcount(long pfn) {

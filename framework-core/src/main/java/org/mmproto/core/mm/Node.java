@@ -2,6 +2,7 @@ package org.mmproto.core.mm;
 
 import java.util.List;
 import org.mmproto.api.ZoneType;
+import org.mmproto.core.stats.VmStat;
 
 /** {@code pg_data_t}: one NUMA node, its zones, zonelists and per-node counters. */
 public final class Node {
@@ -22,7 +23,7 @@ public final class Node {
     Zone[] zonelistPrivateNoFallback = new Zone[0];
     /** Node order of the fallback list ("Fallback order for Node N"). */
     int[] fallbackOrder = new int[0];
-    final long[] vmstat = new long[org.mmproto.core.stats.VmStat.COUNT];
+    final long[] vmstat = new long[VmStat.COUNT];
 
     /** Zone spans never change after boot, so the node's size is computed once. */
     private final long present;
@@ -128,7 +129,7 @@ public final class Node {
         return List.of(zonelistPrivate);
     }
 
-    public long vmstat(org.mmproto.core.stats.VmStat item) {
+    public long vmstat(VmStat item) {
         return vmstat[item.ordinal()];
     }
 }

@@ -16,8 +16,10 @@ import java.util.Arrays;
 import org.mmproto.api.Errno;
 import org.mmproto.api.FreePath;
 import org.mmproto.api.Gfp;
+import org.mmproto.api.MigrateReason;
 import org.mmproto.api.NodeMask;
 import org.mmproto.api.ZoneType;
+import org.mmproto.api.design.ZonelistKind;
 import org.mmproto.core.stats.VmStat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,9 +59,7 @@ public final class PageAllocator {
     private long nofailStuck;
     private long allocFailures;
     private long warnedFailures;
-    private final long[] freesByPath = new long[FreePath.values().length];
-    private FreeGate freeGate;
-    private final long[] keptFolios;
+    private FolioRelease release;
     private final boolean[] nofragment;
     /** Only machines with private nodes pay for the per-call context. */
     private final boolean anyPrivate;
@@ -88,7 +88,6 @@ public final class PageAllocator {
         this.checkpoint = checkpoint;
         this.reclaim = reclaim;
         this.multiNode = mem.nrOnlineNodes() > 1;
-        this.keptFolios = new long[mem.nodeCount()];
         this.nofragment = nofragmentZones(mem);
         boolean priv = false;
         for (Node n : nodes) {
@@ -102,8 +101,8 @@ public final class PageAllocator {
      * selected, whether it is a folio allocation, the private nodes it aims at (bit per nid) and
      * the migration reason. Nested allocations never see it.
      */
-    public void prepare(org.mmproto.api.design.ZonelistKind zonelist, boolean folio, long intent,
-                        org.mmproto.api.MigrateReason reason) {
+    public void prepare(ZonelistKind zonelist, boolean folio, long intent,
+                        MigrateReason reason) {
         pending.zonelist = zonelist;
         pending.folio = folio;
         pending.intent = intent;
@@ -167,7 +166,7 @@ public final class PageAllocator {
         }
         Node pref = nodes[preferredNid];
         Zone[] zl;
-        if (anyPrivate && calls[depth - 1].zonelist == org.mmproto.api.design.ZonelistKind.PRIVATE) {
+        if (anyPrivate && calls[depth - 1].zonelist == ZonelistKind.PRIVATE) {
             zl = (gfp & Gfp.Bits.THISNODE) != 0 ? pref.zonelistPrivateNoFallback : pref.zonelistPrivate;
         } else {
             zl = (gfp & Gfp.Bits.THISNODE) != 0 ? pref.zonelistNoFallback : pref.zonelistFallback;
@@ -533,7 +532,8 @@ public final class PageAllocator {
     /**
      * {@code __free_pages(page, order)}: drops the caller's reference to the folio at {@code pfn},
      * which must have been allocated with {@code order}, and frees it when that was the last. A
-     * bad free (not allocated, a tail page, a wrong order) throws and changes nothing.
+     * bad free (not allocated, a tail page, a wrong order) throws and changes nothing. The last
+     * reference goes through the attached {@link FolioRelease} (the free gate), if any.
      */
     public void freePages(long pfn, int order) {
         Zone z = headZone(pfn);
@@ -543,84 +543,24 @@ public final class PageAllocator {
             throw new BadFreeException(pfn, "freed as order " + order + " but allocated as order " + actual);
         }
         if (--z.next[i] == 0) {
-            release(z, i, order, FreePath.FREE_PAGES, true);
+            if (release != null) {
+                release.lastReference(z, i, order, FreePath.FREE_PAGES, true);
+            } else {
+                freeFolio(z, i, order);
+            }
         }
     }
 
-    /**
-     * {@code folio_put} / the batched {@code folios_put_refs}: drops one reference; the last one
-     * returns the folio to the buddy allocator by {@code path}.
-     *
-     * @return true when the folio was freed
-     */
-    public boolean folioPut(long pfn, FreePath path) {
-        Zone z = headZone(pfn);
-        int i = (int) (pfn - z.startPfn);
-        if (--z.next[i] > 0) {
-            return false;
+    /** Lets {@code r} see every last reference {@link #freePages} drops (one per allocator). */
+    void attach(FolioRelease r) {
+        if (release != null) {
+            throw new IllegalStateException("a FolioRelease is already attached");
         }
-        return release(z, i, PageState.order(z.state[i]), path, true);
+        this.release = r;
     }
 
-    /**
-     * folios_put_refs for one entry of an unmap batch: drops {@code unmaps} mappings and
-     * {@code refs} references in one step; the last reference frees the folio by {@code path}.
-     *
-     * @return true when the folio was freed
-     */
-    public boolean folioPutRefs(long pfn, int refs, int unmaps, FreePath path) {
-        Zone z = headZone(pfn);
-        int i = (int) (pfn - z.startPfn);
-        int mc = (z.prev[i] & Memmap.MAPCOUNT_MASK) - unmaps;
-        if (mc < 0) {
-            throw new IllegalStateException(String.format("mapcount underflow on folio 0x%x", pfn));
-        }
-        z.prev[i] = (z.prev[i] & ~Memmap.MAPCOUNT_MASK) | mc;
-        z.next[i] -= refs;
-        if (z.next[i] > 0) {
-            return false;
-        }
-        if (z.next[i] < 0) {
-            throw new IllegalStateException(String.format("refcount underflow on folio 0x%x", pfn));
-        }
-        return release(z, i, PageState.order(z.state[i]), path, true);
-    }
-
-    /**
-     * __split_huge_page: turns the allocated large folio at {@code head} into order-0 folios.
-     * Page i gets {@code refs[i]} references and {@code maps[i]} mappings (the caller counted
-     * them from the page tables); the folio flags carry over. A page left with no reference is
-     * not freed here: call {@link #putSplitPage} after telling whoever must hear of the split.
-     */
-    public void splitFolio(long head, int[] refs, int[] maps) {
-        Zone z = headZone(head);
-        int i = (int) (head - z.startPfn);
-        byte s = z.state[i];
-        int order = PageState.order(s);
-        if (order == 0 || refs.length != 1 << order || maps.length != refs.length) {
-            throw new IllegalArgumentException(String.format("cannot split folio 0x%x of order %d into %d pages",
-                    head, order, refs.length));
-        }
-        int flags = z.prev[i] & ~Memmap.MAPCOUNT_MASK;
-        int mt = PageState.migratetype(s);
-        for (int k = 0; k < refs.length; k++) {
-            z.state[i + k] = PageState.head(0, mt);
-            z.next[i + k] = refs[k];
-            z.prev[i + k] = flags | maps[k];
-        }
-    }
-
-    /** Frees a page a split left without references (folio_put of the last reference). */
-    public void putSplitPage(long pfn) {
-        Zone z = headZone(pfn);
-        int i = (int) (pfn - z.startPfn);
-        if (z.next[i] != 0) {
-            throw new IllegalStateException(String.format("page 0x%x still has %d references", pfn, z.next[i]));
-        }
-        release(z, i, 0, FreePath.FOLIO_PUT, true);
-    }
-
-    private Zone headZone(long pfn) {
+    /** The zone of the allocated folio starting at {@code pfn}; throws for anything else. */
+    Zone headZone(long pfn) {
         Zone z = mem.zoneOf(pfn);
         if (z == null) {
             throw new BadFreeException(pfn, "not in any zone");
@@ -633,16 +573,11 @@ public final class PageAllocator {
         return z;
     }
 
-    /** Frees a folio whose last reference is gone; returns false if the free gate kept it. */
-    private boolean release(Zone z, int i, int order, FreePath path, boolean askGate) {
-        long pfn = z.startPfn + i;
-        // only private nodes have anyone to ask; ordinary frees skip the gate
-        if (askGate && freeGate != null && nodes[z.nid].isPrivate && freeGate.keep(pfn, order, z.nid, path)) {
-            z.next[i] = 1;
-            z.prev[i] |= Memmap.PG_KEPT;
-            keptFolios[z.nid]++;
-            return false;
-        }
+    /**
+     * __free_pages_ok: returns the folio at index {@code i} of {@code z} (its last reference gone)
+     * to the per-CPU lists or the buddy allocator.
+     */
+    void freeFolio(Zone z, int i, int order) {
         if (order > 0) {
             Arrays.fill(z.state, i + 1, i + (1 << order), (byte) PageState.INSIDE);
         }
@@ -656,8 +591,6 @@ public final class PageAllocator {
             Buddy.freeOnePage(z, i, order, mt);
         }
         nodes[z.nid].vmstat[VmStat.PGFREE.ordinal()] += 1L << order;
-        freesByPath[path.ordinal()]++;
-        return true;
     }
 
     /**
@@ -687,41 +620,6 @@ public final class PageAllocator {
                 Pcp.drain(z);
             }
         }
-    }
-
-    /**
-     * Asked when a folio reaches refcount zero, before it returns to the buddy allocator: the
-     * free-notification seam (the RFC's free_folio). Answering true keeps the folio allocated,
-     * owned by whoever asked to keep it, until {@link #releaseKept(long)}.
-     */
-    @FunctionalInterface
-    public interface FreeGate {
-        boolean keep(long pfn, int order, int nid, FreePath path);
-    }
-
-    public void setFreeGate(FreeGate gate) {
-        this.freeGate = gate;
-    }
-
-    /** Returns a folio kept by the free gate to the buddy allocator. */
-    public void releaseKept(long pfn) {
-        Zone z = headZone(pfn);
-        int i = (int) (pfn - z.startPfn);
-        if ((z.prev[i] & Memmap.PG_KEPT) == 0) {
-            throw new BadFreeException(pfn, "not a folio kept by its driver");
-        }
-        keptFolios[z.nid]--;
-        release(z, i, PageState.order(z.state[i]), FreePath.FREE_PAGES, false);
-    }
-
-    /** Folios of the node kept by the free gate (not yet released). */
-    public long keptFolios(int nid) {
-        return keptFolios[nid];
-    }
-
-    /** Folios freed through {@code path} since boot. */
-    public long freesByPath(FreePath path) {
-        return freesByPath[path.ordinal()];
     }
 
     /** The order of the allocated folio at {@code pfn}, or -1 if none starts there. */

@@ -1,5 +1,8 @@
 package org.mmproto.core.mm;
 
+import java.util.Arrays;
+import org.mmproto.api.ZoneType;
+
 /**
  * {@code struct per_cpu_pages} of one zone: lists of free blocks of orders 0-3 per migratetype
  * plus two THP lists, refilled from the buddy allocator in batches (rmqueue_bulk) and drained
@@ -34,7 +37,7 @@ public final class Pcp {
         this.highMin = highMin;
         this.highMax = highMax;
         this.high = highMin;
-        java.util.Arrays.fill(head, -1);
+        Arrays.fill(head, -1);
     }
 
     /**
@@ -152,7 +155,7 @@ public final class Pcp {
         if (p.count >= h) {
             freeBulk(z, p.nrPcpFree(h), list);
             if (z.belowHigh && PageAllocator.zoneWatermarkOk(z, 0, z.watermark[Zone.WMARK_HIGH],
-                    org.mmproto.api.ZoneType.MOVABLE.ordinal(), 0, z.freePages)) {
+                    ZoneType.MOVABLE.ordinal(), 0, z.freePages)) {
                 z.belowHigh = false;
             }
         }

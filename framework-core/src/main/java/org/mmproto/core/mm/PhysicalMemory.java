@@ -6,6 +6,7 @@ import java.util.List;
 import org.mmproto.api.ZoneType;
 import org.mmproto.core.machine.MachineSpec;
 import org.mmproto.core.machine.NodeSpec;
+import org.mmproto.core.stats.VmStat;
 
 /**
  * The booted machine: nodes, zones with their memmaps, zonelists and watermarks, all memory
@@ -203,11 +204,11 @@ public final class PhysicalMemory {
     }
 
     /** Adds to a per-node vmstat item (events the subsystems above the allocator count). */
-    public void count(int nid, org.mmproto.core.stats.VmStat item, long delta) {
+    public void count(int nid, VmStat item, long delta) {
         nodes[nid].vmstat[item.ordinal()] += delta;
     }
 
-    public long vmstat(org.mmproto.core.stats.VmStat item) {
+    public long vmstat(VmStat item) {
         long n = 0;
         for (Node node : nodes) {
             n += node.vmstat[item.ordinal()];

@@ -1,5 +1,6 @@
 package org.mmproto.core.mm;
 
+import org.mmproto.api.design.Design;
 import org.mmproto.api.design.NodeZonelists;
 
 /**
@@ -12,7 +13,7 @@ public interface PrivateNodeLayout {
     NodeZonelists zonelists(int nid);
 
     /** The layout a design chooses, asked directly (no dispatcher counts it: for tools and tests). */
-    static PrivateNodeLayout of(org.mmproto.api.design.Design design) {
+    static PrivateNodeLayout of(Design design) {
         return new PrivateNodeLayout() {
             @Override
             public boolean inNMemory(int nid) {

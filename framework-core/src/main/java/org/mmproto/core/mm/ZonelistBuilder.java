@@ -3,6 +3,7 @@ package org.mmproto.core.mm;
 import java.util.ArrayList;
 import java.util.List;
 import org.mmproto.api.NodeMask;
+import org.mmproto.api.design.NodeZonelists;
 
 /**
  * build_zonelists / find_next_best_node: each node's fallback order by SLIT distance, with the
@@ -62,16 +63,16 @@ final class ZonelistBuilder {
 
     /** The design's answers, asked once per private node. */
     private static final class NodeZonelistsView {
-        private final org.mmproto.api.design.NodeZonelists[] byNid;
+        private final NodeZonelists[] byNid;
 
         NodeZonelistsView(Node[] nodes, PrivateNodeLayout layout) {
-            byNid = new org.mmproto.api.design.NodeZonelists[nodes.length];
+            byNid = new NodeZonelists[nodes.length];
             for (Node c : nodes) {
-                byNid[c.nid] = c.isPrivate ? layout.zonelists(c.nid) : org.mmproto.api.design.NodeZonelists.MAINLINE;
+                byNid[c.nid] = c.isPrivate ? layout.zonelists(c.nid) : NodeZonelists.MAINLINE;
             }
         }
 
-        org.mmproto.api.design.NodeZonelists get(int nid) {
+        NodeZonelists get(int nid) {
             return byNid[nid];
         }
     }

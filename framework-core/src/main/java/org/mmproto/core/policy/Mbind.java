@@ -12,6 +12,7 @@ import java.util.Map;
 import org.mmproto.api.Errno;
 import org.mmproto.api.Gfp;
 import org.mmproto.api.MigrateReason;
+import org.mmproto.api.driver.Site;
 import org.mmproto.core.task.Kernel;
 import org.mmproto.core.task.Mm;
 import org.mmproto.core.task.Task;
@@ -74,7 +75,7 @@ final class Mbind {
         if (end == start) {
             return 0;
         }
-        MpolNew.Result created = PolicyTargets.newPolicy(k, m, in.nodes(), t.memsAllowed(), org.mmproto.api.driver.Site.MBIND);
+        MpolNew.Result created = PolicyTargets.newPolicy(k, m, in.nodes(), t.memsAllowed(), Site.MBIND);
         if (created.err() != 0) {
             return created.err();
         }

@@ -1,6 +1,9 @@
 package org.mmproto.core.policy;
 
 import org.mmproto.api.Gfp;
+import org.mmproto.api.MigrateReason;
+import org.mmproto.api.design.UserAllocation;
+import org.mmproto.api.driver.Site;
 import org.mmproto.core.migrate.Migration;
 import org.mmproto.core.task.Kernel;
 import org.mmproto.core.task.Task;
@@ -14,7 +17,7 @@ final class MigrationTargets {
     private MigrationTargets() {
     }
 
-    static Migration.TargetAlloc thisNode(Kernel k, Task caller, int nid, org.mmproto.api.MigrateReason reason) {
+    static Migration.TargetAlloc thisNode(Kernel k, Task caller, int nid, MigrateReason reason) {
         int base = Gfp.GFP_HIGHUSER_MOVABLE.bits() | Gfp.Bits.THISNODE;
         return (src, order) -> {
             int gfp = base;
@@ -25,8 +28,8 @@ final class MigrationTargets {
             var d = k.dispatcher();
             if (d != null && d.isPrivate(nid)) {
                 // the design makes a private target's context (ops-struct: GFP_PRIVATE in migrate_to)
-                var ctx = d.userAllocation(new org.mmproto.api.design.UserAllocation(nid, Gfp.of(gfp), order,
-                        org.mmproto.api.driver.Site.MIGRATE_TARGET, reason, null, false, false, caller.nid(), caller.ref()));
+                var ctx = d.userAllocation(new UserAllocation(nid, Gfp.of(gfp), order,
+                        Site.MIGRATE_TARGET, reason, null, false, false, caller.nid(), caller.ref()));
                 if (ctx.taskScope()) {
                     d.taskScope(true);
                 }

@@ -5,8 +5,10 @@ import static org.mmproto.core.policy.MemPolicy.MPOL_MF_MOVE_ALL;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.mmproto.api.Errno;
 import org.mmproto.api.MigrateReason;
@@ -106,7 +108,7 @@ final class MovePages {
         private final boolean migrateAll;
         private final List<Long> pagelist = new ArrayList<>();
         private final Set<Long> isolated = new HashSet<>();
-        private final java.util.Map<Long, Boolean> decided = new java.util.HashMap<>();
+        private final Map<Long, Boolean> decided = new HashMap<>();
 
         Move(Task caller, Task target, long[] pages, int[] nodes, int[] status, boolean migrateAll) {
             this.caller = caller;

@@ -7,6 +7,7 @@ import static org.mmproto.core.policy.MemPolicy.MPOL_PREFERRED_MANY;
 import static org.mmproto.core.policy.MemPolicy.MPOL_WEIGHTED_INTERLEAVE;
 
 import org.mmproto.api.Gfp;
+import org.mmproto.api.MigrateReason;
 import org.mmproto.api.NodeMask;
 import org.mmproto.api.ZoneType;
 import org.mmproto.api.design.AllocContext;
@@ -16,6 +17,7 @@ import org.mmproto.api.driver.Site;
 import org.mmproto.core.mm.Zone;
 import org.mmproto.core.stats.VmStat;
 import org.mmproto.core.task.Kernel;
+import org.mmproto.core.task.PolicyAllocation;
 import org.mmproto.core.task.Task;
 import org.mmproto.core.task.Vma;
 
@@ -69,6 +71,11 @@ public final class PolicyAlloc {
         return t.policy();
     }
 
+    /** The fault path's {@link PolicyAllocation} port on {@code k}: {@link #alloc} by the VMA's policy. */
+    public static PolicyAllocation port(Kernel k) {
+        return (t, vma, addr, gfp, order) -> alloc(k, t, vma, addr, gfp, order);
+    }
+
     /** Allocates a folio for the user page at addr; returns its pfn or -errno. vma null = alloc_pages(). */
     public static long alloc(Kernel k, Task t, Vma vma, long addr, int gfp, int order) {
         if (vma == null) {
@@ -97,7 +104,7 @@ public final class PolicyAlloc {
      * MPOL_MF_MOVE): {@code reason} is its migration reason, null for a fault.
      */
     public static long allocMpol(Kernel k, Task t, int gfp, int order, MemPolicy pol, long ilx, int nid,
-                                 org.mmproto.api.MigrateReason reason) {
+                                 MigrateReason reason) {
         long named = privateNodesOf(k, pol);
         if (named == 0) {
             return allocMpolInner(k, t, gfp, order, pol, ilx, nid);
@@ -148,7 +155,7 @@ public final class PolicyAlloc {
      * @param intent   the private nodes the policy names (bit per nid), which its allocations aim at
      */
     private static long allocMpolInner(Kernel k, Task t, int gfp, int order, MemPolicy pol, long ilx, int nid,
-                                       ZonelistKind zonelist, long intent, org.mmproto.api.MigrateReason reason) {
+                                       ZonelistKind zonelist, long intent, MigrateReason reason) {
         int mode = pol == null ? MemPolicy.MPOL_DEFAULT : pol.mode();
         NodeMask nodemask = null;
         switch (mode) {
@@ -199,7 +206,7 @@ public final class PolicyAlloc {
     }
 
     /** One __alloc_pages call of the folio entry point, with the context it selected. */
-    private static long page(Kernel k, ZonelistKind zonelist, long intent, org.mmproto.api.MigrateReason reason, int gfp,
+    private static long page(Kernel k, ZonelistKind zonelist, long intent, MigrateReason reason, int gfp,
                              int order, int nid, NodeMask nodemask, int local) {
         if (zonelist != null) {
             k.alloc().prepare(zonelist, true, intent, reason);

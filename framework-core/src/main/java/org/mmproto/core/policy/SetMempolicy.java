@@ -1,6 +1,7 @@
 package org.mmproto.core.policy;
 
 import org.mmproto.api.NodeMask;
+import org.mmproto.api.driver.Site;
 import org.mmproto.core.task.Kernel;
 import org.mmproto.core.task.Task;
 
@@ -26,7 +27,7 @@ final class SetMempolicy {
         if (!in.ok()) {
             return in.err();
         }
-        MpolNew.Result r = PolicyTargets.newPolicy(k, m, in.nodes(), t.memsAllowed(), org.mmproto.api.driver.Site.SET_MEMPOLICY);
+        MpolNew.Result r = PolicyTargets.newPolicy(k, m, in.nodes(), t.memsAllowed(), Site.SET_MEMPOLICY);
         if (r.err() != 0) {
             return r.err();
         }

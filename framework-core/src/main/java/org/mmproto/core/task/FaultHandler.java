@@ -1,17 +1,20 @@
 package org.mmproto.core.task;
 
+import java.util.List;
 import org.mmproto.api.Errno;
 import org.mmproto.api.FreePath;
 import org.mmproto.api.Gfp;
+import org.mmproto.api.MigrateReason;
+import org.mmproto.api.driver.Decisions;
+import org.mmproto.core.migrate.Migration;
 import org.mmproto.core.mm.Memmap;
-import org.mmproto.core.policy.PolicyAlloc;
 import org.mmproto.core.stats.VmStat;
 
 /**
  * handle_mm_fault for the mappings mmproto models: anonymous private memory (zero page on read,
  * a new folio on write, fault-time THP, copy-on-write after fork), memfd shared (the file's
  * page-cache folios) and memfd private (page cache on read, an anon copy on write). Every
- * allocation goes through {@link PolicyAlloc}, so the task's and VMA's memory policy decides the
+ * allocation goes through the {@link PolicyAllocation} port, so the task's and VMA's memory policy decides the
  * node.
  */
 public final class FaultHandler {
@@ -21,12 +24,14 @@ public final class FaultHandler {
 
     private final Kernel k;
     private final Memmap mm;
+    private final PolicyAllocation policyAlloc;
     /** Only machines with private nodes pay for the write-protection checks. */
     private final boolean privateNodes;
 
-    FaultHandler(Kernel k) {
+    FaultHandler(Kernel k, PolicyAllocation policyAlloc) {
         this.k = k;
         this.mm = k.memmap();
+        this.policyAlloc = policyAlloc;
         this.privateNodes = k.dispatcher() != null && k.dispatcher().hasPrivateNodes();
     }
 
@@ -144,15 +149,15 @@ public final class FaultHandler {
         }
         for (int attempt = 0; attempt < 3; attempt++) {
             var action = d.writeFault(head, page);
-            if (action == org.mmproto.api.driver.Decisions.FaultAction.FAIL) {
+            if (action == Decisions.FaultAction.FAIL) {
                 return -Errno.EFAULT.code();
             }
-            if (action == org.mmproto.api.driver.Decisions.FaultAction.PROMOTE) {
+            if (action == Decisions.FaultAction.PROMOTE) {
                 int target = t.nid;
-                var res = k.migration().migrate(java.util.List.of(head), target, (src, order) -> k.alloc().allocPages(
+                var res = k.migration().migrate(List.of(head), target, (src, order) -> k.alloc().allocPages(
                         Gfp.GFP_HIGHUSER_MOVABLE.bits() | Gfp.Bits.RETRY_MAYFAIL | (order > 0 ? Gfp.Bits.COMP : 0),
-                        order, target, null, t.nid), org.mmproto.core.migrate.Migration.Mode.MIGRATE_SYNC,
-                        org.mmproto.api.MigrateReason.MR_NUMA_MISPLACED, org.mmproto.core.migrate.Migration.Origin.DRIVER);
+                        order, target, null, t.nid), Migration.Mode.MIGRATE_SYNC,
+                        MigrateReason.MR_NUMA_MISPLACED, Migration.Origin.DRIVER);
                 return res.nrSucceeded() == 1 ? 1 : -Errno.ENOMEM.code();
             }
         }
@@ -180,7 +185,7 @@ public final class FaultHandler {
 
     private long newAnonFolio(Task t, Vma vma, long page, int order) {
         int gfp = Gfp.GFP_HIGHUSER_MOVABLE.bits() | Gfp.Bits.ZERO;
-        long pfn = PolicyAlloc.alloc(k, t, vma, page, gfp, order);
+        long pfn = policyAlloc.alloc(t, vma, page, gfp, order);
         if (pfn < 0) {
             return pfn;
         }
@@ -212,7 +217,7 @@ public final class FaultHandler {
         long haddr = page & -Mm.PMD_SIZE;
         // vma_thp_gfp_mask with the default defrag=madvise: direct reclaim only for MADV_HUGEPAGE VMAs.
         Gfp gfp = (vma.flags & Vma.VM_HUGEPAGE) != 0 ? Gfp.GFP_TRANSHUGE : Gfp.GFP_TRANSHUGE_LIGHT;
-        long pfn = PolicyAlloc.alloc(k, t, vma, haddr, gfp.bits() | Gfp.Bits.ZERO, HPAGE_PMD_ORDER);
+        long pfn = policyAlloc.alloc(t, vma, haddr, gfp.bits() | Gfp.Bits.ZERO, HPAGE_PMD_ORDER);
         if (pfn < 0) {
             k.mem().count(t.nid, VmStat.THP_FAULT_FALLBACK, 1);
             return (int) pfn;
@@ -221,7 +226,7 @@ public final class FaultHandler {
         mm.setFlags(pfn, (int) ANON_FLAGS);
         // one mapcount and one reference per mapped page
         mm.addMapcount(pfn, HPAGE_PMD_NR);
-        mm.get(pfn, HPAGE_PMD_NR - 1);
+        mm.addRefs(pfn, HPAGE_PMD_NR - 1);
         // haddr is PMD aligned, so the 512 entries are exactly one leaf table (the PMD's PTE page)
         long[] leaf = vma.pt.leafFor(haddr >>> 12);
         for (int i = 0; i < HPAGE_PMD_NR; i++) {
@@ -257,7 +262,7 @@ public final class FaultHandler {
         }
         vma.setPte(page, Pte.make(pfn, Pte.WRITE | Pte.DIRTY | Pte.YOUNG));
         mm.addMapcount(old, -1);
-        k.alloc().folioPut(old, FreePath.FOLIO_PUT);
+        k.folioRelease().folioPut(old, FreePath.FOLIO_PUT);
         return 0;
     }
 
@@ -267,7 +272,7 @@ public final class FaultHandler {
         if (pfn < 0) {
             return (int) pfn;
         }
-        mm.get(pfn, 1);
+        mm.addRefs(pfn, 1);
         mm.addMapcount(pfn, 1);
         vma.setPte(page, Pte.make(pfn, Pte.YOUNG | (write ? Pte.WRITE | Pte.DIRTY : 0)));
         return 0;
@@ -279,7 +284,7 @@ public final class FaultHandler {
             return (int) cached;
         }
         if (!write) {
-            mm.get(cached, 1);
+            mm.addRefs(cached, 1);
             mm.addMapcount(cached, 1);
             vma.setPte(page, Pte.make(cached, Pte.YOUNG));
             return 0;
@@ -303,7 +308,7 @@ public final class FaultHandler {
         if (pfn >= 0) {
             return pfn;
         }
-        pfn = PolicyAlloc.alloc(k, t, vma, page, Gfp.GFP_HIGHUSER_MOVABLE.bits(), 0);
+        pfn = policyAlloc.alloc(t, vma, page, Gfp.GFP_HIGHUSER_MOVABLE.bits(), 0);
         if (pfn < 0) {
             return pfn;
         }

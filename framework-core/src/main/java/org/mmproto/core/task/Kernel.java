@@ -1,28 +1,42 @@
 package org.mmproto.core.task;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import org.mmproto.api.Gfp;
 import org.mmproto.api.NodeMask;
-import org.mmproto.core.machine.MachineSpec;
+import org.mmproto.api.design.CpusetMems;
+import org.mmproto.api.design.Design;
+import org.mmproto.api.driver.DriverContext;
 import org.mmproto.core.hooks.BoundDriver;
+import org.mmproto.core.hooks.Containment;
 import org.mmproto.core.hooks.Dispatcher;
 import org.mmproto.core.hooks.DriverBinder;
 import org.mmproto.core.hooks.DriverSpec;
 import org.mmproto.core.hooks.HookStats;
 import org.mmproto.core.hooks.KernelDriverContext;
-import org.mmproto.core.hooks.Containment;
 import org.mmproto.core.hooks.NodeServices;
 import org.mmproto.core.hooks.OwnerAllocations;
+import org.mmproto.core.hooks.PrivateNodeReclaim;
+import org.mmproto.core.machine.MachineSpec;
+import org.mmproto.core.migrate.Migration;
+import org.mmproto.core.mm.FolioRelease;
 import org.mmproto.core.mm.Memmap;
 import org.mmproto.core.mm.NoReclaim;
 import org.mmproto.core.mm.Node;
 import org.mmproto.core.mm.PageAllocator;
 import org.mmproto.core.mm.PhysicalMemory;
 import org.mmproto.core.mm.PrivateNodeCheckpoint;
+import org.mmproto.core.policy.InterleaveWeights;
+import org.mmproto.core.policy.NumaSyscalls;
+import org.mmproto.core.policy.PolicyAlloc;
 
 /**
  * One simulated kernel: the booted physical memory, its page allocator, the tasks and memfds,
@@ -34,6 +48,7 @@ public final class Kernel {
 
     private final PhysicalMemory mem;
     private final PageAllocator alloc;
+    private final FolioRelease folioRelease;
     private final Memmap memmap;
     private final long zeroPfn;
     private final TreeMap<Integer, Task> tasks = new TreeMap<>();
@@ -44,27 +59,28 @@ public final class Kernel {
     private final Overcommit overcommit;
     private final Zap zap;
     private final MmOps mmOps;
-    private final org.mmproto.core.migrate.Migration migration;
+    private final Migration migration;
     private final int[] cpuToNode;
     private final Dispatcher dispatcher;
-    private final java.util.Map<Integer, BoundDriver> drivers = new java.util.HashMap<>();
+    private final Map<Integer, BoundDriver> drivers = new HashMap<>();
     private int policyZone = -1;
-    private final org.mmproto.core.policy.InterleaveWeights interleaveWeights;
-    private final org.mmproto.core.policy.NumaSyscalls numa;
+    private final InterleaveWeights interleaveWeights;
+    private final NumaSyscalls numa;
 
-    private Kernel(PhysicalMemory mem, PageAllocator alloc, Dispatcher dispatcher) {
+    private Kernel(PhysicalMemory mem, PageAllocator alloc, FolioRelease folioRelease, Dispatcher dispatcher) {
         this.mem = mem;
         this.alloc = alloc;
+        this.folioRelease = folioRelease;
         this.dispatcher = dispatcher;
         this.memmap = new Memmap(mem);
         this.zeroPfn = allocZeroPage();
         this.overcommit = new Overcommit(mem.spec().vm(), mem);
         this.zap = new Zap(this);
-        this.faults = new FaultHandler(this);
+        this.faults = new FaultHandler(this, PolicyAlloc.port(this));
         this.mmOps = new MmOps(this);
-        this.migration = new org.mmproto.core.migrate.Migration(this);
-        this.interleaveWeights = new org.mmproto.core.policy.InterleaveWeights(mem.nodeCount());
-        this.numa = new org.mmproto.core.policy.NumaSyscalls(this);
+        this.migration = new Migration(this);
+        this.interleaveWeights = new InterleaveWeights(mem.nodeCount());
+        this.numa = new NumaSyscalls(this);
         int maxCpu = -1;
         for (Node n : mem.nodes()) {
             for (int c : n.cpus()) {
@@ -79,9 +95,9 @@ public final class Kernel {
         }
     }
 
-    /** Boots with the ops-struct design and no drivers bound. */
-    public static Kernel boot(MachineSpec spec) {
-        return boot(spec, new org.mmproto.core.hooks.designs.OpsStruct(), java.util.List.of(), java.time.Duration.ZERO);
+    /** Boots with {@code design} and no drivers bound (driver calls inline, no budget). */
+    public static Kernel boot(MachineSpec spec, Design design) {
+        return boot(spec, design, List.of(), Duration.ZERO);
     }
 
     /**
@@ -89,8 +105,8 @@ public final class Kernel {
      * call site goes through one {@link Dispatcher}. {@code budget} bounds each driver call
      * (zero = run inline, no timeout).
      */
-    public static Kernel boot(MachineSpec spec, org.mmproto.api.design.Design design, java.util.List<DriverSpec> drivers,
-                              java.time.Duration budget) {
+    public static Kernel boot(MachineSpec spec, Design design, List<DriverSpec> drivers,
+                              Duration budget) {
         return boot(spec, design, drivers, budget, c -> { });
     }
 
@@ -99,9 +115,9 @@ public final class Kernel {
      * (the run's injector hands it to a constructor that injects DriverContext), null after.
      * Drivers bind after the engine booted, so their context works in bind().
      */
-    public static Kernel boot(MachineSpec spec, org.mmproto.api.design.Design design, java.util.List<DriverSpec> drivers,
-                              java.time.Duration budget,
-                              java.util.function.Consumer<org.mmproto.api.driver.DriverContext> constructing) {
+    public static Kernel boot(MachineSpec spec, Design design, List<DriverSpec> drivers,
+                              Duration budget,
+                              Consumer<DriverContext> constructing) {
         // the design places the private nodes at boot (node states, zonelists, cpuset); drivers
         // bind after the engine booted, so their context works in bind()
         HookStats stats = new HookStats();
@@ -115,33 +131,35 @@ public final class Kernel {
         dispatcher.decideCpusets();
         OwnerAllocations owner = new OwnerAllocations();
         PageAllocator alloc = new PageAllocator(mem, owner,
-                new org.mmproto.core.hooks.PrivateNodeReclaim(dispatcher, new NoReclaim(mem.nodeCount()))).enablePcp();
-        alloc.setFreeGate(owner);
-        java.util.Map<Integer, BoundDriver> bound = DriverBinder.bind(spec, drivers, containment,
-                new NodeServices(mem, alloc, owner), constructing);
+                new PrivateNodeReclaim(dispatcher, new NoReclaim(mem.nodeCount()))).enablePcp();
+        FolioRelease folioRelease = new FolioRelease(alloc);
+        folioRelease.setFreeGate(owner);
+        Map<Integer, BoundDriver> bound = DriverBinder.bind(spec, drivers, containment,
+                new NodeServices(mem, alloc, folioRelease, owner), constructing);
         dispatcher.bindDrivers(bound);
         owner.attach(dispatcher);
-        Kernel k = new Kernel(mem, alloc, dispatcher);
+        Kernel k = new Kernel(mem, alloc, folioRelease, dispatcher);
         k.drivers.putAll(bound);
         dispatcher.attach(k.memmap);
         return k;
     }
 
     /** The context of the driver bound to {@code nid}: what it reported (pressure, capacity, promotion requests). */
-    public java.util.Optional<KernelDriverContext> driverContext(int nid) {
-        return java.util.Optional.ofNullable(drivers.get(nid)).map(BoundDriver::context);
+    public Optional<KernelDriverContext> driverContext(int nid) {
+        return Optional.ofNullable(drivers.get(nid)).map(BoundDriver::context);
     }
 
     /** Boots with a bare checkpoint in place of a design (allocator tests). */
     public static Kernel boot(MachineSpec spec, PrivateNodeCheckpoint checkpoint) {
         PhysicalMemory mem = PhysicalMemory.boot(spec);
-        return new Kernel(mem, new PageAllocator(mem, checkpoint, new NoReclaim(mem.nodeCount())).enablePcp(), null);
+        PageAllocator alloc = new PageAllocator(mem, checkpoint, new NoReclaim(mem.nodeCount())).enablePcp();
+        return new Kernel(mem, alloc, new FolioRelease(alloc), null);
     }
 
     /** policy_zone: the highest zone type other than ZONE_MOVABLE that has memory on some node. */
     public int policyZone() {
         if (policyZone < 0) {
-            policyZone = org.mmproto.core.policy.PolicyAlloc.computePolicyZone(this);
+            policyZone = PolicyAlloc.computePolicyZone(this);
         }
         return policyZone;
     }
@@ -178,6 +196,11 @@ public final class Kernel {
         return alloc;
     }
 
+    /** folio_put and the rest of mm/swap.c: where last references go. */
+    public FolioRelease folioRelease() {
+        return folioRelease;
+    }
+
     public Memmap memmap() {
         return memmap;
     }
@@ -202,17 +225,17 @@ public final class Kernel {
         return mmOps;
     }
 
-    public org.mmproto.core.migrate.Migration migration() {
+    public Migration migration() {
         return migration;
     }
 
     /** /sys/kernel/mm/mempolicy/weighted_interleave: the weighted-interleave weights. */
-    public org.mmproto.core.policy.InterleaveWeights interleaveWeights() {
+    public InterleaveWeights interleaveWeights() {
         return interleaveWeights;
     }
 
     /** The NUMA memory-policy and migration system calls. */
-    public org.mmproto.core.policy.NumaSyscalls numa() {
+    public NumaSyscalls numa() {
         return numa;
     }
 
@@ -236,7 +259,7 @@ public final class Kernel {
     }
 
     /** The design's boot-time cpuset answer for a private node; null for ordinary nodes or no design. */
-    public org.mmproto.api.design.CpusetMems cpusetMems(int nid) {
+    public CpusetMems cpusetMems(int nid) {
         return dispatcher == null ? null : dispatcher.cpusetMems(nid);
     }
 
@@ -244,7 +267,7 @@ public final class Kernel {
     NodeMask cpusetExemptNodes() {
         NodeMask m = NodeMask.NONE;
         for (Node n : mem.nodes()) {
-            if (cpusetMems(n.nid()) == org.mmproto.api.design.CpusetMems.EXEMPT) {
+            if (cpusetMems(n.nid()) == CpusetMems.EXEMPT) {
                 m = m.with(n.nid());
             }
         }

@@ -42,7 +42,7 @@ public final class MemoryFailure {
         // drop the references the mappings and the page cache held, and take one for the poison:
         // whoever else holds the folio (a pin, a kernel owner) can put it, it never gets freed
         mm.addMapcount(head, -mm.mapcount(head));
-        mm.get(head, 1 - refs);
+        mm.addRefs(head, 1 - refs);
         return 0;
     }
 }

@@ -1,8 +1,11 @@
 package org.mmproto.core.task;
 
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.mmproto.api.Errno;
 import org.mmproto.api.FreePath;
+import org.mmproto.api.driver.TaskRef;
 import org.mmproto.core.mm.Memmap;
 
 /**
@@ -317,7 +320,7 @@ public final class MmOps {
                     if ((pte & Pte.ZERO) == 0) {
                         long head = FaultHandler.folioHead(k, pte);
                         mm.addMapcount(head, 1);
-                        mm.get(head, 1);
+                        mm.addRefs(head, 1);
                     }
                 }
             }
@@ -359,10 +362,10 @@ public final class MmOps {
         if (d == null || !d.hasPrivateNodes()) {
             return;
         }
-        var prev = d.enter(new org.mmproto.api.driver.TaskRef(t.pid, t.name, t.uid));
+        var prev = d.enter(new TaskRef(t.pid, t.name, t.uid));
         try {
             for (Vma v : vmas) {
-                java.util.Map<Integer, Long> pages = new java.util.TreeMap<>();
+                Map<Integer, Long> pages = new TreeMap<>();
                 for (long a = v.nextMapped(v.start, v.end); a < v.end; a = v.nextMapped(a + Mm.PAGE_SIZE, v.end)) {
                     long pte = v.pte(a);
                     if (Pte.present(pte) && (pte & Pte.ZERO) == 0) {
@@ -385,7 +388,7 @@ public final class MmOps {
             return;
         }
         for (long i = f.nextCached(0); i >= 0; i = f.nextCached(i + 1)) {
-            k.alloc().folioPut(f.cachedPfn(i), FreePath.FOLIOS_PUT);
+            k.folioRelease().folioPut(f.cachedPfn(i), FreePath.FOLIOS_PUT);
             f.uncache(i);
         }
         k.overcommit().uncharge(f.accountedPages); // shmem_evict_inode -> shmem_unacct_size

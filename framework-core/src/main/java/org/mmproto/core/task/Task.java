@@ -1,7 +1,10 @@
 package org.mmproto.core.task;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import org.mmproto.api.NodeMask;
+import org.mmproto.api.driver.TaskRef;
 import org.mmproto.core.policy.MemPolicy;
 
 /** {@code struct task_struct}, the parts mm cares about. */
@@ -23,9 +26,9 @@ public final class Task {
     NodeMask memsAllowed;
     Mm mm;
     /** What drivers see of this task; rebuilt when the credentials change. */
-    private org.mmproto.api.driver.TaskRef ref;
+    private TaskRef ref;
     /** Open memfds: the descriptors hold a reference on the file. */
-    final java.util.List<ShmemFile> fds = new java.util.ArrayList<>();
+    final List<ShmemFile> fds = new ArrayList<>();
 
     /** N_MEMORY of the machine, to tell whether the cpuset restricts anything. */
     private final NodeMask allMemory;
@@ -45,10 +48,10 @@ public final class Task {
         this.caps = Set.copyOf(caps);
         setMemsAllowed(memsAllowed);
         this.mm = new Mm();
-        this.ref = new org.mmproto.api.driver.TaskRef(pid, name, uid);
+        this.ref = new TaskRef(pid, name, uid);
     }
 
-    public org.mmproto.api.driver.TaskRef ref() {
+    public TaskRef ref() {
         return ref;
     }
 
@@ -84,7 +87,7 @@ public final class Task {
     public void setCredentials(int uid, Set<String> caps) {
         this.uid = uid;
         this.caps = Set.copyOf(caps);
-        this.ref = new org.mmproto.api.driver.TaskRef(pid, name, uid);
+        this.ref = new TaskRef(pid, name, uid);
     }
 
     public MemPolicy policy() {

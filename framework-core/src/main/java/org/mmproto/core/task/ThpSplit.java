@@ -37,7 +37,7 @@ final class ThpSplit {
         }
         FolioRef original = k.dispatcher() == null ? null : k.dispatcher().folioRef(head);
         rmap.clearHuge(head);
-        k.alloc().splitFolio(head, maps.clone(), maps);
+        k.folioRelease().splitFolio(head, maps.clone(), maps);
         k.mem().count(mm.nid(head), VmStat.THP_SPLIT_PAGE, 1);
         long[] heads = new long[nr];
         for (int i = 0; i < nr; i++) {
@@ -48,7 +48,7 @@ final class ThpSplit {
         }
         for (int i = 0; i < nr; i++) {
             if (maps[i] == 0) {
-                k.alloc().putSplitPage(head + i);
+                k.folioRelease().putSplitPage(head + i);
             }
         }
         return true;

@@ -72,7 +72,7 @@ final class Zap {
         int nPartial = 0;
         for (int i = 0; i < batched; i++) {
             long pfn = batchPfn[i];
-            boolean freed = k.alloc().folioPutRefs(pfn, batchRefs[i], batchRefs[i], FreePath.FOLIOS_PUT);
+            boolean freed = k.folioRelease().folioPutRefs(pfn, batchRefs[i], batchRefs[i], FreePath.FOLIOS_PUT);
             if (!freed && k.memmap().order(pfn) > 0) {
                 if (partial == null) {
                     partial = new long[batched];

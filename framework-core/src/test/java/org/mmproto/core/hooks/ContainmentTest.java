@@ -96,7 +96,7 @@ class ContainmentTest {
         assertThat(w.k.dispatcher().policyTarget(PrivateWorld.P, Site.MIGRATE_NODE).allowed()).isFalse();
         long k = w.k.alloc().allocPages(Gfp.GFP_PRIVATE.bits(), 0, PrivateWorld.P, null, 0);
         w.k.alloc().freePages(k, 0);
-        assertThat(w.k.alloc().freesByPath(FreePath.FREE_PAGES)).isEqualTo(1);
+        assertThat(w.k.folioRelease().freesByPath(FreePath.FREE_PAGES)).isEqualTo(1);
     }
 
     @Test

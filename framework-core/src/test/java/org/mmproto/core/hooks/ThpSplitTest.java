@@ -83,11 +83,11 @@ class ThpSplitTest {
         PrivateWorld w = new PrivateWorld(new SplitDriver(), new OpsStruct(), Duration.ZERO);
         long a = thpOnPrivateNode(w);
         long head = w.k.mmOps().folioAt(w.task, a);
-        w.k.memmap().get(head, 1024);
+        w.k.memmap().addRefs(head, 1024);
         w.k.mmOps().munmap(w.task, a + MIB, MIB);
         assertThat(w.k.memmap().order(head)).isEqualTo(9);
         assertThat(w.k.mem().vmstat(VmStat.THP_SPLIT_PAGE)).isZero();
-        w.k.memmap().get(head, -1024);
+        w.k.memmap().addRefs(head, -1024);
         assertThat(DebugVm.check(w.k.mem())).isEmpty();
     }
 }

@@ -1,12 +1,11 @@
 package org.mmproto.core.policy;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.mmproto.api.Errno;
 import org.mmproto.api.NodeMask;
+import org.mmproto.core.hooks.designs.OpsStruct;
 import org.mmproto.core.machine.MachineSpec;
 import org.mmproto.core.mm.DebugVm;
 import org.mmproto.core.mm.Memmap;
@@ -17,6 +16,8 @@ import org.mmproto.core.task.Pte;
 import org.mmproto.core.task.ShmemFile;
 import org.mmproto.core.task.Task;
 import org.mmproto.core.testkit.TestMachines;
+import static org.assertj.core.api.Assertions.assertThat;
+
 
 /**
  * Shared set-up for the policy tests: nodes 0 and 1 are 64 MiB DRAM with cpus 0-1 and 2-3,
@@ -43,7 +44,7 @@ abstract class PolicyTestBase {
 
     @BeforeEach
     void bootKernel() {
-        k = Kernel.boot(machine());
+        k = Kernel.boot(machine(), new OpsStruct());
         k.setThp(Kernel.ThpMode.NEVER);
         numa = k.numa();
         ops = k.mmOps();
@@ -115,11 +116,11 @@ abstract class PolicyTestBase {
 
     /** A FOLL_PIN reference, as a GUP user (io_uring fixed buffer, RDMA) would hold. */
     void pin(Task t, long addr) {
-        k.memmap().get(folio(t, addr), Memmap.GUP_PIN_COUNTING_BIAS);
+        k.memmap().addRefs(folio(t, addr), Memmap.GUP_PIN_COUNTING_BIAS);
     }
 
     void unpin(Task t, long addr) {
-        k.memmap().get(folio(t, addr), -Memmap.GUP_PIN_COUNTING_BIAS);
+        k.memmap().addRefs(folio(t, addr), -Memmap.GUP_PIN_COUNTING_BIAS);
     }
 
     boolean mapsZeroPage(Task t, long addr) {

@@ -1,16 +1,17 @@
 package org.mmproto.core.task;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.mmproto.core.testkit.TestMachines.MiB;
-
 import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.mmproto.api.Errno;
 import org.mmproto.api.FreePath;
+import org.mmproto.core.hooks.designs.OpsStruct;
 import org.mmproto.core.mm.DebugVm;
 import org.mmproto.core.stats.VmStat;
 import org.mmproto.core.testkit.TestMachines;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mmproto.core.testkit.TestMachines.MiB;
+
 
 /** mmap/munmap/madvise, faults, fork CoW, memfd sharing and exit. */
 class AddressSpaceTest {
@@ -21,7 +22,7 @@ class AddressSpaceTest {
 
     @BeforeEach
     void boot() {
-        k = Kernel.boot(TestMachines.dramDramCxl(64 * MiB, 64 * MiB, false));
+        k = Kernel.boot(TestMachines.dramDramCxl(64 * MiB, 64 * MiB, false), new OpsStruct());
         k.setThp(Kernel.ThpMode.NEVER);
         a = k.spawn("a", 0, 0, 1000, Set.of());
         ops = k.mmOps();
@@ -54,7 +55,7 @@ class AddressSpaceTest {
         ops.touch(a, buf, 2 * MiB, true);
         ops.exit(a);
         assertThat(used()).isZero();
-        assertThat(k.alloc().freesByPath(FreePath.FOLIOS_PUT)).isEqualTo(512);
+        assertThat(k.folioRelease().freesByPath(FreePath.FOLIOS_PUT)).isEqualTo(512);
         assertThat(a.exited()).isTrue();
         assertThat(DebugVm.check(k.mem())).isEmpty();
     }
@@ -166,11 +167,11 @@ class AddressSpaceTest {
         long dst = Pte.pfn(a.mm().find(buf).pte(buf));
         assertThat(k.memmap().nid(dst)).isEqualTo(1);
         assertThat(k.mem().vmstat(VmStat.PGMIGRATE_SUCCESS)).isEqualTo(1);
-        k.memmap().get(dst, 1); // a pin-like extra reference
+        k.memmap().addRefs(dst, 1); // a pin-like extra reference
         var r2 = k.migration().migrate(java.util.List.of(dst), (s, o) -> k.alloc().allocPages(0xcca, o, 0, null, 0),
                 org.mmproto.core.migrate.Migration.Mode.MIGRATE_SYNC, org.mmproto.api.MigrateReason.MR_SYSCALL);
         assertThat(r2.outcome()).containsExactly(-Errno.EAGAIN.code());
-        k.memmap().get(dst, -1);
+        k.memmap().addRefs(dst, -1);
         ops.exit(a);
         assertThat(used()).isZero();
         assertThat(DebugVm.check(k.mem())).isEmpty();

@@ -1,13 +1,14 @@
 package org.mmproto.core.task;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.mmproto.core.testkit.TestMachines.MiB;
-
 import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.mmproto.api.Errno;
+import org.mmproto.core.hooks.designs.OpsStruct;
 import org.mmproto.core.testkit.TestMachines;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mmproto.core.testkit.TestMachines.MiB;
+
 
 /**
  * The errnos of mmap/munmap for lengths and addresses at the edges of the 64-bit and 47-bit
@@ -22,7 +23,7 @@ class MmapErrnoTest {
 
     @BeforeEach
     void boot() {
-        k = Kernel.boot(TestMachines.single(64 * MiB));
+        k = Kernel.boot(TestMachines.single(64 * MiB), new OpsStruct());
         a = k.spawn("a", 0, 0, 1000, Set.of());
         ops = k.mmOps();
     }

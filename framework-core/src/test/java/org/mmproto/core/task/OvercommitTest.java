@@ -1,14 +1,15 @@
 package org.mmproto.core.task;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.mmproto.core.testkit.TestMachines.MiB;
-
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.mmproto.api.Errno;
+import org.mmproto.core.hooks.designs.OpsStruct;
 import org.mmproto.core.machine.VmTunables;
 import org.mmproto.core.mm.ProcFs;
 import org.mmproto.core.testkit.TestMachines;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mmproto.core.testkit.TestMachines.MiB;
+
 
 /** vm.overcommit_memory 0/1/2 as mm/util.c __vm_enough_memory decides, and Committed_AS. */
 class OvercommitTest {
@@ -20,7 +21,7 @@ class OvercommitTest {
     private static Kernel boot(int mode, int ratio, long kbytes) {
         VmTunables vm = new VmTunables(-1, 10, VmTunables.DEFAULT_LOWMEM_RESERVE_RATIO, true, 0, mode, ratio, kbytes);
         return Kernel.boot(TestMachines.of("one", TestMachines.slit(1), vm,
-                TestMachines.node(0, 1 * GiB, TestMachines.cpus(0))));
+                TestMachines.node(0, 1 * GiB, TestMachines.cpus(0))), new OpsStruct());
     }
 
     private static long map(Kernel k, Task t, long len, int prot, int flags) {

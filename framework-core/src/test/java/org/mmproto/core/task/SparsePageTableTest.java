@@ -1,14 +1,15 @@
 package org.mmproto.core.task;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.mmproto.core.testkit.TestMachines.MiB;
-
 import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.mmproto.core.hooks.designs.OpsStruct;
 import org.mmproto.core.mm.DebugVm;
 import org.mmproto.core.policy.NumaMaps;
 import org.mmproto.core.testkit.TestMachines;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mmproto.core.testkit.TestMachines.MiB;
+
 
 /**
  * Page tables cost what was touched, not what was mapped: mappings of tens of TiB (which a
@@ -27,7 +28,7 @@ class SparsePageTableTest {
         var vm = new org.mmproto.core.machine.VmTunables(-1, 10,
                 org.mmproto.core.machine.VmTunables.DEFAULT_LOWMEM_RESERVE_RATIO, true, 0, 1, 50, 0);
         k = Kernel.boot(TestMachines.of("small", TestMachines.slit(1), vm, TestMachines.node(0, 64 * MiB,
-                TestMachines.cpus(0))));
+                TestMachines.cpus(0))), new OpsStruct());
         k.setThp(Kernel.ThpMode.NEVER);
         a = k.spawn("a", 0, 0, 1000, Set.of());
         ops = k.mmOps();

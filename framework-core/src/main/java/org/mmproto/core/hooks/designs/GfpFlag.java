@@ -2,6 +2,7 @@ package org.mmproto.core.hooks.designs;
 
 import org.mmproto.api.Errno;
 import org.mmproto.api.Gfp;
+import org.mmproto.api.MigrateReason;
 import org.mmproto.api.ZoneType;
 import org.mmproto.api.design.AllocContext;
 import org.mmproto.api.design.AllocGate;
@@ -53,7 +54,7 @@ public final class GfpFlag extends RfcV4Nodes {
     @Override
     public AllocContext userAllocation(UserAllocation r, DriverAccess driver) {
         AllocContext c = bindStartsInMask(r, AllocContext.mainline(r.gfp()));
-        boolean optedIn = r.reason() == org.mmproto.api.MigrateReason.MR_DEMOTION ? driver.has(NpOps.NP_OPS_DEMOTION)
+        boolean optedIn = r.reason() == MigrateReason.MR_DEMOTION ? driver.has(NpOps.NP_OPS_DEMOTION)
                 : driver.has(NpOps.NP_OPS_MEMPOLICY);
         return optedIn ? c.withGfp(r.gfp().or(Gfp.__GFP_PRIVATE)) : c;
     }

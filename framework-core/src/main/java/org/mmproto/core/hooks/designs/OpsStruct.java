@@ -3,6 +3,7 @@ package org.mmproto.core.hooks.designs;
 import org.mmproto.api.Errno;
 import org.mmproto.api.FreePath;
 import org.mmproto.api.Gfp;
+import org.mmproto.api.MigrateReason;
 import org.mmproto.api.design.AllocContext;
 import org.mmproto.api.design.AllocGate;
 import org.mmproto.api.design.CollapsePlan;
@@ -67,7 +68,7 @@ public final class OpsStruct extends RfcV4Nodes {
     public AllocContext userAllocation(UserAllocation r, DriverAccess driver) {
         AllocContext c = bindStartsInMask(r, AllocContext.mainline(r.gfp()));
         boolean optedIn = r.fault() ? driver.has(NpOps.NP_OPS_MEMPOLICY)
-                : r.reason() == org.mmproto.api.MigrateReason.MR_DEMOTION ? driver.has(NpOps.NP_OPS_DEMOTION)
+                : r.reason() == MigrateReason.MR_DEMOTION ? driver.has(NpOps.NP_OPS_DEMOTION)
                 : driver.has(NpOps.NP_OPS_MIGRATION);
         return optedIn ? c.withGfp(r.gfp().or(Gfp.__GFP_PRIVATE)) : c;
     }

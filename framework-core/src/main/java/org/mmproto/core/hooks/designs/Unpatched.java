@@ -1,6 +1,7 @@
 package org.mmproto.core.hooks.designs;
 
 import org.mmproto.api.Errno;
+import org.mmproto.api.Gfp;
 import org.mmproto.api.ZoneType;
 import org.mmproto.api.design.AllocContext;
 import org.mmproto.api.design.AllocGate;
@@ -52,7 +53,7 @@ public class Unpatched implements Design {
 
     /** The __GFP_PRIVATE gate (numa_zone_alloc_allowed) of the flag designs. */
     static Verdict privateFlagGate(AllocGate gate) {
-        return gate.request().gfp().has(org.mmproto.api.Gfp.__GFP_PRIVATE) ? Verdict.ALLOW
+        return gate.request().gfp().has(Gfp.__GFP_PRIVATE) ? Verdict.ALLOW
                 : Verdict.deny(Errno.ENOMEM, "private zone skipped: mask lacks __GFP_PRIVATE");
     }
 
