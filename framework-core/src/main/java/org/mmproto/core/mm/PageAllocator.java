@@ -32,6 +32,10 @@ import org.slf4j.LoggerFactory;
  * their own zonelist and pass through the {@link PrivateNodeCheckpoint}.
  *
  * <p>Hot-path methods return a pfn, or a negated errno, as a primitive long.
+ *
+ * <p>Over 600 lines on purpose: the fast path, the slow path, get_page_from_freelist, the
+ * watermark checks and the once-per-call private-node questions asked inside that walk read
+ * together, as mm/page_alloc.c does; folio release lives in {@link FolioRelease}.
  */
 public final class PageAllocator {
     private static final Logger LOG = LoggerFactory.getLogger(PageAllocator.class);
