@@ -32,10 +32,8 @@ import org.slf4j.LoggerFactory;
  * their own zonelist and pass through the {@link PrivateNodeCheckpoint}.
  *
  * <p>Hot-path methods return a pfn, or a negated errno, as a primitive long.
- *
- * <p>Over 600 lines on purpose: the fast path, the slow path, get_page_from_freelist, the
- * watermark checks and the once-per-call private-node questions asked inside that walk read
- * together, as mm/page_alloc.c does; folio release lives in {@link FolioRelease}.
+ * The once-per-call private-node questions are kept in {@link PrivateNodeCalls}, folio release
+ * in {@link FolioRelease}.
  */
 public final class PageAllocator {
     private static final Logger LOG = LoggerFactory.getLogger(PageAllocator.class);
@@ -56,7 +54,6 @@ public final class PageAllocator {
 
     private final PhysicalMemory mem;
     private final Node[] nodes;
-    private final PrivateNodeCheckpoint checkpoint;
     private final ReclaimSeam reclaim;
     private final boolean multiNode;
     private static final int WARN_ALLOC_BURST = 10;
@@ -65,12 +62,8 @@ public final class PageAllocator {
     private long warnedFailures;
     private FolioRelease release;
     private final boolean[] nofragment;
-    /** Only machines with private nodes pay for the per-call context. */
-    private final boolean anyPrivate;
-    private final AllocCall pending = new AllocCall();
-    private final AllocCall[] calls = {new AllocCall(), new AllocCall(), new AllocCall(), new AllocCall()};
-    private int depth;
-    private NestedAlloc nested;
+    /** Only machines with private nodes pay for the per-call context (null otherwise). */
+    private final PrivateNodeCalls priv;
 
     /**
      * An allocation the allocator makes inside another one (a debug option allocating metadata,
@@ -89,15 +82,14 @@ public final class PageAllocator {
     public PageAllocator(PhysicalMemory mem, PrivateNodeCheckpoint checkpoint, ReclaimSeam reclaim) {
         this.mem = mem;
         this.nodes = mem.nodes;
-        this.checkpoint = checkpoint;
         this.reclaim = reclaim;
         this.multiNode = mem.nrOnlineNodes() > 1;
         this.nofragment = nofragmentZones(mem);
-        boolean priv = false;
+        boolean any = false;
         for (Node n : nodes) {
-            priv |= n.isPrivate;
+            any |= n.isPrivate;
         }
-        this.anyPrivate = priv;
+        this.priv = any ? new PrivateNodeCalls(checkpoint) : null;
     }
 
     /**
@@ -107,15 +99,16 @@ public final class PageAllocator {
      */
     public void prepare(ZonelistKind zonelist, boolean folio, long intent,
                         MigrateReason reason) {
-        pending.zonelist = zonelist;
-        pending.folio = folio;
-        pending.intent = intent;
-        pending.reason = reason;
+        if (priv != null) {
+            priv.prepare(zonelist, folio, intent, reason);
+        }
     }
 
     /** Arms one nested allocation (see {@link NestedAlloc}). */
     public void armNested(NestedAlloc n) {
-        this.nested = n;
+        if (priv != null) {
+            priv.armNested(n);
+        }
     }
 
     public PhysicalMemory memory() {
@@ -139,19 +132,14 @@ public final class PageAllocator {
      * @return the pfn of the folio's first page, or -errno (ENOMEM, EINVAL for a bad mask or nid)
      */
     public long allocPages(int gfp, int order, int preferredNid, NodeMask nodemask, int localNid) {
-        if (!anyPrivate) {
+        if (priv == null) {
             return allocPagesCall(gfp, order, preferredNid, nodemask, localNid);
         }
-        if (depth == calls.length) {
-            throw new IllegalStateException("page allocations nested " + depth + " deep");
-        }
-        AllocCall call = calls[depth++];
-        call.copyRequest(pending);
-        pending.reset();
+        priv.enter();
         try {
             return allocPagesCall(gfp, order, preferredNid, nodemask, localNid);
         } finally {
-            depth--;
+            priv.leave();
         }
     }
 
@@ -170,7 +158,7 @@ public final class PageAllocator {
         }
         Node pref = nodes[preferredNid];
         Zone[] zl;
-        if (anyPrivate && calls[depth - 1].zonelist == ZonelistKind.PRIVATE) {
+        if (priv != null && priv.current().zonelist == ZonelistKind.PRIVATE) {
             zl = (gfp & Gfp.Bits.THISNODE) != 0 ? pref.zonelistPrivateNoFallback : pref.zonelistPrivate;
         } else {
             zl = (gfp & Gfp.Bits.THISNODE) != 0 ? pref.zonelistNoFallback : pref.zonelistFallback;
@@ -233,7 +221,7 @@ public final class PageAllocator {
                     restart = true;
                     break;
                 }
-                if (nodes[z.nid].isPrivate && !gate(z.nid, gfp, order, preferredNid)) {
+                if (nodes[z.nid].isPrivate && !priv.gate(z.nid, gfp, order, preferredNid)) {
                     continue;
                 }
                 // ZONE_BELOW_HIGH is detected here, off the hot free path
@@ -258,7 +246,7 @@ public final class PageAllocator {
                 if (i >= 0) {
                     long pfn = prepNewFolio(z, i, order, mt, preferred, localNid);
                     if (nodes[z.nid].isPrivate) {
-                        checkpoint.allocated(pfn, z.nid, gfp, calls[depth - 1]);
+                        priv.allocated(pfn, z.nid, gfp);
                     }
                     return pfn;
                 }
@@ -274,41 +262,19 @@ public final class PageAllocator {
         }
     }
 
-    /** The gate on a private node, decided once per call. */
-    private boolean gate(int nid, int gfp, int order, int preferredNid) {
-        AllocCall call = calls[depth - 1];
-        long bit = 1L << nid;
-        if ((call.gateAsked & bit) == 0) {
-            call.gateAsked |= bit;
-            if (checkpoint.allowAlloc(nid, gfp, order, preferredNid, call)) {
-                call.gateOk |= bit;
-            }
-        }
-        return (call.gateOk & bit) != 0;
-    }
-
-    /** The handout check on a private node, decided once per call; fires an armed nested allocation. */
+    /** The hand-out check on a private node; fires an armed nested allocation inside it. */
     private boolean handout(int nid, int gfp, int order, int preferredNid, int localNid) {
-        AllocCall call = calls[depth - 1];
-        long bit = 1L << nid;
-        if ((call.handoutAsked & bit) == 0) {
-            call.handoutAsked |= bit;
-            if (checkpoint.handout(nid, gfp, order, preferredNid, call)) {
-                call.handoutOk |= bit;
-            }
-        }
-        if ((call.handoutOk & bit) == 0) {
+        if (!priv.handout(nid, gfp, order, preferredNid)) {
             return false;
         }
-        if (nested != null && depth == 1) {
-            NestedAlloc n = nested;
-            nested = null;
-            checkpoint.nested(true);
+        NestedAlloc n = priv.takeNested();
+        if (n != null) {
+            priv.nested(true);
             long r;
             try {
                 r = allocPages(n.gfp(), n.order(), nid, null, localNid);
             } finally {
-                checkpoint.nested(false);
+                priv.nested(false);
             }
             n.done(r, nid);
         }
@@ -404,14 +370,9 @@ public final class PageAllocator {
                 continue;
             }
             lastNid = z.nid;
-            if (anyPrivate && nodes[z.nid].isPrivate) {
-                // a private node's wake asks the design (Site.RECLAIM): once per allocation call
-                AllocCall call = calls[depth - 1];
-                long bit = 1L << z.nid;
-                if ((call.kswapdWoken & bit) != 0) {
-                    continue;
-                }
-                call.kswapdWoken |= bit;
+            // a private node's wake asks the design (Site.RECLAIM): once per allocation call
+            if (nodes[z.nid].isPrivate && !priv.firstKswapdWake(z.nid)) {
+                continue;
             }
             reclaim.wakeKswapd(z.nid, order, highest, gfp);
         }
