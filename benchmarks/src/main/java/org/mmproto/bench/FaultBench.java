@@ -3,7 +3,7 @@ package org.mmproto.bench;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.mmproto.api.NodeMask;
-import org.mmproto.core.policy.MemPolicy;
+import org.mmproto.core.task.MemPolicy;
 import org.mmproto.core.task.Kernel;
 import org.mmproto.core.task.MmOps;
 import org.mmproto.core.task.Task;

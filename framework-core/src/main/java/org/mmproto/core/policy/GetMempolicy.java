@@ -1,12 +1,13 @@
 package org.mmproto.core.policy;
 
-import static org.mmproto.core.policy.MemPolicy.MPOL_F_ADDR;
-import static org.mmproto.core.policy.MemPolicy.MPOL_F_MEMS_ALLOWED;
-import static org.mmproto.core.policy.MemPolicy.MPOL_F_NODE;
+import static org.mmproto.core.task.MemPolicy.MPOL_F_ADDR;
+import static org.mmproto.core.task.MemPolicy.MPOL_F_MEMS_ALLOWED;
+import static org.mmproto.core.task.MemPolicy.MPOL_F_NODE;
 
 import org.mmproto.api.Errno;
 import org.mmproto.api.NodeMask;
 import org.mmproto.core.task.Kernel;
+import org.mmproto.core.task.MemPolicy;
 import org.mmproto.core.task.Mm;
 import org.mmproto.core.task.Pte;
 import org.mmproto.core.task.Task;

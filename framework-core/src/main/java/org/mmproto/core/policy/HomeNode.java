@@ -3,6 +3,7 @@ package org.mmproto.core.policy;
 import org.mmproto.api.Errno;
 import org.mmproto.api.NodeMask;
 import org.mmproto.core.task.Kernel;
+import org.mmproto.core.task.MemPolicy;
 import org.mmproto.core.task.Mm;
 import org.mmproto.core.task.Task;
 import org.mmproto.core.task.Vma;

@@ -1,6 +1,7 @@
 package org.mmproto.core.policy;
 
 import org.mmproto.api.NodeMask;
+import org.mmproto.core.task.MemPolicy;
 import org.mmproto.core.task.Task;
 
 /** The interleave node choices: by index (interleave_nid, weighted_interleave_nid) and round robin (interleave_nodes). */

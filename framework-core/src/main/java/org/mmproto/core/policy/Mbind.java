@@ -1,11 +1,11 @@
 package org.mmproto.core.policy;
 
-import static org.mmproto.core.policy.MemPolicy.MPOL_DEFAULT;
-import static org.mmproto.core.policy.MemPolicy.MPOL_INTERLEAVE;
-import static org.mmproto.core.policy.MemPolicy.MPOL_MF_MOVE_ALL;
-import static org.mmproto.core.policy.MemPolicy.MPOL_MF_STRICT;
-import static org.mmproto.core.policy.MemPolicy.MPOL_MF_VALID;
-import static org.mmproto.core.policy.MemPolicy.MPOL_WEIGHTED_INTERLEAVE;
+import static org.mmproto.core.task.MemPolicy.MPOL_DEFAULT;
+import static org.mmproto.core.task.MemPolicy.MPOL_INTERLEAVE;
+import static org.mmproto.core.task.MemPolicy.MPOL_MF_MOVE_ALL;
+import static org.mmproto.core.task.MemPolicy.MPOL_MF_STRICT;
+import static org.mmproto.core.task.MemPolicy.MPOL_MF_VALID;
+import static org.mmproto.core.task.MemPolicy.MPOL_WEIGHTED_INTERLEAVE;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -14,6 +14,7 @@ import org.mmproto.api.Gfp;
 import org.mmproto.api.MigrateReason;
 import org.mmproto.api.driver.Site;
 import org.mmproto.core.task.Kernel;
+import org.mmproto.core.task.MemPolicy;
 import org.mmproto.core.task.Mm;
 import org.mmproto.core.task.Task;
 import org.mmproto.core.task.Vma;

@@ -1,13 +1,14 @@
 package org.mmproto.core.policy;
 
-import static org.mmproto.core.policy.MemPolicy.MPOL_MF_MOVE;
-import static org.mmproto.core.policy.MemPolicy.MPOL_MF_MOVE_ALL;
+import static org.mmproto.core.task.MemPolicy.MPOL_MF_MOVE;
+import static org.mmproto.core.task.MemPolicy.MPOL_MF_MOVE_ALL;
 
 import java.util.List;
 import org.mmproto.api.Errno;
 import org.mmproto.api.MigrateReason;
 import org.mmproto.api.NodeMask;
 import org.mmproto.core.task.Kernel;
+import org.mmproto.core.task.MemPolicy;
 import org.mmproto.core.task.Mm;
 import org.mmproto.core.task.Task;
 import org.mmproto.core.task.Vma;

@@ -1,7 +1,7 @@
 package org.mmproto.core.policy;
 
-import static org.mmproto.core.policy.MemPolicy.MPOL_MF_MOVE;
-import static org.mmproto.core.policy.MemPolicy.MPOL_MF_MOVE_ALL;
+import static org.mmproto.core.task.MemPolicy.MPOL_MF_MOVE;
+import static org.mmproto.core.task.MemPolicy.MPOL_MF_MOVE_ALL;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -15,6 +15,7 @@ import org.mmproto.api.MigrateReason;
 import org.mmproto.api.NodeMask;
 import org.mmproto.core.mm.Memmap;
 import org.mmproto.core.task.Kernel;
+import org.mmproto.core.task.MemPolicy;
 import org.mmproto.core.task.Mm;
 import org.mmproto.core.task.Pte;
 import org.mmproto.core.task.Task;

@@ -1,5 +1,7 @@
 package org.mmproto.core.policy;
 
+import org.mmproto.core.task.MemPolicy;
+
 /**
  * mpol_equal: two policies are the same for VMA splitting when mode, flags and home node agree,
  * the user masks agree where the flags keep one, and the effective nodes agree (LOCAL has none).

@@ -1,18 +1,19 @@
 package org.mmproto.core.policy;
 
-import static org.mmproto.core.policy.MemPolicy.MPOL_BIND;
-import static org.mmproto.core.policy.MemPolicy.MPOL_DEFAULT;
-import static org.mmproto.core.policy.MemPolicy.MPOL_F_NUMA_BALANCING;
-import static org.mmproto.core.policy.MemPolicy.MPOL_F_RELATIVE_NODES;
-import static org.mmproto.core.policy.MemPolicy.MPOL_F_STATIC_NODES;
-import static org.mmproto.core.policy.MemPolicy.MPOL_LOCAL;
-import static org.mmproto.core.policy.MemPolicy.MPOL_MAX;
-import static org.mmproto.core.policy.MemPolicy.MPOL_MODE_FLAGS;
-import static org.mmproto.core.policy.MemPolicy.MPOL_PREFERRED;
-import static org.mmproto.core.policy.MemPolicy.MPOL_PREFERRED_MANY;
+import static org.mmproto.core.task.MemPolicy.MPOL_BIND;
+import static org.mmproto.core.task.MemPolicy.MPOL_DEFAULT;
+import static org.mmproto.core.task.MemPolicy.MPOL_F_NUMA_BALANCING;
+import static org.mmproto.core.task.MemPolicy.MPOL_F_RELATIVE_NODES;
+import static org.mmproto.core.task.MemPolicy.MPOL_F_STATIC_NODES;
+import static org.mmproto.core.task.MemPolicy.MPOL_LOCAL;
+import static org.mmproto.core.task.MemPolicy.MPOL_MAX;
+import static org.mmproto.core.task.MemPolicy.MPOL_MODE_FLAGS;
+import static org.mmproto.core.task.MemPolicy.MPOL_PREFERRED;
+import static org.mmproto.core.task.MemPolicy.MPOL_PREFERRED_MANY;
 
 import org.mmproto.api.Errno;
 import org.mmproto.api.NodeMask;
+import org.mmproto.core.task.MemPolicy;
 
 /**
  * Building a policy from syscall arguments, in the kernel's three steps:

@@ -1,5 +1,7 @@
 package org.mmproto.core.policy;
 
+import org.mmproto.core.task.MemPolicy;
+
 /**
  * mpol_to_str: {@code default | prefer | bind | interleave | weighted interleave | local |
  * prefer (many)}, then {@code =static} or {@code =relative}, then {@code |balancing} (or

@@ -2,6 +2,7 @@ package org.mmproto.core.policy;
 
 import org.mmproto.core.mm.Memmap;
 import org.mmproto.core.task.Kernel;
+import org.mmproto.core.task.MemPolicy;
 import org.mmproto.core.task.Mm;
 import org.mmproto.core.task.Pte;
 import org.mmproto.core.task.ShmemFile;

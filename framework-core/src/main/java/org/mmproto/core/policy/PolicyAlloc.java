@@ -1,10 +1,10 @@
 package org.mmproto.core.policy;
 
-import static org.mmproto.core.policy.MemPolicy.MPOL_BIND;
-import static org.mmproto.core.policy.MemPolicy.MPOL_INTERLEAVE;
-import static org.mmproto.core.policy.MemPolicy.MPOL_PREFERRED;
-import static org.mmproto.core.policy.MemPolicy.MPOL_PREFERRED_MANY;
-import static org.mmproto.core.policy.MemPolicy.MPOL_WEIGHTED_INTERLEAVE;
+import static org.mmproto.core.task.MemPolicy.MPOL_BIND;
+import static org.mmproto.core.task.MemPolicy.MPOL_INTERLEAVE;
+import static org.mmproto.core.task.MemPolicy.MPOL_PREFERRED;
+import static org.mmproto.core.task.MemPolicy.MPOL_PREFERRED_MANY;
+import static org.mmproto.core.task.MemPolicy.MPOL_WEIGHTED_INTERLEAVE;
 
 import org.mmproto.api.Gfp;
 import org.mmproto.api.MigrateReason;
@@ -17,6 +17,7 @@ import org.mmproto.api.driver.Site;
 import org.mmproto.core.mm.Zone;
 import org.mmproto.core.stats.VmStat;
 import org.mmproto.core.task.Kernel;
+import org.mmproto.core.task.MemPolicy;
 import org.mmproto.core.task.PolicyAllocation;
 import org.mmproto.core.task.Task;
 import org.mmproto.core.task.Vma;

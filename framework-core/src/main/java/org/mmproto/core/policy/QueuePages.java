@@ -1,8 +1,8 @@
 package org.mmproto.core.policy;
 
-import static org.mmproto.core.policy.MemPolicy.MPOL_MF_MOVE;
-import static org.mmproto.core.policy.MemPolicy.MPOL_MF_MOVE_ALL;
-import static org.mmproto.core.policy.MemPolicy.MPOL_MF_STRICT;
+import static org.mmproto.core.task.MemPolicy.MPOL_MF_MOVE;
+import static org.mmproto.core.task.MemPolicy.MPOL_MF_MOVE_ALL;
+import static org.mmproto.core.task.MemPolicy.MPOL_MF_STRICT;
 
 import java.util.ArrayList;
 import java.util.HashSet;

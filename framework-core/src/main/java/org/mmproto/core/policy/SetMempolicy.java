@@ -3,6 +3,7 @@ package org.mmproto.core.policy;
 import org.mmproto.api.NodeMask;
 import org.mmproto.api.driver.Site;
 import org.mmproto.core.task.Kernel;
+import org.mmproto.core.task.MemPolicy;
 import org.mmproto.core.task.Task;
 
 /**

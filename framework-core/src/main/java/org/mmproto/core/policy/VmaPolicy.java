@@ -1,6 +1,7 @@
 package org.mmproto.core.policy;
 
 import java.util.List;
+import org.mmproto.core.task.MemPolicy;
 import org.mmproto.core.task.Mm;
 import org.mmproto.core.task.ShmemFile;
 import org.mmproto.core.task.Vma;

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 import org.mmproto.core.config.Suggestions;
 import org.mmproto.core.gup.Gup;
-import org.mmproto.core.policy.MemPolicy;
+import org.mmproto.core.task.MemPolicy;
 import org.mmproto.core.task.MmOps;
 
 /**

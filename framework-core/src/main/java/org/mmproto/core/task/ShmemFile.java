@@ -2,7 +2,6 @@ package org.mmproto.core.task;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.mmproto.core.policy.MemPolicy;
 
 /**
  * A memfd: a shmem inode with its page cache (folio pfn per page index, sparse like the

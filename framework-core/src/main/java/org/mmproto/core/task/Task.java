@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Set;
 import org.mmproto.api.NodeMask;
 import org.mmproto.api.driver.TaskRef;
-import org.mmproto.core.policy.MemPolicy;
 
 /** {@code struct task_struct}, the parts mm cares about. */
 public final class Task {

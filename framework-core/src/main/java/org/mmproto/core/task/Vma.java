@@ -1,6 +1,5 @@
 package org.mmproto.core.task;
 
-import org.mmproto.core.policy.MemPolicy;
 
 /**
  * {@code struct vm_area_struct}: [start, end), vm_flags, what backs it, its NUMA policy, and a

@@ -4,7 +4,7 @@ import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.mmproto.core.fuzz.AllowedErrnos.Call;
 import org.mmproto.core.gup.Gup;
-import org.mmproto.core.policy.MemPolicy;
+import org.mmproto.core.task.MemPolicy;
 import org.mmproto.core.policy.NumaSyscalls;
 import org.mmproto.core.task.Mm;
 import org.mmproto.core.task.MmOps;

@@ -44,7 +44,7 @@ final class PrivateWorld {
     long faultedPageOnPrivateNode() {
         long addr = k.mmOps().mmap(task, 0, 4096, MmOps.PROT_READ | MmOps.PROT_WRITE,
                 MmOps.MAP_PRIVATE | MmOps.MAP_ANONYMOUS, null, 0, "p");
-        long r = k.numa().mbind(task, addr, 4096, org.mmproto.core.policy.MemPolicy.MPOL_BIND,
+        long r = k.numa().mbind(task, addr, 4096, org.mmproto.core.task.MemPolicy.MPOL_BIND,
                 org.mmproto.core.policy.UserMask.of(org.mmproto.api.NodeMask.of(P)), 64, 0);
         int f = k.mmOps().touch(task, addr, 4096, true);
         if (r != 0 || f != 0 || k.memmap().nid(k.mmOps().folioAt(task, addr)) != P) {

@@ -13,7 +13,7 @@ import org.mmproto.api.driver.Site;
 import org.mmproto.core.hooks.designs.FallbackOnly;
 import org.mmproto.core.hooks.designs.OpsStruct;
 import org.mmproto.core.mm.DebugVm;
-import org.mmproto.core.policy.MemPolicy;
+import org.mmproto.core.task.MemPolicy;
 import org.mmproto.core.policy.UserMask;
 import org.mmproto.core.stats.VmStat;
 import org.mmproto.core.task.Kernel;

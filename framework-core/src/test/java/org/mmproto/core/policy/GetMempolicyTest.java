@@ -1,14 +1,14 @@
 package org.mmproto.core.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.mmproto.core.policy.MemPolicy.MPOL_BIND;
-import static org.mmproto.core.policy.MemPolicy.MPOL_DEFAULT;
-import static org.mmproto.core.policy.MemPolicy.MPOL_F_ADDR;
-import static org.mmproto.core.policy.MemPolicy.MPOL_F_MEMS_ALLOWED;
-import static org.mmproto.core.policy.MemPolicy.MPOL_F_NODE;
-import static org.mmproto.core.policy.MemPolicy.MPOL_INTERLEAVE;
-import static org.mmproto.core.policy.MemPolicy.MPOL_LOCAL;
-import static org.mmproto.core.policy.MemPolicy.MPOL_WEIGHTED_INTERLEAVE;
+import static org.mmproto.core.task.MemPolicy.MPOL_BIND;
+import static org.mmproto.core.task.MemPolicy.MPOL_DEFAULT;
+import static org.mmproto.core.task.MemPolicy.MPOL_F_ADDR;
+import static org.mmproto.core.task.MemPolicy.MPOL_F_MEMS_ALLOWED;
+import static org.mmproto.core.task.MemPolicy.MPOL_F_NODE;
+import static org.mmproto.core.task.MemPolicy.MPOL_INTERLEAVE;
+import static org.mmproto.core.task.MemPolicy.MPOL_LOCAL;
+import static org.mmproto.core.task.MemPolicy.MPOL_WEIGHTED_INTERLEAVE;
 
 import java.util.Set;
 import org.junit.jupiter.api.Test;

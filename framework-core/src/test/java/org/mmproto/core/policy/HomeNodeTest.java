@@ -1,13 +1,14 @@
 package org.mmproto.core.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.mmproto.core.policy.MemPolicy.MPOL_BIND;
-import static org.mmproto.core.policy.MemPolicy.MPOL_INTERLEAVE;
-import static org.mmproto.core.policy.MemPolicy.MPOL_PREFERRED;
-import static org.mmproto.core.policy.MemPolicy.MPOL_PREFERRED_MANY;
+import static org.mmproto.core.task.MemPolicy.MPOL_BIND;
+import static org.mmproto.core.task.MemPolicy.MPOL_INTERLEAVE;
+import static org.mmproto.core.task.MemPolicy.MPOL_PREFERRED;
+import static org.mmproto.core.task.MemPolicy.MPOL_PREFERRED_MANY;
 
 import org.junit.jupiter.api.Test;
 import org.mmproto.api.Errno;
+import org.mmproto.core.task.MemPolicy;
 
 /**
  * set_mempolicy_home_node(2) (no page in man-pages 6.03; errors from mm/mempolicy.c, each

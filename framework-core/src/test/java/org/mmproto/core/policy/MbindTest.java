@@ -1,16 +1,16 @@
 package org.mmproto.core.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.mmproto.core.policy.MemPolicy.MPOL_BIND;
-import static org.mmproto.core.policy.MemPolicy.MPOL_DEFAULT;
-import static org.mmproto.core.policy.MemPolicy.MPOL_F_RELATIVE_NODES;
-import static org.mmproto.core.policy.MemPolicy.MPOL_F_STATIC_NODES;
-import static org.mmproto.core.policy.MemPolicy.MPOL_INTERLEAVE;
-import static org.mmproto.core.policy.MemPolicy.MPOL_LOCAL;
-import static org.mmproto.core.policy.MemPolicy.MPOL_MF_MOVE;
-import static org.mmproto.core.policy.MemPolicy.MPOL_MF_MOVE_ALL;
-import static org.mmproto.core.policy.MemPolicy.MPOL_MF_STRICT;
-import static org.mmproto.core.policy.MemPolicy.MPOL_PREFERRED;
+import static org.mmproto.core.task.MemPolicy.MPOL_BIND;
+import static org.mmproto.core.task.MemPolicy.MPOL_DEFAULT;
+import static org.mmproto.core.task.MemPolicy.MPOL_F_RELATIVE_NODES;
+import static org.mmproto.core.task.MemPolicy.MPOL_F_STATIC_NODES;
+import static org.mmproto.core.task.MemPolicy.MPOL_INTERLEAVE;
+import static org.mmproto.core.task.MemPolicy.MPOL_LOCAL;
+import static org.mmproto.core.task.MemPolicy.MPOL_MF_MOVE;
+import static org.mmproto.core.task.MemPolicy.MPOL_MF_MOVE_ALL;
+import static org.mmproto.core.task.MemPolicy.MPOL_MF_STRICT;
+import static org.mmproto.core.task.MemPolicy.MPOL_PREFERRED;
 
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -18,6 +18,7 @@ import org.mmproto.api.Errno;
 import org.mmproto.api.NodeMask;
 import org.mmproto.core.mm.Memmap;
 import org.mmproto.core.stats.VmStat;
+import org.mmproto.core.task.MemPolicy;
 import org.mmproto.core.task.MmOps;
 import org.mmproto.core.task.ShmemFile;
 import org.mmproto.core.task.Task;

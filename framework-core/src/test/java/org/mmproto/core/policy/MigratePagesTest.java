@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import org.mmproto.api.Errno;
 import org.mmproto.api.NodeMask;
 import org.mmproto.core.stats.VmStat;
+import org.mmproto.core.task.MemPolicy;
 import org.mmproto.core.task.Task;
 
 /** migrate_pages(2): errors, node pairing and the count of pages not moved. */

@@ -1,9 +1,9 @@
 package org.mmproto.core.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.mmproto.core.policy.MemPolicy.MPOL_MF_MOVE;
-import static org.mmproto.core.policy.MemPolicy.MPOL_MF_MOVE_ALL;
-import static org.mmproto.core.policy.MemPolicy.MPOL_MF_STRICT;
+import static org.mmproto.core.task.MemPolicy.MPOL_MF_MOVE;
+import static org.mmproto.core.task.MemPolicy.MPOL_MF_MOVE_ALL;
+import static org.mmproto.core.task.MemPolicy.MPOL_MF_STRICT;
 
 import java.util.Arrays;
 import java.util.Set;

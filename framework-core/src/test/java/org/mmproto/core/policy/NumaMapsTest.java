@@ -1,21 +1,22 @@
 package org.mmproto.core.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.mmproto.core.policy.MemPolicy.MPOL_BIND;
-import static org.mmproto.core.policy.MemPolicy.MPOL_F_NUMA_BALANCING;
-import static org.mmproto.core.policy.MemPolicy.MPOL_F_RELATIVE_NODES;
-import static org.mmproto.core.policy.MemPolicy.MPOL_F_STATIC_NODES;
-import static org.mmproto.core.policy.MemPolicy.MPOL_INTERLEAVE;
-import static org.mmproto.core.policy.MemPolicy.MPOL_LOCAL;
-import static org.mmproto.core.policy.MemPolicy.MPOL_PREFERRED;
-import static org.mmproto.core.policy.MemPolicy.MPOL_PREFERRED_MANY;
-import static org.mmproto.core.policy.MemPolicy.MPOL_WEIGHTED_INTERLEAVE;
+import static org.mmproto.core.task.MemPolicy.MPOL_BIND;
+import static org.mmproto.core.task.MemPolicy.MPOL_F_NUMA_BALANCING;
+import static org.mmproto.core.task.MemPolicy.MPOL_F_RELATIVE_NODES;
+import static org.mmproto.core.task.MemPolicy.MPOL_F_STATIC_NODES;
+import static org.mmproto.core.task.MemPolicy.MPOL_INTERLEAVE;
+import static org.mmproto.core.task.MemPolicy.MPOL_LOCAL;
+import static org.mmproto.core.task.MemPolicy.MPOL_PREFERRED;
+import static org.mmproto.core.task.MemPolicy.MPOL_PREFERRED_MANY;
+import static org.mmproto.core.task.MemPolicy.MPOL_WEIGHTED_INTERLEAVE;
 
 import java.util.Arrays;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.mmproto.api.NodeMask;
 import org.mmproto.core.task.Kernel;
+import org.mmproto.core.task.MemPolicy;
 import org.mmproto.core.task.MmOps;
 import org.mmproto.core.task.ShmemFile;
 import org.mmproto.core.task.Task;

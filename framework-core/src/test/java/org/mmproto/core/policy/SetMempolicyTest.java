@@ -1,16 +1,16 @@
 package org.mmproto.core.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.mmproto.core.policy.MemPolicy.MPOL_BIND;
-import static org.mmproto.core.policy.MemPolicy.MPOL_DEFAULT;
-import static org.mmproto.core.policy.MemPolicy.MPOL_F_NUMA_BALANCING;
-import static org.mmproto.core.policy.MemPolicy.MPOL_F_RELATIVE_NODES;
-import static org.mmproto.core.policy.MemPolicy.MPOL_F_STATIC_NODES;
-import static org.mmproto.core.policy.MemPolicy.MPOL_INTERLEAVE;
-import static org.mmproto.core.policy.MemPolicy.MPOL_LOCAL;
-import static org.mmproto.core.policy.MemPolicy.MPOL_PREFERRED;
-import static org.mmproto.core.policy.MemPolicy.MPOL_PREFERRED_MANY;
-import static org.mmproto.core.policy.MemPolicy.MPOL_WEIGHTED_INTERLEAVE;
+import static org.mmproto.core.task.MemPolicy.MPOL_BIND;
+import static org.mmproto.core.task.MemPolicy.MPOL_DEFAULT;
+import static org.mmproto.core.task.MemPolicy.MPOL_F_NUMA_BALANCING;
+import static org.mmproto.core.task.MemPolicy.MPOL_F_RELATIVE_NODES;
+import static org.mmproto.core.task.MemPolicy.MPOL_F_STATIC_NODES;
+import static org.mmproto.core.task.MemPolicy.MPOL_INTERLEAVE;
+import static org.mmproto.core.task.MemPolicy.MPOL_LOCAL;
+import static org.mmproto.core.task.MemPolicy.MPOL_PREFERRED;
+import static org.mmproto.core.task.MemPolicy.MPOL_PREFERRED_MANY;
+import static org.mmproto.core.task.MemPolicy.MPOL_WEIGHTED_INTERLEAVE;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

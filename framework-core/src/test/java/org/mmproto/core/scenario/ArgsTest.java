@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.mmproto.core.policy.MemPolicy;
+import org.mmproto.core.task.MemPolicy;
 import org.mmproto.core.scenario.Args.Addr;
 import org.mmproto.core.scenario.RunReport.StepResult;
 import org.mmproto.core.task.Mm;

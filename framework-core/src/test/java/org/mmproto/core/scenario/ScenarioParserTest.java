@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mmproto.api.Gfp;
 import org.mmproto.core.config.ConfigException;
-import org.mmproto.core.policy.MemPolicy;
+import org.mmproto.core.task.MemPolicy;
 import org.mmproto.core.scenario.Args.MaskArg;
 import org.mmproto.core.scenario.step.AllocPages;
 import org.mmproto.core.scenario.step.Check;

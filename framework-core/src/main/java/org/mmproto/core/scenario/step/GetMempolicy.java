@@ -9,7 +9,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.mmproto.api.NodeMask;
 import org.mmproto.core.config.YamlTree;
-import org.mmproto.core.policy.MemPolicy;
+import org.mmproto.core.task.MemPolicy;
 import org.mmproto.core.policy.NumaSyscalls;
 import org.mmproto.core.scenario.Args;
 import org.mmproto.core.scenario.Args.Addr;

@@ -1,4 +1,4 @@
-package org.mmproto.core.policy;
+package org.mmproto.core.task;
 
 import org.mmproto.api.NodeMask;
 
@@ -10,7 +10,7 @@ import org.mmproto.api.NodeMask;
  * <p>{@code nodes} is the mask in context (user mask AND cpuset mems AND the valid targets, or
  * folded with RELATIVE; PREFERRED keeps one node; LOCAL none). {@code userNodes} is what the user
  * passed; the kernel keeps and reports it only when a mode flag is set (STATIC, RELATIVE or
- * NUMA_BALANCING), so get_mempolicy and {@link MpolEqual} look at it only then.
+ * NUMA_BALANCING), so get_mempolicy and policy's {@code MpolEqual} look at it only then.
  */
 public record MemPolicy(int mode, int flags, NodeMask nodes, NodeMask userNodes, int homeNode) {
     // modes (include/uapi/linux/mempolicy.h)
