@@ -7,6 +7,7 @@ import org.mmproto.core.task.MemPolicy;
 import org.mmproto.core.task.Kernel;
 import org.mmproto.core.task.MmOps;
 import org.mmproto.core.task.Task;
+import org.mmproto.core.task.TransparentHugepage;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -39,7 +40,7 @@ public class FaultBench {
     @Setup(Level.Trial)
     public void boot() {
         k = Kernel.boot(BenchMachines.equalNodes("faults", 8 * BenchMachines.GiB, 2));
-        k.setThp(Kernel.ThpMode.NEVER);
+        k.setThp(TransparentHugepage.Mode.NEVER);
         NodeMask both = NodeMask.of(0, 1);
         mpol = switch (policy) {
             case "default" -> null;

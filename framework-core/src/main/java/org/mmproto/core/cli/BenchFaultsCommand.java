@@ -15,6 +15,7 @@ import org.mmproto.core.stats.VmStat;
 import org.mmproto.core.task.Kernel;
 import org.mmproto.core.task.MmOps;
 import org.mmproto.core.task.Task;
+import org.mmproto.core.task.TransparentHugepage;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -84,10 +85,10 @@ final class BenchFaultsCommand implements Callable<Integer> {
         MemPolicy pol = parsePolicy(policy);
         MachineSpec spec = machine.load();
         Kernel k = Kernel.boot(spec, new OpsStruct());
-        k.setThp(Kernel.ThpMode.NEVER);
+        k.setThp(TransparentHugepage.Mode.NEVER);
         Task t = k.spawn("bench", 0, cpu, 0, Set.of());
         if (pol != null) {
-            long rc = new NumaSyscalls(k).setMempolicy(t, pol.mode(), UserMask.of(pol.nodes()),
+            long rc = k.numa().setMempolicy(t, pol.mode(), UserMask.of(pol.nodes()),
                     NodeMask.MAX_NUMNODES + 1L);
             if (rc < 0) {
                 throw new IllegalArgumentException("--policy " + policy + ": set_mempolicy fails with "

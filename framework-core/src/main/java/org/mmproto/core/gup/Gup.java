@@ -13,7 +13,9 @@ import org.mmproto.api.driver.Decisions.PinAction;
 import org.mmproto.core.hooks.Dispatcher;
 import org.mmproto.core.migrate.Migration;
 import org.mmproto.core.mm.Memmap;
-import org.mmproto.core.task.Kernel;
+import org.mmproto.core.task.FaultHandler;
+import org.mmproto.core.task.MmCore;
+import org.mmproto.core.task.MmOps;
 import org.mmproto.core.task.Task;
 
 /**
@@ -28,10 +30,16 @@ public final class Gup {
     public static final int FOLL_LONGTERM = 1 << 8;
     private static final int MAX_PASSES = 5;
 
-    private final Kernel k;
+    private final MmCore k;
+    private final FaultHandler faults;
+    private final MmOps mmOps;
+    private final Migration migration;
 
-    public Gup(Kernel k) {
+    public Gup(MmCore k, FaultHandler faults, MmOps mmOps, Migration migration) {
         this.k = k;
+        this.faults = faults;
+        this.mmOps = mmOps;
+        this.migration = migration;
     }
 
     /**
@@ -65,12 +73,12 @@ public final class Gup {
             long[] heads = new long[nrPages];
             for (int i = 0; i < nrPages; i++) {
                 long a = addr + ((long) i << 12);
-                int r = k.faults().handle(t, a, write);
+                int r = faults.handle(t, a, write);
                 if (r < 0) {
                     err[0] = r;
                     return null;
                 }
-                heads[i] = k.mmOps().folioAt(t, a);
+                heads[i] = mmOps.folioAt(t, a);
             }
             if (!longterm) {
                 pinAll(heads);
@@ -102,7 +110,7 @@ public final class Gup {
             }
             // check_and_migrate_movable_pages: nothing is pinned at this point
             // alloc_migration_target: the folio's own node, GFP_USER (no ZONE_MOVABLE), normal fallback
-            Migration.Result res = k.migration().migrate(move, -1, (src, order) -> k.alloc().allocPages(
+            Migration.Result res = migration.migrate(move, -1, (src, order) -> k.alloc().allocPages(
                     Gfp.GFP_USER.bits() | Gfp.Bits.NOWARN | (order > 0 ? Gfp.Bits.COMP : 0), order, mm.nid(src), null,
                     t.nid()), Migration.Mode.MIGRATE_SYNC, MigrateReason.MR_LONGTERM_PIN);
             if (res.nrFailed() > 0) {

@@ -11,8 +11,9 @@ import org.mmproto.api.driver.Verdict;
 import org.mmproto.core.hooks.Dispatcher;
 import org.mmproto.core.mm.Memmap;
 import org.mmproto.core.stats.VmStat;
-import org.mmproto.core.task.Kernel;
+import org.mmproto.core.task.MmCore;
 import org.mmproto.core.task.Mappings;
+import org.mmproto.core.task.Rmap;
 
 /**
  * migrate_pages(): the one entry point every migration goes through (mbind MOVE, migrate_pages,
@@ -49,10 +50,12 @@ public final class Migration {
     public record Result(int[] outcome, int nrSucceeded, int nrFailed) {
     }
 
-    private final Kernel k;
+    private final MmCore k;
+    private final Rmap rmaps;
 
-    public Migration(Kernel k) {
+    public Migration(MmCore k, Rmap rmaps) {
         this.k = k;
+        this.rmaps = rmaps;
     }
 
     /** Moves each folio (head pfns) to a target from {@code target}; the target node is not known up front. */
@@ -75,7 +78,7 @@ public final class Migration {
                           Origin origin) {
         Memmap mm = k.memmap();
         Dispatcher d = k.dispatcher();
-        Mappings rmap = Mappings.index(k, folios);
+        Mappings rmap = rmaps.index(folios);
         int[] outcome = new int[folios.size()];
         int ok = 0;
         int failed = 0;

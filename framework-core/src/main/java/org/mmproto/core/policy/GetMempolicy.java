@@ -6,7 +6,7 @@ import static org.mmproto.core.task.MemPolicy.MPOL_F_NODE;
 
 import org.mmproto.api.Errno;
 import org.mmproto.api.NodeMask;
-import org.mmproto.core.task.Kernel;
+import org.mmproto.core.task.FaultHandler;
 import org.mmproto.core.task.MemPolicy;
 import org.mmproto.core.task.Mm;
 import org.mmproto.core.task.Pte;
@@ -33,10 +33,12 @@ import org.mmproto.core.task.Vma;
  * </ul>
  */
 final class GetMempolicy {
-    private final Kernel k;
+    private final PolicyServices k;
+    private final FaultHandler faults;
 
-    GetMempolicy(Kernel k) {
+    GetMempolicy(PolicyServices k, FaultHandler faults) {
         this.k = k;
+        this.faults = faults;
     }
 
     NumaSyscalls.GetMempolicyResult call(Task t, boolean wantMask, long maxnode, long addr, int flags) {
@@ -114,13 +116,13 @@ final class GetMempolicy {
     /** lookup_node: get_user_pages_fast(addr) for reading, then the node of the page. */
     private int lookupNode(Task t, long addr) {
         long page = addr & -Mm.PAGE_SIZE;
-        int r = k.faults().handle(t, page, false);
+        int r = faults.handle(t, page, false);
         if (r < 0) {
             return r;
         }
         Vma vma = t.mm().find(page);
         long pte = vma.pte(page);
-        long head = (pte & Pte.ZERO) != 0 ? Pte.pfn(pte) : UserFolios.head(k, pte);
+        long head = (pte & Pte.ZERO) != 0 ? Pte.pfn(pte) : k.rmap().headOf(Pte.pfn(pte));
         return k.memmap().nid(head);
     }
 }

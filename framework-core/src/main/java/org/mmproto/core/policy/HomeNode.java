@@ -2,7 +2,6 @@ package org.mmproto.core.policy;
 
 import org.mmproto.api.Errno;
 import org.mmproto.api.NodeMask;
-import org.mmproto.core.task.Kernel;
 import org.mmproto.core.task.MemPolicy;
 import org.mmproto.core.task.Mm;
 import org.mmproto.core.task.Task;
@@ -18,9 +17,9 @@ import org.mmproto.core.task.Vma;
  * need not be in the policy's mask (checked on realkernel 6.12).
  */
 final class HomeNode {
-    private final Kernel k;
+    private final PolicyServices k;
 
-    HomeNode(Kernel k) {
+    HomeNode(PolicyServices k) {
         this.k = k;
     }
 

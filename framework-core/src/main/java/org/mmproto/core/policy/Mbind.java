@@ -13,7 +13,6 @@ import org.mmproto.api.Errno;
 import org.mmproto.api.Gfp;
 import org.mmproto.api.MigrateReason;
 import org.mmproto.api.driver.Site;
-import org.mmproto.core.task.Kernel;
 import org.mmproto.core.task.MemPolicy;
 import org.mmproto.core.task.Mm;
 import org.mmproto.core.task.Task;
@@ -41,9 +40,9 @@ import org.mmproto.core.task.Vma;
  * migrate every folio of the range, even local ones; checked on realkernel 6.12).
  */
 final class Mbind {
-    private final Kernel k;
+    private final PolicyServices k;
 
-    Mbind(Kernel k) {
+    Mbind(PolicyServices k) {
         this.k = k;
     }
 
@@ -123,7 +122,7 @@ final class Mbind {
      * it is mapped, less that folio's own index, so that each folio gets base + index >> order;
      * 0 otherwise.
      */
-    private static long interleaveBase(Kernel k, MemPolicy pol, QueuePages.Queued first) {
+    private static long interleaveBase(PolicyServices k, MemPolicy pol, QueuePages.Queued first) {
         if (pol == null || (pol.mode() != MPOL_INTERLEAVE && pol.mode() != MPOL_WEIGHTED_INTERLEAVE)) {
             return 0;
         }

@@ -5,7 +5,6 @@ import org.mmproto.api.Errno;
 import org.mmproto.api.MigrateReason;
 import org.mmproto.core.migrate.Migration;
 import org.mmproto.core.stats.VmStat;
-import org.mmproto.core.task.Kernel;
 
 /**
  * migrate_pages() on an isolated list, with the kernel's return value: the number of folios not
@@ -37,7 +36,7 @@ final class MigrateBatch {
      * @param targetNid the node the caller names (move_pages, migrate_pages), or -1 when the
      *     policy's allocation decides (mbind)
      */
-    static Result migrate(Kernel k, List<Long> folios, int targetNid, Migration.TargetAlloc target, MigrateReason reason) {
+    static Result migrate(PolicyServices k, List<Long> folios, int targetNid, Migration.TargetAlloc target, MigrateReason reason) {
         long[] stop = {-1};
         Migration.TargetAlloc guarded = (src, order) -> {
             if (stop[0] >= 0) {

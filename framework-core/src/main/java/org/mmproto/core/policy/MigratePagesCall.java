@@ -7,7 +7,6 @@ import java.util.List;
 import org.mmproto.api.Errno;
 import org.mmproto.api.MigrateReason;
 import org.mmproto.api.NodeMask;
-import org.mmproto.core.task.Kernel;
 import org.mmproto.core.task.MemPolicy;
 import org.mmproto.core.task.Mm;
 import org.mmproto.core.task.Task;
@@ -29,9 +28,9 @@ import org.mmproto.core.task.Vma;
  * negative error (ENOMEM when a destination is full; checked on realkernel 6.12).
  */
 final class MigratePagesCall {
-    private final Kernel k;
+    private final PolicyServices k;
 
-    MigratePagesCall(Kernel k) {
+    MigratePagesCall(PolicyServices k) {
         this.k = k;
     }
 

@@ -5,7 +5,6 @@ import org.mmproto.api.MigrateReason;
 import org.mmproto.api.design.UserAllocation;
 import org.mmproto.api.driver.Site;
 import org.mmproto.core.migrate.Migration;
-import org.mmproto.core.task.Kernel;
 import org.mmproto.core.task.Task;
 
 /**
@@ -17,7 +16,7 @@ final class MigrationTargets {
     private MigrationTargets() {
     }
 
-    static Migration.TargetAlloc thisNode(Kernel k, Task caller, int nid, MigrateReason reason) {
+    static Migration.TargetAlloc thisNode(PolicyServices k, Task caller, int nid, MigrateReason reason) {
         int base = Gfp.GFP_HIGHUSER_MOVABLE.bits() | Gfp.Bits.THISNODE;
         return (src, order) -> {
             int gfp = base;

@@ -14,7 +14,6 @@ import org.mmproto.api.Errno;
 import org.mmproto.api.MigrateReason;
 import org.mmproto.api.NodeMask;
 import org.mmproto.core.mm.Memmap;
-import org.mmproto.core.task.Kernel;
 import org.mmproto.core.task.MemPolicy;
 import org.mmproto.core.task.Mm;
 import org.mmproto.core.task.Pte;
@@ -41,9 +40,9 @@ import org.mmproto.core.task.Vma;
  * without MOVE_ALL), -EBUSY (cannot be isolated).
  */
 final class MovePages {
-    private final Kernel k;
+    private final PolicyServices k;
 
-    MovePages(Kernel k) {
+    MovePages(PolicyServices k) {
         this.k = k;
     }
 
@@ -91,7 +90,7 @@ final class MovePages {
             } else if (!UserFolios.mapsFolio(pte)) {
                 status[i] = -Errno.EFAULT.code();
             } else {
-                long head = UserFolios.head(k, pte);
+                long head = k.rmap().headOf(Pte.pfn(pte));
                 int nid = memmap.nid(head);
                 status[i] = PolicyTargets.folioVisible(k, head, nid) ? nid : -Errno.ENOENT.code();
             }
@@ -181,7 +180,7 @@ final class MovePages {
                 return -Errno.EFAULT.code(); // the zero page
             }
             Memmap memmap = k.memmap();
-            long head = UserFolios.head(k, pte);
+            long head = k.rmap().headOf(Pte.pfn(pte));
             int nid = memmap.nid(head);
             // one Site.MIGRATE_SOURCE decision per folio per call, whatever the number of its pages listed
             Boolean visible = decided.get(head);

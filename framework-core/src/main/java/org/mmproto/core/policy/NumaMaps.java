@@ -1,7 +1,6 @@
 package org.mmproto.core.policy;
 
 import org.mmproto.core.mm.Memmap;
-import org.mmproto.core.task.Kernel;
 import org.mmproto.core.task.MemPolicy;
 import org.mmproto.core.task.Mm;
 import org.mmproto.core.task.Pte;
@@ -36,7 +35,7 @@ public final class NumaMaps {
     private NumaMaps() {
     }
 
-    public static String render(Kernel k, Task t) {
+    public static String render(PolicyServices k, Task t) {
         Mm mm = t.mm();
         if (mm == null) {
             return "";
@@ -48,7 +47,7 @@ public final class NumaMaps {
         return sb.toString();
     }
 
-    private static void line(Kernel k, Task t, Vma vma, StringBuilder sb) {
+    private static void line(PolicyServices k, Task t, Vma vma, StringBuilder sb) {
         MemPolicy pol = VmaPolicy.at(vma, vma.start());
         if (pol == null) {
             pol = t.policy();
@@ -70,7 +69,7 @@ public final class NumaMaps {
             if (!UserFolios.mapsFolio(pte)) {
                 continue;
             }
-            long head = UserFolios.head(k, pte);
+            long head = k.rmap().headOf(Pte.pfn(pte));
             int nid = memmap.nid(head);
             if (!k.mem().node(nid).inNMemory()) {
                 continue;

@@ -3,7 +3,7 @@ package org.mmproto.core.policy;
 import java.util.function.Supplier;
 import org.mmproto.api.driver.TaskRef;
 import org.mmproto.core.hooks.Dispatcher;
-import org.mmproto.core.task.Kernel;
+import org.mmproto.core.task.FaultHandler;
 import org.mmproto.core.task.Task;
 
 /**
@@ -29,12 +29,12 @@ public final class NumaSyscalls {
     private final MigratePagesCall migratePages;
     private final MovePages movePages;
     private final HomeNode homeNode;
-    private final Kernel k;
+    private final PolicyServices k;
 
-    public NumaSyscalls(Kernel k) {
+    public NumaSyscalls(PolicyServices k, FaultHandler faults) {
         this.k = k;
         this.setMempolicy = new SetMempolicy(k);
-        this.getMempolicy = new GetMempolicy(k);
+        this.getMempolicy = new GetMempolicy(k, faults);
         this.mbind = new Mbind(k);
         this.migratePages = new MigratePagesCall(k);
         this.movePages = new MovePages(k);

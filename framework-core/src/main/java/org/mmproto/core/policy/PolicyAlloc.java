@@ -16,7 +16,6 @@ import org.mmproto.api.design.ZonelistKind;
 import org.mmproto.api.driver.Site;
 import org.mmproto.core.mm.Zone;
 import org.mmproto.core.stats.VmStat;
-import org.mmproto.core.task.Kernel;
 import org.mmproto.core.task.MemPolicy;
 import org.mmproto.core.task.PolicyAllocation;
 import org.mmproto.core.task.Task;
@@ -73,12 +72,12 @@ public final class PolicyAlloc {
     }
 
     /** The fault path's {@link PolicyAllocation} port on {@code k}: {@link #alloc} by the VMA's policy. */
-    public static PolicyAllocation port(Kernel k) {
+    public static PolicyAllocation port(PolicyServices k) {
         return (t, vma, addr, gfp, order) -> alloc(k, t, vma, addr, gfp, order);
     }
 
     /** Allocates a folio for the user page at addr; returns its pfn or -errno. vma null = alloc_pages(). */
-    public static long alloc(Kernel k, Task t, Vma vma, long addr, int gfp, int order) {
+    public static long alloc(PolicyServices k, Task t, Vma vma, long addr, int gfp, int order) {
         if (vma == null) {
             MemPolicy pol = (gfp & Gfp.Bits.THISNODE) != 0 ? null : t.policy();
             return allocMpol(k, t, gfp, order, pol, InterleaveIndex.NO_INTERLEAVE_INDEX, t.nid());
@@ -96,7 +95,7 @@ public final class PolicyAlloc {
      * alloc_pages_mpol(gfp, order, pol, ilx, nid) on behalf of task t (its CPU's node is the
      * local node; its cpuset restricts the nodes). pol null = the default policy.
      */
-    public static long allocMpol(Kernel k, Task t, int gfp, int order, MemPolicy pol, long ilx, int nid) {
+    public static long allocMpol(PolicyServices k, Task t, int gfp, int order, MemPolicy pol, long ilx, int nid) {
         return allocMpol(k, t, gfp, order, pol, ilx, nid, null);
     }
 
@@ -104,7 +103,7 @@ public final class PolicyAlloc {
      * As above for a migration target allocated by policy (alloc_migration_target_by_mpol, mbind
      * MPOL_MF_MOVE): {@code reason} is its migration reason, null for a fault.
      */
-    public static long allocMpol(Kernel k, Task t, int gfp, int order, MemPolicy pol, long ilx, int nid,
+    public static long allocMpol(PolicyServices k, Task t, int gfp, int order, MemPolicy pol, long ilx, int nid,
                                  MigrateReason reason) {
         long named = privateNodesOf(k, pol);
         if (named == 0) {
@@ -134,7 +133,7 @@ public final class PolicyAlloc {
     }
 
     /** The private nodes the policy names, one bit per nid (0 = none, or no dispatcher). */
-    private static long privateNodesOf(Kernel k, MemPolicy pol) {
+    private static long privateNodesOf(PolicyServices k, MemPolicy pol) {
         if (pol == null || k.dispatcher() == null || !k.dispatcher().hasPrivateNodes()) {
             return 0;
         }
@@ -147,7 +146,7 @@ public final class PolicyAlloc {
         return bits;
     }
 
-    private static long allocMpolInner(Kernel k, Task t, int gfp, int order, MemPolicy pol, long ilx, int nid) {
+    private static long allocMpolInner(PolicyServices k, Task t, int gfp, int order, MemPolicy pol, long ilx, int nid) {
         return allocMpolInner(k, t, gfp, order, pol, ilx, nid, null, 0, null);
     }
 
@@ -155,7 +154,7 @@ public final class PolicyAlloc {
      * @param zonelist the zonelist the folio entry point selected (null: no private node concerned)
      * @param intent   the private nodes the policy names (bit per nid), which its allocations aim at
      */
-    private static long allocMpolInner(Kernel k, Task t, int gfp, int order, MemPolicy pol, long ilx, int nid,
+    private static long allocMpolInner(PolicyServices k, Task t, int gfp, int order, MemPolicy pol, long ilx, int nid,
                                        ZonelistKind zonelist, long intent, MigrateReason reason) {
         int mode = pol == null ? MemPolicy.MPOL_DEFAULT : pol.mode();
         NodeMask nodemask = null;
@@ -207,7 +206,7 @@ public final class PolicyAlloc {
     }
 
     /** One __alloc_pages call of the folio entry point, with the context it selected. */
-    private static long page(Kernel k, ZonelistKind zonelist, long intent, MigrateReason reason, int gfp,
+    private static long page(PolicyServices k, ZonelistKind zonelist, long intent, MigrateReason reason, int gfp,
                              int order, int nid, NodeMask nodemask, int local) {
         if (zonelist != null) {
             k.alloc().prepare(zonelist, true, intent, reason);
@@ -230,7 +229,7 @@ public final class PolicyAlloc {
      * policy_zone (the highest populated zone below ZONE_MOVABLE), or only ZONE_MOVABLE ones when
      * no policy node has normal memory.
      */
-    static boolean applyPolicyZone(Kernel k, MemPolicy pol, int zoneIdx) {
+    static boolean applyPolicyZone(PolicyServices k, MemPolicy pol, int zoneIdx) {
         int dynamicPolicyZone = policyZone(k);
         boolean anyNormal = false;
         for (int n = pol.nodes().first(); n >= 0; n = pol.nodes().next(n)) {
@@ -246,12 +245,12 @@ public final class PolicyAlloc {
     }
 
     /** policy_zone: the highest zone type other than ZONE_MOVABLE that has memory on some node. */
-    static int policyZone(Kernel k) {
+    static int policyZone(PolicyServices k) {
         return k.policyZone();
     }
 
     /** policy_zone computed from the zone layout (fixed after boot). */
-    public static int computePolicyZone(Kernel k) {
+    public static int computePolicyZone(PolicyServices k) {
         int best = 0;
         for (Zone z : k.mem().zones()) {
             if (z.populated() && z.type() != ZoneType.MOVABLE) {
@@ -265,7 +264,7 @@ public final class PolicyAlloc {
      * prepare_alloc_pages with cpusets: when the task's mems do not cover every memory node,
      * the allocation is limited to them (a missing nodemask becomes the mems).
      */
-    static NodeMask cpuset(Kernel k, Task t, NodeMask nodemask) {
+    static NodeMask cpuset(PolicyServices k, Task t, NodeMask nodemask) {
         if (t.memsCoverAllMemory()) {
             return nodemask;
         }

@@ -7,7 +7,6 @@ import org.mmproto.api.driver.Site;
 import org.mmproto.api.driver.Verdict;
 import org.mmproto.core.hooks.Dispatcher;
 import org.mmproto.core.mm.Node;
-import org.mmproto.core.task.Kernel;
 
 /**
  * The one place that decides which nodes user memory policy and user-requested migration may
@@ -22,12 +21,12 @@ public final class PolicyTargets {
     private PolicyTargets() {
     }
 
-    private static boolean isPrivate(Kernel k, int nid) {
+    private static boolean isPrivate(PolicyServices k, int nid) {
         return k.mem().node(nid).isPrivate();
     }
 
     /** May a user migration target node {@code nid} (move_pages' node check)? */
-    public static boolean allowed(Kernel k, int nid) {
+    public static boolean allowed(PolicyServices k, int nid) {
         if (nid < 0 || nid >= k.mem().nodeCount()) {
             return false;
         }
@@ -42,7 +41,7 @@ public final class PolicyTargets {
      * The nodes of {@code named} a user migration may target: N_MEMORY, plus each private node
      * named that the design accepts (migrate_pages' new_nodes).
      */
-    public static NodeMask mask(Kernel k, NodeMask named) {
+    public static NodeMask mask(PolicyServices k, NodeMask named) {
         NodeMask m = NodeMask.NONE;
         for (Node n : k.mem().nodes()) {
             int nid = n.nid();
@@ -62,7 +61,7 @@ public final class PolicyTargets {
      * a refusal refuses the whole mask with its errno; otherwise the policy may use N_MEMORY plus
      * the accepted private nodes.
      */
-    static Validated validate(Kernel k, NodeMask userNodes, Site site) {
+    static Validated validate(PolicyServices k, NodeMask userNodes, Site site) {
         NodeMask m = NodeMask.NONE;
         for (Node n : k.mem().nodes()) {
             if (!isPrivate(k, n.nid()) && n.inNMemory()) {
@@ -90,7 +89,7 @@ public final class PolicyTargets {
      * mpol_new for a policy set at {@code site}: refuses a mask naming a private node the design
      * refuses, then builds the policy over the nodes the site may name.
      */
-    static MpolNew.Result newPolicy(Kernel k, MpolNew.Mode m, NodeMask nodes, NodeMask mems, Site site) {
+    static MpolNew.Result newPolicy(PolicyServices k, MpolNew.Mode m, NodeMask nodes, NodeMask mems, Site site) {
         Validated v = validate(k, nodes, site);
         if (v.error() != null) {
             return MpolNew.Result.error(v.error());
@@ -105,12 +104,12 @@ public final class PolicyTargets {
      * mbind/migrate_pages skip it. One Site.MIGRATE_SOURCE decision: the migration that follows
      * does not ask again.
      */
-    public static boolean folioVisible(Kernel k, long head, int nid) {
+    public static boolean folioVisible(PolicyServices k, long head, int nid) {
         return folioVisible(k, head, nid, -1);
     }
 
     /** As above for a move to node {@code to} (-1: a query, or a target the policy picks later). */
-    public static boolean folioVisible(Kernel k, long head, int nid, int to) {
+    public static boolean folioVisible(PolicyServices k, long head, int nid, int to) {
         if (!isPrivate(k, nid)) {
             return true;
         }

@@ -11,7 +11,6 @@ import java.util.Set;
 import org.mmproto.api.Errno;
 import org.mmproto.api.NodeMask;
 import org.mmproto.core.mm.Memmap;
-import org.mmproto.core.task.Kernel;
 import org.mmproto.core.task.Mm;
 import org.mmproto.core.task.Pte;
 import org.mmproto.core.task.Vma;
@@ -58,7 +57,7 @@ final class QueuePages {
     private QueuePages() {
     }
 
-    static Result run(Kernel k, Mm mm, long start, long end, NodeMask nmask, int flags) {
+    static Result run(PolicyServices k, Mm mm, long start, long end, NodeMask nmask, int flags) {
         boolean discontigOk = (flags & MPOL_MF_DISCONTIG_OK) != 0;
         boolean invert = (flags & MPOL_MF_INVERT) != 0;
         boolean move = (flags & (MPOL_MF_MOVE | MPOL_MF_MOVE_ALL)) != 0;
@@ -93,7 +92,7 @@ final class QueuePages {
                 if (!UserFolios.mapsFolio(pte)) {
                     continue;
                 }
-                long head = UserFolios.head(k, pte);
+                long head = k.rmap().headOf(Pte.pfn(pte));
                 int nid = memmap.nid(head);
                 if (nmask.contains(nid) == invert || !PolicyTargets.folioVisible(k, head, nid)) {
                     continue;

@@ -2,7 +2,6 @@ package org.mmproto.core.policy;
 
 import org.mmproto.api.NodeMask;
 import org.mmproto.api.driver.Site;
-import org.mmproto.core.task.Kernel;
 import org.mmproto.core.task.MemPolicy;
 import org.mmproto.core.task.Task;
 
@@ -13,9 +12,9 @@ import org.mmproto.core.task.Task;
  * (il_prev = MAX_NUMNODES - 1, il_weight = 0).
  */
 final class SetMempolicy {
-    private final Kernel k;
+    private final PolicyServices k;
 
-    SetMempolicy(Kernel k) {
+    SetMempolicy(PolicyServices k) {
         this.k = k;
     }
 

@@ -1,7 +1,6 @@
 package org.mmproto.core.policy;
 
 import org.mmproto.api.Errno;
-import org.mmproto.core.task.Kernel;
 import org.mmproto.core.task.Task;
 
 /**
@@ -19,7 +18,7 @@ final class TaskAccess {
     }
 
     /** pid 0 is the caller (no permission check); an unknown pid is ESRCH; a refused one EPERM. */
-    static Found find(Kernel k, Task caller, int pid) {
+    static Found find(PolicyServices k, Task caller, int pid) {
         if (pid == 0) {
             return new Found(0, caller);
         }

@@ -1,25 +1,11 @@
 package org.mmproto.core.policy;
 
 import org.mmproto.core.mm.Memmap;
-import org.mmproto.core.task.Kernel;
 import org.mmproto.core.task.Pte;
 
 /** Folio facts the NUMA syscalls need about a mapped page. */
 final class UserFolios {
     private UserFolios() {
-    }
-
-    /** The head pfn of the folio a present, non-zero-page entry maps. */
-    static long head(Kernel k, long pte) {
-        long pfn = Pte.pfn(pte);
-        Memmap mm = k.memmap();
-        for (int o = 0; o <= 10; o++) {
-            long head = pfn & -(1L << o);
-            if (mm.isFolioHead(head) && mm.order(head) >= o) {
-                return head;
-            }
-        }
-        throw new IllegalStateException(String.format("pfn 0x%x is in no allocated folio", pfn));
     }
 
     /** A present entry that maps a real folio (vm_normal_folio: not the zero page). */

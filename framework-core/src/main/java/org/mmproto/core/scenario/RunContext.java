@@ -38,7 +38,7 @@ public final class RunContext {
     RunContext(Kernel k, long seed, ScenarioRunner.Listener listener, List<InvariantViolation> invariants) {
         this.k = k;
         this.ops = k.mmOps();
-        this.numa = new NumaSyscalls(k);
+        this.numa = k.numa();
         this.seed = seed;
         this.listener = listener;
         this.invariants = invariants;

@@ -6,6 +6,7 @@ import java.util.Set;
 import org.mmproto.api.NodeMask;
 import org.mmproto.core.machine.MachineSpec;
 import org.mmproto.core.task.Kernel;
+import org.mmproto.core.task.TransparentHugepage;
 
 /**
  * A parsed, checked scenario: the machine, the tasks that exist at the start, and the ordered
@@ -24,7 +25,7 @@ import org.mmproto.core.task.Kernel;
  * @param drivers       driver plugins bound to private nodes
  */
 public record Scenario(String name, String description, String source, MachineSpec machine, long seed,
-                       Kernel.ThpMode thp, boolean checkEachStep, List<TaskDecl> tasks, List<Step> steps,
+                       TransparentHugepage.Mode thp, boolean checkEachStep, List<TaskDecl> tasks, List<Step> steps,
                        String design, List<DriverDecl> drivers) {
     public Scenario {
         tasks = List.copyOf(tasks);

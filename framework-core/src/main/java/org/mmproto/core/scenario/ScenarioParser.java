@@ -24,6 +24,7 @@ import org.mmproto.core.scenario.Step.Meta;
 import org.mmproto.core.scenario.step.StepType;
 import org.mmproto.core.scenario.step.StepTypes;
 import org.mmproto.core.task.Kernel;
+import org.mmproto.core.task.TransparentHugepage;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
@@ -91,8 +92,8 @@ public final class ScenarioParser {
         ctx = new ParseContext(tree, machine);
         expectations = new ExpectationParser(ctx);
         long seed = tree.get(top, "seed").map(tree::longValue).orElse(1L);
-        Kernel.ThpMode thp = tree.get(top, "thp").map(n -> tree.oneOf(n, THP))
-                .map(s -> Kernel.ThpMode.valueOf(s.toUpperCase(Locale.ROOT))).orElse(null);
+        TransparentHugepage.Mode thp = tree.get(top, "thp").map(n -> tree.oneOf(n, THP))
+                .map(s -> TransparentHugepage.Mode.valueOf(s.toUpperCase(Locale.ROOT))).orElse(null);
         boolean checkEach = tree.get(top, "check_each_step").map(tree::bool).orElse(false);
         List<Scenario.TaskDecl> tasks = new ArrayList<>();
         Optional<Node> tasksNode = tree.get(top, "tasks");

@@ -27,6 +27,7 @@ import org.mmproto.core.scenario.step.Repeat;
 import org.mmproto.core.stats.VmStat;
 import org.mmproto.core.task.Kernel;
 import org.mmproto.core.task.Task;
+import org.mmproto.core.task.TransparentHugepage;
 
 /**
  * Runs a {@link Scenario} against a freshly booted {@link Kernel} and produces a {@link RunReport}.
@@ -128,7 +129,7 @@ public final class ScenarioRunner {
     public RunReport run() {
         exceptions.clear();
         k = bootKernel();
-        Kernel.ThpMode thp = effectiveThp(scenario);
+        TransparentHugepage.Mode thp = effectiveThp(scenario);
         k.setThp(thp);
         List<InvariantViolation> invariants = new ArrayList<>();
         RunContext ctx = new RunContext(k, scenario.seed(), listener, invariants);
@@ -220,9 +221,9 @@ public final class ScenarioRunner {
     }
 
     /** The scenario's thp:, else the machine's transparent_hugepage (always unless never). */
-    public static Kernel.ThpMode effectiveThp(Scenario s) {
+    public static TransparentHugepage.Mode effectiveThp(Scenario s) {
         return s.thp() != null ? s.thp()
-                : s.machine().vm().thpEnabled() ? Kernel.ThpMode.ALWAYS : Kernel.ThpMode.NEVER;
+                : s.machine().vm().thpEnabled() ? TransparentHugepage.Mode.ALWAYS : TransparentHugepage.Mode.NEVER;
     }
 
     /** Free pages sitting on the node's per-CPU lists (neither in NR_FREE_PAGES nor in use). */

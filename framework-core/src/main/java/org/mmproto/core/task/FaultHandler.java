@@ -1,12 +1,9 @@
 package org.mmproto.core.task;
 
-import java.util.List;
 import org.mmproto.api.Errno;
 import org.mmproto.api.FreePath;
 import org.mmproto.api.Gfp;
-import org.mmproto.api.MigrateReason;
 import org.mmproto.api.driver.Decisions;
-import org.mmproto.core.migrate.Migration;
 import org.mmproto.core.mm.Memmap;
 import org.mmproto.core.stats.VmStat;
 
@@ -22,38 +19,24 @@ public final class FaultHandler {
     static final int HPAGE_PMD_NR = 1 << HPAGE_PMD_ORDER;
     static final long ANON_FLAGS = Memmap.PG_ANON | Memmap.PG_SWAPBACKED | Memmap.PG_LRU;
 
-    private final Kernel k;
+    private final MmCore k;
+    private final Rmap rmap;
+    private final TransparentHugepage thp;
+    private final FolioPromotion promotion;
     private final Memmap mm;
     private final PolicyAllocation policyAlloc;
     /** Only machines with private nodes pay for the write-protection checks. */
     private final boolean privateNodes;
 
-    FaultHandler(Kernel k, PolicyAllocation policyAlloc) {
+    public FaultHandler(MmCore k, Rmap rmap, TransparentHugepage thp, PolicyAllocation policyAlloc,
+                        FolioPromotion promotion) {
         this.k = k;
+        this.rmap = rmap;
+        this.thp = thp;
+        this.promotion = promotion;
         this.mm = k.memmap();
         this.policyAlloc = policyAlloc;
         this.privateNodes = k.dispatcher() != null && k.dispatcher().hasPrivateNodes();
-    }
-
-    /**
-     * The head of the folio a present entry maps: only THP entries (Pte.HUGE) map large folios,
-     * so every other entry maps an order-0 folio whose head is its own pfn.
-     */
-    static long folioHead(Kernel k, long pte) {
-        long pfn = Pte.pfn(pte);
-        return (pte & Pte.HUGE) == 0 ? pfn : headOf(k, pfn);
-    }
-
-    /** The head pfn of the folio containing pfn (walks back to the head of a large folio). */
-    public static long headOf(Kernel k, long pfn) {
-        Memmap mm = k.memmap();
-        for (int o = 0; o <= 10; o++) {
-            long head = pfn & -(1L << o);
-            if (mm.isFolioHead(head) && mm.order(head) >= o) {
-                return head;
-            }
-        }
-        throw new IllegalStateException(String.format("pfn 0x%x is in no allocated folio", pfn));
     }
 
     /**
@@ -84,7 +67,7 @@ public final class FaultHandler {
         if (r == 0 && write && privateNodes) {
             long pte = vma.pte(addr & ~(Mm.PAGE_SIZE - 1));
             if ((pte & Pte.ZERO) == 0) {
-                k.dispatcher().writeAccess(folioHead(k, pte), false);
+                k.dispatcher().writeAccess(rmap.folioHead(pte), false);
             }
         }
         return r;
@@ -129,7 +112,7 @@ public final class FaultHandler {
         if ((pte & Pte.WRITE) == 0 || (pte & Pte.ZERO) != 0) {
             return;
         }
-        long head = folioHead(k, pte);
+        long head = rmap.folioHead(pte);
         if (k.dispatcher().writeProtected(mm.nid(head))) {
             vma.setPte(page, pte & ~Pte.WRITE);
         }
@@ -143,7 +126,7 @@ public final class FaultHandler {
      */
     private int protectedWriteFault(Task t, Vma vma, long page, long pte) {
         var d = k.dispatcher();
-        long head = folioHead(k, pte);
+        long head = rmap.folioHead(pte);
         if (!d.writeProtected(mm.nid(head))) {
             return 1;
         }
@@ -153,12 +136,7 @@ public final class FaultHandler {
                 return -Errno.EFAULT.code();
             }
             if (action == Decisions.FaultAction.PROMOTE) {
-                int target = t.nid;
-                var res = k.migration().migrate(List.of(head), target, (src, order) -> k.alloc().allocPages(
-                        Gfp.GFP_HIGHUSER_MOVABLE.bits() | Gfp.Bits.RETRY_MAYFAIL | (order > 0 ? Gfp.Bits.COMP : 0),
-                        order, target, null, t.nid), Migration.Mode.MIGRATE_SYNC,
-                        MigrateReason.MR_NUMA_MISPLACED, Migration.Origin.DRIVER);
-                return res.nrSucceeded() == 1 ? 1 : -Errno.ENOMEM.code();
+                return promotion.promote(head, t.nid) ? 1 : -Errno.ENOMEM.code();
             }
         }
         return -Errno.EFAULT.code();
@@ -197,7 +175,7 @@ public final class FaultHandler {
         if (!vma.isAnon() || (vma.flags & Vma.VM_NOHUGEPAGE) != 0) {
             return false;
         }
-        boolean enabled = switch (k.thp()) {
+        boolean enabled = switch (thp.mode()) {
             case ALWAYS -> true;
             case MADVISE -> (vma.flags & Vma.VM_HUGEPAGE) != 0;
             case NEVER -> false;
@@ -249,7 +227,7 @@ public final class FaultHandler {
             vma.setPte(page, Pte.make(pfn, Pte.WRITE | Pte.DIRTY | Pte.YOUNG));
             return 0;
         }
-        long old = folioHead(k, pte);
+        long old = rmap.folioHead(pte);
         boolean anon = (mm.flags(old) & Memmap.PG_ANON) != 0;
         if (anon && mm.order(old) == 0 && mm.mapcount(old) == 1 && mm.refcount(old) == 1) {
             // wp_can_reuse_anon_folio: sole owner

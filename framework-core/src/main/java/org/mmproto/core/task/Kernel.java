@@ -1,20 +1,18 @@
 package org.mmproto.core.task;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.function.Consumer;
-import org.mmproto.api.Gfp;
 import org.mmproto.api.NodeMask;
 import org.mmproto.api.design.CpusetMems;
 import org.mmproto.api.design.Design;
 import org.mmproto.api.driver.DriverContext;
+import org.mmproto.core.gup.Gup;
 import org.mmproto.core.hooks.BoundDriver;
 import org.mmproto.core.hooks.Containment;
 import org.mmproto.core.hooks.Dispatcher;
@@ -27,72 +25,52 @@ import org.mmproto.core.hooks.OwnerAllocations;
 import org.mmproto.core.hooks.PrivateNodeReclaim;
 import org.mmproto.core.machine.MachineSpec;
 import org.mmproto.core.migrate.Migration;
+import org.mmproto.core.migrate.WriteFaultPromotion;
 import org.mmproto.core.mm.FolioRelease;
 import org.mmproto.core.mm.Memmap;
 import org.mmproto.core.mm.NoReclaim;
-import org.mmproto.core.mm.Node;
 import org.mmproto.core.mm.PageAllocator;
 import org.mmproto.core.mm.PhysicalMemory;
 import org.mmproto.core.mm.PrivateNodeCheckpoint;
 import org.mmproto.core.policy.InterleaveWeights;
 import org.mmproto.core.policy.NumaSyscalls;
 import org.mmproto.core.policy.PolicyAlloc;
+import org.mmproto.core.policy.PolicyServices;
 
 /**
- * One simulated kernel: the booted physical memory, its page allocator, the tasks and memfds,
- * and the subsystems that act on them. Built per run; nothing here is static.
+ * The composition root: boots one simulated kernel (the physical memory, its page allocator, the
+ * dispatcher with the design and the bound drivers) and wires the subsystems, each handed the
+ * narrow services it uses ({@link MmCore}, {@link Tasks}, {@link Rmap}, {@link PolicyServices}),
+ * never the kernel. Built per run; nothing here is static.
  */
 public final class Kernel {
-    /** /sys/kernel/mm/transparent_hugepage/enabled. */
-    public enum ThpMode { ALWAYS, MADVISE, NEVER }
-
-    private final PhysicalMemory mem;
-    private final PageAllocator alloc;
-    private final FolioRelease folioRelease;
-    private final Memmap memmap;
-    private final long zeroPfn;
-    private final TreeMap<Integer, Task> tasks = new TreeMap<>();
-    private final List<ShmemFile> memfds = new ArrayList<>();
-    private int nextPid = 100;
-    private ThpMode thp = ThpMode.ALWAYS;
-    private final FaultHandler faults;
+    private final MmCore core;
+    private final Tasks tasks;
+    private final Rmap rmap;
+    private final TransparentHugepage thp = new TransparentHugepage();
     private final Overcommit overcommit;
-    private final Zap zap;
-    private final MmOps mmOps;
     private final Migration migration;
-    private final int[] cpuToNode;
-    private final Dispatcher dispatcher;
-    private final Map<Integer, BoundDriver> drivers = new HashMap<>();
-    private int policyZone = -1;
-    private final InterleaveWeights interleaveWeights;
+    private final PolicyServices policy;
+    private final FaultHandler faults;
+    private final MmOps mmOps;
     private final NumaSyscalls numa;
+    private final Gup gup;
+    private final MemoryFailure memoryFailure;
+    private final Map<Integer, BoundDriver> drivers = new HashMap<>();
 
     private Kernel(PhysicalMemory mem, PageAllocator alloc, FolioRelease folioRelease, Dispatcher dispatcher) {
-        this.mem = mem;
-        this.alloc = alloc;
-        this.folioRelease = folioRelease;
-        this.dispatcher = dispatcher;
-        this.memmap = new Memmap(mem);
-        this.zeroPfn = allocZeroPage();
+        this.core = MmCore.boot(mem, alloc, folioRelease, dispatcher);
         this.overcommit = new Overcommit(mem.spec().vm(), mem);
-        this.zap = new Zap(this);
-        this.faults = new FaultHandler(this, PolicyAlloc.port(this));
-        this.mmOps = new MmOps(this);
-        this.migration = new Migration(this);
-        this.interleaveWeights = new InterleaveWeights(mem.nodeCount());
-        this.numa = new NumaSyscalls(this);
-        int maxCpu = -1;
-        for (Node n : mem.nodes()) {
-            for (int c : n.cpus()) {
-                maxCpu = Math.max(maxCpu, c);
-            }
-        }
-        cpuToNode = new int[maxCpu + 1];
-        for (Node n : mem.nodes()) {
-            for (int c : n.cpus()) {
-                cpuToNode[c] = n.nid();
-            }
-        }
+        this.tasks = new Tasks(mem, dispatcher);
+        this.rmap = new Rmap(core.memmap(), tasks);
+        this.migration = new Migration(core, rmap);
+        this.policy = new PolicyServices(core, tasks, rmap, migration);
+        this.faults = new FaultHandler(core, rmap, thp, PolicyAlloc.port(policy),
+                new WriteFaultPromotion(migration, alloc));
+        this.mmOps = new MmOps(core, tasks, rmap, overcommit, faults);
+        this.numa = new NumaSyscalls(policy, faults);
+        this.gup = new Gup(core, faults, mmOps, migration);
+        this.memoryFailure = new MemoryFailure(core, rmap);
     }
 
     /** Boots with {@code design} and no drivers bound (driver calls inline, no budget). */
@@ -140,7 +118,7 @@ public final class Kernel {
         owner.attach(dispatcher);
         Kernel k = new Kernel(mem, alloc, folioRelease, dispatcher);
         k.drivers.putAll(bound);
-        dispatcher.attach(k.memmap);
+        dispatcher.attach(k.core.memmap());
         return k;
     }
 
@@ -158,10 +136,7 @@ public final class Kernel {
 
     /** policy_zone: the highest zone type other than ZONE_MOVABLE that has memory on some node. */
     public int policyZone() {
-        if (policyZone < 0) {
-            policyZone = PolicyAlloc.computePolicyZone(this);
-        }
-        return policyZone;
+        return policy.policyZone();
     }
 
     /** vm.overcommit_* and Committed_AS. */
@@ -171,50 +146,41 @@ public final class Kernel {
 
     /** The private-node dispatcher (null only for kernels booted with a bare checkpoint). */
     public Dispatcher dispatcher() {
-        return dispatcher;
+        return core.dispatcher();
     }
 
-    /** The shared zero page: one reserved page of the first node with normal memory, never freed. */
-    private long allocZeroPage() {
-        for (Node n : mem.nodes()) {
-            if (n.inNNormalMemory()) {
-                long pfn = alloc.allocPages(Gfp.GFP_KERNEL.bits(), 0, n.nid(), null, n.nid());
-                if (pfn >= 0) {
-                    memmap.setFlags(pfn, Memmap.PG_ZERO_PAGE);
-                    return pfn;
-                }
-            }
-        }
-        throw new IllegalStateException("no node with normal memory for the zero page");
+    /** The memory services: physical memory, allocator, folio release, memmap, dispatcher, zero page. */
+    public MmCore core() {
+        return core;
     }
 
     public PhysicalMemory mem() {
-        return mem;
+        return core.mem();
     }
 
     public PageAllocator alloc() {
-        return alloc;
+        return core.alloc();
     }
 
     /** folio_put and the rest of mm/swap.c: where last references go. */
     public FolioRelease folioRelease() {
-        return folioRelease;
+        return core.folioRelease();
     }
 
     public Memmap memmap() {
-        return memmap;
+        return core.memmap();
     }
 
     public long zeroPfn() {
-        return zeroPfn;
+        return core.zeroPfn();
     }
 
-    public ThpMode thp() {
-        return thp;
+    public TransparentHugepage.Mode thp() {
+        return thp.mode();
     }
 
-    public void setThp(ThpMode mode) {
-        this.thp = mode;
+    public void setThp(TransparentHugepage.Mode mode) {
+        thp.set(mode);
     }
 
     public FaultHandler faults() {
@@ -229,9 +195,34 @@ public final class Kernel {
         return migration;
     }
 
+    /** get_user_pages and its longterm pins. */
+    public Gup gup() {
+        return gup;
+    }
+
+    /** memory_failure() on an allocated folio. */
+    public MemoryFailure memoryFailure() {
+        return memoryFailure;
+    }
+
+    /** Folio heads and the reverse map. */
+    public Rmap rmap() {
+        return rmap;
+    }
+
+    /** The task list, pids, memfds and the CPU-to-node map. */
+    public Tasks taskList() {
+        return tasks;
+    }
+
+    /** What mempolicy placement and the NUMA syscalls use. */
+    public PolicyServices policyServices() {
+        return policy;
+    }
+
     /** /sys/kernel/mm/mempolicy/weighted_interleave: the weighted-interleave weights. */
     public InterleaveWeights interleaveWeights() {
-        return interleaveWeights;
+        return policy.interleaveWeights();
     }
 
     /** The NUMA memory-policy and migration system calls. */
@@ -239,97 +230,41 @@ public final class Kernel {
         return numa;
     }
 
-    Zap zap() {
-        return zap;
-    }
-
-    /**
-     * The nodes a task's cpuset allows by default: N_MEMORY, plus each private node the design
-     * keeps in mems_allowed (Site.CPUSET, decided at boot: mainline has it in N_MEMORY; RFC v4
-     * patch 17 adds N_MEMORY_PRIVATE; v5 exempts it from cpusets altogether).
-     */
+    /** The default cpuset of a new task: N_MEMORY and the private nodes the design keeps there. */
     public NodeMask memoryNodes() {
-        NodeMask m = NodeMask.NONE;
-        for (Node n : mem.nodes()) {
-            if (n.inNMemory() || n.inNMemoryPrivate() && cpusetMems(n.nid()) != null) {
-                m = m.with(n.nid());
-            }
-        }
-        return m;
+        return tasks.memoryNodes();
     }
 
     /** The design's boot-time cpuset answer for a private node; null for ordinary nodes or no design. */
     public CpusetMems cpusetMems(int nid) {
-        return dispatcher == null ? null : dispatcher.cpusetMems(nid);
-    }
-
-    /** The private nodes the design exempts from cpusets (v5). */
-    NodeMask cpusetExemptNodes() {
-        NodeMask m = NodeMask.NONE;
-        for (Node n : mem.nodes()) {
-            if (cpusetMems(n.nid()) == CpusetMems.EXEMPT) {
-                m = m.with(n.nid());
-            }
-        }
-        return m;
+        return tasks.cpusetMems(nid);
     }
 
     /** N_MEMORY as a mask. */
     public NodeMask nMemory() {
-        NodeMask m = NodeMask.NONE;
-        for (Node n : mem.nodes()) {
-            if (n.inNMemory()) {
-                m = m.with(n.nid());
-            }
-        }
-        return m;
+        return tasks.nMemory();
     }
 
     /** The node of a CPU. */
     public int cpuToNode(int cpu) {
-        if (cpu < 0 || cpu >= cpuToNode.length) {
-            throw new IllegalArgumentException("cpu " + cpu + " does not exist on this machine (cpus 0-"
-                    + (cpuToNode.length - 1) + ")");
-        }
-        return cpuToNode[cpu];
+        return tasks.cpuToNode(cpu);
     }
 
     /** Creates a task running on {@code cpu}; pid 0 = next free pid. */
     public Task spawn(String name, int pid, int cpu, int uid, Set<String> caps) {
-        int p = pid > 0 ? pid : nextPid;
-        if (tasks.containsKey(p)) {
-            throw new IllegalArgumentException("pid " + p + " is already in use");
-        }
-        nextPid = Math.max(nextPid, p + 1);
-        Task t = new Task(p, name, cpu, cpuToNode(cpu), uid, caps, memoryNodes(), nMemory(), cpusetExemptNodes());
-        tasks.put(p, t);
-        return t;
+        return tasks.spawn(name, pid, cpu, uid, caps);
     }
 
     /** The task with this pid, or null (ESRCH). Exited tasks stay listed as zombies without an mm. */
     public Task task(int pid) {
-        return tasks.get(pid);
+        return tasks.task(pid);
     }
 
     public Collection<Task> tasks() {
-        return List.copyOf(tasks.values());
-    }
-
-    int allocPid() {
-        return nextPid++;
-    }
-
-    void addTask(Task t) {
-        tasks.put(t.pid, t);
-    }
-
-    ShmemFile newMemfd(String name, long pages) {
-        ShmemFile f = new ShmemFile(memfds.size(), name, pages);
-        memfds.add(f);
-        return f;
+        return tasks.tasks();
     }
 
     public List<ShmemFile> memfds() {
-        return List.copyOf(memfds);
+        return tasks.memfds();
     }
 }

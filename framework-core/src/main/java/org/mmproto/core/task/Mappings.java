@@ -32,10 +32,10 @@ public final class Mappings {
     private Mappings() {
     }
 
-    public static Mappings index(Kernel k, List<Long> folioHeads) {
+    static Mappings index(Rmap rmap, Tasks tasks, List<Long> folioHeads) {
         Set<Long> wanted = new HashSet<>(folioHeads);
         Mappings m = new Mappings();
-        for (Task t : k.tasks()) {
+        for (Task t : tasks.tasks()) {
             if (t.mm == null) {
                 continue;
             }
@@ -45,14 +45,14 @@ public final class Mappings {
                     if (!Pte.present(pte) || (pte & Pte.ZERO) != 0) {
                         continue;
                     }
-                    long head = FaultHandler.folioHead(k, pte);
+                    long head = rmap.folioHead(pte);
                     if (wanted.contains(head)) {
                         m.ptes.computeIfAbsent(head, x -> new ArrayList<>()).add(new PteRef(v, a));
                     }
                 }
             }
         }
-        for (ShmemFile f : k.memfds()) {
+        for (ShmemFile f : tasks.memfds()) {
             for (long i = f.nextCached(0); i >= 0; i = f.nextCached(i + 1)) {
                 long pfn = f.cachedPfn(i);
                 if (wanted.contains(pfn)) {

@@ -12,10 +12,12 @@ import org.mmproto.core.mm.Memmap;
  * to tasks that had the data dirty; that is not modelled).
  */
 public final class MemoryFailure {
-    private final Kernel k;
+    private final MmCore k;
+    private final Rmap rmaps;
 
-    public MemoryFailure(Kernel k) {
+    public MemoryFailure(MmCore k, Rmap rmaps) {
         this.k = k;
+        this.rmaps = rmaps;
     }
 
     /** Poisons the folio containing {@code pfn}; 0, or -EBUSY for a pfn in no allocated folio. */
@@ -23,7 +25,7 @@ public final class MemoryFailure {
         Memmap mm = k.memmap();
         long head;
         try {
-            head = FaultHandler.headOf(k, pfn);
+            head = rmaps.headOf(pfn);
         } catch (IllegalStateException free) {
             return -Errno.EBUSY.code(); // free pages would be taken off the buddy lists: not modelled
         }
@@ -37,7 +39,7 @@ public final class MemoryFailure {
         if (k.dispatcher() != null) {
             k.dispatcher().memoryFailure(head, pfn);
         }
-        Mappings rmap = Mappings.index(k, List.of(head));
+        Mappings rmap = rmaps.index(List.of(head));
         int refs = rmap.unmapAll(head);
         // drop the references the mappings and the page cache held, and take one for the poison:
         // whoever else holds the folio (a pin, a kernel owner) can put it, it never gets freed

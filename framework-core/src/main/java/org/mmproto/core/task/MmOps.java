@@ -26,10 +26,20 @@ public final class MmOps {
     public static final int MADV_HUGEPAGE = 14;
     public static final int MADV_NOHUGEPAGE = 15;
 
-    private final Kernel k;
+    private final MmCore k;
+    private final Tasks tasks;
+    private final Rmap rmap;
+    private final Overcommit overcommit;
+    private final FaultHandler faults;
+    private final Zap zap;
 
-    MmOps(Kernel k) {
+    public MmOps(MmCore k, Tasks tasks, Rmap rmap, Overcommit overcommit, FaultHandler faults) {
         this.k = k;
+        this.tasks = tasks;
+        this.rmap = rmap;
+        this.overcommit = overcommit;
+        this.faults = faults;
+        this.zap = new Zap(k, rmap);
     }
 
     private static long pageAlign(long len) {
@@ -103,7 +113,7 @@ public final class MmOps {
         vmFlags |= (prot & PROT_READ) != 0 ? Vma.VM_READ : 0;
         vmFlags |= (prot & PROT_WRITE) != 0 ? Vma.VM_WRITE | Vma.VM_READ : 0;
         vmFlags |= (prot & PROT_EXEC) != 0 ? Vma.VM_EXEC : 0;
-        Overcommit acct = k.overcommit();
+        Overcommit acct = overcommit;
         long pglen = len >>> 12;
         // mmap_region: a private writable mapping is charged, less what it replaces that was charged;
         // MAP_NORESERVE sets VM_NORESERVE except under OVERCOMMIT_NEVER (accountable_mapping)
@@ -135,7 +145,7 @@ public final class MmOps {
             backing = Vma.Backing.MEMFD_SHARED;
             if (anon) {
                 // shmem_zero_setup: shared anonymous memory is an unlinked shmem file
-                f = k.newMemfd("dev/zero (deleted)", pglen);
+                f = tasks.newMemfd("dev/zero (deleted)", pglen);
                 f.accountedPages = pglen;
                 pgoff = 0;
             }
@@ -184,18 +194,18 @@ public final class MmOps {
         notifyTeardown(t, victims);
         long unaccount = 0;
         for (Vma v : victims) {
-            k.zap().range(v, v.start, v.end);
+            zap.range(v, v.start, v.end);
             t.mm.remove(v);
             releaseFile(v.file);
             if ((v.flags & Vma.VM_ACCOUNT) != 0) {
                 unaccount += v.pages();
             }
         }
-        k.zap().flush();
+        zap.flush();
         for (Vma v : victims) {
             Zap.freeTables(v, v.start, v.end);
         }
-        k.overcommit().uncharge(unaccount);
+        overcommit.uncharge(unaccount);
         return 0;
     }
 
@@ -216,9 +226,9 @@ public final class MmOps {
         }
         if (advice == MADV_DONTNEED) {
             for (Vma v : t.mm.intersecting(addr, end)) {
-                k.zap().range(v, Math.max(addr, v.start), Math.min(end, v.end));
+                zap.range(v, Math.max(addr, v.start), Math.min(end, v.end));
             }
-            k.zap().flush();
+            zap.flush();
             return 0;
         }
         for (Vma v : t.mm.splitRange(addr, end)) {
@@ -233,7 +243,7 @@ public final class MmOps {
 
     /** memfd_create + ftruncate(size): a shmem file held open by the task. */
     public ShmemFile memfdCreate(Task t, String name, long size) {
-        ShmemFile f = k.newMemfd("memfd:" + name, pageAlign(size) >>> 12);
+        ShmemFile f = tasks.newMemfd("memfd:" + name, pageAlign(size) >>> 12);
         f.users++;
         t.fds.add(f);
         return f;
@@ -246,7 +256,6 @@ public final class MmOps {
             return err(Errno.EINVAL); // a negative or wrapping length is a caller bug, not an empty range
         }
         long a = addr & -Mm.PAGE_SIZE;
-        FaultHandler faults = k.faults();
         while (a < end) {
             Vma v = t.mm == null ? null : t.mm.find(a);
             if (v == null) {
@@ -273,7 +282,7 @@ public final class MmOps {
         if (!Pte.present(pte)) {
             return -1;
         }
-        return (pte & Pte.ZERO) != 0 ? Pte.pfn(pte) : FaultHandler.folioHead(k, pte);
+        return (pte & Pte.ZERO) != 0 ? Pte.pfn(pte) : rmap.folioHead(pte);
     }
 
     /**
@@ -291,14 +300,14 @@ public final class MmOps {
         long charged = 0;
         for (Vma pv : parent.mm.vmas.values()) {
             if ((pv.flags & Vma.VM_ACCOUNT) != 0) {
-                if (!k.overcommit().charge(parent.mm, pv.pages(), parent.capable("CAP_SYS_ADMIN"))) {
-                    k.overcommit().uncharge(charged);
+                if (!overcommit.charge(parent.mm, pv.pages(), parent.capable("CAP_SYS_ADMIN"))) {
+                    overcommit.uncharge(charged);
                     return null;
                 }
                 charged += pv.pages();
             }
         }
-        Task child = k.spawn(childName, pid, parent.cpu, parent.uid, parent.caps);
+        Task child = tasks.spawn(childName, pid, parent.cpu, parent.uid, parent.caps);
         child.policy = parent.policy;
         child.setMemsAllowed(parent.memsAllowed);
         Memmap mm = k.memmap();
@@ -318,7 +327,7 @@ public final class MmOps {
                     pv.setPte(a, wp);
                     cv.setPte(a, wp);
                     if ((pte & Pte.ZERO) == 0) {
-                        long head = FaultHandler.folioHead(k, pte);
+                        long head = rmap.folioHead(pte);
                         mm.addMapcount(head, 1);
                         mm.addRefs(head, 1);
                     }
@@ -336,9 +345,9 @@ public final class MmOps {
         }
         notifyTeardown(t, List.copyOf(t.mm.vmas.values()));
         for (Vma v : List.copyOf(t.mm.vmas.values())) {
-            k.zap().range(v, v.start, v.end);
+            zap.range(v, v.start, v.end);
         }
-        k.zap().flush();
+        zap.flush();
         long unaccount = 0;
         for (Vma v : List.copyOf(t.mm.vmas.values())) {
             t.mm.remove(v);
@@ -347,7 +356,7 @@ public final class MmOps {
                 unaccount += v.pages();
             }
         }
-        k.overcommit().uncharge(unaccount); // exit_mmap: vm_unacct_memory(nr_accounted)
+        overcommit.uncharge(unaccount); // exit_mmap: vm_unacct_memory(nr_accounted)
         for (ShmemFile f : t.fds) {
             releaseFile(f);
         }
@@ -369,7 +378,7 @@ public final class MmOps {
                 for (long a = v.nextMapped(v.start, v.end); a < v.end; a = v.nextMapped(a + Mm.PAGE_SIZE, v.end)) {
                     long pte = v.pte(a);
                     if (Pte.present(pte) && (pte & Pte.ZERO) == 0) {
-                        int nid = k.memmap().nid(FaultHandler.folioHead(k, pte));
+                        int nid = k.memmap().nid(rmap.folioHead(pte));
                         if (d.isPrivate(nid)) {
                             pages.merge(nid, 1L, Long::sum);
                         }
@@ -391,7 +400,7 @@ public final class MmOps {
             k.folioRelease().folioPut(f.cachedPfn(i), FreePath.FOLIOS_PUT);
             f.uncache(i);
         }
-        k.overcommit().uncharge(f.accountedPages); // shmem_evict_inode -> shmem_unacct_size
+        overcommit.uncharge(f.accountedPages); // shmem_evict_inode -> shmem_unacct_size
         f.accountedPages = 0;
     }
 }

@@ -16,7 +16,7 @@ final class ThpSplit {
     }
 
     /** Splits head if it is a large folio mapped by fewer PTEs than it has pages; returns true if split. */
-    static boolean splitIfPartlyMapped(Kernel k, long head) {
+    static boolean splitIfPartlyMapped(MmCore k, Rmap rmaps, long head) {
         Memmap mm = k.memmap();
         if (!mm.isFolioHead(head)) {
             return false; // freed by the unmap
@@ -26,7 +26,7 @@ final class ThpSplit {
         if (order == 0 || mm.mapcount(head) >= nr) {
             return false;
         }
-        Mappings rmap = Mappings.index(k, List.of(head));
+        Mappings rmap = rmaps.index(List.of(head));
         int[] maps = rmap.ptesPerPage(head, nr);
         int mapped = 0;
         for (int m : maps) {

@@ -11,13 +11,15 @@ final class Zap {
     /** (PAGE_SIZE - header) / sizeof(void *) on x86-64. */
     static final int MAX_GATHER_BATCH = 510;
 
-    private final Kernel k;
+    private final MmCore k;
+    private final Rmap rmap;
     private final long[] batchPfn = new long[MAX_GATHER_BATCH];
     private final int[] batchRefs = new int[MAX_GATHER_BATCH];
     private int batched;
 
-    Zap(Kernel k) {
+    Zap(MmCore k, Rmap rmap) {
         this.k = k;
+        this.rmap = rmap;
     }
 
     /** Unmaps [start, end) of vma (page aligned, inside it). Call {@link #flush()} when done. */
@@ -39,7 +41,7 @@ final class Zap {
                 if ((pte & Pte.ZERO) != 0) {
                     continue;
                 }
-                queue(FaultHandler.folioHead(k, pte));
+                queue(rmap.folioHead(pte));
             }
             i = stop < endIdx ? pt.next(stop, endIdx) : endIdx;
         }
@@ -82,7 +84,7 @@ final class Zap {
         }
         batched = 0;
         for (int i = 0; i < nPartial; i++) {
-            ThpSplit.splitIfPartlyMapped(k, partial[i]);
+            ThpSplit.splitIfPartlyMapped(k, rmap, partial[i]);
         }
     }
 }

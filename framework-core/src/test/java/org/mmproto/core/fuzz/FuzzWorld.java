@@ -39,7 +39,7 @@ final class FuzzWorld {
         this.k = k;
         this.ops = k.mmOps();
         this.numa = k.numa();
-        this.gup = new Gup(k);
+        this.gup = k.gup();
         this.checkEvery = checkEvery;
         this.bootPagesInFolios = k.mem().pagesInFolios();
         spawn(false);

@@ -16,6 +16,7 @@ import org.mmproto.core.hooks.designs.BuiltInDesigns;
 import org.mmproto.core.machine.MachineFiles;
 import org.mmproto.core.machine.MachineSpec;
 import org.mmproto.core.task.Kernel;
+import org.mmproto.core.task.TransparentHugepage;
 import org.mmproto.core.testkit.ActionRunner;
 import org.mmproto.core.testkit.ActionRunner.Step;
 import org.mmproto.core.testkit.TestMachines;
@@ -57,7 +58,7 @@ class MmFuzzTest {
             Design design = designs.get((int) (i % designs.size()));
             Set<NpOps> optIns = OPT_INS.get((int) (i / designs.size() % OPT_INS.size()));
             boolean onBig = i % BIG_EVERY == BIG_EVERY - 1;
-            Kernel.ThpMode thp = Kernel.ThpMode.values()[(int) (i % 3)];
+            TransparentHugepage.Mode thp = TransparentHugepage.Mode.values()[(int) (i % 3)];
             String what = String.format("seed %d, design %s, opt-ins %s, machine %s, thp %s", seed, design.name(), optIns,
                     onBig ? "private-cxl" : "small", thp);
             ActionRunner<FuzzWorld> runner = new ActionRunner<FuzzWorld>(
@@ -95,7 +96,7 @@ class MmFuzzTest {
     }
 
     private static FuzzWorld world(long seed, String designName, Set<NpOps> optIns, MachineSpec big,
-                                   Kernel.ThpMode thp) {
+                                   TransparentHugepage.Mode thp) {
         Design design = BuiltInDesigns.all().stream().filter(d -> d.name().equals(designName)).findFirst().orElseThrow();
         MachineSpec spec = big != null ? big : TestMachines.dramDramCxl(32 * MiB, 32 * MiB, true);
         ZoneType zone = big != null ? ZoneType.MOVABLE : ZoneType.NORMAL;

@@ -214,7 +214,7 @@ class DesignMatrixTest {
                 PrivateWorld w = new PrivateWorld(drv, design(design), Duration.ZERO, zone == ZoneType.MOVABLE);
                 long a = w.faultedPageOnPrivateNode();
                 int[] e = new int[1];
-                long[] pinned = new Gup(w.k).pin(w.task, a, 1, Gup.FOLL_LONGTERM, e);
+                long[] pinned = w.k.gup().pin(w.task, a, 1, Gup.FOLL_LONGTERM, e);
                 String where = pinned == null ? "refused" : w.k.memmap().nid(pinned[0]) == P ? "pinned on P" : "escaped";
                 assertThat(where).as(design + " " + zone).isEqualTo(want);
                 assertThat(w.k.memmap().nid(w.k.mmOps().folioAt(w.task, a)) == P).as(design + " " + zone + " folio stays")
@@ -225,7 +225,7 @@ class DesignMatrixTest {
         RecordingDriver drv = RecordingDriver.with(NpOps.NP_OPS_MIGRATION, NpOps.NP_OPS_MEMPOLICY, NpOps.NP_OPS_LONGTERM_PIN);
         drv.pinAnswer = org.mmproto.api.driver.Verdict.deny(Errno.EBUSY, "DMA window busy");
         PrivateWorld w = new PrivateWorld(drv, design("ops-struct"), Duration.ZERO);
-        assertThat(new Gup(w.k).pin(w.task, w.faultedPageOnPrivateNode(), 1, Gup.FOLL_LONGTERM, new int[1])).isNull();
+        assertThat(w.k.gup().pin(w.task, w.faultedPageOnPrivateNode(), 1, Gup.FOLL_LONGTERM, new int[1])).isNull();
         assertThat(drv.count("longterm_pin")).isEqualTo(1);
     }
 

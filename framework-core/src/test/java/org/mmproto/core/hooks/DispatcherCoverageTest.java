@@ -76,7 +76,7 @@ class DispatcherCoverageTest {
                     w.k.alloc().freePages(p, 0);
                 }),
                 row("FOLL_LONGTERM pin", Site.GUP_LONGTERM,
-                        w -> new Gup(w.k).pin(w.task, w.userPageOnPrivateNode(), 1, Gup.FOLL_LONGTERM, new int[1])),
+                        w -> w.k.gup().pin(w.task, w.userPageOnPrivateNode(), 1, Gup.FOLL_LONGTERM, new int[1])),
                 row("mapping a folio of P (write protection)", Site.WRITE_PROTECT,
                         w -> w.k.mmOps().touch(w.task, w.userPageOnPrivateNode(), 4096, true)),
                 row("user fault under mbind BIND {P}: allocation context", Site.ALLOC_CONTEXT, w -> {

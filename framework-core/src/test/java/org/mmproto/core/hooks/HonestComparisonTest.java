@@ -17,6 +17,7 @@ import org.mmproto.core.mm.DebugVm;
 import org.mmproto.core.task.MemPolicy;
 import org.mmproto.core.policy.UserMask;
 import org.mmproto.core.task.MmOps;
+import org.mmproto.core.task.TransparentHugepage;
 
 /** The defects a reviewer found in the comparison, each pinned by the test that would have caught it. */
 class HonestComparisonTest {
@@ -44,7 +45,7 @@ class HonestComparisonTest {
         RecordingDriver drv = RecordingDriver.with(NpOps.NP_OPS_MIGRATION, NpOps.NP_OPS_MEMPOLICY, NpOps.NP_OPS_LONGTERM_PIN);
         PrivateWorld w = new PrivateWorld(drv, new OpsStruct(), Duration.ZERO);
         long a = w.faultedPageOnPrivateNode();
-        assertThat(new Gup(w.k).pin(w.task, a, 1, Gup.FOLL_LONGTERM, new int[1])).isNotNull();
+        assertThat(w.k.gup().pin(w.task, a, 1, Gup.FOLL_LONGTERM, new int[1])).isNotNull();
         assertThat(drv.calls).contains("longterm_pin pid " + w.task.pid());
     }
 
@@ -55,7 +56,7 @@ class HonestComparisonTest {
         long a = w.k.mmOps().mmap(w.task, 0, 4096, MmOps.PROT_READ | MmOps.PROT_WRITE,
                 MmOps.MAP_PRIVATE | MmOps.MAP_ANONYMOUS, null, 0, "x");
         w.k.numa().mbind(w.task, a, 4096, MemPolicy.MPOL_BIND, UserMask.of(NodeMask.of(P)), 64, 0);
-        assertThat(new Gup(w.k).pin(w.task, a, 1, Gup.FOLL_WRITE, new int[1])).isNotNull(); // the pin write-faults the page in
+        assertThat(w.k.gup().pin(w.task, a, 1, Gup.FOLL_WRITE, new int[1])).isNotNull(); // the pin write-faults the page in
         assertThat(drv.calls).contains("alloc_veto order 0 pid " + w.task.pid());
     }
 
@@ -134,14 +135,14 @@ class HonestComparisonTest {
     void a_longterm_pin_decides_once_per_folio_not_per_page() {
         RecordingDriver drv = RecordingDriver.with(NpOps.NP_OPS_MIGRATION, NpOps.NP_OPS_MEMPOLICY, NpOps.NP_OPS_LONGTERM_PIN);
         PrivateWorld w = new PrivateWorld(drv, new OpsStruct(), Duration.ZERO);
-        w.k.setThp(org.mmproto.core.task.Kernel.ThpMode.ALWAYS);
+        w.k.setThp(org.mmproto.core.task.TransparentHugepage.Mode.ALWAYS);
         long a = w.k.mmOps().mmap(w.task, 0, 4 << 20, MmOps.PROT_READ | MmOps.PROT_WRITE,
                 MmOps.MAP_PRIVATE | MmOps.MAP_ANONYMOUS, null, 0, "thp");
         long huge = (a + (2 << 20) - 1) & -(2L << 20);
         w.k.numa().mbind(w.task, a, 4 << 20, MemPolicy.MPOL_BIND, UserMask.of(NodeMask.of(P)), 64, 0);
         w.k.mmOps().touch(w.task, huge, 4096, true);
         assertThat(w.k.memmap().order(w.k.mmOps().folioAt(w.task, huge))).isEqualTo(9);
-        assertThat(new Gup(w.k).pin(w.task, huge, 16, Gup.FOLL_LONGTERM | Gup.FOLL_WRITE, new int[1])).isNotNull();
+        assertThat(w.k.gup().pin(w.task, huge, 16, Gup.FOLL_LONGTERM | Gup.FOLL_WRITE, new int[1])).isNotNull();
         assertThat(w.k.dispatcher().stats().consulted(Site.GUP_LONGTERM)).isEqualTo(1);
         assertThat(drv.count("longterm_pin")).isEqualTo(1);
     }

@@ -48,8 +48,8 @@ class HookSitesThroughTheEngineTest {
         ops.touch(w.task, b, 4096, true);
         w.k.numa().movePages(w.task, 0, new long[] {b}, new int[] {P}, MemPolicy.MPOL_MF_MOVE);
         w.k.numa().movePages(w.task, 0, new long[] {a}, new int[] {0}, MemPolicy.MPOL_MF_MOVE);
-        new Gup(w.k).pin(w.task, a + 4096, 1, Gup.FOLL_LONGTERM, new int[1]);
-        new MemoryFailure(w.k).poison(ops.folioAt(w.task, a + 4096));
+        w.k.gup().pin(w.task, a + 4096, 1, Gup.FOLL_LONGTERM, new int[1]);
+        w.k.memoryFailure().poison(ops.folioAt(w.task, a + 4096));
         ops.munmap(w.task, a, 8192);
         ops.munmap(w.task, b, 4096);
         while (w.k.alloc().allocPages(Gfp.GFP_HIGHUSER_MOVABLE.or(Gfp.GFP_PRIVATE).bits() | Gfp.Bits.NOWARN, 0, P, null, 0) >= 0) {

@@ -26,7 +26,7 @@ class MemoryFailureTest {
         long a = w.userPageOnPrivateNode();
         long folio = w.k.mmOps().folioAt(w.task, a);
         long used = w.k.mem().pagesInFolios();
-        assertThat(new MemoryFailure(w.k).poison(folio)).isZero();
+        assertThat(w.k.memoryFailure().poison(folio)).isZero();
         assertThat(drv.calls).contains("memory_failure " + Long.toHexString(folio));
         assertThat(w.k.dispatcher().stats().consulted(Site.MEMORY_FAILURE)).isEqualTo(1);
         assertThat(w.k.mmOps().folioAt(w.task, a)).as("unmapped").isEqualTo(-1);
@@ -46,10 +46,10 @@ class MemoryFailureTest {
     void a_poisoned_kernel_page_outlives_its_owners_free() {
         PrivateWorld w = new PrivateWorld(RecordingDriver.with());
         long p = w.k.alloc().allocPages(Gfp.GFP_KERNEL.bits(), 0, 0, null, 0);
-        assertThat(new MemoryFailure(w.k).poison(p)).isZero();
+        assertThat(w.k.memoryFailure().poison(p)).isZero();
         w.k.alloc().freePages(p, 0);
         assertThat(w.k.memmap().isFolioHead(p)).as("still out of the allocator").isTrue();
-        assertThat(new MemoryFailure(w.k).poison(p)).as("already handled").isZero();
+        assertThat(w.k.memoryFailure().poison(p)).as("already handled").isZero();
         assertThat(DebugVm.check(w.k.mem())).isEmpty();
     }
 
@@ -59,6 +59,6 @@ class MemoryFailureTest {
         long p = w.k.alloc().allocPages(Gfp.GFP_KERNEL.bits(), 0, 0, null, 0);
         w.k.alloc().freePages(p, 0);
         w.k.alloc().drainAllPages();
-        assertThat(new MemoryFailure(w.k).poison(p)).isEqualTo(-Errno.EBUSY.code());
+        assertThat(w.k.memoryFailure().poison(p)).isEqualTo(-Errno.EBUSY.code());
     }
 }

@@ -128,17 +128,17 @@ class OpsStructSitesTest {
         long a = w.userPageOnPrivateNode();
         long folio = w.k.mmOps().folioAt(w.task, a);
         int[] err = new int[1];
-        assertThat(new Gup(w.k).pin(w.task, a, 1, Gup.FOLL_LONGTERM | Gup.FOLL_WRITE, err)).isNull();
+        assertThat(w.k.gup().pin(w.task, a, 1, Gup.FOLL_LONGTERM | Gup.FOLL_WRITE, err)).isNull();
         assertThat(err[0]).isEqualTo(-Errno.ENOMEM.code());
         assertThat(w.k.mmOps().folioAt(w.task, a)).isEqualTo(folio);
         assertThat(w.k.memmap().nid(folio)).isEqualTo(PrivateWorld.P);
 
         PrivateWorld ok = new PrivateWorld(RecordingDriver.with(NpOps.NP_OPS_MIGRATION, NpOps.NP_OPS_LONGTERM_PIN));
         long b = ok.userPageOnPrivateNode();
-        long[] pinned = new Gup(ok.k).pin(ok.task, b, 1, Gup.FOLL_LONGTERM, err);
+        long[] pinned = ok.k.gup().pin(ok.task, b, 1, Gup.FOLL_LONGTERM, err);
         assertThat(pinned).isNotNull();
         assertThat(ok.k.memmap().nid(pinned[0])).isEqualTo(PrivateWorld.P);
-        new Gup(ok.k).unpin(pinned);
+        ok.k.gup().unpin(pinned);
         assertThat(DebugVm.check(ok.k.mem())).isEmpty();
     }
 

@@ -37,14 +37,14 @@ class PrivacyInvariantsTest {
         PrivateWorld w = new PrivateWorld(drv, new FallbackOnly(), Duration.ZERO, true);
         long a = w.userPageOnPrivateNode();
         int[] err = new int[1];
-        long[] pinned = new Gup(w.k).pin(w.task, a, 1, Gup.FOLL_LONGTERM, err);
+        long[] pinned = w.k.gup().pin(w.task, a, 1, Gup.FOLL_LONGTERM, err);
         assertThat(pinned).isNotNull();
         assertThat(w.k.memmap().nid(pinned[0])).isNotEqualTo(PrivateWorld.P);
         assertThat(w.k.dispatcher().ledger().count("escape")).isEqualTo(1);
 
         PrivateWorld veto = new PrivateWorld(RecordingDriver.with().onlined(ZoneType.MOVABLE), new BuddyVeto(), Duration.ZERO, true);
         long b = veto.userPageOnPrivateNode();
-        assertThat(new Gup(veto.k).pin(veto.task, b, 1, Gup.FOLL_LONGTERM, err)).isNull();
+        assertThat(veto.k.gup().pin(veto.task, b, 1, Gup.FOLL_LONGTERM, err)).isNull();
         assertThat(veto.k.dispatcher().ledger().breaches()).isEmpty();
     }
 

@@ -15,6 +15,7 @@ import org.mmproto.core.migrate.Migration;
 import org.mmproto.core.task.Kernel;
 import org.mmproto.core.task.MmOps;
 import org.mmproto.core.task.Task;
+import org.mmproto.core.task.TransparentHugepage;
 import org.mmproto.core.testkit.TestMachines;
 
 /** A DRAM-DRAM machine with private node 2 bound to a test driver, and one task on node 0. */
@@ -36,7 +37,7 @@ final class PrivateWorld {
                 : List.of(new DriverSpec("test-driver", () -> driver, P, Map.of(), "test", 1));
         k = Kernel.boot(movable ? TestMachines.dramDramPrivateMovable(64 * MiB, 64 * MiB)
                 : TestMachines.dramDramCxl(64 * MiB, 64 * MiB, true), design, specs, budget);
-        k.setThp(Kernel.ThpMode.NEVER);
+        k.setThp(TransparentHugepage.Mode.NEVER);
         task = k.spawn("t", 0, 0, 1000, Set.of());
     }
 

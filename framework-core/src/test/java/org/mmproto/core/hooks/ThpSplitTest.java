@@ -18,6 +18,7 @@ import org.mmproto.core.policy.UserMask;
 import org.mmproto.core.stats.VmStat;
 import org.mmproto.core.task.Kernel;
 import org.mmproto.core.task.MmOps;
+import org.mmproto.core.task.TransparentHugepage;
 
 /** A THP left partly mapped by an unmap is split; the driver of a private node hears folio_split. */
 class ThpSplitTest {
@@ -37,7 +38,7 @@ class ThpSplitTest {
     }
 
     private static long thpOnPrivateNode(PrivateWorld w) {
-        w.k.setThp(Kernel.ThpMode.ALWAYS);
+        w.k.setThp(TransparentHugepage.Mode.ALWAYS);
         long a = w.k.mmOps().mmap(w.task, 0, 2 * MIB, MmOps.PROT_READ | MmOps.PROT_WRITE,
                 MmOps.MAP_PRIVATE | MmOps.MAP_ANONYMOUS, null, 0, "thp");
         w.k.numa().mbind(w.task, a, 2 * MIB, MemPolicy.MPOL_BIND, UserMask.of(NodeMask.of(PrivateWorld.P)), 64, 0);

@@ -174,7 +174,7 @@ class GetMempolicyTest extends PolicyTestBase {
     void get_mempolicy_NODE_reports_the_next_interleave_node() {
         numa.setMempolicy(a, MPOL_INTERLEAVE, mask(0, 2), MAXNODE);
         assertThat(get(false, 0, 0, MPOL_F_NODE).mode()).isZero();
-        long pfn = PolicyAlloc.alloc(k, a, null, 0, Gfp.GFP_KERNEL.bits(), 0);
+        long pfn = PolicyAlloc.alloc(k.policyServices(), a, null, 0, Gfp.GFP_KERNEL.bits(), 0);
         assertThat(k.memmap().nid(pfn)).isZero();
         assertThat(get(false, 0, 0, MPOL_F_NODE).mode()).isEqualTo(2);
         k.alloc().freePages(pfn, 0);
@@ -186,9 +186,9 @@ class GetMempolicyTest extends PolicyTestBase {
         k.interleaveWeights().set(0, 2);
         numa.setMempolicy(a, MPOL_WEIGHTED_INTERLEAVE, mask(0, 2), MAXNODE);
         assertThat(get(false, 0, 0, MPOL_F_NODE).mode()).isZero();
-        long p1 = PolicyAlloc.alloc(k, a, null, 0, Gfp.GFP_KERNEL.bits(), 0);
+        long p1 = PolicyAlloc.alloc(k.policyServices(), a, null, 0, Gfp.GFP_KERNEL.bits(), 0);
         assertThat(get(false, 0, 0, MPOL_F_NODE).mode()).as("one of node 0's two turns left").isZero();
-        long p2 = PolicyAlloc.alloc(k, a, null, 0, Gfp.GFP_KERNEL.bits(), 0);
+        long p2 = PolicyAlloc.alloc(k.policyServices(), a, null, 0, Gfp.GFP_KERNEL.bits(), 0);
         assertThat(get(false, 0, 0, MPOL_F_NODE).mode()).isEqualTo(2);
         assertThat(k.memmap().nid(p1)).isZero();
         assertThat(k.memmap().nid(p2)).isZero();

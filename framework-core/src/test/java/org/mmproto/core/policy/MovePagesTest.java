@@ -15,6 +15,7 @@ import org.mmproto.core.stats.VmStat;
 import org.mmproto.core.task.Kernel;
 import org.mmproto.core.task.MmOps;
 import org.mmproto.core.task.Task;
+import org.mmproto.core.task.TransparentHugepage;
 
 /** move_pages(2): call errors, per-page status and the return value of 6.12. */
 class MovePagesTest extends PolicyTestBase {
@@ -291,7 +292,7 @@ class MovePagesTest extends PolicyTestBase {
     // THP in the batch finds the folio already isolated: -EBUSY, as for the same page twice.
     @Test
     void move_pages_moves_a_THP_as_one_folio() {
-        k.setThp(Kernel.ThpMode.ALWAYS);
+        k.setThp(TransparentHugepage.Mode.ALWAYS);
         long p = anon(a, 512);
         assertThat(ops.touch(a, p, 512 * PAGE, true)).isZero();
         assertThat(k.memmap().order(folio(a, p))).isEqualTo(9);

@@ -20,13 +20,14 @@ import org.mmproto.core.task.MemPolicy;
 import org.mmproto.core.task.MmOps;
 import org.mmproto.core.task.ShmemFile;
 import org.mmproto.core.task.Task;
+import org.mmproto.core.task.TransparentHugepage;
 
 /** /proc/pid/numa_maps lines; expected formats checked on realkernel 6.12. */
 class NumaMapsTest extends PolicyTestBase {
     private String line(Task t, long addr) {
         String prefix = String.format("%08x ", addr);
-        return Arrays.stream(NumaMaps.render(k, t).split("\n")).filter(l -> l.startsWith(prefix)).findFirst()
-                .orElseThrow(() -> new AssertionError("no line for " + prefix + " in\n" + NumaMaps.render(k, t)));
+        return Arrays.stream(NumaMaps.render(k.policyServices(), t).split("\n")).filter(l -> l.startsWith(prefix)).findFirst()
+                .orElseThrow(() -> new AssertionError("no line for " + prefix + " in\n" + NumaMaps.render(k.policyServices(), t)));
     }
 
     // realkernel 6.12: "7fa92de3f000 prefer:1 anon=4 dirty=4 active=0 N1=4 kernelpagesize_kB=4"
@@ -141,7 +142,7 @@ class NumaMapsTest extends PolicyTestBase {
     // A THP counts as 512 base pages; kernelpagesize_kB stays 4
     @Test
     void numa_maps_counts_a_THP_as_512_pages() {
-        k.setThp(Kernel.ThpMode.ALWAYS);
+        k.setThp(TransparentHugepage.Mode.ALWAYS);
         long p = anon(a, 512);
         ops.touch(a, p, PAGE, true);
         assertThat(k.memmap().order(folio(a, p))).isEqualTo(9);
@@ -152,9 +153,9 @@ class NumaMapsTest extends PolicyTestBase {
     void numa_maps_of_an_exited_task_is_empty_and_labels_are_not_printed() {
         Task b = k.spawn("b", 0, 0, 1000, Set.of());
         long p = anonTouched(b, 1);
-        assertThat(NumaMaps.render(k, b)).doesNotContain("anon ").startsWith(String.format("%08x default anon=1", p));
+        assertThat(NumaMaps.render(k.policyServices(), b)).doesNotContain("anon ").startsWith(String.format("%08x default anon=1", p));
         ops.exit(b);
-        assertThat(NumaMaps.render(k, b)).isEmpty();
+        assertThat(NumaMaps.render(k.policyServices(), b)).isEmpty();
     }
 
     @Test

@@ -18,6 +18,7 @@ import org.mmproto.core.task.Kernel;
 import org.mmproto.core.task.MmOps;
 import org.mmproto.core.task.ShmemFile;
 import org.mmproto.core.task.Task;
+import org.mmproto.core.task.TransparentHugepage;
 
 /** Where faults put pages under each policy mode (alloc_pages_mpol). */
 class PolicyAllocTest extends PolicyTestBase {
@@ -173,7 +174,7 @@ class PolicyAllocTest extends PolicyTestBase {
         int[] got = new int[6];
         long[] pfns = new long[6];
         for (int i = 0; i < 6; i++) {
-            pfns[i] = PolicyAlloc.alloc(k, a, null, 0, Gfp.GFP_HIGHUSER_MOVABLE.bits(), 0);
+            pfns[i] = PolicyAlloc.alloc(k.policyServices(), a, null, 0, Gfp.GFP_HIGHUSER_MOVABLE.bits(), 0);
             got[i] = k.memmap().nid(pfns[i]);
         }
         assertThat(got).containsExactly(0, 1, 2, 0, 1, 2);
@@ -182,13 +183,13 @@ class PolicyAllocTest extends PolicyTestBase {
         }
         // node 2 is movable-only: a GFP_KERNEL page meant for it falls back to node 0
         for (int i = 0; i < 3; i++) {
-            pfns[i] = PolicyAlloc.alloc(k, a, null, 0, Gfp.GFP_KERNEL.bits(), 0);
+            pfns[i] = PolicyAlloc.alloc(k.policyServices(), a, null, 0, Gfp.GFP_KERNEL.bits(), 0);
             got[i] = k.memmap().nid(pfns[i]);
             k.alloc().freePages(pfns[i], 0);
         }
         assertThat(got).startsWith(0, 1, 0);
         // __GFP_THISNODE ignores the task policy
-        long pfn = PolicyAlloc.alloc(k, a, null, 0, Gfp.GFP_KERNEL.bits() | Gfp.Bits.THISNODE, 0);
+        long pfn = PolicyAlloc.alloc(k.policyServices(), a, null, 0, Gfp.GFP_KERNEL.bits() | Gfp.Bits.THISNODE, 0);
         assertThat(k.memmap().nid(pfn)).isZero();
         k.alloc().freePages(pfn, 0);
     }
@@ -208,7 +209,7 @@ class PolicyAllocTest extends PolicyTestBase {
     // and with MADV_HUGEPAGE a THP on node 0.
     @Test
     void THP_tries_the_preferred_node_alone_first() {
-        k.setThp(Kernel.ThpMode.ALWAYS);
+        k.setThp(TransparentHugepage.Mode.ALWAYS);
         long p = bound(a, 512, MPOL_BIND, 1);
         ops.touch(a, p, 512 * PAGE, true);
         assertThat(k.memmap().order(folio(a, p))).isEqualTo(9);
@@ -233,7 +234,7 @@ class PolicyAllocTest extends PolicyTestBase {
     // THP with INTERLEAVE interleaves whole huge pages by (addr >> 21) (checked on realkernel 6.12)
     @Test
     void THP_interleave_uses_the_huge_page_index() {
-        k.setThp(Kernel.ThpMode.ALWAYS);
+        k.setThp(TransparentHugepage.Mode.ALWAYS);
         long p = bound(a, 2048, MPOL_INTERLEAVE, 0, 1);
         ops.touch(a, p, 2048 * PAGE, true);
         for (int i = 0; i < 4; i++) {

@@ -16,6 +16,7 @@ import org.mmproto.core.task.MmOps;
 import org.mmproto.core.task.Pte;
 import org.mmproto.core.task.ShmemFile;
 import org.mmproto.core.task.Task;
+import org.mmproto.core.task.TransparentHugepage;
 import org.mmproto.core.testkit.TestMachines;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -46,7 +47,7 @@ abstract class PolicyTestBase {
     @BeforeEach
     void bootKernel() {
         k = Kernel.boot(machine(), new OpsStruct());
-        k.setThp(Kernel.ThpMode.NEVER);
+        k.setThp(TransparentHugepage.Mode.NEVER);
         numa = k.numa();
         ops = k.mmOps();
         a = k.spawn("a", 0, 0, 1000, Set.of());
@@ -112,7 +113,7 @@ abstract class PolicyTestBase {
 
     /** The folio mapped at addr. */
     long folio(Task t, long addr) {
-        return UserFolios.head(k, t.mm().find(addr).pte(addr));
+        return k.rmap().headOf(Pte.pfn(t.mm().find(addr).pte(addr)));
     }
 
     /** A FOLL_PIN reference, as a GUP user (io_uring fixed buffer, RDMA) would hold. */

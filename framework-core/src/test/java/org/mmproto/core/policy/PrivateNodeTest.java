@@ -19,6 +19,7 @@ import org.mmproto.core.hooks.designs.FallbackOnly;
 import org.mmproto.core.migrate.Migration;
 import org.mmproto.core.task.Kernel;
 import org.mmproto.core.task.Task;
+import org.mmproto.core.task.TransparentHugepage;
 import org.mmproto.core.testkit.TestMachines;
 
 /**
@@ -34,10 +35,10 @@ class PrivateNodeTest extends PolicyTestBase {
 
     @Test
     void private_node_is_not_a_policy_target() {
-        assertThat(PolicyTargets.allowed(k, 2)).isFalse();
-        assertThat(PolicyTargets.allowed(k, 0)).isTrue();
-        assertThat(PolicyTargets.allowed(k, 3)).isFalse();
-        assertThat(PolicyTargets.mask(k, NodeMask.of(0, 1, 2))).isEqualTo(NodeMask.of(0, 1));
+        assertThat(PolicyTargets.allowed(k.policyServices(), 2)).isFalse();
+        assertThat(PolicyTargets.allowed(k.policyServices(), 0)).isTrue();
+        assertThat(PolicyTargets.allowed(k.policyServices(), 3)).isFalse();
+        assertThat(PolicyTargets.mask(k.policyServices(), NodeMask.of(0, 1, 2))).isEqualTo(NodeMask.of(0, 1));
     }
 
     @Test
@@ -87,7 +88,7 @@ class PrivateNodeTest extends PolicyTestBase {
     @Test
     void under_fallback_only_a_folio_on_the_private_node_is_visible_and_movable() {
         k = Kernel.boot(machine(), new FallbackOnly(), List.of(), Duration.ZERO);
-        k.setThp(Kernel.ThpMode.NEVER);
+        k.setThp(TransparentHugepage.Mode.NEVER);
         numa = k.numa();
         ops = k.mmOps();
         a = k.spawn("a", 0, 0, 1000, java.util.Set.of());
@@ -99,7 +100,7 @@ class PrivateNodeTest extends PolicyTestBase {
                 Migration.Mode.MIGRATE_SYNC, MigrateReason.MR_DEMOTION);
         assertThat(r.outcome()).containsExactly(2);
         assertThat(nodesOf(a, p, 2)).containsExactly(2, 0);
-        assertThat(PolicyTargets.folioVisible(k, folio(a, p), 2)).isTrue();
+        assertThat(PolicyTargets.folioVisible(k.policyServices(), folio(a, p), 2)).isTrue();
         NumaSyscalls.MovePagesResult m = numa.movePages(a, 0, pages(p, 2), new int[] {1, 1}, MPOL_MF_MOVE);
         assertThat(m.ret()).isZero();
         assertThat(m.status()).containsExactly(1, 1);
@@ -108,7 +109,7 @@ class PrivateNodeTest extends PolicyTestBase {
     @Test
     void with_no_driver_a_folio_on_the_private_node_is_invisible_like_zone_device() {
         long kpage = k.alloc().allocPages(Gfp.GFP_PRIVATE.bits(), 0, 2, null, 0);
-        assertThat(PolicyTargets.folioVisible(k, kpage, 2)).isFalse();
+        assertThat(PolicyTargets.folioVisible(k.policyServices(), kpage, 2)).isFalse();
         k.alloc().freePages(kpage, 0);
     }
 }

@@ -21,6 +21,7 @@ import org.mmproto.core.scenario.step.SetMempolicy;
 import org.mmproto.core.scenario.step.Touch;
 import org.mmproto.core.task.Kernel;
 import org.mmproto.core.task.MmOps;
+import org.mmproto.core.task.TransparentHugepage;
 
 /** Scenario files: what is accepted, and where and how a bad file is reported. */
 class ScenarioParserTest {
@@ -76,7 +77,7 @@ class ScenarioParserTest {
         Scenario s = parse(body);
         assertThat(s.name()).isEqualTo("t");
         assertThat(s.seed()).isEqualTo(9);
-        assertThat(s.thp()).isEqualTo(Kernel.ThpMode.MADVISE);
+        assertThat(s.thp()).isEqualTo(TransparentHugepage.Mode.MADVISE);
         assertThat(s.machine().nodeCount()).isEqualTo(3);
         assertThat(s.tasks()).singleElement().satisfies(t -> {
             assertThat(t.cpu()).isEqualTo(2);

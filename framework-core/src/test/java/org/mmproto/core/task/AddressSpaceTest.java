@@ -23,7 +23,7 @@ class AddressSpaceTest {
     @BeforeEach
     void boot() {
         k = Kernel.boot(TestMachines.dramDramCxl(64 * MiB, 64 * MiB, false), new OpsStruct());
-        k.setThp(Kernel.ThpMode.NEVER);
+        k.setThp(TransparentHugepage.Mode.NEVER);
         a = k.spawn("a", 0, 0, 1000, Set.of());
         ops = k.mmOps();
         bootUsed = k.mem().pagesInFolios();
@@ -136,7 +136,7 @@ class AddressSpaceTest {
 
     @Test
     void thp_fault_allocates_an_order9_folio_for_an_aligned_2MiB_range() {
-        k.setThp(Kernel.ThpMode.ALWAYS);
+        k.setThp(TransparentHugepage.Mode.ALWAYS);
         long buf = anon(a, 4 * MiB);
         ops.touch(a, buf, 4096, true);
         assertThat(used()).isEqualTo(512);

@@ -29,7 +29,7 @@ class SparsePageTableTest {
                 org.mmproto.core.machine.VmTunables.DEFAULT_LOWMEM_RESERVE_RATIO, true, 0, 1, 50, 0);
         k = Kernel.boot(TestMachines.of("small", TestMachines.slit(1), vm, TestMachines.node(0, 64 * MiB,
                 TestMachines.cpus(0))), new OpsStruct());
-        k.setThp(Kernel.ThpMode.NEVER);
+        k.setThp(TransparentHugepage.Mode.NEVER);
         a = k.spawn("a", 0, 0, 1000, Set.of());
         ops = k.mmOps();
         bootUsed = k.mem().pagesInFolios();
@@ -45,7 +45,7 @@ class SparsePageTableTest {
         assertThat(buf).isPositive();
         assertThat(a.mm().pageTablePages()).isZero();
         assertThat(a.mm().rssPages()).isZero();
-        assertThat(NumaMaps.render(k, a)).isEqualTo(String.format("%x default%n", buf));
+        assertThat(NumaMaps.render(k.policyServices(), a)).isEqualTo(String.format("%x default%n", buf));
     }
 
     @Test
@@ -59,7 +59,7 @@ class SparsePageTableTest {
         assertThat(a.mm().pageTablePages()).isEqualTo(3);
         assertThat(a.mm().rssPages()).isEqualTo(3);
         assertThat(k.mem().pagesInFolios() - bootUsed).isEqualTo(3);
-        assertThat(NumaMaps.render(k, a)).contains("anon=3");
+        assertThat(NumaMaps.render(k.policyServices(), a)).contains("anon=3");
         assertThat(DebugVm.check(k.mem())).isEmpty();
     }
 
@@ -101,7 +101,7 @@ class SparsePageTableTest {
 
     @Test
     void a_thp_fault_fills_one_leaf_and_madvise_dontneed_empties_it() {
-        k.setThp(Kernel.ThpMode.ALWAYS);
+        k.setThp(TransparentHugepage.Mode.ALWAYS);
         long len = 8 * TiB;
         long buf = anon(len);
         assertThat(ops.touch(a, buf + 4 * MiB + 4096, 4096, true)).isZero();

@@ -39,7 +39,7 @@ public record MemoryFailureStep(Meta meta, String task, Addr addr) implements St
         if (folio < 0) {
             throw new StepError("nothing is mapped at " + at(addr, a) + " to poison");
         }
-        int r = new MemoryFailure(run.kernel()).poison(folio);
+        int r = run.kernel().memoryFailure().poison(folio);
         return StepOutcome.raw(r).summary(String.format("memory_failure(pfn 0x%x, node %d) at %s", folio,
                 run.kernel().memmap().nid(folio), at(addr, a)) + (r == 0 ? "" : " = -" + Expectations.resultName(r)));
     }

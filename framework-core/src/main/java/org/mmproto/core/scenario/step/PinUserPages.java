@@ -54,7 +54,7 @@ public record PinUserPages(Meta meta, String task, Addr addr, Len length, long g
         // a negative, wrapping or >2^31-page length is EINVAL, not a pin of the truncated count
         int pages = len < 0 || len + 4095 < len || nr > Integer.MAX_VALUE ? 0 : (int) nr;
         int[] err = new int[1];
-        long[] heads = new Gup(run.kernel()).pin(t, a, pages, (int) gupFlags, err);
+        long[] heads = run.kernel().gup().pin(t, a, pages, (int) gupFlags, err);
         StepOutcome o = StepOutcome.raw(heads == null ? err[0] : pages);
         String flags = Flags.FOLL.format(gupFlags);
         if (heads == null) {

@@ -97,7 +97,7 @@ public record Show(Meta meta, String what, String task) implements Step {
             case "maps":
                 return maps(run, run.taskOrNull(task));
             case "numa_maps":
-                return NumaMaps.render(run.kernel(), run.taskOrNull(task));
+                return NumaMaps.render(run.kernel().policyServices(), run.taskOrNull(task));
             default:
                 throw new IllegalStateException(what);
         }

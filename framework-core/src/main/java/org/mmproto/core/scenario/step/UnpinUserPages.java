@@ -30,7 +30,7 @@ public record UnpinUserPages(Meta meta, String name) implements Step {
     public StepOutcome run(RunContext run) {
         // like free_pages of an empty group: a pin that failed left nothing to undo
         long[] heads = run.takePins(name);
-        new Gup(run.kernel()).unpin(heads);
+        run.kernel().gup().unpin(heads);
         return StepOutcome.raw(0).summary("unpin_user_pages(" + name + ", " + heads.length + ")");
     }
 }
