@@ -24,7 +24,7 @@ import org.mmproto.core.hooks.designs.OpsStruct;
 import org.mmproto.core.machine.MachineFiles;
 import org.mmproto.core.scenario.RunFactory;
 import org.mmproto.core.scenario.RunSetup;
-import org.mmproto.core.task.Kernel;
+import org.mmproto.core.kernel.Kernel;
 import org.mmproto.core.plugin.DesignRegistry;
 import org.mmproto.core.plugin.DriverPlugins;
 import org.mmproto.core.plugin.DriverRegistry;

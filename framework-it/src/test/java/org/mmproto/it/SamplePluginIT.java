@@ -24,7 +24,7 @@ import org.mmproto.core.hooks.DriverSpec;
 import org.mmproto.core.hooks.designs.OpsStruct;
 import org.mmproto.core.machine.MachineFiles;
 import org.mmproto.core.machine.MachineSpec;
-import org.mmproto.core.task.Kernel;
+import org.mmproto.core.kernel.Kernel;
 import org.mmproto.core.plugin.DriverExtension;
 import org.mmproto.core.plugin.DriverPlugins;
 import org.mmproto.core.plugin.PluginCatalog;

@@ -16,7 +16,7 @@ import org.mmproto.core.scenario.Expectations.Probe;
 import org.mmproto.core.scenario.RunReport.ExpectationResult;
 import org.mmproto.core.scenario.step.ExpectOnly;
 import org.mmproto.core.stats.VmStat;
-import org.mmproto.core.task.Kernel;
+import org.mmproto.core.kernel.Kernel;
 import org.mmproto.core.task.Task;
 
 /**

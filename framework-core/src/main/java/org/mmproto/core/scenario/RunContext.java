@@ -8,7 +8,7 @@ import org.mmproto.core.policy.NumaSyscalls;
 import org.mmproto.core.scenario.Args.Addr;
 import org.mmproto.core.scenario.Args.PidRef;
 import org.mmproto.core.scenario.RunReport.InvariantViolation;
-import org.mmproto.core.task.Kernel;
+import org.mmproto.core.kernel.Kernel;
 import org.mmproto.core.task.MmOps;
 import org.mmproto.core.task.Pte;
 import org.mmproto.core.task.ShmemFile;

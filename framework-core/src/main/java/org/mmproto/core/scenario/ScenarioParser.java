@@ -23,7 +23,7 @@ import org.mmproto.core.scenario.Expectations.Expectation;
 import org.mmproto.core.scenario.Step.Meta;
 import org.mmproto.core.scenario.step.StepType;
 import org.mmproto.core.scenario.step.StepTypes;
-import org.mmproto.core.task.Kernel;
+import org.mmproto.core.kernel.Kernel;
 import org.mmproto.core.task.TransparentHugepage;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;

@@ -25,7 +25,7 @@ import org.mmproto.core.scenario.step.Check;
 import org.mmproto.core.scenario.step.ExpectOnly;
 import org.mmproto.core.scenario.step.Repeat;
 import org.mmproto.core.stats.VmStat;
-import org.mmproto.core.task.Kernel;
+import org.mmproto.core.kernel.Kernel;
 import org.mmproto.core.task.Task;
 import org.mmproto.core.task.TransparentHugepage;
 

@@ -26,7 +26,7 @@ public final class Overcommit {
     private final long userReservePages;
     private long committed;
 
-    Overcommit(VmTunables vm, PhysicalMemory mem) {
+    public Overcommit(VmTunables vm, PhysicalMemory mem) {
         this.mode = vm.overcommitMemory();
         this.ratio = vm.overcommitRatio();
         this.kbytes = vm.overcommitKbytes();

@@ -9,7 +9,7 @@ import org.mmproto.core.gup.Gup;
 import org.mmproto.core.mm.DebugVm;
 import org.mmproto.core.policy.NumaSyscalls;
 import org.mmproto.core.policy.UserMask;
-import org.mmproto.core.task.Kernel;
+import org.mmproto.core.kernel.Kernel;
 import org.mmproto.core.task.Mm;
 import org.mmproto.core.task.MmOps;
 import org.mmproto.core.task.ShmemFile;

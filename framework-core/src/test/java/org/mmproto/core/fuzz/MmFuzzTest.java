@@ -15,7 +15,7 @@ import org.mmproto.core.hooks.DriverSpec;
 import org.mmproto.core.hooks.designs.BuiltInDesigns;
 import org.mmproto.core.machine.MachineFiles;
 import org.mmproto.core.machine.MachineSpec;
-import org.mmproto.core.task.Kernel;
+import org.mmproto.core.kernel.Kernel;
 import org.mmproto.core.task.TransparentHugepage;
 import org.mmproto.core.testkit.ActionRunner;
 import org.mmproto.core.testkit.ActionRunner.Step;

@@ -12,7 +12,7 @@ import org.mmproto.api.design.Design;
 import org.mmproto.api.driver.PrivateNodeDriver;
 import org.mmproto.core.hooks.designs.OpsStruct;
 import org.mmproto.core.migrate.Migration;
-import org.mmproto.core.task.Kernel;
+import org.mmproto.core.kernel.Kernel;
 import org.mmproto.core.task.MmOps;
 import org.mmproto.core.task.Task;
 import org.mmproto.core.task.TransparentHugepage;

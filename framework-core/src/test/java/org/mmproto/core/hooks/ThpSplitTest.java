@@ -16,7 +16,7 @@ import org.mmproto.core.mm.DebugVm;
 import org.mmproto.core.task.MemPolicy;
 import org.mmproto.core.policy.UserMask;
 import org.mmproto.core.stats.VmStat;
-import org.mmproto.core.task.Kernel;
+import org.mmproto.core.kernel.Kernel;
 import org.mmproto.core.task.MmOps;
 import org.mmproto.core.task.TransparentHugepage;
 

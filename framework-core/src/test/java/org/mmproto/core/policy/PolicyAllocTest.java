@@ -14,7 +14,7 @@ import org.mmproto.api.Errno;
 import org.mmproto.api.Gfp;
 import org.mmproto.api.NodeMask;
 import org.mmproto.core.stats.VmStat;
-import org.mmproto.core.task.Kernel;
+import org.mmproto.core.kernel.Kernel;
 import org.mmproto.core.task.MmOps;
 import org.mmproto.core.task.ShmemFile;
 import org.mmproto.core.task.Task;

@@ -17,7 +17,7 @@ import org.mmproto.api.NodeMask;
 import org.mmproto.core.machine.MachineSpec;
 import org.mmproto.core.hooks.designs.FallbackOnly;
 import org.mmproto.core.migrate.Migration;
-import org.mmproto.core.task.Kernel;
+import org.mmproto.core.kernel.Kernel;
 import org.mmproto.core.task.Task;
 import org.mmproto.core.task.TransparentHugepage;
 import org.mmproto.core.testkit.TestMachines;

@@ -19,7 +19,7 @@ import org.mmproto.core.scenario.step.MigratePages;
 import org.mmproto.core.scenario.step.Mmap;
 import org.mmproto.core.scenario.step.SetMempolicy;
 import org.mmproto.core.scenario.step.Touch;
-import org.mmproto.core.task.Kernel;
+import org.mmproto.core.kernel.Kernel;
 import org.mmproto.core.task.MmOps;
 import org.mmproto.core.task.TransparentHugepage;
 

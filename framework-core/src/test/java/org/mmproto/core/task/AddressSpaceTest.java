@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 import org.mmproto.api.Errno;
 import org.mmproto.api.FreePath;
 import org.mmproto.core.hooks.designs.OpsStruct;
+import org.mmproto.core.kernel.Kernel;
 import org.mmproto.core.mm.DebugVm;
 import org.mmproto.core.stats.VmStat;
 import org.mmproto.core.testkit.TestMachines;

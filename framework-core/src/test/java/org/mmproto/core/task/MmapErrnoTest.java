@@ -5,6 +5,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.mmproto.api.Errno;
 import org.mmproto.core.hooks.designs.OpsStruct;
+import org.mmproto.core.kernel.Kernel;
 import org.mmproto.core.testkit.TestMachines;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mmproto.core.testkit.TestMachines.MiB;

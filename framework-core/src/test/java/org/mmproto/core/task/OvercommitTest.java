@@ -4,6 +4,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.mmproto.api.Errno;
 import org.mmproto.core.hooks.designs.OpsStruct;
+import org.mmproto.core.kernel.Kernel;
 import org.mmproto.core.machine.VmTunables;
 import org.mmproto.core.mm.ProcFs;
 import org.mmproto.core.testkit.TestMachines;

@@ -4,6 +4,7 @@ import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.mmproto.core.hooks.designs.OpsStruct;
+import org.mmproto.core.kernel.Kernel;
 import org.mmproto.core.mm.DebugVm;
 import org.mmproto.core.policy.NumaMaps;
 import org.mmproto.core.testkit.TestMachines;

@@ -17,7 +17,7 @@ import org.mmproto.core.scenario.ParseContext;
 import org.mmproto.core.scenario.RunContext;
 import org.mmproto.core.scenario.Step;
 import org.mmproto.core.scenario.StepOutcome;
-import org.mmproto.core.task.Kernel;
+import org.mmproto.core.kernel.Kernel;
 import org.mmproto.core.task.Task;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;

@@ -1,4 +1,4 @@
-package org.mmproto.core.task;
+package org.mmproto.core.kernel;
 
 import java.time.Duration;
 import java.util.Collection;
@@ -36,6 +36,16 @@ import org.mmproto.core.policy.InterleaveWeights;
 import org.mmproto.core.policy.NumaSyscalls;
 import org.mmproto.core.policy.PolicyAlloc;
 import org.mmproto.core.policy.PolicyServices;
+import org.mmproto.core.task.FaultHandler;
+import org.mmproto.core.task.MemoryFailure;
+import org.mmproto.core.task.MmCore;
+import org.mmproto.core.task.MmOps;
+import org.mmproto.core.task.Overcommit;
+import org.mmproto.core.task.Rmap;
+import org.mmproto.core.task.ShmemFile;
+import org.mmproto.core.task.Task;
+import org.mmproto.core.task.Tasks;
+import org.mmproto.core.task.TransparentHugepage;
 
 /**
  * The composition root: boots one simulated kernel (the physical memory, its page allocator, the
