@@ -32,16 +32,16 @@ import org.mmproto.core.task.Vma;
  *   <li>A mask buffer larger than a page is EINVAL after the mode was stored.</li>
  * </ul>
  */
-final class GetMempolicy {
+public final class GetMempolicy {
     private final PolicyServices k;
     private final FaultHandler faults;
 
-    GetMempolicy(PolicyServices k, FaultHandler faults) {
+    public GetMempolicy(PolicyServices k, FaultHandler faults) {
         this.k = k;
         this.faults = faults;
     }
 
-    NumaSyscalls.GetMempolicyResult call(Task t, boolean wantMask, long maxnode, long addr, int flags) {
+    public GetMempolicyResult call(Task t, boolean wantMask, long maxnode, long addr, int flags) {
         int nrNodeIds = k.mem().nodeCount();
         if (wantMask && Long.compareUnsigned(maxnode, nrNodeIds) < 0) {
             return error(Errno.EINVAL);
@@ -73,7 +73,7 @@ final class GetMempolicy {
                 if ((flags & MPOL_F_ADDR) != 0) {
                     int nid = lookupNode(t, addr);
                     if (nid < 0) {
-                        return new NumaSyscalls.GetMempolicyResult(nid, 0, null);
+                        return new GetMempolicyResult(nid, 0, null);
                     }
                     mode = nid;
                 } else if (pol != null && pol == t.policy() && pol.mode() == MemPolicy.MPOL_INTERLEAVE) {
@@ -89,17 +89,17 @@ final class GetMempolicy {
             nodes = policyNodemask(pol);
         }
         if (!wantMask) {
-            return new NumaSyscalls.GetMempolicyResult(0, mode, null);
+            return new GetMempolicyResult(0, mode, null);
         }
         long[] words = NodemaskArgs.copyNodesToUser(maxnode, nodes, nrNodeIds);
         if (words == null) {
-            return new NumaSyscalls.GetMempolicyResult(-Errno.EINVAL.code(), mode, null);
+            return new GetMempolicyResult(-Errno.EINVAL.code(), mode, null);
         }
-        return new NumaSyscalls.GetMempolicyResult(0, mode, words);
+        return new GetMempolicyResult(0, mode, words);
     }
 
-    private static NumaSyscalls.GetMempolicyResult error(Errno e) {
-        return new NumaSyscalls.GetMempolicyResult(-e.code(), 0, null);
+    private static GetMempolicyResult error(Errno e) {
+        return new GetMempolicyResult(-e.code(), 0, null);
     }
 
     /** What get_mempolicy reports as the policy's mask. */

@@ -16,14 +16,14 @@ import org.mmproto.core.task.Vma;
  * with the home node replaces it within the range. No VMA with a policy: ENOENT. The home node
  * need not be in the policy's mask (checked on realkernel 6.12).
  */
-final class HomeNode {
+public final class HomeNode {
     private final PolicyServices k;
 
-    HomeNode(PolicyServices k) {
+    public HomeNode(PolicyServices k) {
         this.k = k;
     }
 
-    long call(Task t, long start, long len, long homeNode, long flags) {
+    public long call(Task t, long start, long len, long homeNode, long flags) {
         if ((start & (Mm.PAGE_SIZE - 1)) != 0) {
             return -Errno.EINVAL.code();
         }

@@ -39,14 +39,14 @@ import org.mmproto.core.task.Vma;
  * (so PREFERRED with nodes 0,1 moves nothing off node 1, and DEFAULT/LOCAL, whose mask is empty,
  * migrate every folio of the range, even local ones; checked on realkernel 6.12).
  */
-final class Mbind {
+public final class Mbind {
     private final PolicyServices k;
 
-    Mbind(PolicyServices k) {
+    public Mbind(PolicyServices k) {
         this.k = k;
     }
 
-    long call(Task t, long start, long len, int modeArg, UserMask nodemask, long maxnode, int flags) {
+    public long call(Task t, long start, long len, int modeArg, UserMask nodemask, long maxnode, int flags) {
         MpolNew.Mode m = MpolNew.sanitize(modeArg);
         if (m.err() != 0) {
             return m.err();

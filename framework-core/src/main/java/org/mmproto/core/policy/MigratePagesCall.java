@@ -27,14 +27,14 @@ import org.mmproto.core.task.Vma;
  * alone (__GFP_THISNODE, MR_SYSCALL). The result is the number of folios not moved, or the first
  * negative error (ENOMEM when a destination is full; checked on realkernel 6.12).
  */
-final class MigratePagesCall {
+public final class MigratePagesCall {
     private final PolicyServices k;
 
-    MigratePagesCall(PolicyServices k) {
+    public MigratePagesCall(PolicyServices k) {
         this.k = k;
     }
 
-    long call(Task caller, int pid, long maxnode, UserMask oldNodes, UserMask newNodes) {
+    public long call(Task caller, int pid, long maxnode, UserMask oldNodes, UserMask newNodes) {
         NodemaskArgs.In from = NodemaskArgs.getNodes(oldNodes, maxnode);
         if (!from.ok()) {
             return from.err();

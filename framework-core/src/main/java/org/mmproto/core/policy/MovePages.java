@@ -39,14 +39,14 @@ import org.mmproto.core.task.Vma;
  * VMA, zero page), -ENOENT (not present, or on a node the syscalls do not see), -EACCES (shared
  * without MOVE_ALL), -EBUSY (cannot be isolated).
  */
-final class MovePages {
+public final class MovePages {
     private final PolicyServices k;
 
-    MovePages(PolicyServices k) {
+    public MovePages(PolicyServices k) {
         this.k = k;
     }
 
-    NumaSyscalls.MovePagesResult call(Task caller, int pid, long[] pages, int[] nodes, int flags) {
+    public MovePagesResult call(Task caller, int pid, long[] pages, int[] nodes, int flags) {
         int[] status = new int[pages.length];
         Arrays.fill(status, Integer.MIN_VALUE);
         if ((flags & ~(MPOL_MF_MOVE | MPOL_MF_MOVE_ALL)) != 0) {
@@ -71,8 +71,8 @@ final class MovePages {
         return done(ret, status);
     }
 
-    private static NumaSyscalls.MovePagesResult done(long ret, int[] status) {
-        return new NumaSyscalls.MovePagesResult(ret, status);
+    private static MovePagesResult done(long ret, int[] status) {
+        return new MovePagesResult(ret, status);
     }
 
     /** do_pages_stat: where each page is. */

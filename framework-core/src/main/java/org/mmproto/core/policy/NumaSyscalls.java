@@ -15,14 +15,6 @@ import org.mmproto.core.task.Task;
  * call runs, the private-node dispatcher knows the calling task as the acting task.
  */
 public final class NumaSyscalls {
-    /** get_mempolicy's outputs: the return value, *mode and the nodemask words (null if NULL was passed). */
-    public record GetMempolicyResult(long ret, int mode, long[] nodemask) {
-    }
-
-    /** move_pages: the return value and the status array (unwritten entries hold Integer.MIN_VALUE). */
-    public record MovePagesResult(long ret, int[] status) {
-    }
-
     private final SetMempolicy setMempolicy;
     private final GetMempolicy getMempolicy;
     private final Mbind mbind;

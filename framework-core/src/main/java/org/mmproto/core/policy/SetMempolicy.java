@@ -11,14 +11,14 @@ import org.mmproto.core.task.Task;
  * replaced. A new (weighted) interleave policy restarts the task's round robin
  * (il_prev = MAX_NUMNODES - 1, il_weight = 0).
  */
-final class SetMempolicy {
+public final class SetMempolicy {
     private final PolicyServices k;
 
-    SetMempolicy(PolicyServices k) {
+    public SetMempolicy(PolicyServices k) {
         this.k = k;
     }
 
-    long call(Task t, int modeArg, UserMask nodemask, long maxnode) {
+    public long call(Task t, int modeArg, UserMask nodemask, long maxnode) {
         MpolNew.Mode m = MpolNew.sanitize(modeArg);
         if (m.err() != 0) {
             return m.err();

@@ -4,8 +4,8 @@ import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.mmproto.core.fuzz.AllowedErrnos.Call;
 import org.mmproto.core.gup.Gup;
+import org.mmproto.core.policy.MovePagesResult;
 import org.mmproto.core.task.MemPolicy;
-import org.mmproto.core.policy.NumaSyscalls;
 import org.mmproto.core.task.Mm;
 import org.mmproto.core.task.MmOps;
 import org.mmproto.core.task.Task;
@@ -204,7 +204,7 @@ final class MmSteps {
                     pages[i] = v == null || offs[i] < 0 || offs[i] >= v[1] ? offs[i] : v[0] + offs[i];
                 }
                 int pid = pidKind == 0 ? 0 : pidKind == 1 ? 99999 : w.task(pidTask).pid();
-                NumaSyscalls.MovePagesResult res = w.numa.movePages(t, pid, pages, query ? null : nodes, flags);
+                MovePagesResult res = w.numa.movePages(t, pid, pages, query ? null : nodes, flags);
                 w.result(Call.MOVE_PAGES, res.ret());
                 if (res.ret() >= 0 && res.status() != null) {
                     for (int s : res.status()) {

@@ -18,8 +18,8 @@ import org.mmproto.api.driver.Site;
 import org.mmproto.core.gup.Gup;
 import org.mmproto.core.hooks.designs.BuiltInDesigns;
 import org.mmproto.core.mm.PageAllocator;
+import org.mmproto.core.policy.MovePagesResult;
 import org.mmproto.core.task.MemPolicy;
-import org.mmproto.core.policy.NumaSyscalls;
 import org.mmproto.core.policy.UserMask;
 import org.mmproto.core.task.MmOps;
 
@@ -168,7 +168,7 @@ class DesignMatrixTest {
         for (String design : without.keySet()) {
             PrivateWorld w = new PrivateWorld(RecordingDriver.with(OPTED_IN), design(design), Duration.ZERO);
             long a = w.faultedPageOnPrivateNode();
-            NumaSyscalls.MovePagesResult r = w.k.numa().movePages(w.task, 0, new long[] {a}, new int[] {0},
+            MovePagesResult r = w.k.numa().movePages(w.task, 0, new long[] {a}, new int[] {0},
                     MemPolicy.MPOL_MF_MOVE);
             assertThat(r.status()[0]).as(design + " opted in").isEqualTo(0);
             assertThat(w.k.dispatcher().stats().consulted(Site.MIGRATE_SOURCE)).as(design + ": one source decision")
@@ -184,7 +184,7 @@ class DesignMatrixTest {
             PrivateWorld w = world(design, OPTED_IN);
             long a = anon(w, 4096);
             w.k.mmOps().touch(w.task, a, 4096, true);
-            NumaSyscalls.MovePagesResult r = w.k.numa().movePages(w.task, 0, new long[] {a}, new int[] {P}, MemPolicy.MPOL_MF_MOVE);
+            MovePagesResult r = w.k.numa().movePages(w.task, 0, new long[] {a}, new int[] {P}, MemPolicy.MPOL_MF_MOVE);
             int got = r.status()[0] == Integer.MIN_VALUE ? (int) -Math.abs(r.ret()) : r.status()[0];
             assertThat(got).as(design + " (ret " + r.ret() + ")").isEqualTo(expected);
             assertThat(w.k.dispatcher().ledger().breaches()).as(design).isEmpty();

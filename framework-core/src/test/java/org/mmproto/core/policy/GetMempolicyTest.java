@@ -20,7 +20,7 @@ import org.mmproto.core.task.Task;
 
 /** get_mempolicy(2): errors and what it reports. */
 class GetMempolicyTest extends PolicyTestBase {
-    private NumaSyscalls.GetMempolicyResult get(boolean wantMask, long maxnode, long addr, int flags) {
+    private GetMempolicyResult get(boolean wantMask, long maxnode, long addr, int flags) {
         return numa.getMempolicy(a, wantMask, maxnode, addr, flags);
     }
 
@@ -81,7 +81,7 @@ class GetMempolicyTest extends PolicyTestBase {
     @Test
     void get_mempolicy_mask_buffer_above_a_page_is_EINVAL_with_mode_written() {
         numa.setMempolicy(a, MPOL_BIND, mask(0), MAXNODE);
-        NumaSyscalls.GetMempolicyResult r = get(true, 32770, 0, 0);
+        GetMempolicyResult r = get(true, 32770, 0, 0);
         assertThat(r.ret()).isEqualTo(err(Errno.EINVAL));
         assertThat(r.mode()).isEqualTo(MPOL_BIND);
         assertThat(get(true, 32769, 0, 0).ret()).isZero();
@@ -101,7 +101,7 @@ class GetMempolicyTest extends PolicyTestBase {
 
     @Test
     void get_mempolicy_reports_default_local_and_mask_policies() {
-        NumaSyscalls.GetMempolicyResult r = get(true, MAXNODE, 0, 0);
+        GetMempolicyResult r = get(true, MAXNODE, 0, 0);
         assertThat(r.ret()).isZero();
         assertThat(r.mode()).isEqualTo(MPOL_DEFAULT);
         assertThat(r.nodemask()[0]).isZero();
@@ -119,7 +119,7 @@ class GetMempolicyTest extends PolicyTestBase {
     // MPOL_F_MEMS_ALLOWED: mode 0 and the cpuset's mems
     @Test
     void get_mempolicy_MEMS_ALLOWED_returns_the_cpuset_mems() {
-        NumaSyscalls.GetMempolicyResult r = get(true, MAXNODE, 0, MPOL_F_MEMS_ALLOWED);
+        GetMempolicyResult r = get(true, MAXNODE, 0, MPOL_F_MEMS_ALLOWED);
         assertThat(r.ret()).isZero();
         assertThat(r.mode()).isZero();
         assertThat(r.nodemask()[0]).isEqualTo(0b111);
@@ -134,7 +134,7 @@ class GetMempolicyTest extends PolicyTestBase {
     void get_mempolicy_ADDR_on_a_VMA_without_policy_is_DEFAULT_even_with_a_task_policy() {
         numa.setMempolicy(a, MPOL_BIND, mask(1), MAXNODE);
         long p = anon(a, 4);
-        NumaSyscalls.GetMempolicyResult r = get(true, MAXNODE, p, MPOL_F_ADDR);
+        GetMempolicyResult r = get(true, MAXNODE, p, MPOL_F_ADDR);
         assertThat(r.ret()).isZero();
         assertThat(r.mode()).isEqualTo(MPOL_DEFAULT);
         assertThat(r.nodemask()[0]).isZero();
@@ -152,7 +152,7 @@ class GetMempolicyTest extends PolicyTestBase {
     void get_mempolicy_NODE_ADDR_reads_the_page_in_and_reports_the_zero_page_node() {
         Task b = k.spawn("b", 0, 2, 1000, Set.of());
         long p = anon(b, 2);
-        NumaSyscalls.GetMempolicyResult r = numa.getMempolicy(b, false, 0, p, MPOL_F_NODE | MPOL_F_ADDR);
+        GetMempolicyResult r = numa.getMempolicy(b, false, 0, p, MPOL_F_NODE | MPOL_F_ADDR);
         assertThat(r.ret()).isZero();
         assertThat(r.mode()).isEqualTo(k.memmap().nid(k.zeroPfn())).isZero();
         assertThat(mapsZeroPage(b, p)).isTrue();

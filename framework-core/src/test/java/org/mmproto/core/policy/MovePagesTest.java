@@ -21,7 +21,7 @@ import org.mmproto.core.task.TransparentHugepage;
 class MovePagesTest extends PolicyTestBase {
     private static final int UNWRITTEN = Integer.MIN_VALUE;
 
-    private NumaSyscalls.MovePagesResult move(Task t, long base, int... nodes) {
+    private MovePagesResult move(Task t, long base, int... nodes) {
         return numa.movePages(t, 0, pages(base, nodes.length), nodes, MPOL_MF_MOVE);
     }
 
@@ -31,7 +31,7 @@ class MovePagesTest extends PolicyTestBase {
     void move_pages_flags_other_than_MOVE_are_EINVAL() {
         long p = anonTouched(a, 2);
         assertThat(numa.movePages(a, 0, pages(p, 2), new int[] {1, 1}, 8).ret()).isEqualTo(err(Errno.EINVAL));
-        NumaSyscalls.MovePagesResult r = numa.movePages(a, 0, pages(p, 2), new int[] {1, 1}, MPOL_MF_STRICT);
+        MovePagesResult r = numa.movePages(a, 0, pages(p, 2), new int[] {1, 1}, MPOL_MF_STRICT);
         assertThat(r.ret()).isEqualTo(err(Errno.EINVAL));
         assertThat(r.status()).containsOnly(UNWRITTEN);
         r = numa.movePages(a, 0, pages(p, 2), new int[] {1, 1}, 0);
@@ -63,7 +63,7 @@ class MovePagesTest extends PolicyTestBase {
         long p = anonTouched(other, 1);
         assertThat(numa.movePages(a, other.pid(), pages(p, 1), new int[] {1}, MPOL_MF_MOVE).ret()).isEqualTo(err(Errno.EPERM));
         Task nice = k.spawn("nice", 0, 0, 1000, NICE);
-        NumaSyscalls.MovePagesResult r = numa.movePages(nice, other.pid(), pages(p, 1), new int[] {1}, MPOL_MF_MOVE);
+        MovePagesResult r = numa.movePages(nice, other.pid(), pages(p, 1), new int[] {1}, MPOL_MF_MOVE);
         assertThat(r.ret()).isZero();
         assertThat(nodeOf(other, p)).isEqualTo(1);
     }
@@ -73,7 +73,7 @@ class MovePagesTest extends PolicyTestBase {
     void move_pages_of_a_same_user_process_by_pid() {
         Task b = k.spawn("b", 0, 2, 1000, Set.of());
         long p = anonTouched(b, 2);
-        NumaSyscalls.MovePagesResult r = numa.movePages(a, b.pid(), pages(p, 2), null, 0);
+        MovePagesResult r = numa.movePages(a, b.pid(), pages(p, 2), null, 0);
         assertThat(r.status()).containsExactly(1, 1);
         r = numa.movePages(a, b.pid(), pages(p, 2), new int[] {0, 2}, MPOL_MF_MOVE);
         assertThat(r.ret()).isZero();
@@ -95,7 +95,7 @@ class MovePagesTest extends PolicyTestBase {
     @Test
     void move_pages_to_a_node_without_memory_is_ENODEV_after_moving_the_earlier_entries() {
         long p = anonTouched(a, 3);
-        NumaSyscalls.MovePagesResult r = move(a, p, 1, 7, 1);
+        MovePagesResult r = move(a, p, 1, 7, 1);
         assertThat(r.ret()).isEqualTo(err(Errno.ENODEV));
         assertThat(r.status()).containsExactly(1, UNWRITTEN, UNWRITTEN);
         assertThat(nodesOf(a, p, 3)).containsExactly(1, 0, 0);
@@ -109,7 +109,7 @@ class MovePagesTest extends PolicyTestBase {
     void move_pages_to_a_node_outside_the_cpuset_is_EACCES() {
         long p = anonTouched(a, 2);
         a.setMemsAllowed(NodeMask.of(0, 1));
-        NumaSyscalls.MovePagesResult r = move(a, p, 1, 2);
+        MovePagesResult r = move(a, p, 1, 2);
         assertThat(r.ret()).isEqualTo(err(Errno.EACCES));
         assertThat(r.status()).containsExactly(1, UNWRITTEN);
     }
@@ -118,7 +118,7 @@ class MovePagesTest extends PolicyTestBase {
     @Test
     void move_pages_short_nodes_array_is_EFAULT() {
         long p = anonTouched(a, 2);
-        NumaSyscalls.MovePagesResult r = numa.movePages(a, 0, pages(p, 2), new int[] {1}, MPOL_MF_MOVE);
+        MovePagesResult r = numa.movePages(a, 0, pages(p, 2), new int[] {1}, MPOL_MF_MOVE);
         assertThat(r.ret()).isEqualTo(err(Errno.EFAULT));
         assertThat(r.status()).containsExactly(1, UNWRITTEN);
     }
@@ -138,7 +138,7 @@ class MovePagesTest extends PolicyTestBase {
         // checked on realkernel 6.12: nodes {1,1,2,2,0} -> rc 0, status {1,1,2,2,0}
         long p = anonTouched(a, 5);
         long ok = vmstat(VmStat.PGMIGRATE_SUCCESS);
-        NumaSyscalls.MovePagesResult r = move(a, p, 1, 1, 2, 2, 0);
+        MovePagesResult r = move(a, p, 1, 1, 2, 2, 0);
         assertThat(r.ret()).isZero();
         assertThat(r.status()).containsExactly(1, 1, 2, 2, 0);
         assertThat(nodesOf(a, p, 5)).containsExactly(1, 1, 2, 2, 0);
@@ -153,7 +153,7 @@ class MovePagesTest extends PolicyTestBase {
         ops.touch(a, p, PAGE, true);
         ops.touch(a, p + PAGE, PAGE, false);
         ops.munmap(a, p + 3 * PAGE, PAGE);
-        NumaSyscalls.MovePagesResult r = move(a, p, 1, 1, 1, 1);
+        MovePagesResult r = move(a, p, 1, 1, 1, 1);
         assertThat(r.ret()).isZero();
         assertThat(r.status()).containsExactly(1, st(Errno.EFAULT), st(Errno.ENOENT), st(Errno.EFAULT));
     }
@@ -163,7 +163,7 @@ class MovePagesTest extends PolicyTestBase {
     void move_pages_already_on_the_node_reports_it_without_migrating() {
         long p = anonTouched(a, 3);
         long ok = vmstat(VmStat.PGMIGRATE_SUCCESS);
-        NumaSyscalls.MovePagesResult r = move(a, p, 0, 0, 0);
+        MovePagesResult r = move(a, p, 0, 0, 0);
         assertThat(r.ret()).isZero();
         assertThat(r.status()).containsExactly(0, 0, 0);
         assertThat(vmstat(VmStat.PGMIGRATE_SUCCESS)).isEqualTo(ok);
@@ -176,7 +176,7 @@ class MovePagesTest extends PolicyTestBase {
         Task root = k.spawn("root", 0, 0, 0, NICE);
         long p = anonTouched(root, 2);
         Task child = ops.fork(root, "child", 0);
-        NumaSyscalls.MovePagesResult r = move(root, p, 1, 1);
+        MovePagesResult r = move(root, p, 1, 1);
         assertThat(r.ret()).isZero();
         assertThat(r.status()).containsExactly(st(Errno.EACCES), st(Errno.EACCES));
         r = numa.movePages(root, 0, pages(p, 2), new int[] {1, 1}, MPOL_MF_MOVE_ALL);
@@ -190,7 +190,7 @@ class MovePagesTest extends PolicyTestBase {
     @Test
     void move_pages_page_that_cannot_be_isolated_is_EBUSY() {
         long p = anonTouched(a, 2);
-        NumaSyscalls.MovePagesResult r = numa.movePages(a, 0, new long[] {p, p, p + PAGE}, new int[] {1, 1, 1}, MPOL_MF_MOVE);
+        MovePagesResult r = numa.movePages(a, 0, new long[] {p, p, p + PAGE}, new int[] {1, 1, 1}, MPOL_MF_MOVE);
         assertThat(r.ret()).isZero();
         assertThat(r.status()).containsExactly(1, st(Errno.EBUSY), 1);
         k.memmap().clearFlags(folio(a, p), Memmap.PG_LRU);
@@ -209,7 +209,7 @@ class MovePagesTest extends PolicyTestBase {
         long p = anonTouched(a, 6);
         pin(a, p + 2 * PAGE);
         long fail = vmstat(VmStat.PGMIGRATE_FAIL);
-        NumaSyscalls.MovePagesResult r = move(a, p, 1, 1, 1, 1, 1, 1);
+        MovePagesResult r = move(a, p, 1, 1, 1, 1, 1, 1);
         assertThat(r.ret()).isEqualTo(1);
         assertThat(r.status()).containsOnly(UNWRITTEN);
         assertThat(nodesOf(a, p, 6)).containsExactly(1, 1, 0, 1, 1, 1);
@@ -234,7 +234,7 @@ class MovePagesTest extends PolicyTestBase {
         long p = anonTouched(a, 6);
         ops.madvise(a, p + 4 * PAGE, PAGE, MmOps.MADV_DONTNEED);
         pin(a, p + 2 * PAGE);
-        NumaSyscalls.MovePagesResult r = move(a, p, 1, 1, 1, 1, 1, 1);
+        MovePagesResult r = move(a, p, 1, 1, 1, 1, 1, 1);
         assertThat(r.ret()).isEqualTo(2);
         assertThat(r.status()).containsExactly(UNWRITTEN, UNWRITTEN, UNWRITTEN, UNWRITTEN, st(Errno.ENOENT), UNWRITTEN);
         assertThat(nodesOf(a, p, 6)).containsExactly(1, 1, 0, 1, st(Errno.ENOENT), 0);
@@ -259,7 +259,7 @@ class MovePagesTest extends PolicyTestBase {
         int[] nodes = new int[64];
         Arrays.fill(nodes, 1);
         long fail = vmstat(VmStat.PGMIGRATE_FAIL);
-        NumaSyscalls.MovePagesResult r = numa.movePages(a, 0, pages(p, 64), nodes, MPOL_MF_MOVE);
+        MovePagesResult r = numa.movePages(a, 0, pages(p, 64), nodes, MPOL_MF_MOVE);
         assertThat(r.ret()).isEqualTo(err(Errno.ENOMEM));
         assertThat(r.status()).containsOnly(UNWRITTEN);
         int[] now = nodesOf(a, p, 64);
@@ -282,7 +282,7 @@ class MovePagesTest extends PolicyTestBase {
         ops.touch(a, p, PAGE, true);
         ops.touch(a, p + PAGE, PAGE, false);
         ops.munmap(a, p + 3 * PAGE, PAGE);
-        NumaSyscalls.MovePagesResult r = numa.movePages(a, 0, pages(p, 4), null, 0);
+        MovePagesResult r = numa.movePages(a, 0, pages(p, 4), null, 0);
         assertThat(r.ret()).isZero();
         assertThat(r.status()).containsExactly(0, st(Errno.EFAULT), st(Errno.ENOENT), st(Errno.EFAULT));
         assertThat(numa.movePages(a, 0, new long[] {p + 5}, null, 0).status()).as("any address in the page").containsExactly(0);
@@ -296,7 +296,7 @@ class MovePagesTest extends PolicyTestBase {
         long p = anon(a, 512);
         assertThat(ops.touch(a, p, 512 * PAGE, true)).isZero();
         assertThat(k.memmap().order(folio(a, p))).isEqualTo(9);
-        NumaSyscalls.MovePagesResult r = numa.movePages(a, 0, new long[] {p + 7 * PAGE, p + 9 * PAGE}, new int[] {1, 1}, MPOL_MF_MOVE);
+        MovePagesResult r = numa.movePages(a, 0, new long[] {p + 7 * PAGE, p + 9 * PAGE}, new int[] {1, 1}, MPOL_MF_MOVE);
         assertThat(r.ret()).isZero();
         assertThat(r.status()).containsExactly(1, st(Errno.EBUSY));
         assertThat(nodesOf(a, p, 512)).containsOnly(1);

@@ -102,7 +102,7 @@ abstract class PolicyTestBase {
 
     /** move_pages query mode on the task's own pages. */
     int[] nodesOf(Task t, long base, int n) {
-        NumaSyscalls.MovePagesResult r = numa.movePages(t, 0, pages(base, n), null, 0);
+        MovePagesResult r = numa.movePages(t, 0, pages(base, n), null, 0);
         assertThat(r.ret()).isZero();
         return r.status();
     }
@@ -139,7 +139,7 @@ abstract class PolicyTestBase {
 
     /** get_mempolicy(&mode, NULL, 0, addr, MPOL_F_ADDR).mode */
     int policyModeAt(Task t, long addr) {
-        NumaSyscalls.GetMempolicyResult r = numa.getMempolicy(t, false, 0, addr, MemPolicy.MPOL_F_ADDR);
+        GetMempolicyResult r = numa.getMempolicy(t, false, 0, addr, MemPolicy.MPOL_F_ADDR);
         assertThat(r.ret()).isZero();
         return r.mode();
     }

@@ -66,7 +66,7 @@ class PrivateNodeTest extends PolicyTestBase {
     @Test
     void move_pages_to_the_private_node_is_ENODEV() {
         long p = anonTouched(a, 2);
-        NumaSyscalls.MovePagesResult r = numa.movePages(a, 0, pages(p, 2), new int[] {1, 2}, MPOL_MF_MOVE);
+        MovePagesResult r = numa.movePages(a, 0, pages(p, 2), new int[] {1, 2}, MPOL_MF_MOVE);
         assertThat(r.ret()).isEqualTo(err(Errno.ENODEV));
         assertThat(r.status()).containsExactly(1, Integer.MIN_VALUE);
     }
@@ -79,7 +79,7 @@ class PrivateNodeTest extends PolicyTestBase {
 
     @Test
     void cpuset_mems_include_the_private_node_as_rfc_patch_17_requires() {
-        NumaSyscalls.GetMempolicyResult r = numa.getMempolicy(a, true, MAXNODE, 0, MPOL_F_MEMS_ALLOWED);
+        GetMempolicyResult r = numa.getMempolicy(a, true, MAXNODE, 0, MPOL_F_MEMS_ALLOWED);
         assertThat(r.nodemask()[0]).isEqualTo(0b111);
     }
 
@@ -101,7 +101,7 @@ class PrivateNodeTest extends PolicyTestBase {
         assertThat(r.outcome()).containsExactly(2);
         assertThat(nodesOf(a, p, 2)).containsExactly(2, 0);
         assertThat(PolicyTargets.folioVisible(k.policyServices(), folio(a, p), 2)).isTrue();
-        NumaSyscalls.MovePagesResult m = numa.movePages(a, 0, pages(p, 2), new int[] {1, 1}, MPOL_MF_MOVE);
+        MovePagesResult m = numa.movePages(a, 0, pages(p, 2), new int[] {1, 1}, MPOL_MF_MOVE);
         assertThat(m.ret()).isZero();
         assertThat(m.status()).containsExactly(1, 1);
     }

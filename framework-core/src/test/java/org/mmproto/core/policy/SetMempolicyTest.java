@@ -50,7 +50,7 @@ class SetMempolicyTest extends PolicyTestBase {
     @Test
     void set_mempolicy_NUMA_BALANCING_with_PREFERRED_MANY_is_accepted() {
         assertThat(set(MPOL_PREFERRED_MANY | MPOL_F_NUMA_BALANCING, mask(0, 1), MAXNODE)).isZero();
-        NumaSyscalls.GetMempolicyResult g = numa.getMempolicy(a, true, MAXNODE, 0, 0);
+        GetMempolicyResult g = numa.getMempolicy(a, true, MAXNODE, 0, 0);
         assertThat(g.mode()).isEqualTo(0x2005);
         assertThat(g.nodemask()[0]).isEqualTo(0b11);
     }
@@ -182,7 +182,7 @@ class SetMempolicyTest extends PolicyTestBase {
     void set_mempolicy_RELATIVE_folds_onto_the_allowed_nodes() {
         assertThat(set(MPOL_BIND | MPOL_F_RELATIVE_NODES, mask(4), MAXNODE)).isZero();
         assertThat(a.policy().nodes()).isEqualTo(NodeMask.of(1));
-        NumaSyscalls.GetMempolicyResult g = numa.getMempolicy(a, true, MAXNODE, 0, 0);
+        GetMempolicyResult g = numa.getMempolicy(a, true, MAXNODE, 0, 0);
         assertThat(g.mode()).isEqualTo(0x4002);
         assertThat(g.nodemask()[0]).isEqualTo(1L << 4);
         long p = anonTouched(a, 1);
@@ -195,7 +195,7 @@ class SetMempolicyTest extends PolicyTestBase {
     void set_mempolicy_STATIC_reports_the_user_mask() {
         assertThat(set(MPOL_INTERLEAVE | MPOL_F_STATIC_NODES, mask(1, 2, 4), MAXNODE)).isZero();
         assertThat(a.policy().nodes()).isEqualTo(NodeMask.of(1, 2));
-        NumaSyscalls.GetMempolicyResult g = numa.getMempolicy(a, true, MAXNODE, 0, 0);
+        GetMempolicyResult g = numa.getMempolicy(a, true, MAXNODE, 0, 0);
         assertThat(g.mode()).isEqualTo(0x8003);
         assertThat(g.nodemask()[0]).isEqualTo(0b10110);
     }
@@ -207,7 +207,7 @@ class SetMempolicyTest extends PolicyTestBase {
         assertThat(set(MPOL_BIND, mask(0, 1, 5), MAXNODE)).isZero();
         assertThat(numa.getMempolicy(a, true, MAXNODE, 0, 0).nodemask()[0]).isEqualTo(0b11);
         assertThat(set(MPOL_BIND | MPOL_F_NUMA_BALANCING, mask(0, 1, 5), MAXNODE)).isZero();
-        NumaSyscalls.GetMempolicyResult g = numa.getMempolicy(a, true, MAXNODE, 0, 0);
+        GetMempolicyResult g = numa.getMempolicy(a, true, MAXNODE, 0, 0);
         assertThat(g.mode()).isEqualTo(0x2002);
         assertThat(g.nodemask()[0]).isEqualTo(0b100011);
     }

@@ -9,8 +9,8 @@ import java.util.Optional;
 import java.util.Set;
 import org.mmproto.api.NodeMask;
 import org.mmproto.core.config.YamlTree;
+import org.mmproto.core.policy.GetMempolicyResult;
 import org.mmproto.core.task.MemPolicy;
-import org.mmproto.core.policy.NumaSyscalls;
 import org.mmproto.core.scenario.Args;
 import org.mmproto.core.scenario.Args.Addr;
 import org.mmproto.core.scenario.ExpectationParser;
@@ -66,7 +66,7 @@ public record GetMempolicy(Meta meta, String task, boolean wantMask, long maxnod
     @Override
     public StepOutcome run(RunContext run) {
         long a = run.resolve(addr);
-        NumaSyscalls.GetMempolicyResult r = run.numa().getMempolicy(run.task(task), wantMask, maxnode, a,
+        GetMempolicyResult r = run.numa().getMempolicy(run.task(task), wantMask, maxnode, a,
                 (int) flags);
         StepOutcome o = StepOutcome.raw(r.ret());
         String shownMode = "";

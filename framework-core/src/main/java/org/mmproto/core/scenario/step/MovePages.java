@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.mmproto.core.config.YamlTree;
-import org.mmproto.core.policy.NumaSyscalls;
+import org.mmproto.core.policy.MovePagesResult;
 import org.mmproto.core.scenario.Args.Addr;
 import org.mmproto.core.scenario.Args.PidRef;
 import org.mmproto.core.scenario.ExpectationParser;
@@ -72,7 +72,7 @@ public record MovePages(Meta meta, String task, PidRef pid, List<Addr> pages, in
         for (int i = 0; i < addrs.length; i++) {
             addrs[i] = run.resolve(pages.get(i));
         }
-        NumaSyscalls.MovePagesResult r = run.numa().movePages(run.task(task), p, addrs, nodes, (int) flags);
+        MovePagesResult r = run.numa().movePages(run.task(task), p, addrs, nodes, (int) flags);
         StepOutcome o = StepOutcome.raw(r.ret());
         if (r.status() != null) {
             List<Object> st = new ArrayList<>();
