@@ -9,7 +9,7 @@ import org.mmproto.core.hooks.designs.OpsStruct;
 import org.mmproto.core.machine.MachineSpec;
 import org.mmproto.core.mm.Node;
 import org.mmproto.core.task.MemPolicy;
-import org.mmproto.core.policy.NumaSyscalls;
+import org.mmproto.core.syscall.NumaSyscalls;
 import org.mmproto.core.policy.UserMask;
 import org.mmproto.core.stats.VmStat;
 import org.mmproto.core.kernel.Kernel;

@@ -33,7 +33,7 @@ import org.mmproto.core.mm.PageAllocator;
 import org.mmproto.core.mm.PhysicalMemory;
 import org.mmproto.core.mm.PrivateNodeCheckpoint;
 import org.mmproto.core.policy.InterleaveWeights;
-import org.mmproto.core.policy.NumaSyscalls;
+import org.mmproto.core.syscall.NumaSyscalls;
 import org.mmproto.core.policy.PolicyAlloc;
 import org.mmproto.core.policy.PolicyServices;
 import org.mmproto.core.task.FaultHandler;

@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.mmproto.core.policy.NumaSyscalls;
+import org.mmproto.core.syscall.NumaSyscalls;
 import org.mmproto.core.scenario.Args.Addr;
 import org.mmproto.core.scenario.Args.PidRef;
 import org.mmproto.core.scenario.RunReport.InvariantViolation;

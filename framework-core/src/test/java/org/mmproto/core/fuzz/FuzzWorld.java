@@ -7,7 +7,7 @@ import org.mmproto.api.Gfp;
 import org.mmproto.core.fuzz.AllowedErrnos.Call;
 import org.mmproto.core.gup.Gup;
 import org.mmproto.core.mm.DebugVm;
-import org.mmproto.core.policy.NumaSyscalls;
+import org.mmproto.core.syscall.NumaSyscalls;
 import org.mmproto.core.policy.UserMask;
 import org.mmproto.core.kernel.Kernel;
 import org.mmproto.core.task.Mm;

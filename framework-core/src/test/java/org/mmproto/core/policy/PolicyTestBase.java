@@ -11,6 +11,7 @@ import org.mmproto.core.mm.DebugVm;
 import org.mmproto.core.mm.Memmap;
 import org.mmproto.core.stats.VmStat;
 import org.mmproto.core.kernel.Kernel;
+import org.mmproto.core.syscall.NumaSyscalls;
 import org.mmproto.core.task.MemPolicy;
 import org.mmproto.core.task.MmOps;
 import org.mmproto.core.task.Pte;

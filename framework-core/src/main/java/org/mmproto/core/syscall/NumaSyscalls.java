@@ -1,8 +1,18 @@
-package org.mmproto.core.policy;
+package org.mmproto.core.syscall;
 
 import java.util.function.Supplier;
 import org.mmproto.api.driver.TaskRef;
 import org.mmproto.core.hooks.Dispatcher;
+import org.mmproto.core.policy.GetMempolicy;
+import org.mmproto.core.policy.GetMempolicyResult;
+import org.mmproto.core.policy.HomeNode;
+import org.mmproto.core.policy.Mbind;
+import org.mmproto.core.policy.MigratePagesCall;
+import org.mmproto.core.policy.MovePages;
+import org.mmproto.core.policy.MovePagesResult;
+import org.mmproto.core.policy.PolicyServices;
+import org.mmproto.core.policy.SetMempolicy;
+import org.mmproto.core.policy.UserMask;
 import org.mmproto.core.task.FaultHandler;
 import org.mmproto.core.task.Task;
 
@@ -11,7 +21,7 @@ import org.mmproto.core.task.Task;
  * kernel where they disagree). Every method returns what the syscall returns: 0 or a count on
  * success, a negated errno on failure. Each call is implemented by its own class
  * ({@link SetMempolicy}, {@link GetMempolicy}, {@link Mbind}, {@link MigratePagesCall},
- * {@link MovePages}, {@link HomeNode}); the node-target rule is {@link PolicyTargets}. While a
+ * {@link MovePages}, {@link HomeNode}); the node-target rule is policy's {@code PolicyTargets}. While a
  * call runs, the private-node dispatcher knows the calling task as the acting task.
  */
 public final class NumaSyscalls {
