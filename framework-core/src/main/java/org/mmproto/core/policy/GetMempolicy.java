@@ -42,7 +42,7 @@ public final class GetMempolicy {
     }
 
     public GetMempolicyResult call(Task t, boolean wantMask, long maxnode, long addr, int flags) {
-        int nrNodeIds = k.mem().nodeCount();
+        int nrNodeIds = k.core().mem().nodeCount();
         if (wantMask && Long.compareUnsigned(maxnode, nrNodeIds) < 0) {
             return error(Errno.EINVAL);
         }
@@ -123,6 +123,6 @@ public final class GetMempolicy {
         Vma vma = t.mm().find(page);
         long pte = vma.pte(page);
         long head = (pte & Pte.ZERO) != 0 ? Pte.pfn(pte) : k.rmap().headOf(Pte.pfn(pte));
-        return k.memmap().nid(head);
+        return k.core().memmap().nid(head);
     }
 }

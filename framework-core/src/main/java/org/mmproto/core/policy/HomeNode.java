@@ -30,7 +30,7 @@ public final class HomeNode {
         if (flags != 0) {
             return -Errno.EINVAL.code();
         }
-        if (Long.compareUnsigned(homeNode, NodeMask.MAX_NUMNODES) >= 0 || homeNode >= k.mem().nodeCount()) {
+        if (Long.compareUnsigned(homeNode, NodeMask.MAX_NUMNODES) >= 0 || homeNode >= k.core().mem().nodeCount()) {
             return -Errno.EINVAL.code();
         }
         len = (len + Mm.PAGE_SIZE - 1) & -Mm.PAGE_SIZE;

@@ -47,14 +47,11 @@ public final class Mbind {
     }
 
     public long call(Task t, long start, long len, int modeArg, UserMask nodemask, long maxnode, int flags) {
-        MpolNew.Mode m = MpolNew.sanitize(modeArg);
-        if (m.err() != 0) {
-            return m.err();
-        }
-        NodemaskArgs.In in = NodemaskArgs.getNodes(nodemask, maxnode);
-        if (!in.ok()) {
+        MpolNew.ModeAndNodes in = MpolNew.modeAndNodes(modeArg, nodemask, maxnode);
+        if (in.err() != 0) {
             return in.err();
         }
+        MpolNew.Mode m = in.mode();
         if ((flags & ~MPOL_MF_VALID) != 0) {
             return -Errno.EINVAL.code();
         }
@@ -126,7 +123,7 @@ public final class Mbind {
         if (pol == null || (pol.mode() != MPOL_INTERLEAVE && pol.mode() != MPOL_WEIGHTED_INTERLEAVE)) {
             return 0;
         }
-        int order = k.memmap().order(first.head());
+        int order = k.core().memmap().order(first.head());
         long ilx = InterleaveIndex.of(first.vma(), first.addr(), order);
         return ilx - (InterleaveIndex.pageIndex(first.vma(), first.addr()) >>> order);
     }

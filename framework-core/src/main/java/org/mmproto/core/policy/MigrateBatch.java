@@ -57,7 +57,7 @@ final class MigrateBatch {
         int at = folios.indexOf(stop[0]);
         for (int i = at + 1; i < folios.size(); i++) {
             long src = folios.get(i);
-            k.mem().count(k.memmap().nid(src), VmStat.PGMIGRATE_FAIL, -(1L << k.memmap().order(src)));
+            k.core().mem().count(k.core().memmap().nid(src), VmStat.PGMIGRATE_FAIL, -(1L << k.core().memmap().order(src)));
             outcome[i] = NOT_ATTEMPTED;
         }
         return new Result(-Errno.ENOMEM.code(), outcome);

@@ -24,7 +24,7 @@ final class MigrationTargets {
                 gfp = (gfp & ~Gfp.Bits.RECLAIM) | Gfp.GFP_TRANSHUGE.bits();
             }
             gfp |= Gfp.Bits.COMP;
-            var d = k.dispatcher();
+            var d = k.core().dispatcher();
             if (d != null && d.isPrivate(nid)) {
                 // the design makes a private target's context (ops-struct: GFP_PRIVATE in migrate_to)
                 var ctx = d.userAllocation(new UserAllocation(nid, Gfp.of(gfp), order,
@@ -33,15 +33,15 @@ final class MigrationTargets {
                     d.taskScope(true);
                 }
                 try {
-                    k.alloc().prepare(ctx.zonelist(), true, 1L << nid, reason);
-                    return k.alloc().allocPages(ctx.gfp().bits(), order, nid, PolicyAlloc.cpuset(k, caller, null), caller.nid());
+                    k.core().alloc().prepare(ctx.zonelist(), true, 1L << nid, reason);
+                    return k.core().alloc().allocPages(ctx.gfp().bits(), order, nid, PolicyAlloc.cpuset(k, caller, null), caller.nid());
                 } finally {
                     if (ctx.taskScope()) {
                         d.taskScope(false);
                     }
                 }
             }
-            return k.alloc().allocPages(gfp, order, nid, PolicyAlloc.cpuset(k, caller, null), caller.nid());
+            return k.core().alloc().allocPages(gfp, order, nid, PolicyAlloc.cpuset(k, caller, null), caller.nid());
         };
     }
 }

@@ -77,7 +77,7 @@ public final class MovePages {
 
     /** do_pages_stat: where each page is. */
     private void stat(Mm mm, long[] pages, int[] status) {
-        Memmap memmap = k.memmap();
+        Memmap memmap = k.core().memmap();
         for (int i = 0; i < pages.length; i++) {
             Vma vma = mm.find(pages[i]);
             if (vma == null) {
@@ -179,7 +179,7 @@ public final class MovePages {
             if (!UserFolios.mapsFolio(pte)) {
                 return -Errno.EFAULT.code(); // the zero page
             }
-            Memmap memmap = k.memmap();
+            Memmap memmap = k.core().memmap();
             long head = k.rmap().headOf(Pte.pfn(pte));
             int nid = memmap.nid(head);
             // one Site.MIGRATE_SOURCE decision per folio per call, whatever the number of its pages listed

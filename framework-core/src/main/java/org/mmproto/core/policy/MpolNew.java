@@ -33,7 +33,27 @@ public final class MpolNew {
         }
     }
 
+    /** A sanitized mode and the user's nodes, or the first negated errno. */
+    public record ModeAndNodes(int err, Mode mode, NodeMask nodes) {
+    }
+
     private MpolNew() {
+    }
+
+    /**
+     * The common start of set_mempolicy and mbind: sanitize_mpol_flags, then get_nodes; the
+     * first failure's errno, in that order.
+     */
+    static ModeAndNodes modeAndNodes(int modeArg, UserMask nodemask, long maxnode) {
+        Mode m = sanitize(modeArg);
+        if (m.err() != 0) {
+            return new ModeAndNodes(m.err(), m, null);
+        }
+        NodemaskArgs.In in = NodemaskArgs.getNodes(nodemask, maxnode);
+        if (!in.ok()) {
+            return new ModeAndNodes(in.err(), m, null);
+        }
+        return new ModeAndNodes(0, m, in.nodes());
     }
 
     /**

@@ -56,8 +56,8 @@ public final class NumaMaps {
         if (vma.file() != null) {
             sb.append(" file=").append(escape(path(vma.file())));
         }
-        Memmap memmap = k.memmap();
-        int nodes = k.mem().nodeCount();
+        Memmap memmap = k.core().memmap();
+        int nodes = k.core().mem().nodeCount();
         long[] perNode = new long[nodes];
         long pages = 0;
         long anon = 0;
@@ -71,7 +71,7 @@ public final class NumaMaps {
             }
             long head = k.rmap().headOf(Pte.pfn(pte));
             int nid = memmap.nid(head);
-            if (!k.mem().node(nid).inNMemory()) {
+            if (!k.core().mem().node(nid).inNMemory()) {
                 continue;
             }
             int flags = memmap.flags(head);

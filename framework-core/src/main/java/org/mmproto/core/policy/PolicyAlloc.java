@@ -85,7 +85,7 @@ public final class PolicyAlloc {
         MemPolicy pol = effective(t, vma, addr);
         if (pol == null && order == 0 && t.memsCoverAllMemory()) {
             // the default policy for a small folio: the local node, normal fallback, no cpuset limit
-            return k.alloc().allocPages(gfp, 0, t.nid(), null, t.nid());
+            return k.core().alloc().allocPages(gfp, 0, t.nid(), null, t.nid());
         }
         long ilx = InterleaveIndex.of(vma, addr, order);
         return allocMpol(k, t, gfp, order, pol, ilx, t.nid());
@@ -111,7 +111,7 @@ public final class PolicyAlloc {
         }
         // The folio entry point of a policy naming private nodes: the design makes the context
         // (mask, zonelist, start node, task scope) at Site.ALLOC_CONTEXT, once per allocation.
-        var d = k.dispatcher();
+        var d = k.core().dispatcher();
         int priv = Long.numberOfTrailingZeros(named);
         boolean onlyPrivate = pol.nodes().weight() == Long.bitCount(named);
         AllocContext ctx = d.userAllocation(new UserAllocation(priv, Gfp.of(gfp), order,
@@ -134,12 +134,12 @@ public final class PolicyAlloc {
 
     /** The private nodes the policy names, one bit per nid (0 = none, or no dispatcher). */
     private static long privateNodesOf(PolicyServices k, MemPolicy pol) {
-        if (pol == null || k.dispatcher() == null || !k.dispatcher().hasPrivateNodes()) {
+        if (pol == null || k.core().dispatcher() == null || !k.core().dispatcher().hasPrivateNodes()) {
             return 0;
         }
         long bits = 0;
-        for (int n = pol.nodes().first(); n >= 0 && n < k.mem().nodeCount(); n = pol.nodes().next(n)) {
-            if (k.dispatcher().isPrivate(n)) {
+        for (int n = pol.nodes().first(); n >= 0 && n < k.core().mem().nodeCount(); n = pol.nodes().next(n)) {
+            if (k.core().dispatcher().isPrivate(n)) {
                 bits |= 1L << n;
             }
         }
@@ -199,8 +199,8 @@ public final class PolicyAlloc {
             }
         }
         long pfn = page(k, zonelist, intent, reason, gfp, order, nid, cpuset(k, t, nodemask), local);
-        if (mode == MPOL_INTERLEAVE && pfn >= 0 && k.memmap().nid(pfn) == nid) {
-            k.mem().count(nid, VmStat.NUMA_INTERLEAVE, 1);
+        if (mode == MPOL_INTERLEAVE && pfn >= 0 && k.core().memmap().nid(pfn) == nid) {
+            k.core().mem().count(nid, VmStat.NUMA_INTERLEAVE, 1);
         }
         return pfn;
     }
@@ -209,9 +209,9 @@ public final class PolicyAlloc {
     private static long page(PolicyServices k, ZonelistKind zonelist, long intent, MigrateReason reason, int gfp,
                              int order, int nid, NodeMask nodemask, int local) {
         if (zonelist != null) {
-            k.alloc().prepare(zonelist, true, intent, reason);
+            k.core().alloc().prepare(zonelist, true, intent, reason);
         }
-        return k.alloc().allocPages(gfp, order, nid, nodemask, local);
+        return k.core().alloc().allocPages(gfp, order, nid, nodemask, local);
     }
 
     /** cpuset_nodemask_valid_mems_allowed: the mask meets the task's mems. */
@@ -233,7 +233,7 @@ public final class PolicyAlloc {
         int dynamicPolicyZone = policyZone(k);
         boolean anyNormal = false;
         for (int n = pol.nodes().first(); n >= 0; n = pol.nodes().next(n)) {
-            if (n < k.mem().nodeCount() && k.mem().node(n).inNNormalMemory()) {
+            if (n < k.core().mem().nodeCount() && k.core().mem().node(n).inNNormalMemory()) {
                 anyNormal = true;
                 break;
             }
@@ -252,7 +252,7 @@ public final class PolicyAlloc {
     /** policy_zone computed from the zone layout (fixed after boot). */
     public static int computePolicyZone(PolicyServices k) {
         int best = 0;
-        for (Zone z : k.mem().zones()) {
+        for (Zone z : k.core().mem().zones()) {
             if (z.populated() && z.type() != ZoneType.MOVABLE) {
                 best = Math.max(best, z.type().ordinal());
             }
@@ -269,8 +269,8 @@ public final class PolicyAlloc {
             return nodemask;
         }
         NodeMask mems = t.memsAllowed();
-        for (int nid = 0; nid < k.mem().nodeCount(); nid++) {
-            if (!mems.contains(nid) && k.mem().node(nid).inNMemory()) {
+        for (int nid = 0; nid < k.core().mem().nodeCount(); nid++) {
+            if (!mems.contains(nid) && k.core().mem().node(nid).inNMemory()) {
                 return nodemask == null ? mems : nodemask.and(mems);
             }
         }

@@ -1,11 +1,6 @@
 package org.mmproto.core.policy;
 
-import org.mmproto.core.hooks.Dispatcher;
 import org.mmproto.core.migrate.Migration;
-import org.mmproto.core.mm.FolioRelease;
-import org.mmproto.core.mm.Memmap;
-import org.mmproto.core.mm.PageAllocator;
-import org.mmproto.core.mm.PhysicalMemory;
 import org.mmproto.core.task.MmCore;
 import org.mmproto.core.task.Rmap;
 import org.mmproto.core.task.Task;
@@ -31,29 +26,9 @@ public final class PolicyServices {
         this.interleaveWeights = new InterleaveWeights(core.mem().nodeCount());
     }
 
-    public PhysicalMemory mem() {
-        return core.mem();
-    }
-
-    public PageAllocator alloc() {
-        return core.alloc();
-    }
-
-    public FolioRelease folioRelease() {
-        return core.folioRelease();
-    }
-
-    public Memmap memmap() {
-        return core.memmap();
-    }
-
-    /** The private-node dispatcher (null only for kernels booted with a bare checkpoint). */
-    public Dispatcher dispatcher() {
-        return core.dispatcher();
-    }
-
-    public long zeroPfn() {
-        return core.zeroPfn();
+    /** The memory services: physical memory, allocator, folio release, memmap, dispatcher, zero page. */
+    public MmCore core() {
+        return core;
     }
 
     /** The task with this pid, or null (ESRCH). */

@@ -22,19 +22,19 @@ public final class PolicyTargets {
     }
 
     private static boolean isPrivate(PolicyServices k, int nid) {
-        return k.mem().node(nid).isPrivate();
+        return k.core().mem().node(nid).isPrivate();
     }
 
     /** May a user migration target node {@code nid} (move_pages' node check)? */
     public static boolean allowed(PolicyServices k, int nid) {
-        if (nid < 0 || nid >= k.mem().nodeCount()) {
+        if (nid < 0 || nid >= k.core().mem().nodeCount()) {
             return false;
         }
         if (isPrivate(k, nid)) {
-            Dispatcher d = k.dispatcher();
+            Dispatcher d = k.core().dispatcher();
             return d != null && d.policyTarget(nid, Site.MIGRATE_NODE).allowed();
         }
-        return k.mem().node(nid).inNMemory();
+        return k.core().mem().node(nid).inNMemory();
     }
 
     /**
@@ -43,7 +43,7 @@ public final class PolicyTargets {
      */
     public static NodeMask mask(PolicyServices k, NodeMask named) {
         NodeMask m = NodeMask.NONE;
-        for (Node n : k.mem().nodes()) {
+        for (Node n : k.core().mem().nodes()) {
             int nid = n.nid();
             if (isPrivate(k, nid) ? named.contains(nid) && allowed(k, nid) : n.inNMemory()) {
                 m = m.with(nid);
@@ -63,16 +63,16 @@ public final class PolicyTargets {
      */
     static Validated validate(PolicyServices k, NodeMask userNodes, Site site) {
         NodeMask m = NodeMask.NONE;
-        for (Node n : k.mem().nodes()) {
+        for (Node n : k.core().mem().nodes()) {
             if (!isPrivate(k, n.nid()) && n.inNMemory()) {
                 m = m.with(n.nid());
             }
         }
-        for (int nid = userNodes.first(); nid >= 0 && nid < k.mem().nodeCount(); nid = userNodes.next(nid)) {
+        for (int nid = userNodes.first(); nid >= 0 && nid < k.core().mem().nodeCount(); nid = userNodes.next(nid)) {
             if (!isPrivate(k, nid)) {
                 continue;
             }
-            Dispatcher d = k.dispatcher();
+            Dispatcher d = k.core().dispatcher();
             if (d == null) {
                 return new Validated(Errno.EINVAL, m);
             }
@@ -113,7 +113,7 @@ public final class PolicyTargets {
         if (!isPrivate(k, nid)) {
             return true;
         }
-        Dispatcher d = k.dispatcher();
+        Dispatcher d = k.core().dispatcher();
         return d != null && d.migrateOff(head, to, MigrateReason.MR_SYSCALL).allowed();
     }
 }

@@ -64,7 +64,7 @@ final class QueuePages {
         boolean moveAll = (flags & MPOL_MF_MOVE_ALL) != 0;
         boolean scan = (flags & (MPOL_MF_STRICT | MPOL_MF_MOVE | MPOL_MF_MOVE_ALL)) != 0;
         boolean strictOnly = (flags & (MPOL_MF_STRICT | MPOL_MF_MOVE | MPOL_MF_MOVE_ALL)) == MPOL_MF_STRICT;
-        Memmap memmap = k.memmap();
+        Memmap memmap = k.core().memmap();
         List<Vma> vmas = mm.intersecting(start, end);
         if (vmas.isEmpty()) {
             return new Result(-Errno.EFAULT.code(), 0, List.of());

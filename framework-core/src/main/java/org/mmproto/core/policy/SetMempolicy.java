@@ -19,14 +19,11 @@ public final class SetMempolicy {
     }
 
     public long call(Task t, int modeArg, UserMask nodemask, long maxnode) {
-        MpolNew.Mode m = MpolNew.sanitize(modeArg);
-        if (m.err() != 0) {
-            return m.err();
-        }
-        NodemaskArgs.In in = NodemaskArgs.getNodes(nodemask, maxnode);
-        if (!in.ok()) {
+        MpolNew.ModeAndNodes in = MpolNew.modeAndNodes(modeArg, nodemask, maxnode);
+        if (in.err() != 0) {
             return in.err();
         }
+        MpolNew.Mode m = in.mode();
         MpolNew.Result r = PolicyTargets.newPolicy(k, m, in.nodes(), t.memsAllowed(), Site.SET_MEMPOLICY);
         if (r.err() != 0) {
             return r.err();

@@ -78,7 +78,7 @@ public final class NumaSyscalls {
 
     /** Runs a call with the dispatcher's acting task set to the caller. */
     private <R> R as(Task t, Supplier<R> call) {
-        Dispatcher d = k.dispatcher();
+        Dispatcher d = k.core().dispatcher();
         if (d == null) {
             return call.get();
         }
