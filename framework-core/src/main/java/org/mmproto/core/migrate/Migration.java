@@ -11,8 +11,8 @@ import org.mmproto.api.driver.Verdict;
 import org.mmproto.core.hooks.Dispatcher;
 import org.mmproto.core.mm.Memmap;
 import org.mmproto.core.stats.VmStat;
-import org.mmproto.core.task.MmCore;
 import org.mmproto.core.task.Mappings;
+import org.mmproto.core.task.MmCore;
 import org.mmproto.core.task.Rmap;
 
 /**

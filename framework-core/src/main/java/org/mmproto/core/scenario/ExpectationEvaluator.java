@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.mmproto.api.driver.Site;
 import org.mmproto.core.config.ConfigException;
+import org.mmproto.core.kernel.Kernel;
 import org.mmproto.core.mm.Node;
 import org.mmproto.core.scenario.Expectations.Expectation;
 import org.mmproto.core.scenario.Expectations.Item;
@@ -16,7 +17,6 @@ import org.mmproto.core.scenario.Expectations.Probe;
 import org.mmproto.core.scenario.RunReport.ExpectationResult;
 import org.mmproto.core.scenario.step.ExpectOnly;
 import org.mmproto.core.stats.VmStat;
-import org.mmproto.core.kernel.Kernel;
 import org.mmproto.core.task.Task;
 
 /**

@@ -4,8 +4,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.mmproto.api.NodeMask;
-import org.mmproto.core.machine.MachineSpec;
 import org.mmproto.core.kernel.Kernel;
+import org.mmproto.core.machine.MachineSpec;
 import org.mmproto.core.task.TransparentHugepage;
 
 /**

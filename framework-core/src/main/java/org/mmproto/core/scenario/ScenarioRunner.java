@@ -12,6 +12,7 @@ import org.mmproto.api.NodeMask;
 import org.mmproto.core.config.ConfigException;
 import org.mmproto.core.hooks.DriverSpec;
 import org.mmproto.core.hooks.PrivacyLedger;
+import org.mmproto.core.kernel.Kernel;
 import org.mmproto.core.mm.DebugVm;
 import org.mmproto.core.mm.Node;
 import org.mmproto.core.mm.PhysicalMemory;
@@ -25,7 +26,6 @@ import org.mmproto.core.scenario.step.Check;
 import org.mmproto.core.scenario.step.ExpectOnly;
 import org.mmproto.core.scenario.step.Repeat;
 import org.mmproto.core.stats.VmStat;
-import org.mmproto.core.kernel.Kernel;
 import org.mmproto.core.task.Task;
 import org.mmproto.core.task.TransparentHugepage;
 

@@ -4,9 +4,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.function.LongConsumer;
+import org.mmproto.core.kernel.Kernel;
 import org.mmproto.core.scenario.Args.Addr;
 import org.mmproto.core.scenario.Args.Len;
-import org.mmproto.core.kernel.Kernel;
 import org.mmproto.core.task.MmOps;
 import org.mmproto.core.task.Task;
 

@@ -13,12 +13,12 @@ import org.mmproto.api.design.Design;
 import org.mmproto.api.driver.NpOps;
 import org.mmproto.core.hooks.DriverSpec;
 import org.mmproto.core.hooks.designs.BuiltInDesigns;
+import org.mmproto.core.kernel.Kernel;
 import org.mmproto.core.machine.MachineFiles;
 import org.mmproto.core.machine.MachineSpec;
-import org.mmproto.core.kernel.Kernel;
 import org.mmproto.core.task.TransparentHugepage;
-import org.mmproto.core.testkit.ActionRunner;
 import org.mmproto.core.testkit.ActionRunner.Step;
+import org.mmproto.core.testkit.ActionRunner;
 import org.mmproto.core.testkit.TestMachines;
 
 /**

@@ -25,8 +25,8 @@ import org.mmproto.api.driver.Requests;
 import org.mmproto.api.driver.Site;
 import org.mmproto.core.config.ConfigException;
 import org.mmproto.core.hooks.designs.OpsStruct;
-import org.mmproto.core.mm.DebugVm;
 import org.mmproto.core.kernel.Kernel;
+import org.mmproto.core.mm.DebugVm;
 import org.mmproto.core.testkit.TestMachines;
 
 /** A misbehaving driver is contained, counted, and never corrupts the engine's accounting. */

@@ -19,8 +19,8 @@ import org.mmproto.core.gup.Gup;
 import org.mmproto.core.hooks.designs.BuiltInDesigns;
 import org.mmproto.core.mm.PageAllocator;
 import org.mmproto.core.policy.MovePagesResult;
-import org.mmproto.core.task.MemPolicy;
 import org.mmproto.core.policy.UserMask;
+import org.mmproto.core.task.MemPolicy;
 import org.mmproto.core.task.MmOps;
 
 /**

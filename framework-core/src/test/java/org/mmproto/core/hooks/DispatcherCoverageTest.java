@@ -15,8 +15,8 @@ import org.mmproto.api.driver.Site;
 import org.mmproto.core.gup.Gup;
 import org.mmproto.core.hooks.designs.OpsStruct;
 import org.mmproto.core.hooks.designs.Unpatched;
-import org.mmproto.core.task.MemPolicy;
 import org.mmproto.core.policy.UserMask;
+import org.mmproto.core.task.MemPolicy;
 import org.mmproto.core.task.MmOps;
 import org.mmproto.core.task.Task;
 

@@ -20,8 +20,8 @@ import org.mmproto.api.driver.PrivateNodeDriver;
 import org.mmproto.api.driver.Requests;
 import org.mmproto.core.config.ConfigException;
 import org.mmproto.core.hooks.designs.OpsStruct;
-import org.mmproto.core.mm.DebugVm;
 import org.mmproto.core.kernel.Kernel;
+import org.mmproto.core.mm.DebugVm;
 import org.mmproto.core.testkit.TestMachines;
 
 /** CONTRACT R1: drivers bind after boot, with a context that works, under the run's budget. */

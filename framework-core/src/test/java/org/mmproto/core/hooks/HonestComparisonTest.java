@@ -14,8 +14,8 @@ import org.mmproto.core.hooks.designs.BuddyVeto;
 import org.mmproto.core.hooks.designs.OpsStruct;
 import org.mmproto.core.hooks.designs.Unpatched;
 import org.mmproto.core.mm.DebugVm;
-import org.mmproto.core.task.MemPolicy;
 import org.mmproto.core.policy.UserMask;
+import org.mmproto.core.task.MemPolicy;
 import org.mmproto.core.task.MmOps;
 import org.mmproto.core.task.TransparentHugepage;
 

@@ -16,8 +16,8 @@ import org.mmproto.api.driver.NpOps;
 import org.mmproto.api.driver.Site;
 import org.mmproto.core.gup.Gup;
 import org.mmproto.core.hooks.designs.BuiltInDesigns;
-import org.mmproto.core.task.MemPolicy;
 import org.mmproto.core.policy.UserMask;
+import org.mmproto.core.task.MemPolicy;
 import org.mmproto.core.task.MemoryFailure;
 import org.mmproto.core.task.MmOps;
 

@@ -12,11 +12,11 @@ import org.mmproto.api.driver.NpOps;
 import org.mmproto.api.driver.Site;
 import org.mmproto.core.hooks.designs.FallbackOnly;
 import org.mmproto.core.hooks.designs.OpsStruct;
+import org.mmproto.core.kernel.Kernel;
 import org.mmproto.core.mm.DebugVm;
-import org.mmproto.core.task.MemPolicy;
 import org.mmproto.core.policy.UserMask;
 import org.mmproto.core.stats.VmStat;
-import org.mmproto.core.kernel.Kernel;
+import org.mmproto.core.task.MemPolicy;
 import org.mmproto.core.task.MmOps;
 import org.mmproto.core.task.TransparentHugepage;
 

@@ -6,9 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.mmproto.core.task.MemPolicy;
 import org.mmproto.core.scenario.Args.Addr;
 import org.mmproto.core.scenario.RunReport.StepResult;
+import org.mmproto.core.task.MemPolicy;
 import org.mmproto.core.task.Mm;
 
 /** Address expressions, lengths, nodemask lists and flag vocabularies, and how a run resolves names. */

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mmproto.api.Gfp;
 import org.mmproto.core.config.ConfigException;
-import org.mmproto.core.task.MemPolicy;
+import org.mmproto.core.kernel.Kernel;
 import org.mmproto.core.scenario.Args.MaskArg;
 import org.mmproto.core.scenario.step.AllocPages;
 import org.mmproto.core.scenario.step.Check;
@@ -19,7 +19,7 @@ import org.mmproto.core.scenario.step.MigratePages;
 import org.mmproto.core.scenario.step.Mmap;
 import org.mmproto.core.scenario.step.SetMempolicy;
 import org.mmproto.core.scenario.step.Touch;
-import org.mmproto.core.kernel.Kernel;
+import org.mmproto.core.task.MemPolicy;
 import org.mmproto.core.task.MmOps;
 import org.mmproto.core.task.TransparentHugepage;
 

@@ -8,14 +8,14 @@ import java.util.TreeMap;
 import org.mmproto.api.Gfp;
 import org.mmproto.api.NodeMask;
 import org.mmproto.core.config.YamlTree;
+import org.mmproto.core.kernel.Kernel;
 import org.mmproto.core.scenario.ExpectationParser;
-import org.mmproto.core.scenario.Expectations;
 import org.mmproto.core.scenario.Expectations.Expected;
+import org.mmproto.core.scenario.Expectations;
 import org.mmproto.core.scenario.ParseContext;
 import org.mmproto.core.scenario.RunContext;
 import org.mmproto.core.scenario.Step;
 import org.mmproto.core.scenario.StepOutcome;
-import org.mmproto.core.kernel.Kernel;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 
