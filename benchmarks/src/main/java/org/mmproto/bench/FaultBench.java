@@ -3,8 +3,9 @@ package org.mmproto.bench;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.mmproto.api.NodeMask;
-import org.mmproto.core.task.MemPolicy;
+import org.mmproto.core.hooks.designs.OpsStruct;
 import org.mmproto.core.kernel.Kernel;
+import org.mmproto.core.task.MemPolicy;
 import org.mmproto.core.task.MmOps;
 import org.mmproto.core.task.Task;
 import org.mmproto.core.task.TransparentHugepage;
@@ -39,7 +40,7 @@ public class FaultBench {
 
     @Setup(Level.Trial)
     public void boot() {
-        k = Kernel.boot(BenchMachines.equalNodes("faults", 8 * BenchMachines.GiB, 2));
+        k = Kernel.boot(BenchMachines.equalNodes("faults", 8 * BenchMachines.GiB, 2), new OpsStruct());
         k.setThp(TransparentHugepage.Mode.NEVER);
         NodeMask both = NodeMask.of(0, 1);
         mpol = switch (policy) {
