@@ -17,6 +17,7 @@ import org.mmproto.api.driver.Site;
 import org.mmproto.core.mm.Zone;
 import org.mmproto.core.stats.VmStat;
 import org.mmproto.core.task.Kernel;
+import org.mmproto.core.task.PageTablePages;
 import org.mmproto.core.task.PolicyAllocation;
 import org.mmproto.core.task.Task;
 import org.mmproto.core.task.Vma;
@@ -74,6 +75,25 @@ public final class PolicyAlloc {
     /** The fault path's {@link PolicyAllocation} port on {@code k}: {@link #alloc} by the VMA's policy. */
     public static PolicyAllocation port(Kernel k) {
         return (t, vma, addr, gfp, order) -> alloc(k, t, vma, addr, gfp, order);
+    }
+
+    /** The page-table allocator's port: {@link #allocPages} on {@code k}. */
+    public static PageTablePages.Allocation pageTablePort(Kernel k) {
+        return (t, gfp, order) -> allocPages(k, t, gfp, order);
+    }
+
+    /**
+     * alloc_pages(gfp, order) for a non-folio kernel allocation made on behalf of {@code t}
+     * (pagetable_alloc): the task policy unless __GFP_THISNODE, no interleave index, t's node;
+     * it does not go through the folio entry point, so no design selects its context: it walks
+     * the default zonelists with the caller's mask, and the policy's private nodes are not its intent.
+     */
+    public static long allocPages(Kernel k, Task t, int gfp, int order) {
+        MemPolicy pol = (gfp & Gfp.Bits.THISNODE) != 0 ? null : t.policy();
+        if (pol == null && t.memsCoverAllMemory()) {
+            return k.alloc().allocPages(gfp, order, t.nid(), null, t.nid());
+        }
+        return allocMpolInner(k, t, gfp, order, pol, InterleaveIndex.NO_INTERLEAVE_INDEX, t.nid());
     }
 
     /** Allocates a folio for the user page at addr; returns its pfn or -errno. vma null = alloc_pages(). */

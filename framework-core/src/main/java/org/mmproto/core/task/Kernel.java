@@ -66,6 +66,7 @@ public final class Kernel {
     private int policyZone = -1;
     private final InterleaveWeights interleaveWeights;
     private final NumaSyscalls numa;
+    private final PageTablePages pageTables;
 
     private Kernel(PhysicalMemory mem, PageAllocator alloc, FolioRelease folioRelease, Dispatcher dispatcher) {
         this.mem = mem;
@@ -74,6 +75,7 @@ public final class Kernel {
         this.dispatcher = dispatcher;
         this.memmap = new Memmap(mem);
         this.zeroPfn = allocZeroPage();
+        this.pageTables = new PageTablePages(PolicyAlloc.pageTablePort(this), alloc, memmap, mem);
         this.overcommit = new Overcommit(mem.spec().vm(), mem);
         this.zap = new Zap(this);
         this.faults = new FaultHandler(this, PolicyAlloc.port(this));
@@ -302,6 +304,7 @@ public final class Kernel {
         }
         nextPid = Math.max(nextPid, p + 1);
         Task t = new Task(p, name, cpu, cpuToNode(cpu), uid, caps, memoryNodes(), nMemory(), cpusetExemptNodes());
+        pageTables.attach(t);
         tasks.put(p, t);
         return t;
     }
@@ -321,6 +324,11 @@ public final class Kernel {
 
     void addTask(Task t) {
         tasks.put(t.pid, t);
+    }
+
+    /** A task that never came to be (a fork that failed after the child was made). */
+    void forget(Task t) {
+        tasks.remove(t.pid);
     }
 
     ShmemFile newMemfd(String name, long pages) {
