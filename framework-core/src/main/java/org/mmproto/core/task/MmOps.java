@@ -11,6 +11,7 @@ import org.mmproto.core.mm.Memmap;
 /**
  * The address-space system calls and events: mmap, munmap, madvise, memfd_create, touching
  * memory, fork and exit. Results are 0/positive values or a negated errno, as the syscalls return.
+ * (Just over 400 lines: one syscall family, each method the kernel's checks in the kernel's order.)
  */
 public final class MmOps {
     public static final int PROT_READ = 0x1;

@@ -28,27 +28,29 @@ import org.mmproto.core.stats.VmStat;
  * batching (tlb_remove_table) is folded into the free.
  *
  * <p>Where the tables of a task bound by {@code set_mempolicy(MPOL_BIND, {P})} land, per design
- * (the private node onlined normal, {@code private-normal}, driver opted into the node's
- * mempolicy; {@code PageTablePlacementTest} and {@code scenarios/matrix-pgtable*.yaml} check
- * every cell through the syscalls):
+ * (driver opted into the node's mempolicy; {@code PageTablePlacementTest} and
+ * {@code scenarios/matrix-pgtable*.yaml} check every cell through the syscalls). The deciding
+ * rule is mainline's apply_policy_zone: a BIND mask restricts a ZONE_NORMAL request only when a
+ * policy node is in N_NORMAL_MEMORY, and a design that moves P to N_MEMORY_PRIVATE takes it out
+ * of that state (Site.NODE_STATES), so its page tables fall back along the local node's zonelist:
  * <table>
  * <caption>page-table pages of a BIND-to-P task</caption>
- * <tr><th>design</th><th>P onlined normal</th><th>P movable-only ({@code private-cxl})</th></tr>
- * <tr><td>unpatched</td><td>on P: a <b>leak</b> per table (P is ordinary memory, the mask
- *   applies at ZONE_NORMAL)</td><td>spill to the local node: apply_policy_zone drops the mask for
- *   a ZONE_NORMAL request when every policy node is movable-only</td></tr>
- * <tr><td>ops-struct, gfp-flag</td><td>ENOMEM, the fault fails (VM_FAULT_OOM): the mask holds only
- *   P, whose zones the allocator skips without {@code __GFP_PRIVATE}, which v4 injects in
- *   vma_alloc_folio only — the kernel would OOM-loop (the livelock)</td><td>spill</td></tr>
- * <tr><td>buddy-veto</td><td>ENOMEM: the gate refuses every non-movable allocation on P; the
- *   veto is never reached</td><td>spill</td></tr>
- * <tr><td>fallback-only, memalloc-scope</td><td>set_mempolicy naming P is EINVAL: tables follow
- *   the default policy (local node)</td><td>same</td></tr>
- * <tr><td>zonelist-private</td><td>ENOMEM: a non-folio call walks the DEFAULT zonelist, which
- *   does not hold P, and the mask holds only P</td><td>spill: "no livelock" (v5 §2; branch
- *   selftest private_node_pagetables.sh 1)</td></tr>
+ * <tr><th>design</th><th>P onlined normal ({@code private-normal})</th><th>P movable-only ({@code private-cxl})</th></tr>
+ * <tr><td>unpatched</td><td>on P: a <b>leak</b> per table (P is ordinary N_NORMAL_MEMORY, the
+ *   mask applies)</td><td>spill to the local node (the mask only binds ZONE_MOVABLE requests)</td></tr>
+ * <tr><td>ops-struct, gfp-flag, zonelist-private</td><td>spill to the local node: P is
+ *   N_MEMORY_PRIVATE, not N_NORMAL_MEMORY; the fault's folio still lands on P. No livelock, and
+ *   non-folio allocations never reach P</td><td>spill (v5 §2 "no livelock"; branch selftest
+ *   private_node_pagetables.sh case 1)</td></tr>
+ * <tr><td>buddy-veto</td><td>ENOMEM, the fault fails (VM_FAULT_OOM; the kernel would OOM-loop):
+ *   P stays in N_NORMAL_MEMORY so the mask binds, and the gate refuses every non-movable
+ *   allocation on P before the veto is asked — the design's finding</td><td>spill</td></tr>
+ * <tr><td>fallback-only, memalloc-scope</td><td>set_mempolicy naming P is EINVAL: the tables
+ *   follow the default policy (local node)</td><td>same</td></tr>
  * </table>
- * A BIND mask that also names a public node spills to it under every patched design.
+ * A BIND mask that also names the local public node puts the tables there under every design.
+ * (The later branch selftest private_node_pagetables.sh publishes a kernel-zoned private node in
+ * N_HIGH_MEMORY, so its page tables land on the node; that is not the v5 reading modelled here.)
  */
 public final class PageTablePages {
     /** GFP_PGTABLE_USER: GFP_KERNEL | __GFP_ACCOUNT | __GFP_ZERO (include/asm-generic/pgalloc.h). */
