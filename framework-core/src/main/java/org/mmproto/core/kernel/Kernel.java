@@ -41,6 +41,7 @@ import org.mmproto.core.task.MemoryFailure;
 import org.mmproto.core.task.MmCore;
 import org.mmproto.core.task.MmOps;
 import org.mmproto.core.task.Overcommit;
+import org.mmproto.core.task.PageTablePages;
 import org.mmproto.core.task.Rmap;
 import org.mmproto.core.task.ShmemFile;
 import org.mmproto.core.task.Task;
@@ -67,11 +68,13 @@ public final class Kernel {
     private final Gup gup;
     private final MemoryFailure memoryFailure;
     private final Map<Integer, BoundDriver> drivers = new HashMap<>();
+    private final PageTablePages pageTables;
 
     private Kernel(PhysicalMemory mem, PageAllocator alloc, FolioRelease folioRelease, Dispatcher dispatcher) {
         this.core = MmCore.boot(mem, alloc, folioRelease, dispatcher);
         this.overcommit = new Overcommit(mem.spec().vm(), mem);
-        this.tasks = new Tasks(mem, dispatcher);
+        this.pageTables = new PageTablePages(this::allocPageTable, alloc, core.memmap(), mem);
+        this.tasks = new Tasks(mem, dispatcher, pageTables);
         this.rmap = new Rmap(core.memmap(), tasks);
         this.migration = new Migration(core, rmap);
         this.policy = new PolicyServices(core, tasks, rmap, migration);
@@ -81,6 +84,11 @@ public final class Kernel {
         this.numa = new NumaSyscalls(policy, faults);
         this.gup = new Gup(core, faults, mmOps, migration);
         this.memoryFailure = new MemoryFailure(core, rmap);
+    }
+
+    /** pagetable_alloc on behalf of {@code t}: alloc_pages under the task policy (PolicyAlloc.allocPages). */
+    private long allocPageTable(Task t, int gfp, int order) {
+        return PolicyAlloc.allocPages(policy, t, gfp, order);
     }
 
     /** Boots with {@code design} and no drivers bound (driver calls inline, no budget). */

@@ -27,13 +27,21 @@ public final class DebugVm {
     private DebugVm() {
     }
 
-    /** Checks every zone and the counters. */
+    /** Checks every zone and the counters, NR_PAGETABLE of each node included. */
     public static List<Violation> check(PhysicalMemory mem) {
         List<Violation> out = new ArrayList<>();
+        long[] tables = new long[mem.nodeCount()];
         for (Zone z : mem.zones()) {
-            checkZone(z, out);
+            tables[z.nid] += checkZone(z, out);
         }
         checkCounters(mem, out);
+        for (Node n : mem.nodes()) {
+            long counted = n.vmstat(VmStat.NR_PAGE_TABLE_PAGES);
+            if (counted != tables[n.nid]) {
+                out.add(new Violation("counter", -1, "node " + n.nid + " nr_page_table_pages = " + counted
+                        + " but " + tables[n.nid] + " pages are page tables (PG_table)"));
+            }
+        }
         return capped(out);
     }
 
@@ -69,7 +77,8 @@ public final class DebugVm {
         }
     }
 
-    private static void checkZone(Zone z, List<Violation> out) {
+    /** Checks one zone; returns its page-table pages (order-0 folios marked PG_table). */
+    private static long checkZone(Zone z, List<Violation> out) {
         int n = z.spannedPages;
         BitSet inFreeBlock = new BitSet(n);
         long freePages = 0;
@@ -138,6 +147,7 @@ public final class DebugVm {
         }
         long pcpPages = checkPcp(z, inFreeBlock, out);
         long allocated = 0;
+        long tables = 0;
         int i = 0;
         while (i < n) {
             byte s = z.state[i];
@@ -162,6 +172,12 @@ public final class DebugVm {
                             break;
                         }
                     }
+                    if ((z.prev[i] & Memmap.PG_TABLE) != 0) {
+                        tables++;
+                        if (o != 0) {
+                            out.add(new Violation("page table", pfn, "page-table page of order " + o));
+                        }
+                    }
                     allocated += end - i;
                     i = end;
                     continue;
@@ -179,6 +195,7 @@ public final class DebugVm {
             out.add(new Violation("counter", -1, z + ": " + allocated + " pages in folios + " + z.freePages
                     + " free + " + pcpPages + " on per-cpu lists != " + z.managedPages() + " managed"));
         }
+        return tables;
     }
 
     /** Walks the per-cpu lists, marking their pages; returns the pages found. */

@@ -8,7 +8,7 @@ import org.mmproto.api.ZoneType;
  * mapcount and folio flags in {@code prev}. Addressed by the pfn of the folio's head page.
  */
 public final class Memmap {
-    /** Folio flags (upper byte of the mapcount word). */
+    /** Folio flags (upper bits of the mapcount word). */
     public static final int PG_ANON = 1 << 24;
     public static final int PG_SWAPBACKED = 1 << 25;
     public static final int PG_DIRTY = 1 << 26;
@@ -19,7 +19,12 @@ public final class Memmap {
     public static final int PG_KEPT = 1 << 30;
     /** PG_hwpoison: the page is bad; it is unmapped and never handed out again. */
     public static final int PG_HWPOISON = 1 << 31;
-    static final int MAPCOUNT_MASK = (1 << 24) - 1;
+    /**
+     * PG_table (the page type pagetable_*_ctor sets): a page of a user page table. It sits below
+     * the folio flags, so the mapcount is 23 bits here (8 M mappings of one folio).
+     */
+    public static final int PG_TABLE = 1 << 23;
+    static final int MAPCOUNT_MASK = (1 << 23) - 1;
     /** A FOLL_PIN on a small folio adds this to _refcount. */
     public static final int GUP_PIN_COUNTING_BIAS = 1024;
 
@@ -65,8 +70,8 @@ public final class Memmap {
         Zone z = head(pfn);
         int i = (int) (pfn - z.startPfn);
         int mc = (z.prev[i] & MAPCOUNT_MASK) + delta;
-        if (mc < 0) {
-            throw new IllegalStateException(String.format("mapcount underflow on folio 0x%x", pfn));
+        if (mc < 0 || mc > MAPCOUNT_MASK) {
+            throw new IllegalStateException(String.format("mapcount %s on folio 0x%x", mc < 0 ? "underflow" : "overflow", pfn));
         }
         z.prev[i] = (z.prev[i] & ~MAPCOUNT_MASK) | mc;
     }

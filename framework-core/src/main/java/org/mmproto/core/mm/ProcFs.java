@@ -94,12 +94,14 @@ public final class ProcFs {
     }
 
     /**
-     * /proc/meminfo, the lines the engine can fill: MemTotal, MemFree, and the overcommit
-     * accounting (CommitLimit = vm_commit_limit, Committed_AS = vm_committed_as), given in pages.
+     * /proc/meminfo, the lines the engine can fill, in the kernel's order: MemTotal, MemFree,
+     * PageTables (NR_PAGETABLE), and the overcommit accounting (CommitLimit = vm_commit_limit,
+     * Committed_AS = vm_committed_as), given in pages.
      */
     public static String meminfo(PhysicalMemory mem, long commitLimitPages, long committedPages) {
         return String.format("MemTotal:       %8d kB%n", mem.totalManagedPages() * 4)
                 + String.format("MemFree:        %8d kB%n", mem.totalFreePages() * 4)
+                + String.format("PageTables:     %8d kB%n", mem.vmstat(VmStat.NR_PAGE_TABLE_PAGES) * 4)
                 + String.format("CommitLimit:    %8d kB%n", commitLimitPages * 4)
                 + String.format("Committed_AS:   %8d kB%n", committedPages * 4);
     }
@@ -111,7 +113,8 @@ public final class ProcFs {
         long free = n.freePages() * 4;
         return String.format("Node %d MemTotal:       %8d kB%n", nid, total)
                 + String.format("Node %d MemFree:        %8d kB%n", nid, free)
-                + String.format("Node %d MemUsed:        %8d kB%n", nid, total - free);
+                + String.format("Node %d MemUsed:        %8d kB%n", nid, total - free)
+                + String.format("Node %d PageTables:     %8d kB%n", nid, n.vmstat(VmStat.NR_PAGE_TABLE_PAGES) * 4);
     }
 
     /** /sys/devices/system/node/nodeN/numastat. */

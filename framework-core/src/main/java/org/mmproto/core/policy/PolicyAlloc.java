@@ -76,6 +76,20 @@ public final class PolicyAlloc {
         return (t, vma, addr, gfp, order) -> alloc(k, t, vma, addr, gfp, order);
     }
 
+    /**
+     * alloc_pages(gfp, order) for a non-folio kernel allocation made on behalf of {@code t}
+     * (pagetable_alloc): the task policy unless __GFP_THISNODE, no interleave index, t's node;
+     * it does not go through the folio entry point, so no design selects its context: it walks
+     * the default zonelists with the caller's mask, and the policy's private nodes are not its intent.
+     */
+    public static long allocPages(PolicyServices k, Task t, int gfp, int order) {
+        MemPolicy pol = (gfp & Gfp.Bits.THISNODE) != 0 ? null : t.policy();
+        if (pol == null && t.memsCoverAllMemory()) {
+            return k.core().alloc().allocPages(gfp, order, t.nid(), null, t.nid());
+        }
+        return allocMpolInner(k, t, gfp, order, pol, InterleaveIndex.NO_INTERLEAVE_INDEX, t.nid());
+    }
+
     /** Allocates a folio for the user page at addr; returns its pfn or -errno. vma null = alloc_pages(). */
     public static long alloc(PolicyServices k, Task t, Vma vma, long addr, int gfp, int order) {
         if (vma == null) {

@@ -89,10 +89,18 @@ final class ExpectationEvaluator {
         return a;
     }
 
-    /** Whether the expectation reads counters against the step's start ({@code vmstat_step}). */
+    /**
+     * Whether the expectation reads counters against the step's start ({@code vmstat_step}),
+     * in its shared items or in a design's own.
+     */
     static boolean readsStepCounters(Expectation e) {
         for (Item i : e.items()) {
             if (i.probe() instanceof Expectations.Vmstat v && v.scope() == Expectations.Scope.STEP) {
+                return true;
+            }
+        }
+        for (Expectation d : e.perDesign().values()) {
+            if (readsStepCounters(d)) {
                 return true;
             }
         }

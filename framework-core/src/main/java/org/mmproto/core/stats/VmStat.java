@@ -5,12 +5,14 @@ import org.mmproto.api.ZoneType;
 
 /**
  * The /proc/vmstat items the engine maintains, in the kernel's print order (zone stats, NUMA
- * events, then vm events). {@link #key()} is the /proc/vmstat name. Items arrive with the
+ * events, node stats, then vm events). {@link #key()} is the /proc/vmstat name. Items arrive with the
  * subsystem that increments them: an item listed here is one the engine really counts.
  */
 public enum VmStat {
     // NUMA events: per allocation, not per page (zone_statistics)
     NUMA_HIT, NUMA_MISS, NUMA_FOREIGN, NUMA_INTERLEAVE, NUMA_LOCAL, NUMA_OTHER,
+    // node stats: NR_PAGETABLE, a page count that goes up and down (user page-table pages)
+    NR_PAGE_TABLE_PAGES,
     // vm events
     PGALLOC_DMA, PGALLOC_DMA32, PGALLOC_NORMAL, PGALLOC_MOVABLE,
     ALLOCSTALL_DMA, ALLOCSTALL_DMA32, ALLOCSTALL_NORMAL, ALLOCSTALL_MOVABLE,

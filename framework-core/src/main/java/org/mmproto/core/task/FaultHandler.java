@@ -95,6 +95,14 @@ public final class FaultHandler {
             return wpFault(t, vma, page, pte);
         }
         k.mem().count(t.nid, VmStat.PGFAULT, 1);
+        if (!(vma.isAnon() && write && thpEligible(vma, page))) {
+            // __handle_mm_fault's pud/pmd_alloc, then pte_alloc (do_anonymous_page) or the
+            // preallocated PTE table of a file fault (__do_fault): all before the folio
+            int tr = vma.pt.ensure(page >>> 12);
+            if (tr < 0) {
+                return tr;
+            }
+        }
         int r = switch (vma.backing) {
             case ANON_PRIVATE -> anonFault(t, vma, page, write);
             case MEMFD_SHARED -> sharedFileFault(t, vma, page, write);
@@ -148,9 +156,16 @@ public final class FaultHandler {
             return 0;
         }
         if (thpEligible(vma, page)) {
-            int r = thpFault(t, vma, page);
+            int r = vma.pt.ensureUpper(page >>> 12);
             if (r == 0) {
-                return 0;
+                r = thpFault(t, vma, page);
+            }
+            if (r <= 0) {
+                return r;
+            }
+            r = vma.pt.ensure(page >>> 12); // thp_fault_fallback: the PTE table of a small folio
+            if (r < 0) {
+                return r;
             }
         }
         long pfn = newAnonFolio(t, vma, page, 0);
@@ -187,10 +202,16 @@ public final class FaultHandler {
         if (haddr < vma.start || haddr + Mm.PMD_SIZE > vma.end) {
             return false;
         }
-        return vma.nextMapped(haddr, haddr + Mm.PMD_SIZE) == haddr + Mm.PMD_SIZE;
+        // pmd_none: no PTE table covers the range yet (an empty one left by MADV_DONTNEED counts)
+        return !vma.pt.leafPresent(haddr >>> 12);
     }
 
-    /** do_huge_pmd_anonymous_page: an order-9 folio, or thp_fault_fallback. */
+    /**
+     * do_huge_pmd_anonymous_page: an order-9 folio, then the PTE table it deposits
+     * (pgtable_trans_huge_deposit; here the leaf the 512 entries live in). Returns 0, 1 for
+     * thp_fault_fallback (no folio), or -ENOMEM when the deposit table could not be allocated
+     * (VM_FAULT_OOM: the folio is put back, no fallback).
+     */
     private int thpFault(Task t, Vma vma, long page) {
         long haddr = page & -Mm.PMD_SIZE;
         // vma_thp_gfp_mask with the default defrag=madvise: direct reclaim only for MADV_HUGEPAGE VMAs.
@@ -198,7 +219,12 @@ public final class FaultHandler {
         long pfn = policyAlloc.alloc(t, vma, haddr, gfp.bits() | Gfp.Bits.ZERO, HPAGE_PMD_ORDER);
         if (pfn < 0) {
             k.mem().count(t.nid, VmStat.THP_FAULT_FALLBACK, 1);
-            return (int) pfn;
+            return 1;
+        }
+        int tr = vma.pt.ensure(haddr >>> 12);
+        if (tr < 0) {
+            k.folioRelease().folioPut(pfn, FreePath.FOLIO_PUT);
+            return tr;
         }
         k.mem().count(t.nid, VmStat.THP_FAULT_ALLOC, 1);
         mm.setFlags(pfn, (int) ANON_FLAGS);

@@ -15,9 +15,19 @@ public final class Mm {
 
     final TreeMap<Long, Vma> vmas = new TreeMap<>();
     /** The page table (pgd and below), shared by every VMA of this mm; entries outside VMAs are 0. */
-    final RadixTable pt = new RadixTable();
+    final RadixTable pt;
     /** Tasks sharing this mm (threads are not modelled: 1 until exit). */
     int users = 1;
+
+    /** An mm whose page tables take no pages (tests of the VMA code alone). */
+    Mm() {
+        this.pt = new RadixTable();
+    }
+
+    /** An mm whose pud, pmd and pte tables are pages from {@code tables} ({@link PageTablePages}). */
+    Mm(RadixTable.TablePages tables) {
+        this.pt = new RadixTable(tables);
+    }
 
     /** find_vma-like: the VMA containing addr, or null. */
     public Vma find(long addr) {
@@ -125,5 +135,27 @@ public final class Mm {
     /** Page-table leaf pages allocated (the kernel's nr_ptes); O(pages touched), not O(mapped). */
     public long pageTablePages() {
         return pt.leafTables();
+    }
+
+    /** Page-table pages of every level below the pgd (pud + pmd + pte: mm->pgtables_bytes / 4096). */
+    public long tablePages() {
+        return pt.tables();
+    }
+
+    /**
+     * free_pgtables after [start, end) was unmapped: the tables meeting the range whose whole span
+     * no remaining VMA covers (free_pgd_range with the neighbouring VMAs as floor and ceiling).
+     */
+    void freePgtables(long start, long end) {
+        pt.freeUnused(start >>> 12, (end + PAGE_SIZE - 1) >>> 12,
+                (from, to) -> !intersecting(from << 12, to << 12).isEmpty());
+    }
+
+    /** exit_mmap's free_pgtables over the whole space; every VMA is gone, so no table may remain. */
+    void freeAllTables() {
+        pt.freeAll();
+        if (pt.tables() != 0) {
+            throw new IllegalStateException(pt.tables() + " page tables left after exit");
+        }
     }
 }

@@ -11,6 +11,7 @@ import org.mmproto.core.mm.Memmap;
 /**
  * The address-space system calls and events: mmap, munmap, madvise, memfd_create, touching
  * memory, fork and exit. Results are 0/positive values or a negated errno, as the syscalls return.
+ * (Just over 400 lines: one syscall family, each method the kernel's checks in the kernel's order.)
  */
 public final class MmOps {
     public static final int PROT_READ = 0x1;
@@ -202,9 +203,7 @@ public final class MmOps {
             }
         }
         zap.flush();
-        for (Vma v : victims) {
-            Zap.freeTables(v, v.start, v.end);
-        }
+        t.mm.freePgtables(addr, end);
         overcommit.uncharge(unaccount);
         return 0;
     }
@@ -290,7 +289,8 @@ public final class MmOps {
      * with its policy. Private present entries become shared copy-on-write (both sides lose
      * write access); shared file mappings are not copied and refault from the page cache.
      * Returns null (the syscall's ENOMEM) when vm.overcommit_memory refuses to charge the child's
-     * accounted VMAs.
+     * accounted VMAs, or when a page for one of the child's page tables cannot be allocated (the
+     * half-built child is torn down).
      */
     public Task fork(Task parent, String childName, int pid) {
         if (parent.mm == null) {
@@ -311,17 +311,27 @@ public final class MmOps {
         child.policy = parent.policy;
         child.setMemsAllowed(parent.memsAllowed);
         Memmap mm = k.memmap();
+        long copiedCharge = 0;
         for (Vma pv : parent.mm.vmas.values()) {
             Vma cv = new Vma(child.mm.pt, pv.start, pv.end, pv.flags, pv.backing, pv.file, pv.pgoff, pv.label);
             cv.policy = pv.policy;
             if (pv.file != null) {
                 pv.file.users++;
             }
+            child.mm.insert(cv);
+            copiedCharge += (pv.flags & Vma.VM_ACCOUNT) != 0 ? pv.pages() : 0;
             if (!pv.isShared()) {
                 for (long a = pv.nextMapped(pv.start, pv.end); a < pv.end; a = pv.nextMapped(a + Mm.PAGE_SIZE, pv.end)) {
                     long pte = pv.pte(a);
                     if (!Pte.present(pte)) {
                         continue;
+                    }
+                    if (child.mm.pt.ensure(a >>> 12) < 0) {
+                        // copy_pte_range: no page for the child's table; dup_mmap fails, the child goes
+                        exit(child);
+                        overcommit.uncharge(charged - copiedCharge);
+                        tasks.forget(child);
+                        return null;
                     }
                     long wp = pte & ~Pte.WRITE;
                     pv.setPte(a, wp);
@@ -333,12 +343,11 @@ public final class MmOps {
                     }
                 }
             }
-            child.mm.insert(cv);
         }
         return child;
     }
 
-    /** do_exit → exit_mmap: every VMA zapped in mmu_gather batches, then the memfds closed. */
+    /** do_exit → exit_mmap: every VMA zapped in mmu_gather batches, every page table freed, then the memfds closed. */
     public void exit(Task t) {
         if (t.mm == null) {
             return;
@@ -356,6 +365,7 @@ public final class MmOps {
                 unaccount += v.pages();
             }
         }
+        t.mm.freeAllTables();
         overcommit.uncharge(unaccount); // exit_mmap: vm_unacct_memory(nr_accounted)
         for (ShmemFile f : t.fds) {
             releaseFile(f);

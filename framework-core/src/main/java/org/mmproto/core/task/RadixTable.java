@@ -1,5 +1,7 @@
 package org.mmproto.core.task;
 
+import java.util.HashMap;
+
 /**
  * A sparse table of longs indexed by a 36-bit index, built like x86-64's four page-table levels:
  * a pgd of 512 slots, pud and pmd tables of 512 slots allocated when an entry below them is first
@@ -15,6 +17,22 @@ package org.mmproto.core.task;
  * per 512 entries.
  */
 final class RadixTable {
+    /**
+     * Where the tables' pages come from: the page allocator for a page table ({@link PageTablePages}),
+     * nowhere for a page cache (an xarray's nodes are slab objects, not modelled).
+     */
+    interface TablePages {
+        /** A zeroed page for a table of {@code level} ({@link #PUD}, {@link #PMD}, {@link #PTE}): its pfn, or -errno. */
+        long alloc(int level);
+
+        /** Frees the page of a table of {@code level} that held nothing any more. */
+        void free(int level, long pfn);
+    }
+
+    static final int PUD = 1;
+    static final int PMD = 2;
+    static final int PTE = 3;
+
     /** PTRS_PER_PTE = PTRS_PER_PMD = PTRS_PER_PUD = PTRS_PER_PGD on x86-64 4-level. */
     static final int PTRS = 512;
     static final int SHIFT = 9;
@@ -25,11 +43,27 @@ final class RadixTable {
     static final long LIMIT = 1L << INDEX_BITS;
 
     private final long[][][][] pgd = new long[PTRS][][][];
+    /** Null for a page cache: its tables take no pages. */
+    private final TablePages pages;
+    /** The pfn of each table's page, keyed by {@link #tableKey}; empty when {@link #pages} is null. */
+    private final HashMap<Long, Long> tablePfn = new HashMap<>();
+    /** Tables of every level below the pgd (pud + pmd + pte pages). */
+    private long tables;
     /** index >>> SHIFT of {@link #cachedLeaf}, -1 when none is cached. */
     private long cachedKey = -1;
     private long[] cachedLeaf;
     /** Leaf tables allocated (nr_ptes), for footprint reports and tests. */
     private long leaves;
+
+    /** A table that takes no pages (a memfd's page cache). */
+    RadixTable() {
+        this(null);
+    }
+
+    /** A page table whose pud, pmd and pte tables are pages from {@code pages}. */
+    RadixTable(TablePages pages) {
+        this.pages = pages;
+    }
 
     /** The entry at index; 0 when none (also for an index beyond {@link #LIMIT}). */
     long get(long index) {
@@ -59,6 +93,8 @@ final class RadixTable {
     /**
      * The leaf table holding index, allocated (with any missing upper level) if absent: a THP
      * fills a whole PMD-aligned leaf at once through it. Slot of index is {@code index & 511}.
+     * Paths that can fail allocate first with {@link #ensure}; a table page refused here is an
+     * engine path that set an entry without allocating its table (throws).
      */
     long[] leafFor(long index) {
         checkIndex(index);
@@ -66,25 +102,95 @@ final class RadixTable {
         if (key == cachedKey) {
             return cachedLeaf;
         }
-        int g = (int) (key >>> (2 * SHIFT));
-        int u = (int) (key >>> SHIFT) & MASK;
+        int r = ensure(index);
+        if (r < 0) {
+            throw new IllegalStateException("no page for the page table at index " + index + " (errno " + -r
+                    + "): the caller must allocate its tables first (pte_alloc)");
+        }
+        return walk(key);
+    }
+
+    /**
+     * __pud_alloc, __pmd_alloc and __pte_alloc for index: allocates each missing table, upper
+     * levels first. Returns 0, or the -errno of the first table that could not be allocated
+     * (the tables allocated before it stay, as in the kernel, until free_pgtables).
+     */
+    int ensure(long index) {
+        if ((index >>> SHIFT) == cachedKey) {
+            return 0;
+        }
+        int r = ensureUpper(index);
+        if (r < 0) {
+            return r;
+        }
+        long key = index >>> SHIFT;
+        long[][] pmd = pgd[(int) (key >>> (2 * SHIFT))][(int) (key >>> SHIFT) & MASK];
         int m = (int) key & MASK;
-        long[][][] pud = pgd[g];
-        if (pud == null) {
-            pud = pgd[g] = new long[PTRS][][];
-        }
-        long[][] pmd = pud[u];
-        if (pmd == null) {
-            pmd = pud[u] = new long[PTRS][];
-        }
-        long[] leaf = pmd[m];
-        if (leaf == null) {
-            leaf = pmd[m] = new long[PTRS];
+        if (pmd[m] == null) {
+            if (!page(PTE, key)) {
+                return lastErrno;
+            }
+            pmd[m] = new long[PTRS];
             leaves++;
         }
-        cachedKey = key;
-        cachedLeaf = leaf;
-        return leaf;
+        return 0;
+    }
+
+    /** The pud and pmd tables above index (__handle_mm_fault before a huge PMD fault); 0 or -errno. */
+    int ensureUpper(long index) {
+        checkIndex(index);
+        long key = index >>> SHIFT;
+        int g = (int) (key >>> (2 * SHIFT));
+        if (pgd[g] == null) {
+            if (!page(PUD, g)) {
+                return lastErrno;
+            }
+            pgd[g] = new long[PTRS][][];
+        }
+        int u = (int) (key >>> SHIFT) & MASK;
+        if (pgd[g][u] == null) {
+            if (!page(PMD, key >>> SHIFT)) {
+                return lastErrno;
+            }
+            pgd[g][u] = new long[PTRS][];
+        }
+        return 0;
+    }
+
+    /** Whether a leaf (PTE) table exists for index: the PMD entry is not pmd_none. */
+    boolean leafPresent(long index) {
+        return leafIfPresent(index) != null;
+    }
+
+    private int lastErrno;
+
+    /** Takes a page for a table of level with prefix; false (and {@link #lastErrno}) when refused. */
+    private boolean page(int level, long prefix) {
+        if (pages != null) {
+            long pfn = pages.alloc(level);
+            if (pfn < 0) {
+                lastErrno = (int) pfn;
+                return false;
+            }
+            tablePfn.put(tableKey(level, prefix), pfn);
+        }
+        tables++;
+        return true;
+    }
+
+    private void unpage(int level, long prefix) {
+        if (pages != null) {
+            Long pfn = tablePfn.remove(tableKey(level, prefix));
+            if (pfn == null) {
+                throw new IllegalStateException("level-" + level + " table " + prefix + " has no page");
+            }
+            pages.free(level, pfn);
+        }
+        tables--;
+    }
+
+    private static long tableKey(int level, long prefix) {
+        return ((long) level << 60) | prefix;
     }
 
     /** The leaf table holding index, or null when none is allocated (nothing is allocated here). */
@@ -143,43 +249,111 @@ final class RadixTable {
         return (key + 1) << SHIFT;
     }
 
+    /** Whether some VMA still covers part of the index span [from, to). */
+    @FunctionalInterface
+    interface SpanUse {
+        boolean inUse(long from, long to);
+    }
+
     /**
-     * free_pgtables for [from, to): drops every leaf of the range whose entries are all 0, and
-     * upper-level tables left empty. Leaves shared with live entries outside the range stay.
+     * free_pgd_range for [from, to): frees every table meeting the range whose whole span no
+     * VMA covers any more (floor and ceiling are the neighbouring VMAs), upper levels with the
+     * tables below them. A freed leaf must hold no entry (the range was zapped first).
      */
-    void freeEmpty(long from, long to) {
-        long end = Math.min(to, LIMIT);
-        for (long key = Math.max(from, 0) >>> SHIFT; (key << SHIFT) < end; ) {
-            int g = (int) (key >>> (2 * SHIFT));
-            long[][][] pud = pgd[g];
+    void freeUnused(long from, long to, SpanUse use) {
+        long lo = Math.max(from, 0);
+        long hi = Math.min(to, LIMIT);
+        if (lo >= hi) {
+            return;
+        }
+        long first = lo >>> SHIFT;
+        long last = (hi - 1) >>> SHIFT;
+        for (long g = first >>> (2 * SHIFT); g <= last >>> (2 * SHIFT); g++) {
+            long[][][] pud = pgd[(int) g];
             if (pud == null) {
-                key = (((long) g) + 1) << (2 * SHIFT);
                 continue;
             }
-            int u = (int) (key >>> SHIFT) & MASK;
-            long[][] pmd = pud[u];
-            if (pmd == null) {
-                key = ((key >>> SHIFT) + 1) << SHIFT;
+            if (!use.inUse(g << (3 * SHIFT), (g + 1) << (3 * SHIFT))) {
+                freePud((int) g);
                 continue;
             }
-            int m = (int) key & MASK;
-            long[] leaf = pmd[m];
-            if (leaf != null && allZero(leaf)) {
-                pmd[m] = null;
-                leaves--;
-                if (key == cachedKey) {
-                    cachedKey = -1;
-                    cachedLeaf = null;
+            long uFrom = Math.max(first >>> SHIFT, g << SHIFT);
+            long uTo = Math.min(last >>> SHIFT, ((g + 1) << SHIFT) - 1);
+            for (long uk = uFrom; uk <= uTo; uk++) {
+                long[][] pmd = pud[(int) uk & MASK];
+                if (pmd == null) {
+                    continue;
                 }
-                if (allNull(pmd)) {
-                    pud[u] = null;
-                    if (allNull(pud)) {
-                        pgd[g] = null;
+                if (!use.inUse(uk << (2 * SHIFT), (uk + 1) << (2 * SHIFT))) {
+                    freePmd(uk);
+                    continue;
+                }
+                long mFrom = Math.max(first, uk << SHIFT);
+                long mTo = Math.min(last, ((uk + 1) << SHIFT) - 1);
+                for (long key = mFrom; key <= mTo; key++) {
+                    if (pmd[(int) key & MASK] != null && !use.inUse(key << SHIFT, (key + 1) << SHIFT)) {
+                        freeLeafAt(key);
                     }
                 }
             }
-            key++;
         }
+    }
+
+    /** Every table: exit_mmap's free_pgtables over the whole address space. */
+    void freeAll() {
+        for (int g = 0; g < PTRS; g++) {
+            if (pgd[g] != null) {
+                freePud(g);
+            }
+        }
+    }
+
+    /** zap_deposited_table: the leaf of a PMD-mapped THP goes when the whole PMD is zapped. */
+    void freeLeaf(long index) {
+        freeLeafAt(index >>> SHIFT);
+    }
+
+    private void freePud(int g) {
+        long[][][] pud = pgd[g];
+        for (int u = 0; u < PTRS; u++) {
+            if (pud[u] != null) {
+                freePmd(((long) g << SHIFT) | u);
+            }
+        }
+        pgd[g] = null;
+        unpage(PUD, g);
+    }
+
+    private void freePmd(long uk) {
+        long[][] pmd = pgd[(int) (uk >>> SHIFT)][(int) uk & MASK];
+        for (int m = 0; m < PTRS; m++) {
+            if (pmd[m] != null) {
+                freeLeafAt((uk << SHIFT) | m);
+            }
+        }
+        pgd[(int) (uk >>> SHIFT)][(int) uk & MASK] = null;
+        unpage(PMD, uk);
+    }
+
+    private void freeLeafAt(long key) {
+        long[][] pmd = pgd[(int) (key >>> (2 * SHIFT))][(int) (key >>> SHIFT) & MASK];
+        long[] leaf = pmd[(int) key & MASK];
+        if (!allZero(leaf)) {
+            throw new IllegalStateException("freeing the page table of index " + (key << SHIFT)
+                    + " while it still maps pages");
+        }
+        pmd[(int) key & MASK] = null;
+        leaves--;
+        if (key == cachedKey) {
+            cachedKey = -1;
+            cachedLeaf = null;
+        }
+        unpage(PTE, key);
+    }
+
+    /** Tables of every level below the pgd (each a page when the table has {@link TablePages}). */
+    long tables() {
+        return tables;
     }
 
     /** Leaf tables currently allocated. */
@@ -190,15 +364,6 @@ final class RadixTable {
     private static boolean allZero(long[] leaf) {
         for (long v : leaf) {
             if (v != 0) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static boolean allNull(Object[] table) {
-        for (Object o : table) {
-            if (o != null) {
                 return false;
             }
         }

@@ -18,13 +18,15 @@ import org.mmproto.core.mm.PhysicalMemory;
 public final class Tasks {
     private final PhysicalMemory mem;
     private final Dispatcher dispatcher;
+    private final PageTablePages pageTables;
     private final TreeMap<Integer, Task> tasks = new TreeMap<>();
     private final List<ShmemFile> memfds = new ArrayList<>();
     private final int[] cpuToNode;
     private int nextPid = 100;
 
     /** {@code dispatcher} is null only for kernels booted with a bare checkpoint. */
-    public Tasks(PhysicalMemory mem, Dispatcher dispatcher) {
+    public Tasks(PhysicalMemory mem, Dispatcher dispatcher, PageTablePages pageTables) {
+        this.pageTables = pageTables;
         this.mem = mem;
         this.dispatcher = dispatcher;
         int maxCpu = -1;
@@ -100,6 +102,7 @@ public final class Tasks {
         }
         nextPid = Math.max(nextPid, p + 1);
         Task t = new Task(p, name, cpu, cpuToNode(cpu), uid, caps, memoryNodes(), nMemory(), cpusetExemptNodes());
+        pageTables.attach(t);
         tasks.put(p, t);
         return t;
     }
@@ -111,6 +114,11 @@ public final class Tasks {
 
     public Collection<Task> tasks() {
         return List.copyOf(tasks.values());
+    }
+
+    /** A task that never came to be (a fork that failed after the child was made). */
+    void forget(Task t) {
+        tasks.remove(t.pid);
     }
 
     ShmemFile newMemfd(String name, long pages) {

@@ -5,7 +5,8 @@ import org.mmproto.api.FreePath;
 /**
  * zap_pte_range + mmu_gather: clears present entries, drops their mapcounts, and queues their
  * references in a batch that is released through {@code folios_put_refs} (FreePath.FOLIOS_PUT)
- * when it fills (MAX_GATHER_BATCH) or when the unmap finishes, after the TLB flush.
+ * when it fills (MAX_GATHER_BATCH) or when the unmap finishes, after the TLB flush. A whole
+ * PMD-mapped THP is zapped as zap_huge_pmd does, and its deposited PTE table freed with it.
  */
 final class Zap {
     /** (PAGE_SIZE - header) / sizeof(void *) on x86-64. */
@@ -32,8 +33,10 @@ final class Zap {
             long[] leaf = pt.leafIfPresent(i);
             int from = (int) i & (RadixTable.PTRS - 1);
             int to = from + (int) (stop - i);
+            boolean pmdMapped = from == 0 && to == RadixTable.PTRS;
             for (int s = from; s < to; s++) {
                 long pte = leaf[s];
+                pmdMapped &= Pte.present(pte) && (pte & Pte.HUGE) != 0;
                 if (!Pte.present(pte)) {
                     continue;
                 }
@@ -43,13 +46,11 @@ final class Zap {
                 }
                 queue(rmap.folioHead(pte));
             }
+            if (pmdMapped) {
+                pt.freeLeaf(i); // zap_huge_pmd -> zap_deposited_table
+            }
             i = stop < endIdx ? pt.next(stop, endIdx) : endIdx;
         }
-    }
-
-    /** free_pgtables after an unmap: the page-table pages [start, end) no longer needs. */
-    static void freeTables(Vma vma, long start, long end) {
-        vma.pt.freeEmpty(start >>> 12, (end + Mm.PAGE_SIZE - 1) >>> 12);
     }
 
     private void queue(long head) {

@@ -42,9 +42,9 @@ class ContainmentTest {
         };
         PrivateWorld w = new PrivateWorld(drv);
         long a = w.userPageOnPrivateNode();
-        long used = w.k.mem().pagesInFolios();
+        long used = w.userFolioPages();
         w.k.mmOps().munmap(w.task, a, 4096);
-        assertThat(w.k.mem().pagesInFolios()).isEqualTo(used - 1);
+        assertThat(w.userFolioPages()).isEqualTo(used - 1);
         assertThat(w.k.dispatcher().stats().hooksAt(Site.FREE).get(Hook.FREE_FOLIO).contained()).isEqualTo(1);
         assertThat(w.k.dispatcher().containment().incidents()).singleElement()
                 .satisfies(i -> {
@@ -69,10 +69,10 @@ class ContainmentTest {
             }
         };
         PrivateWorld w = new PrivateWorld(drv, new OpsStruct(), Duration.ofMillis(50));
-        long before = w.k.mem().pagesInFolios();
+        long before = w.userFolioPages();
         assertThatThrownBy(w::userPageOnPrivateNode).hasMessageContaining("-" + Errno.ENOMEM.code());
         assertThat(w.k.dispatcher().containment().incidents()).extracting(Containment.Incident::kind).containsExactly("timeout");
-        assertThat(w.k.mem().pagesInFolios()).as("the page stayed on DRAM, nothing leaked").isEqualTo(before + 1);
+        assertThat(w.userFolioPages()).as("the page stayed on DRAM, nothing leaked").isEqualTo(before + 1);
         assertThat(DebugVm.check(w.k.mem())).isEmpty();
     }
 
@@ -249,13 +249,13 @@ class ContainmentTest {
         long a = w.userPageOnPrivateNode();
         long b = w.userPageOnPrivateNode();
         drv.hangInFree = true;
-        long used = w.k.mem().pagesInFolios();
+        long used = w.userFolioPages();
         w.k.mmOps().munmap(w.task, a, 4096);
         int callsAtTimeout = drv.calls.size();
         assertThat(w.k.dispatcher().containment().quarantined("test-driver", PrivateWorld.P)).isTrue();
 
         w.k.mmOps().munmap(w.task, b, 4096);
-        assertThat(w.k.mem().pagesInFolios()).as("both folios freed with the default answer").isEqualTo(used - 2);
+        assertThat(w.userFolioPages()).as("both folios freed with the default answer").isEqualTo(used - 2);
         assertThatThrownBy(w::userPageOnPrivateNode).hasMessageContaining("-" + Errno.ENOMEM.code());
 
         assertThat(drv.calls).as("nothing reached the driver after the overrun").hasSize(callsAtTimeout);

@@ -77,10 +77,10 @@ class DriverLifecycleTest {
         assertThat(w.k.memmap().nid(drv.buffer)).isEqualTo(P);
         assertThat(DebugVm.check(w.k.mem())).isEmpty();
 
-        long before = w.k.mem().pagesInFolios();
+        long before = w.userFolioPages();
         w.userPageOnPrivateNode();
         assertThat(drv.calls).contains("own true").doesNotContain("free_folio FREE_PAGES");
-        assertThat(w.k.mem().pagesInFolios()).as("only the migrated page stays").isEqualTo(before + 1);
+        assertThat(w.userFolioPages()).as("only the migrated page stays").isEqualTo(before + 1);
         assertThat(w.k.dispatcher().ledger().breaches()).as("the owner's own pages are no leak").isEmpty();
         assertThat(w.k.dispatcher().containment().incidents()).isEmpty();
 

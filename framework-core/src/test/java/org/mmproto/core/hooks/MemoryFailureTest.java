@@ -25,7 +25,7 @@ class MemoryFailureTest {
         PrivateWorld w = new PrivateWorld(drv);
         long a = w.userPageOnPrivateNode();
         long folio = w.k.mmOps().folioAt(w.task, a);
-        long used = w.k.mem().pagesInFolios();
+        long used = w.userFolioPages();
         assertThat(w.k.memoryFailure().poison(folio)).isZero();
         assertThat(drv.calls).contains("memory_failure " + Long.toHexString(folio));
         assertThat(w.k.dispatcher().stats().consulted(Site.MEMORY_FAILURE)).isEqualTo(1);
@@ -38,7 +38,7 @@ class MemoryFailureTest {
         assertThat(w.k.memmap().isFolioHead(folio)).isTrue();
         assertThat(w.k.memmap().refcount(folio)).isEqualTo(1);
         // the task's pages are gone; the poisoned folio is still counted in folios
-        assertThat(w.k.mem().pagesInFolios()).isEqualTo(used);
+        assertThat(w.userFolioPages()).isEqualTo(used);
         assertThat(DebugVm.check(w.k.mem())).isEmpty();
     }
 

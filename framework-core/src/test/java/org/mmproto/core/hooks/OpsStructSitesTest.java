@@ -112,13 +112,13 @@ class OpsStructSitesTest {
         PrivateWorld w = new PrivateWorld(drv);
         long a = w.userPageOnPrivateNode();
         long folio = w.k.mmOps().folioAt(w.task, a);
-        long used = w.k.mem().pagesInFolios();
+        long used = w.userFolioPages();
         w.k.mmOps().munmap(w.task, a, 4096);
-        assertThat(w.k.mem().pagesInFolios()).isEqualTo(used);
+        assertThat(w.userFolioPages()).isEqualTo(used);
         assertThat(drv.context.keptFolios()).isEqualTo(1);
         assertThat(DebugVm.check(w.k.mem())).isEmpty();
         drv.context.releaseKept(folio);
-        assertThat(w.k.mem().pagesInFolios()).isEqualTo(used - 1);
+        assertThat(w.userFolioPages()).isEqualTo(used - 1);
         assertThat(DebugVm.check(w.k.mem())).isEmpty();
     }
 

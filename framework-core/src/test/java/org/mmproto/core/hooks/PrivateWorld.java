@@ -55,6 +55,11 @@ final class PrivateWorld {
     }
 
     /** A user page of the task, faulted on node 0 and then migrated onto the private node. */
+    /** Pages in allocated folios other than page tables (which a munmap or exit frees with the folios). */
+    long userFolioPages() {
+        return k.mem().pagesInFolios() - k.mem().vmstat(org.mmproto.core.stats.VmStat.NR_PAGE_TABLE_PAGES);
+    }
+
     long userPageOnPrivateNode() {
         long addr = k.mmOps().mmap(task, 0, 4096, MmOps.PROT_READ | MmOps.PROT_WRITE,
                 MmOps.MAP_PRIVATE | MmOps.MAP_ANONYMOUS, null, 0, "p");

@@ -54,10 +54,10 @@ class ThpSplitTest {
         long head = w.k.mmOps().folioAt(w.task, a);
         assertThat(w.k.memmap().order(head)).isEqualTo(9);
         assertThat(w.k.memmap().nid(head)).isEqualTo(PrivateWorld.P);
-        long used = w.k.mem().pagesInFolios();
+        long used = w.userFolioPages();
         w.k.mmOps().munmap(w.task, a + MIB, MIB);
         assertThat(w.k.mem().vmstat(VmStat.THP_SPLIT_PAGE)).isEqualTo(1);
-        assertThat(w.k.mem().pagesInFolios()).isEqualTo(used - 256);
+        assertThat(w.userFolioPages()).isEqualTo(used - 256);
         assertThat(w.k.memmap().order(head)).isZero();
         assertThat(drv.splits).hasSize(513).last().isNull();
         assertThat(w.k.dispatcher().stats().footprint()).contains(Site.FOLIO_SPLIT);

@@ -49,6 +49,7 @@ class ProcFsTest {
         assertThat(ProcFs.nodeMeminfo(mem, 0)).isEqualTo(
                 "Node 0 MemTotal:          65536 kB\n"
                 + "Node 0 MemFree:           65536 kB\n"
-                + "Node 0 MemUsed:               0 kB\n");
+                + "Node 0 MemUsed:               0 kB\n"
+                + "Node 0 PageTables:            0 kB\n");
     }
 }

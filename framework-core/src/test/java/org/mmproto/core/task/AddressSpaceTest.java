@@ -30,9 +30,9 @@ class AddressSpaceTest {
         bootUsed = k.mem().pagesInFolios();
     }
 
-    /** Pages in folios beyond the boot state (the zero page). */
+    /** Pages in user folios beyond the boot state (the zero page); page-table pages are PageTablePagesTest's. */
     private long used() {
-        return k.mem().pagesInFolios() - bootUsed;
+        return k.mem().pagesInFolios() - bootUsed - k.mem().vmstat(org.mmproto.core.stats.VmStat.NR_PAGE_TABLE_PAGES);
     }
 
     private long anon(Task t, long len) {

@@ -3,6 +3,7 @@ package org.mmproto.core.task;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.mmproto.core.stats.VmStat;
 import org.mmproto.core.hooks.designs.OpsStruct;
 import org.mmproto.core.kernel.Kernel;
 import org.mmproto.core.mm.DebugVm;
@@ -50,7 +51,7 @@ class SparsePageTableTest {
     }
 
     @Test
-    void touching_three_far_apart_pages_of_a_huge_mapping_costs_three_leaf_tables() {
+    void touching_three_far_apart_pages_of_a_huge_mapping_costs_three_leaf_tables_and_their_upper_levels() {
         long len = 64 * TiB;
         long buf = anon(len);
         long[] at = {buf, buf + len / 2 + 12345 * 4096L, buf + len - 4096};
@@ -58,14 +59,17 @@ class SparsePageTableTest {
             assertThat(ops.touch(a, p, 4096, true)).isZero();
         }
         assertThat(a.mm().pageTablePages()).isEqualTo(3);
+        // each page sits under its own pgd slot (512 GiB apart): a pud, a pmd and a pte page each
+        assertThat(a.mm().tablePages()).isEqualTo(9);
+        assertThat(k.mem().vmstat(VmStat.NR_PAGE_TABLE_PAGES)).isEqualTo(9);
         assertThat(a.mm().rssPages()).isEqualTo(3);
-        assertThat(k.mem().pagesInFolios() - bootUsed).isEqualTo(3);
+        assertThat(k.mem().pagesInFolios() - bootUsed).isEqualTo(3 + 9);
         assertThat(NumaMaps.render(k.policyServices(), a)).contains("anon=3");
         assertThat(DebugVm.check(k.mem())).isEmpty();
     }
 
     @Test
-    void munmap_in_the_middle_splits_frees_and_drops_emptied_tables_and_fork_and_exit_still_work() {
+    void munmap_in_the_middle_splits_frees_keeps_tables_the_remaining_vmas_cover_and_fork_and_exit_still_work() {
         long len = 32 * TiB;
         long buf = anon(len);
         long mid = buf + len / 2;
@@ -74,13 +78,16 @@ class SparsePageTableTest {
         ops.touch(a, buf + len - 4096, 4096, true);
         assertThat(ops.munmap(a, mid - 4096, 3 * 4096)).isZero();
         assertThat(a.mm().vmas()).hasSize(2);
-        assertThat(a.mm().pageTablePages()).isEqualTo(2);
-        assertThat(k.mem().pagesInFolios() - bootUsed).isEqualTo(2);
+        // free_pgd_range: the emptied leaf of mid stays, the VMA after the hole still covers its span
+        assertThat(a.mm().pageTablePages()).isEqualTo(3);
+        assertThat(a.mm().tablePages()).isEqualTo(9);
+        assertThat(k.mem().pagesInFolios() - bootUsed).isEqualTo(2 + 9);
 
         Task child = ops.fork(a, "c", 200);
         assertThat(child.mm().rssPages()).isEqualTo(2);
+        assertThat(child.mm().tablePages()).as("copy_page_range: tables only where pages are mapped").isEqualTo(6);
         assertThat(ops.touch(child, buf, 4096, true)).isZero(); // CoW copy
-        assertThat(k.mem().pagesInFolios() - bootUsed).isEqualTo(3);
+        assertThat(k.mem().pagesInFolios() - bootUsed).isEqualTo(3 + 9 + 6);
         ops.exit(child);
         ops.exit(a);
         assertThat(k.mem().pagesInFolios() - bootUsed).isZero();
@@ -94,22 +101,28 @@ class SparsePageTableTest {
                 null, 0, "shm");
         assertThat(buf).isPositive();
         assertThat(ops.touch(a, buf + len - 4096, 4096, true)).isZero();
-        assertThat(k.mem().pagesInFolios() - bootUsed).isEqualTo(1);
+        // one page-cache folio (the xarray takes no pages) and the pud, pmd and pte tables mapping it
+        assertThat(k.mem().pagesInFolios() - bootUsed).isEqualTo(1 + 3);
         ops.exit(a);
         assertThat(k.mem().pagesInFolios() - bootUsed).isZero();
         assertThat(DebugVm.check(k.mem())).isEmpty();
     }
 
     @Test
-    void a_thp_fault_fills_one_leaf_and_madvise_dontneed_empties_it() {
+    void a_thp_fault_deposits_one_leaf_and_madvise_dontneed_frees_it_with_the_folio() {
         k.setThp(TransparentHugepage.Mode.ALWAYS);
         long len = 8 * TiB;
         long buf = anon(len);
         assertThat(ops.touch(a, buf + 4 * MiB + 4096, 4096, true)).isZero();
         assertThat(a.mm().rssPages()).isEqualTo(512);
         assertThat(a.mm().pageTablePages()).isEqualTo(1);
+        assertThat(k.mem().pagesInFolios() - bootUsed).isEqualTo(512 + 3);
         assertThat(ops.madvise(a, buf, len, MmOps.MADV_DONTNEED)).isZero();
         assertThat(a.mm().rssPages()).isZero();
+        // zap_huge_pmd frees the deposited table; the pud and pmd stay until munmap or exit
+        assertThat(a.mm().pageTablePages()).isZero();
+        assertThat(k.mem().pagesInFolios() - bootUsed).isEqualTo(2);
+        ops.exit(a);
         assertThat(k.mem().pagesInFolios() - bootUsed).isZero();
         assertThat(DebugVm.check(k.mem())).isEmpty();
     }
