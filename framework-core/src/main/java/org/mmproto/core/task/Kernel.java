@@ -29,6 +29,7 @@ import org.mmproto.core.machine.MachineSpec;
 import org.mmproto.core.migrate.Migration;
 import org.mmproto.core.mm.FolioRelease;
 import org.mmproto.core.mm.Memmap;
+import org.mmproto.core.mm.ReservedPages;
 import org.mmproto.core.mm.NoReclaim;
 import org.mmproto.core.mm.Node;
 import org.mmproto.core.mm.PageAllocator;
@@ -174,13 +175,15 @@ public final class Kernel {
         return dispatcher;
     }
 
-    /** The shared zero page: one reserved page of the first node with normal memory, never freed. */
+    /**
+     * The shared zero page: one reserved page of the first node with normal memory, never freed;
+     * reserved at boot, not allocated (no pgalloc_normal, no NUMA event).
+     */
     private long allocZeroPage() {
         for (Node n : mem.nodes()) {
             if (n.inNNormalMemory()) {
-                long pfn = alloc.allocPages(Gfp.GFP_KERNEL.bits(), 0, n.nid(), null, n.nid());
+                long pfn = ReservedPages.reserve(mem, n.nid(), Memmap.PG_ZERO_PAGE);
                 if (pfn >= 0) {
-                    memmap.setFlags(pfn, Memmap.PG_ZERO_PAGE);
                     return pfn;
                 }
             }
