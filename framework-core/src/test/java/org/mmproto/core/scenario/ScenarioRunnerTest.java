@@ -135,6 +135,20 @@ class ScenarioRunnerTest {
     }
 
     @Test
+    void a_per_design_block_may_read_step_counters() {
+        RunReport r = run("""
+                thp: never
+                tasks: [{name: a}]
+                steps:
+                  - mmap: {task: a, name: x, length: 64KiB}
+                  - touch: {task: a, addr: x}
+                    expect: {ops-struct: {vmstat_step: {pgalloc_dma32: 16}}, others: {vmstat_step: {pgfault: 16}}}
+                """);
+        assertThat(failed(r)).isEmpty();
+        assertThat(r.expectations()).anyMatch(e -> e.what().equals("vmstat_step.pgalloc_dma32"));
+    }
+
+    @Test
     void check_records_violations_and_show_prints_kernel_text() {
         RunReport r = run("""
                 steps:
