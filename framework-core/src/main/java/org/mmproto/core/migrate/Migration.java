@@ -5,22 +5,25 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.mmproto.api.Errno;
-import org.mmproto.api.FreePath;
 import org.mmproto.api.MigrateReason;
 import org.mmproto.api.driver.Verdict;
 import org.mmproto.core.hooks.Dispatcher;
 import org.mmproto.core.mm.Memmap;
-import org.mmproto.core.stats.VmStat;
-import org.mmproto.core.task.Mappings;
 import org.mmproto.core.task.MmCore;
 import org.mmproto.core.task.Rmap;
+import org.mmproto.core.task.Mappings;
 
 /**
- * migrate_pages(): the one entry point every migration goes through (mbind MOVE, migrate_pages,
- * move_pages; later demotion, promotion, compaction, longterm pinning). A folio moves when its
- * references are all accounted for by its mappings and the page cache (no pin or other extra
- * reference, else -EAGAIN until the passes run out) and a target folio can be allocated; then
- * every mapping and the page-cache slot are switched to the copy and the old folio is freed.
+ * migrate_pages(): the one engine every migration goes through (mbind MOVE, migrate_pages,
+ * move_pages, longterm pinning, a driver's promotion; compaction, demotion, promotion and
+ * khugepaged call {@link #migrate} with their reason and a target-allocation callback). The
+ * caller hands isolated folios, a {@link TargetAlloc} (alloc_migration_target with the reason's
+ * gfp and node, or the subsystem's own) and a {@link MigrateReason}; {@link MigratePagesRun}
+ * runs the kernel's passes, {@link FolioMove} each folio's unmap and move. Folios leaving a
+ * private node pass the dispatcher once at isolation (Site.MIGRATE_SOURCE, unless the caller's
+ * isolation already asked), every target on a private node at its allocation
+ * (Site.MIGRATE_TARGET). Counts pgmigrate_success/fail and thp_migration_success/fail/split,
+ * and per reason what the mm_migrate_pages trace reports ({@link #reasonCounts}).
  */
 public final class Migration {
     /** MIGRATE_ASYNC / SYNC_LIGHT / SYNC. */
@@ -36,26 +39,44 @@ public final class Migration {
         DRIVER
     }
 
-    /** Allocates the destination for a source folio: pfn or -errno. */
+    /**
+     * get_new_folio: allocates the destination for a source folio of {@code order}: its pfn, or
+     * -errno (NULL in the kernel, -ENOMEM). A caller may put its own checks in front (a private
+     * target asked before the allocation) by wrapping one callback in another.
+     */
     @FunctionalInterface
     public interface TargetAlloc {
         long alloc(long srcPfn, int order);
     }
 
+    /** Per-folio outcome of a folio a -ENOMEM kept the call from reaching. */
+    public static final int NOT_ATTEMPTED = Integer.MIN_VALUE;
+
     /**
-     * @param outcome per input folio: the node it now sits on (>= 0) or the -errno it failed with
-     * @param nrSucceeded folios moved
-     * @param nrFailed folios not moved (the kernel's return value)
+     * @param outcome per input folio: the node it now sits on (>= 0; a split folio: where its
+     *     head page went, when every piece moved), the -errno it failed with, or NOT_ATTEMPTED
+     * @param causes per input folio: why it stayed (MIGRATED when it moved)
+     * @param unmapAttempts per input folio: migrate_folio_unmap calls made for it (and its pieces)
+     * @param nrSucceeded input folios that moved whole or all of whose pieces moved
+     * @param nrFailed the folios not migrated, as migrate_pages() counts them (a split folio once)
+     * @param ret migrate_pages()' return: nrFailed, or -ENOMEM when a target allocation stopped it
      */
-    public record Result(int[] outcome, int nrSucceeded, int nrFailed) {
+    public record Result(int[] outcome, FailureCause[] causes, int[] unmapAttempts, int nrSucceeded, int nrFailed,
+                         int ret) {
     }
 
     private final MmCore k;
     private final Rmap rmaps;
+    private final ReasonCounts reasons = new ReasonCounts();
 
     public Migration(MmCore k, Rmap rmaps) {
         this.k = k;
         this.rmaps = rmaps;
+    }
+
+    /** Per-reason pages migrated and failed, over every call so far. */
+    public ReasonCounts reasonCounts() {
+        return reasons;
     }
 
     /** Moves each folio (head pfns) to a target from {@code target}; the target node is not known up front. */
@@ -65,9 +86,8 @@ public final class Migration {
 
     /**
      * Moves each folio (head pfns) to a target from {@code target}. {@code targetNid} is the
-     * node the caller aims at (-1 when the allocation decides). Folios leaving a private node
-     * and folios arriving on one pass the dispatcher (Site.MIGRATE_SOURCE / MIGRATE_TARGET)
-     * before anything is allocated when the target is known, else right after the allocation.
+     * node the caller aims at (-1 when the allocation decides): a private one is asked before
+     * each allocation, else a private node the allocation chose is asked right after it.
      */
     public Result migrate(List<Long> folios, int targetNid, TargetAlloc target, Mode mode, MigrateReason reason) {
         return migrate(folios, targetNid, target, mode, reason, Origin.KERNEL);
@@ -79,74 +99,61 @@ public final class Migration {
         Memmap mm = k.memmap();
         Dispatcher d = k.dispatcher();
         Mappings rmap = rmaps.index(folios);
-        int[] outcome = new int[folios.size()];
-        int ok = 0;
-        int failed = 0;
+        MigratePagesRun run = new MigratePagesRun(k, rmaps, new FolioMove(k, target, targetNid, reason, origin == Origin.DRIVER),
+                reason).mode(mode);
+        List<Candidate> inputs = new ArrayList<>();
+        List<Candidate> list = new ArrayList<>();
+        int refusedAtIsolation = 0;
         for (int i = 0; i < folios.size(); i++) {
             long src = folios.get(i);
-            int order = mm.order(src);
-            int expected = mm.mapcount(src) + (rmap.inPageCache(src) ? 1 : 0);
-            if (mm.refcount(src) != expected || (mm.flags(src) & Memmap.PG_ZERO_PAGE) != 0) {
-                outcome[i] = -Errno.EAGAIN.code();
-                failed++;
-                countFail(src, order);
-                continue;
-            }
-            int srcNid = mm.nid(src);
-            Verdict v = Verdict.ALLOW;
-            if (origin == Origin.KERNEL && d != null && d.isPrivate(srcNid) && srcNid != targetNid) {
-                v = d.migrateOff(src, targetNid, reason);
-            }
-            if (v.allowed() && d != null && d.isPrivate(targetNid) && targetNid != srcNid) {
-                v = d.migrateOnto(src, targetNid, reason);
-            }
-            if (!v.allowed()) {
-                outcome[i] = -Dispatcher.errnoOf(v, Errno.EBUSY).code();
-                failed++;
-                countFail(src, order);
-                continue;
-            }
-            long dst = target.alloc(src, order);
-            if (dst < 0) {
-                outcome[i] = (int) dst;
-                failed++;
-                countFail(src, order);
-                continue;
-            }
-            int dstNid = mm.nid(dst);
-            if (d != null && targetNid < 0 && dstNid != srcNid && d.isPrivate(dstNid)) {
-                Verdict late = d.migrateOnto(src, dstNid, reason);
-                if (!late.allowed()) {
-                    k.folioRelease().folioPut(dst, FreePath.FOLIO_PUT); // migrate_folio_undo_dst
-                    outcome[i] = -Dispatcher.errnoOf(late, Errno.EBUSY).code();
-                    failed++;
-                    countFail(src, order);
+            Candidate c = new Candidate(i, src, mm.order(src), mm.nid(src), rmap);
+            inputs.add(c);
+            if (origin == Origin.KERNEL && d != null && d.isPrivate(c.srcNid) && c.srcNid != targetNid) {
+                Verdict v = d.migrateOff(src, targetNid, reason);
+                if (!v.allowed()) {
+                    c.fail(FailureCause.REFUSED, -Dispatcher.errnoOf(v, Errno.EBUSY).code());
+                    run.stats().failedPages[c.srcNid] += c.pages();
+                    run.stats().thpFailed[c.srcNid] += c.thp() ? 1 : 0;
+                    refusedAtIsolation++;
                     continue;
                 }
             }
-            if (d != null) {
-                d.folioMigrated(src, dst);
-            }
-            mm.setFlags(dst, mm.flags(src));
-            mm.addMapcount(dst, mm.mapcount(src));
-            mm.addRefs(dst, expected - 1);
-            rmap.retarget(src, dst, d != null && d.writeProtected(dstNid));
-            mm.addMapcount(src, -mm.mapcount(src));
-            mm.addRefs(src, 1 - mm.refcount(src));
-            k.folioRelease().folioPut(src, FreePath.FOLIO_PUT);
-            int nid = mm.nid(dst);
-            if (d != null) {
-                d.leftNode(src, srcNid, nid, reason, origin == Origin.DRIVER);
-            }
-            outcome[i] = nid;
-            ok++;
-            k.mem().count(nid, VmStat.PGMIGRATE_SUCCESS, 1L << order);
+            list.add(c);
         }
-        return new Result(outcome, ok, failed);
+        int rc = run.run(list);
+        MigrateStats st = run.stats();
+        st.commit(k);
+        reasons.record(reason, MigrateStats.sum(st.succeeded), MigrateStats.sum(st.failedPages));
+        return result(inputs, run.handled(), rc < 0 ? rc : rc + refusedAtIsolation);
     }
 
-    private void countFail(long src, int order) {
-        k.mem().count(k.memmap().nid(src), VmStat.PGMIGRATE_FAIL, 1L << order);
+    private static Result result(List<Candidate> inputs, List<Candidate> handled, int ret) {
+        int n = inputs.size();
+        int[] outcome = new int[n];
+        FailureCause[] causes = new FailureCause[n];
+        int[] attempts = new int[n];
+        boolean[] seen = new boolean[n];
+        for (Candidate c : inputs) {
+            outcome[c.input] = c.cause == FailureCause.NOT_ATTEMPTED ? NOT_ATTEMPTED : c.result;
+            causes[c.input] = c.cause;
+        }
+        for (Candidate c : handled) {
+            attempts[c.input] += c.unmapAttempts;
+            if (c.splitInto || !inputs.get(c.input).splitInto) {
+                continue;
+            }
+            // a piece of a split folio: the first one that stayed decides, else the first one's node
+            if (!seen[c.input] || (causes[c.input] == FailureCause.MIGRATED && c.cause != FailureCause.MIGRATED)) {
+                outcome[c.input] = c.cause == FailureCause.NOT_ATTEMPTED ? NOT_ATTEMPTED : c.result;
+                causes[c.input] = c.cause;
+                seen[c.input] = true;
+            }
+        }
+        int ok = 0;
+        for (FailureCause c : causes) {
+            ok += c == FailureCause.MIGRATED ? 1 : 0;
+        }
+        return new Result(outcome, causes, attempts, ok, ret < 0 ? n - ok : ret, ret);
     }
 
     /** Convenience for callers that group folios by destination node. */

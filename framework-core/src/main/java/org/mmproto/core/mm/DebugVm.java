@@ -60,11 +60,11 @@ public final class DebugVm {
         return out.size() > MAX_REPORTED ? out.subList(0, MAX_REPORTED) : out;
     }
 
-    /** Allocation and free events must add up to the pages the zones hold in folios. */
+    /** Allocation and free events must add up to the pages the zones hold in folios (reserved pages aside). */
     private static void checkCounters(PhysicalMemory mem, List<Violation> out) {
         long inFolios = 0;
         for (Zone z : mem.zones()) {
-            inFolios += z.managedPages() - z.freePages - z.pcpPages();
+            inFolios += z.managedPages() - z.freePages - z.pcpPages() - z.reservedPages;
         }
         long pgalloc = 0;
         for (int t = 0; t < ZoneType.MAX_NR_ZONES; t++) {

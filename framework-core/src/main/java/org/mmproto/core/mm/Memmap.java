@@ -61,6 +61,17 @@ public final class Memmap {
         z.next[(int) (pfn - z.startPfn)] += delta;
     }
 
+    /**
+     * folio_maybe_dma_pinned: a small folio's refcount reaches the pin bias; a large folio's pins
+     * also sit in its refcount here (no separate _pincount), so the references its mappings do
+     * not explain are compared instead. Migration, compaction, demotion and reclaim leave such a
+     * folio alone. False positives are possible, as in the kernel (1024 plain references).
+     */
+    public boolean maybeDmaPinned(long pfn) {
+        int refs = refcount(pfn);
+        return order(pfn) == 0 ? refs >= GUP_PIN_COUNTING_BIAS : refs - mapcount(pfn) >= GUP_PIN_COUNTING_BIAS;
+    }
+
     public int mapcount(long pfn) {
         Zone z = head(pfn);
         return z.prev[(int) (pfn - z.startPfn)] & MAPCOUNT_MASK;

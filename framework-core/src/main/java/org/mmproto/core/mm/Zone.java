@@ -47,6 +47,8 @@ public final class Zone {
     final long[] nrFreeByType;
     /** NR_FREE_PAGES. */
     long freePages;
+    /** Pages taken out of the free lists at boot without an allocation ({@link ReservedPages}). */
+    long reservedPages;
 
     /** The running CPU's per_cpu_pages (one pageset per zone is modelled), null when PCP is off. */
     Pcp pcp;

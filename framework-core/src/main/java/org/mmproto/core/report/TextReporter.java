@@ -246,8 +246,11 @@ public final class TextReporter implements Reporter {
                 f.byDesign().forEach((d, sites) ->
                         sb.append(String.format("  %-16s %d: %s%n", d, sites.size(), String.join(", ", sites))));
             } else if (sec instanceof Comparison.Table t) {
-                sb.append(String.format(fmt, row(t.firstColumn(), ds)));
-                t.rows().forEach(r -> sb.append(String.format(fmt, row(r.first(), r.cells()))));
+                // a first column wider than 22 (migrate_reason.MR_LONGTERM_PIN.succeeded) widens its table only
+                int first = t.rows().stream().mapToInt(r -> r.first().length() + 1).max().orElse(0);
+                String tfmt = first <= 22 ? fmt : fmt.replaceFirst("%-22s", "%-" + first + "s");
+                sb.append(String.format(tfmt, row(t.firstColumn(), ds)));
+                t.rows().forEach(r -> sb.append(String.format(tfmt, row(r.first(), r.cells()))));
             }
         }
         sb.append('\n');

@@ -60,13 +60,17 @@ final class ExpectationEvaluator {
         }
     }
 
-    /** The machine's counters now: nr_free_pages, then every vmstat item. */
+    /**
+     * The machine's counters now: nr_free_pages, every vmstat item, then the pages migrated and
+     * failed per migrate_reason (mm_migrate_pages' figures, {@code migrate_reason.MR_X.succeeded}).
+     */
     Map<String, Long> vmstat() {
         Map<String, Long> m = new LinkedHashMap<>();
         m.put("nr_free_pages", k.mem().totalFreePages());
         for (VmStat v : VmStat.values()) {
             m.put(v.key(), k.mem().vmstat(v));
         }
+        m.putAll(k.migration().reasonCounts().asMap());
         return m;
     }
 
@@ -99,12 +103,8 @@ final class ExpectationEvaluator {
                 return true;
             }
         }
-        for (Expectation d : e.perDesign().values()) {
-            if (readsStepCounters(d)) {
-                return true;
-            }
-        }
-        return false;
+        // a per-design block may read them too ({ops-struct: {vmstat_step: ...}})
+        return e.perDesign().values().stream().anyMatch(ExpectationEvaluator::readsStepCounters);
     }
 
     /**
@@ -296,6 +296,9 @@ final class ExpectationEvaluator {
     private long vmstatValue(String key) {
         if (key.equals("nr_free_pages")) {
             return k.mem().totalFreePages();
+        }
+        if (key.startsWith("migrate_reason.")) {
+            return k.migration().reasonCounts().asMap().get(key);
         }
         return k.mem().vmstat(VmStat.valueOf(key.toUpperCase(Locale.ROOT)));
     }

@@ -8,11 +8,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.mmproto.api.MigrateReason;
 import org.mmproto.api.driver.Hook;
 import org.mmproto.core.config.ConfigException;
 import org.mmproto.core.config.Suggestions;
 import org.mmproto.core.config.YamlTree;
 import org.mmproto.core.machine.MachineSpec;
+import org.mmproto.core.migrate.ReasonCounts;
 import org.mmproto.core.scenario.Args.Addr;
 import org.mmproto.core.scenario.Args.Len;
 import org.mmproto.core.scenario.Expectations.Expectation;
@@ -38,6 +40,8 @@ public final class ExpectationParser {
     static final List<String> TASK_VALUE_KEYS = List.of("rss_pages", "exited", "uid", "pid");
     /** Counter names an expectation may read: nr_free_pages and every item the engine counts. */
     static final List<String> VMSTAT_KEYS;
+    /** What vmstat/vmstat_delta/vmstat_step may read: the vmstat items and the per-reason migration counts. */
+    static final List<String> COUNTER_KEYS;
 
     static {
         List<String> k = new ArrayList<>();
@@ -46,6 +50,11 @@ public final class ExpectationParser {
             k.add(v.key());
         }
         VMSTAT_KEYS = List.copyOf(k);
+        for (MigrateReason r : MigrateReason.values()) {
+            k.add(ReasonCounts.key(r, true));
+            k.add(ReasonCounts.key(r, false));
+        }
+        COUNTER_KEYS = List.copyOf(k);
     }
 
     private final ParseContext p;
@@ -172,10 +181,11 @@ public final class ExpectationParser {
         MappingNode m = tree.mapping(v);
         for (NodeTuple t : m.getValue()) {
             String key = ((ScalarNode) t.getKeyNode()).getValue();
-            if (!VMSTAT_KEYS.contains(key)) {
+            if (!COUNTER_KEYS.contains(key)) {
                 throw new ConfigException(tree.source(), tree.line(t.getKeyNode()), tree.column(t.getKeyNode()),
-                        tree.path(m) + ": unknown counter '" + key + "'" + Suggestions.didYouMean(key, VMSTAT_KEYS)
-                                + "; the engine counts: " + String.join(", ", VMSTAT_KEYS));
+                        tree.path(m) + ": unknown counter '" + key + "'" + Suggestions.didYouMean(key, COUNTER_KEYS)
+                                + "; the engine counts: " + String.join(", ", VMSTAT_KEYS)
+                                + " and migrate_reason.<MR_*>.succeeded|failed");
             }
             items.add(new Item(tree.line(t.getKeyNode()), new Expectations.Vmstat(key, scope),
                     compare(t.getValueNode(), key.endsWith("_pages"))));

@@ -1,12 +1,12 @@
 package org.mmproto.core.task;
 
-import org.mmproto.api.Gfp;
 import org.mmproto.core.hooks.Dispatcher;
 import org.mmproto.core.mm.FolioRelease;
 import org.mmproto.core.mm.Memmap;
 import org.mmproto.core.mm.Node;
 import org.mmproto.core.mm.PageAllocator;
 import org.mmproto.core.mm.PhysicalMemory;
+import org.mmproto.core.mm.ReservedPages;
 
 /**
  * The memory services the layers above mm use: the booted physical memory (nodes, zones,
@@ -17,19 +17,18 @@ import org.mmproto.core.mm.PhysicalMemory;
  */
 public record MmCore(PhysicalMemory mem, PageAllocator alloc, FolioRelease folioRelease, Memmap memmap,
                      Dispatcher dispatcher, long zeroPfn) {
-    /** The memmap over {@code mem} and the zero page allocated from {@code alloc}. */
+    /** The memmap over {@code mem} and the zero page, reserved at boot (not allocated: no pgalloc, no NUMA event). */
     public static MmCore boot(PhysicalMemory mem, PageAllocator alloc, FolioRelease folioRelease,
                               Dispatcher dispatcher) {
         Memmap memmap = new Memmap(mem);
-        return new MmCore(mem, alloc, folioRelease, memmap, dispatcher, allocZeroPage(mem, alloc, memmap));
+        return new MmCore(mem, alloc, folioRelease, memmap, dispatcher, reserveZeroPage(mem));
     }
 
-    private static long allocZeroPage(PhysicalMemory mem, PageAllocator alloc, Memmap memmap) {
+    private static long reserveZeroPage(PhysicalMemory mem) {
         for (Node n : mem.nodes()) {
             if (n.inNNormalMemory()) {
-                long pfn = alloc.allocPages(Gfp.GFP_KERNEL.bits(), 0, n.nid(), null, n.nid());
+                long pfn = ReservedPages.reserve(mem, n.nid(), Memmap.PG_ZERO_PAGE);
                 if (pfn >= 0) {
-                    memmap.setFlags(pfn, Memmap.PG_ZERO_PAGE);
                     return pfn;
                 }
             }

@@ -1,6 +1,7 @@
 package org.mmproto.core.task;
 
 import java.util.List;
+import org.mmproto.api.Errno;
 import org.mmproto.api.driver.FolioRef;
 import org.mmproto.core.mm.Memmap;
 import org.mmproto.core.stats.VmStat;
@@ -11,8 +12,25 @@ import org.mmproto.core.stats.VmStat;
  * the unmap, so the unmapped part returns to the allocator at once. A folio with references the
  * page tables do not explain (a pin) cannot be split, as in the kernel.
  */
-final class ThpSplit {
+public final class ThpSplit {
     private ThpSplit() {
+    }
+
+    /**
+     * split_folio for migration (migrate_pages_batch's try_split_folio): splits the mapped large
+     * anonymous folio at head into order-0 folios. 0 on success; -EAGAIN when references the page
+     * tables do not explain (a pin) keep it whole; -EBUSY for a page-cache folio (not split here).
+     */
+    public static int splitForMigration(MmCore k, Rmap rmaps, long head) {
+        Memmap mm = k.memmap();
+        if (mm.order(head) == 0) {
+            return -Errno.EINVAL.code();
+        }
+        Mappings rmap = rmaps.index(List.of(head));
+        if (rmap.inPageCache(head)) {
+            return -Errno.EBUSY.code();
+        }
+        return split(k, head, rmap) ? 0 : -Errno.EAGAIN.code();
     }
 
     /** Splits head if it is a large folio mapped by fewer PTEs than it has pages; returns true if split. */
@@ -26,7 +44,12 @@ final class ThpSplit {
         if (order == 0 || mm.mapcount(head) >= nr) {
             return false;
         }
-        Mappings rmap = rmaps.index(List.of(head));
+        return split(k, head, rmaps.index(List.of(head)));
+    }
+
+    private static boolean split(MmCore k, long head, Mappings rmap) {
+        Memmap mm = k.memmap();
+        int nr = 1 << mm.order(head);
         int[] maps = rmap.ptesPerPage(head, nr);
         int mapped = 0;
         for (int m : maps) {
