@@ -125,6 +125,10 @@ public final class Migration {
                 d.folioMigrated(src, dst);
             }
             mm.setFlags(dst, mm.flags(src));
+            int list = k.lru().listOf(src);
+            if (list >= 0) {
+                k.lru().addTo(dst, order, list); // putback: the copy takes the source's LRU list
+            }
             mm.addMapcount(dst, mm.mapcount(src));
             mm.addRefs(dst, expected - 1);
             rmap.retarget(src, dst, d != null && d.writeProtected(dstNid));

@@ -24,19 +24,21 @@ import org.mmproto.core.hooks.HookStats;
 import org.mmproto.core.hooks.KernelDriverContext;
 import org.mmproto.core.hooks.NodeServices;
 import org.mmproto.core.hooks.OwnerAllocations;
-import org.mmproto.core.hooks.PrivateNodeReclaim;
 import org.mmproto.core.machine.MachineSpec;
 import org.mmproto.core.migrate.Migration;
 import org.mmproto.core.mm.FolioRelease;
+import org.mmproto.core.mm.Lru;
 import org.mmproto.core.mm.Memmap;
 import org.mmproto.core.mm.NoReclaim;
 import org.mmproto.core.mm.Node;
 import org.mmproto.core.mm.PageAllocator;
 import org.mmproto.core.mm.PhysicalMemory;
 import org.mmproto.core.mm.PrivateNodeCheckpoint;
+import org.mmproto.core.mm.SwapSpace;
 import org.mmproto.core.policy.InterleaveWeights;
 import org.mmproto.core.policy.NumaSyscalls;
 import org.mmproto.core.policy.PolicyAlloc;
+import org.mmproto.core.reclaim.Reclaim;
 
 /**
  * One simulated kernel: the booted physical memory, its page allocator, the tasks and memfds,
@@ -50,6 +52,10 @@ public final class Kernel {
     private final PageAllocator alloc;
     private final FolioRelease folioRelease;
     private final Memmap memmap;
+    private final Lru lru;
+    private final SwapSpace swap = new SwapSpace();
+    /** Null for kernels booted with a bare checkpoint (allocator tests): nothing reclaims there. */
+    private final Reclaim reclaim;
     private final long zeroPfn;
     private final TreeMap<Integer, Task> tasks = new TreeMap<>();
     private final List<ShmemFile> memfds = new ArrayList<>();
@@ -67,14 +73,18 @@ public final class Kernel {
     private final InterleaveWeights interleaveWeights;
     private final NumaSyscalls numa;
 
-    private Kernel(PhysicalMemory mem, PageAllocator alloc, FolioRelease folioRelease, Dispatcher dispatcher) {
+    private Kernel(PhysicalMemory mem, PageAllocator alloc, FolioRelease folioRelease, Dispatcher dispatcher,
+                   Reclaim reclaim) {
         this.mem = mem;
         this.alloc = alloc;
         this.folioRelease = folioRelease;
         this.dispatcher = dispatcher;
+        this.reclaim = reclaim;
         this.memmap = new Memmap(mem);
+        this.lru = new Lru(mem);
+        folioRelease.setLru(lru);
         this.zeroPfn = allocZeroPage();
-        this.overcommit = new Overcommit(mem.spec().vm(), mem);
+        this.overcommit = new Overcommit(mem.spec().vm(), mem, swap);
         this.zap = new Zap(this);
         this.faults = new FaultHandler(this, PolicyAlloc.port(this));
         this.mmOps = new MmOps(this);
@@ -130,17 +140,19 @@ public final class Kernel {
         PhysicalMemory mem = PhysicalMemory.boot(spec, dispatcher);
         dispatcher.decideCpusets();
         OwnerAllocations owner = new OwnerAllocations();
-        PageAllocator alloc = new PageAllocator(mem, owner,
-                new PrivateNodeReclaim(dispatcher, new NoReclaim(mem.nodeCount()))).enablePcp();
+        // the reclaim subsystem: the allocator's seam, completed once the kernel exists
+        Reclaim reclaim = new Reclaim(dispatcher);
+        PageAllocator alloc = new PageAllocator(mem, owner, reclaim).enablePcp();
         FolioRelease folioRelease = new FolioRelease(alloc);
         folioRelease.setFreeGate(owner);
         Map<Integer, BoundDriver> bound = DriverBinder.bind(spec, drivers, containment,
                 new NodeServices(mem, alloc, folioRelease, owner), constructing);
         dispatcher.bindDrivers(bound);
         owner.attach(dispatcher);
-        Kernel k = new Kernel(mem, alloc, folioRelease, dispatcher);
+        Kernel k = new Kernel(mem, alloc, folioRelease, dispatcher, reclaim);
         k.drivers.putAll(bound);
         dispatcher.attach(k.memmap);
+        reclaim.attach(k);
         return k;
     }
 
@@ -153,7 +165,7 @@ public final class Kernel {
     public static Kernel boot(MachineSpec spec, PrivateNodeCheckpoint checkpoint) {
         PhysicalMemory mem = PhysicalMemory.boot(spec);
         PageAllocator alloc = new PageAllocator(mem, checkpoint, new NoReclaim(mem.nodeCount())).enablePcp();
-        return new Kernel(mem, alloc, new FolioRelease(alloc), null);
+        return new Kernel(mem, alloc, new FolioRelease(alloc), null, null);
     }
 
     /** policy_zone: the highest zone type other than ZONE_MOVABLE that has memory on some node. */
@@ -203,6 +215,21 @@ public final class Kernel {
 
     public Memmap memmap() {
         return memmap;
+    }
+
+    /** The nodes' LRU lists. */
+    public Lru lru() {
+        return lru;
+    }
+
+    /** The swap device (no swap until swapon). */
+    public SwapSpace swap() {
+        return swap;
+    }
+
+    /** kswapd, direct and proactive reclaim; null for a kernel booted with a bare checkpoint. */
+    public Reclaim reclaim() {
+        return reclaim;
     }
 
     public long zeroPfn() {

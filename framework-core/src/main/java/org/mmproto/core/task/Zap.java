@@ -33,6 +33,10 @@ final class Zap {
             for (int s = from; s < to; s++) {
                 long pte = leaf[s];
                 if (!Pte.present(pte)) {
+                    if (Pte.isSwap(pte)) {
+                        leaf[s] = 0;
+                        k.swap().put(Pte.swapSlot(pte)); // free_swap_and_cache
+                    }
                     continue;
                 }
                 leaf[s] = 0;
