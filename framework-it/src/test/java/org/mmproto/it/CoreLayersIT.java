@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
  */
 class CoreLayersIT {
     private static final String[] ABOVE_HOOKS = {"org.mmproto.core.task..", "org.mmproto.core.policy..",
-        "org.mmproto.core.migrate..", "org.mmproto.core.gup..", "org.mmproto.core.scenario..",
+        "org.mmproto.core.migrate..", "org.mmproto.core.reclaim..", "org.mmproto.core.gup..", "org.mmproto.core.scenario..",
         "org.mmproto.core.report..", "org.mmproto.core.cli..", "org.mmproto.core.stress..",
         "org.mmproto.core.plugin.."};
 

@@ -255,6 +255,9 @@ class MovePagesTest extends PolicyTestBase {
         long p = anonTouched(a, 64);
         Task hog = fill(1);
         ops.munmap(hog, hog.mm().vmas().get(0).start(), 16 * PAGE);
+        // the freed pages sit on the per-cpu lists; the slow path drains them only after reclaim
+        // made progress (none here, no swap), so put them back in the buddy as vmstat work would
+        k.alloc().drainAllPages();
         int[] nodes = new int[64];
         Arrays.fill(nodes, 1);
         long fail = vmstat(VmStat.PGMIGRATE_FAIL);
