@@ -96,6 +96,12 @@ final class ExpectationEvaluator {
                 return true;
             }
         }
+        // a design's own block may read them too (expect: {ops-struct: {vmstat_step: ...}})
+        for (Expectation d : e.perDesign().values()) {
+            if (readsStepCounters(d)) {
+                return true;
+            }
+        }
         return false;
     }
 
