@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
  * still form a cycle; their rules come with the composition root.
  */
 class CoreLayersIT {
-    private static final String[] ABOVE_HOOKS = {"org.mmproto.core.task..", "org.mmproto.core.policy..",
+    private static final String[] ABOVE_HOOKS = {"org.mmproto.core.task..", "org.mmproto.core.reclaim..",
+        "org.mmproto.core.policy..",
         "org.mmproto.core.migrate..", "org.mmproto.core.reclaim..", "org.mmproto.core.gup..", "org.mmproto.core.scenario..",
         "org.mmproto.core.report..", "org.mmproto.core.cli..", "org.mmproto.core.stress..",
         "org.mmproto.core.plugin.."};
@@ -59,6 +60,22 @@ class CoreLayersIT {
         noClasses().that().resideInAnyPackage("org.mmproto.core.machine..", "org.mmproto.core.config..",
                         "org.mmproto.core.stats..")
                 .should().dependOnClassesThat().resideInAnyPackage("org.mmproto.core.mm..", "org.mmproto.core.hooks..")
+                .check(core);
+    }
+
+    @Test
+    void reclaim_sits_above_task_and_migrate_and_below_policy() {
+        noClasses().that().resideInAnyPackage("org.mmproto.core.task..", "org.mmproto.core.migrate..")
+                .and().doNotHaveFullyQualifiedName("org.mmproto.core.task.Kernel")
+                .should().dependOnClassesThat().resideInAPackage("org.mmproto.core.reclaim..")
+                .because("the fault and free paths reach reclaim's data only through mm (Lru, SwapSpace); "
+                        + "Kernel, the composition root until it moves out of task, constructs the subsystem")
+                .check(core);
+        noClasses().that().resideInAPackage("org.mmproto.core.reclaim..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.mmproto.core.policy..",
+                        "org.mmproto.core.gup..", "org.mmproto.core.scenario..", "org.mmproto.core.report..",
+                        "org.mmproto.core.cli..", "org.mmproto.core.plugin..", "org.mmproto.core.stress..")
+                .because("reclaim sits below policy and everything above it")
                 .check(core);
     }
 }
