@@ -22,16 +22,17 @@ import org.mmproto.core.hooks.HookStats;
 import org.mmproto.core.hooks.KernelDriverContext;
 import org.mmproto.core.hooks.NodeServices;
 import org.mmproto.core.hooks.OwnerAllocations;
-import org.mmproto.core.hooks.PrivateNodeReclaim;
 import org.mmproto.core.machine.MachineSpec;
 import org.mmproto.core.migrate.Migration;
 import org.mmproto.core.migrate.WriteFaultPromotion;
 import org.mmproto.core.mm.FolioRelease;
+import org.mmproto.core.mm.Lru;
 import org.mmproto.core.mm.Memmap;
 import org.mmproto.core.mm.NoReclaim;
 import org.mmproto.core.mm.PageAllocator;
 import org.mmproto.core.mm.PhysicalMemory;
 import org.mmproto.core.mm.PrivateNodeCheckpoint;
+import org.mmproto.core.mm.SwapSpace;
 import org.mmproto.core.policy.InterleaveWeights;
 import org.mmproto.core.policy.PolicyAlloc;
 import org.mmproto.core.policy.PolicyServices;
@@ -47,6 +48,7 @@ import org.mmproto.core.task.ShmemFile;
 import org.mmproto.core.task.Task;
 import org.mmproto.core.task.Tasks;
 import org.mmproto.core.task.TransparentHugepage;
+import org.mmproto.core.reclaim.Reclaim;
 
 /**
  * The composition root: boots one simulated kernel (the physical memory, its page allocator, the
@@ -59,6 +61,8 @@ public final class Kernel {
     private final Tasks tasks;
     private final Rmap rmap;
     private final TransparentHugepage thp = new TransparentHugepage();
+    /** Null for kernels booted with a bare checkpoint (allocator tests): nothing reclaims there. */
+    private final Reclaim reclaim;
     private final Overcommit overcommit;
     private final Migration migration;
     private final PolicyServices policy;
@@ -70,9 +74,11 @@ public final class Kernel {
     private final Map<Integer, BoundDriver> drivers = new HashMap<>();
     private final PageTablePages pageTables;
 
-    private Kernel(PhysicalMemory mem, PageAllocator alloc, FolioRelease folioRelease, Dispatcher dispatcher) {
+    private Kernel(PhysicalMemory mem, PageAllocator alloc, FolioRelease folioRelease, Dispatcher dispatcher,
+                   Reclaim reclaim) {
         this.core = MmCore.boot(mem, alloc, folioRelease, dispatcher);
-        this.overcommit = new Overcommit(mem.spec().vm(), mem);
+        this.reclaim = reclaim;
+        this.overcommit = new Overcommit(mem.spec().vm(), mem, core.swap());
         this.pageTables = new PageTablePages(this::allocPageTable, alloc, core.memmap(), mem);
         this.tasks = new Tasks(mem, dispatcher, pageTables);
         this.rmap = new Rmap(core.memmap(), tasks);
@@ -126,17 +132,21 @@ public final class Kernel {
         PhysicalMemory mem = PhysicalMemory.boot(spec, dispatcher);
         dispatcher.decideCpusets();
         OwnerAllocations owner = new OwnerAllocations();
-        PageAllocator alloc = new PageAllocator(mem, owner,
-                new PrivateNodeReclaim(dispatcher, new NoReclaim(mem.nodeCount()))).enablePcp();
+        // the reclaim subsystem: the allocator's seam, completed once the kernel exists
+        Reclaim reclaim = new Reclaim(dispatcher);
+        PageAllocator alloc = new PageAllocator(mem, owner, reclaim).enablePcp();
         FolioRelease folioRelease = new FolioRelease(alloc);
         folioRelease.setFreeGate(owner);
         Map<Integer, BoundDriver> bound = DriverBinder.bind(spec, drivers, containment,
                 new NodeServices(mem, alloc, folioRelease, owner), constructing);
         dispatcher.bindDrivers(bound);
         owner.attach(dispatcher);
-        Kernel k = new Kernel(mem, alloc, folioRelease, dispatcher);
+        Kernel k = new Kernel(mem, alloc, folioRelease, dispatcher, reclaim);
         k.drivers.putAll(bound);
         dispatcher.attach(k.core.memmap());
+        if (reclaim != null) {
+            reclaim.attach(k.core, k.rmap);
+        }
         return k;
     }
 
@@ -149,7 +159,7 @@ public final class Kernel {
     public static Kernel boot(MachineSpec spec, PrivateNodeCheckpoint checkpoint) {
         PhysicalMemory mem = PhysicalMemory.boot(spec);
         PageAllocator alloc = new PageAllocator(mem, checkpoint, new NoReclaim(mem.nodeCount())).enablePcp();
-        return new Kernel(mem, alloc, new FolioRelease(alloc), null);
+        return new Kernel(mem, alloc, new FolioRelease(alloc), null, null);
     }
 
     /** policy_zone: the highest zone type other than ZONE_MOVABLE that has memory on some node. */
@@ -187,6 +197,21 @@ public final class Kernel {
 
     public Memmap memmap() {
         return core.memmap();
+    }
+
+    /** The nodes' LRU lists. */
+    public Lru lru() {
+        return core.lru();
+    }
+
+    /** The swap device (no swap until swapon). */
+    public SwapSpace swap() {
+        return core.swap();
+    }
+
+    /** kswapd, direct and proactive reclaim; null for a kernel booted with a bare checkpoint. */
+    public Reclaim reclaim() {
+        return reclaim;
     }
 
     public long zeroPfn() {

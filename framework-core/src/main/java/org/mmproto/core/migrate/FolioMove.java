@@ -82,6 +82,10 @@ final class FolioMove {
         }
         int dstNid = mm.nid(dst);
         mm.setFlags(dst, mm.flags(src));
+        int list = k.lru().listOf(src);
+        if (list >= 0) {
+            k.lru().addTo(dst, mm.order(src), list); // putback: the copy takes the source's LRU list
+        }
         mm.addMapcount(dst, mm.mapcount(src));
         mm.addRefs(dst, expected - 1);
         c.rmap.retarget(src, dst, d != null && d.writeProtected(dstNid));

@@ -17,6 +17,7 @@ public final class FolioRelease {
     private final long[] freesByPath = new long[FreePath.values().length];
     private final long[] keptFolios;
     private FreeGate freeGate;
+    private Lru lru;
 
     /**
      * Asked when a folio reaches refcount zero, before it returns to the buddy allocator: the
@@ -38,6 +39,11 @@ public final class FolioRelease {
 
     public void setFreeGate(FreeGate gate) {
         this.freeGate = gate;
+    }
+
+    /** The LRU lists a folio leaves when its last reference goes (__folio_put: lruvec_del_folio). */
+    public void setLru(Lru lru) {
+        this.lru = lru;
     }
 
     /**
@@ -101,6 +107,9 @@ public final class FolioRelease {
             z.next[i + k] = refs[k];
             z.prev[i + k] = flags | maps[k];
         }
+        if (lru != null) {
+            lru.split(head, order);
+        }
     }
 
     /** Frees a page a split left without references (folio_put of the last reference). */
@@ -136,6 +145,9 @@ public final class FolioRelease {
 
     /** Frees a folio whose last reference is gone; returns false if the free gate kept it. */
     boolean lastReference(Zone z, int i, int order, FreePath path, boolean askGate) {
+        if (lru != null) {
+            lru.del(z.startPfn + i);
+        }
         // only private nodes have anyone to ask; ordinary frees skip the gate
         if (askGate && freeGate != null && nodes[z.nid].isPrivate
                 && freeGate.keep(z.startPfn + i, order, z.nid, path)) {

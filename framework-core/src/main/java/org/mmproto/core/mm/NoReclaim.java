@@ -1,6 +1,6 @@
 package org.mmproto.core.mm;
 
-/** No reclaim yet: nothing is reclaimable; kswapd wakeups and direct reclaim entries are counted. */
+/** No reclaim (allocator tests, the stress command): nothing is reclaimable; kswapd wakeups and direct reclaim entries are counted. */
 public final class NoReclaim implements ReclaimSeam {
     private final long[] kswapdWakeups;
     private long directReclaimRuns;
@@ -15,7 +15,8 @@ public final class NoReclaim implements ReclaimSeam {
     }
 
     @Override
-    public long directReclaim(int localNid, int order, int gfp, int highestZoneIdx) {
+    public long directReclaim(Zone[] zonelist, int prefIdx, int highestZoneIdx, org.mmproto.api.NodeMask nodemask,
+                              int order, int gfp, int localNid) {
         directReclaimRuns++;
         return 0;
     }

@@ -308,6 +308,11 @@ public final class PageAllocator {
         return zoneWatermarkOk(z, order, mark, highest, allocFlags, free);
     }
 
+    /** zone_watermark_ok for reclaim (pgdat_balanced): {@code which} is WMARK_MIN, LOW or HIGH. */
+    public static boolean watermarkOk(Zone z, int order, int which, int highestZoneIdx) {
+        return zoneWatermarkOk(z, order, z.watermark[which], highestZoneIdx, 0, z.freePages);
+    }
+
     /** __zone_watermark_ok. No highatomic or CMA pages exist here, so nothing else is unusable. */
     static boolean zoneWatermarkOk(Zone z, int order, long mark, int highest, int allocFlags, long freePages) {
         long min = mark;
@@ -391,7 +396,6 @@ public final class PageAllocator {
             return pfn;
         }
         int noProgressLoops = 0;
-        boolean drained = false;
         while (true) {
             if ((allocFlags & ALLOC_KSWAPD) != 0) {
                 wakeAllKswapds(gfp, order, zl, prefIdx, highest, nodemask);
@@ -406,15 +410,16 @@ public final class PageAllocator {
                 break;
             }
             nodes[localNid].vmstat[VmStat.allocstall(highest).ordinal()]++;
-            long progress = reclaim.directReclaim(localNid, order, gfp, highest);
-            pfn = progress > 0
-                    ? getPageFromFreelist(gfp, order, allocFlags, zl, prefIdx, highest, nodemask, mt, preferredNid, localNid)
-                    : -1;
-            if (pfn < 0 && !drained) {
-                // __alloc_pages_direct_reclaim: pages may be pinned on per-cpu lists
-                drainAllPages();
-                drained = true;
+            long progress = reclaim.directReclaim(zl, prefIdx, highest, nodemask, order, gfp, localNid);
+            if (progress > 0) {
                 pfn = getPageFromFreelist(gfp, order, allocFlags, zl, prefIdx, highest, nodemask, mt, preferredNid, localNid);
+                if (pfn < 0) {
+                    // __alloc_pages_direct_reclaim, after progress only and once per call: the
+                    // reclaimed pages may sit on per-cpu lists
+                    drainAllPages();
+                    pfn = getPageFromFreelist(gfp, order, allocFlags, zl, prefIdx, highest, nodemask, mt, preferredNid,
+                            localNid);
+                }
             }
             if (pfn >= 0) {
                 return pfn;

@@ -94,13 +94,16 @@ public final class ProcFs {
     }
 
     /**
-     * /proc/meminfo, the lines the engine can fill, in the kernel's order: MemTotal, MemFree,
-     * PageTables (NR_PAGETABLE), and the overcommit accounting (CommitLimit = vm_commit_limit,
-     * Committed_AS = vm_committed_as), given in pages.
+     * /proc/meminfo, the lines the engine can fill, in the kernel's order: MemTotal, MemFree, the
+     * swap device (SwapTotal, SwapFree: total_swap_pages, get_nr_swap_pages), PageTables
+     * (NR_PAGETABLE), and the overcommit accounting (CommitLimit = vm_commit_limit, Committed_AS =
+     * vm_committed_as), given in pages.
      */
-    public static String meminfo(PhysicalMemory mem, long commitLimitPages, long committedPages) {
+    public static String meminfo(PhysicalMemory mem, SwapSpace swap, long commitLimitPages, long committedPages) {
         return String.format("MemTotal:       %8d kB%n", mem.totalManagedPages() * 4)
                 + String.format("MemFree:        %8d kB%n", mem.totalFreePages() * 4)
+                + String.format("SwapTotal:      %8d kB%n", swap.totalPages() * 4)
+                + String.format("SwapFree:       %8d kB%n", swap.freePages() * 4)
                 + String.format("PageTables:     %8d kB%n", mem.vmstat(VmStat.NR_PAGE_TABLE_PAGES) * 4)
                 + String.format("CommitLimit:    %8d kB%n", commitLimitPages * 4)
                 + String.format("Committed_AS:   %8d kB%n", committedPages * 4);

@@ -4,6 +4,7 @@ import org.mmproto.api.Errno;
 import org.mmproto.api.FreePath;
 import org.mmproto.api.Gfp;
 import org.mmproto.api.driver.Decisions;
+import org.mmproto.core.mm.Lru;
 import org.mmproto.core.mm.Memmap;
 import org.mmproto.core.stats.VmStat;
 
@@ -24,6 +25,7 @@ public final class FaultHandler {
     private final TransparentHugepage thp;
     private final FolioPromotion promotion;
     private final Memmap mm;
+    private final Lru lru;
     private final PolicyAllocation policyAlloc;
     /** Only machines with private nodes pay for the write-protection checks. */
     private final boolean privateNodes;
@@ -35,6 +37,7 @@ public final class FaultHandler {
         this.thp = thp;
         this.promotion = promotion;
         this.mm = k.memmap();
+        this.lru = k.lru();
         this.policyAlloc = policyAlloc;
         this.privateNodes = k.dispatcher() != null && k.dispatcher().hasPrivateNodes();
     }
@@ -95,6 +98,9 @@ public final class FaultHandler {
             return wpFault(t, vma, page, pte);
         }
         k.mem().count(t.nid, VmStat.PGFAULT, 1);
+        if (Pte.isSwap(pte)) {
+            return swapIn(t, vma, page, pte, write);
+        }
         if (!(vma.isAnon() && write && thpEligible(vma, page))) {
             // __handle_mm_fault's pud/pmd_alloc, then pte_alloc (do_anonymous_page) or the
             // preallocated PTE table of a file fault (__do_fault): all before the folio
@@ -183,7 +189,40 @@ public final class FaultHandler {
             return pfn;
         }
         mm.initMapped(pfn, (int) ANON_FLAGS, 1);
+        lru.add(pfn, order, false);
         return pfn;
+    }
+
+    /**
+     * do_swap_page without a swap cache: a new folio placed by the VMA's policy (as
+     * swap_cache_alloc_folio does), read from the slot (pswpin, a major fault), the slot's
+     * reference dropped. A slot several entries share (fork) is read once per entry, each into
+     * a folio of its own: the model has no swap cache to share one folio between them.
+     */
+    private int swapIn(Task t, Vma vma, long page, long pte, boolean write) {
+        if (privateNodes) {
+            int r = swapInFolio(t, vma, page, pte, write);
+            if (r == 0) {
+                writeProtectIfNeeded(vma, page);
+            }
+            return r;
+        }
+        return swapInFolio(t, vma, page, pte, write);
+    }
+
+    private int swapInFolio(Task t, Vma vma, long page, long pte, boolean write) {
+        long pfn = policyAlloc.alloc(t, vma, page, Gfp.GFP_HIGHUSER_MOVABLE.bits(), 0);
+        if (pfn < 0) {
+            return (int) pfn;
+        }
+        mm.initMapped(pfn, (int) ANON_FLAGS, 1);
+        lru.add(pfn, 0, false);
+        k.swap().put(Pte.swapSlot(pte));
+        k.mem().count(t.nid, VmStat.PGMAJFAULT, 1);
+        k.mem().count(mm.nid(pfn), VmStat.PSWPIN, 1);
+        boolean writable = write && (vma.flags & Vma.VM_WRITE) != 0;
+        vma.setPte(page, Pte.make(pfn, Pte.YOUNG | (writable ? Pte.WRITE | Pte.DIRTY : 0)));
+        return 0;
     }
 
     boolean thpEligible(Vma vma, long page) {
@@ -228,6 +267,7 @@ public final class FaultHandler {
         }
         k.mem().count(t.nid, VmStat.THP_FAULT_ALLOC, 1);
         mm.setFlags(pfn, (int) ANON_FLAGS);
+        lru.add(pfn, HPAGE_PMD_ORDER, false);
         // one mapcount and one reference per mapped page
         mm.addMapcount(pfn, HPAGE_PMD_NR);
         mm.addRefs(pfn, HPAGE_PMD_NR - 1);
@@ -317,6 +357,7 @@ public final class FaultHandler {
             return pfn;
         }
         mm.setFlags(pfn, Memmap.PG_SWAPBACKED | Memmap.PG_LRU);
+        lru.add(pfn, 0, false); // shmem folios are swap-backed: the anon lists
         f.setCached(index, pfn);
         return pfn;
     }

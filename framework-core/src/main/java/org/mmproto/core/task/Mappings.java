@@ -78,6 +78,46 @@ public final class Mappings {
         return refs;
     }
 
+    /**
+     * folio_referenced with ptep_clear_flush_young: how many mappings of head had the accessed
+     * bit, which is cleared on each entry.
+     */
+    public int referenced(long head) {
+        int small = 0;
+        int huge = 0;
+        for (PteRef r : ptes.getOrDefault(head, List.of())) {
+            long pte = r.get();
+            if ((pte & Pte.YOUNG) != 0) {
+                r.set(pte & ~Pte.YOUNG);
+                if ((pte & Pte.HUGE) != 0) {
+                    huge++;
+                } else {
+                    small++;
+                }
+            }
+        }
+        // a PMD mapping is one reference however many of its 512 entries the model marked young
+        return small + (huge + FaultHandler.HPAGE_PMD_NR - 1) / FaultHandler.HPAGE_PMD_NR;
+    }
+
+    /** Page-table entries that map head. */
+    public int entries(long head) {
+        return ptes.getOrDefault(head, List.of()).size();
+    }
+
+    /**
+     * try_to_unmap for swap-out: every entry of head becomes the swap entry of the slot its page
+     * was written to ({@code slots[page offset]}); returns the entries replaced.
+     */
+    public int unmapToSwap(long head, long[] slots) {
+        int n = 0;
+        for (PteRef r : ptes.getOrDefault(head, List.of())) {
+            r.set(Pte.swapEntry(slots[(int) (Pte.pfn(r.get()) - head)]));
+            n++;
+        }
+        return n;
+    }
+
     /** For a large folio: how many page-table entries map each of its pages. */
     public int[] ptesPerPage(long head, int nr) {
         int[] n = new int[nr];

@@ -323,6 +323,12 @@ public final class MmOps {
             if (!pv.isShared()) {
                 for (long a = pv.nextMapped(pv.start, pv.end); a < pv.end; a = pv.nextMapped(a + Mm.PAGE_SIZE, pv.end)) {
                     long pte = pv.pte(a);
+                    if (Pte.isSwap(pte)) {
+                        // copy_nonpresent_pte: the child holds the swap entry too (swap_duplicate)
+                        k.swap().dup(Pte.swapSlot(pte));
+                        cv.setPte(a, pte);
+                        continue;
+                    }
                     if (!Pte.present(pte)) {
                         continue;
                     }

@@ -2,14 +2,15 @@ package org.mmproto.core.task;
 
 import org.mmproto.core.machine.VmTunables;
 import org.mmproto.core.mm.PhysicalMemory;
+import org.mmproto.core.mm.SwapSpace;
 
 /**
  * Virtual-memory accounting: {@code vm_committed_as} (Committed_AS) and the check
  * {@code __vm_enough_memory} (mm/util.c) makes before a mapping is charged to it. Private writable
  * mappings are charged at mmap (accountable_mapping, mm/mmap.c), shared anonymous ones when their
  * shmem file is set up (shmem_acct_size), the child's accounted VMAs at fork (dup_mmap); the charge
- * is released at munmap, exit and the shmem file's last put. No swap is modelled, so
- * total_swap_pages is 0 and no hugetlb pages are reserved.
+ * is released at munmap, exit and the shmem file's last put. total_swap_pages is the swap
+ * device's (0 before swapon); no hugetlb pages are reserved.
  */
 public final class Overcommit {
     public static final int OVERCOMMIT_GUESS = 0;
@@ -26,7 +27,10 @@ public final class Overcommit {
     private final long userReservePages;
     private long committed;
 
-    public Overcommit(VmTunables vm, PhysicalMemory mem) {
+    private final SwapSpace swap;
+
+    public Overcommit(VmTunables vm, PhysicalMemory mem, SwapSpace swap) {
+        this.swap = swap;
         this.mode = vm.overcommitMemory();
         this.ratio = vm.overcommitRatio();
         this.kbytes = vm.overcommitKbytes();
@@ -40,9 +44,9 @@ public final class Overcommit {
         return mode;
     }
 
-    /** vm_commit_limit: overcommit_kbytes if set, else overcommit_ratio % of RAM (+ swap, none here). */
+    /** vm_commit_limit: overcommit_kbytes if set, else overcommit_ratio % of RAM, plus swap. */
     public long commitLimitPages() {
-        return kbytes != 0 ? kbytes / 4 : totalramPages * ratio / 100;
+        return (kbytes != 0 ? kbytes / 4 : totalramPages * ratio / 100) + swap.totalPages();
     }
 
     /** Committed_AS in pages. */
@@ -60,7 +64,7 @@ public final class Overcommit {
             return true;
         }
         if (mode == OVERCOMMIT_GUESS) {
-            if (pages <= totalramPages) {
+            if (pages <= totalramPages + swap.totalPages()) {
                 return true;
             }
             committed -= pages;

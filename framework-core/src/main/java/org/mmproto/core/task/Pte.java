@@ -16,6 +16,11 @@ public final class Pte {
     public static final long HUGE = 1L << 45;
     /** Maps the shared zero page. */
     public static final long ZERO = 1L << 46;
+    /**
+     * A swap entry (not present): the low 40 bits hold the swap slot, as the kernel's swp_entry_t
+     * holds type and offset in a non-present PTE.
+     */
+    public static final long SWAP = 1L << 47;
 
     private Pte() {
     }
@@ -26,6 +31,18 @@ public final class Pte {
 
     public static boolean present(long pte) {
         return (pte & PRESENT) != 0;
+    }
+
+    public static boolean isSwap(long pte) {
+        return (pte & (SWAP | PRESENT)) == SWAP;
+    }
+
+    public static long swapEntry(long slot) {
+        return SWAP | (slot & PFN_MASK);
+    }
+
+    public static long swapSlot(long pte) {
+        return pte & PFN_MASK;
     }
 
     public static long make(long pfn, long bits) {

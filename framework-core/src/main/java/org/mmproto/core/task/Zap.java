@@ -38,6 +38,10 @@ final class Zap {
                 long pte = leaf[s];
                 pmdMapped &= Pte.present(pte) && (pte & Pte.HUGE) != 0;
                 if (!Pte.present(pte)) {
+                    if (Pte.isSwap(pte)) {
+                        leaf[s] = 0;
+                        k.swap().put(Pte.swapSlot(pte)); // free_swap_and_cache
+                    }
                     continue;
                 }
                 leaf[s] = 0;

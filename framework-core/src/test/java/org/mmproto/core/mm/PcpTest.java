@@ -89,7 +89,7 @@ class PcpTest {
     }
 
     @Test
-    void the_slow_path_drains_per_cpu_lists_before_failing() {
+    void the_slow_path_drains_per_cpu_lists_only_after_reclaim_made_progress() {
         PhysicalMemory mem = PhysicalMemory.boot(TestMachines.single(64 * MiB));
         PageAllocator a = pcpAllocator(mem);
         List<Long> held = new ArrayList<>();
@@ -105,8 +105,9 @@ class PcpTest {
         long order1 = a.allocPages(Gfp.GFP_KERNEL.bits() | Gfp.Bits.NOWARN, 1, 0, null, 0);
         assertThat(mem.vmstat(org.mmproto.core.stats.VmStat.ALLOCSTALL_NORMAL)).isGreaterThan(stalls);
         Zone dma32 = mem.node(0).zone(ZoneType.DMA32);
-        assertThat(order1).isNotNegative();
-        assertThat(dma32.pcp().head[Pcp.pindex(0, Buddy.UNMOVABLE)]).as("order-0 list drained").isNegative();
+        // __alloc_pages_direct_reclaim drains only when reclaim made progress; NoReclaim makes none
+        assertThat(order1).isNegative();
+        assertThat(dma32.pcp().head[Pcp.pindex(0, Buddy.UNMOVABLE)]).as("order-0 list kept").isNotNegative();
         assertThat(DebugVm.check(mem)).isEmpty();
     }
 

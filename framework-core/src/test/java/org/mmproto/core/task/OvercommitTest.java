@@ -97,7 +97,7 @@ class OvercommitTest {
         assertThat(map(k, a, 95 * MiB, RW, ANON)).isEqualTo(ENOMEM);
         Task root = k.spawn("root", 0, 0, 0, Set.of("CAP_SYS_ADMIN"));
         assertThat(map(k, root, 95 * MiB, RW, ANON)).isPositive();
-        assertThat(ProcFs.meminfo(k.mem(), oc.commitLimitPages(), oc.committedPages()))
+        assertThat(ProcFs.meminfo(k.mem(), k.swap(), oc.commitLimitPages(), oc.committedPages()))
                 .contains("CommitLimit:      102400 kB").contains("Committed_AS:      97280 kB");
     }
 

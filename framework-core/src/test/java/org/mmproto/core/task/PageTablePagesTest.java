@@ -54,7 +54,7 @@ class PageTablePagesTest {
         assertThat(a.mm().tablePages()).isEqualTo(3);
         assertThat(ops.touch(a, buf + 2 * MiB, 4096, true)).isZero();
         assertThat(tables()).as("a second PTE table, the upper levels are shared").isEqualTo(4);
-        assertThat(ProcFs.meminfo(k.mem(), 0, 0)).contains(String.format("PageTables:     %8d kB", 16));
+        assertThat(ProcFs.meminfo(k.mem(), k.swap(), 0, 0)).contains(String.format("PageTables:     %8d kB", 16));
         assertThat(ProcFs.nodeMeminfo(k.mem(), 0)).contains(String.format("Node 0 PageTables:     %8d kB", 16));
         assertThat(ProcFs.vmstat(k.mem())).contains("nr_page_table_pages 4\n");
         assertThat(DebugVm.check(k.mem())).isEmpty();

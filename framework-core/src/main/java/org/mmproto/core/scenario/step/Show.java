@@ -80,7 +80,7 @@ public record Show(Meta meta, String what, String task) implements Step {
             case "numactl":
                 return ProcFs.numactlHardware(mem);
             case "meminfo": {
-                StringBuilder sb = new StringBuilder(ProcFs.meminfo(mem, run.kernel().overcommit().commitLimitPages(),
+                StringBuilder sb = new StringBuilder(ProcFs.meminfo(mem, run.kernel().swap(), run.kernel().overcommit().commitLimitPages(),
                         run.kernel().overcommit().committedPages()));
                 for (var n : mem.nodes()) {
                     sb.append(ProcFs.nodeMeminfo(mem, n.nid()));

@@ -1,0 +1,105 @@
+package org.mmproto.core.reclaim;
+
+import org.mmproto.api.driver.Decisions.ReclaimPolicy;
+import org.mmproto.core.mm.Node;
+import org.mmproto.core.mm.PageAllocator;
+import org.mmproto.core.mm.Zone;
+import org.mmproto.core.stats.VmStat;
+import org.mmproto.core.task.MmCore;
+
+/**
+ * One node's kswapd: wakeup_kswapd records the order and highest zone of the allocation that
+ * found the node below its low watermark, unless the node is balanced already or hopeless
+ * (MAX_RECLAIM_RETRIES runs without progress); {@link #run} is balance_pgdat, reclaiming until
+ * a zone up to that highest zone meets its high watermark (pgdat_balanced), raising the
+ * priority when a pass scanned less than it had to reclaim or reclaimed nothing.
+ */
+final class Kswapd {
+    static final int MAX_RECLAIM_RETRIES = 16;
+
+    private final int nid;
+    private final MmCore k;
+    private final Vmscan vmscan;
+    private boolean woken;
+    private int order;
+    private int highestZoneIdx;
+    private ReclaimPolicy policy = ReclaimPolicy.MAINLINE;
+    private int failures;
+    private long wakeups;
+
+    Kswapd(int nid, MmCore k, Vmscan vmscan) {
+        this.nid = nid;
+        this.k = k;
+        this.vmscan = vmscan;
+    }
+
+    /** wakeup_kswapd with the node's reclaim policy (mainline, or the design's for a private node). */
+    void wake(int order, int highestZoneIdx, ReclaimPolicy policy) {
+        if (failures >= MAX_RECLAIM_RETRIES || balanced(order, highestZoneIdx)) {
+            return;
+        }
+        if (!woken) {
+            this.order = order;
+            this.highestZoneIdx = highestZoneIdx;
+            woken = true;
+        } else {
+            this.order = Math.max(this.order, order);
+            this.highestZoneIdx = Math.max(this.highestZoneIdx, highestZoneIdx);
+        }
+        this.policy = policy;
+        wakeups++;
+    }
+
+    boolean woken() {
+        return woken;
+    }
+
+    long wakeups() {
+        return wakeups;
+    }
+
+    int failures() {
+        return failures;
+    }
+
+    /** pgdat_balanced: some managed zone up to the highest index meets its high watermark. */
+    boolean balanced(int order, int highestZoneIdx) {
+        Node n = k.mem().node(nid);
+        for (int i = 0; i <= highestZoneIdx; i++) {
+            Zone z = n.zones().get(i);
+            if (z.managedPages() > 0 && PageAllocator.watermarkOk(z, order, Zone.WMARK_HIGH, highestZoneIdx)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** balance_pgdat; returns the pages reclaimed. Does nothing unless woken. */
+    long run() {
+        if (!woken) {
+            return 0;
+        }
+        woken = false;
+        k.mem().count(nid, VmStat.PAGEOUTRUN, 1);
+        ScanControl sc = new ScanControl(nid, Reclaimer.KSWAPD, policy);
+        Node n = k.mem().node(nid);
+        while (sc.priority >= 1 && !balanced(order, highestZoneIdx)) {
+            long target = 0;
+            for (int i = 0; i <= highestZoneIdx; i++) {
+                Zone z = n.zones().get(i);
+                if (z.managedPages() > 0) {
+                    target += Math.max(z.watermark(Zone.WMARK_HIGH), ScanControl.SWAP_CLUSTER_MAX);
+                }
+            }
+            sc.reclaimGoal = sc.nrReclaimed + target;
+            long scannedBefore = sc.nrScanned;
+            long reclaimed = vmscan.shrinkNode(sc);
+            boolean raise = sc.nrScanned - scannedBefore < target;
+            if (raise || reclaimed == 0) {
+                sc.priority--;
+            }
+        }
+        failures = sc.nrReclaimed > 0 ? 0 : failures + 1;
+        return sc.nrReclaimed;
+    }
+}

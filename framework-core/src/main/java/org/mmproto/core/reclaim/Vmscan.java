@@ -1,0 +1,227 @@
+package org.mmproto.core.reclaim;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.mmproto.api.FreePath;
+import org.mmproto.core.mm.Lru;
+import org.mmproto.core.mm.Memmap;
+import org.mmproto.core.mm.SwapSpace;
+import org.mmproto.core.stats.VmStat;
+import org.mmproto.core.task.MmCore;
+import org.mmproto.core.task.Rmap;
+import org.mmproto.core.task.Mappings;
+
+/**
+ * shrink_node over one node's LRU lists, after mm/vmscan.c with the classic (non-MGLRU) lists:
+ * <ul>
+ * <li>get_scan_count, simplified: anon is scanned only when the node's policy may swap and swap
+ *     has a free slot (can_reclaim_anon_pages); each list is scanned {@code size >> priority}
+ *     pages at a time (at least {@code min(size, SWAP_CLUSTER_MAX)}); no swappiness balance.</li>
+ * <li>shrink_active_list when the inactive list is low (inactive_is_low: inactive × √(10 × GiB)
+ *     &lt; active): every folio scanned (pgrefill) has its accessed bits cleared and moves to
+ *     the inactive list (pgdeactivate); there are no VM_EXEC file folios to keep active.</li>
+ * <li>shrink_inactive_list with folio_check_references: referenced by a page-table entry and
+ *     already PG_referenced (or by several entries) → activate (pgactivate); referenced once →
+ *     PG_referenced and another trip round the inactive list (the second chance); not
+ *     referenced → reclaim. Anon folios are reclaimed by swap-out (one slot per page; a large
+ *     folio needs as many free slots, else it is activated, as when add_to_swap fails).</li>
+ * </ul>
+ * Simplifications: zone eligibility of the scanned folios is ignored (no pgskip), isolation is
+ * synchronous (nothing races), folios with references beyond their mappings (pins, GUP, the
+ * page cache) are put back, and shmem/memfd folios, which are swap-backed and sit on the anon
+ * lists, are kept: shmem swap-out is not modelled, and there is no unmapped file page cache.
+ */
+final class Vmscan {
+    private final MmCore k;
+    private final Rmap rmaps;
+    private final Lru lru;
+    private final SwapSpace swap;
+    private final Memmap mm;
+
+    Vmscan(MmCore k, Rmap rmaps) {
+        this.k = k;
+        this.rmaps = rmaps;
+        this.lru = k.lru();
+        this.swap = k.swap();
+        this.mm = k.memmap();
+    }
+
+    /** can_reclaim_anon_pages under the node's policy. */
+    boolean canReclaimAnon(ScanControl sc) {
+        return sc.policy.maySwap() && swap.freePages() > 0;
+    }
+
+    /** Whether the node has LRU pages this scan could take at all. */
+    boolean hasReclaimable(int nid, boolean anon) {
+        long n = lru.pages(nid, Lru.INACTIVE_FILE) + lru.pages(nid, Lru.ACTIVE_FILE);
+        if (anon) {
+            n += lru.pages(nid, Lru.INACTIVE_ANON) + lru.pages(nid, Lru.ACTIVE_ANON);
+        }
+        return n > 0;
+    }
+
+    /** shrink_node at sc.priority; returns the pages this pass reclaimed. */
+    long shrinkNode(ScanControl sc) {
+        if (!sc.policy.active()) {
+            return 0;
+        }
+        long before = sc.nrReclaimed;
+        if (canReclaimAnon(sc)) {
+            shrinkLists(sc, Lru.INACTIVE_ANON);
+        }
+        shrinkLists(sc, Lru.INACTIVE_FILE);
+        return sc.nrReclaimed - before;
+    }
+
+    private void shrinkLists(ScanControl sc, int inactive) {
+        int active = inactive + 1;
+        if (inactiveIsLow(sc.nid, inactive)) {
+            shrinkActiveList(sc, active, scanCount(sc, active));
+        }
+        // in SWAP_CLUSTER_MAX chunks, stopping once the goal is met (shrink_lruvec)
+        for (long left = scanCount(sc, inactive); left > 0 && sc.nrReclaimed < sc.reclaimGoal; ) {
+            long chunk = Math.min(left, ScanControl.SWAP_CLUSTER_MAX);
+            long scanned = shrinkInactiveList(sc, inactive, chunk);
+            if (scanned == 0) {
+                break;
+            }
+            left -= scanned;
+        }
+    }
+
+    private long scanCount(ScanControl sc, int list) {
+        long size = lru.pages(sc.nid, list);
+        long scan = size >> sc.priority;
+        return scan > 0 ? scan : Math.min(size, ScanControl.SWAP_CLUSTER_MAX);
+    }
+
+    boolean inactiveIsLow(int nid, int inactiveList) {
+        long inactive = lru.pages(nid, inactiveList);
+        long active = lru.pages(nid, inactiveList + 1);
+        long gb = (inactive + active) >> (30 - 12);
+        long ratio = gb > 0 ? (long) Math.sqrt(10.0 * gb) : 1;
+        return inactive * ratio < active;
+    }
+
+    /** Folio heads from the list's tail covering up to {@code pages} pages (isolate_lru_folios). */
+    private List<Long> isolate(int nid, int list, long pages) {
+        List<Long> out = new ArrayList<>();
+        long taken = 0;
+        for (long f = lru.tail(nid, list); f >= 0 && taken < pages; f = lru.newer(f)) {
+            out.add(f);
+            taken += 1L << lru.orderOf(f);
+        }
+        return out;
+    }
+
+    private void shrinkActiveList(ScanControl sc, int list, long pages) {
+        List<Long> batch = isolate(sc.nid, list, pages);
+        if (batch.isEmpty()) {
+            return;
+        }
+        Mappings rmap = rmaps.index(batch);
+        long scanned = 0;
+        for (long f : batch) {
+            long nr = 1L << lru.orderOf(f);
+            scanned += nr;
+            rmap.referenced(f);
+            lru.move(f, list - 1);
+        }
+        k.mem().count(sc.nid, VmStat.PGREFILL, scanned);
+        k.mem().count(sc.nid, VmStat.PGDEACTIVATE, scanned);
+    }
+
+    private enum Ref { ACTIVATE, KEEP, RECLAIM }
+
+    /** Returns the pages scanned. */
+    private long shrinkInactiveList(ScanControl sc, int list, long pages) {
+        List<Long> batch = isolate(sc.nid, list, pages);
+        if (batch.isEmpty()) {
+            return 0;
+        }
+        boolean file = Lru.isFile(list);
+        Mappings rmap = rmaps.index(batch);
+        long scanned = 0;
+        long reclaimed = 0;
+        long activated = 0;
+        for (long f : batch) {
+            int order = lru.orderOf(f);
+            long nr = 1L << order;
+            scanned += nr;
+            Ref r = checkReferences(f, rmap, file);
+            if (r == Ref.RECLAIM) {
+                Ref outcome = reclaimFolio(sc, f, order, rmap);
+                if (outcome == null) {
+                    reclaimed += nr;
+                    continue;
+                }
+                r = outcome;
+            }
+            if (r == Ref.ACTIVATE) {
+                lru.move(f, list + 1);
+                activated += nr;
+            } else {
+                lru.move(f, list);
+            }
+        }
+        sc.nrScanned += scanned;
+        sc.nrReclaimed += reclaimed;
+        k.mem().count(sc.nid, sc.who.scan, scanned);
+        k.mem().count(sc.nid, file ? VmStat.PGSCAN_FILE : VmStat.PGSCAN_ANON, scanned);
+        k.mem().count(sc.nid, sc.who.steal, reclaimed);
+        k.mem().count(sc.nid, file ? VmStat.PGSTEAL_FILE : VmStat.PGSTEAL_ANON, reclaimed);
+        k.mem().count(sc.nid, VmStat.PGACTIVATE, activated);
+        return scanned;
+    }
+
+    /** folio_check_references. */
+    private Ref checkReferences(long f, Mappings rmap, boolean file) {
+        int ptes = rmap.referenced(f);
+        boolean referenced = lru.referenced(f);
+        lru.setReferenced(f, false);
+        if (ptes > 0) {
+            if (referenced || ptes > 1) {
+                lru.setReferenced(f, true);
+                return Ref.ACTIVATE;
+            }
+            lru.setReferenced(f, true);
+            return Ref.KEEP;
+        }
+        return Ref.RECLAIM;
+    }
+
+    /**
+     * shrink_folio_list's reclaim of one unreferenced folio: null when it was freed, else what
+     * happens to it instead (ACTIVATE: it cannot be swapped; KEEP: it stays for now).
+     */
+    private Ref reclaimFolio(ScanControl sc, long f, int order, Mappings rmap) {
+        int flags = mm.flags(f);
+        if ((flags & Memmap.PG_ANON) == 0) {
+            return Ref.KEEP; // shmem / memfd page cache: its swap-out is not modelled
+        }
+        int maps = mm.mapcount(f);
+        if (mm.refcount(f) != maps || rmap.entries(f) == 0) {
+            return Ref.KEEP; // pinned or otherwise referenced: folio_ref_freeze would fail
+        }
+        int nr = 1 << order;
+        if (!canReclaimAnon(sc) || swap.freePages() < nr) {
+            return Ref.ACTIVATE; // add_to_swap failed
+        }
+        int[] perPage = order == 0 ? new int[] {rmap.entries(f)} : rmap.ptesPerPage(f, nr);
+        long[] slots = new long[nr];
+        for (int i = 0; i < nr; i++) {
+            if (perPage[i] > 0) {
+                slots[i] = swap.alloc();
+                swap.addRefs(slots[i], perPage[i] - 1);
+            }
+        }
+        rmap.unmapToSwap(f, slots);
+        k.mem().count(sc.nid, VmStat.PSWPOUT, nr);
+        if (order > 0) {
+            k.mem().count(sc.nid, VmStat.THP_SWPOUT, 1);
+        }
+        // the entries are gone: their mappings and references go with them, and the folio is freed
+        k.folioRelease().folioPutRefs(f, mm.refcount(f), maps, FreePath.FOLIOS_PUT);
+        return null;
+    }
+}

@@ -1,0 +1,37 @@
+package org.mmproto.core.scenario.step;
+
+import java.util.Set;
+import org.mmproto.core.config.YamlTree;
+import org.mmproto.core.reclaim.Reclaim;
+import org.mmproto.core.scenario.ParseContext;
+import org.mmproto.core.scenario.RunContext;
+import org.mmproto.core.scenario.Step;
+import org.mmproto.core.scenario.StepOutcome;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+
+/** Time passes ({@code ms} milliseconds): the daemons run; today that is every woken kswapd. */
+public record Tick(Meta meta, long ms) implements Step {
+    public static final StepType TYPE = StepType.of("tick", Tick::parse);
+    private static final Set<String> KEYS = YamlTree.keys("ms");
+
+    static Tick parse(ParseContext p, Meta meta, Node opKey, Node value) {
+        YamlTree tree = p.tree();
+        MappingNode m = p.args(value, opKey, meta.op(), KEYS);
+        long ms = tree.get(m, "ms").map(n -> tree.longValue(n, 1, 1L << 40)).orElse(1000L);
+        return new Tick(meta, ms);
+    }
+
+    @Override
+    public Step withMeta(Meta m) {
+        return new Tick(m, ms);
+    }
+
+    @Override
+    public StepOutcome run(RunContext run) {
+        Reclaim r = run.kernel().reclaim();
+        long reclaimed = r.tick(ms);
+        return StepOutcome.raw(0).put("reclaimed", reclaimed)
+                .summary("tick " + ms + " ms (t = " + r.timeMs() + " ms): kswapd reclaimed " + reclaimed + " pages");
+    }
+}
