@@ -64,7 +64,8 @@ public final class Migration {
      * Moves each folio (head pfns) to a target from {@code target}. {@code targetNid} is the
      * node the caller aims at (-1 when the allocation decides). Folios leaving a private node
      * and folios arriving on one pass the dispatcher (Site.MIGRATE_SOURCE / MIGRATE_TARGET)
-     * before anything is allocated when the target is known, else right after the allocation.
+     * before anything is allocated on the node: up front when the target is known, else when
+     * the target allocation reaches the node ({@link Dispatcher#migrationTarget}).
      */
     public Result migrate(List<Long> folios, int targetNid, TargetAlloc target, Mode mode, MigrateReason reason) {
         return migrate(folios, targetNid, target, mode, reason, Origin.KERNEL);
@@ -103,7 +104,9 @@ public final class Migration {
                 countFail(src, order);
                 continue;
             }
-            long dst = target.alloc(src, order);
+            // target unknown: a private node the allocation reaches is decided before it is used
+            long dst = d != null && targetNid < 0 && d.hasPrivateNodes()
+                    ? d.migrationTarget(src, reason, () -> target.alloc(src, order)) : target.alloc(src, order);
             if (dst < 0) {
                 outcome[i] = (int) dst;
                 failed++;
@@ -111,16 +114,6 @@ public final class Migration {
                 continue;
             }
             int dstNid = mm.nid(dst);
-            if (d != null && targetNid < 0 && dstNid != srcNid && d.isPrivate(dstNid)) {
-                Verdict late = d.migrateOnto(src, dstNid, reason);
-                if (!late.allowed()) {
-                    k.folioRelease().folioPut(dst, FreePath.FOLIO_PUT); // migrate_folio_undo_dst
-                    outcome[i] = -Dispatcher.errnoOf(late, Errno.EBUSY).code();
-                    failed++;
-                    countFail(src, order);
-                    continue;
-                }
-            }
             if (d != null) {
                 d.folioMigrated(src, dst);
             }
