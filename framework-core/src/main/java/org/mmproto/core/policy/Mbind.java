@@ -110,8 +110,9 @@ final class Mbind {
                 long ilx = ilxBase + (index.get(src) >>> order);
                 LongSupplier alloc = () -> PolicyAlloc.allocMpol(k, t, gfp | Gfp.Bits.COMP, order, target, ilx, t.nid(),
                         MigrateReason.MR_MEMPOLICY_MBIND);
-                // the policy picks the node; a private one is decided (migrate_to) before it is allocated from,
-                // and a refusal is this folio's result, not an allocation failure that stops the batch
+                // the policy picks the node; a private one is decided (migrate_to) before it is allocated from.
+                // Migration opens the same decision around this call; joining it here, inside MigrateBatch's
+                // guard, makes a refusal this folio's errno rather than an ENOMEM that stops the batch.
                 var d = k.dispatcher();
                 return d != null && d.hasPrivateNodes()
                         ? d.migrationTarget(src, MigrateReason.MR_MEMPOLICY_MBIND, alloc) : alloc.getAsLong();
