@@ -35,6 +35,24 @@ final class Samples {
         return jar;
     }
 
+    /** sample-drivers/opt-in-probe/target/opt-in-probe-VERSION.jar, as packaged earlier in the reactor. */
+    static Path probeJar() {
+        Path jar = Path.of(System.getProperty("mmproto.it.probeJar",
+                "../sample-drivers/opt-in-probe/target/opt-in-probe-" + version() + ".jar"));
+        assertThat(jar).as("the reactor packages opt-in-probe before framework-it (mvn verify from the root)").isRegularFile();
+        return jar;
+    }
+
+    /** Copies of every sample driver jar in {@code dir}: the bundled scenarios bind both. */
+    static void copySampleJars(Path dir) {
+        copyCxlJar(dir);
+        try {
+            Files.copy(probeJar(), dir.resolve(probeJar().getFileName()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** A copy of the sample jar in {@code dir} (tests load their own directory, not the shared plugins/). */
     static Path copyCxlJar(Path dir) {
         try {

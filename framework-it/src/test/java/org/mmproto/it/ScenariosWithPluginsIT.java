@@ -33,12 +33,14 @@ class ScenariosWithPluginsIT {
 
     @TestFactory
     Stream<DynamicTest> every_bundled_scenario_with_drivers_holds_under_every_design(@TempDir Path dir) {
-        Samples.copyCxlJar(dir);
+        Samples.copySampleJars(dir);
         PluginCatalog catalog = new DriverPlugins().load(dir);
         RunFactory factory = new RunFactory(catalog);
         List<Path> withDrivers = ScenarioFiles.bundled().stream()
                 .filter(p -> !ScenarioParser.parse(p).drivers().isEmpty()).toList();
         assertThat(withDrivers).isNotEmpty();
+        assertThat(withDrivers).extracting(p -> p.getFileName().toString())
+                .contains("matrix-policy-optout.yaml", "matrix-refusals.yaml", "matrix-home-node.yaml");
         return withDrivers.stream().flatMap(p -> {
             long[] hookCalls = {0};
             Stream<DynamicTest> runs = RunSetup.builtInDesigns().keySet().stream().map(d ->

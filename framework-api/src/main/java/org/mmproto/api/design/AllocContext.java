@@ -31,4 +31,17 @@ public record AllocContext(Gfp gfp, ZonelistKind zonelist, int startNid, boolean
     public AllocContext scoped() {
         return new AllocContext(gfp, zonelist, startNid, true);
     }
+
+    /**
+     * Contract R4.14: the one context of an allocation whose policy names several private nodes,
+     * from the contexts decided for each of them ({@code this} for the lower nid): the gfp bits
+     * either adds, PRIVATE when either selects it, this context's start node unless it leaves
+     * the choice to the caller (-1), a task scope when either opens one.
+     */
+    public AllocContext merge(AllocContext other) {
+        return new AllocContext(new Gfp(gfp.bits() | other.gfp.bits()),
+                zonelist == ZonelistKind.PRIVATE || other.zonelist == ZonelistKind.PRIVATE
+                        ? ZonelistKind.PRIVATE : ZonelistKind.DEFAULT,
+                startNid >= 0 ? startNid : other.startNid, taskScope || other.taskScope);
+    }
 }

@@ -103,6 +103,16 @@ public interface Design extends ExtensionPoint {
         return Verdict.ALLOW;
     }
 
+    /**
+     * {@link Site#HOME_NODE}: may set_mempolicy_home_node name private node {@code request.nid()}
+     * as the home node? Asked once per call naming a private node, after the syscall's own
+     * argument checks and before any VMA is touched; a denial's errno is the call's return value.
+     * Mainline accepts any online node.
+     */
+    default Verdict homeNode(HomeNodeRequest request, DriverAccess driver) {
+        return Verdict.ALLOW;
+    }
+
     /** {@link Site#MIGRATE_SOURCE} ({@code onto} false) / {@link Site#MIGRATE_TARGET} (true). */
     default Verdict migrate(MigrationRequest request, boolean onto, DriverAccess driver) {
         return Verdict.ALLOW;

@@ -17,6 +17,7 @@ public enum Site {
     FREE("mm/swap.c", "__folio_put / folios_put_refs / __free_pages"),
     SET_MEMPOLICY("mm/mempolicy.c", "do_set_mempolicy"),
     MBIND("mm/mempolicy.c", "do_mbind"),
+    HOME_NODE("mm/mempolicy.c", "set_mempolicy_home_node (home_node validation)"),
     MIGRATE_NODE("mm/migrate.c", "do_pages_move / kernel_migrate_pages (target node validation)"),
     MIGRATE_SOURCE("mm/migrate.c", "migrate_pages (folio on the node)"),
     MIGRATE_TARGET("mm/migrate.c", "migrate_pages (node as target)"),

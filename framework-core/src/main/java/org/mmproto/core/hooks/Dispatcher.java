@@ -3,6 +3,7 @@ package org.mmproto.core.hooks;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.BiFunction;
+import java.util.function.LongSupplier;
 import org.mmproto.api.Errno;
 import org.mmproto.api.FreePath;
 import org.mmproto.api.Gfp;
@@ -13,6 +14,7 @@ import org.mmproto.api.design.CollapsePlan;
 import org.mmproto.api.design.CpusetMems;
 import org.mmproto.api.design.Design;
 import org.mmproto.api.design.DriverAccess;
+import org.mmproto.api.design.HomeNodeRequest;
 import org.mmproto.api.design.NodeZonelists;
 import org.mmproto.api.design.UserAllocation;
 import org.mmproto.api.driver.Decisions.FaultAction;
@@ -203,6 +205,7 @@ public final class Dispatcher implements PrivateNodeCheckpoint, FolioRelease.Fre
     }
 
     private TaskRef beforeNested;
+    private final PendingTarget pendingTarget = new PendingTarget();
 
     /** An allocation nested inside the allocator runs for no task (an interrupt, a debug option). */
     @Override
@@ -212,6 +215,7 @@ public final class Dispatcher implements PrivateNodeCheckpoint, FolioRelease.Fre
         } else {
             enter(beforeNested);
         }
+        pendingTarget.nested(enter);
     }
 
     /** Opens ({@code true}) or closes a task-scoped allocation context. */
@@ -228,6 +232,9 @@ public final class Dispatcher implements PrivateNodeCheckpoint, FolioRelease.Fre
 
     @Override
     public boolean allowAlloc(int nid, int gfp, int order, int preferredNid, AllocCall call) {
+        if (!pendingTarget.mayUse(nid)) {
+            return false;
+        }
         return allocDecision(Site.PAGE_ALLOC, gate(nid, gfp, order, preferredNid, call), call, design::alloc, MAINLINE::alloc);
     }
 
@@ -300,6 +307,14 @@ public final class Dispatcher implements PrivateNodeCheckpoint, FolioRelease.Fre
         return record(site, nid, before, v, MAINLINE.policyTarget(site, current, noDriver), v.allowed());
     }
 
+    /** May set_mempolicy_home_node name private node {@code r.nid()} as the home node? */
+    public Verdict homeNode(HomeNodeRequest r) {
+        int nid = r.nid();
+        long before = calls(nid);
+        Verdict v = design.homeNode(r, access[nid].at(Site.HOME_NODE));
+        return record(Site.HOME_NODE, nid, before, v, MAINLINE.homeNode(r, noDriver), v.allowed());
+    }
+
     // ---- Site.MIGRATE_SOURCE / MIGRATE_TARGET ----
 
     /** May this folio leave its private node (for {@code to}, -1 = not known yet)? */
@@ -318,6 +333,31 @@ public final class Dispatcher implements PrivateNodeCheckpoint, FolioRelease.Fre
         long before = calls(to);
         Verdict v = design.migrate(r, true, access[to].at(Site.MIGRATE_TARGET));
         return record(Site.MIGRATE_TARGET, to, before, v, MAINLINE.migrate(r, true, noDriver), v.allowed());
+    }
+
+    /**
+     * Allocates the target of a migration whose node the allocation picks (mbind MPOL_MF_MOVE by
+     * policy, a longterm pin's move off ZONE_MOVABLE): when the allocator's walk reaches a private
+     * node other than the folio's, the MIGRATE_TARGET decision (migrate_to under ops-struct) is
+     * made there, once per node for this folio, before a page of the node is taken; a refused
+     * node is skipped. If the allocation then fails and a node refused, the refusal's errno is
+     * the result. A call for the folio already being allocated for (the syscall's own wrapper
+     * inside the engine's) joins it.
+     */
+    public long migrationTarget(long src, MigrateReason reason, LongSupplier alloc) {
+        boolean outer = !pendingTarget.isFor(src);
+        if (outer) {
+            pendingTarget.begin(src, reason, this::migrateOnto, memmap.nid(src));
+        }
+        try {
+            long dst = alloc.getAsLong();
+            Verdict refusal = pendingTarget.refusal();
+            return dst < 0 && refusal != null ? -errnoOf(refusal, Errno.EBUSY).code() : dst;
+        } finally {
+            if (outer) {
+                pendingTarget.end();
+            }
+        }
     }
 
     /**

@@ -48,17 +48,14 @@ final class FolioMove {
                 return failed(c, FailureCause.REFUSED, -Dispatcher.errnoOf(v, Errno.EBUSY).code());
             }
         }
-        long dst = target.alloc(c.pfn, c.order);
+        // target unknown: a private node the allocation reaches is decided there, before a page
+        // of it is taken (Dispatcher.migrationTarget); a refused node is skipped
+        boolean decidedInWalk = d != null && targetNid < 0 && d.hasPrivateNodes();
+        long dst = decidedInWalk ? d.migrationTarget(c.pfn, reason, () -> target.alloc(c.pfn, c.order))
+                : target.alloc(c.pfn, c.order);
         if (dst < 0) {
-            return failed(c, FailureCause.TARGET_ALLOC, (int) dst);
-        }
-        int dstNid = mm.nid(dst);
-        if (d != null && targetNid < 0 && dstNid != c.srcNid && d.isPrivate(dstNid)) {
-            Verdict late = d.migrateOnto(c.pfn, dstNid, reason);
-            if (!late.allowed()) {
-                putTarget(dst);
-                return failed(c, FailureCause.REFUSED, -Dispatcher.errnoOf(late, Errno.EBUSY).code());
-            }
+            boolean refused = decidedInWalk && dst != -Errno.ENOMEM.code();
+            return failed(c, refused ? FailureCause.REFUSED : FailureCause.TARGET_ALLOC, (int) dst);
         }
         if (mm.maybeDmaPinned(c.pfn)) {
             putTarget(dst); // try_to_migrate left it mapped: migrate_folio_undo_dst

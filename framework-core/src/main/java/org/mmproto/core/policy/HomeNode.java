@@ -3,6 +3,9 @@ package org.mmproto.core.policy;
 import org.mmproto.api.Errno;
 import org.mmproto.api.NodeMask;
 import org.mmproto.core.task.MemPolicy;
+import org.mmproto.api.design.HomeNodeRequest;
+import org.mmproto.api.driver.Verdict;
+import org.mmproto.core.hooks.Dispatcher;
 import org.mmproto.core.task.Mm;
 import org.mmproto.core.task.Task;
 import org.mmproto.core.task.Vma;
@@ -14,13 +17,30 @@ import org.mmproto.core.task.Vma;
  * ({@code vm_policy}; VMAs without one are skipped): a mode other than BIND or PREFERRED_MANY
  * stops with EOPNOTSUPP (VMAs already updated keep their home node), otherwise a copy of the policy
  * with the home node replaces it within the range. No VMA with a policy: ENOENT. The home node
- * need not be in the policy's mask (checked on realkernel 6.12).
+ * need not be in the policy's mask (checked on realkernel 6.12). A private home node is the
+ * design's decision (Site.HOME_NODE). At allocation time policy_nodemask makes the home node the
+ * start of the zonelist walk of a BIND or PREFERRED_MANY policy, inside the mask or not
+ * ({@link PolicyAlloc}).
  */
 public final class HomeNode {
     private final PolicyServices k;
 
     public HomeNode(PolicyServices k) {
         this.k = k;
+    }
+
+    /**
+     * Site.HOME_NODE: a private home node is decided once per call, after the argument checks
+     * and before any VMA is touched (v5 gates set_mempolicy_home_node on USER_NUMA there); null =
+     * accepted. Without a dispatcher the node is ordinary memory, as in mainline.
+     */
+    private Errno privateHomeNode(Task t, int nid, long start, long len) {
+        Dispatcher d = k.core().dispatcher();
+        if (d == null || !d.isPrivate(nid)) {
+            return null;
+        }
+        Verdict v = d.homeNode(new HomeNodeRequest(nid, start, len, t.ref()));
+        return v.allowed() ? null : Dispatcher.errnoOf(v, Errno.EINVAL);
     }
 
     public long call(Task t, long start, long len, long homeNode, long flags) {
@@ -32,6 +52,10 @@ public final class HomeNode {
         }
         if (Long.compareUnsigned(homeNode, NodeMask.MAX_NUMNODES) >= 0 || homeNode >= k.core().mem().nodeCount()) {
             return -Errno.EINVAL.code();
+        }
+        Errno refused = privateHomeNode(t, (int) homeNode, start, len);
+        if (refused != null) {
+            return -refused.code();
         }
         len = (len + Mm.PAGE_SIZE - 1) & -Mm.PAGE_SIZE;
         long end = start + len;

@@ -9,6 +9,7 @@ import static org.mmproto.core.task.MemPolicy.MPOL_WEIGHTED_INTERLEAVE;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.LongSupplier;
 import org.mmproto.api.Errno;
 import org.mmproto.api.Gfp;
 import org.mmproto.api.MigrateReason;
@@ -103,8 +104,15 @@ public final class Mbind {
             MigrateBatch.Result r = MigrateBatch.migrate(k, q.heads(), -1, (src, order) -> {
                 int gfp = order > 0 ? Gfp.GFP_TRANSHUGE.bits()
                         : Gfp.GFP_HIGHUSER_MOVABLE.bits() | Gfp.Bits.RETRY_MAYFAIL | Gfp.Bits.COMP;
-                return PolicyAlloc.allocMpol(k, t, gfp | Gfp.Bits.COMP, order, target, ilxBase + (index.get(src) >>> order), t.nid(),
+                long ilx = ilxBase + (index.get(src) >>> order);
+                LongSupplier alloc = () -> PolicyAlloc.allocMpol(k, t, gfp | Gfp.Bits.COMP, order, target, ilx, t.nid(),
                         MigrateReason.MR_MEMPOLICY_MBIND);
+                // the policy picks the node; a private one is decided (migrate_to) before it is allocated from.
+                // Migration opens the same decision around this call; joining it here, inside MigrateBatch's
+                // guard, makes a refusal this folio's errno rather than an ENOMEM that stops the batch.
+                var d = k.core().dispatcher();
+                return d != null && d.hasPrivateNodes()
+                        ? d.migrationTarget(src, MigrateReason.MR_MEMPOLICY_MBIND, alloc) : alloc.getAsLong();
             }, MigrateReason.MR_MEMPOLICY_MBIND);
             nrFailed |= r.ret();
         }

@@ -124,26 +124,48 @@ public final class PolicyAlloc {
             return allocMpolInner(k, t, gfp, order, pol, ilx, nid);
         }
         // The folio entry point of a policy naming private nodes: the design makes the context
-        // (mask, zonelist, start node, task scope) at Site.ALLOC_CONTEXT, once per allocation.
-        var d = k.core().dispatcher();
-        int priv = Long.numberOfTrailingZeros(named);
-        boolean onlyPrivate = pol.nodes().weight() == Long.bitCount(named);
-        AllocContext ctx = d.userAllocation(new UserAllocation(priv, Gfp.of(gfp), order,
-                reason == null ? Site.PAGE_ALLOC : Site.MIGRATE_TARGET, reason,
-                pol.nodes(), pol.mode() == MPOL_BIND, onlyPrivate, t.nid(), t.ref()));
-        if (ctx.startNid() >= 0 && pol.homeNode() == MemPolicy.NUMA_NO_NODE) {
+        // (mask, zonelist, start node, task scope) at Site.ALLOC_CONTEXT, once per private node
+        // the policy names, and the contexts merge (contract R4.14). The node the walk would
+        // start from is the home node when the policy has one (policy_nodemask), else the local one.
+        int start = homeNodeApplies(pol) ? pol.homeNode() : nid;
+        AllocContext ctx = contextFor(k, t, gfp, order, pol, named, start, reason);
+        boolean fixed = ctx.startNid() >= 0;
+        if (fixed) {
             nid = ctx.startNid();
         }
+        var d = k.core().dispatcher();
         if (ctx.taskScope()) {
             d.taskScope(true);
         }
         try {
-            return allocMpolInner(k, t, ctx.gfp().bits(), order, pol, ilx, nid, ctx.zonelist(), named, reason);
+            return allocMpolInner(k, t, ctx.gfp().bits(), order, pol, ilx, nid, fixed, ctx.zonelist(), named, reason);
         } finally {
             if (ctx.taskScope()) {
                 d.taskScope(false);
             }
         }
+    }
+
+    /** BIND and PREFERRED_MANY start from the home node when one is set (policy_nodemask). */
+    private static boolean homeNodeApplies(MemPolicy pol) {
+        return pol.homeNode() != MemPolicy.NUMA_NO_NODE
+                && (pol.mode() == MPOL_BIND || pol.mode() == MPOL_PREFERRED_MANY);
+    }
+
+    /** One ALLOC_CONTEXT decision per private node {@code named} holds, in nid order, merged. */
+    private static AllocContext contextFor(PolicyServices k, Task t, int gfp, int order, MemPolicy pol, long named, int start,
+                                           MigrateReason reason) {
+        var d = k.core().dispatcher();
+        boolean onlyPrivate = pol.nodes().weight() == Long.bitCount(named);
+        AllocContext merged = null;
+        for (long bits = named; bits != 0; bits &= bits - 1) {
+            int priv = Long.numberOfTrailingZeros(bits);
+            AllocContext c = d.userAllocation(new UserAllocation(priv, Gfp.of(gfp), order,
+                    reason == null ? Site.PAGE_ALLOC : Site.MIGRATE_TARGET, reason,
+                    pol.nodes(), pol.mode() == MPOL_BIND, onlyPrivate, start, t.ref()));
+            merged = merged == null ? c : merged.merge(c);
+        }
+        return merged;
     }
 
     /** The private nodes the policy names, one bit per nid (0 = none, or no dispatcher). */
@@ -161,22 +183,23 @@ public final class PolicyAlloc {
     }
 
     private static long allocMpolInner(PolicyServices k, Task t, int gfp, int order, MemPolicy pol, long ilx, int nid) {
-        return allocMpolInner(k, t, gfp, order, pol, ilx, nid, null, 0, null);
+        return allocMpolInner(k, t, gfp, order, pol, ilx, nid, false, null, 0, null);
     }
 
     /**
+     * @param fixed    the design's context chose the start node (nid), which the home node does not override
      * @param zonelist the zonelist the folio entry point selected (null: no private node concerned)
      * @param intent   the private nodes the policy names (bit per nid), which its allocations aim at
      */
     private static long allocMpolInner(PolicyServices k, Task t, int gfp, int order, MemPolicy pol, long ilx, int nid,
-                                       ZonelistKind zonelist, long intent, MigrateReason reason) {
+                                       boolean fixed, ZonelistKind zonelist, long intent, MigrateReason reason) {
         int mode = pol == null ? MemPolicy.MPOL_DEFAULT : pol.mode();
         NodeMask nodemask = null;
         switch (mode) {
             case MPOL_PREFERRED -> nid = pol.nodes().first();
             case MPOL_PREFERRED_MANY -> {
                 nodemask = pol.nodes();
-                if (pol.homeNode() != MemPolicy.NUMA_NO_NODE) {
+                if (pol.homeNode() != MemPolicy.NUMA_NO_NODE && !fixed) {
                     nid = pol.homeNode();
                 }
             }
@@ -184,7 +207,7 @@ public final class PolicyAlloc {
                 if (applyPolicyZone(k, pol, Gfp.of(gfp).zoneIndex()) && intersects(pol.nodes(), t.memsAllowed())) {
                     nodemask = pol.nodes();
                 }
-                if (pol.homeNode() != MemPolicy.NUMA_NO_NODE) {
+                if (pol.homeNode() != MemPolicy.NUMA_NO_NODE && !fixed) {
                     nid = pol.homeNode();
                 }
             }

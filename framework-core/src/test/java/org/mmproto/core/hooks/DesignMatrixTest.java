@@ -157,6 +157,59 @@ class DesignMatrixTest {
     }
 
     /**
+     * set_mempolicy_home_node naming the private node (Site.HOME_NODE, contract R4.15): accepted
+     * by mainline and every design whose mails leave the syscall alone; zonelist-private gates it
+     * on USER_NUMA (v5 capability table). One decision per call naming the node, none for a
+     * public home node; a denial leaves the VMA's policy as it was.
+     */
+    @Test
+    void home_node_naming_the_private_node() {
+        Map<String, Long> without = each("unpatched", 0L, "ops-struct", 0L, "gfp-flag", 0L, "buddy-veto", 0L,
+                "fallback-only", 0L, "memalloc-scope", 0L, "zonelist-private", err(Errno.EINVAL));
+        without.forEach((design, expected) -> {
+            for (boolean opted : new boolean[] {false, true}) {
+                PrivateWorld w = opted ? world(design, OPTED_IN) : world(design);
+                long a = anon(w, 8192);
+                w.k.numa().mbind(w.task, a, 8192, MemPolicy.MPOL_BIND, UserMask.of(NodeMask.of(0, 1)), MAXNODE, 0);
+                String as = design + (opted ? " opted in" : " without opt-in");
+                assertThat(w.k.numa().setMempolicyHomeNode(w.task, a, 8192, P, 0)).as(as).isEqualTo(opted ? 0L : expected);
+                assertThat(w.k.dispatcher().stats().consulted(Site.HOME_NODE)).as(as).isEqualTo(1);
+                int home = org.mmproto.core.policy.VmaPolicy.at(w.task.mm().find(a), a).homeNode();
+                assertThat(home).as(as + ": home node").isEqualTo(opted || expected == 0 ? P : MemPolicy.NUMA_NO_NODE);
+                // the walk from P's zonelist, filtered to {0,1}: the page lands on a public node
+                assertThat(w.k.mmOps().touch(w.task, a, 4096, true)).as(as).isZero();
+                assertThat(w.k.memmap().nid(w.k.mmOps().folioAt(w.task, a))).as(as).isEqualTo(0);
+                assertThat(w.k.dispatcher().ledger().breaches()).as(as).isEmpty();
+                assertThat(w.k.numa().setMempolicyHomeNode(w.task, a, 8192, 1, 0)).as(as).isZero();
+                assertThat(w.k.dispatcher().stats().consulted(Site.HOME_NODE)).as(as + ": a public home node").isEqualTo(1);
+            }
+        });
+    }
+
+    /**
+     * A BIND to the private node whose home node is a public node outside the mask: mainline
+     * walks node 0's zonelist, which holds P; the RFC designs start from the mask's first node
+     * (patch 13), fallback-only from P with THISNODE. The start node a design's context fixes is
+     * not overridden by the home node, so every design lands on P (before, the home node won and
+     * the walk from node 0's list never reached P under the RFC designs).
+     */
+    @Test
+    void bind_to_the_private_node_with_a_home_node_outside_the_mask_lands_on_it() {
+        for (Design d : BuiltInDesigns.all()) {
+            PrivateWorld w = new PrivateWorld(RecordingDriver.with(OPTED_IN), d, Duration.ZERO);
+            long a = anon(w, 8192);
+            assertThat(w.k.numa().mbind(w.task, a, 8192, MemPolicy.MPOL_BIND, UserMask.of(NodeMask.of(P)), MAXNODE, 0))
+                    .as(d.name()).isZero();
+            assertThat(w.k.numa().setMempolicyHomeNode(w.task, a, 8192, 0, 0)).as(d.name()).isZero();
+            assertThat(w.k.mmOps().touch(w.task, a, 8192, true)).as(d.name()).isZero();
+            assertThat(w.k.memmap().nid(w.k.mmOps().folioAt(w.task, a))).as(d.name()).isEqualTo(P);
+            assertThat(w.k.memmap().nid(w.k.mmOps().folioAt(w.task, a + 4096))).as(d.name()).isEqualTo(P);
+            assertThat(w.k.dispatcher().stats().consulted(Site.HOME_NODE)).as(d.name()).isZero();
+            assertThat(w.k.dispatcher().ledger().breaches()).as(d.name()).isEmpty();
+        }
+    }
+
+    /**
      * With the opt-in every design lets the folio leave. Without it (-ENOENT under ops-struct,
      * gfp-flag and zonelist-private) a user folio cannot reach the node in the first place except
      * by demotion or a device mapping, which the subsystems and drivers issues add.

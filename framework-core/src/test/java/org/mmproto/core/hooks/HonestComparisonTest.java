@@ -14,6 +14,8 @@ import org.mmproto.core.hooks.designs.BuddyVeto;
 import org.mmproto.core.hooks.designs.OpsStruct;
 import org.mmproto.core.hooks.designs.Unpatched;
 import org.mmproto.core.mm.DebugVm;
+import org.mmproto.core.stats.VmStat;
+import org.mmproto.core.task.MemPolicy;
 import org.mmproto.core.policy.UserMask;
 import org.mmproto.core.task.MemPolicy;
 import org.mmproto.core.task.MmOps;
@@ -24,21 +26,48 @@ class HonestComparisonTest {
     private static final int P = PrivateWorld.P;
 
     @Test
-    void a_refused_migration_target_goes_back_through_folio_put_and_is_no_unnotified_free() {
+    void a_refused_mbind_move_target_is_never_allocated_from() {
         RecordingDriver drv = RecordingDriver.with(NpOps.NP_OPS_MIGRATION, NpOps.NP_OPS_MEMPOLICY);
         drv.migrateToAnswer = MigrateTo.refuse(Errno.ENOSPC);
+        PrivateWorld w = new PrivateWorld(drv, new OpsStruct(), Duration.ZERO);
+        long a = w.k.mmOps().mmap(w.task, 0, 2 * 4096, MmOps.PROT_READ | MmOps.PROT_WRITE,
+                MmOps.MAP_PRIVATE | MmOps.MAP_ANONYMOUS, null, 0, "x");
+        w.k.mmOps().touch(w.task, a, 2 * 4096, true);
+        long pgallocOnP = pgalloc(w, P);
+        // mbind MOVE: the policy picks P, migrate_to is asked before P's pages are touched and refuses
+        long r = w.k.numa().mbind(w.task, a, 2 * 4096, MemPolicy.MPOL_BIND, UserMask.of(NodeMask.of(P)), 64,
+                MemPolicy.MPOL_MF_MOVE | MemPolicy.MPOL_MF_STRICT);
+        assertThat(r).as("a folio not moved under MPOL_MF_STRICT").isEqualTo(-Errno.EIO.code());
+        assertThat(w.k.memmap().nid(w.k.mmOps().folioAt(w.task, a))).isEqualTo(0);
+        assertThat(w.k.memmap().nid(w.k.mmOps().folioAt(w.task, a + 4096))).isEqualTo(0);
+        // once per folio and pass: a refusal does not stop the batch, and migrate_pages_sync retries
+        // every failure of its MIGRATE_ASYNC round one by one (2 folios x 2 rounds)
+        assertThat(drv.count("migrate_to")).as("once per folio and round").isEqualTo(4);
+        assertThat(w.k.dispatcher().stats().consulted(Site.MIGRATE_TARGET)).isEqualTo(4);
+        assertThat(pgalloc(w, P)).as("pages allocated on the refusing node").isEqualTo(pgallocOnP);
+        assertThat(drv.count("free_folio")).isZero();
+        assertThat(w.k.dispatcher().ledger().breaches()).isEmpty();
+        assertThat(DebugVm.check(w.k.mem())).isEmpty();
+    }
+
+    @Test
+    void an_accepted_mbind_move_target_is_decided_once_and_lands_on_the_node() {
+        RecordingDriver drv = RecordingDriver.with(NpOps.NP_OPS_MIGRATION, NpOps.NP_OPS_MEMPOLICY);
         PrivateWorld w = new PrivateWorld(drv, new OpsStruct(), Duration.ZERO);
         long a = w.k.mmOps().mmap(w.task, 0, 4096, MmOps.PROT_READ | MmOps.PROT_WRITE,
                 MmOps.MAP_PRIVATE | MmOps.MAP_ANONYMOUS, null, 0, "x");
         w.k.mmOps().touch(w.task, a, 4096, true);
-        // mbind MOVE: the target is allocated by policy on P first, then migrate_to refuses it
-        w.k.numa().mbind(w.task, a, 4096, MemPolicy.MPOL_BIND, UserMask.of(NodeMask.of(P)), 64, MemPolicy.MPOL_MF_MOVE);
-        assertThat(w.k.memmap().nid(w.k.mmOps().folioAt(w.task, a))).isEqualTo(0);
-        // a permanent failure of migrate_pages_sync's ASYNC round is retried once in the SYNC round
-        assertThat(drv.count("migrate_to")).isEqualTo(2);
-        assertThat(drv.count("free_folio FOLIO_PUT")).as("each undone target reached free_folio").isEqualTo(2);
-        assertThat(w.k.dispatcher().ledger().breaches()).isEmpty();
-        assertThat(DebugVm.check(w.k.mem())).isEmpty();
+        assertThat(w.k.numa().mbind(w.task, a, 4096, MemPolicy.MPOL_BIND, UserMask.of(NodeMask.of(P)), 64,
+                MemPolicy.MPOL_MF_MOVE)).isZero();
+        assertThat(w.k.memmap().nid(w.k.mmOps().folioAt(w.task, a))).isEqualTo(P);
+        assertThat(drv.count("migrate_to")).isEqualTo(1);
+        assertThat(w.k.dispatcher().stats().consulted(Site.MIGRATE_TARGET)).isEqualTo(1);
+    }
+
+    private static long pgalloc(PrivateWorld w, int nid) {
+        var node = w.k.mem().node(nid);
+        return node.vmstat(VmStat.PGALLOC_DMA) + node.vmstat(VmStat.PGALLOC_DMA32)
+                + node.vmstat(VmStat.PGALLOC_NORMAL) + node.vmstat(VmStat.PGALLOC_MOVABLE);
     }
 
     @Test

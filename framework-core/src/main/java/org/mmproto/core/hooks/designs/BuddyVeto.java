@@ -28,7 +28,8 @@ import org.mmproto.api.driver.Verdict;
  * meets the gate and the veto; policies and migration need no opt-in (David asks why they
  * should): a folio may leave, and one that arrives does so through a target allocation the veto
  * sees; demotion onto the node and compaction inside it are mainline, their allocations asking
- * the veto; no write protection (David treats allocation only).
+ * the veto; no write protection (David treats allocation only). set_mempolicy_home_node is
+ * mainline (Site.HOME_NODE): the proposal gates pages, not policies.
  */
 public final class BuddyVeto extends Unpatched {
     @Override

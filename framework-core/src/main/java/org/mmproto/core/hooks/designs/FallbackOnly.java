@@ -24,6 +24,9 @@ import org.mmproto.api.driver.Verdict;
  * ZONE_MOVABLE folio migrates it away first (the escape §11.4 warns about), khugepaged collapses
  * onto ordinary memory, frees are not reported and nothing is write-protected. Kernel THISNODE
  * allocations land on the node (case 1, the leak David's audit is about).
+ * set_mempolicy_home_node is mainline (Site.HOME_NODE): the series limits itself to nodemask and
+ * fallback-list controls; a BIND to private nodes starts its THISNODE walk from the home node
+ * when the mask holds it, else from its first node.
  */
 public final class FallbackOnly extends Unpatched {
     @Override
@@ -51,7 +54,9 @@ public final class FallbackOnly extends Unpatched {
         AllocContext c = AllocContext.mainline(r.gfp());
         // faults and migration targets allocated by an mbind'ed policy alike (mbind MPOL_MF_MOVE)
         if (r.bind() && r.onlyPrivate()) {
-            return c.withGfp(r.gfp().or(Gfp.__GFP_THISNODE)).startingAt(r.nid());
+            // from the home node when the policy's mask holds it, else from its first private node
+            int start = r.policyNodes().contains(r.localNid()) ? r.localNid() : r.nid();
+            return c.withGfp(r.gfp().or(Gfp.__GFP_THISNODE)).startingAt(start);
         }
         return c;
     }

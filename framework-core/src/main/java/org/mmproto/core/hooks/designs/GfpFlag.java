@@ -31,7 +31,9 @@ import org.mmproto.api.driver.Verdict;
  * bit is the driver's pressure at CRAM_PRESSURE_MAX (ENOSPC), and it alone gates demotion onto
  * an NP_OPS_DEMOTION node; a longterm pin follows the zone (ZONE_NORMAL pins in place,
  * ZONE_MOVABLE must migrate off, which needs MEMPOLICY, else the pin fails); no free
- * notification ("no callbacks in the MVP") and no write protection.
+ * notification ("no callbacks in the MVP") and no write protection. set_mempolicy_home_node
+ * is mainline (Site.HOME_NODE): the April branch gates nodemasks, and a home node is no nodemask;
+ * without MEMPOLICY no policy reaches the node, home node or not.
  */
 public final class GfpFlag extends RfcV4Nodes {
     private static final int PRESSURE_MAX = 1000;

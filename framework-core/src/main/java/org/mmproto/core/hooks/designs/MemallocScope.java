@@ -26,6 +26,8 @@ import org.mmproto.api.driver.Verdict;
  * allocation is refused) while leaving is allowed; longterm pins, khugepaged and frees are
  * mainline (ZONE_MOVABLE pins migrate away, a collapse allocates outside the scope and falls
  * back to ordinary memory — an escape; nothing is notified); no write protection.
+ * set_mempolicy_home_node is mainline (Site.HOME_NODE): neither mail touches it, and a home
+ * node only moves the start of a walk the scope already governs.
  */
 public final class MemallocScope extends RfcV4Nodes {
     @Override

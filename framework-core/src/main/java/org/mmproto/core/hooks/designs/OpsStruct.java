@@ -46,6 +46,12 @@ import org.mmproto.api.driver.Verdict;
  * driver's migration filter after the flag check, as does a NUMA-balancing promotion off it;
  * teardown notification is carried by the callback table (mmproto's addition, the accelerator's
  * alternative to free callbacks, §13 Q8).
+ *
+ * <p>set_mempolicy_home_node (Site.HOME_NODE) is mainline: v4 patch 13 changes
+ * mpol_set_nodemask, which the home-node syscall does not call, and no v4 patch touches the
+ * syscall, so a private home node is accepted with or without NP_OPS_MEMPOLICY; the home node is
+ * only a start node (patch 13 starts a BIND from the mask's first node when the start is outside
+ * the mask), so it never adds a node to a policy.
  */
 public final class OpsStruct extends RfcV4Nodes {
     @Override

@@ -23,7 +23,9 @@ import org.mmproto.api.driver.Verdict;
  * It never consults a driver. It is the baseline every other design is measured against, and
  * it leaks everywhere: that is the point of it. Its answers are the {@link Design} defaults;
  * the built-in designs extend it for the helpers below and override the sites their patches
- * change, so each design class lists exactly its departures.
+ * change, so each design class lists exactly its departures. set_mempolicy_home_node accepts
+ * any online node (Site.HOME_NODE), and the home node starts a BIND or PREFERRED_MANY walk
+ * whether the mask holds it or not (policy_nodemask).
  */
 public class Unpatched implements Design {
     @Override
@@ -87,8 +89,9 @@ public class Unpatched implements Design {
     }
 
     /**
-     * RFC patch 13 (policy_nodemask): a BIND whose local node is not in the mask starts from the
-     * mask's first node, for faults and for migration targets allocated by policy alike.
+     * RFC patch 13 (policy_nodemask): a BIND whose start node (the home node if the policy has
+     * one, else the local node) is not in the mask starts from the mask's first node, for faults
+     * and for migration targets allocated by policy alike.
      */
     static AllocContext bindStartsInMask(UserAllocation r, AllocContext c) {
         if (r.bind() && r.policyNodes() != null && !r.policyNodes().contains(r.localNid())) {

@@ -7,6 +7,7 @@ import org.mmproto.api.design.AllocGate;
 import org.mmproto.api.design.CollapsePlan;
 import org.mmproto.api.design.CpusetMems;
 import org.mmproto.api.design.DriverAccess;
+import org.mmproto.api.design.HomeNodeRequest;
 import org.mmproto.api.design.NodeZonelists;
 import org.mmproto.api.design.UserAllocation;
 import org.mmproto.api.design.ZonelistKind;
@@ -38,6 +39,11 @@ import org.mmproto.api.driver.Verdict;
  * pages, nothing arrives from elsewhere); a longterm pin without LTPIN fails and the folio stays,
  * since it cannot be migrated off without a capability; only MPOL_BIND places memory on the node
  * (other modes are narrowed to public nodes by the default zonelist).
+ *
+ * <p>set_mempolicy_home_node naming the node (Site.HOME_NODE) needs NODE_PRIVATE_CAP_USER_NUMA,
+ * as the v5 capability table lists it with mbind and set_mempolicy: EINVAL without it, as
+ * mpol_set_nodemask answers. The later branch selftest (private_node_mempolicy.sh case 5) accepts
+ * it ungated; we follow the v5 cover letter, the design's mail.
  */
 public final class ZonelistPrivate extends Unpatched {
     @Override
@@ -104,6 +110,11 @@ public final class ZonelistPrivate extends Unpatched {
         if (site == Site.MIGRATE_NODE) {
             return nodeNeeds(driver.has(NodeCap.NODE_PRIVATE_CAP_USER_NUMA), "NODE_PRIVATE_CAP_USER_NUMA");
         }
+        return policyNeeds(driver, NodeCap.NODE_PRIVATE_CAP_USER_NUMA);
+    }
+
+    @Override
+    public Verdict homeNode(HomeNodeRequest request, DriverAccess driver) {
         return policyNeeds(driver, NodeCap.NODE_PRIVATE_CAP_USER_NUMA);
     }
 

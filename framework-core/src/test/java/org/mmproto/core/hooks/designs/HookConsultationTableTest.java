@@ -16,6 +16,7 @@ import org.mmproto.api.ZoneType;
 import org.mmproto.api.design.AllocGate;
 import org.mmproto.api.design.Design;
 import org.mmproto.api.design.DriverAccess;
+import org.mmproto.api.design.HomeNodeRequest;
 import org.mmproto.api.design.UserAllocation;
 import org.mmproto.api.design.ZonelistKind;
 import org.mmproto.api.driver.Decisions.FaultAction;
@@ -130,6 +131,7 @@ class HookConsultationTableTest {
         for (Site s : new Site[] {Site.SET_MEMPOLICY, Site.MBIND, Site.MIGRATE_NODE}) {
             d.policyTarget(s, TASK, r);
         }
+        d.homeNode(new HomeNodeRequest(2, 0x7000, 4096, TASK), r);
         d.migrate(onto, true, r);
         d.migrate(off, false, r);
         d.longtermPin(new Requests.PinRequest(FOLIO, TASK), r);
