@@ -44,6 +44,10 @@ import org.mmproto.core.mm.PrivateNodeLayout;
  * consultation departed from what {@link Unpatched} (mainline) does on the same event — the
  * design's patch footprint. Ordinary nodes never reach it. It also keeps the privacy ledger:
  * the invariants the engine checks where they can break.
+ *
+ * <p>Over 500 lines because it is one entry per {@link Site}: each site's method is a few lines
+ * (build the request, ask the design, record the decision), and splitting them would scatter the
+ * one place where decisions are counted.
  */
 public final class Dispatcher implements PrivateNodeCheckpoint, FolioRelease.FreeGate, PrivateNodeLayout {
     private static final Design MAINLINE = new Unpatched();
