@@ -50,6 +50,17 @@ final class MachineRules {
         return null;
     }
 
+    /**
+     * The highest nid a private node may have: the engine keeps its once-per-call private-node
+     * state (the gate and hand-out memo, consent, a pending migration target) in 64-bit masks.
+     */
+    static final int MAX_PRIVATE_NID = 63;
+
+    static String privateNidTooHigh(int nid) {
+        return "node " + nid + " is private, but private nodes must have nid 0-" + MAX_PRIVATE_NID
+                + " (the engine's per-call private-node state is a 64-bit mask); renumber the private nodes";
+    }
+
     static String tooManyNodes(int n) {
         return n + " nodes is more than MAX_NUMNODES (" + NodeMask.MAX_NUMNODES + ")";
     }

@@ -161,6 +161,9 @@ public final class MachineYamlParser {
                 ? OptionalLong.of(pageMultiple(tree, startNode.get(), "start"))
                 : OptionalLong.empty();
 
+        if (isPrivate && index >= MachineRules.MAX_PRIVATE_NID + 1) {
+            throw tree.error(tree.get(m, "private").get(), MachineRules.privateNidTooHigh(index));
+        }
         if (isPrivate && size == 0) {
             throw tree.error(sizeNode.orElse(m), "node " + index + " is private but has no"
                     + " memory; a private node needs a size > 0");

@@ -22,10 +22,19 @@ public final class WriteFaultPromotion implements FolioPromotion {
 
     @Override
     public boolean promote(long head, int nid) {
-        var res = migration.migrate(List.of(head), nid, (src, order) -> alloc.allocPages(
-                Gfp.GFP_HIGHUSER_MOVABLE.bits() | Gfp.Bits.RETRY_MAYFAIL | (order > 0 ? Gfp.Bits.COMP : 0),
+        var res = migration.migrate(List.of(head), nid, (src, order) -> alloc.allocPages(misplacedGfp(order),
                 order, nid, null, nid), Migration.Mode.MIGRATE_SYNC,
                 MigrateReason.MR_NUMA_MISPLACED, Migration.Origin.DRIVER);
         return res.nrSucceeded() == 1;
+    }
+
+    /**
+     * alloc_misplaced_dst_folio: the target node only (__GFP_THISNODE, so the copy can never
+     * fall back onto another node, a private one included), no reclaim, no reserves.
+     */
+    static int misplacedGfp(int order) {
+        int gfp = Gfp.Bits.THISNODE | (order > 0 ? Gfp.GFP_TRANSHUGE_LIGHT.bits() | Gfp.Bits.COMP
+                : Gfp.GFP_HIGHUSER_MOVABLE.bits() | Gfp.Bits.NOMEMALLOC | Gfp.Bits.NORETRY | Gfp.Bits.NOWARN);
+        return gfp & ~Gfp.Bits.RECLAIM;
     }
 }

@@ -1,5 +1,6 @@
 package org.mmproto.core.mm;
 
+import org.mmproto.api.NodeMask;
 /** No reclaim (allocator tests, the stress command): nothing is reclaimable; kswapd wakeups and direct reclaim entries are counted. */
 public final class NoReclaim implements ReclaimSeam {
     private final long[] kswapdWakeups;
@@ -15,7 +16,7 @@ public final class NoReclaim implements ReclaimSeam {
     }
 
     @Override
-    public long directReclaim(Zone[] zonelist, int prefIdx, int highestZoneIdx, org.mmproto.api.NodeMask nodemask,
+    public long directReclaim(Zone[] zonelist, int prefIdx, int highestZoneIdx, NodeMask nodemask,
                               int order, int gfp, int localNid) {
         directReclaimRuns++;
         return 0;

@@ -33,7 +33,7 @@ final class ExpectationEvaluator {
     /** Indexes of breaches an expectation named (the others fail the run). */
     private final Set<Integer> acknowledged;
     /** Breaches the probe being evaluated counted; acknowledged if its expectation excludes 0. */
-    private final java.util.List<Integer> pendingAck = new java.util.ArrayList<>();
+    private final List<Integer> pendingAck = new ArrayList<>();
     private final Map<String, Long> startVmstat;
     private final long[] startUsed;
     private final long[] startPcp;

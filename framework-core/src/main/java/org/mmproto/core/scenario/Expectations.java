@@ -1,5 +1,7 @@
 package org.mmproto.core.scenario;
 
+import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -41,7 +43,7 @@ public final class Expectations {
 
     /** An immutable set in the given order (error messages list it; Set.of's order varies per JVM). */
     private static Set<String> ordered(String... names) {
-        return java.util.Collections.unmodifiableSet(new java.util.LinkedHashSet<>(java.util.List.of(names)));
+        return Collections.unmodifiableSet(new LinkedHashSet<>(List.of(names)));
     }
 
     /** One {@code expect:} block. */

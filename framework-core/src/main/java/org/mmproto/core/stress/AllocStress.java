@@ -1,5 +1,6 @@
 package org.mmproto.core.stress;
 
+import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.function.LongConsumer;
 import org.mmproto.api.Gfp;
@@ -129,8 +130,8 @@ public final class AllocStress {
             return -1;
         }
         if (held == heldPfn.length) {
-            heldPfn = java.util.Arrays.copyOf(heldPfn, held * 2);
-            heldOrder = java.util.Arrays.copyOf(heldOrder, held * 2);
+            heldPfn = Arrays.copyOf(heldPfn, held * 2);
+            heldOrder = Arrays.copyOf(heldOrder, held * 2);
         }
         heldPfn[held] = pfn;
         heldOrder[held] = order;

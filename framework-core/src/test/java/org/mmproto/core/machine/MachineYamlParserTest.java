@@ -269,6 +269,23 @@ class MachineYamlParserTest {
     }
 
     @Test
+    void aPrivateNodeAboveNid63IsRejectedAndNid63IsAccepted() {
+        StringBuilder y = new StringBuilder("nodes:\n");
+        for (int i = 0; i < 64; i++) {
+            y.append("  - {size: 16MiB, cpus: ").append(i).append("}\n");
+        }
+        String ok = y + "  - {size: 16MiB, private: true}\n";
+        ConfigException e = rejects(ok);
+        assertThat(e.line()).isEqualTo(66);
+        assertThat(e.detail()).contains("node 64 is private").contains("nid 0-63");
+        StringBuilder z = new StringBuilder("nodes:\n");
+        for (int i = 0; i < 63; i++) {
+            z.append("  - {size: 16MiB, cpus: ").append(i).append("}\n");
+        }
+        assertThat(parse(z + "  - {size: 16MiB, private: true}\n").nodes()).hasSize(64);
+    }
+
+    @Test
     void privateNodeWithSizeZeroIsRejectedAtTheSize() {
         String y = "nodes:\n  - {size: 1GiB, cpus: 0}\n  - private: true\n    size: 0\n";
         ConfigException e = rejects(y);
