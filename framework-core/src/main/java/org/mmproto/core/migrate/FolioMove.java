@@ -57,6 +57,16 @@ final class FolioMove {
             boolean refused = decidedInWalk && dst != -Errno.ENOMEM.code();
             return failed(c, refused ? FailureCause.REFUSED : FailureCause.TARGET_ALLOC, (int) dst);
         }
+        int dstNid = mm.nid(dst);
+        if (d != null && !decidedInWalk && dstNid != targetNid && dstNid != c.srcNid && d.isPrivate(dstNid)) {
+            // a caller naming a node whose allocator still fell back onto a private one: decide
+            // there rather than let the folio arrive unasked
+            Verdict late = d.migrateOnto(c.pfn, dstNid, reason);
+            if (!late.allowed()) {
+                putTarget(dst);
+                return failed(c, FailureCause.REFUSED, -Dispatcher.errnoOf(late, Errno.EBUSY).code());
+            }
+        }
         if (mm.maybeDmaPinned(c.pfn)) {
             putTarget(dst); // try_to_migrate left it mapped: migrate_folio_undo_dst
             return failed(c, FailureCause.PINNED, -Errno.EAGAIN.code());
