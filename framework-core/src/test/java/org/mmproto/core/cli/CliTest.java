@@ -140,6 +140,17 @@ class CliTest {
     }
 
     @Test
+    void bench_reports_the_median_round_between_the_best_and_the_slowest() {
+        CliCapture.Run r = run("bench", "faults", "--machine", "single", "--size", "4MiB", "--rounds", "5", "--warmup", "0");
+        assertThat(r.status()).isZero();
+        long median = Long.parseLong(r.out().replaceAll("(?s).*median_round_faults_per_s=(\\d+).*", "$1"));
+        long best = Long.parseLong(r.out().replaceAll("(?s).*best_round_faults_per_s=(\\d+).*", "$1"));
+        assertThat(median).isPositive().isLessThanOrEqualTo(best);
+        assertThat(BenchFaultsCommand.medianNanos(new long[] {1, 2, 9})).isEqualTo(2.0);
+        assertThat(BenchFaultsCommand.medianNanos(new long[] {1, 2, 4, 9})).isEqualTo(3.0);
+    }
+
+    @Test
     void bench_rounds_are_bounded() {
         CliCapture.Run r = run("bench", "faults", "--rounds", "2000000000");
         assertThat(r.status()).isEqualTo(2);
