@@ -92,12 +92,9 @@ class CompactionTest {
     void fragmented_zone_gets_an_order_9_block() {
         fragment(56 * MiB);
         Zone z = zone();
-        System.out.println(z + " " + z.spannedPages() + " free " + z.freePages() + " hi " + highOrderFree(z));
-        System.out.println(Fragmentation.unusableIndexFile(k.mem()));
         assertThat(highOrderFree(z)).isZero();
         assertThat(Fragmentation.unusableIndex(z, 9)).isEqualTo(1000);
         var r = k.compaction().compactNode(0);
-        System.out.println(Fragmentation.unusableIndexFile(k.mem()));
         assertThat(r.ret()).isZero();
         assertThat(highOrderFree(z)).isPositive();
         assertThat(Fragmentation.unusableIndex(z, 9)).isLessThan(1000);
@@ -110,5 +107,102 @@ class CompactionTest {
                 .isEqualTo(r.stats().migrated());
         // manual compaction is no direct compaction
         assertThat(vm(VmStat.COMPACT_STALL)).isZero();
+    }
+
+    @Test
+    void the_scanners_meet_and_folios_only_move_up_keeping_mappings_refs_and_lru() {
+        List<Long> kept = fragment(56 * MiB);
+        Zone z = zone();
+        List<Long> before = new ArrayList<>();
+        for (long addr : kept) {
+            before.add(ops.folioAt(a, addr));
+        }
+        CompactControl cc = k.compaction().compactZone(z, -1, Migration.Mode.MIGRATE_SYNC_LIGHT);
+        assertThat(cc.result()).isEqualTo(CompactResult.COMPLETE);
+        assertThat(cc.migratePfn()).isGreaterThanOrEqualTo(cc.freePfn());
+        Memmap mm = k.memmap();
+        int moved = 0;
+        for (int i = 0; i < kept.size(); i++) {
+            long now = ops.folioAt(a, kept.get(i));
+            long old = before.get(i);
+            if (now != old) {
+                moved++;
+                // targets come from the free scanner, above the meeting point; sources from below
+                assertThat(now).isGreaterThanOrEqualTo(cc.freePfn());
+                assertThat(old).isLessThan(cc.migratePfn());
+                assertThat(mm.isFolioHead(old)).isFalse();
+            }
+            assertThat(mm.mapcount(now)).isEqualTo(1);
+            assertThat(mm.refcount(now)).isEqualTo(1);
+            assertThat(mm.flags(now) & (Memmap.PG_LRU | Memmap.PG_ANON)).isEqualTo(Memmap.PG_LRU | Memmap.PG_ANON);
+            assertThat(k.lru().listOf(now)).isNotNegative();
+            assertThat(k.rmap().headOf(now)).isEqualTo(now);
+        }
+        assertThat((long) moved).isEqualTo(cc.stats().migrated()).isPositive();
+        assertThat(DebugVm.check(k.mem())).isEmpty();
+    }
+
+    @Test
+    void pinned_folios_are_not_isolated_and_stay_put() {
+        List<Long> kept = fragment(56 * MiB);
+        Zone z = zone();
+        List<long[]> pins = new ArrayList<>();
+        List<Long> pinnedHeads = new ArrayList<>();
+        // the lowest pages of the zone: the migrate scanner's part
+        List<Long> low = new ArrayList<>(kept.stream().filter(addr -> z.spans(ops.folioAt(a, addr))).toList());
+        low.sort(java.util.Comparator.comparingLong(addr -> ops.folioAt(a, addr)));
+        for (long addr : low.subList(0, 64)) {
+            int[] err = new int[1];
+            long[] h = k.gup().pin(a, addr, 1, org.mmproto.core.gup.Gup.FOLL_WRITE, err);
+            assertThat(h).as("pin errno %d", err[0]).isNotNull();
+            pins.add(h);
+            pinnedHeads.add(h[0]);
+        }
+        assertThat(pinnedHeads).isNotEmpty();
+        long isolatedBefore = vm(VmStat.COMPACT_ISOLATED);
+        var r = k.compaction().compactNode(0);
+        assertThat(r.stats().migrated()).isPositive();
+        assertThat(vm(VmStat.COMPACT_ISOLATED) - isolatedBefore).isEqualTo(r.stats().isolated());
+        for (long h : pinnedHeads) {
+            assertThat(k.memmap().isFolioHead(h)).isTrue();
+            assertThat(k.memmap().maybeDmaPinned(h)).isTrue();
+        }
+        // a pinned folio is never isolated, so none of the failures is a pinned one
+        assertThat(r.stats().failed()).isZero();
+        pins.forEach(k.gup()::unpin);
+    }
+
+    @Test
+    void a_costly_allocation_stalls_in_direct_compaction_and_succeeds() {
+        fragment(56 * MiB);
+        Zone z = zone();
+        assertThat(highOrderFree(z)).isZero();
+        // ZONE_DMA's free order-9 blocks would serve the request first: take them (no reclaim, no compaction)
+        List<Long> dma = new ArrayList<>();
+        for (long p; (p = k.alloc().allocPages(org.mmproto.api.Gfp.Bits.DMA | org.mmproto.api.Gfp.Bits.NOWARN,
+                9, 0, null, 0)) >= 0; ) {
+            dma.add(p);
+        }
+        int gfp = org.mmproto.api.Gfp.GFP_KERNEL.bits() | org.mmproto.api.Gfp.Bits.THISNODE
+                | org.mmproto.api.Gfp.Bits.COMP | org.mmproto.api.Gfp.Bits.NOWARN;
+        long pfn = k.alloc().allocPages(gfp, 9, 0, null, 0);
+        assertThat(pfn).isNotNegative();
+        assertThat(k.memmap().nid(pfn)).isZero();
+        assertThat(vm(VmStat.COMPACT_STALL)).isEqualTo(1);
+        assertThat(vm(VmStat.COMPACT_SUCCESS)).isEqualTo(1);
+        assertThat(vm(VmStat.COMPACT_FAIL)).isZero();
+        assertThat(vm(VmStat.COMPACT_MIGRATE_SCANNED)).isPositive();
+        k.alloc().freePages(pfn, 9);
+        dma.forEach(p -> k.alloc().freePages(p, 9));
+    }
+
+    @Test
+    void a_costly_allocation_with_nothing_movable_skips_compaction_uncounted() {
+        int gfp = org.mmproto.api.Gfp.GFP_KERNEL.bits() | org.mmproto.api.Gfp.Bits.THISNODE
+                | org.mmproto.api.Gfp.Bits.COMP | org.mmproto.api.Gfp.Bits.NOWARN;
+        long pfn = k.alloc().allocPages(gfp, 9, 0, null, 0);
+        assertThat(pfn).isNotNegative();
+        assertThat(vm(VmStat.COMPACT_STALL)).isZero();
+        k.alloc().freePages(pfn, 9);
     }
 }
