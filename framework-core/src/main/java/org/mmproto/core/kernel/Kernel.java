@@ -12,6 +12,7 @@ import org.mmproto.api.NodeMask;
 import org.mmproto.api.design.CpusetMems;
 import org.mmproto.api.design.Design;
 import org.mmproto.api.driver.DriverContext;
+import org.mmproto.core.compaction.Compaction;
 import org.mmproto.core.gup.Gup;
 import org.mmproto.core.hooks.BoundDriver;
 import org.mmproto.core.hooks.Containment;
@@ -70,6 +71,7 @@ public final class Kernel {
     private final MmOps mmOps;
     private final NumaSyscalls numa;
     private final Gup gup;
+    private final Compaction compaction;
     private final MemoryFailure memoryFailure;
     private final Map<Integer, BoundDriver> drivers = new HashMap<>();
     private final PageTablePages pageTables;
@@ -83,6 +85,8 @@ public final class Kernel {
         this.tasks = new Tasks(mem, dispatcher, pageTables);
         this.rmap = new Rmap(core.memmap(), tasks);
         this.migration = new Migration(core, rmap);
+        this.compaction = new Compaction(core, migration);
+        alloc.attachCompaction(compaction);
         this.policy = new PolicyServices(core, tasks, rmap, migration);
         this.faults = new FaultHandler(core, rmap, thp, PolicyAlloc.port(policy),
                 new WriteFaultPromotion(migration, alloc));
@@ -236,6 +240,11 @@ public final class Kernel {
 
     public Migration migration() {
         return migration;
+    }
+
+    /** compact_node and direct compaction. */
+    public Compaction compaction() {
+        return compaction;
     }
 
     /** get_user_pages and its longterm pins. */

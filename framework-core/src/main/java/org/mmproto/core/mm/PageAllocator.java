@@ -55,6 +55,7 @@ public final class PageAllocator {
     private final PhysicalMemory mem;
     private final Node[] nodes;
     private final ReclaimSeam reclaim;
+    private CompactionSeam compaction = CompactionSeam.NONE;
     private final boolean multiNode;
     private static final int WARN_ALLOC_BURST = 10;
     private long nofailStuck;
@@ -102,6 +103,11 @@ public final class PageAllocator {
         if (priv != null) {
             priv.prepare(zonelist, folio, intent, reason);
         }
+    }
+
+    /** Direct compaction for costly orders (set once the compaction subsystem exists). */
+    public void attachCompaction(CompactionSeam c) {
+        this.compaction = c;
     }
 
     /** Arms one nested allocation (see {@link NestedAlloc}). */
@@ -313,6 +319,11 @@ public final class PageAllocator {
         return zoneWatermarkOk(z, order, z.watermark[which], highestZoneIdx, 0, z.freePages);
     }
 
+    /** __zone_watermark_ok against an explicit mark (compaction_suitable's low watermark + compact_gap). */
+    public static boolean watermarkOkAt(Zone z, int order, long mark, int highestZoneIdx) {
+        return zoneWatermarkOk(z, order, mark, highestZoneIdx, 0, z.freePages);
+    }
+
     /** __zone_watermark_ok. No highatomic or CMA pages exist here, so nothing else is unusable. */
     static boolean zoneWatermarkOk(Zone z, int order, long mark, int highest, int allocFlags, long freePages) {
         long min = mark;
@@ -395,6 +406,13 @@ public final class PageAllocator {
         if (pfn >= 0) {
             return pfn;
         }
+        if (canDirectReclaim && costly) {
+            // __alloc_pages_direct_compact before direct reclaim (costly orders, COMPACT_PRIO_ASYNC)
+            pfn = directCompact(gfp, order, allocFlags, zl, prefIdx, highest, nodemask, mt, preferredNid, localNid);
+            if (pfn >= 0) {
+                return pfn;
+            }
+        }
         int noProgressLoops = 0;
         while (true) {
             if ((allocFlags & ALLOC_KSWAPD) != 0) {
@@ -446,6 +464,19 @@ public final class PageAllocator {
                     order, Gfp.of(gfp));
         }
         return fail(gfp, order, nodemask, preferredNid);
+    }
+
+    /** compact_stall when compaction ran, then compact_success or compact_fail by the retry's outcome. */
+    private long directCompact(int gfp, int order, int allocFlags, Zone[] zl, int prefIdx, int highest,
+                               NodeMask nodemask, int mt, int preferredNid, int localNid) {
+        if (!compaction.tryToCompact(zl, prefIdx, highest, nodemask, order, gfp)) {
+            return -1;
+        }
+        long[] st = nodes[localNid].vmstat;
+        st[VmStat.COMPACT_STALL.ordinal()]++;
+        long pfn = getPageFromFreelist(gfp, order, allocFlags, zl, prefIdx, highest, nodemask, mt, preferredNid, localNid);
+        st[(pfn >= 0 ? VmStat.COMPACT_SUCCESS : VmStat.COMPACT_FAIL).ordinal()]++;
+        return pfn;
     }
 
     private static int pfmemallocFlags(int gfp) {

@@ -25,6 +25,9 @@ public enum VmStat {
     PAGEOUTRUN,
     PGMIGRATE_SUCCESS, PGMIGRATE_FAIL,
     THP_MIGRATION_SUCCESS, THP_MIGRATION_FAIL, THP_MIGRATION_SPLIT,
+    // mm/compaction.c: pages the scanners looked at and isolated; direct compaction's outcomes
+    COMPACT_MIGRATE_SCANNED, COMPACT_FREE_SCANNED, COMPACT_ISOLATED,
+    COMPACT_STALL, COMPACT_FAIL, COMPACT_SUCCESS,
     THP_FAULT_ALLOC, THP_FAULT_FALLBACK, THP_SPLIT_PAGE, THP_SWPOUT;
 
     public static final int COUNT = values().length;

@@ -39,6 +39,7 @@ public final class StepTypes {
             Pressure.TYPE,
             Tick.TYPE,
             ReclaimStep.TYPE,
+            Compact.TYPE,
             Repeat.TYPE,
             Check.TYPE,
             ExpectOnly.TYPE,

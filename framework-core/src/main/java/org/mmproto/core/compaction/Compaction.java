@@ -1,0 +1,112 @@
+package org.mmproto.core.compaction;
+
+import org.mmproto.api.Errno;
+import org.mmproto.api.NodeMask;
+import org.mmproto.api.driver.Verdict;
+import org.mmproto.core.hooks.Dispatcher;
+import org.mmproto.core.migrate.Migration;
+import org.mmproto.core.mm.CompactionSeam;
+import org.mmproto.core.mm.PageAllocator;
+import org.mmproto.core.mm.Zone;
+import org.mmproto.core.task.MmCore;
+
+/**
+ * mm/compaction.c's entry points: compact_node (the /proc/sys/vm/compact_memory and
+ * /sys/devices/system/node/nodeN/compact writes, MIGRATE_SYNC_LIGHT over every zone of the node)
+ * and try_to_compact_pages (direct compaction from the allocator's slow path, MIGRATE_ASYNC over
+ * the allocation's zonelist, through {@link CompactionSeam}). A private node's zones are
+ * compacted only when the design allows it (Site.COMPACTION, asked once per node and event);
+ * the moves stay inside the node, so the engine asks nothing more.
+ */
+public final class Compaction implements CompactionSeam {
+    private final MmCore k;
+    private final Migration migration;
+    private final CompactionStats total = new CompactionStats();
+
+    public Compaction(MmCore k, Migration migration) {
+        this.k = k;
+        this.migration = migration;
+    }
+
+    /** Everything every run did since boot. */
+    public CompactionStats total() {
+        return total;
+    }
+
+    /** What a compact_node call did: 0 or -errno (a refused private node), and the runs' totals. */
+    public record NodeResult(int nid, int ret, CompactionStats stats) {
+    }
+
+    /** compact_node: every populated zone of {@code nid}, the whole zone (order -1). */
+    public NodeResult compactNode(int nid) {
+        CompactionStats st = new CompactionStats();
+        Verdict v = allowed(nid, -1, true);
+        if (!v.allowed()) {
+            return new NodeResult(nid, -Dispatcher.errnoOf(v, Errno.EINVAL).code(), st);
+        }
+        for (Zone z : k.mem().node(nid).zones()) {
+            if (z.populated()) {
+                st.add(compactZone(z, -1, Migration.Mode.MIGRATE_SYNC_LIGHT).stats());
+            }
+        }
+        return new NodeResult(nid, 0, st);
+    }
+
+    /** compact_zone for one zone (tests and the entry points). */
+    CompactControl compactZone(Zone z, int order, Migration.Mode mode) {
+        CompactControl cc = new CompactControl(k, migration, z, order, mode);
+        cc.run();
+        total.add(cc.stats());
+        return cc;
+    }
+
+    private Verdict allowed(int nid, int order, boolean manual) {
+        Dispatcher d = k.dispatcher();
+        return d != null && d.isPrivate(nid) ? d.compaction(nid, order, manual) : Verdict.ALLOW;
+    }
+
+    @Override
+    public boolean tryToCompact(Zone[] zonelist, int prefIdx, int highestZoneIdx, NodeMask nodemask, int order,
+                                int gfp) {
+        boolean ran = false;
+        boolean[] asked = new boolean[k.mem().nodeCount()];
+        boolean[] refused = new boolean[asked.length];
+        for (int i = prefIdx; i < zonelist.length; i++) {
+            Zone z = zonelist[i];
+            if (z.type().ordinal() > highestZoneIdx || (nodemask != null && !nodemask.contains(z.nid()))
+                    || !suitable(z, order, highestZoneIdx)) {
+                continue;
+            }
+            if (!asked[z.nid()]) {
+                asked[z.nid()] = true;
+                refused[z.nid()] = !allowed(z.nid(), order, false).allowed();
+            }
+            if (refused[z.nid()]) {
+                continue;
+            }
+            ran = true;
+            CompactControl cc = compactZone(z, order, Migration.Mode.MIGRATE_ASYNC);
+            if (cc.result() == CompactResult.SUCCESS) {
+                break;
+            }
+        }
+        return ran;
+    }
+
+    /**
+     * compaction_suitable: order-0 free pages above the low watermark (costly orders; min
+     * otherwise) plus compact_gap (twice the request), and for costly orders a fragmentation
+     * index above sysctl_extfrag_threshold (500): a lower one means the failure is lack of memory.
+     */
+    static boolean suitable(Zone z, int order, int highestZoneIdx) {
+        long mark = z.watermark(order > Zone.PAGE_ALLOC_COSTLY_ORDER ? Zone.WMARK_LOW : Zone.WMARK_MIN) + (2L << order);
+        if (!PageAllocator.watermarkOkAt(z, 0, mark, highestZoneIdx)) {
+            return false;
+        }
+        if (order > Zone.PAGE_ALLOC_COSTLY_ORDER) {
+            int fragindex = Fragmentation.fragmentationIndex(z, order);
+            return fragindex < 0 || fragindex > Fragmentation.EXTFRAG_THRESHOLD;
+        }
+        return true;
+    }
+}
