@@ -34,6 +34,11 @@ import org.slf4j.LoggerFactory;
  * <p>Hot-path methods return a pfn, or a negated errno, as a primitive long.
  * The once-per-call private-node questions are kept in {@link PrivateNodeCalls}, folio release
  * in {@link FolioRelease}.
+ *
+ * <p>Over 600 lines on purpose: the fast path, the slow path (compaction for costly orders,
+ * direct reclaim, the per-cpu drain after progress, the retry rules), get_page_from_freelist and
+ * the watermark checks read together, as mm/page_alloc.c does; splitting them would spread one
+ * allocation's decisions over several files.
  */
 public final class PageAllocator {
     private static final Logger LOG = LoggerFactory.getLogger(PageAllocator.class);
