@@ -4,52 +4,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.mmproto.api.ZoneType;
-import org.mmproto.core.hooks.designs.Unpatched;
-import org.mmproto.core.kernel.Kernel;
 import org.mmproto.core.migrate.Migration;
 import org.mmproto.core.mm.DebugVm;
 import org.mmproto.core.mm.Memmap;
 import org.mmproto.core.mm.Zone;
 import org.mmproto.core.stats.VmStat;
 import org.mmproto.core.task.MmOps;
-import org.mmproto.core.task.Task;
-import org.mmproto.core.task.TransparentHugepage;
-import org.mmproto.core.testkit.TestMachines;
+import org.mmproto.core.testkit.OneTaskKernel;
 
 /**
  * compact_zone on a node fragmented by interleaved frees: task a faults most of a 64 MiB node
  * and unmaps every other page, so no order-9 block is free; compaction must make one.
  */
-class CompactionTest {
-    static final long MiB = TestMachines.MiB;
+class CompactionTest extends OneTaskKernel {
 
-    Kernel k;
-    MmOps ops;
-    Task a;
-    long bootUsed;
     long buf;
     long len;
 
-    @BeforeEach
-    void boot() {
-        k = Kernel.boot(TestMachines.dramDramCxl(64 * MiB, 64 * MiB, false), new Unpatched());
-        k.setThp(TransparentHugepage.Mode.NEVER);
-        ops = k.mmOps();
-        a = k.spawn("a", 0, 0, 1000, Set.of());
-        bootUsed = k.mem().pagesInFolios();
-    }
-
-    @AfterEach
-    void nothingLeaks() {
-        ops.exit(a);
-        assertThat(k.mem().pagesInFolios()).isEqualTo(bootUsed);
-        assertThat(DebugVm.check(k.mem())).isEmpty();
-    }
 
     Zone zone() {
         Zone best = null;

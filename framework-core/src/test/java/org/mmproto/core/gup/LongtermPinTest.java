@@ -1,22 +1,15 @@
 package org.mmproto.core.gup;
 
-import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.mmproto.api.Errno;
 import org.mmproto.api.MigrateReason;
 import org.mmproto.api.NodeMask;
 import org.mmproto.api.ZoneType;
-import org.mmproto.core.hooks.designs.Unpatched;
-import org.mmproto.core.mm.DebugVm;
 import org.mmproto.core.policy.UserMask;
 import org.mmproto.core.stats.VmStat;
-import org.mmproto.core.kernel.Kernel;
-import org.mmproto.core.task.TransparentHugepage;
 import org.mmproto.core.task.MmOps;
-import org.mmproto.core.task.Task;
-import org.mmproto.core.testkit.TestMachines;
+import org.mmproto.core.testkit.OneTaskKernel;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -24,26 +17,16 @@ import static org.assertj.core.api.Assertions.assertThat;
  * folios in ZONE_MOVABLE are migrated out of it first (MR_LONGTERM_PIN), then pinned; a folio
  * that cannot move fails the pin with -ENOMEM and nothing stays pinned.
  */
-class LongtermPinTest {
-    static final long MiB = TestMachines.MiB;
+class LongtermPinTest extends OneTaskKernel {
     static final int MPOL_BIND = 2; // MemPolicy.MPOL_BIND
     static final int PAGES = 4;
 
-    Kernel k;
-    MmOps ops;
-    Task a;
     Gup gup;
     long buf;
-    long bootUsed;
 
     @BeforeEach
-    void boot() {
-        k = Kernel.boot(TestMachines.dramDramCxl(64 * MiB, 64 * MiB, false), new Unpatched());
-        k.setThp(TransparentHugepage.Mode.NEVER);
-        ops = k.mmOps();
-        a = k.spawn("a", 0, 0, 1000, Set.of());
+    void setUp() {
         gup = k.gup();
-        bootUsed = k.mem().pagesInFolios();
         buf = ops.mmap(a, 0, PAGES * 4096, MmOps.PROT_READ | MmOps.PROT_WRITE,
                 MmOps.MAP_PRIVATE | MmOps.MAP_ANONYMOUS, null, 0, "buf");
         assertThat(k.numa().mbind(a, buf, PAGES * 4096, MPOL_BIND, UserMask.of(NodeMask.of(2)), 64, 0)).isZero();
@@ -51,13 +34,6 @@ class LongtermPinTest {
         for (int i = 0; i < PAGES; i++) {
             assertThat(k.memmap().zone(ops.folioAt(a, buf + i * 4096L))).isEqualTo(ZoneType.MOVABLE);
         }
-    }
-
-    @AfterEach
-    void nothingLeaks() {
-        ops.exit(a);
-        assertThat(k.mem().pagesInFolios()).isEqualTo(bootUsed);
-        assertThat(DebugVm.check(k.mem())).isEmpty();
     }
 
     @Test

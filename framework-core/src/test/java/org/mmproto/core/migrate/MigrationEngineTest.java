@@ -2,23 +2,16 @@ package org.mmproto.core.migrate;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.mmproto.api.Errno;
 import org.mmproto.api.Gfp;
 import org.mmproto.api.MigrateReason;
-import org.mmproto.core.hooks.designs.Unpatched;
-import org.mmproto.core.mm.DebugVm;
 import org.mmproto.core.mm.Memmap;
 import org.mmproto.core.stats.VmStat;
-import org.mmproto.core.kernel.Kernel;
 import org.mmproto.core.task.TransparentHugepage;
 import org.mmproto.core.task.MmOps;
 import org.mmproto.core.task.Pte;
-import org.mmproto.core.task.Task;
-import org.mmproto.core.testkit.TestMachines;
+import org.mmproto.core.testkit.OneTaskKernel;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -26,30 +19,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the kernel's passes retry it, and what it counts (pgmigrate_*, thp_migration_*, per reason).
  * Node 0 and 1 are 64 MiB DRAM; task a faults its pages on node 0 and they are moved to node 1.
  */
-class MigrationEngineTest {
-    static final long MiB = TestMachines.MiB;
+class MigrationEngineTest extends OneTaskKernel {
 
-    Kernel k;
-    MmOps ops;
-    Task a;
-    long bootUsed;
     int targetAllocs;
 
-    @BeforeEach
-    void boot() {
-        k = Kernel.boot(TestMachines.dramDramCxl(64 * MiB, 64 * MiB, false), new Unpatched());
-        k.setThp(TransparentHugepage.Mode.NEVER);
-        ops = k.mmOps();
-        a = k.spawn("a", 0, 0, 1000, Set.of());
-        bootUsed = k.mem().pagesInFolios();
-    }
-
-    @AfterEach
-    void nothingLeaks() {
-        ops.exit(a);
-        assertThat(k.mem().pagesInFolios()).isEqualTo(bootUsed);
-        assertThat(DebugVm.check(k.mem())).isEmpty();
-    }
 
     /** Write-faults {@code pages} pages and returns their folio heads. */
     List<Long> folios(long bytes) {
