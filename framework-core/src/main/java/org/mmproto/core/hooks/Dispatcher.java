@@ -263,6 +263,9 @@ public final class Dispatcher implements PrivateNodeCheckpoint, FolioRelease.Fre
         if (v.allowed() && access[nid].ownCalls() != own) {
             call.consented |= 1L << nid;
         }
+        if (!v.allowed() && calls(nid) != before) {
+            call.vetoed |= 1L << nid;
+        }
         return v.allowed();
     }
 
@@ -274,6 +277,7 @@ public final class Dispatcher implements PrivateNodeCheckpoint, FolioRelease.Fre
      */
     @Override
     public void allocated(long pfn, int nid, int gfp, AllocCall call) {
+        containment.observer().landed(nid, pfn, (call.vetoed & (1L << nid)) != 0);
         boolean flagged = (gfp & Gfp.Bits.PRIVATE) != 0 && design.honoursGfpPrivate();
         if (!call.intends(nid) && !flagged && (call.consented & (1L << nid)) == 0) {
             ledger.leak(nid, pfn, (call.folio() ? "folio" : "kernel") + " allocation (" + Gfp.of(gfp)

@@ -11,6 +11,7 @@ import java.util.function.Consumer;
 import org.mmproto.api.NodeMask;
 import org.mmproto.api.design.CpusetMems;
 import org.mmproto.api.design.Design;
+import org.mmproto.api.driver.NodeOptIns;
 import org.mmproto.api.driver.DriverContext;
 import org.mmproto.core.compaction.Compaction;
 import org.mmproto.core.gup.Gup;
@@ -157,6 +158,11 @@ public final class Kernel {
     /** The context of the driver bound to {@code nid}: what it reported (pressure, capacity, promotion requests). */
     public Optional<KernelDriverContext> driverContext(int nid) {
         return Optional.ofNullable(drivers.get(nid)).map(BoundDriver::context);
+    }
+
+    /** What the driver bound to {@code nid} opted into there (CONTRACT R5.1); empty without a driver. */
+    public Optional<NodeOptIns> optIns(int nid) {
+        return Optional.ofNullable(drivers.get(nid)).map(BoundDriver::optIns);
     }
 
     /** Boots with a bare checkpoint in place of a design (allocator tests). */
