@@ -70,7 +70,9 @@ final class LoadedDriver implements AutoCloseable {
         Path dir;
         try {
             dir = Files.createTempDirectory("mmproto-conform");
-            Files.copy(jar, dir.resolve(jar.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+            // the plugin manager reads *.jar only: another name is still checked as a jar
+            String name = jar.getFileName().toString();
+            Files.copy(jar, dir.resolve(name.endsWith(".jar") ? name : name + ".jar"), StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

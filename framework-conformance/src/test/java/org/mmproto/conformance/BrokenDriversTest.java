@@ -63,6 +63,15 @@ class BrokenDriversTest {
     }
 
     @Test
+    void a_file_that_is_no_jar_does_not_load_and_conform_exits_2() throws Exception {
+        Path notAJar = Files.writeString(dir.resolve("notes.txt"), "not a zip\n");
+        assertThat(org.mmproto.core.cli.Main.execute("conform", notAJar.toString())).isEqualTo(2);
+        assertThat(org.mmproto.core.cli.Main.execute("conform", dir.resolve("Throws.jar").toString(), "--design",
+                "buddy-veto")).isEqualTo(1); // buddy-veto asks free_folio on every free
+
+    }
+
+    @Test
     void the_broken_jars_exist() throws Exception {
         try (var s = Files.list(dir)) {
             assertThat(s.filter(p -> p.toString().endsWith(".jar")).count()).isEqualTo(12);
