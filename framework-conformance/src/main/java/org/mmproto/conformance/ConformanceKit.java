@@ -24,7 +24,7 @@ public final class ConformanceKit {
      */
     public record Options(String design, long seed, Duration budget) {
         public static Options defaults() {
-            return new Options(null, 1, Duration.ofMillis(100));
+            return new Options(null, 1, Duration.ofMillis(200));
         }
 
         public Options withSeed(long s) {

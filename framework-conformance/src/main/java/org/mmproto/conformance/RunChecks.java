@@ -35,7 +35,7 @@ final class RunChecks {
             ConformanceKit.Run run, ConformanceKit.Run again) {
         Map<Rule, Result> out = new LinkedHashMap<>();
         RunTrace t = run.trace;
-        NodeOptIns opt = run.kernel.optIns(Machines.PRIVATE_NID).orElseThrow();
+        NodeOptIns opt = run.kernel.boundDriver(Machines.PRIVATE_NID).orElseThrow().optIns();
         for (Rule r : PER_DESIGN) {
             out.put(r, Result.pass(r, design, seed));
         }
@@ -155,11 +155,13 @@ final class RunChecks {
                     + "}), but no faulted page of the bound ranges reached the node"));
             return;
         }
-        if (opt.has(NpOps.NP_OPS_MIGRATION)) {
+        // NP_OPS_MIGRATION alone may be for demotion only (compressed RAM refuses user moves);
+        // with NP_OPS_MEMPOLICY the node promises to take a user's pages
+        if (opt.has(NpOps.NP_OPS_MIGRATION) && opt.has(NpOps.NP_OPS_MEMPOLICY)) {
             var asked = t.calls.stream().filter(c -> c.call().hook() == Hook.MIGRATE_TO && !c.call().contained()).toList();
             if (!asked.isEmpty() && asked.stream().noneMatch(c -> Workload.accepted(c.call().answer()))) {
                 out.put(Rules.CAPABILITIES, Result.fail(Rules.CAPABILITIES, design, scenario, t.stepName(asked.get(0).step()),
-                        seed, "declares NP_OPS_MIGRATION but refused all " + asked.size()
+                        seed, "declares NP_OPS_MIGRATION and NP_OPS_MEMPOLICY but refused all " + asked.size()
                         + " migrate_to calls onto a nearly empty node"));
                 return;
             }

@@ -215,11 +215,19 @@ final class Workload {
         }
     }
 
-    /** After the exit: every folio the driver kept released, the reports back where they were at bind. */
+    /**
+     * After the exit: every folio the driver kept released, and, where the design tells the
+     * driver of frees, its reports back where they were at bind (without free notifications a
+     * driver cannot know its pages came back: design-matrix case 10).
+     */
     private void atBaseline() {
         if (k.folioRelease().keptFolios(p) != 0) {
             trace.find(Rules.FREE_BALANCE, k.folioRelease().keptFolios(p) + " folio(s) the driver kept (free_folio KEEP) were never "
                     + "released after every task exited");
+        }
+        var design = k.dispatcher().design();
+        if (java.util.Arrays.stream(org.mmproto.api.FreePath.values()).noneMatch(design::notifiesFree)) {
+            return;
         }
         if (ctx.reportedCapacity() != facts.capacityAtBind) {
             trace.find(Rules.CAPACITY, "reported capacity " + ctx.reportedCapacity() + " pages after everything was freed, "

@@ -11,7 +11,6 @@ import java.util.function.Consumer;
 import org.mmproto.api.NodeMask;
 import org.mmproto.api.design.CpusetMems;
 import org.mmproto.api.design.Design;
-import org.mmproto.api.driver.NodeOptIns;
 import org.mmproto.api.driver.DriverContext;
 import org.mmproto.core.compaction.Compaction;
 import org.mmproto.core.gup.Gup;
@@ -51,6 +50,7 @@ import org.mmproto.core.task.Task;
 import org.mmproto.core.task.Tasks;
 import org.mmproto.core.task.TransparentHugepage;
 import org.mmproto.core.reclaim.Reclaim;
+import org.mmproto.core.thp.DeferredSplitShrinker;
 
 /**
  * The composition root: boots one simulated kernel (the physical memory, its page allocator, the
@@ -85,6 +85,7 @@ public final class Kernel {
         this.pageTables = new PageTablePages(this::allocPageTable, alloc, core.memmap(), mem);
         this.tasks = new Tasks(mem, dispatcher, pageTables);
         this.rmap = new Rmap(core.memmap(), tasks);
+        core.shrinkers().register(new DeferredSplitShrinker(core, rmap));
         this.migration = new Migration(core, rmap);
         this.compaction = new Compaction(core, migration);
         alloc.attachCompaction(compaction);
@@ -160,9 +161,9 @@ public final class Kernel {
         return Optional.ofNullable(drivers.get(nid)).map(BoundDriver::context);
     }
 
-    /** What the driver bound to {@code nid} opted into there (CONTRACT R5.1); empty without a driver. */
-    public Optional<NodeOptIns> optIns(int nid) {
-        return Optional.ofNullable(drivers.get(nid)).map(BoundDriver::optIns);
+    /** The driver bound to {@code nid}, if any. */
+    public Optional<BoundDriver> boundDriver(int nid) {
+        return Optional.ofNullable(drivers.get(nid));
     }
 
     /** Boots with a bare checkpoint in place of a design (allocator tests). */
