@@ -55,14 +55,18 @@ final class RunTrace implements HookObserver {
         }
     }
 
-    /** The calls the driver answered itself (not contained), as comparable text. */
+    /**
+     * The calls the driver answered itself, as comparable text, up to the first contained one
+     * (after a containment the runs may part for reasons R3 reports, not R6.1).
+     */
     List<String> answered() {
         List<String> out = new ArrayList<>();
         for (StepCall c : calls) {
-            if (!c.call().contained()) {
-                out.add(stepName(c.step()) + " " + c.call().hook().kernelName() + " at " + c.call().site() + " "
-                        + c.call().request() + " -> " + c.call().answer());
+            if (c.call().contained()) {
+                break;
             }
+            out.add(stepName(c.step()) + " " + c.call().hook().kernelName() + " at " + c.call().site() + " "
+                    + c.call().request() + " -> " + c.call().answer());
         }
         return out;
     }

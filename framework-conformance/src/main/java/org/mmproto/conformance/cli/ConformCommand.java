@@ -35,7 +35,7 @@ public final class ConformCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", paramLabel = "S", description = "The workload's seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--budget-ms", defaultValue = "200", paramLabel = "MS",
+    @Option(names = "--budget-ms", defaultValue = "500", paramLabel = "MS",
             description = "Time budget of one driver call (R3.3; default: ${DEFAULT-VALUE}).")
     long budgetMs;
 

@@ -43,7 +43,7 @@ public abstract class DriverConformanceTest {
         return null;
     }
 
-    /** The kit's options: every design, seed 1, the contract's 200 ms budget. */
+    /** The kit's options: every design, seed 1, a 500 ms budget ({@link ConformanceKit.Options#defaults()}). */
     protected ConformanceKit.Options options() {
         return ConformanceKit.Options.defaults();
     }
