@@ -134,6 +134,10 @@ final class Samples {
         @Override
         public void requestPromotion(long pfn) {
         }
+
+        @Override
+        public void count(String name, long delta) {
+        }
     }
 
     record Run(int status, String out, String err) {

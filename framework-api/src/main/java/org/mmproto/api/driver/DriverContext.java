@@ -70,4 +70,15 @@ public interface DriverContext {
      * @throws IllegalArgumentException when {@code pfn} is not the head of an allocated folio of the node
      */
     void requestPromotion(long pfn);
+
+    /**
+     * Adds {@code delta} (negative to take away) to the driver's own counter {@code name} on this
+     * node: device state the engine cannot see (outstanding device mappings, foreign folios), so
+     * that a run report shows it and a scenario can expect it (R1.9). {@code name} is lowercase
+     * letters, digits and {@code _}, starting with a letter; a counter starts at 0 when first
+     * counted and keeps its sum.
+     *
+     * @throws IllegalArgumentException for a name outside that form
+     */
+    void count(String name, long delta);
 }

@@ -1,7 +1,9 @@
 package org.mmproto.core.hooks;
 
+import java.util.Collections;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import java.util.function.BiFunction;
 import java.util.function.LongSupplier;
 import org.mmproto.api.Errno;
@@ -62,6 +64,7 @@ public final class Dispatcher implements PrivateNodeCheckpoint, FolioRelease.Fre
     private final HookStats stats;
     private final Containment containment;
     private final CpusetMems[] cpuset;
+    private final Map<Integer, BoundDriver> bound = new TreeMap<>();
     private Memmap memmap;
     /** The task the engine is acting for (set around faults and syscalls); KERNEL otherwise. */
     private TaskRef current = TaskRef.KERNEL;
@@ -101,12 +104,18 @@ public final class Dispatcher implements PrivateNodeCheckpoint, FolioRelease.Fre
 
     /** Hands the design the bound drivers (after the engine booted and they bound). */
     public void bindDrivers(Map<Integer, BoundDriver> drivers) {
+        bound.putAll(drivers);
         drivers.forEach((nid, d) -> access[nid] = new DriverAccessImpl(nid, d, containment, stats));
     }
 
     /** Late binding of the memmap (the kernel builds it after the allocator). */
     public void attach(Memmap m) {
         this.memmap = m;
+    }
+
+    /** The drivers bound to private nodes, by nid. */
+    public Map<Integer, BoundDriver> boundDrivers() {
+        return Collections.unmodifiableMap(bound);
     }
 
     public Design design() {

@@ -4,9 +4,11 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Supplier;
 import org.mmproto.api.Errno;
 import org.mmproto.api.ZoneType;
+import org.mmproto.api.driver.CounterNames;
 import org.mmproto.api.driver.DriverContext;
 import org.mmproto.core.mm.Node;
 import org.mmproto.core.mm.FolioRelease;
@@ -31,6 +33,7 @@ public final class KernelDriverContext implements DriverContext {
     private final DriverLane lane;
     private final Map<Long, Integer> owned = new HashMap<>();
     private final List<Long> promotions = new ArrayList<>();
+    private final Map<String, Long> counters = new TreeMap<>();
     private long ownedPages;
     private int pressure;
     private long capacity = -1;
@@ -156,6 +159,12 @@ public final class KernelDriverContext implements DriverContext {
         });
     }
 
+    @Override
+    public void count(String name, long delta) {
+        CounterNames.check(name);
+        engineRun(() -> counters.merge(name, delta, Long::sum));
+    }
+
     // ---- what the engine recorded (read by the engine and reports, not through the lane) ----
 
     /** Pages the driver holds through allocOwn. */
@@ -176,5 +185,10 @@ public final class KernelDriverContext implements DriverContext {
     /** The promotion requests queued so far, oldest first; no subsystem consumes them yet. */
     public List<Long> promotionRequests() {
         return List.copyOf(promotions);
+    }
+
+    /** The driver's own counters (R1.9), by name; a name never counted is absent. */
+    public Map<String, Long> counters() {
+        return Map.copyOf(counters);
     }
 }

@@ -81,6 +81,11 @@ final class UnboundDriverContext implements DriverContext {
     }
 
     @Override
+    public void count(String name, long delta) {
+        throw unbound();
+    }
+
+    @Override
     public String toString() {
         return "UnboundDriverContext";
     }

@@ -186,6 +186,13 @@ public final class JsonReporter implements Reporter {
         }
         ArrayNode ct = o.putArray("contained");
         p.contained().forEach(ct::add);
+        if (!p.driverCounters().isEmpty()) {
+            ObjectNode dc = o.putObject("driver_counters");
+            p.driverCounters().forEach((driver, counters) -> {
+                ObjectNode x = dc.putObject(driver);
+                counters.forEach(x::put);
+            });
+        }
     }
 
     /** {"scenario": ..., "passed": ..., "designs": {name: run-JSON}, "differing_lines": [...]}. */

@@ -199,6 +199,11 @@ public final class TextReporter implements Reporter {
         for (String c : p.contained()) {
             sb.append("# contained: ").append(c).append('\n');
         }
+        p.driverCounters().forEach((driver, counters) -> {
+            sb.append("# driver ").append(driver).append(':');
+            counters.forEach((name, v) -> sb.append(' ').append(name).append('=').append(v));
+            sb.append('\n');
+        });
     }
 
     /** The whole run report at once (no streaming). */

@@ -195,6 +195,11 @@ final class ExpectationEvaluator {
         if (p instanceof Expectations.Result) {
             return o.value;
         }
+        if (p instanceof Expectations.DriverCounter c) {
+            var ctx = k.driverContext(c.nid())
+                    .orElseThrow(() -> new IllegalStateException("no driver is bound to node " + c.nid()));
+            return ctx.counters().getOrDefault(c.name(), 0L);
+        }
         if (p instanceof Expectations.HookCalls h) {
             long n = 0;
             for (Site site : Site.values()) {

@@ -145,6 +145,17 @@ public final class Expectations {
         }
     }
 
+    /**
+     * A driver's own counter (CONTRACT R1.9) on node {@code nid}: the sum the driver counted so
+     * far, 0 when it never counted that name.
+     */
+    public record DriverCounter(int nid, String name) implements Probe {
+        @Override
+        public String describe() {
+            return "driver_counters." + nid + "." + name;
+        }
+    }
+
     /** Driver calls of one hook ({@code free_folio}, {@code alloc_veto}, ...) over the run so far, all sites. */
     public record HookCalls(String hook) implements Probe {
         @Override
