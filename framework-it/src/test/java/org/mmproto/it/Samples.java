@@ -44,10 +44,25 @@ final class Samples {
     }
 
     /** Copies of every sample driver jar in {@code dir}: the bundled scenarios bind both. */
+    /** The jar of sample driver module {@code name} as the reactor packaged it. */
+    static Path sampleJar(String name) {
+        String key = name.equals("virtio-queue") ? "mmproto.it.virtioJar" : "mmproto.it.accelJar";
+        Path jar = Path.of(System.getProperty(key, "../sample-drivers/" + name + "/target/" + name + "-"
+                + System.getProperty("mmproto.it.version", "0.1.0-SNAPSHOT") + ".jar"));
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException("sample jar not built: " + jar + " (run mvn package first)");
+        }
+        return jar;
+    }
+
     static void copySampleJars(Path dir) {
         copyCxlJar(dir);
         try {
             Files.copy(probeJar(), dir.resolve(probeJar().getFileName()));
+            for (String name : new String[] {"virtio-queue", "accelerator"}) {
+                Path jar = sampleJar(name);
+                Files.copy(jar, dir.resolve(jar.getFileName()));
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
