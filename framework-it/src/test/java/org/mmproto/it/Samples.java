@@ -43,7 +43,6 @@ final class Samples {
         return jar;
     }
 
-    /** Copies of every sample driver jar in {@code dir}: the bundled scenarios bind both. */
     /** The jar of sample driver module {@code name} as the reactor packaged it. */
     static Path sampleJar(String name) {
         String key = name.equals("virtio-queue") ? "mmproto.it.virtioJar" : "mmproto.it.accelJar";
@@ -55,6 +54,15 @@ final class Samples {
         return jar;
     }
 
+    /** sample-drivers/compressed-ram/target/compressed-ram-VERSION.jar, as packaged earlier in the reactor. */
+    static Path cramJar() {
+        Path jar = Path.of(System.getProperty("mmproto.it.cramJar",
+                "../sample-drivers/compressed-ram/target/compressed-ram-" + version() + ".jar"));
+        assertThat(jar).as("the reactor packages compressed-ram before framework-it (mvn verify from the root)").isRegularFile();
+        return jar;
+    }
+
+    /** Copies of every sample driver jar in {@code dir}: the bundled scenarios bind them. */
     static void copySampleJars(Path dir) {
         copyCxlJar(dir);
         try {
@@ -63,6 +71,7 @@ final class Samples {
                 Path jar = sampleJar(name);
                 Files.copy(jar, dir.resolve(jar.getFileName()));
             }
+            Files.copy(cramJar(), dir.resolve(cramJar().getFileName()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -148,10 +157,6 @@ final class Samples {
 
         @Override
         public void requestPromotion(long pfn) {
-        }
-
-        @Override
-        public void count(String name, long delta) {
         }
     }
 

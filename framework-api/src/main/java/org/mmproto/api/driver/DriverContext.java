@@ -72,13 +72,24 @@ public interface DriverContext {
     void requestPromotion(long pfn);
 
     /**
-     * Adds {@code delta} (negative to take away) to the driver's own counter {@code name} on this
-     * node: device state the engine cannot see (outstanding device mappings, foreign folios), so
-     * that a run report shows it and a scenario can expect it (R1.9). {@code name} is lowercase
-     * letters, digits and {@code _}, starting with a letter; a counter starts at 0 when first
-     * counted and keeps its sum.
+     * Records one of the device's own statistics under {@code name} (lower case, digits and
+     * {@code _}, as a debugfs file would be named; e.g. {@code poison_pages}), the latest value
+     * kept. Statistics reach the run report and its JSON ({@code drivers[].stats}) and can be
+     * expected ({@code driver: {NID: {NAME: ...}}}) (R1.9). A driver reports what it counted:
+     * the engine never computes them.
      *
-     * @throws IllegalArgumentException for a name outside that form
+     * The default ignores the report (a context outside the engine, e.g. a unit test's stub).
+     *
+     * @throws IllegalArgumentException for a name that is not {@code [a-z][a-z0-9_]*} (at most 64 characters)
      */
-    void count(String name, long delta);
+    default void reportStat(String name, long value) {
+        checkStatName(name);
+    }
+
+    /** The rule of {@link #reportStat}'s names. */
+    static void checkStatName(String name) {
+        if (name == null || name.isEmpty() || name.length() > 64 || !name.matches("[a-z][a-z0-9_]*")) {
+            throw new IllegalArgumentException("statistic name '" + name + "': expected [a-z][a-z0-9_]*, at most 64 characters");
+        }
+    }
 }

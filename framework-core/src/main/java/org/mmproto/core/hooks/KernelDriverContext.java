@@ -1,14 +1,14 @@
 package org.mmproto.core.hooks;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.function.Supplier;
 import org.mmproto.api.Errno;
 import org.mmproto.api.ZoneType;
-import org.mmproto.api.driver.CounterNames;
 import org.mmproto.api.driver.DriverContext;
 import org.mmproto.core.mm.Node;
 import org.mmproto.core.mm.FolioRelease;
@@ -33,10 +33,10 @@ public final class KernelDriverContext implements DriverContext {
     private final DriverLane lane;
     private final Map<Long, Integer> owned = new HashMap<>();
     private final List<Long> promotions = new ArrayList<>();
-    private final Map<String, Long> counters = new TreeMap<>();
     private long ownedPages;
     private int pressure;
     private long capacity = -1;
+    private final Map<String, Long> stats = new LinkedHashMap<>();
 
     KernelDriverContext(int nid, ZoneType zone, PhysicalMemory mem, PageAllocator alloc,
             FolioRelease folioRelease, OwnerAllocations owner, DriverLane lane) {
@@ -149,6 +149,12 @@ public final class KernelDriverContext implements DriverContext {
     }
 
     @Override
+    public void reportStat(String name, long value) {
+        DriverContext.checkStatName(name);
+        engineRun(() -> stats.put(name, value));
+    }
+
+    @Override
     public void requestPromotion(long pfn) {
         engineRun(() -> {
             Zone z = mem.zoneOf(pfn);
@@ -157,12 +163,6 @@ public final class KernelDriverContext implements DriverContext {
             }
             promotions.add(pfn);
         });
-    }
-
-    @Override
-    public void count(String name, long delta) {
-        CounterNames.check(name);
-        engineRun(() -> counters.merge(name, delta, Long::sum));
     }
 
     // ---- what the engine recorded (read by the engine and reports, not through the lane) ----
@@ -182,13 +182,13 @@ public final class KernelDriverContext implements DriverContext {
         return capacity;
     }
 
+    /** The statistics the driver reported (R1.9), in first-report order, latest values. */
+    public Map<String, Long> reportedStats() {
+        return Collections.unmodifiableMap(stats);
+    }
+
     /** The promotion requests queued so far, oldest first; no subsystem consumes them yet. */
     public List<Long> promotionRequests() {
         return List.copyOf(promotions);
-    }
-
-    /** The driver's own counters (R1.9), by name; a name never counted is absent. */
-    public Map<String, Long> counters() {
-        return Map.copyOf(counters);
     }
 }

@@ -2,7 +2,6 @@ package org.mmproto.core.plugin;
 
 import org.mmproto.api.Errno;
 import org.mmproto.api.ZoneType;
-import org.mmproto.api.driver.CounterNames;
 import org.mmproto.api.driver.DriverContext;
 
 /**
@@ -80,10 +79,5 @@ final class DryBindContext implements DriverContext {
 
     @Override
     public void requestPromotion(long pfn) {
-    }
-
-    @Override
-    public void count(String name, long delta) {
-        CounterNames.check(name);
     }
 }

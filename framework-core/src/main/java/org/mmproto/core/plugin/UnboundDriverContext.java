@@ -81,7 +81,7 @@ final class UnboundDriverContext implements DriverContext {
     }
 
     @Override
-    public void count(String name, long delta) {
+    public void reportStat(String name, long value) {
         throw unbound();
     }
 

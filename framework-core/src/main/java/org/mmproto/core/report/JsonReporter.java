@@ -139,6 +139,17 @@ public final class JsonReporter implements Reporter {
             ObjectNode nv = o.putObject("vmstat");
             n.vmstat().forEach(nv::put);
         }
+        ArrayNode drivers = root.putArray("drivers");
+        for (RunReport.DriverReport d : r.drivers()) {
+            ObjectNode o = drivers.addObject();
+            o.put("nid", d.nid());
+            o.put("plugin", d.plugin());
+            o.put("pressure", d.pressure());
+            o.put("capacity_pages", d.capacityPages());
+            o.put("promotion_requests", d.promotionRequests());
+            ObjectNode st = o.putObject("stats");
+            d.stats().forEach(st::put);
+        }
         return root;
     }
 
@@ -186,13 +197,6 @@ public final class JsonReporter implements Reporter {
         }
         ArrayNode ct = o.putArray("contained");
         p.contained().forEach(ct::add);
-        if (!p.driverCounters().isEmpty()) {
-            ObjectNode dc = o.putObject("driver_counters");
-            p.driverCounters().forEach((driver, counters) -> {
-                ObjectNode x = dc.putObject(driver);
-                counters.forEach(x::put);
-            });
-        }
     }
 
     /** {"scenario": ..., "passed": ..., "designs": {name: run-JSON}, "differing_lines": [...]}. */

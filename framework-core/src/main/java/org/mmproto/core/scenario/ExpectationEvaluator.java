@@ -195,10 +195,13 @@ final class ExpectationEvaluator {
         if (p instanceof Expectations.Result) {
             return o.value;
         }
-        if (p instanceof Expectations.DriverCounter c) {
-            var ctx = k.driverContext(c.nid())
-                    .orElseThrow(() -> new IllegalStateException("no driver is bound to node " + c.nid()));
-            return ctx.counters().getOrDefault(c.name(), 0L);
+        if (p instanceof Expectations.DriverValue dv) {
+            return k.driverContext(dv.nid()).map(c -> switch (dv.key()) {
+                case "pressure" -> (Long) (long) c.reportedPressure();
+                case "capacity_pages" -> (Long) c.reportedCapacity();
+                case "promotion_requests" -> (Long) (long) c.promotionRequests().size();
+                default -> c.reportedStats().get(dv.key());
+            }).orElse(null);
         }
         if (p instanceof Expectations.HookCalls h) {
             long n = 0;

@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.mmproto.api.MigrateReason;
-import org.mmproto.api.driver.CounterNames;
 import org.mmproto.api.driver.Hook;
 import org.mmproto.core.config.ConfigException;
 import org.mmproto.core.config.Suggestions;
@@ -99,7 +98,7 @@ public final class ExpectationParser {
         if (opStep) {
             allowed.add("vmstat_step");
         }
-        allowed.addAll(List.of("nodes", "resident", "tasks", "breaches", "hooks", "driver_counters"));
+        allowed.addAll(List.of("nodes", "resident", "tasks", "breaches", "hooks", "driver"));
         boolean hasResult = false;
         Map<String, Expectation> perDesign = new LinkedHashMap<>();
         for (NodeTuple t : m.getValue()) {
@@ -137,7 +136,7 @@ public final class ExpectationParser {
                 case "tasks" -> taskValues(v, items);
                 case "breaches" -> breaches(v, items);
                 case "hooks" -> hookCalls(v, items);
-                case "driver_counters" -> driverCounters(v, items);
+                case "driver" -> driverValues(v, items);
                 default -> items.add(new Item(line, new Expectations.Field(key), step.expectField(key, v, this)));
             }
         }
@@ -229,6 +228,29 @@ public final class ExpectationParser {
         }
     }
 
+    /** {@code driver: {NID: {pressure|capacity_pages|promotion_requests|<a stat the driver reports>: ...}}}. */
+    private void driverValues(Node v, List<Item> items) {
+        MappingNode m = tree.mapping(v);
+        for (NodeTuple t : m.getValue()) {
+            Node nidNode = t.getKeyNode();
+            int nid = tree.intValue(nidNode, 0, Integer.MAX_VALUE);
+            if (nid >= machine.nodeCount()) {
+                throw tree.error(nidNode, "node " + nid + " does not exist on machine " + machine.name() + " (nodes 0-"
+                        + (machine.nodeCount() - 1) + ")");
+            }
+            for (NodeTuple f : tree.mapping(t.getValueNode()).getValue()) {
+                Node keyNode = f.getKeyNode();
+                String key = ((ScalarNode) keyNode).getValue();
+                if (!key.matches("[a-z][a-z0-9_]*")) {
+                    throw tree.error(keyNode, "driver value '" + key + "': expected pressure, capacity_pages,"
+                            + " promotion_requests or a statistic the driver reports ([a-z][a-z0-9_]*)");
+                }
+                items.add(new Item(tree.line(keyNode), new Expectations.DriverValue(nid, key),
+                        compare(f.getValueNode(), false)));
+            }
+        }
+    }
+
     private void resident(Node v, List<Item> items) {
         MappingNode m = tree.mapping(v);
         tree.allowKeys(m, RESIDENT_KEYS);
@@ -278,28 +300,6 @@ public final class ExpectationParser {
         for (NodeTuple t : m.getValue()) {
             String hook = ((ScalarNode) t.getKeyNode()).getValue();
             items.add(new Item(tree.line(t.getKeyNode()), new Expectations.HookCalls(hook), compare(t.getValueNode(), false)));
-        }
-    }
-
-    /** {@code driver_counters: {NID: {name: value}}}: the counters of the driver bound to node NID. */
-    private void driverCounters(Node v, List<Item> items) {
-        MappingNode m = tree.mapping(v);
-        for (NodeTuple t : m.getValue()) {
-            Node nidNode = t.getKeyNode();
-            int nid = tree.intValue(nidNode, 0, Integer.MAX_VALUE);
-            if (nid >= machine.nodeCount()) {
-                throw tree.error(nidNode, "node " + nid + " does not exist on machine " + machine.name() + " (nodes 0-"
-                        + (machine.nodeCount() - 1) + ")");
-            }
-            for (NodeTuple f : tree.mapping(t.getValueNode()).getValue()) {
-                String name = ((ScalarNode) f.getKeyNode()).getValue();
-                if (!CounterNames.valid(name)) {
-                    throw tree.error(f.getKeyNode(), "driver counter '" + name
-                            + "': expected lowercase letters, digits and _, starting with a letter");
-                }
-                items.add(new Item(tree.line(f.getKeyNode()), new Expectations.DriverCounter(nid, name),
-                        compare(f.getValueNode(), false)));
-            }
         }
     }
 

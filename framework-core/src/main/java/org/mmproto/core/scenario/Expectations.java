@@ -146,13 +146,14 @@ public final class Expectations {
     }
 
     /**
-     * A driver's own counter (CONTRACT R1.9) on node {@code nid}: the sum the driver counted so
-     * far, 0 when it never counted that name.
+     * A value the node's driver reported (CONTRACT R1.6, R1.7, R1.9): {@code pressure},
+     * {@code capacity_pages}, {@code promotion_requests} or one of its statistics; null (a failed
+     * expectation) when no driver is bound or it never reported the statistic.
      */
-    public record DriverCounter(int nid, String name) implements Probe {
+    public record DriverValue(int nid, String key) implements Probe {
         @Override
         public String describe() {
-            return "driver_counters." + nid + "." + name;
+            return "driver." + nid + "." + key;
         }
     }
 

@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import org.mmproto.api.driver.Hook;
 import org.mmproto.api.driver.Site;
 import org.mmproto.core.hooks.Containment;
@@ -18,13 +17,11 @@ import org.mmproto.core.hooks.HookStats;
  * What the run's design did with the private nodes: the per-node invariants that broke (with the
  * step line that broke them), the dispatcher's decisions and driver consultations per site and
  * hook, the sites where the design departs from the unpatched kernel (its patch footprint, see
- * {@link HookStats#footprint()}), the contained driver failures, and the drivers' own counters
- * ({@code driverCounters}: by {@code plugin@nid}, CONTRACT R1.9; only drivers that counted).
+ * {@link HookStats#footprint()}) and the contained driver failures.
  */
 public record PrivacyReport(String design, List<Breach> breaches, Map<String, SiteCount> sites, List<String> footprint,
-                            List<String> contained, Map<String, Map<String, Long>> driverCounters) {
+                            List<String> contained) {
     public PrivacyReport {
-        driverCounters = Collections.unmodifiableMap(new LinkedHashMap<>(driverCounters));
         breaches = List.copyOf(breaches);
         sites = Collections.unmodifiableMap(new LinkedHashMap<>(sites));
         footprint = List.copyOf(footprint);
@@ -92,13 +89,6 @@ public record PrivacyReport(String design, List<Breach> breaches, Map<String, Si
         for (Containment.Incident i : d.containment().incidents()) {
             contained.add(i.pluginId() + " " + i.hook().kernelName() + " at " + i.site() + ": " + i.kind() + " (" + i.detail() + ")");
         }
-        Map<String, Map<String, Long>> counters = new LinkedHashMap<>();
-        d.boundDrivers().forEach((nid, b) -> {
-            if (!b.context().counters().isEmpty()) {
-                String id = b.pluginId().contains(" (") ? b.pluginId().substring(0, b.pluginId().indexOf(" (")) : b.pluginId();
-                counters.put(id + "@" + nid, new TreeMap<>(b.context().counters()));
-            }
-        });
-        return new PrivacyReport(d.design().name(), breaches, sites, footprint, contained, counters);
+        return new PrivacyReport(d.design().name(), breaches, sites, footprint, contained);
     }
 }

@@ -196,10 +196,6 @@ class PluginHostUnitTest {
         @Override
         public void requestPromotion(long pfn) {
         }
-
-        @Override
-        public void count(String name, long delta) {
-        }
     }
 
     /** A design stand-in with a name (the decision methods are not used here). */

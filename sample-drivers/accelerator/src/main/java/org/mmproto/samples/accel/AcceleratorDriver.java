@@ -2,6 +2,7 @@ package org.mmproto.samples.accel;
 
 import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.mmproto.api.Errno;
 import org.mmproto.api.ZoneType;
@@ -33,7 +34,7 @@ import org.pf4j.Extension;
  * a free_folio callback on every free path (Gregory, 15 Apr 2026: "the answer may actually just
  * exist in the task-death and VMA cleanup path").
  *
- * <p>Counters (CONTRACT R1.9): {@code device_mappings}, the tasks with device state (must return
+ * <p>Statistics (DriverContext.reportStat, CONTRACT R1.9), each reported at bind and after every change: {@code device_mappings}, the tasks with device state (must return
  * to 0); {@code device_pages}, pages of user memory the device maps; {@code contexts_created},
  * {@code contexts_released}.
  */
@@ -41,6 +42,7 @@ import org.pf4j.Extension;
 public final class AcceleratorDriver implements PrivateNodeDriver {
     private AcceleratorConfig config;
     private DriverContext context;
+    private final Map<String, Long> stats = new LinkedHashMap<>();
     private int nid;
     /** pid -> the task's device state. */
     private final Map<Integer, DeviceState> tasks = new HashMap<>();
@@ -70,6 +72,9 @@ public final class AcceleratorDriver implements PrivateNodeDriver {
                     + " (set `online: movable` on the node in the machine file)");
         }
         this.context = ctx;
+        for (String s : new String[] {"device_mappings", "device_pages", "contexts_created", "contexts_released"}) {
+            count(s, 0);
+        }
         this.nid = binding.nid();
         return new NodeOptIns(EnumSet.of(NpOps.NP_OPS_MIGRATION, NpOps.NP_OPS_MEMPOLICY),
                 EnumSet.of(NodeCap.NODE_PRIVATE_CAP_USER_NUMA));
@@ -85,8 +90,8 @@ public final class AcceleratorDriver implements PrivateNodeDriver {
                 return MigrateTo.refuse(Errno.ENOSPC); // no room for the device page table: back-pressure
             }
             tasks.put(pid, new DeviceState(pfn));
-            context.count("device_mappings", 1);
-            context.count("contexts_created", 1);
+            count("device_mappings", 1);
+            count("contexts_created", 1);
         }
         arriving = pid;
         return MigrateTo.ACCEPT;
@@ -142,7 +147,7 @@ public final class AcceleratorDriver implements PrivateNodeDriver {
         DeviceState s = tasks.get(pid);
         if (s != null) {
             s.pages += pages;
-            context.count("device_pages", pages);
+            count("device_pages", pages);
             if (s.closing && s.pages == 0) {
                 release(pid, s);
             }
@@ -153,12 +158,23 @@ public final class AcceleratorDriver implements PrivateNodeDriver {
         owners.values().removeIf(p -> p == pid);
         context.freeOwn(s.contextPfn);
         tasks.remove(pid);
-        context.count("device_mappings", -1);
-        context.count("contexts_released", 1);
+        count("device_mappings", -1);
+        count("contexts_released", 1);
     }
 
     /** Tasks with device state, for tests. */
     int liveContexts() {
         return tasks.size();
+    }
+
+    /** Adds {@code delta} to one of the device's statistics and reports the new value (R1.9). */
+    private void count(String name, long delta) {
+        long v = stats.merge(name, delta, Long::sum);
+        context.reportStat(name, v);
+    }
+
+    /** The device's statistics, for tests. */
+    Map<String, Long> stats() {
+        return Map.copyOf(stats);
     }
 }

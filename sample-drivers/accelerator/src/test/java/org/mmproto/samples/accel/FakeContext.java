@@ -4,10 +4,9 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import org.mmproto.api.ZoneType;
-import org.mmproto.api.driver.CounterNames;
 import org.mmproto.api.driver.DriverContext;
 
-/** A context without an engine: allocOwn hands out pfns from 0x1000 up to a limit, counters are summed. */
+/** A context without an engine: allocOwn hands out pfns from 0x1000 up to a limit, statistics keep the latest value. */
 final class FakeContext implements DriverContext {
     final Map<String, Long> counters = new TreeMap<>();
     final Map<Long, Integer> owned = new HashMap<>();
@@ -46,8 +45,9 @@ final class FakeContext implements DriverContext {
     @Override public void requestPromotion(long pfn) { }
 
     @Override
-    public void count(String name, long delta) {
-        counters.merge(CounterNames.check(name), delta, Long::sum);
+    public void reportStat(String name, long value) {
+        DriverContext.checkStatName(name);
+        counters.put(name, value);
     }
 
     long counter(String name) {

@@ -2,7 +2,9 @@ package org.mmproto.samples.virtio;
 
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.mmproto.api.Errno;
 import org.mmproto.api.ZoneType;
 import org.mmproto.api.driver.Decisions.FreeAction;
@@ -30,7 +32,7 @@ import org.pf4j.Extension;
  * shared memfd's page cache there: no kernel allocation (alloc_veto), no anonymous folio
  * migrated in (migrate_to), nothing migrated off (migration filter).
  *
- * <p>Counters (CONTRACT R1.9): {@code ring_pages} (its own rings, allocOwn), {@code
+ * <p>Statistics (DriverContext.reportStat, CONTRACT R1.9), each reported at bind and after every change: {@code ring_pages} (its own rings, allocOwn), {@code
  * kernel_refused} (kernel allocations alloc_veto refused), {@code anon_refused} (anonymous folios
  * migrate_to refused), {@code foreign_frees} (anonymous folios freed from the node: private memory
  * that reached the device node anyway, seen where the design tells free_folio).
@@ -39,6 +41,7 @@ import org.pf4j.Extension;
 public final class VirtioQueueDriver implements PrivateNodeDriver {
     private VirtioQueueConfig config;
     private DriverContext context;
+    private final Map<String, Long> stats = new LinkedHashMap<>();
     private final List<Long> rings = new ArrayList<>();
 
     @Override
@@ -50,6 +53,9 @@ public final class VirtioQueueDriver implements PrivateNodeDriver {
                     + " (set `online: normal` on the node in the machine file)");
         }
         this.context = ctx;
+        for (String s : new String[] {"ring_pages", "kernel_refused", "anon_refused", "foreign_frees"}) {
+            count(s, 0);
+        }
         for (int i = 0; i < config.ringPages(); i++) {
             long pfn = ctx.allocOwn(0);
             if (pfn < 0) {
@@ -57,7 +63,7 @@ public final class VirtioQueueDriver implements PrivateNodeDriver {
                         + " of " + config.ringPages() + " could not be allocated (errno " + -pfn + ")");
             }
             rings.add(pfn);
-            ctx.count("ring_pages", 1);
+            count("ring_pages", 1);
         }
         // v4: mbind needs MEMPOLICY, which requires MIGRATION (R5.3); v5: USER_NUMA and LTPIN
         return new NodeOptIns(EnumSet.of(NpOps.NP_OPS_MIGRATION, NpOps.NP_OPS_MEMPOLICY, NpOps.NP_OPS_LONGTERM_PIN),
@@ -68,7 +74,7 @@ public final class VirtioQueueDriver implements PrivateNodeDriver {
     @Override
     public Verdict allocVeto(AllocRequest request) {
         if (config.refuseKernel() && !request.folio()) {
-            context.count("kernel_refused", 1);
+            count("kernel_refused", 1);
             return Verdict.deny(Errno.ENOMEM, "virtio-queue: no kernel allocations on the queue node");
         }
         return Verdict.ALLOW;
@@ -78,7 +84,7 @@ public final class VirtioQueueDriver implements PrivateNodeDriver {
     @Override
     public MigrateTo migrateTo(MigrationRequest request) {
         if (request.folio().anon()) {
-            context.count("anon_refused", 1);
+            count("anon_refused", 1);
             return MigrateTo.refuse(Errno.ENOSPC);
         }
         return MigrateTo.ACCEPT;
@@ -105,7 +111,7 @@ public final class VirtioQueueDriver implements PrivateNodeDriver {
     @Override
     public FreeAction freeFolio(FreeEvent event) {
         if (event.folio().anon()) {
-            context.count("foreign_frees", 1);
+            count("foreign_frees", 1);
         }
         return FreeAction.RETURN_TO_BUDDY;
     }
@@ -113,5 +119,16 @@ public final class VirtioQueueDriver implements PrivateNodeDriver {
     /** The ring pages the device holds (allocOwn pfns), for tests. */
     List<Long> rings() {
         return List.copyOf(rings);
+    }
+
+    /** Adds {@code delta} to one of the device's statistics and reports the new value (R1.9). */
+    private void count(String name, long delta) {
+        long v = stats.merge(name, delta, Long::sum);
+        context.reportStat(name, v);
+    }
+
+    /** The device's statistics, for tests. */
+    Map<String, Long> stats() {
+        return Map.copyOf(stats);
     }
 }
