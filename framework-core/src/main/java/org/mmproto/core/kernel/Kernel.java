@@ -51,6 +51,7 @@ import org.mmproto.core.task.Task;
 import org.mmproto.core.task.Tasks;
 import org.mmproto.core.task.TransparentHugepage;
 import org.mmproto.core.reclaim.Reclaim;
+import org.mmproto.core.thp.DeferredSplitShrinker;
 
 /**
  * The composition root: boots one simulated kernel (the physical memory, its page allocator, the
@@ -86,6 +87,7 @@ public final class Kernel {
         this.pageTables = new PageTablePages(this::allocPageTable, alloc, core.memmap(), mem);
         this.tasks = new Tasks(mem, dispatcher, pageTables);
         this.rmap = new Rmap(core.memmap(), tasks);
+        core.shrinkers().register(new DeferredSplitShrinker(core, rmap));
         this.migration = new Migration(core, rmap);
         this.compaction = new Compaction(core, migration);
         alloc.attachCompaction(compaction);

@@ -96,6 +96,11 @@ final class FolioMove {
             k.lru().addTo(dst, mm.order(src), list); // putback: the copy takes the source's LRU list
         }
         mm.addMapcount(dst, mm.mapcount(src));
+        int entire = mm.entireMapcount(src); // PMD mappings stay PMD mappings (remove_migration_pmd)
+        if (entire > 0) {
+            mm.addEntireMapcount(dst, entire);
+            mm.addEntireMapcount(src, -entire);
+        }
         mm.addRefs(dst, expected - 1);
         c.rmap.retarget(src, dst, d != null && d.writeProtected(dstNid));
         mm.addMapcount(src, -mm.mapcount(src));

@@ -359,6 +359,24 @@ public final class MmOps {
                     if (!Pte.present(pte)) {
                         continue;
                     }
+                    if (Pte.isPmd(pte)) {
+                        // copy_huge_pmd: the child takes a table to deposit, both PMDs lose write, the folio is shared
+                        long pmd = pv.pmd(a);
+                        long wp = pmd & ~Pte.WRITE;
+                        if (child.mm.pt.ensureUpper(a >>> 12) < 0 || child.mm.pt.mapHuge(a >>> 12, wp) < 0) {
+                            exit(child);
+                            overcommit.uncharge(charged - copiedCharge);
+                            tasks.forget(child);
+                            return null;
+                        }
+                        pv.setPmd(a, wp);
+                        long head = Pte.pfn(pmd);
+                        mm.addMapcount(head, 1);
+                        mm.addEntireMapcount(head, 1);
+                        mm.addRefs(head, 1);
+                        a += Mm.PMD_SIZE - Mm.PAGE_SIZE;
+                        continue;
+                    }
                     if (child.mm.pt.ensure(a >>> 12) < 0) {
                         // copy_pte_range: no page for the child's table; dup_mmap fails, the child goes
                         exit(child);
