@@ -39,6 +39,7 @@ import org.mmproto.core.policy.PolicyAlloc;
 import org.mmproto.core.policy.PolicyServices;
 import org.mmproto.core.syscall.NumaSyscalls;
 import org.mmproto.core.task.FaultHandler;
+import org.mmproto.core.task.Ksm;
 import org.mmproto.core.task.MemoryFailure;
 import org.mmproto.core.task.MmCore;
 import org.mmproto.core.task.MmOps;
@@ -76,6 +77,7 @@ public final class Kernel {
     private final MemoryFailure memoryFailure;
     private final Map<Integer, BoundDriver> drivers = new HashMap<>();
     private final PageTablePages pageTables;
+    private final Ksm ksm;
 
     private Kernel(PhysicalMemory mem, PageAllocator alloc, FolioRelease folioRelease, Dispatcher dispatcher,
                    Reclaim reclaim) {
@@ -96,6 +98,12 @@ public final class Kernel {
         this.numa = new NumaSyscalls(policy, faults);
         this.gup = new Gup(core, faults, mmOps, migration);
         this.memoryFailure = new MemoryFailure(core, rmap);
+        this.ksm = new Ksm(tasks, rmap, core.memmap());
+    }
+
+    /** ksmd and the mergeable VMAs. */
+    public Ksm ksm() {
+        return ksm;
     }
 
     /** pagetable_alloc on behalf of {@code t}: alloc_pages under the task policy (PolicyAlloc.allocPages). */

@@ -40,6 +40,7 @@ public final class StepTypes {
             Tick.TYPE,
             ReclaimStep.TYPE,
             Compact.TYPE,
+            KsmScan.TYPE,
             Repeat.TYPE,
             Check.TYPE,
             ExpectOnly.TYPE,
