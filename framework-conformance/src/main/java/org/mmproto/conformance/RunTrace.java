@@ -55,6 +55,10 @@ final class RunTrace implements HookObserver {
         }
     }
 
+    boolean anyContained() {
+        return calls.stream().anyMatch(c -> c.call().contained());
+    }
+
     /**
      * The calls the driver answered itself, as comparable text, up to the first contained one
      * (after a containment the runs may part for reasons R3 reports, not R6.1).

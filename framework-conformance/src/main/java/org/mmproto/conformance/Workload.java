@@ -23,7 +23,8 @@ import org.mmproto.core.task.TransparentHugepage;
 
 /**
  * The seeded workload that reaches the rules' sites on the private node: kernel allocations
- * naming it (__GFP_THISNODE), mbind'ed faults, move_pages off and onto it, longterm pins, fork
+ * naming it (__GFP_THISNODE), mbind'ed faults, move_pages off it and of anonymous and shared
+ * memfd pages onto it, longterm pins, fork
  * and the child's death, MADV_DONTNEED, munmap, and the task's exit, after which everything it
  * had is freed. The seed picks sizes, orders and which pages move; the same seed is the same
  * run. After every step the checks that need the engine's state at that point run.
@@ -100,6 +101,11 @@ final class Workload {
             long plain = anon(ops, a, len);
             ops.touch(a, plain, len, true);
             movePages(ops, a, plain, len, p);
+            // page cache too: a driver may take only shared memfd folios (virtio queues)
+            long shared = ops.mmap(a, 0, len, MmOps.PROT_READ | MmOps.PROT_WRITE, MmOps.MAP_SHARED,
+                    ops.memfdCreate(a, "conform-memfd", len), 0, "conform-memfd");
+            ops.touch(a, shared, len, true);
+            movePages(ops, a, shared, len, p);
             after();
 
             step("longterm-pin");
@@ -124,6 +130,7 @@ final class Workload {
 
             step("munmap");
             ops.munmap(a, plain, len);
+            ops.munmap(a, shared, len);
             after();
 
             step("kernel-free");
