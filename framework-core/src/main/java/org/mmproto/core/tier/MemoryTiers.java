@@ -17,7 +17,9 @@ import org.mmproto.core.mm.PhysicalMemory;
  * boundary (the slowest tier holding a node with CPUs), and establish_demotion_targets: per node
  * of a tier that is not the last, the nodes of the next lower tier at the minimum SLIT distance
  * (preferred) and every node of every lower tier (the allowed fallback mask). A private node joins
- * only if the design says so (Site.DEMOTION, once per private node here).
+ * only if the design says so (Site.DEMOTION, once per private node here). The tiers are
+ * established when the run first consults them (a demotion, a hint fault, {@code show}), so a run
+ * that never tiers records no decision for it.
  */
 public final class MemoryTiers {
     public static final int MEMTIER_CHUNK_BITS = 7;
@@ -30,16 +32,30 @@ public final class MemoryTiers {
     private final TreeMap<Integer, NodeMask> tiers = new TreeMap<>();
     private final NodeMask[] preferred;
     private final NodeMask[] allowed;
-    private final int topTierId;
+    private int topTierId;
     private final int[] rotor;
+    private final MachineSpec spec;
+    private final PhysicalMemory mem;
+    private final Dispatcher dispatcher;
+    private boolean established;
 
     public MemoryTiers(MachineSpec spec, PhysicalMemory mem, Dispatcher dispatcher) {
+        this.spec = spec;
+        this.mem = mem;
+        this.dispatcher = dispatcher;
         int n = mem.nodeCount();
         adistance = new int[n];
         tierOf = new int[n];
         preferred = new NodeMask[n];
         allowed = new NodeMask[n];
         rotor = new int[n];
+    }
+
+    private void establish() {
+        if (established) {
+            return;
+        }
+        established = true;
         for (Node node : mem.nodes()) {
             int nid = node.nid();
             tierOf[nid] = -1;
@@ -98,25 +114,30 @@ public final class MemoryTiers {
     }
 
     public int adistance(int nid) {
+        establish();
         return adistance[nid];
     }
 
     /** The node's memory_tier id, or -1. */
     public int tierOf(int nid) {
+        establish();
         return tierOf[nid];
     }
 
     /** node_is_toptier: in the top tier or faster, or in no tier at all. */
     public boolean isTopTier(int nid) {
+        establish();
         return tierOf[nid] < 0 || topTierId < 0 || tierOf[nid] <= topTierId;
     }
 
     public NodeMask preferred(int nid) {
+        establish();
         return preferred[nid];
     }
 
     /** node_get_allowed_targets: every node of every lower tier. */
     public NodeMask allowed(int nid) {
+        establish();
         return allowed[nid];
     }
 
@@ -125,6 +146,7 @@ public final class MemoryTiers {
      * several; the model rotates through them so runs are reproducible.
      */
     public int nextDemotionNode(int nid) {
+        establish();
         int[] p = preferred[nid].toArray();
         if (p.length == 0) {
             return -1;
@@ -134,6 +156,7 @@ public final class MemoryTiers {
 
     /** /sys/devices/virtual/memory_tiering and the boot log's demotion targets, as text. */
     public String text(boolean demotionEnabled) {
+        establish();
         StringBuilder sb = new StringBuilder();
         for (var e : tiers.entrySet()) {
             sb.append("memory_tier").append(e.getKey()).append("/nodelist: ")
