@@ -70,4 +70,26 @@ public interface DriverContext {
      * @throws IllegalArgumentException when {@code pfn} is not the head of an allocated folio of the node
      */
     void requestPromotion(long pfn);
+
+    /**
+     * Records one of the device's own statistics under {@code name} (lower case, digits and
+     * {@code _}, as a debugfs file would be named; e.g. {@code poison_pages}), the latest value
+     * kept. Statistics reach the run report and its JSON ({@code drivers[].stats}) and can be
+     * expected ({@code driver: {NID: {NAME: ...}}}) (R1.9). A driver reports what it counted:
+     * the engine never computes them.
+     *
+     * The default ignores the report (a context outside the engine, e.g. a unit test's stub).
+     *
+     * @throws IllegalArgumentException for a name that is not {@code [a-z][a-z0-9_]*} (at most 64 characters)
+     */
+    default void reportStat(String name, long value) {
+        checkStatName(name);
+    }
+
+    /** The rule of {@link #reportStat}'s names. */
+    static void checkStatName(String name) {
+        if (name == null || name.isEmpty() || name.length() > 64 || !name.matches("[a-z][a-z0-9_]*")) {
+            throw new IllegalArgumentException("statistic name '" + name + "': expected [a-z][a-z0-9_]*, at most 64 characters");
+        }
+    }
 }

@@ -1,7 +1,9 @@
 package org.mmproto.core.hooks;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -34,6 +36,7 @@ public final class KernelDriverContext implements DriverContext {
     private long ownedPages;
     private int pressure;
     private long capacity = -1;
+    private final Map<String, Long> stats = new LinkedHashMap<>();
 
     KernelDriverContext(int nid, ZoneType zone, PhysicalMemory mem, PageAllocator alloc,
             FolioRelease folioRelease, OwnerAllocations owner, DriverLane lane) {
@@ -146,6 +149,12 @@ public final class KernelDriverContext implements DriverContext {
     }
 
     @Override
+    public void reportStat(String name, long value) {
+        DriverContext.checkStatName(name);
+        engineRun(() -> stats.put(name, value));
+    }
+
+    @Override
     public void requestPromotion(long pfn) {
         engineRun(() -> {
             Zone z = mem.zoneOf(pfn);
@@ -171,6 +180,11 @@ public final class KernelDriverContext implements DriverContext {
     /** The latest capacity in pages the driver reported, -1 if none. */
     public long reportedCapacity() {
         return capacity;
+    }
+
+    /** The statistics the driver reported (R1.9), in first-report order, latest values. */
+    public Map<String, Long> reportedStats() {
+        return Collections.unmodifiableMap(stats);
     }
 
     /** The promotion requests queued so far, oldest first; no subsystem consumes them yet. */

@@ -166,6 +166,11 @@ public final class Kernel {
         return Optional.ofNullable(drivers.get(nid)).map(BoundDriver::context);
     }
 
+    /** The driver bound to {@code nid}, if any. */
+    public Optional<BoundDriver> boundDriver(int nid) {
+        return Optional.ofNullable(drivers.get(nid));
+    }
+
     /** Boots with a bare checkpoint in place of a design (allocator tests). */
     public static Kernel boot(MachineSpec spec, PrivateNodeCheckpoint checkpoint) {
         PhysicalMemory mem = PhysicalMemory.boot(spec);

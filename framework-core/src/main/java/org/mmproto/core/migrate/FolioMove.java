@@ -3,6 +3,7 @@ package org.mmproto.core.migrate;
 import org.mmproto.api.Errno;
 import org.mmproto.api.FreePath;
 import org.mmproto.api.MigrateReason;
+import org.mmproto.api.driver.DeviceStore;
 import org.mmproto.api.driver.Verdict;
 import org.mmproto.core.hooks.Dispatcher;
 import org.mmproto.core.mm.Memmap;
@@ -89,6 +90,7 @@ final class FolioMove {
         }
         if (d != null) {
             d.folioMigrated(src, dst);
+            d.deviceStore(dst, dst, 1L << mm.order(dst), DeviceStore.Kind.MIGRATION_COPY);
         }
         int dstNid = mm.nid(dst);
         mm.setFlags(dst, mm.flags(src));

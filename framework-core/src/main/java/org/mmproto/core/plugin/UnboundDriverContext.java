@@ -81,6 +81,11 @@ final class UnboundDriverContext implements DriverContext {
     }
 
     @Override
+    public void reportStat(String name, long value) {
+        throw unbound();
+    }
+
+    @Override
     public String toString() {
         return "UnboundDriverContext";
     }

@@ -14,11 +14,12 @@ import java.util.Map;
  * @param vmstatDelta the change of each counter since the run began (right after boot)
  * @param privacy     the design, the per-private-node invariant breaches, hook consultations per
  *                    site and the patch footprint
+ * @param drivers     per bound driver, in node order, what it reported
  */
 public record RunReport(String scenario, String source, String description, String machine, String machineSource,
                         long seed, String thp, List<StepResult> steps, List<ExpectationResult> expectations,
                         List<InvariantViolation> invariants, Map<String, Long> vmstat, Map<String, Long> vmstatDelta,
-                        List<NodeUsage> nodes, PrivacyReport privacy) {
+                        List<NodeUsage> nodes, PrivacyReport privacy, List<DriverReport> drivers) {
     public RunReport {
         steps = List.copyOf(steps);
         expectations = List.copyOf(expectations);
@@ -26,6 +27,19 @@ public record RunReport(String scenario, String source, String description, Stri
         vmstat = Collections.unmodifiableMap(new LinkedHashMap<>(vmstat));
         vmstatDelta = Collections.unmodifiableMap(new LinkedHashMap<>(vmstatDelta));
         nodes = List.copyOf(nodes);
+        drivers = List.copyOf(drivers);
+    }
+
+    /**
+     * What a bound driver told the engine by the end of the run (CONTRACT R1.6, R1.7, R1.9): its
+     * latest pressure and capacity ({@code -1}: never reported), the promotion requests it queued
+     * and the statistics it reported, in first-report order.
+     */
+    public record DriverReport(int nid, String plugin, int pressure, long capacityPages, long promotionRequests,
+                               Map<String, Long> stats) {
+        public DriverReport {
+            stats = Collections.unmodifiableMap(new LinkedHashMap<>(stats));
+        }
     }
 
     /**

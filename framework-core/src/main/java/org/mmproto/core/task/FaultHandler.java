@@ -4,6 +4,8 @@ import org.mmproto.api.Errno;
 import org.mmproto.api.FreePath;
 import org.mmproto.api.Gfp;
 import org.mmproto.api.driver.Decisions;
+import org.mmproto.api.driver.DeviceStore;
+import org.mmproto.core.hooks.Dispatcher;
 import org.mmproto.core.mm.Lru;
 import org.mmproto.core.mm.Memmap;
 import org.mmproto.core.stats.VmStat;
@@ -48,6 +50,11 @@ public final class FaultHandler {
         this.numaHints = hints;
     }
 
+    /** The dispatcher user stores are reported through, or null on a machine without private nodes. */
+    Dispatcher dispatcherForStores() {
+        return privateNodes ? k.dispatcher() : null;
+    }
+
     /**
      * Handles a fault at addr; returns 0, -EFAULT (no VMA or no permission: SIGSEGV; past the end
      * of a memfd: SIGBUS) or -ENOMEM (VM_FAULT_OOM).
@@ -76,7 +83,9 @@ public final class FaultHandler {
         if (r == 0 && write && privateNodes) {
             long pte = vma.pte(addr & ~(Mm.PAGE_SIZE - 1));
             if ((pte & Pte.ZERO) == 0) {
-                k.dispatcher().writeAccess(rmap.folioHead(pte), false);
+                long head = rmap.folioHead(pte);
+                k.dispatcher().writeAccess(head, false);
+                k.dispatcher().deviceStore(head, Pte.pfn(pte), 1, DeviceStore.Kind.CPU_WRITE);
             }
         }
         return r;
@@ -245,6 +254,9 @@ public final class FaultHandler {
         mm.initMapped(pfn, (int) ANON_FLAGS, 1);
         lru.add(pfn, 0, false);
         k.swap().put(Pte.swapSlot(pte));
+        if (privateNodes) {
+            k.dispatcher().deviceStore(pfn, pfn, 1, DeviceStore.Kind.SWAP_IN);
+        }
         k.mem().count(t.nid, VmStat.PGMAJFAULT, 1);
         k.mem().count(mm.nid(pfn), VmStat.PSWPIN, 1);
         boolean writable = write && (vma.flags & Vma.VM_WRITE) != 0;
@@ -385,6 +397,9 @@ public final class FaultHandler {
         }
         mm.setFlags(pfn, Memmap.PG_SWAPBACKED | Memmap.PG_LRU);
         lru.add(pfn, 0, false); // shmem folios are swap-backed: the anon lists
+        if (privateNodes) {
+            k.dispatcher().deviceStore(pfn, pfn, 1, DeviceStore.Kind.ZEROED); // shmem clears a new folio
+        }
         f.setCached(index, pfn);
         return pfn;
     }

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.mmproto.api.Errno;
+import org.mmproto.api.driver.DeviceStore;
 import org.mmproto.api.FreePath;
 import org.mmproto.api.driver.TaskRef;
 import org.mmproto.core.mm.Memmap;
@@ -246,6 +247,25 @@ public final class MmOps {
         f.users++;
         t.fds.add(f);
         return f;
+    }
+
+    /**
+     * Writes {@code content} to every page of [addr, addr+len) (what the device behind a private
+     * node is told the data is, CONTRACT R4.16); returns 0 or the first fault's -errno.
+     */
+    public int touch(Task t, long addr, long len, boolean write, DeviceStore.Content content) {
+        var d = faults.dispatcherForStores();
+        if (d == null) {
+            return touch(t, addr, len, write);
+        }
+        DeviceStore.Content prev = d.storeContent(content);
+        d.storeBatch(true);
+        try {
+            return touch(t, addr, len, write);
+        } finally {
+            d.storeBatch(false);
+            d.storeContent(prev);
+        }
     }
 
     /** Reads or writes every page of [addr, addr+len); returns 0 or the first fault's -errno. */
