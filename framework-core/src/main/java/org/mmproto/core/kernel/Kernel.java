@@ -52,6 +52,7 @@ import org.mmproto.core.task.Tasks;
 import org.mmproto.core.task.TransparentHugepage;
 import org.mmproto.core.reclaim.Reclaim;
 import org.mmproto.core.thp.DeferredSplitShrinker;
+import org.mmproto.core.tier.Tiering;
 
 /**
  * The composition root: boots one simulated kernel (the physical memory, its page allocator, the
@@ -75,6 +76,8 @@ public final class Kernel {
     private final Gup gup;
     private final Compaction compaction;
     private final MemoryFailure memoryFailure;
+    /** Null for kernels booted with a bare checkpoint, as reclaim. */
+    private Tiering tiering;
     private final Map<Integer, BoundDriver> drivers = new HashMap<>();
     private final PageTablePages pageTables;
     private final Ksm ksm;
@@ -160,6 +163,10 @@ public final class Kernel {
         dispatcher.attach(k.core.memmap());
         if (reclaim != null) {
             reclaim.attach(k.core, k.rmap);
+            // the tiers are established once the drivers bound (a private node joins as its design says)
+            k.tiering = new Tiering(spec, k.core, k.tasks, k.rmap, k.migration, reclaim);
+            reclaim.attachDemotion(k.tiering.demotion());
+            k.faults.attachNumaHints(k.tiering.hintFaults());
         }
         return k;
     }
@@ -226,6 +233,11 @@ public final class Kernel {
     /** The swap device (no swap until swapon). */
     public SwapSpace swap() {
         return core.swap();
+    }
+
+    /** Memory tiers, demotion and NUMA-balancing promotion; null for a kernel booted with a bare checkpoint. */
+    public Tiering tiering() {
+        return tiering;
     }
 
     /** kswapd, direct and proactive reclaim; null for a kernel booted with a bare checkpoint. */
