@@ -1,5 +1,7 @@
 package org.mmproto.core.cli;
 
+import java.util.ServiceLoader;
+
 import org.mmproto.core.config.ConfigException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -46,6 +48,9 @@ public final class Main implements Runnable {
     /** Runs the command line and returns the exit status (for tests). */
     public static int execute(String... args) {
         CommandLine cl = new CommandLine(new Main());
+        for (CommandExtension e : ServiceLoader.load(CommandExtension.class, Main.class.getClassLoader())) {
+            cl.addSubcommand(e.name(), e.command());
+        }
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setExecutionExceptionHandler((ex, line, parsed) -> {
             if (ex instanceof ConfigException || ex instanceof IllegalArgumentException) {

@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
@@ -54,6 +55,7 @@ public final class Containment implements AutoCloseable {
     private final Set<String> quarantineReported = new HashSet<>();
     private final List<Incident> incidents = new ArrayList<>();
     private final HookStats stats;
+    private HookObserver observer = HookObserver.NONE;
 
     public Containment(Duration budget, HookStats stats) {
         this.budget = budget;
@@ -62,6 +64,15 @@ public final class Containment implements AutoCloseable {
 
     public List<Incident> incidents() {
         return List.copyOf(incidents);
+    }
+
+    /** Installs the run's observer of driver calls (replacing the previous one). */
+    public void observe(HookObserver o) {
+        this.observer = Objects.requireNonNull(o, "observer");
+    }
+
+    public HookObserver observer() {
+        return observer;
     }
 
     public Duration budget() {

@@ -343,6 +343,9 @@ public final class Dispatcher implements PrivateNodeCheckpoint, FolioRelease.Fre
         if (v.allowed() && access[nid].ownCalls() != own) {
             call.consented |= 1L << nid;
         }
+        if (!v.allowed() && calls(nid) != before) {
+            call.vetoed |= 1L << nid;
+        }
         return v.allowed();
     }
 
@@ -354,6 +357,7 @@ public final class Dispatcher implements PrivateNodeCheckpoint, FolioRelease.Fre
      */
     @Override
     public void allocated(long pfn, int nid, int gfp, AllocCall call) {
+        containment.observer().landed(nid, pfn, (call.vetoed & (1L << nid)) != 0);
         if ((gfp & Gfp.Bits.ZERO) != 0) {
             deviceStore(pfn, pfn, 1L << memmap.order(pfn), DeviceStore.Kind.ZEROED);
         }

@@ -1,5 +1,6 @@
 package org.mmproto.core.hooks;
 
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.function.Supplier;
 import org.mmproto.api.Errno;
@@ -82,7 +83,7 @@ final class DriverAccessImpl implements DriverAccess {
         return bound == null ? NONE : bound.optIns();
     }
 
-    private <T> T call(Hook hook, Supplier<T> call, T fallback, boolean verdict) {
+    private <T> T call(Hook hook, Object request, Supplier<T> call, T fallback, boolean verdict) {
         if (bound == null) {
             return fallback; // no driver, no call: the contract's default answer, nothing counted
         }
@@ -90,8 +91,12 @@ final class DriverAccessImpl implements DriverAccess {
         if (bound.hooks().contains(hook)) {
             ownCalls++;
         }
-        T answer = containment.call(bound, site, hook, call, fallback);
         HookStats.Tally t = stats.hook(site, hook);
+        long containedBefore = t.contained;
+        long start = System.nanoTime();
+        T answer = containment.call(bound, site, hook, call, fallback);
+        containment.observer().called(new HookObserver.Call(nid, site, hook, request, answer,
+                t.contained != containedBefore, System.nanoTime() - start));
         if (verdict) {
             if (answer instanceof Verdict v && v.allowed() || answer == FreeAction.RETURN_TO_BUDDY
                     || answer instanceof MigrateTo m && m.accept() || answer == FaultAction.PROMOTE) {
@@ -105,49 +110,49 @@ final class DriverAccessImpl implements DriverAccess {
 
     @Override
     public Verdict allocVeto(AllocRequest request) {
-        return call(Hook.ALLOC_VETO, () -> bound.driver().allocVeto(request), CONTAINED, true);
+        return call(Hook.ALLOC_VETO, request, () -> bound.driver().allocVeto(request), CONTAINED, true);
     }
 
     @Override
     public FreeAction freeFolio(FreeEvent event) {
-        return call(Hook.FREE_FOLIO, () -> bound.driver().freeFolio(event), FreeAction.RETURN_TO_BUDDY, true);
+        return call(Hook.FREE_FOLIO, event, () -> bound.driver().freeFolio(event), FreeAction.RETURN_TO_BUDDY, true);
     }
 
     @Override
     public Verdict longtermPin(PinRequest request) {
-        return call(Hook.LONGTERM_PIN, () -> bound.driver().longtermPin(request), CONTAINED, true);
+        return call(Hook.LONGTERM_PIN, request, () -> bound.driver().longtermPin(request), CONTAINED, true);
     }
 
     @Override
     public Verdict migrationFilter(MigrationRequest request) {
-        return call(Hook.MIGRATION_FILTER, () -> bound.driver().migrationFilter(request), CONTAINED, true);
+        return call(Hook.MIGRATION_FILTER, request, () -> bound.driver().migrationFilter(request), CONTAINED, true);
     }
 
     @Override
     public MigrateTo migrateTo(MigrationRequest request) {
-        return call(Hook.MIGRATE_TO, () -> bound.driver().migrateTo(request), MigrateTo.refuse(Errno.ENOMEM), true);
+        return call(Hook.MIGRATE_TO, request, () -> bound.driver().migrateTo(request), MigrateTo.refuse(Errno.ENOMEM), true);
     }
 
     @Override
     public FaultAction handleFault(FaultRequest request) {
-        return call(Hook.HANDLE_FAULT, () -> bound.driver().handleFault(request), FaultAction.FAIL, true);
+        return call(Hook.HANDLE_FAULT, request, () -> bound.driver().handleFault(request), FaultAction.FAIL, true);
     }
 
     @Override
     public Decisions.ReclaimPolicy reclaimPolicy() {
-        return call(Hook.RECLAIM_POLICY, () -> bound.driver().reclaimPolicy(nid),
+        return call(Hook.RECLAIM_POLICY, nid, () -> bound.driver().reclaimPolicy(nid),
                 Decisions.ReclaimPolicy.DEFAULT, false);
     }
 
     @Override
     public int pressure() {
-        Integer p = call(Hook.PRESSURE, () -> bound.driver().pressure(nid), 0, false);
+        Integer p = call(Hook.PRESSURE, nid, () -> bound.driver().pressure(nid), 0, false);
         return Math.max(0, Math.min(1000, p));
     }
 
     /** folio_migrate: notification; a failure is contained and recorded. */
     void folioMigrate(FolioRef src, FolioRef dst) {
-        call(Hook.FOLIO_MIGRATE, () -> {
+        call(Hook.FOLIO_MIGRATE, Arrays.asList(src, dst), () -> {
             bound.driver().folioMigrate(src, dst);
             return Boolean.TRUE;
         }, Boolean.FALSE, false);
@@ -155,7 +160,7 @@ final class DriverAccessImpl implements DriverAccess {
 
     /** folio_split: notification; {@code split} is null on the final call. */
     void folioSplit(FolioRef original, FolioRef split) {
-        call(Hook.FOLIO_SPLIT, () -> {
+        call(Hook.FOLIO_SPLIT, Arrays.asList(original, split), () -> {
             bound.driver().folioSplit(original, split);
             return Boolean.TRUE;
         }, Boolean.FALSE, false);
@@ -163,7 +168,7 @@ final class DriverAccessImpl implements DriverAccess {
 
     /** memory_failure: notification only; the kernel's handling goes on. */
     void memoryFailure(Requests.MemoryFailureEvent e) {
-        call(Hook.MEMORY_FAILURE, () -> {
+        call(Hook.MEMORY_FAILURE, e, () -> {
             bound.driver().memoryFailure(e);
             return Boolean.TRUE;
         }, Boolean.FALSE, false);
@@ -178,10 +183,15 @@ final class DriverAccessImpl implements DriverAccess {
         if (bound == null || !bound.hooks().contains(Hook.DEVICE_STORE)) {
             return;
         }
-        containment.call(bound, Site.DEVICE_MEMORY, Hook.DEVICE_STORE, () -> {
+        HookStats.Tally t = stats.hook(Site.DEVICE_MEMORY, Hook.DEVICE_STORE);
+        long containedBefore = t.contained;
+        long start = System.nanoTime();
+        Boolean answer = containment.call(bound, Site.DEVICE_MEMORY, Hook.DEVICE_STORE, () -> {
             bound.driver().deviceStore(store);
             return Boolean.TRUE;
         }, Boolean.FALSE);
+        containment.observer().called(new HookObserver.Call(nid, Site.DEVICE_MEMORY, Hook.DEVICE_STORE, store, answer,
+                t.contained != containedBefore, System.nanoTime() - start));
     }
 
     /** Whether the bound driver listens to stores (R4.16). */
@@ -191,7 +201,7 @@ final class DriverAccessImpl implements DriverAccess {
 
     /** teardown: notification. */
     void teardown(Requests.TeardownEvent e) {
-        call(Hook.TEARDOWN, () -> {
+        call(Hook.TEARDOWN, e, () -> {
             bound.driver().teardown(e);
             return Boolean.TRUE;
         }, Boolean.FALSE, false);

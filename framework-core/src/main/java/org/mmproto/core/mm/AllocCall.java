@@ -23,13 +23,15 @@ public final class AllocCall {
     long kswapdWoken;
     /** The nodes whose pages the dispatcher asked a driver about in this call (consent). */
     public long consented;
+    /** The nodes whose driver denied alloc_veto in this call (CONTRACT R4.1: no page of theirs may follow). */
+    public long vetoed;
 
     void reset() {
         zonelist = ZonelistKind.DEFAULT;
         folio = false;
         intent = 0;
         reason = null;
-        gateAsked = gateOk = handoutAsked = handoutOk = kswapdWoken = consented = 0;
+        gateAsked = gateOk = handoutAsked = handoutOk = kswapdWoken = consented = vetoed = 0;
     }
 
     void copyRequest(AllocCall from) {
@@ -37,7 +39,7 @@ public final class AllocCall {
         folio = from.folio;
         intent = from.intent;
         reason = from.reason;
-        gateAsked = gateOk = handoutAsked = handoutOk = kswapdWoken = consented = 0;
+        gateAsked = gateOk = handoutAsked = handoutOk = kswapdWoken = consented = vetoed = 0;
     }
 
     public ZonelistKind zonelist() {

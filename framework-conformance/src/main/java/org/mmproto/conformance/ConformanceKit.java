@@ -1,0 +1,172 @@
+package org.mmproto.conformance;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.mmproto.api.design.Design;
+import org.mmproto.core.config.ConfigException;
+import org.mmproto.core.hooks.DriverSpec;
+import org.mmproto.core.kernel.Kernel;
+
+/**
+ * Runs every rule of {@link Rules} against one driver: the jar rules once, the others under every
+ * design on every machine of {@link Machines}, each with the seeded {@link Workload} (twice, for
+ * determinism). What a run found is judged by {@link RunChecks}.
+ */
+public final class ConformanceKit {
+    /**
+     * @param design only this design (null: every installed design)
+     * @param seed the workload's seed
+     * @param budget the per-call driver budget (CONTRACT R3.3)
+     */
+    public record Options(String design, long seed, Duration budget) {
+        /**
+         * Every design, seed 1, a 500 ms budget: the contract's 200 ms default is the
+         * interactive one; a kit run on a loaded CI machine leaves room for GC pauses.
+         */
+        public static Options defaults() {
+            return new Options(null, 1, Duration.ofMillis(500));
+        }
+
+        public Options withSeed(long s) {
+            return new Options(design, s, budget);
+        }
+
+        public Options withDesign(String d) {
+            return new Options(d, seed, budget);
+        }
+    }
+
+    private ConformanceKit() {
+    }
+
+    public static ConformanceReport check(DriverUnderTest d, Options o) {
+        Lifecycle lifecycle = Lifecycle.snapshot();
+        List<Result> jarResults = new ArrayList<>();
+        LoadedDriver driver;
+        String label = d instanceof DriverUnderTest.Jar j ? j.jar().toString() : ((DriverUnderTest.Type) d).type().getName();
+        try {
+            if (d instanceof DriverUnderTest.Jar j) {
+                driver = LoadedDriver.fromJar(j.jar(), o.budget());
+            } else {
+                DriverUnderTest.Type t = (DriverUnderTest.Type) d;
+                if (t.jar() != null) {
+                    LoadedDriver.fromJar(t.jar(), o.budget()).close();
+                }
+                driver = LoadedDriver.fromType(t.type(), t.pluginId());
+            }
+        } catch (LoadedDriver.LoadFailure e) {
+            List<Result> out = new ArrayList<>();
+            for (Rule r : Rules.ALL) {
+                out.add(r == Rules.DESCRIPTOR ? Result.fail(r, Result.NO_DESIGN, "", "", o.seed(), e.getMessage())
+                        : Result.skip(r, Result.NO_DESIGN, o.seed(), "the jar did not load"));
+            }
+            return new ConformanceReport(label, List.of(), o.seed(), out, e.getMessage());
+        }
+        List<String> designs;
+        Map<Rule, List<Result>> perDesign = new LinkedHashMap<>();
+        try (driver) {
+            jarResults.add(d instanceof DriverUnderTest.Type t && t.jar() == null
+                    ? Result.skip(Rules.DESCRIPTOR, Result.NO_DESIGN, o.seed(),
+                    "no jar in this run (a class of the build); ./mmproto conform checks the packaged jar")
+                    : Result.pass(Rules.DESCRIPTOR, Result.NO_DESIGN, o.seed()));
+            var impure = ApiPurity.violations(driver.classes);
+            jarResults.add(impure.isEmpty() ? Result.pass(Rules.API_PURITY, Result.NO_DESIGN, o.seed())
+                    : Result.fail(Rules.API_PURITY, Result.NO_DESIGN, "", "", o.seed(), "host classes referenced: "
+                    + impure.entrySet().iterator().next().getKey() + " -> " + impure.entrySet().iterator().next().getValue()
+                    + (impure.size() > 1 ? " (and " + (impure.size() - 1) + " more class files)" : "")));
+            designs = driver.designNames().stream().filter(n -> o.design() == null || n.equals(o.design())).toList();
+            if (designs.isEmpty()) {
+                throw new IllegalArgumentException("--design " + o.design() + ": no such design; installed: "
+                        + String.join(", ", driver.designNames()));
+            }
+            for (String name : designs) {
+                for (Result r : checkDesign(driver, name, driver.designs.get(name), d.config(), o)) {
+                    perDesign.computeIfAbsent(r.rule(), x -> new ArrayList<>()).add(r);
+                }
+            }
+        }
+        jarResults.add(lifecycle.check(d, o));
+        List<Result> all = new ArrayList<>();
+        for (Rule r : Rules.ALL) {
+            jarResults.stream().filter(x -> x.rule() == r).forEach(all::add);
+            all.addAll(perDesign.getOrDefault(r, List.of()));
+        }
+        return new ConformanceReport(driver.pluginId + " (" + label + ")", designs, o.seed(), all, null);
+    }
+
+    /** Every per-design rule under one design: each machine's runs, combined (a failure on either fails it). */
+    private static List<Result> checkDesign(LoadedDriver driver, String name, Supplier<Design> design,
+            Map<String, Object> config, Options o) {
+        Map<Rule, Result> combined = new LinkedHashMap<>();
+        for (Machines.Variant v : Machines.all()) {
+            String scenario = Workload.NAME + " on " + v.name();
+            Run first = run(driver, design, config, v, o);
+            Map<Rule, Result> results;
+            if (first.bindError != null) {
+                results = RunChecks.bindFailed(name, scenario, o.seed(), first.bindError);
+            } else {
+                Run second = run(driver, design, config, v, o);
+                results = RunChecks.judge(name, scenario, o.seed(), v, first, second);
+            }
+            results.forEach((rule, r) -> combined.merge(rule, r, ConformanceKit::worse));
+        }
+        return new ArrayList<>(combined.values());
+    }
+
+    /** FAIL over PASS over SKIPPED; two skips keep both reasons. */
+    private static Result worse(Result a, Result b) {
+        if (a.outcome() == Outcome.FAIL) {
+            return a;
+        }
+        if (b.outcome() == Outcome.FAIL) {
+            return b;
+        }
+        if (a.outcome() == Outcome.PASS) {
+            return a;
+        }
+        if (b.outcome() == Outcome.PASS) {
+            return b;
+        }
+        return a.detail().equals(b.detail()) ? a : Result.skip(a.rule(), a.design(), a.seed(), a.detail() + "; " + b.detail());
+    }
+
+    /** One boot and workload: the kernel (closed), its trace, or why the driver did not bind. */
+    static final class Run {
+        Kernel kernel;
+        RunTrace trace;
+        Workload.Facts facts;
+        String bindError;
+        String engineError;
+    }
+
+    private static Run run(LoadedDriver driver, Supplier<Design> design, Map<String, Object> config, Machines.Variant v,
+            Options o) {
+        Run run = new Run();
+        Kernel k;
+        try {
+            k = Kernel.boot(v.spec(), design.get(), List.of(new DriverSpec(driver.pluginId, driver.factory,
+                    Machines.PRIVATE_NID, config, v.name(), 1)), o.budget(), driver.context::constructing);
+        } catch (ConfigException e) {
+            run.bindError = e.getMessage();
+            return run;
+        }
+        RunTrace trace = new RunTrace();
+        k.dispatcher().containment().observe(trace);
+        Workload w = new Workload(k, Machines.PRIVATE_NID, o.seed(), trace);
+        try {
+            w.run();
+        } catch (RuntimeException e) {
+            run.engineError = trace.stepName(trace.currentStep()) + ": the run stopped: " + e;
+        } finally {
+            k.dispatcher().containment().close();
+        }
+        run.kernel = k;
+        run.trace = trace;
+        run.facts = w.facts;
+        return run;
+    }
+}

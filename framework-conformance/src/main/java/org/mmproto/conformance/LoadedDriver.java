@@ -1,0 +1,128 @@
+package org.mmproto.conformance;
+
+import com.google.inject.Guice;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import org.mmproto.api.design.Design;
+import org.mmproto.api.driver.DriverContext;
+import org.mmproto.api.driver.PrivateNodeDriver;
+import org.mmproto.core.plugin.DriverExtension;
+import org.mmproto.core.plugin.DriverPlugins;
+import org.mmproto.core.plugin.HostServicesHolder;
+import org.mmproto.core.plugin.PluginCatalog;
+import org.mmproto.core.plugin.PluginInfo;
+import org.mmproto.core.scenario.RunFactory;
+import org.mmproto.core.scenario.RunSetup;
+
+/**
+ * A driver ready for the kit's runs: its plugin id, a factory of fresh instances (through the
+ * run's injector, as a scenario run creates them), the designs to check it under (built in and
+ * any the jar ships), and where its class files are. Holds the plugin's class loader open until
+ * closed.
+ */
+final class LoadedDriver implements AutoCloseable {
+    final String pluginId;
+    final Supplier<PrivateNodeDriver> factory;
+    final HostServicesHolder context;
+    final Map<String, Supplier<Design>> designs;
+    /** The jar or classes directory whose bytecode the purity rule reads. */
+    final Path classes;
+    private final PluginCatalog catalog;
+    private final Path tempDir;
+
+    private LoadedDriver(String pluginId, Supplier<PrivateNodeDriver> factory, HostServicesHolder context,
+            Map<String, Supplier<Design>> designs, Path classes, PluginCatalog catalog, Path tempDir) {
+        this.pluginId = pluginId;
+        this.factory = factory;
+        this.context = context;
+        this.designs = designs;
+        this.classes = classes;
+        this.catalog = catalog;
+        this.tempDir = tempDir;
+    }
+
+    /** Why a jar did not load (CONTRACT R1.1). */
+    static final class LoadFailure extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        LoadFailure(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * Loads {@code jar} alone from a directory of its own, through {@link DriverPlugins} (the
+     * jar checks, PF4J, the extension scan, Guice).
+     */
+    static LoadedDriver fromJar(Path jar, Duration budget) throws LoadFailure {
+        if (!Files.isRegularFile(jar)) {
+            throw new LoadFailure(jar + ": no such file");
+        }
+        Path dir;
+        try {
+            dir = Files.createTempDirectory("mmproto-conform");
+            // the plugin manager reads *.jar only: another name is still checked as a jar
+            String name = jar.getFileName().toString();
+            Files.copy(jar, dir.resolve(name.endsWith(".jar") ? name : name + ".jar"), StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        PluginCatalog catalog = new DriverPlugins().load(dir);
+        PluginInfo info = catalog.plugins().get(0);
+        if (info.failed() || catalog.drivers().isEmpty()) {
+            String why = info.failed() ? info.error() : jar.getFileName() + ": no PrivateNodeDriver extension";
+            catalog.close();
+            delete(dir);
+            throw new LoadFailure(why);
+        }
+        DriverExtension ext = catalog.drivers().get(0);
+        RunSetup setup = new RunFactory(catalog).setup(null, budget);
+        return new LoadedDriver(ext.pluginId(), setup.drivers().get(ext.id()), setup.context(), setup.designs(), jar,
+                catalog, dir);
+    }
+
+    /** A driver class of the test class path, created by Guice with the node's DriverContext injectable. */
+    static LoadedDriver fromType(Class<? extends PrivateNodeDriver> type, String pluginId) {
+        HostServicesHolder holder = new HostServicesHolder();
+        var injector = Guice.createInjector(b -> b.bind(DriverContext.class).toProvider(holder::driverContext));
+        Path classes;
+        try {
+            classes = Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI());
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+        return new LoadedDriver(pluginId, () -> injector.getInstance(type), holder, RunSetup.builtInDesigns(), classes,
+                PluginCatalog.empty(), null);
+    }
+
+    /** The design names in compare order (unpatched first). */
+    List<String> designNames() {
+        return designs.keySet().stream().sorted(Comparator.comparing((String n) -> !n.equals("unpatched"))
+                .thenComparing(Comparator.naturalOrder())).toList();
+    }
+
+    @Override
+    public void close() {
+        catalog.close();
+        if (tempDir != null) {
+            delete(tempDir);
+        }
+    }
+
+    private static void delete(Path dir) {
+        try (Stream<Path> s = Files.walk(dir)) {
+            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // a temp directory left behind is harmless
+        }
+    }
+}

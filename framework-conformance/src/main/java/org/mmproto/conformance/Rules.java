@@ -1,0 +1,48 @@
+package org.mmproto.conformance;
+
+import java.util.List;
+import java.util.Optional;
+
+/** The rules the kit checks, in the order of framework-api/CONTRACT.md. */
+public final class Rules {
+    public static final Rule DESCRIPTOR = new Rule("R1.1", "descriptor and Plugin-Requires compatible: the jar loads",
+            "the jar's manifest and extensions.idx; loading", null, false);
+    public static final Rule CAPACITY = new Rule("R1.6", "capacity and pressure reports consistent, back to baseline when all is freed",
+            "DriverContext.reportCapacity/reportPressure; every design", null, true);
+    public static final Rule NO_THROW = new Rule("R3.1", "hooks do not throw for valid requests",
+            "every hook the design asks; every design", null, true);
+    public static final Rule NO_NULL = new Rule("R3.2", "hooks do not return null",
+            "every hook the design asks; every design", null, true);
+    public static final Rule BUDGET = new Rule("R3.3", "hooks answer within the budget",
+            "every hook the design asks; every design", null, true);
+    public static final Rule API_PURITY = new Rule("R3.8", "the jar references no host class (bytecode)",
+            "every class file of the jar", null, false);
+    public static final Rule VETO = new Rule("R4.1", "a veto leaves no page of the request on the node",
+            "alloc_veto at page_handout; designs that ask it (buddy-veto)", null, true);
+    public static final Rule FREE_BALANCE = new Rule("R4.2", "free notifications balance: every promised free notified, every kept folio released",
+            "free_folio; ops-struct (folio_put, folios_put_refs), buddy-veto (every path), task exit included", null, true);
+    public static final Rule LONGTERM_PIN = new Rule("R4.3", "a longterm-pin answer consistent with the zone: no pin allowed in ZONE_MOVABLE",
+            "longterm_pin; designs that ask it (ops-struct with NP_OPS_LONGTERM_PIN)", "NP_OPS_LONGTERM_PIN or NODE_PRIVATE_CAP_LTPIN", true);
+    public static final Rule FILTER_REFUSAL = new Rule("R4.4", "a migration filter's refusal leaves the folio where and as it was",
+            "migration_filter; move_pages and migrate_pages off the node (ops-struct)", "NP_OPS_MIGRATION", true);
+    public static final Rule OPT_INS = new Rule("R5.3", "declared opt-ins consistent with the implemented hooks (NP_OPS dependency rules)",
+            "bind(); every design", null, true);
+    public static final Rule DETERMINISTIC = new Rule("R6.1", "answers deterministic: equal inputs (same seed) give equal answers",
+            "every hook; every design", null, true);
+    public static final Rule CAPABILITIES = new Rule("R6.2", "declared capabilities match behaviour",
+            "mbind/set_mempolicy, move_pages, longterm pins naming the node; every design", null, true);
+    public static final Rule FAULTS = new Rule("R6.3", "state consistent under injected faults (allocation, migration failures, hook timeouts)",
+            "every hook; every design", null, true);
+    public static final Rule LIFECYCLE = new Rule("R6.4", "start/stop/unload/reload leaves nothing registered",
+            "the plugin's load, bind, close and a second load", null, false);
+
+    public static final List<Rule> ALL = List.of(DESCRIPTOR, CAPACITY, NO_THROW, NO_NULL, BUDGET, API_PURITY, VETO,
+            FREE_BALANCE, LONGTERM_PIN, FILTER_REFUSAL, OPT_INS, DETERMINISTIC, CAPABILITIES, FAULTS, LIFECYCLE);
+
+    private Rules() {
+    }
+
+    public static Optional<Rule> byId(String id) {
+        return ALL.stream().filter(r -> r.id().equals(id)).findFirst();
+    }
+}

@@ -1,0 +1,185 @@
+package org.mmproto.conformance;
+
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.mmproto.api.FreePath;
+import org.mmproto.api.ZoneType;
+import org.mmproto.api.driver.Hook;
+import org.mmproto.api.driver.NodeCap;
+import org.mmproto.api.driver.NodeOptIns;
+import org.mmproto.api.driver.NpOps;
+import org.mmproto.api.driver.Requests.PinRequest;
+import org.mmproto.api.driver.Verdict;
+
+/** Judges the per-design rules on what two runs of the workload (same seed) under one design showed. */
+final class RunChecks {
+    private static final List<Rule> PER_DESIGN = Rules.ALL.stream().filter(Rule::perDesign).toList();
+
+    private RunChecks() {
+    }
+
+    /** The driver did not bind: inconsistent opt-ins fail R5.3; a refused node skips the machine. */
+    static Map<Rule, Result> bindFailed(String design, String scenario, long seed, String error) {
+        Map<Rule, Result> out = new LinkedHashMap<>();
+        boolean inconsistent = error.contains("inconsistent opt-ins");
+        for (Rule r : PER_DESIGN) {
+            out.put(r, r == Rules.OPT_INS && inconsistent ? Result.fail(r, design, scenario, "bind", seed, error)
+                    : Result.skip(r, design, seed, (inconsistent ? "" : "bind refused on ") + scenario + ": " + error));
+        }
+        return out;
+    }
+
+    static Map<Rule, Result> judge(String design, String scenario, long seed, Machines.Variant v,
+            ConformanceKit.Run run, ConformanceKit.Run again) {
+        Map<Rule, Result> out = new LinkedHashMap<>();
+        RunTrace t = run.trace;
+        NodeOptIns opt = run.kernel.boundDriver(Machines.PRIVATE_NID).orElseThrow().optIns();
+        for (Rule r : PER_DESIGN) {
+            out.put(r, Result.pass(r, design, seed));
+        }
+        out.put(Rules.FAULTS, Result.skip(Rules.FAULTS, design, seed,
+                "needs fault injection (--fail), which this build does not have yet"));
+        // the findings the steps made; the second run's containments too (R3 holds on every call)
+        List<RunTrace.Finding> findings = new java.util.ArrayList<>(t.findings);
+        again.trace.findings.stream().filter(f -> f.rule() == Rules.NO_THROW || f.rule() == Rules.NO_NULL
+                || f.rule() == Rules.BUDGET).forEach(findings::add);
+        for (RunTrace.Finding f : findings) {
+            RunTrace in = t.findings.contains(f) ? t : again.trace;
+            out.merge(f.rule(), Result.fail(f.rule(), design, scenario, in.stepName(f.step()), seed, f.detail()),
+                    (old, neu) -> old.outcome() == Outcome.FAIL ? old : neu);
+        }
+        if (run.engineError != null) {
+            out.put(Rules.NO_THROW, Result.fail(Rules.NO_THROW, design, scenario, "", seed, run.engineError));
+        }
+        veto(out, design, scenario, seed, t);
+        freeBalance(out, design, scenario, seed, run);
+        longtermPin(out, design, scenario, seed, t, opt);
+        filterRefusals(out, design, seed, t, opt);
+        deterministic(out, design, scenario, seed, t, again.trace);
+        capabilities(out, design, scenario, seed, run, opt, v);
+        return out;
+    }
+
+    private static void veto(Map<Rule, Result> out, String design, String scenario, long seed, RunTrace t) {
+        if (!t.vetoedLandings.isEmpty()) {
+            var l = t.vetoedLandings.get(0);
+            out.put(Rules.VETO, Result.fail(Rules.VETO, design, scenario, t.stepName(l.step()), seed, "a page (pfn 0x"
+                    + Long.toHexString(l.pfn()) + ") landed on node " + l.nid() + " in the allocation call its driver vetoed"
+                    + " (" + t.vetoedLandings.size() + " such landings)"));
+        } else if (t.calls.stream().noneMatch(c -> c.call().hook() == Hook.ALLOC_VETO && !c.call().contained()
+                && !Workload.accepted(c.call().answer()))) {
+            out.put(Rules.VETO, Result.skip(Rules.VETO, design, seed, "no alloc_veto denial in the run"));
+        }
+    }
+
+    private static void freeBalance(Map<Rule, Result> out, String design, String scenario, long seed, ConformanceKit.Run run) {
+        if (out.get(Rules.FREE_BALANCE).outcome() == Outcome.FAIL) {
+            return;
+        }
+        var unnotified = run.kernel.dispatcher().ledger().breaches().stream()
+                .filter(b -> b.kind().equals("unnotified free")).toList();
+        if (!unnotified.isEmpty()) {
+            out.put(Rules.FREE_BALANCE, Result.fail(Rules.FREE_BALANCE, design, scenario, "", seed, unnotified.size()
+                    + " free(s) on a path the design promises to notify had no free_folio: " + unnotified.get(0)));
+            return;
+        }
+        var d = run.kernel.dispatcher().design();
+        EnumSet<FreePath> promised = EnumSet.noneOf(FreePath.class);
+        for (FreePath p : FreePath.values()) {
+            if (d.notifiesFree(p)) {
+                promised.add(p);
+            }
+        }
+        if (promised.isEmpty()) {
+            out.put(Rules.FREE_BALANCE, Result.skip(Rules.FREE_BALANCE, design, seed, "the design promises no free notification"));
+        }
+    }
+
+    private static void longtermPin(Map<Rule, Result> out, String design, String scenario, long seed, RunTrace t,
+            NodeOptIns opt) {
+        if (!opt.has(NpOps.NP_OPS_LONGTERM_PIN) && !opt.has(NodeCap.NODE_PRIVATE_CAP_LTPIN)) {
+            out.put(Rules.LONGTERM_PIN, Result.skip(Rules.LONGTERM_PIN, design, seed, "not declared (" + Rules.LONGTERM_PIN.condition() + ")"));
+            return;
+        }
+        var pins = t.calls.stream().filter(c -> c.call().hook() == Hook.LONGTERM_PIN && !c.call().contained()).toList();
+        for (var c : pins) {
+            if (c.call().answer() instanceof Verdict v && v.allowed() && c.call().request() instanceof PinRequest p
+                    && p.folio().zone() == ZoneType.MOVABLE) {
+                out.put(Rules.LONGTERM_PIN, Result.fail(Rules.LONGTERM_PIN, design, scenario, t.stepName(c.step()), seed,
+                        "allowed a FOLL_LONGTERM pin of a ZONE_MOVABLE folio (pfn 0x" + Long.toHexString(p.folio().pfn())
+                        + "): a movable zone must stay unpinnable"));
+                return;
+            }
+        }
+        if (pins.isEmpty() && out.get(Rules.LONGTERM_PIN).outcome() != Outcome.FAIL) {
+            out.put(Rules.LONGTERM_PIN, Result.skip(Rules.LONGTERM_PIN, design, seed, "longterm_pin not asked under this design"));
+        }
+    }
+
+    private static void filterRefusals(Map<Rule, Result> out, String design, long seed, RunTrace t, NodeOptIns opt) {
+        if (out.get(Rules.FILTER_REFUSAL).outcome() == Outcome.FAIL) {
+            return;
+        }
+        if (!opt.has(NpOps.NP_OPS_MIGRATION) && !opt.has(NodeCap.NODE_PRIVATE_CAP_USER_NUMA)) {
+            out.put(Rules.FILTER_REFUSAL, Result.skip(Rules.FILTER_REFUSAL, design, seed, "not declared (" + Rules.FILTER_REFUSAL.condition() + ")"));
+        } else if (t.calls.stream().noneMatch(c -> c.call().hook() == Hook.MIGRATION_FILTER && !c.call().contained()
+                && !Workload.accepted(c.call().answer()))) {
+            out.put(Rules.FILTER_REFUSAL, Result.skip(Rules.FILTER_REFUSAL, design, seed, "no migration_filter refusal in the run"));
+        }
+    }
+
+    private static void deterministic(Map<Rule, Result> out, String design, String scenario, long seed, RunTrace a,
+            RunTrace b) {
+        List<String> x = a.answered();
+        List<String> y = b.answered();
+        for (int i = 0; i < Math.min(x.size(), y.size()); i++) {
+            if (!x.get(i).equals(y.get(i))) {
+                out.put(Rules.DETERMINISTIC, Result.fail(Rules.DETERMINISTIC, design, scenario, x.get(i).substring(0,
+                        x.get(i).indexOf(')') + 1), seed, "call " + (i + 1) + " answered differently in two runs with the same seed: "
+                        + x.get(i).substring(x.get(i).indexOf(')') + 2) + " / then " + y.get(i).substring(y.get(i).lastIndexOf("->"))));
+                return;
+            }
+        }
+        if (x.size() != y.size() && !a.anyContained() && !b.anyContained()) {
+            out.put(Rules.DETERMINISTIC, Result.fail(Rules.DETERMINISTIC, design, scenario, "", seed,
+                    "two runs with the same seed made " + x.size() + " and " + y.size() + " driver calls"));
+        }
+    }
+
+    private static void capabilities(Map<Rule, Result> out, String design, String scenario, long seed,
+            ConformanceKit.Run run, NodeOptIns opt, Machines.Variant v) {
+        RunTrace t = run.trace;
+        Workload.Facts f = run.facts;
+        boolean mempolicy = opt.has(NpOps.NP_OPS_MEMPOLICY) || !opt.capsMappedFromV4() && opt.has(NodeCap.NODE_PRIVATE_CAP_USER_NUMA);
+        if (mempolicy && f.mbindAccepted && f.pagesLandedByPolicy == 0) {
+            out.put(Rules.CAPABILITIES, Result.fail(Rules.CAPABILITIES, design, scenario, "mbind-fault", seed,
+                    "declares NP_OPS_MEMPOLICY and the design accepted mbind(MPOL_BIND, {" + Machines.PRIVATE_NID
+                    + "}), but no faulted page of the bound ranges reached the node"));
+            return;
+        }
+        // NP_OPS_MIGRATION alone may be for demotion only (compressed RAM refuses user moves);
+        // with NP_OPS_MEMPOLICY the node promises to take a user's pages
+        if (opt.has(NpOps.NP_OPS_MIGRATION) && opt.has(NpOps.NP_OPS_MEMPOLICY)) {
+            var asked = t.calls.stream().filter(c -> c.call().hook() == Hook.MIGRATE_TO && !c.call().contained()).toList();
+            if (!asked.isEmpty() && asked.stream().noneMatch(c -> Workload.accepted(c.call().answer()))) {
+                out.put(Rules.CAPABILITIES, Result.fail(Rules.CAPABILITIES, design, scenario, t.stepName(asked.get(0).step()),
+                        seed, "declares NP_OPS_MIGRATION and NP_OPS_MEMPOLICY but refused all " + asked.size()
+                        + " migrate_to calls onto a nearly empty node"));
+                return;
+            }
+        }
+        if (!mempolicy && f.mbindRefused) {
+            // the design has the opt-in: the driver that opted out must never be asked for a policy's page
+            int mbindStep = t.steps.indexOf("mbind-fault");
+            var asked = t.calls.stream().filter(c -> t.steps.get(Math.max(c.step(), 0)).equals("mbind-fault")
+                    && (c.call().hook() == Hook.ALLOC_VETO || c.call().hook() == Hook.MIGRATE_TO)).toList();
+            if (!asked.isEmpty() && mbindStep >= 0) {
+                out.put(Rules.CAPABILITIES, Result.fail(Rules.CAPABILITIES, design, scenario, t.stepName(asked.get(0).step()),
+                        seed, "opted out of mempolicy (mbind naming the node refused) yet asked " + asked.get(0).call().hook().kernelName()
+                        + " for the bound range's fault"));
+            }
+        }
+    }
+}

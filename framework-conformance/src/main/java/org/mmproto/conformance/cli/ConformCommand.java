@@ -1,0 +1,71 @@
+package org.mmproto.conformance.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.mmproto.conformance.ConformanceKit;
+import org.mmproto.conformance.ConformanceReport;
+import org.mmproto.conformance.DriverUnderTest;
+import org.mmproto.conformance.report.JunitXml;
+import org.mmproto.conformance.report.Ktap;
+import org.mmproto.conformance.report.ResultTable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code mmproto conform JAR}: the conformance kit on a driver plugin jar. */
+@Command(name = "conform", mixinStandardHelpOptions = true,
+        description = {"Check a driver plugin jar against the driver contract's numbered rules",
+            "(framework-api/CONTRACT.md) under every installed design: loads the jar as",
+            "the plugin manager does, runs the seeded workload on a machine whose private",
+            "node 2 is onlined normal and on one where it is movable, and prints one row",
+            "per rule and design: pass, fail (with the scenario, step and seed), or",
+            "skipped with the reason.",
+            "Exit status: 0 conforms, 1 a rule failed, 2 the jar cannot be loaded."})
+public final class ConformCommand implements Callable<Integer> {
+    @Parameters(paramLabel = "JAR", description = "The driver plugin jar.")
+    Path jar;
+
+    @Option(names = "--design", paramLabel = "NAME", description = "Only this design (default: every installed design).")
+    String design;
+
+    @Option(names = "--seed", defaultValue = "1", paramLabel = "S", description = "The workload's seed (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--budget-ms", defaultValue = "500", paramLabel = "MS",
+            description = "Time budget of one driver call (R3.3; default: ${DEFAULT-VALUE}).")
+    long budgetMs;
+
+    @Option(names = "--junit", paramLabel = "DIR", description = "Also write JUnit XML (one file per rule) into DIR.")
+    Path junit;
+
+    @Option(names = "--ktap", paramLabel = "FILE", description = "Also write the results as KTAP (the kernel selftests' format).")
+    Path ktap;
+
+    @Override
+    public Integer call() throws IOException {
+        if (budgetMs <= 0) {
+            throw new IllegalArgumentException("--budget-ms must be > 0 (the budget rule needs one), got " + budgetMs);
+        }
+        // a private node refusing allocations is what the workload asks for: no warn_alloc lines
+        ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("org.mmproto.core"))
+                .setLevel(ch.qos.logback.classic.Level.ERROR);
+        ConformanceReport r = ConformanceKit.check(new DriverUnderTest.Jar(jar, Map.of()),
+                new ConformanceKit.Options(design, seed, Duration.ofMillis(budgetMs)));
+        System.out.print(ResultTable.render(r));
+        if (junit != null) {
+            JunitXml.write(r, junit);
+        }
+        if (ktap != null) {
+            Files.writeString(ktap, Ktap.render(r));
+        }
+        if (r.loadError() != null) {
+            System.err.println("mmproto: " + r.loadError());
+            return 2;
+        }
+        return r.requiredFailure() ? 1 : 0;
+    }
+}

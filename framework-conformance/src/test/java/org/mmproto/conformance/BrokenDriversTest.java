@@ -1,0 +1,80 @@
+package org.mmproto.conformance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Each broken driver breaks exactly one rule: the kit fails that rule, under some design, and no other. */
+class BrokenDriversTest {
+    @TempDir
+    static Path dir;
+
+    @BeforeAll
+    static void build() throws Exception {
+        BrokenDrivers.build(dir);
+    }
+
+    static Stream<Arguments> broken() {
+        return Map.of(
+                "Throws", "R3.1",
+                "ReturnsNull", "R3.2",
+                "Sleeps", "R3.3",
+                "ImportsCore", "R3.8",
+                "KeepsForever", "R4.2",
+                "PinsMovable", "R4.3",
+                "Inconsistent", "R5.3",
+                "RandomVeto", "R6.1",
+                "MigrationLiar", "R6.2",
+                "LeavesThread", "R6.4").entrySet().stream().sorted(Map.Entry.comparingByKey())
+                .map(e -> Arguments.of(e.getKey(), e.getValue()));
+    }
+
+    @ParameterizedTest(name = "{0} fails {1} only")
+    @MethodSource("broken")
+    void fails_exactly_its_rule(String driver, String rule) {
+        ConformanceReport r = ConformanceKit.check(new DriverUnderTest.Jar(dir.resolve(driver + ".jar"), Map.of()),
+                ConformanceKit.Options.defaults());
+        assertThat(r.loadError()).isNull();
+        assertThat(r.failedRules()).as(r.results().stream().filter(x -> x.outcome() == Outcome.FAIL)
+                .map(x -> x.rule().id() + " " + x.design() + ": " + x.where()).toList().toString()).containsExactly(rule);
+        assertThat(r.requiredFailure()).isTrue();
+    }
+
+    @Test
+    void over_reported_capacity_fails_R1_6_only() {
+        fails_exactly_its_rule("OverReports", "R1.6");
+    }
+
+    @Test
+    void a_jar_wanting_a_newer_framework_fails_R1_1_and_does_not_load() {
+        ConformanceReport r = ConformanceKit.check(new DriverUnderTest.Jar(dir.resolve("WantsNewer.jar"), Map.of()),
+                ConformanceKit.Options.defaults());
+        assertThat(r.loadError()).contains("WantsNewer.jar").contains(">=99.0.0");
+        assertThat(r.failedRules()).containsExactly("R1.1");
+    }
+
+    @Test
+    void a_file_that_is_no_jar_does_not_load_and_conform_exits_2() throws Exception {
+        Path notAJar = Files.writeString(dir.resolve("notes.txt"), "not a zip\n");
+        assertThat(org.mmproto.core.cli.Main.execute("conform", notAJar.toString())).isEqualTo(2);
+        assertThat(org.mmproto.core.cli.Main.execute("conform", dir.resolve("Throws.jar").toString(), "--design",
+                "buddy-veto")).isEqualTo(1); // buddy-veto asks free_folio on every free
+
+    }
+
+    @Test
+    void the_broken_jars_exist() throws Exception {
+        try (var s = Files.list(dir)) {
+            assertThat(s.filter(p -> p.toString().endsWith(".jar")).count()).isEqualTo(12);
+        }
+    }
+}
