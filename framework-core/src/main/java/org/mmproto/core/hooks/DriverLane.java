@@ -1,5 +1,7 @@
 package org.mmproto.core.hooks;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
@@ -17,6 +19,13 @@ import java.util.function.Supplier;
  * driver state is never touched by two threads. With a zero budget calls run on the caller's
  * thread, without a timeout.
  *
+ * <p>An overrun is judged as the soft-lockup detector judges a CPU: a call still running when the
+ * budget ends is quarantined at once if its thread waits (sleeping, parked, blocked on a lock);
+ * if it is runnable, it is given further budget-long slices as long as it got less than half of
+ * each slice's CPU time (a loaded machine starved it; it did not overrun), up to
+ * {@link #STARVED_SLICES} slices. A thread that spins gets its CPU and is quarantined after one
+ * more slice on a quiet machine.
+ *
  * <p>The lane is also the gate through which the driver reaches the engine ({@link #engine}):
  * while a call is in progress, or from the engine's own thread (the one that made the lane)
  * between calls, and never once quarantined; under a lock the caller takes before it marks the
@@ -25,7 +34,13 @@ import java.util.function.Supplier;
  */
 final class DriverLane implements AutoCloseable {
     private final String name;
+    /** Budget-long slices a starved, runnable call may take in all before it counts as hung. */
+    static final int STARVED_SLICES = 25;
+
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
     private final Duration budget;
+    private volatile Thread laneThread;
     private final Object lock = new Object();
     private final Thread engineThread = Thread.currentThread();
     private ExecutorService thread;
@@ -66,7 +81,7 @@ final class DriverLane implements AutoCloseable {
             }
             Future<T> f = thread().submit(call);
             try {
-                return f.get(budget.toNanos(), TimeUnit.NANOSECONDS);
+                return awaitWithinBudget(f);
             } catch (TimeoutException e) {
                 quarantine();
                 f.cancel(true);
@@ -74,6 +89,38 @@ final class DriverLane implements AutoCloseable {
             }
         } finally {
             leave();
+        }
+    }
+
+    private <T> T awaitWithinBudget(Future<T> f) throws TimeoutException, ExecutionException, InterruptedException {
+        long slice = budget.toNanos();
+        try {
+            return f.get(slice, TimeUnit.NANOSECONDS);
+        } catch (TimeoutException overran) {
+            for (int i = 1; i < STARVED_SLICES; i++) {
+                Thread th = laneThread;
+                if (th == null || th.getState() != Thread.State.RUNNABLE) {
+                    throw overran;
+                }
+                long cpu0 = threadCpu(th);
+                try {
+                    return f.get(slice, TimeUnit.NANOSECONDS);
+                } catch (TimeoutException again) {
+                    long cpu1 = threadCpu(th);
+                    if (cpu0 < 0 || cpu1 < 0 || cpu1 - cpu0 >= slice / 2) {
+                        throw again;
+                    }
+                }
+            }
+            throw overran;
+        }
+    }
+
+    private static long threadCpu(Thread th) {
+        try {
+            return THREADS.isThreadCpuTimeSupported() ? THREADS.getThreadCpuTime(th.getId()) : -1;
+        } catch (UnsupportedOperationException e) {
+            return -1;
         }
     }
 
@@ -117,6 +164,7 @@ final class DriverLane implements AutoCloseable {
             thread = Executors.newSingleThreadExecutor(r -> {
                 Thread th = new Thread(r, "driver-" + name);
                 th.setDaemon(true);
+                laneThread = th;
                 return th;
             });
         }
