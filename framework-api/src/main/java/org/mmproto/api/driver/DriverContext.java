@@ -63,6 +63,19 @@ public interface DriverContext {
     void reportCapacity(long physicalPages);
 
     /**
+     * Records a device counter of the node under {@code name} (lower-case letters, digits and
+     * {@code _}, at most 32 characters, e.g. {@code poison}, {@code stored_pages}); the engine
+     * keeps the latest value of each name, at most 16 names per node, and the comparison report
+     * shows each as a series over the run's steps (R1.9). A context that records nothing (a
+     * test double) may keep this default, which ignores the value.
+     *
+     * @throws IllegalArgumentException for a malformed name, a 17th name, or {@code pressure} /
+     *                                  {@code capacity_pages} (the names R1.6's values are shown under)
+     */
+    default void reportCounter(String name, long value) {
+    }
+
+    /**
      * Asks for the folio at {@code pfn} (on this node) to be promoted to a faster node. The
      * request is queued and counted; no engine subsystem acts on it yet (promotion is not
      * modelled), so nothing moves (R1.7).

@@ -34,6 +34,8 @@ public final class KernelDriverContext implements DriverContext {
     private long ownedPages;
     private int pressure;
     private long capacity = -1;
+    private boolean pressureReported;
+    private final DeviceCounters counters = new DeviceCounters();
 
     KernelDriverContext(int nid, ZoneType zone, PhysicalMemory mem, PageAllocator alloc,
             FolioRelease folioRelease, OwnerAllocations owner, DriverLane lane) {
@@ -137,12 +139,20 @@ public final class KernelDriverContext implements DriverContext {
 
     @Override
     public void reportPressure(int p) {
-        engineRun(() -> pressure = Math.max(0, Math.min(PRESSURE_MAX, p)));
+        engineRun(() -> {
+            pressure = Math.max(0, Math.min(PRESSURE_MAX, p));
+            pressureReported = true;
+        });
     }
 
     @Override
     public void reportCapacity(long physicalPages) {
         engineRun(() -> capacity = Math.max(0, physicalPages));
+    }
+
+    @Override
+    public void reportCounter(String name, long value) {
+        engineRun(() -> counters.report(name, value));
     }
 
     @Override
@@ -166,6 +176,16 @@ public final class KernelDriverContext implements DriverContext {
     /** The latest pressure the driver reported, 0 if none. */
     public int reportedPressure() {
         return pressure;
+    }
+
+    /** Whether the driver reported a pressure at all (0 is also a report). */
+    public boolean pressureReported() {
+        return pressureReported;
+    }
+
+    /** The device counters the driver reported (R1.9): name to latest value, first-reported order. */
+    public Map<String, Long> reportedCounters() {
+        return counters.values();
     }
 
     /** The latest capacity in pages the driver reported, -1 if none. */

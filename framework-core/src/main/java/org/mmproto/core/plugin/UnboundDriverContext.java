@@ -76,6 +76,11 @@ final class UnboundDriverContext implements DriverContext {
     }
 
     @Override
+    public void reportCounter(String name, long value) {
+        throw unbound();
+    }
+
+    @Override
     public void requestPromotion(long pfn) {
         throw unbound();
     }

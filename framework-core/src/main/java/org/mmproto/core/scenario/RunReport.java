@@ -14,18 +14,29 @@ import java.util.Map;
  * @param vmstatDelta the change of each counter since the run began (right after boot)
  * @param privacy     the design, the per-private-node invariant breaches, hook consultations per
  *                    site and the patch footprint
+ * @param timeline    the engine sampled after boot and after each step (for the report's charts)
  */
 public record RunReport(String scenario, String source, String description, String machine, String machineSource,
                         long seed, String thp, List<StepResult> steps, List<ExpectationResult> expectations,
                         List<InvariantViolation> invariants, Map<String, Long> vmstat, Map<String, Long> vmstatDelta,
-                        List<NodeUsage> nodes, PrivacyReport privacy) {
+                        List<NodeUsage> nodes, PrivacyReport privacy, Timeline timeline) {
     public RunReport {
+        timeline = timeline == null ? Timeline.empty() : timeline;
         steps = List.copyOf(steps);
         expectations = List.copyOf(expectations);
         invariants = List.copyOf(invariants);
         vmstat = Collections.unmodifiableMap(new LinkedHashMap<>(vmstat));
         vmstatDelta = Collections.unmodifiableMap(new LinkedHashMap<>(vmstatDelta));
         nodes = List.copyOf(nodes);
+    }
+
+    /** A run report without a timeline. */
+    public RunReport(String scenario, String source, String description, String machine, String machineSource,
+                     long seed, String thp, List<StepResult> steps, List<ExpectationResult> expectations,
+                     List<InvariantViolation> invariants, Map<String, Long> vmstat, Map<String, Long> vmstatDelta,
+                     List<NodeUsage> nodes, PrivacyReport privacy) {
+        this(scenario, source, description, machine, machineSource, seed, thp, steps, expectations, invariants, vmstat,
+                vmstatDelta, nodes, privacy, Timeline.empty());
     }
 
     /**
