@@ -43,11 +43,20 @@ final class Samples {
         return jar;
     }
 
-    /** Copies of every sample driver jar in {@code dir}: the bundled scenarios bind both. */
+    /** sample-drivers/compressed-ram/target/compressed-ram-VERSION.jar, as packaged earlier in the reactor. */
+    static Path cramJar() {
+        Path jar = Path.of(System.getProperty("mmproto.it.cramJar",
+                "../sample-drivers/compressed-ram/target/compressed-ram-" + version() + ".jar"));
+        assertThat(jar).as("the reactor packages compressed-ram before framework-it (mvn verify from the root)").isRegularFile();
+        return jar;
+    }
+
+    /** Copies of every sample driver jar in {@code dir}: the bundled scenarios bind them. */
     static void copySampleJars(Path dir) {
         copyCxlJar(dir);
         try {
             Files.copy(probeJar(), dir.resolve(probeJar().getFileName()));
+            Files.copy(cramJar(), dir.resolve(cramJar().getFileName()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

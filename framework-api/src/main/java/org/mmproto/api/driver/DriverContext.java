@@ -63,19 +63,6 @@ public interface DriverContext {
     void reportCapacity(long physicalPages);
 
     /**
-     * Records a device counter of the node under {@code name} (lower-case letters, digits and
-     * {@code _}, at most 32 characters, e.g. {@code poison}, {@code stored_pages}); the engine
-     * keeps the latest value of each name, at most 16 names per node, and the comparison report
-     * shows each as a series over the run's steps (R1.9). A context that records nothing (a
-     * test double) may keep this default, which ignores the value.
-     *
-     * @throws IllegalArgumentException for a malformed name, a 17th name, or {@code pressure} /
-     *                                  {@code capacity_pages} (the names R1.6's values are shown under)
-     */
-    default void reportCounter(String name, long value) {
-    }
-
-    /**
      * Asks for the folio at {@code pfn} (on this node) to be promoted to a faster node. The
      * request is queued and counted; no engine subsystem acts on it yet (promotion is not
      * modelled), so nothing moves (R1.7).
@@ -83,4 +70,26 @@ public interface DriverContext {
      * @throws IllegalArgumentException when {@code pfn} is not the head of an allocated folio of the node
      */
     void requestPromotion(long pfn);
+
+    /**
+     * Records one of the device's own statistics under {@code name} (lower case, digits and
+     * {@code _}, as a debugfs file would be named; e.g. {@code poison_pages}), the latest value
+     * kept. Statistics reach the run report and its JSON ({@code drivers[].stats}) and can be
+     * expected ({@code driver: {NID: {NAME: ...}}}) (R1.9). A driver reports what it counted:
+     * the engine never computes them.
+     *
+     * The default ignores the report (a context outside the engine, e.g. a unit test's stub).
+     *
+     * @throws IllegalArgumentException for a name that is not {@code [a-z][a-z0-9_]*} (at most 64 characters)
+     */
+    default void reportStat(String name, long value) {
+        checkStatName(name);
+    }
+
+    /** The rule of {@link #reportStat}'s names. */
+    static void checkStatName(String name) {
+        if (name == null || name.isEmpty() || name.length() > 64 || !name.matches("[a-z][a-z0-9_]*")) {
+            throw new IllegalArgumentException("statistic name '" + name + "': expected [a-z][a-z0-9_]*, at most 64 characters");
+        }
+    }
 }

@@ -13,7 +13,9 @@ public enum Hook {
     RECLAIM_POLICY("reclaim_policy"),
     MEMORY_FAILURE("memory_failure"),
     TEARDOWN("teardown"),
-    PRESSURE("pressure");
+    PRESSURE("pressure"),
+    /** Not asked by any design: the engine tells the device of every store to its node (R4.16). */
+    DEVICE_STORE("device_store");
 
     private final String kernelName;
 

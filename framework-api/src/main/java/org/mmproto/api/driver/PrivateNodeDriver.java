@@ -88,4 +88,13 @@ public interface PrivateNodeDriver extends ExtensionPoint {
     default int pressure(int nid) {
         return 0;
     }
+
+    /**
+     * device_store: data reached the node's memory (a write, a migration copy, zeroing, a swap-in).
+     * Not a design hook: the engine calls it on every store to the node under every design, the
+     * way the hardware sees every store (R4.16). Notification only; never called from inside the
+     * page allocator for stores other than {@link DeviceStore.Kind#ZEROED}.
+     */
+    default void deviceStore(DeviceStore store) {
+    }
 }

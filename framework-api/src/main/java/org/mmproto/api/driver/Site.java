@@ -31,7 +31,13 @@ public enum Site {
     COMPACTION("mm/compaction.c", "compact_zone"),
     TEARDOWN("mm/mmap.c", "exit_mmap / unmap_region"),
     MEMORY_FAILURE("mm/memory-failure.c", "memory_failure"),
-    FOLIO_SPLIT("mm/huge_memory.c", "__folio_split");
+    FOLIO_SPLIT("mm/huge_memory.c", "__folio_split"),
+    /**
+     * Not a kernel decision: stores reaching the device's memory (write faults, migration copies,
+     * zeroing, swap-in), reported to the driver under every design (CONTRACT R4.16). Never in a
+     * footprint: no decision is recorded here.
+     */
+    DEVICE_MEMORY("(device side)", "stores reaching the node's memory");
 
     private final String file;
     private final String function;

@@ -30,7 +30,7 @@ import picocli.CommandLine.Parameters;
 
 /** {@code mmproto compare}: workloads under every design, side by side, and the report files. */
 @Command(name = "compare", mixinStandardHelpOptions = true,
-        header = "Run scenarios under every design, show them side by side and write the report.",
+        header = "Run scenarios under every design side by side; write the report.",
         description = {
             "Run a scenario (or every scenario of a directory, or several) once per",
             "design and show the runs side by side: the private-node invariants first",

@@ -18,6 +18,7 @@ import org.mmproto.api.design.HomeNodeRequest;
 import org.mmproto.api.design.NodeZonelists;
 import org.mmproto.api.design.UserAllocation;
 import org.mmproto.api.driver.Decisions.FaultAction;
+import org.mmproto.api.driver.DeviceStore;
 import org.mmproto.api.driver.Decisions.FreeAction;
 import org.mmproto.api.driver.Decisions.PinAction;
 import org.mmproto.api.driver.Decisions.ReclaimPolicy;
@@ -149,6 +150,85 @@ public final class Dispatcher implements PrivateNodeCheckpoint, FolioRelease.Fre
                 (memmap.flags(pfn) & Memmap.PG_ANON) != 0, memmap.mapcount(pfn));
     }
 
+    /** The node's driver handle at {@code site}; stores not yet delivered go first, so the driver sees events in order. */
+    private DriverAccessImpl at(int nid, Site site) {
+        if (pendingPages > 0) {
+            flushStores();
+        }
+        return access[nid].at(site);
+    }
+
+    // ---- Site.DEVICE_MEMORY: the device sees every store (R4.16), whatever the design ----
+
+    private DeviceStore.Content storeContent = DeviceStore.Content.UNSPECIFIED;
+    private int storeBatch;
+    private long pendingHead = -1;
+    private long pendingFirst;
+    private long pendingPages;
+    private DeviceStore.Content pendingContent;
+    private TaskRef pendingTask;
+
+    /** What user stores write until the next call (a touch step's {@code content}); returns the previous. */
+    public DeviceStore.Content storeContent(DeviceStore.Content c) {
+        DeviceStore.Content prev = storeContent;
+        storeContent = c;
+        return prev;
+    }
+
+    /** Opens ({@code true}) or closes a batch in which consecutive user stores to one folio are delivered as one. */
+    public void storeBatch(boolean open) {
+        storeBatch += open ? 1 : -1;
+        if (storeBatch == 0 && pendingPages > 0) {
+            flushStores();
+        }
+    }
+
+    /**
+     * A store of {@code pages} pages from {@code pfn} (inside the folio at {@code head}) reached a
+     * node; a private node's driver that listens is told (R4.16). Not a decision: no design is
+     * asked and nothing is recorded at a site but the hook call.
+     */
+    public void deviceStore(long head, long pfn, long pages, DeviceStore.Kind kind) {
+        int nid = memmap.nid(head);
+        if (!isPrivate(nid) || !access[nid].observesStores()) {
+            return;
+        }
+        DeviceStore.Content content = switch (kind) {
+            case ZEROED -> DeviceStore.Content.ZERO;
+            case CPU_WRITE -> storeContent;
+            case MIGRATION_COPY, SWAP_IN -> DeviceStore.Content.UNSPECIFIED;
+        };
+        if (kind == DeviceStore.Kind.CPU_WRITE && storeBatch > 0) {
+            if (pendingPages > 0 && head == pendingHead && pfn == pendingFirst + pendingPages
+                    && content == pendingContent && current.equals(pendingTask)) {
+                pendingPages += pages;
+                return;
+            }
+            if (pendingPages > 0) {
+                flushStores();
+            }
+            pendingHead = head;
+            pendingFirst = pfn;
+            pendingPages = pages;
+            pendingContent = content;
+            pendingTask = current;
+            return;
+        }
+        if (pendingPages > 0) {
+            flushStores();
+        }
+        access[nid].deviceStore(new DeviceStore(folioRef(head), pfn, pages, kind, content, current));
+    }
+
+    private void flushStores() {
+        long head = pendingHead;
+        long pages = pendingPages;
+        pendingPages = 0;
+        pendingHead = -1;
+        access[memmap.nid(head)].deviceStore(new DeviceStore(folioRef(head), pendingFirst, pages,
+                DeviceStore.Kind.CPU_WRITE, pendingContent, pendingTask));
+    }
+
     // ---- recording: one decision per (event, node) ----
 
     /** Records the design's answer at {@code site} against mainline's on the same event. */
@@ -204,7 +284,7 @@ public final class Dispatcher implements PrivateNodeCheckpoint, FolioRelease.Fre
     public AllocContext userAllocation(UserAllocation r) {
         int nid = r.nid();
         long before = calls(nid);
-        AllocContext a = design.userAllocation(r, access[nid].at(Site.ALLOC_CONTEXT));
+        AllocContext a = design.userAllocation(r, at(nid, Site.ALLOC_CONTEXT));
         return record(Site.ALLOC_CONTEXT, nid, before, a, MAINLINE.userAllocation(r, noDriver), true);
     }
 
@@ -257,7 +337,7 @@ public final class Dispatcher implements PrivateNodeCheckpoint, FolioRelease.Fre
         int nid = g.request().nid();
         long before = calls(nid);
         long own = access[nid].ownCalls();
-        Verdict v = ask.apply(g, access[nid].at(site));
+        Verdict v = ask.apply(g, at(nid, site));
         record(site, nid, before, v, mainline.apply(g, noDriver), v.allowed());
         // only the driver's own callback can consent, not a default answering for it
         if (v.allowed() && access[nid].ownCalls() != own) {
@@ -274,6 +354,9 @@ public final class Dispatcher implements PrivateNodeCheckpoint, FolioRelease.Fre
      */
     @Override
     public void allocated(long pfn, int nid, int gfp, AllocCall call) {
+        if ((gfp & Gfp.Bits.ZERO) != 0) {
+            deviceStore(pfn, pfn, 1L << memmap.order(pfn), DeviceStore.Kind.ZEROED);
+        }
         boolean flagged = (gfp & Gfp.Bits.PRIVATE) != 0 && design.honoursGfpPrivate();
         if (!call.intends(nid) && !flagged && (call.consented & (1L << nid)) == 0) {
             ledger.leak(nid, pfn, (call.folio() ? "folio" : "kernel") + " allocation (" + Gfp.of(gfp)
@@ -288,9 +371,12 @@ public final class Dispatcher implements PrivateNodeCheckpoint, FolioRelease.Fre
         if (!isPrivate[nid]) {
             return false;
         }
+        if (pendingPages > 0) {
+            flushStores(); // the folio's stores reach the device before it is freed
+        }
         var event = new Requests.FreeEvent(folioRef(pfn), path);
         long before = calls(nid);
-        FreeAction a = design.free(event, access[nid].at(Site.FREE));
+        FreeAction a = design.free(event, at(nid, Site.FREE));
         record(Site.FREE, nid, before, a, MAINLINE.free(event, noDriver), true);
         boolean delivered = calls(nid) != before;
         if (!delivered && access[nid].present() && design.notifiesFree(path)) {
@@ -307,7 +393,7 @@ public final class Dispatcher implements PrivateNodeCheckpoint, FolioRelease.Fre
     /** May a user nodemask or target node at {@code site} name private node {@code nid}? */
     public Verdict policyTarget(int nid, Site site) {
         long before = calls(nid);
-        Verdict v = design.policyTarget(site, current, access[nid].at(site));
+        Verdict v = design.policyTarget(site, current, at(nid, site));
         return record(site, nid, before, v, MAINLINE.policyTarget(site, current, noDriver), v.allowed());
     }
 
@@ -315,7 +401,7 @@ public final class Dispatcher implements PrivateNodeCheckpoint, FolioRelease.Fre
     public Verdict homeNode(HomeNodeRequest r) {
         int nid = r.nid();
         long before = calls(nid);
-        Verdict v = design.homeNode(r, access[nid].at(Site.HOME_NODE));
+        Verdict v = design.homeNode(r, at(nid, Site.HOME_NODE));
         return record(Site.HOME_NODE, nid, before, v, MAINLINE.homeNode(r, noDriver), v.allowed());
     }
 
@@ -326,7 +412,7 @@ public final class Dispatcher implements PrivateNodeCheckpoint, FolioRelease.Fre
         int from = memmap.nid(pfn);
         var r = new Requests.MigrationRequest(folioRef(pfn), from, to, reason, current);
         long before = calls(from);
-        Verdict v = design.migrate(r, false, access[from].at(Site.MIGRATE_SOURCE));
+        Verdict v = design.migrate(r, false, at(from, Site.MIGRATE_SOURCE));
         return record(Site.MIGRATE_SOURCE, from, before, v, MAINLINE.migrate(r, false, noDriver), v.allowed());
     }
 
@@ -335,7 +421,7 @@ public final class Dispatcher implements PrivateNodeCheckpoint, FolioRelease.Fre
         int from = memmap.nid(pfn);
         var r = new Requests.MigrationRequest(folioRef(pfn), from, to, reason, current);
         long before = calls(to);
-        Verdict v = design.migrate(r, true, access[to].at(Site.MIGRATE_TARGET));
+        Verdict v = design.migrate(r, true, at(to, Site.MIGRATE_TARGET));
         return record(Site.MIGRATE_TARGET, to, before, v, MAINLINE.migrate(r, true, noDriver), v.allowed());
     }
 
@@ -407,10 +493,10 @@ public final class Dispatcher implements PrivateNodeCheckpoint, FolioRelease.Fre
         int srcNid = memmap.nid(src);
         // part of the migration event decided at MIGRATE_SOURCE / MIGRATE_TARGET: a hook call, no decision
         if (isPrivate(nid)) {
-            access[nid].at(Site.MIGRATE_TARGET).folioMigrate(folioRef(src), folioRef(dst));
+            at(nid, Site.MIGRATE_TARGET).folioMigrate(folioRef(src), folioRef(dst));
         }
         if (isPrivate(srcNid) && srcNid != nid) {
-            access[srcNid].at(Site.MIGRATE_SOURCE).folioMigrate(folioRef(src), folioRef(dst));
+            at(srcNid, Site.MIGRATE_SOURCE).folioMigrate(folioRef(src), folioRef(dst));
         }
     }
 
@@ -420,7 +506,7 @@ public final class Dispatcher implements PrivateNodeCheckpoint, FolioRelease.Fre
         int nid = memmap.nid(pfn);
         var r = new Requests.PinRequest(folioRef(pfn), current);
         long before = calls(nid);
-        PinAction a = design.longtermPin(r, access[nid].at(Site.GUP_LONGTERM));
+        PinAction a = design.longtermPin(r, at(nid, Site.GUP_LONGTERM));
         return record(Site.GUP_LONGTERM, nid, before, a, MAINLINE.longtermPin(r, noDriver), a != PinAction.REFUSE);
     }
 
@@ -432,7 +518,7 @@ public final class Dispatcher implements PrivateNodeCheckpoint, FolioRelease.Fre
             return false;
         }
         long before = calls(nid);
-        boolean wp = design.writeProtected(access[nid].at(Site.WRITE_PROTECT));
+        boolean wp = design.writeProtected(at(nid, Site.WRITE_PROTECT));
         return record(Site.WRITE_PROTECT, nid, before, wp, MAINLINE.writeProtected(noDriver), !wp);
     }
 
@@ -440,7 +526,7 @@ public final class Dispatcher implements PrivateNodeCheckpoint, FolioRelease.Fre
         int nid = memmap.nid(pfn);
         var r = new Requests.FaultRequest(folioRef(pfn), addr, current);
         long before = calls(nid);
-        FaultAction a = design.writeFault(r, access[nid].at(Site.WRITE_FAULT));
+        FaultAction a = design.writeFault(r, at(nid, Site.WRITE_FAULT));
         return record(Site.WRITE_FAULT, nid, before, a, MAINLINE.writeFault(r, noDriver), a == FaultAction.PROMOTE);
     }
 
@@ -457,7 +543,7 @@ public final class Dispatcher implements PrivateNodeCheckpoint, FolioRelease.Fre
     /** What reclaim may do on private node {@code nid} (asked when kswapd would be woken for it). */
     public ReclaimPolicy reclaim(int nid) {
         long before = calls(nid);
-        ReclaimPolicy p = design.reclaim(nid, access[nid].at(Site.RECLAIM));
+        ReclaimPolicy p = design.reclaim(nid, at(nid, Site.RECLAIM));
         return record(Site.RECLAIM, nid, before, p, MAINLINE.reclaim(nid, noDriver), p.active());
     }
 
@@ -465,7 +551,7 @@ public final class Dispatcher implements PrivateNodeCheckpoint, FolioRelease.Fre
     public Verdict demotion(long pfn, int to) {
         var r = new Requests.MigrationRequest(folioRef(pfn), memmap.nid(pfn), to, MigrateReason.MR_DEMOTION, current);
         long before = calls(to);
-        Verdict v = design.demotion(r, access[to].at(Site.DEMOTION));
+        Verdict v = design.demotion(r, at(to, Site.DEMOTION));
         return record(Site.DEMOTION, to, before, v, MAINLINE.demotion(r, noDriver), v.allowed());
     }
 
@@ -474,7 +560,7 @@ public final class Dispatcher implements PrivateNodeCheckpoint, FolioRelease.Fre
         int from = memmap.nid(pfn);
         var r = new Requests.MigrationRequest(folioRef(pfn), from, to, MigrateReason.MR_NUMA_MISPLACED, current);
         long before = calls(from);
-        Verdict v = design.promotion(r, access[from].at(Site.PROMOTION));
+        Verdict v = design.promotion(r, at(from, Site.PROMOTION));
         return record(Site.PROMOTION, from, before, v, MAINLINE.promotion(r, noDriver), v.allowed());
     }
 
@@ -483,7 +569,7 @@ public final class Dispatcher implements PrivateNodeCheckpoint, FolioRelease.Fre
         int nid = memmap.nid(pfn);
         var r = new Requests.CollapseRequest(folioRef(pfn), addr, current, madvise);
         long before = calls(nid);
-        CollapsePlan p = design.collapse(r, access[nid].at(Site.KHUGEPAGED));
+        CollapsePlan p = design.collapse(r, at(nid, Site.KHUGEPAGED));
         return record(Site.KHUGEPAGED, nid, before, p, MAINLINE.collapse(r, noDriver), p != CollapsePlan.SKIP);
     }
 
@@ -491,7 +577,7 @@ public final class Dispatcher implements PrivateNodeCheckpoint, FolioRelease.Fre
     public Verdict compaction(int nid, int order, boolean manual) {
         var r = new Requests.CompactionRequest(nid, order, manual);
         long before = calls(nid);
-        Verdict v = design.compaction(r, access[nid].at(Site.COMPACTION));
+        Verdict v = design.compaction(r, at(nid, Site.COMPACTION));
         return record(Site.COMPACTION, nid, before, v, MAINLINE.compaction(r, noDriver), v.allowed());
     }
 
@@ -509,7 +595,7 @@ public final class Dispatcher implements PrivateNodeCheckpoint, FolioRelease.Fre
         long before = calls(nid);
         boolean notify = design.notifiesSplit();
         if (notify) {
-            DriverAccessImpl a = access[nid].at(Site.FOLIO_SPLIT);
+            DriverAccessImpl a = at(nid, Site.FOLIO_SPLIT);
             for (long h : heads) {
                 a.folioSplit(original, folioRef(h));
             }
@@ -527,7 +613,7 @@ public final class Dispatcher implements PrivateNodeCheckpoint, FolioRelease.Fre
         long before = calls(nid);
         boolean notify = design.notifiesMemoryFailure();
         if (notify) {
-            access[nid].at(Site.MEMORY_FAILURE).memoryFailure(new Requests.MemoryFailureEvent(folioRef(head), pfn));
+            at(nid, Site.MEMORY_FAILURE).memoryFailure(new Requests.MemoryFailureEvent(folioRef(head), pfn));
         }
         record(Site.MEMORY_FAILURE, nid, before, notify, MAINLINE.notifiesMemoryFailure(), true);
     }
@@ -539,7 +625,7 @@ public final class Dispatcher implements PrivateNodeCheckpoint, FolioRelease.Fre
         long before = calls(nid);
         boolean notify = design.notifiesTeardown();
         if (notify) {
-            access[nid].at(Site.TEARDOWN).teardown(new Requests.TeardownEvent(current, start, end, pages));
+            at(nid, Site.TEARDOWN).teardown(new Requests.TeardownEvent(current, start, end, pages));
         }
         record(Site.TEARDOWN, nid, before, notify, MAINLINE.notifiesTeardown(), true);
     }

@@ -5,6 +5,7 @@ import java.util.function.Supplier;
 import org.mmproto.api.Errno;
 import org.mmproto.api.design.DriverAccess;
 import org.mmproto.api.driver.Decisions;
+import org.mmproto.api.driver.DeviceStore;
 import org.mmproto.api.driver.Decisions.FaultAction;
 import org.mmproto.api.driver.Decisions.FreeAction;
 import org.mmproto.api.driver.Decisions.MigrateTo;
@@ -166,6 +167,26 @@ final class DriverAccessImpl implements DriverAccess {
             bound.driver().memoryFailure(e);
             return Boolean.TRUE;
         }, Boolean.FALSE, false);
+    }
+
+    /**
+     * device_store: a notification no design asks for (R4.16). Only a driver that implements it
+     * is called, and the call is not counted in {@link #calls()}, so no decision in progress
+     * reads it as a consultation.
+     */
+    void deviceStore(DeviceStore store) {
+        if (bound == null || !bound.hooks().contains(Hook.DEVICE_STORE)) {
+            return;
+        }
+        containment.call(bound, Site.DEVICE_MEMORY, Hook.DEVICE_STORE, () -> {
+            bound.driver().deviceStore(store);
+            return Boolean.TRUE;
+        }, Boolean.FALSE);
+    }
+
+    /** Whether the bound driver listens to stores (R4.16). */
+    boolean observesStores() {
+        return bound != null && bound.hooks().contains(Hook.DEVICE_STORE);
     }
 
     /** teardown: notification. */

@@ -1,7 +1,9 @@
 package org.mmproto.core.hooks;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -35,7 +37,7 @@ public final class KernelDriverContext implements DriverContext {
     private int pressure;
     private long capacity = -1;
     private boolean pressureReported;
-    private final DeviceCounters counters = new DeviceCounters();
+    private final Map<String, Long> stats = new LinkedHashMap<>();
 
     KernelDriverContext(int nid, ZoneType zone, PhysicalMemory mem, PageAllocator alloc,
             FolioRelease folioRelease, OwnerAllocations owner, DriverLane lane) {
@@ -151,8 +153,9 @@ public final class KernelDriverContext implements DriverContext {
     }
 
     @Override
-    public void reportCounter(String name, long value) {
-        engineRun(() -> counters.report(name, value));
+    public void reportStat(String name, long value) {
+        DriverContext.checkStatName(name);
+        engineRun(() -> stats.put(name, value));
     }
 
     @Override
@@ -183,14 +186,15 @@ public final class KernelDriverContext implements DriverContext {
         return pressureReported;
     }
 
-    /** The device counters the driver reported (R1.9): name to latest value, first-reported order. */
-    public Map<String, Long> reportedCounters() {
-        return counters.values();
-    }
 
     /** The latest capacity in pages the driver reported, -1 if none. */
     public long reportedCapacity() {
         return capacity;
+    }
+
+    /** The statistics the driver reported (R1.9), in first-report order, latest values. */
+    public Map<String, Long> reportedStats() {
+        return Collections.unmodifiableMap(stats);
     }
 
     /** The promotion requests queued so far, oldest first; no subsystem consumes them yet. */

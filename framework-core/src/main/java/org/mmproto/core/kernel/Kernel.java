@@ -50,6 +50,7 @@ import org.mmproto.core.task.Task;
 import org.mmproto.core.task.Tasks;
 import org.mmproto.core.task.TransparentHugepage;
 import org.mmproto.core.reclaim.Reclaim;
+import org.mmproto.core.thp.DeferredSplitShrinker;
 
 /**
  * The composition root: boots one simulated kernel (the physical memory, its page allocator, the
@@ -84,6 +85,7 @@ public final class Kernel {
         this.pageTables = new PageTablePages(this::allocPageTable, alloc, core.memmap(), mem);
         this.tasks = new Tasks(mem, dispatcher, pageTables);
         this.rmap = new Rmap(core.memmap(), tasks);
+        core.shrinkers().register(new DeferredSplitShrinker(core, rmap));
         this.migration = new Migration(core, rmap);
         this.compaction = new Compaction(core, migration);
         alloc.attachCompaction(compaction);
@@ -157,6 +159,11 @@ public final class Kernel {
     /** The context of the driver bound to {@code nid}: what it reported (pressure, capacity, promotion requests). */
     public Optional<KernelDriverContext> driverContext(int nid) {
         return Optional.ofNullable(drivers.get(nid)).map(BoundDriver::context);
+    }
+
+    /** The driver bound to {@code nid}, if any. */
+    public Optional<BoundDriver> boundDriver(int nid) {
+        return Optional.ofNullable(drivers.get(nid));
     }
 
     /** Boots with a bare checkpoint in place of a design (allocator tests). */

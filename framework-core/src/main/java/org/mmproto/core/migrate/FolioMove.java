@@ -3,6 +3,7 @@ package org.mmproto.core.migrate;
 import org.mmproto.api.Errno;
 import org.mmproto.api.FreePath;
 import org.mmproto.api.MigrateReason;
+import org.mmproto.api.driver.DeviceStore;
 import org.mmproto.api.driver.Verdict;
 import org.mmproto.core.hooks.Dispatcher;
 import org.mmproto.core.mm.Memmap;
@@ -86,6 +87,7 @@ final class FolioMove {
         }
         if (d != null) {
             d.folioMigrated(src, dst);
+            d.deviceStore(dst, dst, 1L << mm.order(dst), DeviceStore.Kind.MIGRATION_COPY);
         }
         int dstNid = mm.nid(dst);
         mm.setFlags(dst, mm.flags(src));
@@ -94,6 +96,11 @@ final class FolioMove {
             k.lru().addTo(dst, mm.order(src), list); // putback: the copy takes the source's LRU list
         }
         mm.addMapcount(dst, mm.mapcount(src));
+        int entire = mm.entireMapcount(src); // PMD mappings stay PMD mappings (remove_migration_pmd)
+        if (entire > 0) {
+            mm.addEntireMapcount(dst, entire);
+            mm.addEntireMapcount(src, -entire);
+        }
         mm.addRefs(dst, expected - 1);
         c.rmap.retarget(src, dst, d != null && d.writeProtected(dstNid));
         mm.addMapcount(src, -mm.mapcount(src));

@@ -60,6 +60,7 @@ public final class CompactionPages {
         z.prev[i] = 0;
         if (order > 0) {
             Arrays.fill(z.state, i + 1, i + (1 << order), (byte) PageState.TAIL);
+            z.prev[i + 1] = 0; // _entire_mapcount
         }
         return pfn;
     }

@@ -18,6 +18,7 @@ public final class FolioRelease {
     private final long[] keptFolios;
     private FreeGate freeGate;
     private Lru lru;
+    private final DeferredSplitQueue deferredSplit;
 
     /**
      * Asked when a folio reaches refcount zero, before it returns to the buddy allocator: the
@@ -34,7 +35,13 @@ public final class FolioRelease {
         this.alloc = alloc;
         this.nodes = alloc.memory().nodes;
         this.keptFolios = new long[alloc.memory().nodeCount()];
+        this.deferredSplit = new DeferredSplitQueue(alloc.memory());
         alloc.attach(this);
+    }
+
+    /** The nodes' deferred-split queues a large folio leaves when it is freed or split. */
+    public DeferredSplitQueue deferredSplit() {
+        return deferredSplit;
     }
 
     public void setFreeGate(FreeGate gate) {
@@ -100,6 +107,10 @@ public final class FolioRelease {
             throw new IllegalArgumentException(String.format("cannot split folio 0x%x of order %d into %d pages",
                     head, order, refs.length));
         }
+        if (z.prev[i + 1] != 0) {
+            throw new IllegalStateException(String.format("splitting folio 0x%x while %d PMDs map it whole", head, z.prev[i + 1]));
+        }
+        deferredSplit.remove(head);
         int flags = z.prev[i] & ~Memmap.MAPCOUNT_MASK;
         int mt = PageState.migratetype(s);
         for (int k = 0; k < refs.length; k++) {
@@ -147,6 +158,9 @@ public final class FolioRelease {
     boolean lastReference(Zone z, int i, int order, FreePath path, boolean askGate) {
         if (lru != null) {
             lru.del(z.startPfn + i);
+        }
+        if (order > 0) {
+            deferredSplit.remove(z.startPfn + i); // folio_undo_large_rmappable
         }
         // only private nodes have anyone to ask; ordinary frees skip the gate
         if (askGate && freeGate != null && nodes[z.nid].isPrivate

@@ -87,6 +87,28 @@ public final class Memmap {
         z.prev[i] = (z.prev[i] & ~MAPCOUNT_MASK) | mc;
     }
 
+    /**
+     * folio_entire_mapcount: how many PMDs map the whole large folio. Kept in the first tail
+     * page's word (the kernel's {@code _entire_mapcount} lives in the first tail page too); the
+     * folio's {@link #mapcount} counts each PMD mapping once besides its PTE mappings, as
+     * {@code _large_mapcount} does.
+     */
+    public int entireMapcount(long head) {
+        Zone z = head(head);
+        int i = (int) (head - z.startPfn);
+        return PageState.order(z.state[i]) == 0 ? 0 : z.prev[i + 1];
+    }
+
+    public void addEntireMapcount(long head, int delta) {
+        Zone z = head(head);
+        int i = (int) (head - z.startPfn);
+        if (PageState.order(z.state[i]) == 0 || z.prev[i + 1] + delta < 0) {
+            throw new IllegalStateException(String.format("entire mapcount %d%+d on folio 0x%x of order %d",
+                    PageState.order(z.state[i]) == 0 ? 0 : z.prev[i + 1], delta, head, PageState.order(z.state[i])));
+        }
+        z.prev[i + 1] += delta;
+    }
+
     /** A newly allocated folio gets its flags and first mappings in one step. */
     public void initMapped(long pfn, int flags, int mapcount) {
         Zone z = head(pfn);

@@ -298,6 +298,7 @@ public final class PageAllocator {
         z.prev[i] = 0;      // mapcount | folio flags
         if (order > 0) {
             Arrays.fill(z.state, i + 1, i + (1 << order), (byte) PageState.TAIL);
+            z.prev[i + 1] = 0; // _entire_mapcount (Memmap.entireMapcount)
         }
         long[] st = nodes[z.nid].vmstat;
         st[VmStat.PGALLOC_DMA.ordinal() + z.zoneIdx] += 1L << order;

@@ -3,7 +3,6 @@ package org.mmproto.core.plugin;
 import org.mmproto.api.Errno;
 import org.mmproto.api.ZoneType;
 import org.mmproto.api.driver.DriverContext;
-import org.mmproto.core.hooks.DeviceCounters;
 
 /**
  * The context of a dry bind ({@code mmproto plugins}): a node of the probe's size with nothing
@@ -76,11 +75,6 @@ final class DryBindContext implements DriverContext {
 
     @Override
     public void reportCapacity(long physicalPages) {
-    }
-
-    @Override
-    public void reportCounter(String name, long value) {
-        DeviceCounters.check(name);
     }
 
     @Override

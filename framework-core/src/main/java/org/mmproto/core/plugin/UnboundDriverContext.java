@@ -76,12 +76,12 @@ final class UnboundDriverContext implements DriverContext {
     }
 
     @Override
-    public void reportCounter(String name, long value) {
+    public void requestPromotion(long pfn) {
         throw unbound();
     }
 
     @Override
-    public void requestPromotion(long pfn) {
+    public void reportStat(String name, long value) {
         throw unbound();
     }
 

@@ -14,18 +14,23 @@ final class UserFolios {
     }
 
     /**
-     * folio_likely_mapped_shared: a small folio with more than one mapping; a large folio whose
-     * pages are mapped more than once (mapcount above its page count; the engine maps THPs
-     * whole).
+     * folio_likely_mapped_shared: a small folio with more than one mapping; a large folio with
+     * more than one mapping of which one is a whole-folio PMD, or with more mappings than pages
+     * (the first subpage's own count, the kernel's last guess, is not kept).
      */
     static boolean likelyShared(Memmap mm, long head) {
         int order = mm.order(head);
-        return order == 0 ? mm.mapcount(head) > 1 : mm.mapcount(head) > (1 << order);
+        int mapcount = mm.mapcount(head);
+        if (order == 0 || mapcount <= 1) {
+            return mapcount > 1;
+        }
+        return mm.entireMapcount(head) > 0 || mapcount > (1 << order);
     }
 
-    /** page_mapcount of one page of the folio (numa_maps mapmax). */
+    /** page_mapcount of one page of the folio (numa_maps mapmax): its PMD mappings plus its share of the PTE ones. */
     static int pageMapcount(Memmap mm, long head) {
-        return mm.mapcount(head) >> mm.order(head);
+        int entire = mm.entireMapcount(head);
+        return entire + ((mm.mapcount(head) - entire) >> mm.order(head));
     }
 
     /** folio_isolate_lru can take it: it is on an LRU list and is not the zero page. */

@@ -70,6 +70,7 @@ final class Vmscan {
             shrinkLists(sc, Lru.INACTIVE_ANON);
         }
         shrinkLists(sc, Lru.INACTIVE_FILE);
+        k.shrinkers().shrink(sc.nid, sc.priority); // shrink_slab: what it frees is not nr_reclaimed here
         return sc.nrReclaimed - before;
     }
 
@@ -215,13 +216,13 @@ final class Vmscan {
                 swap.addRefs(slots[i], perPage[i] - 1);
             }
         }
-        rmap.unmapToSwap(f, slots);
+        rmap.unmapToSwap(f, slots, k); // a huge PMD is split into swap PTEs first (TTU_SPLIT_HUGE_PMD)
         k.mem().count(sc.nid, VmStat.PSWPOUT, nr);
         if (order > 0) {
             k.mem().count(sc.nid, VmStat.THP_SWPOUT, 1);
         }
         // the entries are gone: their mappings and references go with them, and the folio is freed
-        k.folioRelease().folioPutRefs(f, mm.refcount(f), maps, FreePath.FOLIOS_PUT);
+        k.folioRelease().folioPutRefs(f, mm.refcount(f), mm.mapcount(f), FreePath.FOLIOS_PUT);
         return null;
     }
 }

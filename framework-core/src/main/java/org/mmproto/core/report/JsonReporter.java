@@ -139,6 +139,17 @@ public final class JsonReporter implements Reporter {
             ObjectNode nv = o.putObject("vmstat");
             n.vmstat().forEach(nv::put);
         }
+        ArrayNode drivers = root.putArray("drivers");
+        for (RunReport.DriverReport d : r.drivers()) {
+            ObjectNode o = drivers.addObject();
+            o.put("nid", d.nid());
+            o.put("plugin", d.plugin());
+            o.put("pressure", d.pressure());
+            o.put("capacity_pages", d.capacityPages());
+            o.put("promotion_requests", d.promotionRequests());
+            ObjectNode st = o.putObject("stats");
+            d.stats().forEach(st::put);
+        }
         return root;
     }
 

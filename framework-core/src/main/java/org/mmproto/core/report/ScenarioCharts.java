@@ -13,7 +13,7 @@ import org.mmproto.core.scenario.Timeline;
 /**
  * The charts of one compared scenario, built from what each design's run recorded: per-node
  * usage over the steps, driver hook calls per site, demotions and promotions per step, and every
- * series a driver reported (pressure, capacity, its device counters). A design or a driver
+ * series a driver reported (pressure, capacity, its driver statistics). A design or a driver
  * counter the report has never seen gets its series like the others: nothing here names one.
  */
 public final class ScenarioCharts {
@@ -112,7 +112,7 @@ public final class ScenarioCharts {
         Map<String, Map<String, Timeline.Series>> byKey = new LinkedHashMap<>();
         for (String d : ds) {
             for (Timeline.Series s : c.runs().get(d).timeline().series()) {
-                if (s.kind() == Timeline.Kind.DRIVER || s.kind() == Timeline.Kind.DEVICE_COUNTER) {
+                if (s.kind() == Timeline.Kind.DRIVER || s.kind() == Timeline.Kind.DRIVER_STAT) {
                     byKey.computeIfAbsent(s.key(), k -> new LinkedHashMap<>()).put(d, s);
                 }
             }
@@ -121,7 +121,7 @@ public final class ScenarioCharts {
             Timeline.Series any = perDesign.values().iterator().next();
             List<Chart.Series> series = new ArrayList<>();
             perDesign.forEach((d, s) -> series.add(new Chart.Series(d, s.values())));
-            String what = any.kind() == Timeline.Kind.DEVICE_COUNTER ? "device counter" : "driver-reported";
+            String what = any.kind() == Timeline.Kind.DRIVER_STAT ? "driver statistic" : "driver-reported";
             String advertised = any.name().equals("capacity_pages") ? ", node advertises "
                     + c.runs().get(ds.get(0)).nodes().get(any.nid()).totalPages() + " pages" : "";
             out.add(new Chart("node " + any.nid() + ": " + any.name() + " (" + what + advertised + ")", "line", "driver",

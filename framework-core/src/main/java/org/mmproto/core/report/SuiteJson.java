@@ -95,8 +95,8 @@ public final class SuiteJson {
             x.put("hook_calls", c.hookCalls());
             ArrayNode sites = x.putArray("sites_touched");
             c.sitesTouched().forEach(sites::add);
-            ObjectNode dc = x.putObject("device_counters");
-            c.deviceCounters().forEach(dc::put);
+            ObjectNode dc = x.putObject("driver_stats");
+            c.driverStats().forEach(dc::put);
         }
         return o;
     }

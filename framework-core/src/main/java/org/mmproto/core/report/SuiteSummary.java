@@ -11,7 +11,7 @@ import org.mmproto.core.scenario.Timeline;
 /**
  * The report's first table: one row per scenario, one cell per design, each cell what the run
  * counted (breaches and engine invariants, denials, ENOMEMs, hook calls, sites touched, the
- * driver's device counters). Every format renders these same cells; {@link #LEGEND} explains
+ * statistics the drivers reported). Every format renders these same cells; {@link #LEGEND} explains
  * the compact text form.
  */
 public record SuiteSummary(List<String> designs, List<Row> rows) {
@@ -22,7 +22,7 @@ public record SuiteSummary(List<String> designs, List<Row> rows) {
             "FAIL:N    N expectations of the scenario failed under this design",
             "d/e/h/s   denials (dispatcher decisions that refused) / ENOMEMs (steps and move_pages entries)"
                     + " / driver hook calls / sites touched (patch footprint)",
-            "name=V    a device counter the node's driver reported (CONTRACT R1.9), latest value, as nN.name",
+            "name=V    a statistic the node's driver reported (reportStat, CONTRACT R1.9), latest value, as nN.name",
             "*         the row differs between designs; in HTML and Markdown the cells that differ from the first"
                     + " design are marked");
 
@@ -57,14 +57,14 @@ public record SuiteSummary(List<String> designs, List<Row> rows) {
      * @param enomem         steps that returned ENOMEM plus move_pages status entries -ENOMEM
      * @param hookCalls      driver hook calls, over every site
      * @param sitesTouched   the sites of the design's patch footprint
-     * @param deviceCounters {@code nN.name} to the latest value the node's driver reported (R1.9)
+     * @param driverStats {@code nN.name} to the latest value the node's driver reported (R1.9)
      */
     public record Cell(Map<String, Long> breaches, int mmInvariants, long failed, long denials, long enomem,
-                       long hookCalls, List<String> sitesTouched, Map<String, Long> deviceCounters) {
+                       long hookCalls, List<String> sitesTouched, Map<String, Long> driverStats) {
         public Cell {
             breaches = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(breaches));
             sitesTouched = List.copyOf(sitesTouched);
-            deviceCounters = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(deviceCounters));
+            driverStats = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(driverStats));
         }
 
         /** Every invariant held (breaches and DebugVm). */
@@ -91,7 +91,7 @@ public record SuiteSummary(List<String> designs, List<Row> rows) {
             }
             sb.append(' ').append(denials).append('/').append(enomem).append('/').append(hookCalls).append('/')
                     .append(sitesTouched.size());
-            deviceCounters.forEach((k, v) -> sb.append(' ').append(k).append('=').append(v));
+            driverStats.forEach((k, v) -> sb.append(' ').append(k).append('=').append(v));
             return sb.toString();
         }
     }
@@ -133,7 +133,7 @@ public record SuiteSummary(List<String> designs, List<Row> rows) {
         }
         List<String> sites = p.footprint().stream().map(f -> f.contains(" (") ? f.substring(0, f.indexOf(" (")) : f).toList();
         Map<String, Long> counters = new LinkedHashMap<>();
-        for (Timeline.Series s : r.timeline().of(Timeline.Kind.DEVICE_COUNTER)) {
+        for (Timeline.Series s : r.timeline().of(Timeline.Kind.DRIVER_STAT)) {
             Long last = s.values().isEmpty() ? null : s.values().get(s.values().size() - 1);
             if (last != null) {
                 counters.put("n" + s.nid() + "." + s.name(), last);

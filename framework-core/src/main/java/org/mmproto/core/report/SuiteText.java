@@ -33,7 +33,7 @@ public final class SuiteText {
                 .append('\n');
         line(sb, header, w);
         rows.forEach(row -> line(sb, row, w));
-        sb.append("\n# legend (a cell is: invariants, then d/e/h/s, then device counters; ! = an expectation failed)\n");
+        sb.append("\n# legend (a cell is: invariants, then d/e/h/s, then driver statistics; ! = an expectation failed)\n");
         SuiteSummary.LEGEND.forEach(l -> sb.append("  ").append(l).append('\n'));
         r.comparisons().forEach(c -> c.failures().forEach(f -> sb.append(f).append('\n')));
         r.notRun().forEach(f -> sb.append("not run: ").append(f).append('\n'));

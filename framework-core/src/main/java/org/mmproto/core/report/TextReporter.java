@@ -160,6 +160,13 @@ public final class TextReporter implements Reporter {
             }
         }
         privacy(sb, r);
+        for (RunReport.DriverReport d : r.drivers()) {
+            sb.append("# driver ").append(d.plugin()).append('@').append(d.nid()).append(": pressure ").append(d.pressure())
+                    .append(", capacity_pages ").append(d.capacityPages()).append(", promotion_requests ")
+                    .append(d.promotionRequests());
+            d.stats().forEach((k, v) -> sb.append(", ").append(k).append(' ').append(v));
+            sb.append('\n');
+        }
         sb.append(r.passed() ? "PASS" : "FAIL").append(" ").append(r.scenario()).append(" (seed ").append(r.seed())
                 .append(", design ").append(r.privacy().design()).append(")");
         int breaches = r.privacy().breaches().size();

@@ -195,6 +195,14 @@ final class ExpectationEvaluator {
         if (p instanceof Expectations.Result) {
             return o.value;
         }
+        if (p instanceof Expectations.DriverValue dv) {
+            return k.driverContext(dv.nid()).map(c -> switch (dv.key()) {
+                case "pressure" -> (Long) (long) c.reportedPressure();
+                case "capacity_pages" -> (Long) c.reportedCapacity();
+                case "promotion_requests" -> (Long) (long) c.promotionRequests().size();
+                default -> c.reportedStats().get(dv.key());
+            }).orElse(null);
+        }
         if (p instanceof Expectations.HookCalls h) {
             long n = 0;
             for (Site site : Site.values()) {

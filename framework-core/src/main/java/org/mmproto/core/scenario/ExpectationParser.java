@@ -98,7 +98,7 @@ public final class ExpectationParser {
         if (opStep) {
             allowed.add("vmstat_step");
         }
-        allowed.addAll(List.of("nodes", "resident", "tasks", "breaches", "hooks"));
+        allowed.addAll(List.of("nodes", "resident", "tasks", "breaches", "hooks", "driver"));
         boolean hasResult = false;
         Map<String, Expectation> perDesign = new LinkedHashMap<>();
         for (NodeTuple t : m.getValue()) {
@@ -136,6 +136,7 @@ public final class ExpectationParser {
                 case "tasks" -> taskValues(v, items);
                 case "breaches" -> breaches(v, items);
                 case "hooks" -> hookCalls(v, items);
+                case "driver" -> driverValues(v, items);
                 default -> items.add(new Item(line, new Expectations.Field(key), step.expectField(key, v, this)));
             }
         }
@@ -223,6 +224,29 @@ public final class ExpectationParser {
                 String base = delta ? key.substring(0, key.length() - "_delta".length()) : key;
                 items.add(new Item(tree.line(f.getKeyNode()), new Expectations.NodeValue(nid, base, delta),
                         compare(f.getValueNode(), base.endsWith("_pages"))));
+            }
+        }
+    }
+
+    /** {@code driver: {NID: {pressure|capacity_pages|promotion_requests|<a stat the driver reports>: ...}}}. */
+    private void driverValues(Node v, List<Item> items) {
+        MappingNode m = tree.mapping(v);
+        for (NodeTuple t : m.getValue()) {
+            Node nidNode = t.getKeyNode();
+            int nid = tree.intValue(nidNode, 0, Integer.MAX_VALUE);
+            if (nid >= machine.nodeCount()) {
+                throw tree.error(nidNode, "node " + nid + " does not exist on machine " + machine.name() + " (nodes 0-"
+                        + (machine.nodeCount() - 1) + ")");
+            }
+            for (NodeTuple f : tree.mapping(t.getValueNode()).getValue()) {
+                Node keyNode = f.getKeyNode();
+                String key = ((ScalarNode) keyNode).getValue();
+                if (!key.matches("[a-z][a-z0-9_]*")) {
+                    throw tree.error(keyNode, "driver value '" + key + "': expected pressure, capacity_pages,"
+                            + " promotion_requests or a statistic the driver reports ([a-z][a-z0-9_]*)");
+                }
+                items.add(new Item(tree.line(keyNode), new Expectations.DriverValue(nid, key),
+                        compare(f.getValueNode(), false)));
             }
         }
     }

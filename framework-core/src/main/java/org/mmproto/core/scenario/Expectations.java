@@ -145,6 +145,18 @@ public final class Expectations {
         }
     }
 
+    /**
+     * A value the node's driver reported (CONTRACT R1.6, R1.7, R1.9): {@code pressure},
+     * {@code capacity_pages}, {@code promotion_requests} or one of its statistics; null (a failed
+     * expectation) when no driver is bound or it never reported the statistic.
+     */
+    public record DriverValue(int nid, String key) implements Probe {
+        @Override
+        public String describe() {
+            return "driver." + nid + "." + key;
+        }
+    }
+
     /** Driver calls of one hook ({@code free_folio}, {@code alloc_veto}, ...) over the run so far, all sites. */
     public record HookCalls(String hook) implements Probe {
         @Override

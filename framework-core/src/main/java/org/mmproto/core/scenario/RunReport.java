@@ -14,12 +14,14 @@ import java.util.Map;
  * @param vmstatDelta the change of each counter since the run began (right after boot)
  * @param privacy     the design, the per-private-node invariant breaches, hook consultations per
  *                    site and the patch footprint
+ * @param drivers     per bound driver, in node order, what it reported
  * @param timeline    the engine sampled after boot and after each step (for the report's charts)
  */
 public record RunReport(String scenario, String source, String description, String machine, String machineSource,
                         long seed, String thp, List<StepResult> steps, List<ExpectationResult> expectations,
                         List<InvariantViolation> invariants, Map<String, Long> vmstat, Map<String, Long> vmstatDelta,
-                        List<NodeUsage> nodes, PrivacyReport privacy, Timeline timeline) {
+                        List<NodeUsage> nodes, PrivacyReport privacy, List<DriverReport> drivers,
+                        Timeline timeline) {
     public RunReport {
         timeline = timeline == null ? Timeline.empty() : timeline;
         steps = List.copyOf(steps);
@@ -28,15 +30,28 @@ public record RunReport(String scenario, String source, String description, Stri
         vmstat = Collections.unmodifiableMap(new LinkedHashMap<>(vmstat));
         vmstatDelta = Collections.unmodifiableMap(new LinkedHashMap<>(vmstatDelta));
         nodes = List.copyOf(nodes);
+        drivers = List.copyOf(drivers);
+    }
+
+    /**
+     * What a bound driver told the engine by the end of the run (CONTRACT R1.6, R1.7, R1.9): its
+     * latest pressure and capacity ({@code -1}: never reported), the promotion requests it queued
+     * and the statistics it reported, in first-report order.
+     */
+    public record DriverReport(int nid, String plugin, int pressure, long capacityPages, long promotionRequests,
+                               Map<String, Long> stats) {
+        public DriverReport {
+            stats = Collections.unmodifiableMap(new LinkedHashMap<>(stats));
+        }
     }
 
     /** A run report without a timeline. */
     public RunReport(String scenario, String source, String description, String machine, String machineSource,
                      long seed, String thp, List<StepResult> steps, List<ExpectationResult> expectations,
                      List<InvariantViolation> invariants, Map<String, Long> vmstat, Map<String, Long> vmstatDelta,
-                     List<NodeUsage> nodes, PrivacyReport privacy) {
+                     List<NodeUsage> nodes, PrivacyReport privacy, List<DriverReport> drivers) {
         this(scenario, source, description, machine, machineSource, seed, thp, steps, expectations, invariants, vmstat,
-                vmstatDelta, nodes, privacy, Timeline.empty());
+                vmstatDelta, nodes, privacy, drivers, Timeline.empty());
     }
 
     /**

@@ -221,7 +221,17 @@ public final class ScenarioRunner {
         return new RunReport(scenario.name(), scenario.source(), scenario.description(), scenario.machine().name(),
                 scenario.machine().source(), scenario.seed(), thp.name().toLowerCase(Locale.ROOT), steps,
                 expectations, invariants, end, delta, nodes, PrivacyReport.of(k.dispatcher(), breaches, acknowledged),
-                timeline.timeline());
+                driverReports(), timeline.timeline());
+    }
+
+    private List<RunReport.DriverReport> driverReports() {
+        List<RunReport.DriverReport> out = new ArrayList<>();
+        for (Node n : k.mem().nodes()) {
+            k.boundDriver(n.nid()).ifPresent(b -> out.add(new RunReport.DriverReport(n.nid(), b.pluginId(),
+                    b.context().reportedPressure(), b.context().reportedCapacity(),
+                    b.context().promotionRequests().size(), b.context().reportedStats())));
+        }
+        return out;
     }
 
     /** The scenario's thp:, else the machine's transparent_hugepage (always unless never). */

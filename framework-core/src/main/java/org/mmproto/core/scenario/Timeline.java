@@ -21,15 +21,15 @@ public record Timeline(List<Integer> lines, List<Series> series) {
         VMSTAT,
         /** The pressure or capacity the node's driver reported through its context (R1.6). */
         DRIVER,
-        /** A named counter the node's driver reported through its context (R1.9), e.g. poison. */
-        DEVICE_COUNTER
+        /** A statistic the node's driver reported through its context (reportStat, R1.9), e.g. poison. */
+        DRIVER_STAT
     }
 
     /**
      * One sampled quantity.
      *
      * @param key    unique in the timeline: {@code node<N>.used_pages}, {@code vmstat.<counter>},
-     *               {@code node<N>.<driver value>}
+     *               {@code node<N>.pressure}, {@code node<N>.capacity_pages}, {@code node<N>.stat.<name>}
      * @param nid    the node, -1 for a machine-wide counter
      * @param name   the counter's own name ({@code used_pages}, {@code pgdemote_kswapd}, {@code poison})
      * @param unit   {@code pages}, or {@code count} for anything else

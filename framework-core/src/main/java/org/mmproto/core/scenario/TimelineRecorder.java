@@ -12,7 +12,7 @@ import org.mmproto.core.mm.Node;
 /**
  * Samples the engine after boot and after every step into a {@link Timeline}: each node's used
  * pages, every vmstat counter (kept only if it changed during the run), and what each bound
- * driver reported (pressure, capacity, its named counters), under names the report shows as is.
+ * driver reported (pressure, capacity, its statistics), under names the report shows as is.
  */
 final class TimelineRecorder {
     private final Kernel k;
@@ -60,11 +60,12 @@ final class TimelineRecorder {
         if (ctx.reportedCapacity() >= 0) {
             put(nid, "capacity_pages", ctx.reportedCapacity(), at, Timeline.Kind.DRIVER);
         }
-        ctx.reportedCounters().forEach((name, v) -> put(nid, name, v, at, Timeline.Kind.DEVICE_COUNTER));
+        ctx.reportedStats().forEach((name, v) -> put(nid, name, v, at, Timeline.Kind.DRIVER_STAT));
     }
 
     private void put(int nid, String name, long v, int at, Timeline.Kind kind) {
-        String key = "node" + nid + "." + name;
+        // a statistic may be called "pressure" too: its own key space
+        String key = "node" + nid + (kind == Timeline.Kind.DRIVER_STAT ? ".stat." : ".") + name;
         driverKind.putIfAbsent(key, kind);
         List<Long> values = driver.computeIfAbsent(key, x -> new ArrayList<>());
         driverNid.put(key, nid);
@@ -87,7 +88,7 @@ final class TimelineRecorder {
             }
         });
         driver.forEach((key, v) -> {
-            String name = key.substring(key.indexOf('.') + 1);
+            String name = key.substring(key.lastIndexOf('.') + 1);
             out.add(new Timeline.Series(key, driverKind.get(key), driverNid.get(key), name,
                     name.endsWith("_pages") ? "pages" : "count", v));
         });

@@ -28,7 +28,8 @@ public enum VmStat {
     // mm/compaction.c: pages the scanners looked at and isolated; direct compaction's outcomes
     COMPACT_MIGRATE_SCANNED, COMPACT_FREE_SCANNED, COMPACT_ISOLATED,
     COMPACT_STALL, COMPACT_FAIL, COMPACT_SUCCESS,
-    THP_FAULT_ALLOC, THP_FAULT_FALLBACK, THP_SPLIT_PAGE, THP_SWPOUT;
+    THP_FAULT_ALLOC, THP_FAULT_FALLBACK, THP_SPLIT_PAGE, THP_SPLIT_PAGE_FAILED, THP_DEFERRED_SPLIT_PAGE,
+    THP_SPLIT_PMD, THP_SWPOUT;
 
     public static final int COUNT = values().length;
 

@@ -4,6 +4,8 @@ import org.mmproto.api.Errno;
 import org.mmproto.api.FreePath;
 import org.mmproto.api.Gfp;
 import org.mmproto.api.driver.Decisions;
+import org.mmproto.api.driver.DeviceStore;
+import org.mmproto.core.hooks.Dispatcher;
 import org.mmproto.core.mm.Lru;
 import org.mmproto.core.mm.Memmap;
 import org.mmproto.core.stats.VmStat;
@@ -42,6 +44,11 @@ public final class FaultHandler {
         this.privateNodes = k.dispatcher() != null && k.dispatcher().hasPrivateNodes();
     }
 
+    /** The dispatcher user stores are reported through, or null on a machine without private nodes. */
+    Dispatcher dispatcherForStores() {
+        return privateNodes ? k.dispatcher() : null;
+    }
+
     /**
      * Handles a fault at addr; returns 0, -EFAULT (no VMA or no permission: SIGSEGV; past the end
      * of a memfd: SIGBUS) or -ENOMEM (VM_FAULT_OOM).
@@ -70,7 +77,9 @@ public final class FaultHandler {
         if (r == 0 && write && privateNodes) {
             long pte = vma.pte(addr & ~(Mm.PAGE_SIZE - 1));
             if ((pte & Pte.ZERO) == 0) {
-                k.dispatcher().writeAccess(rmap.folioHead(pte), false);
+                long head = rmap.folioHead(pte);
+                k.dispatcher().writeAccess(head, false);
+                k.dispatcher().deviceStore(head, Pte.pfn(pte), 1, DeviceStore.Kind.CPU_WRITE);
             }
         }
         return r;
@@ -82,12 +91,23 @@ public final class FaultHandler {
         }
         long page = addr & ~(Mm.PAGE_SIZE - 1);
         long pte = vma.pte(page);
+        boolean splitForWrite = false;
+        if (Pte.isPmd(pte)) {
+            int r = hugePmdFault(t, vma, page, pte, write);
+            if (r <= 0) {
+                return r;
+            }
+            splitForWrite = r == 2; // its pgfault is counted
+            pte = vma.pte(page); // do_huge_pmd_wp_page split the PMD: the PTE-level fault goes on
+        }
         if (Pte.present(pte)) {
             if (!write || (pte & Pte.WRITE) != 0) {
                 vma.setPte(page, pte | Pte.YOUNG | (write ? Pte.DIRTY : 0));
                 return 0;
             }
-            k.mem().count(t.nid, VmStat.PGFAULT, 1);
+            if (!splitForWrite) {
+                k.mem().count(t.nid, VmStat.PGFAULT, 1);
+            }
             if (privateNodes && (pte & Pte.ZERO) == 0) {
                 int r = protectedWriteFault(t, vma, page, pte);
                 if (r <= 0) {
@@ -128,8 +148,38 @@ public final class FaultHandler {
         }
         long head = rmap.folioHead(pte);
         if (k.dispatcher().writeProtected(mm.nid(head))) {
-            vma.setPte(page, pte & ~Pte.WRITE);
+            if (Pte.isPmd(pte)) {
+                vma.setPmd(page, vma.pmd(page) & ~Pte.WRITE);
+            } else {
+                vma.setPte(page, pte & ~Pte.WRITE);
+            }
         }
+    }
+
+    /**
+     * A fault on a huge PMD (huge_pmd_set_accessed, do_huge_pmd_wp_page): a read or a permitted
+     * write marks the PMD young (and dirty); a write to a write-protected PMD reuses the folio when
+     * this PMD is its only mapping and reference, else splits the PMD and returns 1 so the write
+     * is handled at PTE level (wp_page_copy of one 4 KiB page), as 6.12 does for anon THPs.
+     */
+    private int hugePmdFault(Task t, Vma vma, long page, long view, boolean write) {
+        long pmd = vma.pmd(page);
+        if (!write || (pmd & Pte.WRITE) != 0) {
+            vma.setPmd(page, pmd | Pte.YOUNG | (write ? Pte.DIRTY : 0));
+            return 0;
+        }
+        long head = Pte.pfn(pmd);
+        if (privateNodes && k.dispatcher().writeProtected(mm.nid(head))) {
+            ThpSplit.splitPmd(k, vma, page & -Mm.PMD_SIZE); // the driver's handle_fault works per page
+            return 1;
+        }
+        k.mem().count(t.nid, VmStat.PGFAULT, 1);
+        if (mm.mapcount(head) == 1 && mm.refcount(head) == 1) {
+            vma.setPmd(page, pmd | Pte.WRITE | Pte.DIRTY | Pte.YOUNG);
+            return 0;
+        }
+        ThpSplit.splitPmd(k, vma, page & -Mm.PMD_SIZE);
+        return 2; // the PTE-level fault below counts no second pgfault
     }
 
     /**
@@ -218,6 +268,9 @@ public final class FaultHandler {
         mm.initMapped(pfn, (int) ANON_FLAGS, 1);
         lru.add(pfn, 0, false);
         k.swap().put(Pte.swapSlot(pte));
+        if (privateNodes) {
+            k.dispatcher().deviceStore(pfn, pfn, 1, DeviceStore.Kind.SWAP_IN);
+        }
         k.mem().count(t.nid, VmStat.PGMAJFAULT, 1);
         k.mem().count(mm.nid(pfn), VmStat.PSWPIN, 1);
         boolean writable = write && (vma.flags & Vma.VM_WRITE) != 0;
@@ -247,7 +300,7 @@ public final class FaultHandler {
 
     /**
      * do_huge_pmd_anonymous_page: an order-9 folio, then the PTE table it deposits
-     * (pgtable_trans_huge_deposit; here the leaf the 512 entries live in). Returns 0, 1 for
+     * (pgtable_trans_huge_deposit, not in use while the PMD maps the folio). Returns 0, 1 for
      * thp_fault_fallback (no folio), or -ENOMEM when the deposit table could not be allocated
      * (VM_FAULT_OOM: the folio is put back, no fallback).
      */
@@ -260,7 +313,7 @@ public final class FaultHandler {
             k.mem().count(t.nid, VmStat.THP_FAULT_FALLBACK, 1);
             return 1;
         }
-        int tr = vma.pt.ensure(haddr >>> 12);
+        int tr = vma.pt.mapHuge(haddr >>> 12, Pte.make(pfn, Pte.WRITE | Pte.DIRTY | Pte.YOUNG | Pte.HUGE | Pte.PMD));
         if (tr < 0) {
             k.folioRelease().folioPut(pfn, FreePath.FOLIO_PUT);
             return tr;
@@ -268,14 +321,9 @@ public final class FaultHandler {
         k.mem().count(t.nid, VmStat.THP_FAULT_ALLOC, 1);
         mm.setFlags(pfn, (int) ANON_FLAGS);
         lru.add(pfn, HPAGE_PMD_ORDER, false);
-        // one mapcount and one reference per mapped page
-        mm.addMapcount(pfn, HPAGE_PMD_NR);
-        mm.addRefs(pfn, HPAGE_PMD_NR - 1);
-        // haddr is PMD aligned, so the 512 entries are exactly one leaf table (the PMD's PTE page)
-        long[] leaf = vma.pt.leafFor(haddr >>> 12);
-        for (int i = 0; i < HPAGE_PMD_NR; i++) {
-            leaf[i] = Pte.make(pfn + i, Pte.WRITE | Pte.DIRTY | Pte.YOUNG | Pte.HUGE);
-        }
+        // folio_add_new_anon_rmap(RMAP_LEVEL_PMD): one mapping (entire_mapcount 1), the allocation's reference
+        mm.addMapcount(pfn, 1);
+        mm.addEntireMapcount(pfn, 1);
         return 0;
     }
 
@@ -306,7 +354,9 @@ public final class FaultHandler {
         }
         vma.setPte(page, Pte.make(pfn, Pte.WRITE | Pte.DIRTY | Pte.YOUNG));
         mm.addMapcount(old, -1);
-        k.folioRelease().folioPut(old, FreePath.FOLIO_PUT);
+        if (!k.folioRelease().folioPut(old, FreePath.FOLIO_PUT) && mm.order(old) > 0) {
+            ThpSplit.deferIfPartlyMapped(k, old);
+        }
         return 0;
     }
 
@@ -358,6 +408,9 @@ public final class FaultHandler {
         }
         mm.setFlags(pfn, Memmap.PG_SWAPBACKED | Memmap.PG_LRU);
         lru.add(pfn, 0, false); // shmem folios are swap-backed: the anon lists
+        if (privateNodes) {
+            k.dispatcher().deviceStore(pfn, pfn, 1, DeviceStore.Kind.ZEROED); // shmem clears a new folio
+        }
         f.setCached(index, pfn);
         return pfn;
     }

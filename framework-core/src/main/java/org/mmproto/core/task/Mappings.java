@@ -13,13 +13,18 @@ import java.util.Set;
  * it to switch mappings to the copy; the fault path pays nothing for it.
  */
 public final class Mappings {
-    private record PteRef(Vma vma, long addr) {
+    /** One page-table entry mapping the folio: a PTE, or (pmd) the huge PMD at addr mapping all of it. */
+    private record PteRef(Vma vma, long addr, boolean pmd) {
         long get() {
-            return vma.pte(addr);
+            return pmd ? vma.pmd(addr) : vma.pte(addr);
         }
 
         void set(long pte) {
-            vma.setPte(addr, pte);
+            if (pmd) {
+                vma.setPmd(addr, pte);
+            } else {
+                vma.setPte(addr, pte);
+            }
         }
     }
 
@@ -46,8 +51,12 @@ public final class Mappings {
                         continue;
                     }
                     long head = rmap.folioHead(pte);
+                    boolean pmd = Pte.isPmd(pte);
                     if (wanted.contains(head)) {
-                        m.ptes.computeIfAbsent(head, x -> new ArrayList<>()).add(new PteRef(v, a));
+                        m.ptes.computeIfAbsent(head, x -> new ArrayList<>()).add(new PteRef(v, pmd ? a & -Mm.PMD_SIZE : a, pmd));
+                    }
+                    if (pmd) {
+                        a = (a & -Mm.PMD_SIZE) + Mm.PMD_SIZE - Mm.PAGE_SIZE; // one entry maps the whole folio
                     }
                 }
             }
@@ -63,11 +72,19 @@ public final class Mappings {
         return m;
     }
 
-    /** Clears every page-table entry and the page-cache slot of head; returns the references they held. */
-    public int unmapAll(long head) {
+    /**
+     * Clears every page-table entry and the page-cache slot of head (a huge PMD is zapped with its
+     * deposited table, its entire mapcount dropped); returns the references they held.
+     */
+    public int unmapAll(long head, org.mmproto.core.mm.Memmap memmap) {
         int refs = 0;
         for (PteRef r : ptes.getOrDefault(head, List.of())) {
-            r.set(0);
+            if (r.pmd()) {
+                r.vma().pt.zapHuge(r.addr() >>> 12);
+                memmap.addEntireMapcount(head, -1);
+            } else {
+                r.set(0);
+            }
             refs++;
         }
         CacheRef c = cache.get(head);
@@ -83,21 +100,15 @@ public final class Mappings {
      * bit, which is cleared on each entry.
      */
     public int referenced(long head) {
-        int small = 0;
-        int huge = 0;
+        int young = 0;
         for (PteRef r : ptes.getOrDefault(head, List.of())) {
             long pte = r.get();
             if ((pte & Pte.YOUNG) != 0) {
-                r.set(pte & ~Pte.YOUNG);
-                if ((pte & Pte.HUGE) != 0) {
-                    huge++;
-                } else {
-                    small++;
-                }
+                r.set(pte & ~Pte.YOUNG); // a huge PMD is one entry: pmdp_clear_flush_young
+                young++;
             }
         }
-        // a PMD mapping is one reference however many of its 512 entries the model marked young
-        return small + (huge + FaultHandler.HPAGE_PMD_NR - 1) / FaultHandler.HPAGE_PMD_NR;
+        return young;
     }
 
     /** Page-table entries that map head. */
@@ -109,7 +120,8 @@ public final class Mappings {
      * try_to_unmap for swap-out: every entry of head becomes the swap entry of the slot its page
      * was written to ({@code slots[page offset]}); returns the entries replaced.
      */
-    public int unmapToSwap(long head, long[] slots) {
+    public int unmapToSwap(long head, long[] slots, MmCore k) {
+        splitPmds(head, k);
         int n = 0;
         for (PteRef r : ptes.getOrDefault(head, List.of())) {
             r.set(Pte.swapEntry(slots[(int) (Pte.pfn(r.get()) - head)]));
@@ -118,11 +130,53 @@ public final class Mappings {
         return n;
     }
 
-    /** For a large folio: how many page-table entries map each of its pages. */
+    /**
+     * try_to_unmap's TTU_SPLIT_HUGE_PMD (and unmap_folio before a folio split): every huge PMD
+     * mapping head becomes 512 PTEs from its deposited table ({@code thp_split_pmd} each), and
+     * this map then holds those PTEs instead.
+     */
+    void splitPmds(long head, MmCore k) {
+        List<PteRef> refs = ptes.get(head);
+        if (refs == null || refs.stream().noneMatch(PteRef::pmd)) {
+            return;
+        }
+        List<PteRef> out = new ArrayList<>();
+        for (PteRef r : refs) {
+            if (!r.pmd()) {
+                out.add(r);
+                continue;
+            }
+            ThpSplit.splitPmd(k, r.vma(), r.addr());
+            for (int i = 0; i < FaultHandler.HPAGE_PMD_NR; i++) {
+                out.add(new PteRef(r.vma(), r.addr() + i * Mm.PAGE_SIZE, false));
+            }
+        }
+        ptes.put(head, out);
+    }
+
+    /**
+     * For a large folio: how many page-table entries map each of its pages (page_mapcount: a
+     * huge PMD maps every page once).
+     */
     public int[] ptesPerPage(long head, int nr) {
         int[] n = new int[nr];
         for (PteRef r : ptes.getOrDefault(head, List.of())) {
-            n[(int) (Pte.pfn(r.get()) - head)]++;
+            if (r.pmd()) {
+                for (int i = 0; i < nr; i++) {
+                    n[i]++;
+                }
+            } else {
+                n[(int) (Pte.pfn(r.get()) - head)]++;
+            }
+        }
+        return n;
+    }
+
+    /** Huge PMDs mapping head (folio_entire_mapcount as the page tables see it). */
+    public int pmdMappings(long head) {
+        int n = 0;
+        for (PteRef r : ptes.getOrDefault(head, List.of())) {
+            n += r.pmd() ? 1 : 0;
         }
         return n;
     }
@@ -145,7 +199,7 @@ public final class Mappings {
     public void retarget(long src, long dst, boolean writeProtect) {
         for (PteRef r : ptes.getOrDefault(src, List.of())) {
             long pte = r.get();
-            long offset = Pte.pfn(pte) - src;
+            long offset = Pte.pfn(pte) - src; // 0 for a huge PMD: it maps the head
             long np = (pte & ~Pte.PFN_MASK) | (dst + offset);
             r.set(writeProtect ? np & ~Pte.WRITE : np);
         }

@@ -40,7 +40,7 @@ public final class MemoryFailure {
             k.dispatcher().memoryFailure(head, pfn);
         }
         Mappings rmap = rmaps.index(List.of(head));
-        int refs = rmap.unmapAll(head);
+        int refs = rmap.unmapAll(head, mm);
         // drop the references the mappings and the page cache held, and take one for the poison:
         // whoever else holds the folio (a pin, a kernel owner) can put it, it never gets freed
         mm.addMapcount(head, -mm.mapcount(head));

@@ -18,15 +18,27 @@ public final class Mm {
     final RadixTable pt;
     /** Tasks sharing this mm (threads are not modelled: 1 until exit). */
     int users = 1;
+    /** split_huge_pmd for a VMA boundary inside a huge PMD (vma_adjust_trans_huge). */
+    private final PmdSplitter pmdSplitter;
+
+    /** Splits the huge PMD of a VMA at a PMD-aligned address into PTEs. */
+    @FunctionalInterface
+    interface PmdSplitter {
+        void split(Vma vma, long haddr);
+    }
 
     /** An mm whose page tables take no pages (tests of the VMA code alone). */
     Mm() {
         this.pt = new RadixTable();
+        this.pmdSplitter = (v, h) -> {
+            throw new IllegalStateException("no huge PMDs in an mm without page-table pages");
+        };
     }
 
     /** An mm whose pud, pmd and pte tables are pages from {@code tables} ({@link PageTablePages}). */
-    Mm(RadixTable.TablePages tables) {
+    Mm(RadixTable.TablePages tables, PmdSplitter pmdSplitter) {
         this.pt = new RadixTable(tables);
+        this.pmdSplitter = pmdSplitter;
     }
 
     /** find_vma-like: the VMA containing addr, or null. */
@@ -76,6 +88,9 @@ public final class Mm {
 
     private void splitAt(long addr) {
         Vma v = find(addr);
+        if (v != null && v.start != addr && (addr & (PMD_SIZE - 1)) != 0 && v.pmd(addr) != 0) {
+            pmdSplitter.split(v, addr & -PMD_SIZE); // __split_vma -> vma_adjust_trans_huge
+        }
         if (v != null && v.start != addr) {
             Vma tail = v.splitAt(addr);
             if (tail.file != null) {

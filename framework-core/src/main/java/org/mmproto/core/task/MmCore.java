@@ -8,6 +8,7 @@ import org.mmproto.core.mm.Node;
 import org.mmproto.core.mm.PageAllocator;
 import org.mmproto.core.mm.PhysicalMemory;
 import org.mmproto.core.mm.ReservedPages;
+import org.mmproto.core.mm.Shrinkers;
 import org.mmproto.core.mm.SwapSpace;
 
 /**
@@ -17,17 +18,19 @@ import org.mmproto.core.mm.SwapSpace;
  *
  * @param lru the per-node LRU lists (lruvec) every user folio joins
  * @param swap the swap device (no swap until swapon)
+ * @param shrinkers what shrink_node's shrink_slab calls (the THP deferred-split shrinker)
  * @param zeroPfn the shared zero page: one reserved page of the first node with normal memory, never freed
  */
 public record MmCore(PhysicalMemory mem, PageAllocator alloc, FolioRelease folioRelease, Memmap memmap,
-                     Dispatcher dispatcher, long zeroPfn, Lru lru, SwapSpace swap) {
+                     Dispatcher dispatcher, long zeroPfn, Lru lru, SwapSpace swap, Shrinkers shrinkers) {
     /** The memmap over {@code mem} and the zero page, reserved at boot (not allocated: no pgalloc, no NUMA event). */
     public static MmCore boot(PhysicalMemory mem, PageAllocator alloc, FolioRelease folioRelease,
                               Dispatcher dispatcher) {
         Memmap memmap = new Memmap(mem);
         Lru lru = new Lru(mem);
         folioRelease.setLru(lru);
-        return new MmCore(mem, alloc, folioRelease, memmap, dispatcher, reserveZeroPage(mem), lru, new SwapSpace());
+        return new MmCore(mem, alloc, folioRelease, memmap, dispatcher, reserveZeroPage(mem), lru, new SwapSpace(),
+                new Shrinkers());
     }
 
     private static long reserveZeroPage(PhysicalMemory mem) {

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.mmproto.api.Errno;
+import org.mmproto.api.driver.DeviceStore;
 import org.mmproto.api.FreePath;
 import org.mmproto.api.driver.TaskRef;
 import org.mmproto.core.mm.Memmap;
@@ -248,6 +249,25 @@ public final class MmOps {
         return f;
     }
 
+    /**
+     * Writes {@code content} to every page of [addr, addr+len) (what the device behind a private
+     * node is told the data is, CONTRACT R4.16); returns 0 or the first fault's -errno.
+     */
+    public int touch(Task t, long addr, long len, boolean write, DeviceStore.Content content) {
+        var d = faults.dispatcherForStores();
+        if (d == null) {
+            return touch(t, addr, len, write);
+        }
+        DeviceStore.Content prev = d.storeContent(content);
+        d.storeBatch(true);
+        try {
+            return touch(t, addr, len, write);
+        } finally {
+            d.storeBatch(false);
+            d.storeContent(prev);
+        }
+    }
+
     /** Reads or writes every page of [addr, addr+len); returns 0 or the first fault's -errno. */
     public int touch(Task t, long addr, long len, boolean write) {
         long end = addr + len;
@@ -330,6 +350,24 @@ public final class MmOps {
                         continue;
                     }
                     if (!Pte.present(pte)) {
+                        continue;
+                    }
+                    if (Pte.isPmd(pte)) {
+                        // copy_huge_pmd: the child takes a table to deposit, both PMDs lose write, the folio is shared
+                        long pmd = pv.pmd(a);
+                        long wp = pmd & ~Pte.WRITE;
+                        if (child.mm.pt.ensureUpper(a >>> 12) < 0 || child.mm.pt.mapHuge(a >>> 12, wp) < 0) {
+                            exit(child);
+                            overcommit.uncharge(charged - copiedCharge);
+                            tasks.forget(child);
+                            return null;
+                        }
+                        pv.setPmd(a, wp);
+                        long head = Pte.pfn(pmd);
+                        mm.addMapcount(head, 1);
+                        mm.addEntireMapcount(head, 1);
+                        mm.addRefs(head, 1);
+                        a += Mm.PMD_SIZE - Mm.PAGE_SIZE;
                         continue;
                     }
                     if (child.mm.pt.ensure(a >>> 12) < 0) {

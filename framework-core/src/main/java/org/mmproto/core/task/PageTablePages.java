@@ -99,7 +99,7 @@ public final class PageTablePages {
 
     /** Gives a new task an mm whose tables are pages of this allocator. */
     public void attach(Task t) {
-        t.mm = new Mm(forTask(t));
+        t.mm = new Mm(forTask(t), (v, haddr) -> ThpSplit.splitPmd(memmap, mem, v, haddr));
     }
 
     /** The tables of {@code owner}'s mm: allocated on behalf of the owner (fork: the parent, same policy). */

@@ -12,7 +12,10 @@ public final class Pte {
     public static final long DIRTY = 1L << 43;
     /** PROT_NONE NUMA-hinting entry (NUMA balancing). */
     public static final long PROTNONE = 1L << 44;
-    /** Part of a PMD-mapped THP. */
+    /**
+     * Maps a page of a large folio (a THP): set on a huge PMD entry and on the PTEs of a
+     * PTE-mapped THP, so the folio's head is found by walking back from the pfn.
+     */
     public static final long HUGE = 1L << 45;
     /** Maps the shared zero page. */
     public static final long ZERO = 1L << 46;
@@ -21,6 +24,12 @@ public final class Pte {
      * holds type and offset in a non-present PTE.
      */
     public static final long SWAP = 1L << 47;
+    /**
+     * A huge PMD entry (pmd_trans_huge): one entry maps the whole order-9 folio. A per-page read
+     * inside it ({@code Vma.pte}) sees the PMD's bits with the page's own pfn and this bit set;
+     * such a view is never written back as a PTE.
+     */
+    public static final long PMD = 1L << 48;
 
     private Pte() {
     }
@@ -43,6 +52,10 @@ public final class Pte {
 
     public static long swapSlot(long pte) {
         return pte & PFN_MASK;
+    }
+
+    public static boolean isPmd(long pte) {
+        return (pte & PMD) != 0;
     }
 
     public static long make(long pfn, long bits) {

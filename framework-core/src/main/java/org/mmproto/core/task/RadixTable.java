@@ -52,8 +52,14 @@ final class RadixTable {
     /** index >>> SHIFT of {@link #cachedLeaf}, -1 when none is cached. */
     private long cachedKey = -1;
     private long[] cachedLeaf;
-    /** Leaf tables allocated (nr_ptes), for footprint reports and tests. */
+    /** Leaf tables allocated (nr_ptes, deposited ones included), for footprint reports and tests. */
     private long leaves;
+    /**
+     * Huge PMD entries (a PMD-mapped THP), keyed by index >>> SHIFT: the PMD slot maps the folio
+     * itself and no PTE table is in use; the table deposited for a later split is a page in
+     * {@link #tablePfn} under the PTE key, without a leaf array until the split.
+     */
+    private final HashMap<Long, Long> huge = new HashMap<>();
 
     /** A table that takes no pages (a memfd's page cache). */
     RadixTable() {
@@ -69,7 +75,117 @@ final class RadixTable {
     long get(long index) {
         // the fast path stays small enough to inline into the fault and zap loops
         long[] leaf = (index >>> SHIFT) == cachedKey ? cachedLeaf : walk(index >>> SHIFT);
-        return leaf == null ? 0 : leaf[(int) index & MASK];
+        if (leaf != null) {
+            return leaf[(int) index & MASK];
+        }
+        return huge.isEmpty() ? 0 : hugeView(index);
+    }
+
+    /**
+     * The entry a per-page reader sees inside a huge PMD: the PMD's bits with the pfn of the page
+     * at index ({@link Pte#PMD} set); 0 when index is in no huge PMD.
+     */
+    private long hugeView(long index) {
+        Long p = huge.get(index >>> SHIFT);
+        return p == null ? 0 : p + (index & MASK);
+    }
+
+    /** The huge PMD entry covering index (pfn of the folio's head, {@link Pte#PMD} set), or 0. */
+    long pmd(long index) {
+        if (huge.isEmpty()) {
+            return 0;
+        }
+        Long p = huge.get(index >>> SHIFT);
+        return p == null ? 0 : p;
+    }
+
+    /** Updates an existing huge PMD entry (its young, dirty and write bits, or its pfn on migration). */
+    void setPmd(long index, long value) {
+        long key = index >>> SHIFT;
+        if (!huge.containsKey(key) || (value & Pte.PMD) == 0 || (Pte.pfn(value) & MASK) != 0) {
+            throw new IllegalStateException("no huge PMD at index " + index + " to set to 0x" + Long.toHexString(value));
+        }
+        huge.put(key, value);
+    }
+
+    /**
+     * do_huge_pmd_anonymous_page / copy_huge_pmd: maps index's PMD slot huge, first taking the
+     * page of the PTE table deposited with it (pgtable_trans_huge_deposit). The pud and pmd
+     * tables must exist ({@link #ensureUpper}) and the slot must be pmd_none. 0 or -errno (no
+     * page for the deposit: nothing is mapped).
+     */
+    int mapHuge(long index, long pmdValue) {
+        long key = index >>> SHIFT;
+        long[][] pmd = pmdTable(key);
+        if (pmd == null || pmd[(int) key & MASK] != null || huge.containsKey(key)) {
+            throw new IllegalStateException("PMD slot of index " + index + " is not pmd_none");
+        }
+        if (!page(PTE, key)) {
+            return lastErrno;
+        }
+        leaves++;
+        huge.put(key, checkedPmd(pmdValue));
+        return 0;
+    }
+
+    /**
+     * collapse_huge_page: the PTE table of index (emptied by the caller) stops being in use and
+     * becomes the PMD's deposited table, and the slot maps the new folio huge.
+     */
+    void collapseLeaf(long index, long pmdValue) {
+        long key = index >>> SHIFT;
+        long[][] pmd = pmdTable(key);
+        long[] leaf = pmd == null ? null : pmd[(int) key & MASK];
+        if (leaf == null || !allZero(leaf)) {
+            throw new IllegalStateException("collapsing index " + index + " whose PTE table is absent or still maps pages");
+        }
+        pmd[(int) key & MASK] = null;
+        if (key == cachedKey) {
+            cachedKey = -1;
+            cachedLeaf = null;
+        }
+        huge.put(key, checkedPmd(pmdValue));
+    }
+
+    /**
+     * __split_huge_pmd: withdraws the deposited table of index's huge PMD and puts it in use; the
+     * caller fills its 512 entries. Returns the leaf.
+     */
+    long[] splitHuge(long index) {
+        long key = index >>> SHIFT;
+        if (huge.remove(key) == null) {
+            throw new IllegalStateException("no huge PMD at index " + index + " to split");
+        }
+        long[] leaf = new long[PTRS];
+        pmdTable(key)[(int) key & MASK] = leaf;
+        return leaf;
+    }
+
+    /** zap_huge_pmd: clears index's huge PMD and frees its deposited table (zap_deposited_table). */
+    void zapHuge(long index) {
+        long key = index >>> SHIFT;
+        if (huge.remove(key) == null) {
+            throw new IllegalStateException("no huge PMD at index " + index + " to zap");
+        }
+        leaves--;
+        unpage(PTE, key);
+    }
+
+    /** Huge PMD entries mapped (PMD-mapped THPs of this page table). */
+    long hugePmds() {
+        return huge.size();
+    }
+
+    private long[][] pmdTable(long key) {
+        long[][][] pud = pgd[(int) (key >>> (2 * SHIFT))];
+        return pud == null ? null : pud[(int) (key >>> SHIFT) & MASK];
+    }
+
+    private static long checkedPmd(long v) {
+        if ((v & Pte.PMD) == 0 || (v & Pte.PRESENT) == 0 || (Pte.pfn(v) & MASK) != 0) {
+            throw new IllegalArgumentException("not a huge PMD entry: 0x" + Long.toHexString(v));
+        }
+        return v;
     }
 
     /** Sets the entry at index; setting 0 where no leaf exists allocates nothing. */
@@ -127,6 +243,10 @@ final class RadixTable {
         long[][] pmd = pgd[(int) (key >>> (2 * SHIFT))][(int) (key >>> SHIFT) & MASK];
         int m = (int) key & MASK;
         if (pmd[m] == null) {
+            if (!huge.isEmpty() && huge.containsKey(key)) {
+                throw new IllegalStateException("a PTE table asked for index " + index
+                        + " inside a huge PMD: the PMD must be split first");
+            }
             if (!page(PTE, key)) {
                 return lastErrno;
             }
@@ -159,7 +279,7 @@ final class RadixTable {
 
     /** Whether a leaf (PTE) table exists for index: the PMD entry is not pmd_none. */
     boolean leafPresent(long index) {
-        return leafIfPresent(index) != null;
+        return leafIfPresent(index) != null || pmd(index) != 0;
     }
 
     private int lastErrno;
@@ -222,6 +342,9 @@ final class RadixTable {
             long key = i >>> SHIFT;
             long[] leaf = key == cachedKey ? cachedLeaf : lookup(key);
             if (leaf == null) {
+                if (!huge.isEmpty() && huge.containsKey(key)) {
+                    return i;
+                }
                 i = skipAbsent(key);
                 continue;
             }
@@ -308,11 +431,6 @@ final class RadixTable {
         }
     }
 
-    /** zap_deposited_table: the leaf of a PMD-mapped THP goes when the whole PMD is zapped. */
-    void freeLeaf(long index) {
-        freeLeafAt(index >>> SHIFT);
-    }
-
     private void freePud(int g) {
         long[][][] pud = pgd[g];
         for (int u = 0; u < PTRS; u++) {
@@ -327,6 +445,10 @@ final class RadixTable {
     private void freePmd(long uk) {
         long[][] pmd = pgd[(int) (uk >>> SHIFT)][(int) uk & MASK];
         for (int m = 0; m < PTRS; m++) {
+            if (!huge.isEmpty() && huge.containsKey((uk << SHIFT) | m)) {
+                throw new IllegalStateException("freeing the page table above index " + (((uk << SHIFT) | m) << SHIFT)
+                        + " while a huge PMD still maps a THP there");
+            }
             if (pmd[m] != null) {
                 freeLeafAt((uk << SHIFT) | m);
             }

@@ -115,6 +115,15 @@ public final class Vma {
         pt.set(addr >>> 12, pte);
     }
 
+    /** The huge PMD entry covering addr (a PMD-mapped THP: {@link Pte#PMD}), or 0. */
+    public long pmd(long addr) {
+        return pt.pmd(addr >>> 12);
+    }
+
+    void setPmd(long addr, long pmd) {
+        pt.setPmd(addr >>> 12, pmd);
+    }
+
     /**
      * The first page address in [from, min(to, end)) with a non-none entry, or {@code to} when
      * there is none: walks only the page-table pages that exist, so scanning a huge, mostly

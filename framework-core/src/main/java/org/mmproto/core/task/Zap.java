@@ -5,8 +5,10 @@ import org.mmproto.api.FreePath;
 /**
  * zap_pte_range + mmu_gather: clears present entries, drops their mapcounts, and queues their
  * references in a batch that is released through {@code folios_put_refs} (FreePath.FOLIOS_PUT)
- * when it fills (MAX_GATHER_BATCH) or when the unmap finishes, after the TLB flush. A whole
- * PMD-mapped THP is zapped as zap_huge_pmd does, and its deposited PTE table freed with it.
+ * when it fills (MAX_GATHER_BATCH) or when the unmap finishes, after the TLB flush. A huge PMD
+ * the range covers whole is zapped as zap_huge_pmd does (one mapping, one reference, its
+ * deposited PTE table freed with it); one the range covers in part is split into PTEs first. A
+ * large folio left partly mapped joins its node's deferred-split queue.
  */
 final class Zap {
     /** (PAGE_SIZE - header) / sizeof(void *) on x86-64. */
@@ -29,14 +31,27 @@ final class Zap {
         long endIdx = end >>> 12;
         // leaf by leaf, like zap_pte_range over one PTE page; absent tables are skipped whole
         for (long i = pt.next(start >>> 12, endIdx); i < endIdx; ) {
-            long stop = Math.min(endIdx, ((i >>> RadixTable.SHIFT) + 1) << RadixTable.SHIFT);
+            long pmdStart = i & -RadixTable.PTRS;
+            long pmd = pt.pmd(i);
+            if (pmd != 0) {
+                if (i == pmdStart && endIdx - pmdStart >= RadixTable.PTRS) {
+                    // zap_huge_pmd: one entry, one mapping, one reference; the deposited table goes
+                    pt.zapHuge(i);
+                    long head = Pte.pfn(pmd);
+                    k.memmap().addEntireMapcount(head, -1);
+                    queue(head);
+                    i = pt.next(pmdStart + RadixTable.PTRS, endIdx);
+                    continue;
+                }
+                // part of the PMD: __split_huge_pmd, then the PTEs of the range are zapped
+                ThpSplit.splitPmd(k, vma, pmdStart << 12);
+            }
+            long stop = Math.min(endIdx, pmdStart + RadixTable.PTRS);
             long[] leaf = pt.leafIfPresent(i);
             int from = (int) i & (RadixTable.PTRS - 1);
             int to = from + (int) (stop - i);
-            boolean pmdMapped = from == 0 && to == RadixTable.PTRS;
             for (int s = from; s < to; s++) {
                 long pte = leaf[s];
-                pmdMapped &= Pte.present(pte) && (pte & Pte.HUGE) != 0;
                 if (!Pte.present(pte)) {
                     if (Pte.isSwap(pte)) {
                         leaf[s] = 0;
@@ -49,9 +64,6 @@ final class Zap {
                     continue;
                 }
                 queue(rmap.folioHead(pte));
-            }
-            if (pmdMapped) {
-                pt.freeLeaf(i); // zap_huge_pmd -> zap_deposited_table
             }
             i = stop < endIdx ? pt.next(stop, endIdx) : endIdx;
         }
@@ -75,21 +87,13 @@ final class Zap {
      * references (the rmap removal is folded in here: nothing looks at the mapcount in between).
      */
     void flush() {
-        long[] partial = null;
-        int nPartial = 0;
         for (int i = 0; i < batched; i++) {
             long pfn = batchPfn[i];
             boolean freed = k.folioRelease().folioPutRefs(pfn, batchRefs[i], batchRefs[i], FreePath.FOLIOS_PUT);
             if (!freed && k.memmap().order(pfn) > 0) {
-                if (partial == null) {
-                    partial = new long[batched];
-                }
-                partial[nPartial++] = pfn;
+                ThpSplit.deferIfPartlyMapped(k, pfn); // folio_remove_rmap_ptes -> deferred_split_folio
             }
         }
         batched = 0;
-        for (int i = 0; i < nPartial; i++) {
-            ThpSplit.splitIfPartlyMapped(k, rmap, partial[i]);
-        }
     }
 }

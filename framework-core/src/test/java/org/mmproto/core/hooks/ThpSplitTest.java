@@ -56,6 +56,12 @@ class ThpSplitTest {
         assertThat(w.k.memmap().nid(head)).isEqualTo(PrivateWorld.P);
         long used = w.userFolioPages();
         w.k.mmOps().munmap(w.task, a + MIB, MIB);
+        // the VMA split splits the PMD; the half-unmapped folio waits on the deferred-split queue
+        assertThat(w.k.mem().vmstat(VmStat.THP_SPLIT_PMD)).isEqualTo(1);
+        assertThat(w.k.mem().vmstat(VmStat.THP_DEFERRED_SPLIT_PAGE)).isEqualTo(1);
+        assertThat(w.k.mem().vmstat(VmStat.THP_SPLIT_PAGE)).isZero();
+        assertThat(w.userFolioPages()).isEqualTo(used);
+        assertThat(w.k.core().shrinkers().shrink(PrivateWorld.P, 0)).isEqualTo(1); // folios split
         assertThat(w.k.mem().vmstat(VmStat.THP_SPLIT_PAGE)).isEqualTo(1);
         assertThat(w.userFolioPages()).isEqualTo(used - 256);
         assertThat(w.k.memmap().order(head)).isZero();
@@ -74,6 +80,8 @@ class ThpSplitTest {
         PrivateWorld w = new PrivateWorld(drv, new FallbackOnly(), Duration.ZERO);
         long a = thpOnPrivateNode(w);
         w.k.mmOps().madvise(w.task, a, 4096, MmOps.MADV_DONTNEED);
+        assertThat(w.k.mem().vmstat(VmStat.THP_SPLIT_PAGE)).isZero();
+        assertThat(w.k.core().shrinkers().shrink(PrivateWorld.P, 0)).isEqualTo(1);
         assertThat(w.k.mem().vmstat(VmStat.THP_SPLIT_PAGE)).isEqualTo(1);
         assertThat(drv.splits).isEmpty();
         assertThat(DebugVm.check(w.k.mem())).isEmpty();

@@ -10,7 +10,7 @@ import org.mmproto.api.driver.Verdict;
 
 /**
  * A driver for the report tests: at bind it reports pressure 250, a capacity of 100 pages and
- * a device counter {@code poison} of 0; every allocation veto it is asked counts one more
+ * a driver statistic {@code poison} of 0; every allocation veto it is asked counts one more
  * {@code vetoes_seen} (so the counter must equal the engine's own count of alloc_veto calls).
  */
 public final class CountingDriver implements PrivateNodeDriver {
@@ -22,13 +22,13 @@ public final class CountingDriver implements PrivateNodeDriver {
         this.ctx = context;
         context.reportPressure(250);
         context.reportCapacity(100);
-        context.reportCounter("poison", 0);
+        context.reportStat("poison", 0);
         return new NodeOptIns(EnumSet.noneOf(org.mmproto.api.driver.NpOps.class));
     }
 
     @Override
     public Verdict allocVeto(AllocRequest request) {
-        ctx.reportCounter("vetoes_seen", ++asked);
+        ctx.reportStat("vetoes_seen", ++asked);
         return Verdict.ALLOW;
     }
 }

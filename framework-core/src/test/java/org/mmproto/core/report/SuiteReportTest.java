@@ -87,19 +87,19 @@ class SuiteReportTest {
         // reported at bind, so already at the boot sample, unchanged after
         assertThat(series(veto, "node2.pressure").values()).containsExactly(250L, 250L, 250L);
         assertThat(series(veto, "node2.capacity_pages").values()).containsExactly(100L, 100L, 100L);
-        assertThat(series(veto, "node2.poison").values()).containsExactly(0L, 0L, 0L);
+        assertThat(series(veto, "node2.stat.poison").values()).containsExactly(0L, 0L, 0L);
         long vetoCalls = veto.privacy().sites().values().stream()
                 .mapToLong(sc -> sc.hooks().getOrDefault("alloc_veto", new org.mmproto.core.scenario.PrivacyReport.HookCount(0, 0, 0, 0)).consulted())
                 .sum();
         assertThat(vetoCalls).isPositive();
         // first asked by the alloc_pages step: null (not yet reported) at boot; the engine's count at the end
-        assertThat(series(veto, "node2.vetoes_seen").values()).containsExactly(null, vetoCalls, vetoCalls);
+        assertThat(series(veto, "node2.stat.vetoes_seen").values()).containsExactly(null, vetoCalls, vetoCalls);
         // 3 pages taken by line 7, returned by line 10
         List<Long> used = series(veto, "node2.used_pages").values();
         assertThat(used.get(1) - used.get(0)).isEqualTo(3);
         assertThat(used.get(2)).isEqualTo(used.get(0));
         RunReport unpatched = rep.comparisons().get(0).runs().get("unpatched");
-        assertThat(unpatched.timeline().series()).noneMatch(x -> x.key().equals("node2.vetoes_seen"));
+        assertThat(unpatched.timeline().series()).noneMatch(x -> x.key().equals("node2.stat.vetoes_seen"));
     }
 
     @Test
@@ -107,7 +107,7 @@ class SuiteReportTest {
         SuiteReport rep = report();
         SuiteSummary.Row row = rep.summary().rows().get(0);
         RunReport veto = rep.comparisons().get(0).runs().get("buddy-veto");
-        long vetoCalls = series(veto, "node2.vetoes_seen").values().get(2);
+        long vetoCalls = series(veto, "node2.stat.vetoes_seen").values().get(2);
         SuiteSummary.Cell u = row.cells().get(0);
         SuiteSummary.Cell b = row.cells().get(1);
         // unpatched never asks a driver: its three pages leak; buddy-veto asks alloc_veto per page
@@ -116,7 +116,7 @@ class SuiteReportTest {
         assertThat(vetoCalls).isEqualTo(3);
         assertThat(b.hookCalls()).isEqualTo(6);
         assertThat(b.sitesTouched()).containsExactly("page_handout", "free");
-        assertThat(b.deviceCounters()).containsExactly(Map.entry("n2.poison", 0L), Map.entry("n2.vetoes_seen", vetoCalls));
+        assertThat(b.driverStats()).containsExactly(Map.entry("n2.poison", 0L), Map.entry("n2.vetoes_seen", vetoCalls));
         assertThat(b.text()).isEqualTo("ok 0/0/6/2 n2.poison=0 n2.vetoes_seen=3");
         assertThat(row.differ()).isTrue();
         assertThat(row.differsFromFirst(1)).isTrue();
@@ -130,8 +130,8 @@ class SuiteReportTest {
         SuiteReport rep = report();
         List<Chart> charts = rep.charts().get(0);
         assertThat(charts).extracting(Chart::title).contains("driver hook calls per site",
-                "node 2: pressure (driver-reported)", "node 2: poison (device counter)",
-                "node 2: vetoes_seen (device counter)");
+                "node 2: pressure (driver-reported)", "node 2: poison (driver statistic)",
+                "node 2: vetoes_seen (driver statistic)");
         assertThat(charts).filteredOn(c -> c.group().equals("node_usage")).extracting(Chart::title)
                 .anyMatch(t -> t.startsWith("node 2 (private): used pages"));
         Chart usage2 = charts.stream().filter(c -> c.title().startsWith("node 2 (private)")).findFirst().orElseThrow();
@@ -160,8 +160,8 @@ class SuiteReportTest {
         JsonNode c = json.at("/summary/0/cells/buddy-veto");
         assertThat(c.get("text").asText()).isEqualTo(cell);
         assertThat(c.get("differs_from_first").asBoolean()).isTrue();
-        assertThat(c.at("/device_counters/n2.vetoes_seen").asLong()).isEqualTo(rep.summary().rows().get(0).cells().get(1)
-                .deviceCounters().get("n2.vetoes_seen"));
+        assertThat(c.at("/driver_stats/n2.vetoes_seen").asLong()).isEqualTo(rep.summary().rows().get(0).cells().get(1)
+                .driverStats().get("n2.vetoes_seen"));
         assertThat(json.at("/scenarios/0/designs/buddy-veto/timeline/lines")).hasSize(3);
         assertThat(json.at("/scenarios/0/charts")).hasSize(rep.chartCount());
         assertThat(Files.readString(dir.resolve("report.md"))).contains("**`" + cell + "`**", "> three movable pages");

@@ -3,8 +3,11 @@ package org.mmproto.core.scenario.step;
 import static org.mmproto.core.scenario.RunContext.at;
 import static org.mmproto.core.scenario.RunContext.hex;
 
+import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import org.mmproto.api.Errno;
+import org.mmproto.api.driver.DeviceStore;
 import org.mmproto.core.config.YamlTree;
 import org.mmproto.core.scenario.Args.Addr;
 import org.mmproto.core.scenario.Args.Len;
@@ -20,28 +23,42 @@ import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 
 /** Reads or writes every page of [addr, addr+length) as user code would. */
-public record Touch(Meta meta, String task, Addr addr, Len length, boolean write) implements Step {
+public record Touch(Meta meta, String task, Addr addr, Len length, boolean write, DeviceStore.Content content)
+        implements Step {
     public static final StepType TYPE = StepType.of("touch", Touch::parse);
-    private static final Set<String> KEYS = YamlTree.keys("task", "addr", "length", "write");
+    private static final Set<String> KEYS = YamlTree.keys("task", "addr", "length", "write", "content");
+    private static final List<String> CONTENTS = List.of("zero", "text", "incompressible", "unspecified");
 
     static Touch parse(ParseContext p, Meta meta, Node opKey, Node value) {
         YamlTree tree = p.tree();
         MappingNode m = p.args(value, opKey, meta.op(), KEYS);
         Addr addr = p.addr(tree.require(m, "addr"));
         boolean write = tree.get(m, "write").map(tree::bool).orElse(true);
-        return new Touch(meta, p.task(m), addr, p.lengthOf(m, addr), write);
+        DeviceStore.Content content = DeviceStore.Content.UNSPECIFIED;
+        var c = tree.get(m, "content");
+        if (c.isPresent()) {
+            String v = tree.string(c.get());
+            if (!CONTENTS.contains(v)) {
+                throw tree.error(c.get(), "content: expected one of " + String.join(", ", CONTENTS) + ", got '" + v + "'");
+            }
+            if (!write) {
+                throw tree.error(c.get(), "content: only a write (write: true) stores data");
+            }
+            content = DeviceStore.Content.valueOf(v.toUpperCase(Locale.ROOT));
+        }
+        return new Touch(meta, p.task(m), addr, p.lengthOf(m, addr), write, content);
     }
 
     @Override
     public Step withMeta(Meta m) {
-        return new Touch(m, task, addr, length, write);
+        return new Touch(m, task, addr, length, write, content);
     }
 
     @Override
     public StepOutcome run(RunContext run) {
         Task t = run.task(task);
         long a = run.resolve(addr);
-        int r = run.ops().touch(t, a, length.value(), write);
+        int r = run.ops().touch(t, a, length.value(), write, content);
         StepOutcome o = StepOutcome.raw(r);
         o.summary((write ? "write " : "read ") + at(addr, a) + " .. +" + length
                 + (r == 0 ? "" : " = -" + Expectations.resultName(r)));

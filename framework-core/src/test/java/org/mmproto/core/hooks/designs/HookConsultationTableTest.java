@@ -182,7 +182,9 @@ class HookConsultationTableTest {
     void every_hook_of_the_driver_api_is_consulted_by_some_built_in_design() {
         Map<Hook, Set<String>> byHook = new TreeMap<>();
         for (Hook h : Hook.values()) {
-            byHook.put(h, new java.util.TreeSet<>());
+            if (h != Hook.DEVICE_STORE) { // R4.16: the engine calls it under every design, no design asks it
+                byHook.put(h, new java.util.TreeSet<>());
+            }
         }
         for (Design d : BuiltInDesigns.all()) {
             for (Hook h : consulted(d)) {

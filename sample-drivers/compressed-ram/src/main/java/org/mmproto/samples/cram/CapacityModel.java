@@ -1,0 +1,96 @@
+package org.mmproto.samples.cram;
+
+import org.mmproto.api.Errno;
+
+/**
+ * How CRAM keeps the kernel from using more of the node than the device can back; the series
+ * changed its mind, so both are here, selected by {@code model:}.
+ */
+sealed interface CapacityModel {
+    /** The back-pressure answer for {@code pages} arriving by demotion: null = accept, else the errno. */
+    Errno admit(CompressedDevice dev, long pages);
+
+    /**
+     * v4 (cram_set_pressure): the device's usage through the low/high thresholds (per-mille of the
+     * physical backing) gives a pressure 0..1000; at 1000 migration_blocked is set and demotion is
+     * refused with -ENOSPC while the buddy may still have free pages.
+     */
+    record V4Pressure(int low, int high) implements CapacityModel {
+        int pressure(CompressedDevice dev) {
+            long perMille = dev.usedBytes() * 1000 / dev.physicalBytes();
+            if (perMille <= low) {
+                return 0;
+            }
+            if (perMille >= high) {
+                return 1000;
+            }
+            return (int) ((perMille - low) * 1000 / (high - low));
+        }
+
+        @Override
+        public Errno admit(CompressedDevice dev, long pages) {
+            // a folio whose data is not known yet may be incompressible: it must fit as such
+            return pressure(dev) >= 1000 || !dev.fitsWorstCase(pages) ? Errno.ENOSPC : null;
+        }
+    }
+
+    /**
+     * v5 (the CRAM branch): the node is perceived at {@code zratio} (per-mille) of the backing; a
+     * balloon of reserved pages is resized so the usable pages track the backing at the achieved
+     * ratio; a sticky admission gate closes when the backing cannot take a worst-case folio and
+     * reopens only once the balloon has converged with room again; {@code convergeBlock} refuses
+     * while the balloon has not reached its target.
+     */
+    final class V5Balloon implements CapacityModel {
+        private final int zratio;
+        private final long nodePages;
+        private boolean gateClosed;
+        private boolean convergeBlock;
+
+        V5Balloon(int zratio, long nodePages) {
+            this.zratio = zratio;
+            this.nodePages = nodePages;
+        }
+
+        /** Pages the kernel may use: the backing at the achieved ratio (zratio until data is stored). */
+        long usablePages(CompressedDevice dev) {
+            long ratio = dev.usedBytes() == 0 ? zratio
+                    : Math.max(1000, dev.logicalPages() * ContentModel.PAGE * 1000 / dev.usedBytes());
+            long usable = dev.physicalBytes() / ContentModel.PAGE * ratio / 1000;
+            return Math.min(nodePages, usable);
+        }
+
+        long perceivedPages(CompressedDevice dev) {
+            return Math.min(nodePages, dev.physicalBytes() / ContentModel.PAGE * zratio / 1000);
+        }
+
+        long balloonTarget(CompressedDevice dev) {
+            return nodePages - usablePages(dev);
+        }
+
+        void converging(boolean pending) {
+            convergeBlock = pending;
+        }
+
+        boolean convergeBlock() {
+            return convergeBlock;
+        }
+
+        boolean gateClosed() {
+            return gateClosed;
+        }
+
+        @Override
+        public Errno admit(CompressedDevice dev, long pages) {
+            if (!dev.fitsWorstCase(pages)) {
+                gateClosed = true; // sticky: cram_allow_allocation stays false until room comes back
+            } else if (gateClosed && !convergeBlock && dev.freeBytes() >= dev.physicalBytes() / 8) {
+                gateClosed = false;
+            }
+            if (gateClosed) {
+                return Errno.ENOSPC;
+            }
+            return convergeBlock ? Errno.EAGAIN : null;
+        }
+    }
+}

@@ -1,0 +1,287 @@
+package org.mmproto.samples.cram;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.EnumSet;
+import java.util.List;
+import org.mmproto.api.Errno;
+import org.mmproto.api.MigrateReason;
+import org.mmproto.api.driver.Decisions.FaultAction;
+import org.mmproto.api.driver.Decisions.FreeAction;
+import org.mmproto.api.driver.Decisions.MigrateTo;
+import org.mmproto.api.driver.Decisions.ReclaimPolicy;
+import org.mmproto.api.driver.DeviceStore;
+import org.mmproto.api.driver.DriverContext;
+import org.mmproto.api.driver.FolioRef;
+import org.mmproto.api.driver.NodeBinding;
+import org.mmproto.api.driver.NodeCap;
+import org.mmproto.api.driver.NodeOptIns;
+import org.mmproto.api.driver.NpOps;
+import org.mmproto.api.driver.PrivateNodeDriver;
+import org.mmproto.api.driver.Requests.AllocRequest;
+import org.mmproto.api.driver.Requests.FaultRequest;
+import org.mmproto.api.driver.Requests.FreeEvent;
+import org.mmproto.api.driver.Requests.MemoryFailureEvent;
+import org.mmproto.api.driver.Requests.MigrationRequest;
+import org.mmproto.api.driver.Verdict;
+import org.pf4j.Extension;
+
+/**
+ * mm/cram and the CXL compression device behind it (RFC v4 §9, the v5 CRAM branch §5): folios
+ * arrive only by demotion (private anonymous ones), the node is write-protected and a write
+ * promotes the folio to the faulting task's node, freed folios are scrubbed before reuse
+ * (optionally through a flush buffer), reclaim from the node swaps. The device sees every store
+ * to its memory (device_store, CONTRACT R4.16) and counts poison when data arrives with no
+ * physical backing left. Capacity: v4 pressure or the v5 balloon ({@link CapacityModel}).
+ */
+@Extension
+public final class CompressedRamDriver implements PrivateNodeDriver {
+    private CramConfig config;
+    private DriverContext ctx;
+    private CompressedDevice device;
+    private CapacityModel capacity;
+    private TrimDevice trim;
+    private final Deque<Long> balloon = new ArrayDeque<>();
+    private final List<Long> flushBuffer = new ArrayList<>();
+    private final Stats stats = new Stats();
+    private boolean chickenBit;
+
+    /** What the driver counted (reported under these names, R1.9). */
+    static final class Stats {
+        long demotionsAccepted;
+        long demotionsRefused;
+        long arrivalsRefused;
+        long writePromotions;
+        long scrubs;
+        long deferredScrubs;
+        long trimBatches;
+        long trimRetries;
+        long trimZeroed;
+        long memoryFailures;
+    }
+
+    @Override
+    public NodeOptIns bind(NodeBinding binding, DriverContext context) {
+        this.ctx = context;
+        this.config = CramConfig.parse(binding.nid(), binding.pages(), binding.config());
+        this.device = new CompressedDevice(config.physicalBytes(),
+                new ContentModel(config.seed(), config.mix(), config.textBytes()));
+        this.capacity = config.model() == CramConfig.Model.V4
+                ? new CapacityModel.V4Pressure(config.lowThreshold(), config.highThreshold())
+                : new CapacityModel.V5Balloon(config.zratio(), config.advertisedPages());
+        this.trim = new TrimDevice(config.trimMode(), config.trimEagain());
+        this.chickenBit = config.chickenBit();
+        holdBackUnadvertised(binding.pages() - config.advertisedPages());
+        resizeBalloon();
+        report();
+        // v4: MIGRATION | DEMOTION | NUMA_BALANCING | PROTECT_WRITE | RECLAIM (§9); v5: RECLAIM | DEMOTION | HOTUNPLUG
+        return new NodeOptIns(EnumSet.of(NpOps.NP_OPS_MIGRATION, NpOps.NP_OPS_DEMOTION, NpOps.NP_OPS_NUMA_BALANCING,
+                NpOps.NP_OPS_PROTECT_WRITE, NpOps.NP_OPS_RECLAIM),
+                EnumSet.of(NodeCap.NODE_PRIVATE_CAP_RECLAIM, NodeCap.NODE_PRIVATE_CAP_DEMOTION,
+                        NodeCap.NODE_PRIVATE_CAP_HOTUNPLUG));
+    }
+
+    /** The node's struct pages beyond the advertised size are never the kernel's. */
+    private void holdBackUnadvertised(long pages) {
+        for (long left = pages; left > 0; ) {
+            int order = 63 - Long.numberOfLeadingZeros(Math.min(left, 1024));
+            if (ctx.allocOwn(order) < 0) {
+                throw new IllegalStateException("compressed-ram: node " + ctx.nid()
+                        + ": could not hold back the pages beyond advertised");
+            }
+            left -= 1L << order;
+        }
+    }
+
+    // ---- arrivals: demotion only, with back-pressure ----
+
+    @Override
+    public MigrateTo migrateTo(MigrationRequest r) {
+        if (r.reason() != MigrateReason.MR_DEMOTION) {
+            stats.arrivalsRefused++;
+            report();
+            return MigrateTo.refuse(Errno.EPERM); // demotion-only: no move_pages, no mbind moves
+        }
+        Errno refusal = !r.folio().anon() ? Errno.EINVAL : chickenBit ? Errno.ENOSPC
+                : capacity.admit(device, r.folio().nrPages());
+        if (refusal != null) {
+            stats.demotionsRefused++;
+            report();
+            return MigrateTo.refuse(refusal);
+        }
+        stats.demotionsAccepted++;
+        report();
+        return MigrateTo.ACCEPT;
+    }
+
+    @Override
+    public void folioMigrate(FolioRef src, FolioRef dst) {
+        // no device metadata to move: the copy itself reaches the device as a device_store
+    }
+
+    /** buddy-veto: free struct pages the device cannot back are "free, but not for you". */
+    @Override
+    public Verdict allocVeto(AllocRequest r) {
+        if (r.reason() != MigrateReason.MR_DEMOTION) {
+            stats.arrivalsRefused++;
+            report();
+            return Verdict.deny(Errno.ENOMEM, "compressed-ram: pages arrive only by demotion");
+        }
+        Errno refusal = chickenBit ? Errno.ENOSPC : capacity.admit(device, 1L << r.order());
+        return refusal == null ? Verdict.ALLOW : Verdict.deny(Errno.ENOMEM, "compressed-ram: no physical backing");
+    }
+
+    /** gfp-flag's migration_blocked reads it. */
+    @Override
+    public int pressure(int nid) {
+        return chickenBit ? 1000 : currentPressure();
+    }
+
+    // ---- writes: never in place ----
+
+    /** v4 handle_fault: promote (MR_NUMA_MISPLACED to the faulting task's node), the engine retries the write. */
+    @Override
+    public FaultAction handleFault(FaultRequest r) {
+        stats.writePromotions++;
+        report();
+        return FaultAction.PROMOTE;
+    }
+
+    // ---- frees: scrub before reuse ----
+
+    @Override
+    public FreeAction freeFolio(FreeEvent e) {
+        FolioRef f = e.folio();
+        if (config.deferredScrub() && flushBuffer.size() < config.flushBufSize()) {
+            flushBuffer.add(f.pfn()); // 1 = deferred: the driver holds the folio until the flush
+            stats.deferredScrubs++;
+            report();
+            return FreeAction.KEEP;
+        }
+        scrub(f.pfn(), f.nrPages()); // 0 = resolved, or 2 = buffer full: zeroed locally
+        report();
+        return FreeAction.RETURN_TO_BUDDY;
+    }
+
+    private void scrub(long pfn, long pages) {
+        device.release(pfn, pages);
+        stats.scrubs++;
+    }
+
+    /** The flush kthread's work: sanitize every buffered folio, then give it back. */
+    private void flush() {
+        for (long pfn : flushBuffer) {
+            device.release(pfn, 1);
+            stats.scrubs++;
+            ctx.releaseKept(pfn);
+        }
+        flushBuffer.clear();
+    }
+
+    @Override
+    public ReclaimPolicy reclaimPolicy(int nid) {
+        return new ReclaimPolicy(true, true, true, true); // reclaim from the node is writeback to swap
+    }
+
+    @Override
+    public void memoryFailure(MemoryFailureEvent e) {
+        stats.memoryFailures++;
+        report();
+    }
+
+    // ---- the device sees every store (R4.16) ----
+
+    @Override
+    public void deviceStore(DeviceStore s) {
+        device.store(s.pfn(), s.pages(), s.content());
+        if (config.chickenBitAt() > 0 && device.poisonPages() >= config.chickenBitAt()) {
+            chickenBit = true; // LPC 2026: stop demoting before a poison storm cascades
+        }
+        if (s.kind() != DeviceStore.Kind.ZEROED) {
+            // outside the allocator (R4.16): the balloon and the flush buffer may move pages now
+            if (!flushBuffer.isEmpty()) {
+                flush();
+            }
+            resizeBalloon();
+        }
+        report();
+    }
+
+    // ---- capacity ----
+
+    private int currentPressure() {
+        return capacity instanceof CapacityModel.V4Pressure v4 ? v4.pressure(device) : 0;
+    }
+
+    /** v5: inflate (reserve and trim) or deflate the balloon toward its target. */
+    private void resizeBalloon() {
+        if (!(capacity instanceof CapacityModel.V5Balloon v5)) {
+            return;
+        }
+        long target = v5.balloonTarget(device);
+        List<Long> batch = new ArrayList<>();
+        while (balloon.size() < target) {
+            long pfn = ctx.allocOwn(0);
+            if (pfn < 0) {
+                break; // nothing free to reserve: stays unconverged
+            }
+            balloon.push(pfn);
+            batch.add(pfn);
+            if (batch.size() == TrimDevice.BATCH) {
+                trim(batch);
+            }
+        }
+        if (!batch.isEmpty()) {
+            trim(batch);
+        }
+        while (balloon.size() > target) {
+            ctx.freeOwn(balloon.pop());
+        }
+        v5.converging(balloon.size() != target);
+    }
+
+    private void trim(List<Long> batch) {
+        TrimDevice.Outcome o = trim.trimBatch();
+        stats.trimBatches++;
+        stats.trimRetries += o.retries();
+        if (!o.trimmed()) {
+            stats.trimZeroed += batch.size(); // CRAM writes zeroes instead
+        }
+        for (long pfn : batch) {
+            device.release(pfn, 1);
+        }
+        batch.clear();
+    }
+
+    private void report() {
+        int pressure = chickenBit ? 1000 : currentPressure();
+        ctx.reportPressure(pressure);
+        ctx.reportCapacity(device.freeBytes() / ContentModel.PAGE);
+        ctx.reportStat("advertised_pages", config.advertisedPages());
+        ctx.reportStat("physical_pages", config.physicalPages());
+        ctx.reportStat("physical_used_bytes", device.usedBytes());
+        ctx.reportStat("stored_pages", device.logicalPages());
+        ctx.reportStat("stores", device.stores());
+        ctx.reportStat("poison_pages", device.poisonPages());
+        ctx.reportStat("scrubs", stats.scrubs);
+        ctx.reportStat("deferred_scrubs", stats.deferredScrubs);
+        ctx.reportStat("demotions_accepted", stats.demotionsAccepted);
+        ctx.reportStat("demotions_refused", stats.demotionsRefused);
+        ctx.reportStat("arrivals_refused", stats.arrivalsRefused);
+        ctx.reportStat("write_promotions", stats.writePromotions);
+        ctx.reportStat("chicken_bit", chickenBit ? 1 : 0);
+        ctx.reportStat("memory_failures", stats.memoryFailures);
+        if (capacity instanceof CapacityModel.V5Balloon v5) {
+            ctx.reportStat("perceived_pages", v5.perceivedPages(device));
+            ctx.reportStat("balloon_pages", balloon.size());
+            ctx.reportStat("balloon_target_pages", v5.balloonTarget(device));
+            ctx.reportStat("admission_gate_closed", v5.gateClosed() ? 1 : 0);
+            ctx.reportStat("converge_block", v5.convergeBlock() ? 1 : 0);
+            ctx.reportStat("migration_blocked", chickenBit ? 1 : 0);
+            ctx.reportStat("trim_batches", stats.trimBatches);
+            ctx.reportStat("trim_retries", stats.trimRetries);
+            ctx.reportStat("trim_zeroed_pages", stats.trimZeroed);
+        }
+    }
+}
