@@ -93,6 +93,7 @@ public final class SuiteJson {
             x.put("denials", c.denials());
             x.put("enomem", c.enomem());
             x.put("hook_calls", c.hookCalls());
+            x.put("contained", c.contained());
             ArrayNode sites = x.putArray("sites_touched");
             c.sitesTouched().forEach(sites::add);
             ObjectNode dc = x.putObject("driver_stats");

@@ -19,10 +19,10 @@ public record SuiteSummary(List<String> designs, List<Row> rows) {
     public static final List<String> LEGEND = List.of(
             "ok        every invariant held: no leak, escape, unsafe write or unnotified free, DebugVm clean",
             "leak:N    N leaks (esc: escapes, wr: unsafe writes, free: unnotified frees, mm: DebugVm violations)",
-            "FAIL:N    N expectations of the scenario failed under this design",
+            "FAIL:N    N expectations of the scenario failed under this design (cont:N: N driver failures contained)",
             "d/e/h/s   denials (dispatcher decisions that refused) / ENOMEMs (steps and move_pages entries)"
                     + " / driver hook calls / sites touched (patch footprint)",
-            "name=V    a statistic the node's driver reported (reportStat, CONTRACT R1.9), latest value, as nN.name",
+            "name=V    a statistic the node's driver reported (reportStat, CONTRACT R1.9), latest value, as nN.name; shown where the designs disagree on it",
             "*         the row differs between designs; in HTML and Markdown the cells that differ from the first"
                     + " design are marked");
 
@@ -60,8 +60,10 @@ public record SuiteSummary(List<String> designs, List<Row> rows) {
      * @param driverStats {@code nN.name} to the latest value the node's driver reported (R1.9)
      */
     public record Cell(Map<String, Long> breaches, int mmInvariants, long failed, long denials, long enomem,
-                       long hookCalls, List<String> sitesTouched, Map<String, Long> driverStats) {
+                       long hookCalls, List<String> sitesTouched, Map<String, Long> driverStats, int contained,
+                       java.util.Set<String> shownStats) {
         public Cell {
+            shownStats = java.util.Set.copyOf(shownStats);
             breaches = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(breaches));
             sitesTouched = List.copyOf(sitesTouched);
             driverStats = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(driverStats));
@@ -89,9 +91,16 @@ public record SuiteSummary(List<String> designs, List<Row> rows) {
             if (failed > 0) {
                 sb.append(" FAIL:").append(failed);
             }
+            if (contained > 0) {
+                sb.append(" cont:").append(contained);
+            }
             sb.append(' ').append(denials).append('/').append(enomem).append('/').append(hookCalls).append('/')
                     .append(sitesTouched.size());
-            driverStats.forEach((k, v) -> sb.append(' ').append(k).append('=').append(v));
+            driverStats.forEach((k, v) -> {
+                if (shownStats.contains(k)) {
+                    sb.append(' ').append(k).append('=').append(v);
+                }
+            });
             return sb.toString();
         }
     }
@@ -99,9 +108,22 @@ public record SuiteSummary(List<String> designs, List<Row> rows) {
     public static SuiteSummary of(List<String> designs, List<Comparison> comparisons) {
         List<Row> rows = new ArrayList<>();
         for (Comparison c : comparisons) {
+            List<Cell> all = new ArrayList<>();
+            for (String d : designs) {
+                all.add(cell(c.runs().get(d), java.util.Set.of()));
+            }
+            // the text shows a statistic only where the designs disagree on it (JSON and HTML have all)
+            java.util.Set<String> shown = new java.util.LinkedHashSet<>();
+            for (Cell x : all) {
+                for (String k : x.driverStats().keySet()) {
+                    if (all.stream().map(y -> y.driverStats().get(k)).distinct().count() > 1) {
+                        shown.add(k);
+                    }
+                }
+            }
             List<Cell> cells = new ArrayList<>();
             for (String d : designs) {
-                cells.add(cell(c.runs().get(d)));
+                cells.add(cell(c.runs().get(d), shown));
             }
             boolean differ = cells.stream().map(Cell::text).distinct().count() > 1;
             rows.add(new Row(c.scenario(), c.source(), c.runs().values().iterator().next().description(), c.passed(),
@@ -110,7 +132,7 @@ public record SuiteSummary(List<String> designs, List<Row> rows) {
         return new SuiteSummary(designs, rows);
     }
 
-    static Cell cell(RunReport r) {
+    static Cell cell(RunReport r, java.util.Set<String> shownStats) {
         PrivacyReport p = r.privacy();
         Map<String, Long> breaches = new LinkedHashMap<>();
         for (String kind : SHORT.keySet().stream().sorted(SuiteSummary::breachOrder).toList()) {
@@ -139,7 +161,8 @@ public record SuiteSummary(List<String> designs, List<Row> rows) {
                 counters.put("n" + s.nid() + "." + s.name(), last);
             }
         }
-        return new Cell(breaches, r.invariants().size(), r.failedExpectations(), denials, enomem, hooks, sites, counters);
+        return new Cell(breaches, r.invariants().size(), r.failedExpectations(), denials, enomem, hooks, sites, counters,
+                p.contained().size(), shownStats);
     }
 
     private static int breachOrder(String a, String b) {
