@@ -43,6 +43,17 @@ final class Samples {
         return jar;
     }
 
+    /** The jar of sample driver module {@code name} as the reactor packaged it. */
+    static Path sampleJar(String name) {
+        String key = name.equals("virtio-queue") ? "mmproto.it.virtioJar" : "mmproto.it.accelJar";
+        Path jar = Path.of(System.getProperty(key, "../sample-drivers/" + name + "/target/" + name + "-"
+                + System.getProperty("mmproto.it.version", "0.1.0-SNAPSHOT") + ".jar"));
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException("sample jar not built: " + jar + " (run mvn package first)");
+        }
+        return jar;
+    }
+
     /** sample-drivers/compressed-ram/target/compressed-ram-VERSION.jar, as packaged earlier in the reactor. */
     static Path cramJar() {
         Path jar = Path.of(System.getProperty("mmproto.it.cramJar",
@@ -56,6 +67,10 @@ final class Samples {
         copyCxlJar(dir);
         try {
             Files.copy(probeJar(), dir.resolve(probeJar().getFileName()));
+            for (String name : new String[] {"virtio-queue", "accelerator"}) {
+                Path jar = sampleJar(name);
+                Files.copy(jar, dir.resolve(jar.getFileName()));
+            }
             Files.copy(cramJar(), dir.resolve(cramJar().getFileName()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -142,6 +142,15 @@ public interface Design extends ExtensionPoint {
         return ReclaimPolicy.MAINLINE;
     }
 
+    /**
+     * {@link Site#DEMOTION}, once per private node when the memory tiers are established
+     * (establish_demotion_targets, at boot): does the node join the tier graph, as a demotion
+     * target and a demotion source? Mainline: every memory node does.
+     */
+    default boolean memoryTier(int nid, DriverAccess driver) {
+        return true;
+    }
+
     /** {@link Site#DEMOTION}: may a folio be demoted onto the node? */
     default Verdict demotion(MigrationRequest request, DriverAccess driver) {
         return Verdict.ALLOW;

@@ -547,6 +547,13 @@ public final class Dispatcher implements PrivateNodeCheckpoint, FolioRelease.Fre
         return record(Site.RECLAIM, nid, before, p, MAINLINE.reclaim(nid, noDriver), p.active());
     }
 
+    /** Does private node {@code nid} join the memory tiers (establish_demotion_targets)? */
+    public boolean memoryTier(int nid) {
+        long before = calls(nid);
+        boolean a = design.memoryTier(nid, access[nid].at(Site.DEMOTION));
+        return record(Site.DEMOTION, nid, before, a, MAINLINE.memoryTier(nid, noDriver), a);
+    }
+
     /** May the folio at {@code pfn} be demoted onto private node {@code to}? */
     public Verdict demotion(long pfn, int to) {
         var r = new Requests.MigrationRequest(folioRef(pfn), memmap.nid(pfn), to, MigrateReason.MR_DEMOTION, current);

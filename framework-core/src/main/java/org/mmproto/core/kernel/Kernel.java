@@ -39,6 +39,7 @@ import org.mmproto.core.policy.PolicyAlloc;
 import org.mmproto.core.policy.PolicyServices;
 import org.mmproto.core.syscall.NumaSyscalls;
 import org.mmproto.core.task.FaultHandler;
+import org.mmproto.core.task.Ksm;
 import org.mmproto.core.task.MemoryFailure;
 import org.mmproto.core.task.MmCore;
 import org.mmproto.core.task.MmOps;
@@ -51,6 +52,7 @@ import org.mmproto.core.task.Tasks;
 import org.mmproto.core.task.TransparentHugepage;
 import org.mmproto.core.reclaim.Reclaim;
 import org.mmproto.core.thp.DeferredSplitShrinker;
+import org.mmproto.core.tier.Tiering;
 
 /**
  * The composition root: boots one simulated kernel (the physical memory, its page allocator, the
@@ -74,8 +76,11 @@ public final class Kernel {
     private final Gup gup;
     private final Compaction compaction;
     private final MemoryFailure memoryFailure;
+    /** Null for kernels booted with a bare checkpoint, as reclaim. */
+    private Tiering tiering;
     private final Map<Integer, BoundDriver> drivers = new HashMap<>();
     private final PageTablePages pageTables;
+    private final Ksm ksm;
 
     private Kernel(PhysicalMemory mem, PageAllocator alloc, FolioRelease folioRelease, Dispatcher dispatcher,
                    Reclaim reclaim) {
@@ -96,6 +101,12 @@ public final class Kernel {
         this.numa = new NumaSyscalls(policy, faults);
         this.gup = new Gup(core, faults, mmOps, migration);
         this.memoryFailure = new MemoryFailure(core, rmap);
+        this.ksm = new Ksm(tasks, rmap, core.memmap());
+    }
+
+    /** ksmd and the mergeable VMAs. */
+    public Ksm ksm() {
+        return ksm;
     }
 
     /** pagetable_alloc on behalf of {@code t}: alloc_pages under the task policy (PolicyAlloc.allocPages). */
@@ -152,6 +163,10 @@ public final class Kernel {
         dispatcher.attach(k.core.memmap());
         if (reclaim != null) {
             reclaim.attach(k.core, k.rmap);
+            // the tiers are established once the drivers bound (a private node joins as its design says)
+            k.tiering = new Tiering(spec, k.core, k.tasks, k.rmap, k.migration, reclaim);
+            reclaim.attachDemotion(k.tiering.demotion());
+            k.faults.attachNumaHints(k.tiering.hintFaults());
         }
         return k;
     }
@@ -218,6 +233,11 @@ public final class Kernel {
     /** The swap device (no swap until swapon). */
     public SwapSpace swap() {
         return core.swap();
+    }
+
+    /** Memory tiers, demotion and NUMA-balancing promotion; null for a kernel booted with a bare checkpoint. */
+    public Tiering tiering() {
+        return tiering;
     }
 
     /** kswapd, direct and proactive reclaim; null for a kernel booted with a bare checkpoint. */

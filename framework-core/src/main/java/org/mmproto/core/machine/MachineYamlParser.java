@@ -44,6 +44,12 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  *   overcommit_memory: 0           # 0 heuristic | 1 always | 2 never (strict CommitLimit)
  *   overcommit_ratio: 50           # 0..2^31-1: CommitLimit = ratio% of RAM in mode 2
  *   overcommit_kbytes: 0           # 0..2^62: CommitLimit in kB in mode 2 (0 = use the ratio)
+ *   demotion_enabled: true         # /sys/kernel/mm/numa/demotion_enabled (default false)
+ *   numa_balancing: 2              # kernel.numa_balancing: 0 off, 1 normal, 2 memory tiering, 3 both
+ *   numa_balancing_scan_size_mb: 256         # 1..2^20: MB of address space per scan
+ *   numa_balancing_scan_period_ms: 1000      # 1..2^30: one scan per task per period of ticks
+ *   numa_balancing_hot_threshold_ms: 1000    # 0..2^30: hint-fault latency below it is hot
+ *   numa_balancing_promote_rate_limit_MBps: 65536   # 0..2^40: promotion candidates per second
  * }</pre>
  *
  * <p>Sizes use binary units ({@link Sizes}) and must be multiples of the 4KiB page. Node memory
@@ -55,9 +61,11 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 public final class MachineYamlParser {
     static final Set<String> TOP_KEYS = YamlTree.keys("name", "nodes", "distances", "vm");
     static final Set<String> NODE_KEYS =
-            YamlTree.keys("nid", "size", "cpus", "movable", "online", "private", "start");
+            YamlTree.keys("nid", "size", "cpus", "movable", "online", "private", "start", "adistance");
     static final Set<String> VM_KEYS = YamlTree.keys("min_free_kbytes", "watermark_scale_factor",
             "lowmem_reserve_ratio", "transparent_hugepage", "movablecore", "overcommit_memory", "overcommit_ratio",
+            "demotion_enabled", "numa_balancing", "numa_balancing_scan_size_mb", "numa_balancing_scan_period_ms",
+            "numa_balancing_hot_threshold_ms", "numa_balancing_promote_rate_limit_MBps",
             "overcommit_kbytes");
     private static final String MIN_FREE_LIMIT = "vm.min_free_kbytes is a C int sysctl:"
             + " at most 2147483647 KiB, just under 2TiB";
@@ -110,7 +118,16 @@ public final class MachineYamlParser {
                 .orElseGet(() -> MachineRules.defaultDistances(nodes.size()));
         VmTunables vm = tree.get(top, "vm").map(v -> parseVm(tree, v))
                 .orElseGet(VmTunables::defaults);
-        return new MachineSpec(name, tree.source(), nodes, distance, vm);
+        int[] adistance = new int[nodes.size()];
+        for (int i = 0; i < adistance.length; i++) {
+            adistance[i] = tree.get(nodeMaps.get(i), "adistance").map(n -> tree.intValue(n, 1, MAX_ADISTANCE))
+                    .orElse(-1);
+        }
+        TieringSpec tiering = tree.get(top, "vm").map(v -> parseTiering(tree, v, adistance))
+                .orElseGet(() -> new TieringSpec(adistance, false, 0, TieringSpec.DEFAULT_SCAN_SIZE_MB,
+                        TieringSpec.DEFAULT_SCAN_PERIOD_MS, TieringSpec.DEFAULT_HOT_THRESHOLD_MS,
+                        TieringSpec.DEFAULT_PROMOTE_RATE_LIMIT_MBPS));
+        return new MachineSpec(name, tree.source(), nodes, distance, vm, tiering);
     }
 
     /** "bundled:default" -> "default", "/x/y/big-box.yaml" -> "big-box". */
@@ -284,6 +301,24 @@ public final class MachineYamlParser {
             }
         }
         return d;
+    }
+
+    /** An abstract distance the model accepts (the kernel takes any int; far above any real tier). */
+    static final int MAX_ADISTANCE = 100_000;
+
+    private static TieringSpec parseTiering(YamlTree tree, Node node, int[] adistance) {
+        MappingNode m = tree.mapping(node);
+        boolean demotion = tree.get(m, "demotion_enabled").map(tree::bool).orElse(false);
+        int nb = tree.get(m, "numa_balancing").map(n -> tree.intValue(n, 0, 3)).orElse(0);
+        int size = tree.get(m, "numa_balancing_scan_size_mb").map(n -> tree.intValue(n, 1, 1 << 20))
+                .orElse(TieringSpec.DEFAULT_SCAN_SIZE_MB);
+        int period = tree.get(m, "numa_balancing_scan_period_ms").map(n -> tree.intValue(n, 1, 1 << 30))
+                .orElse(TieringSpec.DEFAULT_SCAN_PERIOD_MS);
+        int hot = tree.get(m, "numa_balancing_hot_threshold_ms").map(n -> tree.intValue(n, 0, 1 << 30))
+                .orElse(TieringSpec.DEFAULT_HOT_THRESHOLD_MS);
+        long rate = tree.get(m, "numa_balancing_promote_rate_limit_MBps").map(n -> tree.longValue(n, 0, 1L << 40))
+                .orElse(TieringSpec.DEFAULT_PROMOTE_RATE_LIMIT_MBPS);
+        return new TieringSpec(adistance, demotion, nb, size, period, hot, rate);
     }
 
     private static VmTunables parseVm(YamlTree tree, Node node) {

@@ -27,13 +27,16 @@ final class FolioMove {
     private final int targetNid;
     private final MigrateReason reason;
     private final boolean driverRequested;
+    /** The caller's site decided the target (demotion, promotion): no MIGRATE_TARGET decision here. */
+    private final boolean siteDecided;
 
-    FolioMove(MmCore k, Migration.TargetAlloc target, int targetNid, MigrateReason reason, boolean driverRequested) {
+    FolioMove(MmCore k, Migration.TargetAlloc target, int targetNid, MigrateReason reason, Migration.Origin origin) {
         this.k = k;
         this.target = target;
         this.targetNid = targetNid;
         this.reason = reason;
-        this.driverRequested = driverRequested;
+        this.driverRequested = origin == Migration.Origin.DRIVER;
+        this.siteDecided = origin == Migration.Origin.SITE;
     }
 
     int unmap(Candidate c) {
@@ -43,7 +46,7 @@ final class FolioMove {
         if ((mm.flags(c.pfn) & Memmap.PG_ZERO_PAGE) != 0) {
             return failed(c, FailureCause.NOT_ISOLATED, FailureCause.NOT_ISOLATED.defaultErrno());
         }
-        if (d != null && d.isPrivate(targetNid) && targetNid != c.srcNid) {
+        if (d != null && !siteDecided && d.isPrivate(targetNid) && targetNid != c.srcNid) {
             Verdict v = d.migrateOnto(c.pfn, targetNid, reason);
             if (!v.allowed()) {
                 return failed(c, FailureCause.REFUSED, -Dispatcher.errnoOf(v, Errno.EBUSY).code());
@@ -51,7 +54,7 @@ final class FolioMove {
         }
         // target unknown: a private node the allocation reaches is decided there, before a page
         // of it is taken (Dispatcher.migrationTarget); a refused node is skipped
-        boolean decidedInWalk = d != null && targetNid < 0 && d.hasPrivateNodes();
+        boolean decidedInWalk = d != null && !siteDecided && targetNid < 0 && d.hasPrivateNodes();
         long dst = decidedInWalk ? d.migrationTarget(c.pfn, reason, () -> target.alloc(c.pfn, c.order))
                 : target.alloc(c.pfn, c.order);
         if (dst < 0) {
@@ -59,7 +62,7 @@ final class FolioMove {
             return failed(c, refused ? FailureCause.REFUSED : FailureCause.TARGET_ALLOC, (int) dst);
         }
         int dstNid = mm.nid(dst);
-        if (d != null && !decidedInWalk && dstNid != targetNid && dstNid != c.srcNid && d.isPrivate(dstNid)) {
+        if (d != null && !siteDecided && !decidedInWalk && dstNid != targetNid && dstNid != c.srcNid && d.isPrivate(dstNid)) {
             // a caller naming a node whose allocator still fell back onto a private one: decide
             // there rather than let the folio arrive unasked
             Verdict late = d.migrateOnto(c.pfn, dstNid, reason);

@@ -36,7 +36,14 @@ public final class Migration {
         /** The syscall's isolation step asked once per folio (move_pages, mbind, migrate_pages). */
         ISOLATED,
         /** The node's driver asked for the move (handle_fault promotion): asked, and never an escape. */
-        DRIVER
+        DRIVER,
+        /**
+         * A subsystem's own site decided the move (Site.DEMOTION in demote_folio_list,
+         * Site.PROMOTION in migrate_misplaced_folio): neither end is asked again at
+         * MIGRATE_SOURCE or MIGRATE_TARGET; the subsystem's target callback decides any private
+         * node it allocates on.
+         */
+        SITE
     }
 
     /**
@@ -99,7 +106,7 @@ public final class Migration {
         Memmap mm = k.memmap();
         Dispatcher d = k.dispatcher();
         Mappings rmap = rmaps.index(folios);
-        MigratePagesRun run = new MigratePagesRun(k, rmaps, new FolioMove(k, target, targetNid, reason, origin == Origin.DRIVER),
+        MigratePagesRun run = new MigratePagesRun(k, rmaps, new FolioMove(k, target, targetNid, reason, origin),
                 reason).mode(mode);
         List<Candidate> inputs = new ArrayList<>();
         List<Candidate> list = new ArrayList<>();

@@ -32,7 +32,7 @@ public final class WriteFaultPromotion implements FolioPromotion {
      * alloc_misplaced_dst_folio: the target node only (__GFP_THISNODE, so the copy can never
      * fall back onto another node, a private one included), no reclaim, no reserves.
      */
-    static int misplacedGfp(int order) {
+    public static int misplacedGfp(int order) {
         int gfp = Gfp.Bits.THISNODE | (order > 0 ? Gfp.GFP_TRANSHUGE_LIGHT.bits() | Gfp.Bits.COMP
                 : Gfp.GFP_HIGHUSER_MOVABLE.bits() | Gfp.Bits.NOMEMALLOC | Gfp.Bits.NORETRY | Gfp.Bits.NOWARN);
         return gfp & ~Gfp.Bits.RECLAIM;

@@ -10,6 +10,7 @@ import org.mmproto.core.mm.ReclaimSeam;
 import org.mmproto.core.mm.Zone;
 import org.mmproto.core.task.MmCore;
 import org.mmproto.core.task.Rmap;
+import org.mmproto.core.tier.Demotion;
 
 /**
  * The reclaim subsystem: kswapd per node (woken by the allocator, run by {@link #tick}), direct
@@ -38,6 +39,11 @@ public final class Reclaim implements ReclaimSeam {
         for (int nid = 0; nid < kswapd.length; nid++) {
             kswapd[nid] = new Kswapd(nid, core, vmscan);
         }
+    }
+
+    /** Reclaim demotes before it swaps (shrink_folio_list's demote pass) once tiering exists. */
+    public void attachDemotion(Demotion d) {
+        vmscan.attachDemotion(d);
     }
 
     private boolean isPrivate(int nid) {
@@ -110,7 +116,7 @@ public final class Reclaim implements ReclaimSeam {
         }
         Lru lru = k.lru();
         long n = lru.zonePages(zone, Lru.INACTIVE_FILE) + lru.zonePages(zone, Lru.ACTIVE_FILE);
-        if (k.swap().freePages() > 0) {
+        if (k.swap().freePages() > 0 || vmscan.canDemote(zone.nid())) {
             n += lru.zonePages(zone, Lru.INACTIVE_ANON) + lru.zonePages(zone, Lru.ACTIVE_ANON);
         }
         return n;

@@ -10,6 +10,7 @@ import org.mmproto.core.stats.VmStat;
 import org.mmproto.core.task.MmCore;
 import org.mmproto.core.task.Rmap;
 import org.mmproto.core.task.Mappings;
+import org.mmproto.core.tier.Demotion;
 
 /**
  * shrink_node over one node's LRU lists, after mm/vmscan.c with the classic (non-MGLRU) lists:
@@ -37,6 +38,8 @@ final class Vmscan {
     private final Lru lru;
     private final SwapSpace swap;
     private final Memmap mm;
+    /** demote_folio_list; null when the kernel has no tiering (allocator tests). */
+    private Demotion demotion;
 
     Vmscan(MmCore k, Rmap rmaps) {
         this.k = k;
@@ -46,13 +49,23 @@ final class Vmscan {
         this.mm = k.memmap();
     }
 
-    /** can_reclaim_anon_pages under the node's policy. */
+    void attachDemotion(Demotion d) {
+        this.demotion = d;
+    }
+
+    /** can_demote: demotion enabled and the node has a demotion target. */
+    boolean canDemote(int nid) {
+        return demotion != null && demotion.canDemote(nid);
+    }
+
+    /** may_swap and can_reclaim_anon_pages (a free swap slot, or demotion possible) under the node's policy. */
     boolean canReclaimAnon(ScanControl sc) {
-        return sc.policy.maySwap() && swap.freePages() > 0;
+        return sc.policy.maySwap() && (swap.freePages() > 0 || canDemote(sc.nid));
     }
 
     /** Whether the node has LRU pages this scan could take at all. */
     boolean hasReclaimable(int nid, boolean anon) {
+        anon |= canDemote(nid);
         long n = lru.pages(nid, Lru.INACTIVE_FILE) + lru.pages(nid, Lru.ACTIVE_FILE);
         if (anon) {
             n += lru.pages(nid, Lru.INACTIVE_ANON) + lru.pages(nid, Lru.ACTIVE_ANON);
@@ -145,26 +158,40 @@ final class Vmscan {
         long scanned = 0;
         long reclaimed = 0;
         long activated = 0;
+        boolean demotePass = canDemote(sc.nid);
+        List<Long> demote = new ArrayList<>();
         for (long f : batch) {
             int order = lru.orderOf(f);
             long nr = 1L << order;
             scanned += nr;
             Ref r = checkReferences(f, rmap, file);
-            if (r == Ref.RECLAIM) {
-                Ref outcome = reclaimFolio(sc, f, order, rmap);
-                if (outcome == null) {
-                    reclaimed += nr;
-                    continue;
-                }
-                r = outcome;
+            if (r == Ref.RECLAIM && demotePass) {
+                demote.add(f); // shrink_folio_list's demote_folios
+                continue;
             }
-            if (r == Ref.ACTIVATE) {
-                lru.move(f, list + 1);
-                activated += nr;
-            } else {
-                lru.move(f, list);
+            activated += putBack(sc, f, order, r, list, rmap);
+        }
+        if (!demote.isEmpty()) {
+            long[] nr = new long[demote.size()];
+            int[] orders = new int[demote.size()];
+            for (int i = 0; i < nr.length; i++) {
+                orders[i] = lru.orderOf(demote.get(i));
+                nr[i] = 1L << orders[i];
+            }
+            boolean[] moved = demotion.demote(sc.nid, demote, sc.who.demote);
+            for (int i = 0; i < moved.length; i++) {
+                if (moved[i]) {
+                    reclaimed += nr[i]; // nr_reclaimed += nr_demoted
+                } else if (sc.who == Reclaimer.PROACTIVE) {
+                    lru.move(demote.get(i), list); // proactive reclaim puts failed demotions back
+                } else {
+                    // retried through normal reclaim with demotion off (swap, or kept)
+                    activated += putBack(sc, demote.get(i), orders[i], Ref.RECLAIM, list, rmap);
+                }
             }
         }
+        reclaimed += freedNow;
+        freedNow = 0;
         sc.nrScanned += scanned;
         sc.nrReclaimed += reclaimed;
         k.mem().count(sc.nid, sc.who.scan, scanned);
@@ -173,6 +200,28 @@ final class Vmscan {
         k.mem().count(sc.nid, file ? VmStat.PGSTEAL_FILE : VmStat.PGSTEAL_ANON, reclaimed);
         k.mem().count(sc.nid, VmStat.PGACTIVATE, activated);
         return scanned;
+    }
+
+    /** Pages freed by swap-out in the current shrinkInactiveList call. */
+    private long freedNow;
+
+    /** What happens to a scanned folio: reclaimed (swap-out), activated or kept; returns the pages activated. */
+    private long putBack(ScanControl sc, long f, int order, Ref r, int list, Mappings rmap) {
+        long nr = 1L << order;
+        if (r == Ref.RECLAIM) {
+            Ref outcome = reclaimFolio(sc, f, order, rmap);
+            if (outcome == null) {
+                freedNow += nr;
+                return 0;
+            }
+            r = outcome;
+        }
+        if (r == Ref.ACTIVATE) {
+            lru.move(f, list + 1);
+            return nr;
+        }
+        lru.move(f, list);
+        return 0;
     }
 
     /** folio_check_references. */
@@ -205,7 +254,7 @@ final class Vmscan {
             return Ref.KEEP; // pinned or otherwise referenced: folio_ref_freeze would fail
         }
         int nr = 1 << order;
-        if (!canReclaimAnon(sc) || swap.freePages() < nr) {
+        if (!sc.policy.maySwap() || swap.freePages() < nr) {
             return Ref.ACTIVATE; // add_to_swap failed
         }
         int[] perPage = order == 0 ? new int[] {rmap.entries(f)} : rmap.ptesPerPage(f, nr);

@@ -13,6 +13,9 @@ public enum VmStat {
     NUMA_HIT, NUMA_MISS, NUMA_FOREIGN, NUMA_INTERLEAVE, NUMA_LOCAL, NUMA_OTHER,
     // node stats: NR_PAGETABLE, a page count that goes up and down (user page-table pages)
     NR_PAGE_TABLE_PAGES,
+    // node stats of memory tiering (pgpromote_candidate_nrl and pgdemote_proactive: mainline after 6.12)
+    PGPROMOTE_SUCCESS, PGPROMOTE_CANDIDATE, PGPROMOTE_CANDIDATE_NRL,
+    PGDEMOTE_KSWAPD, PGDEMOTE_DIRECT, PGDEMOTE_KHUGEPAGED, PGDEMOTE_PROACTIVE,
     // vm events
     PSWPIN, PSWPOUT,
     PGALLOC_DMA, PGALLOC_DMA32, PGALLOC_NORMAL, PGALLOC_MOVABLE,
@@ -23,6 +26,8 @@ public enum VmStat {
     PGSCAN_KSWAPD, PGSCAN_DIRECT, PGSCAN_PROACTIVE,
     PGSCAN_ANON, PGSCAN_FILE, PGSTEAL_ANON, PGSTEAL_FILE,
     PAGEOUTRUN,
+    // NUMA balancing (CONFIG_NUMA_BALANCING), before migration in vmstat_text
+    NUMA_PTE_UPDATES, NUMA_HINT_FAULTS, NUMA_HINT_FAULTS_LOCAL, NUMA_PAGES_MIGRATED,
     PGMIGRATE_SUCCESS, PGMIGRATE_FAIL,
     THP_MIGRATION_SUCCESS, THP_MIGRATION_FAIL, THP_MIGRATION_SPLIT,
     // mm/compaction.c: pages the scanners looked at and isolated; direct compaction's outcomes

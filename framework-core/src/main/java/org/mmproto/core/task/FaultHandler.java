@@ -29,6 +29,7 @@ public final class FaultHandler {
     private final Memmap mm;
     private final Lru lru;
     private final PolicyAllocation policyAlloc;
+    private NumaHintFaults numaHints = NumaHintFaults.NONE;
     /** Only machines with private nodes pay for the write-protection checks. */
     private final boolean privateNodes;
 
@@ -42,6 +43,11 @@ public final class FaultHandler {
         this.lru = k.lru();
         this.policyAlloc = policyAlloc;
         this.privateNodes = k.dispatcher() != null && k.dispatcher().hasPrivateNodes();
+    }
+
+    /** NUMA balancing's hint-fault handling (the tiering subsystem, wired by the kernel). */
+    public void attachNumaHints(NumaHintFaults hints) {
+        this.numaHints = hints;
     }
 
     /** The dispatcher user stores are reported through, or null on a machine without private nodes. */
@@ -101,6 +107,10 @@ public final class FaultHandler {
             pte = vma.pte(page); // do_huge_pmd_wp_page split the PMD: the PTE-level fault goes on
         }
         if (Pte.present(pte)) {
+            if ((pte & Pte.PROTNONE) != 0) {
+                numaHintFault(t, vma, page, pte);
+                return resolve(t, vma, addr, write);
+            }
             if (!write || (pte & Pte.WRITE) != 0) {
                 vma.setPte(page, pte | Pte.YOUNG | (write ? Pte.DIRTY : 0));
                 return 0;
@@ -138,6 +148,23 @@ public final class FaultHandler {
             writeProtectIfNeeded(vma, page);
         }
         return r;
+    }
+
+    /**
+     * do_numa_page: a page fault (pgfault) on a PROT_NONE hinting entry; the entry is made present
+     * again (numa_hint_faults, numa_hint_faults_local when the folio is on the task's node) and
+     * NUMA balancing may migrate the folio; the access itself is then resolved as usual.
+     */
+    private void numaHintFault(Task t, Vma vma, long page, long pte) {
+        k.mem().count(t.nid, VmStat.PGFAULT, 1);
+        vma.setPte(page, pte & ~Pte.PROTNONE);
+        long head = rmap.folioHead(pte);
+        k.mem().count(t.nid, VmStat.NUMA_HINT_FAULTS, 1);
+        if (mm.nid(head) == t.nid) {
+            k.mem().count(t.nid, VmStat.NUMA_HINT_FAULTS_LOCAL, 1);
+        }
+        boolean defaultPolicy = vma.policy() == null && (t.policy() == null || t.policy().mode() == MemPolicy.MPOL_DEFAULT);
+        numaHints.hintFault(t, head, defaultPolicy);
     }
 
     /** A fresh mapping of a folio on a write-protected private node loses its write bit. */

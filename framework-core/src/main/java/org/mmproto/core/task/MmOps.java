@@ -25,6 +25,8 @@ public final class MmOps {
     /** Don't charge the mapping to Committed_AS (VM_NORESERVE), unless vm.overcommit_memory is 2. */
     public static final int MAP_NORESERVE = 0x4000;
     public static final int MADV_DONTNEED = 4;
+    public static final int MADV_MERGEABLE = 12;
+    public static final int MADV_UNMERGEABLE = 13;
     public static final int MADV_HUGEPAGE = 14;
     public static final int MADV_NOHUGEPAGE = 15;
 
@@ -209,12 +211,13 @@ public final class MmOps {
         return 0;
     }
 
-    /** madvise(addr, len, advice): MADV_DONTNEED, MADV_HUGEPAGE, MADV_NOHUGEPAGE. */
+    /** madvise(addr, len, advice): MADV_DONTNEED, MADV_MERGEABLE, MADV_UNMERGEABLE, MADV_HUGEPAGE, MADV_NOHUGEPAGE. */
     public int madvise(Task t, long addr, long len, int advice) {
         if ((addr & (Mm.PAGE_SIZE - 1)) != 0 || len < 0) {
             return err(Errno.EINVAL);
         }
-        if (advice != MADV_DONTNEED && advice != MADV_HUGEPAGE && advice != MADV_NOHUGEPAGE) {
+        if (advice != MADV_DONTNEED && advice != MADV_HUGEPAGE && advice != MADV_NOHUGEPAGE
+                && advice != MADV_MERGEABLE && advice != MADV_UNMERGEABLE) {
             return err(Errno.EINVAL);
         }
         if (len == 0) {
@@ -229,6 +232,10 @@ public final class MmOps {
                 zap.range(v, Math.max(addr, v.start), Math.min(end, v.end));
             }
             zap.flush();
+            return 0;
+        }
+        if (advice == MADV_MERGEABLE || advice == MADV_UNMERGEABLE) {
+            Ksm.madvise(t.mm, addr, end, advice == MADV_MERGEABLE);
             return 0;
         }
         for (Vma v : t.mm.splitRange(addr, end)) {

@@ -18,6 +18,8 @@ public final class Vma {
     public static final int VM_ACCOUNT = 0x00100000;
     public static final int VM_HUGEPAGE = 0x20000000;
     public static final int VM_NOHUGEPAGE = 0x40000000;
+    /** MADV_MERGEABLE: ksmd may merge the VMA's anonymous pages (include/linux/mm.h: bit 31). */
+    public static final int VM_MERGEABLE = 0x80000000;
 
     /** What the mapping reads and writes. */
     public enum Backing {

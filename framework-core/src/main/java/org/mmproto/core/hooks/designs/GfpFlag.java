@@ -106,6 +106,12 @@ public final class GfpFlag extends RfcV4Nodes {
         return driver.has(NpOps.NP_OPS_RECLAIM) ? MAINLINE_RECLAIM : NO_RECLAIM;
     }
 
+    /** The v4 memory-tiers patch the branch keeps: only an NP_OPS_DEMOTION node joins the tiers. */
+    @Override
+    public boolean memoryTier(int nid, DriverAccess driver) {
+        return driver.has(NpOps.NP_OPS_DEMOTION);
+    }
+
     @Override
     public Verdict demotion(MigrationRequest request, DriverAccess driver) {
         if (!driver.has(NpOps.NP_OPS_DEMOTION)) {

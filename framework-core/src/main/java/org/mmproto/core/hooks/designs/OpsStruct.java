@@ -161,6 +161,12 @@ public final class OpsStruct extends RfcV4Nodes {
         return new ReclaimPolicy(true, p.maySwap(), p.mayWritepage(), p.managedWatermarks());
     }
 
+    /** Patch 14: only NP_OPS_DEMOTION nodes join the "all memory" set establish_demotion_targets builds from. */
+    @Override
+    public boolean memoryTier(int nid, DriverAccess driver) {
+        return driver.has(NpOps.NP_OPS_DEMOTION);
+    }
+
     /** Patch 14: only NP_OPS_DEMOTION nodes are demotion targets; migrate_to may push back (-ENOSPC). */
     @Override
     public Verdict demotion(MigrationRequest request, DriverAccess driver) {

@@ -143,6 +143,12 @@ public final class ZonelistPrivate extends Unpatched {
         return driver.has(NodeCap.NODE_PRIVATE_CAP_RECLAIM) ? MAINLINE_RECLAIM : NO_RECLAIM;
     }
 
+    /** NODE_PRIVATE_CAP_DEMOTION: "the node joins the demotion hierarchy". */
+    @Override
+    public boolean memoryTier(int nid, DriverAccess driver) {
+        return driver.has(NodeCap.NODE_PRIVATE_CAP_DEMOTION);
+    }
+
     @Override
     public Verdict demotion(MigrationRequest request, DriverAccess driver) {
         return driver.has(NodeCap.NODE_PRIVATE_CAP_DEMOTION) ? Verdict.ALLOW

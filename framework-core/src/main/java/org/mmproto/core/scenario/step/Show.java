@@ -29,7 +29,8 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 public record Show(Meta meta, String what, String task) implements Step {
     public static final StepType TYPE = StepType.of("show", Show::parse);
     static final List<String> WHAT = List.of("vmstat", "buddyinfo", "pagetypeinfo", "zoneinfo", "meminfo",
-            "numastat", "numactl", "unusable_index", "maps", "numa_maps");
+            "numastat", "numactl", "unusable_index", "maps", "numa_maps",
+            "memory_tiers");
     /** show: items that are per task. */
     static final List<String> PER_TASK = List.of("maps", "numa_maps");
     private static final Set<String> KEYS = YamlTree.keys("what", "task");
@@ -79,6 +80,8 @@ public record Show(Meta meta, String what, String task) implements Step {
                 return ProcFs.zoneWatermarks(mem);
             case "numactl":
                 return ProcFs.numactlHardware(mem);
+            case "memory_tiers":
+                return run.kernel().tiering().text();
             case "unusable_index":
                 return org.mmproto.core.compaction.Fragmentation.unusableIndexFile(mem);
             case "meminfo": {

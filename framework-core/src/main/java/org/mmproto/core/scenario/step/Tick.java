@@ -10,7 +10,10 @@ import org.mmproto.core.scenario.StepOutcome;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 
-/** Time passes ({@code ms} milliseconds): the daemons run; today that is every woken kswapd. */
+/**
+ * Time passes ({@code ms} milliseconds): the daemons run: every woken kswapd, then NUMA
+ * balancing's scans (task_numa_work, once per scan period).
+ */
 public record Tick(Meta meta, long ms) implements Step {
     public static final StepType TYPE = StepType.of("tick", Tick::parse);
     private static final Set<String> KEYS = YamlTree.keys("ms");
@@ -31,7 +34,9 @@ public record Tick(Meta meta, long ms) implements Step {
     public StepOutcome run(RunContext run) {
         Reclaim r = run.kernel().reclaim();
         long reclaimed = r.tick(ms);
-        return StepOutcome.raw(0).put("reclaimed", reclaimed)
-                .summary("tick " + ms + " ms (t = " + r.timeMs() + " ms): kswapd reclaimed " + reclaimed + " pages");
+        long marked = run.kernel().tiering().tick(ms);
+        return StepOutcome.raw(0).put("reclaimed", reclaimed).put("numa_pte_updates", marked)
+                .summary("tick " + ms + " ms (t = " + r.timeMs() + " ms): kswapd reclaimed " + reclaimed + " pages"
+                        + (marked > 0 ? ", NUMA balancing marked " + marked + " PTEs" : ""));
     }
 }

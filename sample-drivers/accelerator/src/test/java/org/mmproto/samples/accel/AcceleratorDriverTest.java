@@ -1,0 +1,104 @@
+package org.mmproto.samples.accel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.mmproto.api.Errno;
+import org.mmproto.api.FreePath;
+import org.mmproto.api.MigrateReason;
+import org.mmproto.api.ZoneType;
+import org.mmproto.api.driver.Decisions.MigrateTo;
+import org.mmproto.api.driver.FolioRef;
+import org.mmproto.api.driver.NodeBinding;
+import org.mmproto.api.driver.NodeCap;
+import org.mmproto.api.driver.NodeOptIns;
+import org.mmproto.api.driver.NpOps;
+import org.mmproto.api.driver.Requests.FreeEvent;
+import org.mmproto.api.driver.Requests.MigrationRequest;
+import org.mmproto.api.driver.Requests.TeardownEvent;
+import org.mmproto.api.driver.TaskRef;
+
+/** The driver's bookkeeping on its own: device state per task, set up at migrate_to, released after teardown. */
+class AcceleratorDriverTest {
+    private static final TaskRef A = new TaskRef(100, "a", 1000);
+    private static final TaskRef B = new TaskRef(101, "b", 1000);
+    private final FakeContext ctx = new FakeContext();
+
+    private AcceleratorDriver bound(Map<String, Object> config) {
+        AcceleratorDriver d = new AcceleratorDriver();
+        NodeOptIns o = d.bind(new NodeBinding(2, 1 << 18, ZoneType.MOVABLE, config), ctx);
+        assertThat(o.flags()).containsExactlyInAnyOrder(NpOps.NP_OPS_MIGRATION, NpOps.NP_OPS_MEMPOLICY);
+        assertThat(o.caps()).containsExactly(NodeCap.NODE_PRIVATE_CAP_USER_NUMA);
+        return d;
+    }
+
+    private static FolioRef at(long pfn, int nid) {
+        return new FolioRef(pfn, 0, nid, nid == 2 ? ZoneType.MOVABLE : ZoneType.NORMAL, true, 1);
+    }
+
+    /** migrate_to then the copy's folio_migrate, as the engine calls them for one folio. */
+    private static void arrive(AcceleratorDriver d, TaskRef t, long src, long dst) {
+        assertThat(d.migrateTo(new MigrationRequest(at(src, 0), 0, 2, MigrateReason.MR_MEMPOLICY_MBIND, t)))
+                .isEqualTo(MigrateTo.ACCEPT);
+        d.folioMigrate(at(src, 0), at(dst, 2));
+    }
+
+    @Test
+    void a_task_gets_one_device_context_from_the_node_and_loses_it_after_teardown_and_the_frees() {
+        AcceleratorDriver d = bound(Map.of("context_order", 1));
+        arrive(d, A, 10, 0x9000);
+        arrive(d, A, 11, 0x9001);
+        arrive(d, B, 12, 0x9002);
+        assertThat(ctx.owned).containsOnlyKeys(0x1000L, 0x1002L); // order-1 contexts for a and b
+        assertThat(ctx.counter("device_mappings")).isEqualTo(2);
+        assertThat(ctx.counter("device_pages")).isEqualTo(3);
+        // one of a's pages migrates back off the device
+        d.folioMigrate(at(0x9001, 2), at(20, 0));
+        assertThat(ctx.counter("device_pages")).isEqualTo(2);
+        // a exits: teardown first (nothing released while a page is left), then the zap's free
+        d.teardown(new TeardownEvent(A, 0x7f0000000000L, 0x7f0000100000L, 1));
+        assertThat(ctx.counter("device_mappings")).isEqualTo(2);
+        d.freeFolio(new FreeEvent(at(0x9000, 2), FreePath.FOLIOS_PUT));
+        assertThat(ctx.counter("device_mappings")).isEqualTo(1);
+        assertThat(ctx.counter("contexts_released")).isEqualTo(1);
+        assertThat(ctx.owned).containsOnlyKeys(0x1002L);
+        assertThat(d.liveContexts()).isEqualTo(1);
+    }
+
+    @Test
+    void frees_without_a_teardown_keep_the_context_and_a_teardown_with_nothing_left_releases_it() {
+        AcceleratorDriver d = bound(Map.of());
+        arrive(d, A, 10, 0x9000);
+        d.freeFolio(new FreeEvent(at(0x9000, 2), FreePath.FOLIO_PUT)); // MADV_DONTNEED: the task lives on
+        assertThat(ctx.counter("device_mappings")).isEqualTo(1);
+        d.teardown(new TeardownEvent(A, 0, 4096, 0));
+        assertThat(ctx.counter("device_mappings")).isZero();
+        assertThat(ctx.owned).isEmpty();
+        // a teardown of a task the device never saw changes nothing
+        d.teardown(new TeardownEvent(B, 0, 4096, 1));
+        assertThat(ctx.counter("contexts_released")).isEqualTo(1);
+    }
+
+    @Test
+    void no_room_for_a_context_is_back_pressure_and_pins_are_refused() {
+        AcceleratorDriver d = bound(Map.of());
+        ctx.limit = 0x1000;
+        assertThat(d.migrateTo(new MigrationRequest(at(10, 0), 0, 2, MigrateReason.MR_SYSCALL, A)))
+                .isEqualTo(MigrateTo.refuse(Errno.ENOSPC));
+        assertThat(ctx.counter("device_mappings")).isZero();
+        assertThat(d.longtermPin(null).allowed()).isFalse();
+    }
+
+    @Test
+    void refuses_a_normal_node_and_a_bad_config() {
+        AcceleratorDriver d = new AcceleratorDriver();
+        assertThatThrownBy(() -> d.bind(new NodeBinding(2, 1 << 18, ZoneType.NORMAL, Map.of()), ctx))
+                .hasMessageContaining("node 2 is onlined into ZONE_NORMAL").hasMessageContaining("ZONE_MOVABLE");
+        assertThatThrownBy(() -> d.bind(new NodeBinding(2, 1 << 18, ZoneType.MOVABLE, Map.of("context_order", 11)), ctx))
+                .hasMessage("accelerator: node 2: context_order: expected a page order from 0 to 10, got '11'");
+        assertThatThrownBy(() -> d.bind(new NodeBinding(2, 1 << 18, ZoneType.MOVABLE, Map.of("order", 1)), ctx))
+                .hasMessageContaining("unknown config key 'order'; expected one of [context_order]");
+    }
+}
