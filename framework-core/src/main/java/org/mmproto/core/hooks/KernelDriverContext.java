@@ -36,6 +36,7 @@ public final class KernelDriverContext implements DriverContext {
     private long ownedPages;
     private int pressure;
     private long capacity = -1;
+    private boolean pressureReported;
     private final Map<String, Long> stats = new LinkedHashMap<>();
 
     KernelDriverContext(int nid, ZoneType zone, PhysicalMemory mem, PageAllocator alloc,
@@ -140,7 +141,10 @@ public final class KernelDriverContext implements DriverContext {
 
     @Override
     public void reportPressure(int p) {
-        engineRun(() -> pressure = Math.max(0, Math.min(PRESSURE_MAX, p)));
+        engineRun(() -> {
+            pressure = Math.max(0, Math.min(PRESSURE_MAX, p));
+            pressureReported = true;
+        });
     }
 
     @Override
@@ -176,6 +180,12 @@ public final class KernelDriverContext implements DriverContext {
     public int reportedPressure() {
         return pressure;
     }
+
+    /** Whether the driver reported a pressure at all (0 is also a report). */
+    public boolean pressureReported() {
+        return pressureReported;
+    }
+
 
     /** The latest capacity in pages the driver reported, -1 if none. */
     public long reportedCapacity() {

@@ -15,12 +15,15 @@ import java.util.Map;
  * @param privacy     the design, the per-private-node invariant breaches, hook consultations per
  *                    site and the patch footprint
  * @param drivers     per bound driver, in node order, what it reported
+ * @param timeline    the engine sampled after boot and after each step (for the report's charts)
  */
 public record RunReport(String scenario, String source, String description, String machine, String machineSource,
                         long seed, String thp, List<StepResult> steps, List<ExpectationResult> expectations,
                         List<InvariantViolation> invariants, Map<String, Long> vmstat, Map<String, Long> vmstatDelta,
-                        List<NodeUsage> nodes, PrivacyReport privacy, List<DriverReport> drivers) {
+                        List<NodeUsage> nodes, PrivacyReport privacy, List<DriverReport> drivers,
+                        Timeline timeline) {
     public RunReport {
+        timeline = timeline == null ? Timeline.empty() : timeline;
         steps = List.copyOf(steps);
         expectations = List.copyOf(expectations);
         invariants = List.copyOf(invariants);
@@ -40,6 +43,15 @@ public record RunReport(String scenario, String source, String description, Stri
         public DriverReport {
             stats = Collections.unmodifiableMap(new LinkedHashMap<>(stats));
         }
+    }
+
+    /** A run report without a timeline. */
+    public RunReport(String scenario, String source, String description, String machine, String machineSource,
+                     long seed, String thp, List<StepResult> steps, List<ExpectationResult> expectations,
+                     List<InvariantViolation> invariants, Map<String, Long> vmstat, Map<String, Long> vmstatDelta,
+                     List<NodeUsage> nodes, PrivacyReport privacy, List<DriverReport> drivers) {
+        this(scenario, source, description, machine, machineSource, seed, thp, steps, expectations, invariants, vmstat,
+                vmstatDelta, nodes, privacy, drivers, Timeline.empty());
     }
 
     /**

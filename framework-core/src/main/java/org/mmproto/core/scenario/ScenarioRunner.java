@@ -149,6 +149,8 @@ public final class ScenarioRunner {
         ExpectationEvaluator eval = new ExpectationEvaluator(ctx, scenario.source(), designName, breaches,
                 acknowledged);
 
+        TimelineRecorder timeline = new TimelineRecorder(k, eval::vmstat, eval.startVmstat());
+        timeline.sample(0);
         List<StepResult> steps = new ArrayList<>();
         List<ExpectationResult> expectations = new ArrayList<>();
         for (Step s : scenario.steps()) {
@@ -189,6 +191,7 @@ public final class ScenarioRunner {
             StepResult r = new StepResult(s.line(), s.op(), s.meta().label(), s.task(), o.result, o.value, o.summary,
                     o.fields);
             steps.add(r);
+            timeline.sample(s.line());
             if (scenario.checkEachStep() && !(s instanceof Check)) {
                 for (DebugVm.Violation v : DebugVm.check(k.mem())) {
                     invariants.add(new InvariantViolation(s.line(), v.kind(), v.pfn(), v.detail()));
@@ -218,7 +221,7 @@ public final class ScenarioRunner {
         return new RunReport(scenario.name(), scenario.source(), scenario.description(), scenario.machine().name(),
                 scenario.machine().source(), scenario.seed(), thp.name().toLowerCase(Locale.ROOT), steps,
                 expectations, invariants, end, delta, nodes, PrivacyReport.of(k.dispatcher(), breaches, acknowledged),
-                driverReports());
+                driverReports(), timeline.timeline());
     }
 
     private List<RunReport.DriverReport> driverReports() {

@@ -265,11 +265,14 @@ class CliTest {
         Files.writeString(scenarios.resolve("a-bad.yaml"), "name: bad\nmachine: single\nsteps:\n  - tuch: {}\n");
         Files.copy(org.mmproto.core.scenario.ScenarioFiles.resolve("kernel-alloc"), scenarios.resolve("b-good.yaml"));
         Path noPlugins = Files.createDirectory(dir.resolve("p"));
-        CliCapture.Run r = run("compare", scenarios.toString(), "--designs", "ops-struct", "--plugins", noPlugins.toString());
+        CliCapture.Run r = run("compare", scenarios.toString(), "--designs", "ops-struct", "--plugins", noPlugins.toString(),
+                "--report", dir.resolve("r").toString());
         assertThat(r.status()).isEqualTo(2);
         assertThat(r.err()).contains("a-bad.yaml:4:5: steps[0]: unknown operation 'tuch'",
                 "1 of 2 scenarios not run (bad file: " + scenarios.resolve("a-bad.yaml") + ")");
-        assertThat(r.out()).contains("# compare kernel-alloc", "under 1 designs");
+        // several scenarios print the summary: the good one's row, the bad one as not run
+        assertThat(r.out()).contains("1 scenario under ops-struct", "\nkernel-alloc ", "not run: " + scenarios.resolve("a-bad.yaml"),
+                "FAIL: 1 of 1 scenario held their expectations under 1 design; 1 not run (bad file)");
     }
 
     @Test
