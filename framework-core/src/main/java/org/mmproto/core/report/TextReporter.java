@@ -239,7 +239,11 @@ public final class TextReporter implements Reporter {
         c.invariants().forEach(r -> sb.append(String.format(fmt, row(r.first(), r.cells()))));
 
         sb.append("\n## steps (* = the designs differ)\n");
-        String sfmt = "%5s %-16s" + ("%" + w + "s").repeat(ds.size()) + " %s%n";
+        // a cell wider than the design names ("ok [2] ENOMEM [unwritten]") widens the step table, so
+        // neighbouring cells never run together
+        int sw = Math.max(w, c.steps().stream().flatMap(r -> r.cells().stream())
+                .mapToInt(cell -> cell.length() + 2).max().orElse(0));
+        String sfmt = "%5s %-16s" + ("%" + sw + "s").repeat(ds.size()) + " %s%n";
         sb.append(String.format(sfmt, stepRow("line", "op", ds, "")));
         for (Comparison.StepRow r : c.steps()) {
             sb.append(String.format(sfmt, stepRow(String.valueOf(r.line()), r.op(), r.cells(), r.differ() ? "*" : "")));
