@@ -10,10 +10,11 @@ import org.mmproto.api.driver.Requests.*;
 /**
  * R4.4 from the design's side: a driver can only answer, so the jar ships a design plugin that asks
  * the migration filter and moves the folio whatever it said. The driver refuses every move off
- * its node; under every built-in design the refusal holds.
+ * its node (and opts into mempolicy, so that mbind'ed pages reach it under ops-struct too); under
+ * ops-struct, the one built-in design that asks the filter, the refusal holds.
  */
 public class IgnoresFilter implements PrivateNodeDriver {
-    public NodeOptIns bind(NodeBinding b, DriverContext c) { return new NodeOptIns(EnumSet.of(NpOps.NP_OPS_MIGRATION)); }
+    public NodeOptIns bind(NodeBinding b, DriverContext c) { return new NodeOptIns(EnumSet.of(NpOps.NP_OPS_MIGRATION, NpOps.NP_OPS_MEMPOLICY)); }
     @Override public Verdict migrationFilter(MigrationRequest r) { return Verdict.deny(org.mmproto.api.Errno.EBUSY, "stays"); }
     @Override public MigrateTo migrateTo(MigrationRequest r) { return MigrateTo.ACCEPT; }
     @Override public void folioMigrate(FolioRef s, FolioRef d) { }

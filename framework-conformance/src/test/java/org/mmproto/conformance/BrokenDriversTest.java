@@ -35,8 +35,7 @@ class BrokenDriversTest {
                 Arguments.of("RandomVeto", "R6.1"),
                 Arguments.of("ReturnsNull", "R3.2"),
                 Arguments.of("Sleeps", "R3.3"),
-                Arguments.of("Throws", "R3.1"),
-                Arguments.of("VetoOnce", "R4.1"));
+                Arguments.of("Throws", "R3.1"));
     }
 
     @ParameterizedTest(name = "{0} fails {1} only")
@@ -61,18 +60,9 @@ class BrokenDriversTest {
                 ConformanceKit.Options.defaults());
         assertThat(r.results().stream().filter(x -> x.outcome() == Outcome.FAIL).map(Result::design).distinct())
                 .containsExactly("ignores-filter");
-        assertThat(r.of(Rules.FILTER_REFUSAL).stream().filter(x -> x.design().equals("ops-struct")).findFirst().orElseThrow()
-                .outcome()).as("ops-struct honours the refusal").isEqualTo(Outcome.PASS);
-    }
-
-    @Test
-    void a_design_plugin_that_lets_a_vetoed_calls_retry_through_fails_R4_1_under_that_design_only() {
-        ConformanceReport r = ConformanceKit.check(new DriverUnderTest.Jar(dir.resolve("VetoOnce.jar"), Map.of()),
-                ConformanceKit.Options.defaults());
-        assertThat(r.results().stream().filter(x -> x.outcome() == Outcome.FAIL).map(Result::design).distinct())
-                .containsExactly("veto-once");
-        assertThat(r.of(Rules.VETO).stream().filter(x -> x.design().equals("buddy-veto")).findFirst().orElseThrow()
-                .outcome()).as("buddy-veto honours the veto").isEqualTo(Outcome.PASS);
+        Result opsStruct = r.of(Rules.FILTER_REFUSAL).stream().filter(x -> x.design().equals("ops-struct")).findFirst().orElseThrow();
+        assertThat(opsStruct.outcome()).as("ops-struct asks the filter and honours its refusal: %s", opsStruct.detail())
+                .isEqualTo(Outcome.PASS);
     }
 
     @Test
@@ -95,7 +85,7 @@ class BrokenDriversTest {
     @Test
     void the_broken_jars_exist() throws Exception {
         try (var s = Files.list(dir)) {
-            assertThat(s.filter(p -> p.toString().endsWith(".jar")).count()).isEqualTo(14);
+            assertThat(s.filter(p -> p.toString().endsWith(".jar")).count()).isEqualTo(13);
         }
     }
 }
