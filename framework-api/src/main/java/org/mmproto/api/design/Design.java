@@ -137,6 +137,17 @@ public interface Design extends ExtensionPoint {
 
     // ---- the subsystems that move memory behind the user's back ----
 
+    /**
+     * {@link Site#RECLAIM}, when the node's driver reports a new pressure (R1.6): the
+     * watermark_boost of the node's first populated zone, in pages (0: none). A boost above 0
+     * wakes the node's kswapd, whose balance_pgdat then reclaims to the boosted high mark.
+     * RFC v4's cram_set_pressure sets managed pages × pressure / 1000; mainline has no path from
+     * a device's pressure to the watermarks.
+     */
+    default long watermarkBoost(int nid, int pressure, long managedPages, DriverAccess driver) {
+        return 0;
+    }
+
     /** {@link Site#RECLAIM}: what kswapd and direct reclaim may do on the node. */
     default ReclaimPolicy reclaim(int nid, DriverAccess driver) {
         return ReclaimPolicy.MAINLINE;

@@ -556,6 +556,13 @@ public final class Dispatcher implements PrivateNodeCheckpoint, FolioRelease.Fre
 
     // ---- Site.RECLAIM, DEMOTION, PROMOTION, KHUGEPAGED, COMPACTION ----
 
+    /** The watermark_boost the design sets for a pressure the node's driver reported (R1.6). */
+    public long watermarkBoost(int nid, int pressure, long managedPages) {
+        long before = calls(nid);
+        long b = design.watermarkBoost(nid, pressure, managedPages, at(nid, Site.RECLAIM));
+        return record(Site.RECLAIM, nid, before, b, MAINLINE.watermarkBoost(nid, pressure, managedPages, noDriver), true);
+    }
+
     /** What reclaim may do on private node {@code nid} (asked when kswapd would be woken for it). */
     public ReclaimPolicy reclaim(int nid) {
         long before = calls(nid);

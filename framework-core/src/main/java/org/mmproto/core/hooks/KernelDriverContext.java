@@ -4,6 +4,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.IntConsumer;
 import java.util.function.Supplier;
 import org.mmproto.api.Errno;
 import org.mmproto.api.ZoneType;
@@ -35,6 +36,7 @@ public final class KernelDriverContext implements DriverContext {
     private int pressure;
     private long capacity = -1;
     private boolean pressureReported;
+    private IntConsumer pressureListener;
     private final Map<String, Long> stats = new LinkedHashMap<>();
 
     KernelDriverContext(int nid, ZoneType zone, PhysicalMemory mem, PageAllocator alloc,
@@ -140,9 +142,25 @@ public final class KernelDriverContext implements DriverContext {
     @Override
     public void reportPressure(int p) {
         engineRun(() -> {
+            int was = pressure;
+            boolean first = !pressureReported;
             pressure = Math.max(0, Math.min(PRESSURE_MAX, p));
             pressureReported = true;
+            if (pressureListener != null && (first || pressure != was)) {
+                pressureListener.accept(pressure);
+            }
         });
+    }
+
+    /**
+     * Told every change of the reported pressure (the engine's watermark boost); a pressure
+     * reported before (at bind) is told at once.
+     */
+    public void onPressure(IntConsumer listener) {
+        this.pressureListener = listener;
+        if (pressureReported) {
+            listener.accept(pressure);
+        }
     }
 
     @Override

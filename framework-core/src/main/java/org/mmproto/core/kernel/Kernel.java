@@ -167,6 +167,7 @@ public final class Kernel {
             k.tiering = new Tiering(spec, k.core, k.tasks, k.rmap, k.migration, reclaim,
                 nid -> k.driverContext(nid).map(KernelDriverContext::promotionRing).orElse(null));
             reclaim.attachDemotion(k.tiering.demotion());
+            bound.forEach((nid, b) -> b.context().onPressure(p -> reclaim.driverPressure(nid, p)));
             k.faults.attachNumaHints(k.tiering.hintFaults());
         }
         return k;

@@ -236,12 +236,12 @@ public final class PageAllocator {
                     continue;
                 }
                 // ZONE_BELOW_HIGH is detected here, off the hot free path
-                boolean ok = !z.belowHigh && zoneWatermarkFast(z, order, z.watermark[Zone.WMARK_HIGH], highest, allocFlags);
+                boolean ok = !z.belowHigh && zoneWatermarkFast(z, order, z.watermark(Zone.WMARK_HIGH), highest, allocFlags);
                 if (!ok) {
                     if (!z.belowHigh) {
                         z.belowHigh = true;
                     }
-                    long mark = z.watermark[allocFlags & ALLOC_WMARK_MASK];
+                    long mark = z.watermark(allocFlags & ALLOC_WMARK_MASK);
                     if (!zoneWatermarkFast(z, order, mark, highest, allocFlags)
                             && (allocFlags & ALLOC_NO_WATERMARKS) == 0) {
                         continue;
@@ -322,7 +322,7 @@ public final class PageAllocator {
 
     /** zone_watermark_ok for reclaim (pgdat_balanced): {@code which} is WMARK_MIN, LOW or HIGH. */
     public static boolean watermarkOk(Zone z, int order, int which, int highestZoneIdx) {
-        return zoneWatermarkOk(z, order, z.watermark[which], highestZoneIdx, 0, z.freePages);
+        return zoneWatermarkOk(z, order, z.watermark(which), highestZoneIdx, 0, z.freePages);
     }
 
     /** __zone_watermark_ok against an explicit mark (compaction_suitable's low watermark + compact_gap). */
@@ -507,7 +507,7 @@ public final class PageAllocator {
             }
             long available = reclaim.reclaimablePages(z) + z.freePages;
             if (available > z.freePages
-                    && zoneWatermarkOk(z, order, z.watermark[Zone.WMARK_MIN], highest, allocFlags, available)) {
+                    && zoneWatermarkOk(z, order, z.watermark(Zone.WMARK_MIN), highest, allocFlags, available)) {
                 return true;
             }
         }

@@ -52,7 +52,7 @@ public final class Pcp {
         }
         int batch = (int) Math.max(1, Long.highestOneBit(b + b / 2) - 1);
         int split = cpusOnNode > 0 ? cpusOnNode : Math.max(1, onlineCpus);
-        int highMin = (int) Math.max(z.watermark[Zone.WMARK_LOW] / split, (long) batch << 2);
+        int highMin = (int) Math.max(z.watermark(Zone.WMARK_LOW) / split, (long) batch << 2);
         int highMax = (int) Math.max(z.managedPages() / 8 / split, (long) batch << 2);
         return new Pcp(batch, highMin, Math.max(highMin, highMax));
     }
@@ -154,7 +154,7 @@ public final class Pcp {
         int h = p.nrPcpHigh(z);
         if (p.count >= h) {
             freeBulk(z, p.nrPcpFree(h), list);
-            if (z.belowHigh && PageAllocator.zoneWatermarkOk(z, 0, z.watermark[Zone.WMARK_HIGH],
+            if (z.belowHigh && PageAllocator.zoneWatermarkOk(z, 0, z.watermark(Zone.WMARK_HIGH),
                     ZoneType.MOVABLE.ordinal(), 0, z.freePages)) {
                 z.belowHigh = false;
             }

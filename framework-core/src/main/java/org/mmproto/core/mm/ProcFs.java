@@ -192,11 +192,11 @@ public final class ProcFs {
                 }
                 sb.append(String.format("Node %d, zone %8s%n", n.nid, z.type.procName()));
                 sb.append(String.format("  pages free     %d%n", z.freePages));
-                sb.append(String.format("        boost    %d%n", 0));
-                sb.append(String.format("        min      %d%n", z.watermark[Zone.WMARK_MIN]));
-                sb.append(String.format("        low      %d%n", z.watermark[Zone.WMARK_LOW]));
-                sb.append(String.format("        high     %d%n", z.watermark[Zone.WMARK_HIGH]));
-                sb.append(String.format("        promo    %d%n", z.watermark[Zone.WMARK_PROMO]));
+                sb.append(String.format("        boost    %d%n", z.watermarkBoost()));
+                sb.append(String.format("        min      %d%n", z.watermark(Zone.WMARK_MIN)));
+                sb.append(String.format("        low      %d%n", z.watermark(Zone.WMARK_LOW)));
+                sb.append(String.format("        high     %d%n", z.watermark(Zone.WMARK_HIGH)));
+                sb.append(String.format("        promo    %d%n", z.watermark(Zone.WMARK_PROMO)));
                 sb.append(String.format("        spanned  %d%n", z.spannedPages()));
                 sb.append(String.format("        present  %d%n", z.presentPages()));
                 sb.append(String.format("        managed  %d%n", z.managedPages()));

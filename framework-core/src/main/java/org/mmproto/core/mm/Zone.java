@@ -55,7 +55,10 @@ public final class Zone {
     /** ZONE_BELOW_HIGH: free pages fell below the high watermark (shrinks pcp high). */
     boolean belowHigh;
 
+    /** _watermark[]: the marks __setup_per_zone_wmarks computed; {@link #watermark} adds the boost. */
     final long[] watermark = new long[4];
+    /** watermark_boost: raised above the marks (CRAM's pressure under RFC v4), ZONE_BOOSTED_WATERMARK when > 0. */
+    long watermarkBoost;
     final long[] lowmemReserve = new long[ZoneType.MAX_NR_ZONES];
 
     Zone(int id, int nid, ZoneType type, long startPfn, int spannedPages) {
@@ -129,8 +132,13 @@ public final class Zone {
         return pcp;
     }
 
+    /** wmark_pages: the mark plus watermark_boost. */
     public long watermark(int which) {
-        return watermark[which];
+        return watermark[which] + watermarkBoost;
+    }
+
+    public long watermarkBoost() {
+        return watermarkBoost;
     }
 
     public long lowmemReserve(int highestZoneIdx) {

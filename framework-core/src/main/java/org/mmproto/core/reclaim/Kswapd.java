@@ -3,6 +3,7 @@ package org.mmproto.core.reclaim;
 import org.mmproto.api.driver.Decisions.ReclaimPolicy;
 import org.mmproto.core.mm.Node;
 import org.mmproto.core.mm.PageAllocator;
+import org.mmproto.core.mm.WatermarkBoost;
 import org.mmproto.core.mm.Zone;
 import org.mmproto.core.stats.VmStat;
 import org.mmproto.core.task.MmCore;
@@ -35,7 +36,7 @@ final class Kswapd {
 
     /** wakeup_kswapd with the node's reclaim policy (mainline, or the design's for a private node). */
     void wake(int order, int highestZoneIdx, ReclaimPolicy policy) {
-        if (failures >= MAX_RECLAIM_RETRIES || balanced(order, highestZoneIdx)) {
+        if (failures >= MAX_RECLAIM_RETRIES || (balanced(order, highestZoneIdx) && !boosted(highestZoneIdx))) {
             return;
         }
         if (!woken) {
@@ -62,6 +63,18 @@ final class Kswapd {
         return failures;
     }
 
+    /** pgdat_watermark_boosted: some managed zone up to the highest index has a watermark_boost. */
+    private boolean boosted(int highestZoneIdx) {
+        Node n = k.mem().node(nid);
+        for (int i = 0; i <= highestZoneIdx && i < n.zones().size(); i++) {
+            Zone z = n.zones().get(i);
+            if (z.managedPages() > 0 && z.watermarkBoost() > 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** pgdat_balanced: some managed zone up to the highest index meets its high watermark. */
     boolean balanced(int order, int highestZoneIdx) {
         Node n = k.mem().node(nid);
@@ -74,16 +87,44 @@ final class Kswapd {
         return false;
     }
 
-    /** balance_pgdat; returns the pages reclaimed. Does nothing unless woken. */
+    /**
+     * balance_pgdat; returns the pages reclaimed. Does nothing unless woken. A boosted node
+     * (watermark_boost, e.g. CRAM's pressure) that is balanced even with the boost gets boosted
+     * reclaim, without swap or write-back unless the private node's reclaim_policy enables them
+     * (RFC v4 patch 16); one that is not balanced with the boost gets ordinary reclaim to the
+     * boosted high mark. At the end the boost it started with is used up, unless the driver
+     * manages its watermarks.
+     */
     long run() {
         if (!woken) {
             return 0;
         }
         woken = false;
         k.mem().count(nid, VmStat.PAGEOUTRUN, 1);
-        ScanControl sc = new ScanControl(nid, Reclaimer.KSWAPD, policy);
         Node n = k.mem().node(nid);
-        while (sc.priority >= 1 && !balanced(order, highestZoneIdx)) {
+        long[] zoneBoosts = new long[n.zones().size()];
+        long nrBoostReclaim = 0;
+        for (int i = 0; i <= highestZoneIdx && i < zoneBoosts.length; i++) {
+            Zone z = n.zones().get(i);
+            if (z.managedPages() > 0) {
+                zoneBoosts[i] = z.watermarkBoost();
+                nrBoostReclaim += zoneBoosts[i];
+            }
+        }
+        boolean boosted = nrBoostReclaim > 0;
+        ScanControl sc = new ScanControl(nid, Reclaimer.KSWAPD, boosted ? boostedPolicy() : policy);
+        while (sc.priority >= 1) {
+            boolean balanced = balanced(order, highestZoneIdx);
+            if (!balanced && nrBoostReclaim > 0) {
+                nrBoostReclaim = 0; // imbalanced: ignore the boost and restart as ordinary reclaim
+                ScanControl restart = new ScanControl(nid, Reclaimer.KSWAPD, policy);
+                restart.nrReclaimed = sc.nrReclaimed;
+                restart.nrScanned = sc.nrScanned;
+                sc = restart;
+            }
+            if (nrBoostReclaim == 0 && balanced) {
+                break;
+            }
             long target = 0;
             for (int i = 0; i <= highestZoneIdx; i++) {
                 Zone z = n.zones().get(i);
@@ -94,12 +135,36 @@ final class Kswapd {
             sc.reclaimGoal = sc.nrReclaimed + target;
             long scannedBefore = sc.nrScanned;
             long reclaimed = vmscan.shrinkNode(sc);
+            nrBoostReclaim -= Math.min(nrBoostReclaim, reclaimed);
+            if (nrBoostReclaim > 0 && reclaimed == 0) {
+                break; // no progress for a boost
+            }
             boolean raise = sc.nrScanned - scannedBefore < target;
             if (raise || reclaimed == 0) {
                 sc.priority--;
             }
         }
         failures = sc.nrReclaimed > 0 ? 0 : failures + 1;
+        // kswapd_try_to_sleep: prepare_kswapd_sleep fails while the node is unbalanced, so kswapd
+        // runs again at the next tick instead of sleeping (until it is hopeless)
+        woken = failures < MAX_RECLAIM_RETRIES && !balanced(order, highestZoneIdx);
+        if (boosted && !policy.managedWatermarks()) {
+            for (int i = 0; i < zoneBoosts.length; i++) {
+                if (zoneBoosts[i] > 0) {
+                    WatermarkBoost.consume(n.zones().get(i), zoneBoosts[i]);
+                }
+            }
+        }
         return sc.nrReclaimed;
+    }
+
+    /**
+     * Boosted reclaim: may_swap and may_writepage off, as balance_pgdat sets them while
+     * nr_boost_reclaim lasts; a private node's reclaim_policy may switch them back on.
+     */
+    private ReclaimPolicy boostedPolicy() {
+        boolean driverEnabled = policy != ReclaimPolicy.MAINLINE;
+        return new ReclaimPolicy(policy.active(), driverEnabled && policy.maySwap(),
+                driverEnabled && policy.mayWritepage(), policy.managedWatermarks());
     }
 }

@@ -25,6 +25,7 @@ public final class Reclaim implements ReclaimSeam {
     private MmCore k;
     private Vmscan vmscan;
     private Kswapd[] kswapd;
+    private PressureBoost pressureBoost;
     private long timeMs;
 
     /** Before the kernel exists (the allocator needs the seam first); {@link #attach} completes it. */
@@ -39,6 +40,15 @@ public final class Reclaim implements ReclaimSeam {
         for (int nid = 0; nid < kswapd.length; nid++) {
             kswapd[nid] = new Kswapd(nid, core, vmscan);
         }
+        this.pressureBoost = new PressureBoost(core.mem(), dispatcher);
+    }
+
+    /**
+     * The driver of private node {@code nid} reported {@code pressure}: the design sets the
+     * node's watermark_boost, and a boosted node's kswapd is woken at the next tick.
+     */
+    public void driverPressure(int nid, int pressure) {
+        pressureBoost.pressure(nid, pressure);
     }
 
     /** Reclaim demotes before it swaps (shrink_folio_list's demote pass) once tiering exists. */
@@ -128,6 +138,7 @@ public final class Reclaim implements ReclaimSeam {
      */
     public long tick(long ms) {
         timeMs += ms;
+        pressureBoost.wakePending(this);
         long n = 0;
         for (Kswapd d : kswapd) {
             n += d.run();

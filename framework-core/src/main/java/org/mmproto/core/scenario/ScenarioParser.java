@@ -147,11 +147,22 @@ public final class ScenarioParser {
         return new Scenario.DriverDecl(tree.line(item), plugin, nid, config);
     }
 
-    /** A driver config value: integer, boolean, size or string, as plain Java values. */
+    /**
+     * A driver config value: integer, decimal fraction, boolean, size or string, as plain Java values; a mapping
+     * (e.g. compressed-ram's {@code content: {zero: 0.1, ...}}) an unmodifiable map of them.
+     */
     private Object plainValue(Node v) {
+        if (v instanceof MappingNode m) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            tree.entries(m).forEach((k, n) -> out.put(k, plainValue(n)));
+            return java.util.Collections.unmodifiableMap(out);
+        }
         String text = tree.string(v).strip();
         if (text.equals("true") || text.equals("false")) {
             return Boolean.parseBoolean(text);
+        }
+        if (text.matches("[-+]?(\\d+\\.\\d*|\\.\\d+)")) {
+            return Double.parseDouble(text); // a fraction (0.7)
         }
         try {
             return Long.decode(text.replace("_", ""));

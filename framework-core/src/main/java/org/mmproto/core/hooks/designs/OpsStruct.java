@@ -151,6 +151,12 @@ public final class OpsStruct extends RfcV4Nodes {
         return driver.handleFault(request);
     }
 
+    /** cram_set_pressure: the first populated zone's boost is managed × pressure / 1000, for a reclaimable node. */
+    @Override
+    public long watermarkBoost(int nid, int pressure, long managedPages, DriverAccess driver) {
+        return driver.has(NpOps.NP_OPS_RECLAIM) ? managedPages * pressure / 1000 : 0;
+    }
+
     /** zone_reclaim_allowed, then reclaim_policy, which may only enable swap and writepage. */
     @Override
     public ReclaimPolicy reclaim(int nid, DriverAccess driver) {
