@@ -163,6 +163,7 @@ public final class Kernel {
         dispatcher.attach(k.core.memmap());
         if (reclaim != null) {
             reclaim.attach(k.core, k.rmap);
+            k.mmOps.attachFolioReclaim(reclaim::reclaimPages);
             // the tiers are established once the drivers bound (a private node joins as its design says)
             k.tiering = new Tiering(spec, k.core, k.tasks, k.rmap, k.migration, reclaim);
             reclaim.attachDemotion(k.tiering.demotion());

@@ -2,6 +2,8 @@ package org.mmproto.core.reclaim;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.mmproto.api.NodeMask;
 import org.mmproto.api.driver.Decisions.ReclaimPolicy;
 import org.mmproto.core.hooks.Dispatcher;
@@ -107,6 +109,29 @@ public final class Reclaim implements ReclaimSeam {
             }
         }
         return reclaimed;
+    }
+
+    /**
+     * reclaim_pages: the folios MADV_PAGEOUT isolated, reclaimed node by node (reclaim_folio_list).
+     * A private node's reclaim policy is asked once per call (Site.RECLAIM); a node the design
+     * keeps out of reclaim keeps its folios, one whose policy forbids swap keeps its anon folios.
+     */
+    public long reclaimPages(List<Long> heads) {
+        if (k == null) {
+            return 0;
+        }
+        Map<Integer, List<Long>> byNode = new TreeMap<>();
+        for (long h : heads) {
+            byNode.computeIfAbsent(k.memmap().nid(h), n -> new ArrayList<>()).add(h);
+        }
+        long freed = 0;
+        for (var e : byNode.entrySet()) {
+            ReclaimPolicy p = policy(e.getKey());
+            if (p.active()) {
+                freed += vmscan.reclaimFolioList(new ScanControl(e.getKey(), null, p), e.getValue());
+            }
+        }
+        return freed;
     }
 
     @Override
