@@ -86,6 +86,26 @@ public final class Fragmentation {
         return (int) score;
     }
 
+    /**
+     * /sys/kernel/debug/extfrag/extfrag_index: the fragmentation index of each order per populated
+     * zone (-1.000 where a block of the order is free), as extfrag_show_print writes it.
+     */
+    public static String extfragIndexFile(PhysicalMemory mem) {
+        StringBuilder sb = new StringBuilder();
+        for (Zone z : mem.zones()) {
+            if (!z.populated()) {
+                continue;
+            }
+            sb.append(String.format("Node %d, zone %8s ", z.nid(), z.type().procName()));
+            for (int o = 0; o < Zone.NR_PAGE_ORDERS; o++) {
+                int v = fragmentationIndex(z, o);
+                sb.append(String.format("%2d.%03d ", v / 1000, Math.abs(v % 1000)));
+            }
+            sb.append('\n');
+        }
+        return sb.toString();
+    }
+
     /** /sys/kernel/debug/extfrag/unusable_index: one line per populated zone. */
     public static String unusableIndexFile(PhysicalMemory mem) {
         StringBuilder sb = new StringBuilder();

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.mmproto.api.NodeMask;
 import org.mmproto.api.driver.Decisions.ReclaimPolicy;
+import org.mmproto.core.compaction.Kcompactd;
 import org.mmproto.core.hooks.Dispatcher;
 import org.mmproto.core.mm.Lru;
 import org.mmproto.core.mm.ReclaimSeam;
@@ -28,6 +29,8 @@ public final class Reclaim implements ReclaimSeam {
     private Vmscan vmscan;
     private Kswapd[] kswapd;
     private long timeMs;
+    /** Woken as kswapd goes back to sleep after reclaiming for an order above 0; null before attach. */
+    private Kcompactd kcompactd;
 
     /** Before the kernel exists (the allocator needs the seam first); {@link #attach} completes it. */
     public Reclaim(Dispatcher dispatcher) {
@@ -41,6 +44,11 @@ public final class Reclaim implements ReclaimSeam {
         for (int nid = 0; nid < kswapd.length; nid++) {
             kswapd[nid] = new Kswapd(nid, core, vmscan);
         }
+    }
+
+    /** kswapd_try_to_sleep's wakeup_kcompactd. */
+    public void attachKcompactd(Kcompactd d) {
+        this.kcompactd = d;
     }
 
     /** Reclaim demotes before it swaps (shrink_folio_list's demote pass) once tiering exists. */
@@ -154,8 +162,13 @@ public final class Reclaim implements ReclaimSeam {
     public long tick(long ms) {
         timeMs += ms;
         long n = 0;
-        for (Kswapd d : kswapd) {
+        for (int nid = 0; nid < kswapd.length; nid++) {
+            Kswapd d = kswapd[nid];
+            boolean ran = d.woken();
             n += d.run();
+            if (ran && kcompactd != null) {
+                kcompactd.wake(nid, d.order(), d.highestZoneIdx());
+            }
         }
         return n;
     }
