@@ -182,6 +182,16 @@ public interface Design extends ExtensionPoint {
         return Verdict.ALLOW;
     }
 
+    /**
+     * {@link Site#COMPACTION}, once per pass of the free scanner over a zone of the node
+     * (isolate_freepages): may compaction take the node's free pages as migration targets? Every
+     * folio compaction moves lands on them: memory arriving on the node. A denial leaves the
+     * pass without targets, so the run ends (COMPACT_CONTENDED) and nothing moves. Mainline: yes.
+     */
+    default Verdict compactionTargets(CompactionRequest request, DriverAccess driver) {
+        return Verdict.ALLOW;
+    }
+
     // ---- notifications: whether the design's callback table carries them ----
 
     /** {@link Site#FOLIO_SPLIT}: the driver hears folio_split. */

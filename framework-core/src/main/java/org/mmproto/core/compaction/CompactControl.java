@@ -6,6 +6,7 @@ import static org.mmproto.core.mm.Zone.PAGEBLOCK_ORDER;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 import org.mmproto.api.Errno;
 import org.mmproto.api.MigrateReason;
 import org.mmproto.core.migrate.Migration;
@@ -41,6 +42,10 @@ final class CompactControl {
     private long freeIsolatedPages;
     private final CompactionStats stats = new CompactionStats();
     private CompactResult result;
+    /** Asked before each free-scanner pass (a private node's design); null = the targets are the zone's. */
+    private BooleanSupplier targetsAllowed;
+    /** Proactive compaction (kcompactd): the run ends once the zone's score is at most this; -1 = not proactive. */
+    private int proactiveWmarkLow = -1;
 
     CompactControl(MmCore k, Migration migration, Zone z, int order, Migration.Mode mode) {
         this.k = k;
@@ -54,6 +59,17 @@ final class CompactControl {
         }
         this.migratePfn = z.startPfn();
         this.freePfn = (z.endPfn() - 1) & ~(long) (PAGEBLOCK_NR_PAGES - 1);
+    }
+
+    CompactControl targetsAllowed(BooleanSupplier gate) {
+        this.targetsAllowed = gate;
+        return this;
+    }
+
+    /** cc->proactive_compaction: finished (COMPACT_SUCCESS) once the zone's fragmentation score is at most {@code wmarkLow}. */
+    CompactControl proactive(int wmarkLow) {
+        this.proactiveWmarkLow = wmarkLow;
+        return this;
     }
 
     CompactionStats stats() {
@@ -82,6 +98,10 @@ final class CompactControl {
                     result = CompactResult.COMPLETE;
                     break;
                 }
+                if (proactiveWmarkLow >= 0 && Fragmentation.score(z) <= proactiveWmarkLow) {
+                    result = CompactResult.SUCCESS;
+                    break;
+                }
                 if (order > 0 && freeBlockAtLeast(order)) {
                     result = CompactResult.SUCCESS;
                     break;
@@ -94,6 +114,10 @@ final class CompactControl {
                         MigrateReason.MR_COMPACTION);
                 stats.migrated += r.nrSucceeded();
                 stats.failed += batch.size() - r.nrSucceeded();
+                if (r.ret() == -Errno.ENOMEM.code() && migratePfn < freePfn) {
+                    result = CompactResult.CONTENDED; // compact_zone: no target although the scanners did not meet
+                    break;
+                }
             }
         } finally {
             releaseFreepages();
@@ -165,6 +189,10 @@ final class CompactControl {
      * {@code wanted} pages or reaches the migrate scanner.
      */
     void isolateFreepages(long wanted) {
+        if (targetsAllowed != null && !targetsAllowed.getAsBoolean()) {
+            stats.targetsRefused++;
+            return; // the node's design refused: this pass isolates nothing
+        }
         long low = pageblockEnd(migratePfn);
         long block = freePfn;
         while (block >= low && freeIsolatedPages < wanted) {

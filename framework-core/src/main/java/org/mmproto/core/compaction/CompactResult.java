@@ -6,6 +6,8 @@ public enum CompactResult {
     SKIPPED,
     /** The scanners met. */
     COMPLETE,
-    /** A free block of the requested order exists. */
-    SUCCESS
+    /** A free block of the requested order exists (proactive: the zone's fragmentation score is low enough). */
+    SUCCESS,
+    /** migrate_pages() found no target before the scanners met (the free scanner was refused or empty). */
+    CONTENDED
 }

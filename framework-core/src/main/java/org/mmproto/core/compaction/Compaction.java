@@ -46,7 +46,7 @@ public final class Compaction implements CompactionSeam {
         }
         for (Zone z : k.mem().node(nid).zones()) {
             if (z.populated()) {
-                st.add(compactZone(z, -1, Migration.Mode.MIGRATE_SYNC_LIGHT).stats());
+                st.add(compactZone(z, -1, Migration.Mode.MIGRATE_SYNC_LIGHT, true).stats());
             }
         }
         return new NodeResult(nid, 0, st);
@@ -54,10 +54,37 @@ public final class Compaction implements CompactionSeam {
 
     /** compact_zone for one zone (tests and the entry points). */
     CompactControl compactZone(Zone z, int order, Migration.Mode mode) {
+        return compactZone(z, order, mode, false);
+    }
+
+    CompactControl compactZone(Zone z, int order, Migration.Mode mode, boolean manual) {
+        return run(control(z, order, mode, manual));
+    }
+
+    /**
+     * A compact_control for the zone. On a private node every free-scanner pass asks the design
+     * whether the node's free pages may become targets (Site.COMPACTION): the folios compaction
+     * moves arrive on them, so this is where a driver can keep memory from moving onto its node.
+     */
+    CompactControl control(Zone z, int order, Migration.Mode mode, boolean manual) {
         CompactControl cc = new CompactControl(k, migration, z, order, mode);
+        Dispatcher d = k.dispatcher();
+        if (d != null && d.isPrivate(z.nid())) {
+            int nid = z.nid();
+            cc.targetsAllowed(() -> d.compactionTargets(nid, order, manual).allowed());
+        }
+        return cc;
+    }
+
+    CompactControl run(CompactControl cc) {
         cc.run();
         total.add(cc.stats());
         return cc;
+    }
+
+    /** Whether compaction may run in node {@code nid}'s zones (the design's answer for a private node). */
+    boolean allowedOn(int nid, int order) {
+        return allowed(nid, order, false).allowed();
     }
 
     private Verdict allowed(int nid, int order, boolean manual) {

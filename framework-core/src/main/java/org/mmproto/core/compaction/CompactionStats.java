@@ -7,6 +7,7 @@ public final class CompactionStats {
     long isolated;
     long migrated;
     long failed;
+    long targetsRefused;
 
     public long migrateScanned() {
         return migrateScanned;
@@ -30,7 +31,13 @@ public final class CompactionStats {
         return failed;
     }
 
+    /** Free-scanner passes the node's design refused (no targets taken: nothing arrives). */
+    public long targetsRefused() {
+        return targetsRefused;
+    }
+
     void add(CompactionStats o) {
+        targetsRefused += o.targetsRefused;
         migrateScanned += o.migrateScanned;
         freeScanned += o.freeScanned;
         isolated += o.isolated;

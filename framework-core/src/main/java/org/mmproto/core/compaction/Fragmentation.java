@@ -1,5 +1,6 @@
 package org.mmproto.core.compaction;
 
+import org.mmproto.core.mm.Node;
 import org.mmproto.core.mm.PhysicalMemory;
 import org.mmproto.core.mm.Zone;
 
@@ -51,6 +52,58 @@ public final class Fragmentation {
             return 1000;
         }
         return (int) ((info[0] - (info[2] << order)) * 1000 / info[0]);
+    }
+
+    /** extfrag_for_order: the percentage of free memory unusable for a block of {@code order}. */
+    public static int extfrag(Zone z, int order) {
+        long[] info = contigInfo(z, order);
+        if (info[0] == 0) {
+            return 0;
+        }
+        return (int) ((info[0] - (info[2] << order)) * 100 / info[0]);
+    }
+
+    /** fragmentation_score_zone: extfrag for COMPACTION_HPAGE_ORDER (order 9). */
+    public static int score(Zone z) {
+        return extfrag(z, Zone.PAGEBLOCK_ORDER);
+    }
+
+    /**
+     * fragmentation_score_node: each populated zone's score weighted by its share of the node's
+     * present pages (present_pages × score / (node_present_pages + 1)), summed.
+     */
+    public static int nodeScore(Node n) {
+        long nodePresent = 0;
+        for (Zone z : n.zones()) {
+            nodePresent += z.populated() ? z.presentPages() : 0;
+        }
+        long score = 0;
+        for (Zone z : n.zones()) {
+            if (z.populated()) {
+                score += z.presentPages() * score(z) / (nodePresent + 1);
+            }
+        }
+        return (int) score;
+    }
+
+    /**
+     * /sys/kernel/debug/extfrag/extfrag_index: the fragmentation index of each order per populated
+     * zone (-1.000 where a block of the order is free), as extfrag_show_print writes it.
+     */
+    public static String extfragIndexFile(PhysicalMemory mem) {
+        StringBuilder sb = new StringBuilder();
+        for (Zone z : mem.zones()) {
+            if (!z.populated()) {
+                continue;
+            }
+            sb.append(String.format("Node %d, zone %8s ", z.nid(), z.type().procName()));
+            for (int o = 0; o < Zone.NR_PAGE_ORDERS; o++) {
+                int v = fragmentationIndex(z, o);
+                sb.append(String.format("%2d.%03d ", v / 1000, Math.abs(v % 1000)));
+            }
+            sb.append('\n');
+        }
+        return sb.toString();
     }
 
     /** /sys/kernel/debug/extfrag/unusable_index: one line per populated zone. */

@@ -611,6 +611,14 @@ public final class Dispatcher implements PrivateNodeCheckpoint, FolioRelease.Fre
         return record(Site.COMPACTION, nid, before, v, MAINLINE.compaction(r, noDriver), v.allowed());
     }
 
+    /** May compaction's free scanner take private node {@code nid}'s free pages as targets (arrivals on the node)? */
+    public Verdict compactionTargets(int nid, int order, boolean manual) {
+        var r = new Requests.CompactionRequest(nid, order, manual);
+        long before = calls(nid);
+        Verdict v = design.compactionTargets(r, at(nid, Site.COMPACTION));
+        return record(Site.COMPACTION, nid, before, v, MAINLINE.compactionTargets(r, noDriver), v.allowed());
+    }
+
     // ---- notifications: Site.FOLIO_SPLIT, MEMORY_FAILURE, TEARDOWN ----
 
     /**

@@ -13,6 +13,7 @@ import org.mmproto.api.design.CpusetMems;
 import org.mmproto.api.design.Design;
 import org.mmproto.api.driver.DriverContext;
 import org.mmproto.core.compaction.Compaction;
+import org.mmproto.core.compaction.Kcompactd;
 import org.mmproto.core.gup.Gup;
 import org.mmproto.core.hooks.BoundDriver;
 import org.mmproto.core.hooks.Containment;
@@ -75,6 +76,7 @@ public final class Kernel {
     private final NumaSyscalls numa;
     private final Gup gup;
     private final Compaction compaction;
+    private Kcompactd kcompactd;
     private final MemoryFailure memoryFailure;
     /** Null for kernels booted with a bare checkpoint, as reclaim. */
     private Tiering tiering;
@@ -163,12 +165,18 @@ public final class Kernel {
         dispatcher.attach(k.core.memmap());
         if (reclaim != null) {
             reclaim.attach(k.core, k.rmap);
+            k.mmOps.attachFolioReclaim(reclaim::reclaimPages);
             // the tiers are established once the drivers bound (a private node joins as its design says)
             k.tiering = new Tiering(spec, k.core, k.tasks, k.rmap, k.migration, reclaim,
                 nid -> k.driverContext(nid).map(KernelDriverContext::promotionRing).orElse(null));
             reclaim.attachDemotion(k.tiering.demotion());
             bound.forEach((nid, b) -> b.context().onPressure(p -> reclaim.driverPressure(nid, p)));
             k.faults.attachNumaHints(k.tiering.hintFaults());
+        }
+        k.kcompactd = new Kcompactd(k.core, k.compaction, spec.vm().compactionProactiveness(),
+                nid -> reclaim != null && reclaim.kswapdWoken(nid));
+        if (reclaim != null) {
+            reclaim.attachKcompactd(k.kcompactd);
         }
         return k;
     }
@@ -187,7 +195,14 @@ public final class Kernel {
     public static Kernel boot(MachineSpec spec, PrivateNodeCheckpoint checkpoint) {
         PhysicalMemory mem = PhysicalMemory.boot(spec);
         PageAllocator alloc = new PageAllocator(mem, checkpoint, new NoReclaim(mem.nodeCount())).enablePcp();
-        return new Kernel(mem, alloc, new FolioRelease(alloc), null, null);
+        Kernel k = new Kernel(mem, alloc, new FolioRelease(alloc), null, null);
+        k.kcompactd = new Kcompactd(k.core, k.compaction, spec.vm().compactionProactiveness(), nid -> false);
+        return k;
+    }
+
+    /** kcompactd of every node: proactive compaction and kswapd's wakeups, run by tick. */
+    public Kcompactd kcompactd() {
+        return kcompactd;
     }
 
     /** policy_zone: the highest zone type other than ZONE_MOVABLE that has memory on some node. */

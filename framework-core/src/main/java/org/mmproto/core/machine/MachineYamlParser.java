@@ -43,6 +43,7 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  *   movablecore: 4GiB              # movablecore= boot option
  *   overcommit_memory: 0           # 0 heuristic | 1 always | 2 never (strict CommitLimit)
  *   overcommit_ratio: 50           # 0..2^31-1: CommitLimit = ratio% of RAM in mode 2
+ *   compaction_proactiveness: 20   # 0..100: kcompactd's proactive compaction (0 = off)
  *   overcommit_kbytes: 0           # 0..2^62: CommitLimit in kB in mode 2 (0 = use the ratio)
  *   demotion_enabled: true         # /sys/kernel/mm/numa/demotion_enabled (default false)
  *   numa_balancing: 2              # kernel.numa_balancing: 0 off, 1 normal, 2 memory tiering, 3 both
@@ -63,7 +64,7 @@ public final class MachineYamlParser {
     static final Set<String> NODE_KEYS =
             YamlTree.keys("nid", "size", "cpus", "movable", "online", "private", "start", "adistance");
     static final Set<String> VM_KEYS = YamlTree.keys("min_free_kbytes", "watermark_scale_factor",
-            "lowmem_reserve_ratio", "transparent_hugepage", "movablecore", "overcommit_memory", "overcommit_ratio",
+            "lowmem_reserve_ratio", "transparent_hugepage", "movablecore", "overcommit_memory", "overcommit_ratio", "compaction_proactiveness",
             "demotion_enabled", "numa_balancing", "numa_balancing_scan_size_mb", "numa_balancing_scan_period_ms",
             "numa_balancing_hot_threshold_ms", "numa_balancing_promote_rate_limit_MBps",
             "overcommit_kbytes");
@@ -352,6 +353,9 @@ public final class MachineYamlParser {
                 .orElse(def.overcommitRatio());
         long overcommitKbytes = tree.get(m, "overcommit_kbytes").map(n -> tree.longValue(n, 0, 1L << 62))
                 .orElse(def.overcommitKbytes());
-        return new VmTunables(minFree, wsf, ratio, thp, movablecore, overcommit, overcommitRatio, overcommitKbytes);
+        int proactiveness = tree.get(m, "compaction_proactiveness").map(n -> tree.intValue(n, 0, 100))
+                .orElse(def.compactionProactiveness());
+        return new VmTunables(minFree, wsf, ratio, thp, movablecore, overcommit, overcommitRatio, overcommitKbytes,
+                proactiveness);
     }
 }

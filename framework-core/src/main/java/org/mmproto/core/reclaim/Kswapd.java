@@ -51,6 +51,15 @@ final class Kswapd {
         wakeups++;
     }
 
+    /** The order and highest zone of the last wake (kept after the run: what kswapd reclaimed for). */
+    int order() {
+        return order;
+    }
+
+    int highestZoneIdx() {
+        return highestZoneIdx;
+    }
+
     boolean woken() {
         return woken;
     }

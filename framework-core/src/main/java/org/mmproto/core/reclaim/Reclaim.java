@@ -2,8 +2,11 @@ package org.mmproto.core.reclaim;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.mmproto.api.NodeMask;
 import org.mmproto.api.driver.Decisions.ReclaimPolicy;
+import org.mmproto.core.compaction.Kcompactd;
 import org.mmproto.core.hooks.Dispatcher;
 import org.mmproto.core.mm.Lru;
 import org.mmproto.core.mm.ReclaimSeam;
@@ -27,6 +30,8 @@ public final class Reclaim implements ReclaimSeam {
     private Kswapd[] kswapd;
     private PressureBoost pressureBoost;
     private long timeMs;
+    /** Woken as kswapd goes back to sleep after reclaiming for an order above 0; null before attach. */
+    private Kcompactd kcompactd;
 
     /** Before the kernel exists (the allocator needs the seam first); {@link #attach} completes it. */
     public Reclaim(Dispatcher dispatcher) {
@@ -49,6 +54,11 @@ public final class Reclaim implements ReclaimSeam {
      */
     public void driverPressure(int nid, int pressure) {
         pressureBoost.pressure(nid, pressure);
+    }
+
+    /** kswapd_try_to_sleep's wakeup_kcompactd. */
+    public void attachKcompactd(Kcompactd d) {
+        this.kcompactd = d;
     }
 
     /** Reclaim demotes before it swaps (shrink_folio_list's demote pass) once tiering exists. */
@@ -119,6 +129,29 @@ public final class Reclaim implements ReclaimSeam {
         return reclaimed;
     }
 
+    /**
+     * reclaim_pages: the folios MADV_PAGEOUT isolated, reclaimed node by node (reclaim_folio_list).
+     * A private node's reclaim policy is asked once per call (Site.RECLAIM); a node the design
+     * keeps out of reclaim keeps its folios, one whose policy forbids swap keeps its anon folios.
+     */
+    public long reclaimPages(List<Long> heads) {
+        if (k == null) {
+            return 0;
+        }
+        Map<Integer, List<Long>> byNode = new TreeMap<>();
+        for (long h : heads) {
+            byNode.computeIfAbsent(k.memmap().nid(h), n -> new ArrayList<>()).add(h);
+        }
+        long freed = 0;
+        for (var e : byNode.entrySet()) {
+            ReclaimPolicy p = policy(e.getKey());
+            if (p.active()) {
+                freed += vmscan.reclaimFolioList(new ScanControl(e.getKey(), null, p), e.getValue());
+            }
+        }
+        return freed;
+    }
+
     @Override
     public long reclaimablePages(Zone zone) {
         if (k == null) {
@@ -140,8 +173,13 @@ public final class Reclaim implements ReclaimSeam {
         timeMs += ms;
         pressureBoost.wakePending(this);
         long n = 0;
-        for (Kswapd d : kswapd) {
+        for (int nid = 0; nid < kswapd.length; nid++) {
+            Kswapd d = kswapd[nid];
+            boolean ran = d.woken();
             n += d.run();
+            if (ran && kcompactd != null) {
+                kcompactd.wake(nid, d.order(), d.highestZoneIdx());
+            }
         }
         return n;
     }

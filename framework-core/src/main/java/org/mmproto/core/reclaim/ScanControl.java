@@ -12,6 +12,7 @@ final class ScanControl {
     static final int SWAP_CLUSTER_MAX = 32;
 
     final int nid;
+    /** Null for reclaim_pages (MADV_PAGEOUT), which counts no pgscan_* / pgsteal_*. */
     final Reclaimer who;
     final ReclaimPolicy policy;
     /** Reclaim stops once {@link #nrReclaimed} reaches this (nr_to_reclaim, as an absolute count). */

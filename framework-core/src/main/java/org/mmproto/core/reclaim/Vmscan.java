@@ -216,12 +216,55 @@ final class Vmscan {
             }
             r = outcome;
         }
+        // the folio's type may have changed (a re-dirtied lazyfree folio is swap-backed again)
+        int inactive = fileLru(f) ? Lru.INACTIVE_FILE : Lru.INACTIVE_ANON;
         if (r == Ref.ACTIVATE) {
-            lru.move(f, list + 1);
+            lru.move(f, inactive + 1);
             return nr;
         }
-        lru.move(f, list);
+        lru.move(f, Lru.isActive(list) ? inactive + 1 : inactive); // kept: back where it was isolated from
         return 0;
+    }
+
+    /** folio_is_file_lru: not swap-backed (page cache, or an anon folio MADV_FREE made lazyfree). */
+    private boolean fileLru(long f) {
+        return (mm.flags(f) & Memmap.PG_SWAPBACKED) == 0;
+    }
+
+    /**
+     * reclaim_folio_list for one node (reclaim_pages, what MADV_PAGEOUT calls): shrink_folio_list
+     * with ignore_references and no_demotion, may_swap and may_writepage as the node's policy
+     * says. It counts what shrink_folio_list counts (pgactivate, pswpout, pglazyfreed) and no
+     * pgscan_* or pgsteal_*: those belong to shrink_inactive_list. Returns the pages freed.
+     */
+    long reclaimFolioList(ScanControl sc, List<Long> folios) {
+        Mappings rmap = rmaps.index(folios);
+        long activated = 0;
+        for (long f : folios) {
+            int order = lru.orderOf(f);
+            activated += putBack(sc, f, order, Ref.RECLAIM, lru.listOf(f), rmap);
+        }
+        long reclaimed = freedNow;
+        freedNow = 0;
+        sc.nrReclaimed += reclaimed;
+        k.mem().count(sc.nid, VmStat.PGACTIVATE, activated);
+        return reclaimed;
+    }
+
+    /**
+     * try_to_unmap_one's MADV_FREE case: a clean lazyfree folio is dropped without swap
+     * (pglazyfreed); one written since the advice (a dirty entry, or PG_dirty) is swap-backed
+     * again, stays mapped and is activated.
+     */
+    private Ref discardLazyfree(ScanControl sc, long f, int order, Mappings rmap, int flags) {
+        if ((flags & Memmap.PG_DIRTY) != 0 || rmap.anyDirty(f)) {
+            mm.setFlags(f, Memmap.PG_SWAPBACKED | Memmap.PG_DIRTY);
+            return Ref.ACTIVATE;
+        }
+        rmap.unmapAll(f, mm);
+        k.mem().count(sc.nid, VmStat.PGLAZYFREED, 1L << order);
+        k.folioRelease().folioPutRefs(f, mm.refcount(f), mm.mapcount(f), FreePath.FOLIOS_PUT);
+        return null;
     }
 
     /** folio_check_references. */
@@ -252,6 +295,9 @@ final class Vmscan {
         int maps = mm.mapcount(f);
         if (mm.refcount(f) != maps || rmap.entries(f) == 0) {
             return Ref.KEEP; // pinned or otherwise referenced: folio_ref_freeze would fail
+        }
+        if ((flags & Memmap.PG_SWAPBACKED) == 0) {
+            return discardLazyfree(sc, f, order, rmap, flags);
         }
         int nr = 1 << order;
         if (!sc.policy.maySwap() || swap.freePages() < nr) {

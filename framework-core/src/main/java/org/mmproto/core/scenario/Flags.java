@@ -44,8 +44,10 @@ public enum Flags {
                     "MAP_ANONYMOUS", MmOps.MAP_ANONYMOUS, "MAP_ANON", MmOps.MAP_ANONYMOUS,
                     "MAP_NORESERVE", MmOps.MAP_NORESERVE)),
     /** madvise {@code advice}. */
-    MADV("madvise advice (MADV_DONTNEED, MADV_MERGEABLE, MADV_UNMERGEABLE, MADV_HUGEPAGE, MADV_NOHUGEPAGE)",
-            entries("MADV_DONTNEED", MmOps.MADV_DONTNEED, "MADV_MERGEABLE", MmOps.MADV_MERGEABLE,
+    MADV("madvise advice (MADV_DONTNEED, MADV_FREE, MADV_COLD, MADV_PAGEOUT, MADV_MERGEABLE, MADV_UNMERGEABLE,"
+            + " MADV_HUGEPAGE, MADV_NOHUGEPAGE)",
+            entries("MADV_DONTNEED", MmOps.MADV_DONTNEED, "MADV_FREE", MmOps.MADV_FREE, "MADV_COLD", MmOps.MADV_COLD,
+                    "MADV_PAGEOUT", MmOps.MADV_PAGEOUT, "MADV_MERGEABLE", MmOps.MADV_MERGEABLE,
                     "MADV_UNMERGEABLE", MmOps.MADV_UNMERGEABLE, "MADV_HUGEPAGE", MmOps.MADV_HUGEPAGE,
                     "MADV_NOHUGEPAGE", MmOps.MADV_NOHUGEPAGE)),
     /** pin_user_pages {@code gup_flags}. */

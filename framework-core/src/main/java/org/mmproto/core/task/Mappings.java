@@ -111,6 +111,16 @@ public final class Mappings {
         return young;
     }
 
+    /** Whether some entry mapping head has the dirty bit (try_to_unmap's pte_dirty → folio_mark_dirty). */
+    public boolean anyDirty(long head) {
+        for (PteRef r : ptes.getOrDefault(head, List.of())) {
+            if ((r.get() & Pte.DIRTY) != 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Page-table entries that map head. */
     public int entries(long head) {
         return ptes.getOrDefault(head, List.of()).size();

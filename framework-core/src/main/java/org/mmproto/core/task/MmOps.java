@@ -25,6 +25,9 @@ public final class MmOps {
     /** Don't charge the mapping to Committed_AS (VM_NORESERVE), unless vm.overcommit_memory is 2. */
     public static final int MAP_NORESERVE = 0x4000;
     public static final int MADV_DONTNEED = 4;
+    public static final int MADV_FREE = LruAdvice.MADV_FREE;
+    public static final int MADV_COLD = LruAdvice.MADV_COLD;
+    public static final int MADV_PAGEOUT = LruAdvice.MADV_PAGEOUT;
     public static final int MADV_MERGEABLE = 12;
     public static final int MADV_UNMERGEABLE = 13;
     public static final int MADV_HUGEPAGE = 14;
@@ -36,6 +39,7 @@ public final class MmOps {
     private final Overcommit overcommit;
     private final FaultHandler faults;
     private final Zap zap;
+    private final LruAdvice lruAdvice;
 
     public MmOps(MmCore k, Tasks tasks, Rmap rmap, Overcommit overcommit, FaultHandler faults) {
         this.k = k;
@@ -44,6 +48,12 @@ public final class MmOps {
         this.overcommit = overcommit;
         this.faults = faults;
         this.zap = new Zap(k, rmap);
+        this.lruAdvice = new LruAdvice(k, rmap);
+    }
+
+    /** Where MADV_PAGEOUT's folios go (reclaim_pages); none until the reclaim subsystem attaches. */
+    public void attachFolioReclaim(FolioReclaim r) {
+        lruAdvice.attach(r);
     }
 
     private static long pageAlign(long len) {
@@ -211,19 +221,30 @@ public final class MmOps {
         return 0;
     }
 
-    /** madvise(addr, len, advice): MADV_DONTNEED, MADV_MERGEABLE, MADV_UNMERGEABLE, MADV_HUGEPAGE, MADV_NOHUGEPAGE. */
+    /**
+     * madvise(addr, len, advice): MADV_DONTNEED, MADV_FREE, MADV_COLD, MADV_PAGEOUT,
+     * MADV_MERGEABLE, MADV_UNMERGEABLE, MADV_HUGEPAGE, MADV_NOHUGEPAGE. The LRU advice (FREE,
+     * COLD, PAGEOUT) is {@link LruAdvice}'s: it walks the VMAs as the kernel does (ENOMEM for a
+     * hole after advising the rest); the others need the whole range mapped first.
+     */
     public int madvise(Task t, long addr, long len, int advice) {
         if ((addr & (Mm.PAGE_SIZE - 1)) != 0 || len < 0) {
             return err(Errno.EINVAL);
         }
         if (advice != MADV_DONTNEED && advice != MADV_HUGEPAGE && advice != MADV_NOHUGEPAGE
-                && advice != MADV_MERGEABLE && advice != MADV_UNMERGEABLE) {
+                && advice != MADV_MERGEABLE && advice != MADV_UNMERGEABLE && !LruAdvice.handles(advice)) {
             return err(Errno.EINVAL);
         }
         if (len == 0) {
             return 0;
         }
         long end = addr + pageAlign(len);
+        if (Long.compareUnsigned(end, addr) < 0) {
+            return err(Errno.EINVAL); // do_madvise: end < start
+        }
+        if (LruAdvice.handles(advice)) {
+            return lruAdvice.madvise(t.mm, addr, end, advice);
+        }
         if (t.mm == null || !t.mm.fullyMapped(addr, end)) {
             return err(Errno.ENOMEM);
         }

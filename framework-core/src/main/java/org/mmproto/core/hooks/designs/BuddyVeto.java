@@ -2,15 +2,20 @@ package org.mmproto.core.hooks.designs;
 
 import org.mmproto.api.Errno;
 import org.mmproto.api.FreePath;
+import org.mmproto.api.Gfp;
+import org.mmproto.api.MigrateReason;
 import org.mmproto.api.ZoneType;
 import org.mmproto.api.design.AllocGate;
 import org.mmproto.api.design.CollapsePlan;
 import org.mmproto.api.design.DriverAccess;
 import org.mmproto.api.driver.Decisions.FreeAction;
 import org.mmproto.api.driver.Decisions.PinAction;
+import org.mmproto.api.driver.Requests.AllocRequest;
 import org.mmproto.api.driver.Requests.CollapseRequest;
+import org.mmproto.api.driver.Requests.CompactionRequest;
 import org.mmproto.api.driver.Requests.FreeEvent;
 import org.mmproto.api.driver.Requests.PinRequest;
+import org.mmproto.api.driver.TaskRef;
 import org.mmproto.api.driver.Verdict;
 
 /**
@@ -72,6 +77,17 @@ public final class BuddyVeto extends Unpatched {
     @Override
     public PinAction longtermPin(PinRequest request, DriverAccess driver) {
         return request.folio().zone() == ZoneType.MOVABLE ? PinAction.REFUSE : PinAction.PIN_IN_PLACE;
+    }
+
+    /**
+     * Compaction inside the node takes its free pages through the free scanner, not the buddy's
+     * rmqueue: the veto is asked there, once per pass, as for an allocation of movable memory
+     * (our reading of "arrivals ask the veto", design-matrix case 8 [I]).
+     */
+    @Override
+    public Verdict compactionTargets(CompactionRequest request, DriverAccess driver) {
+        return driver.allocVeto(new AllocRequest(request.nid(), 0, Gfp.GFP_HIGHUSER_MOVABLE, request.nid(),
+                TaskRef.KERNEL, true, MigrateReason.MR_COMPACTION));
     }
 
     @Override

@@ -61,6 +61,7 @@ public record Compact(Meta meta, int nid) implements Step {
             }
         }
         List<String> before = unusable9(run, targets);
+        String scoresBefore = scores(run, targets);
         long migrated = 0;
         long failed = 0;
         long scanned = 0;
@@ -91,8 +92,18 @@ public record Compact(Meta meta, int nid) implements Step {
         for (int i = 0; i < before.size(); i++) {
             sum.append(' ').append(before.get(i)).append(" -> ").append(after.get(i).substring(after.get(i).lastIndexOf(' ') + 1));
         }
+        sum.append("; fragmentation score ").append(scoresBefore).append(" -> ").append(scores(run, targets));
         return StepOutcome.raw(ret).put("migrated", migrated).put("failed", failed).put("migrate_scanned", scanned)
                 .put("free_scanned", freeScanned).put("isolated", isolated).summary(sum.toString());
+    }
+
+    private static String scores(RunContext run, List<Integer> nids) {
+        StringBuilder sb = new StringBuilder();
+        for (int n : nids) {
+            sb.append(sb.length() == 0 ? "" : " ").append('N').append(n).append('=')
+                    .append(Fragmentation.nodeScore(run.kernel().mem().node(n)));
+        }
+        return sb.toString();
     }
 
     private static List<String> unusable9(RunContext run, List<Integer> nids) {

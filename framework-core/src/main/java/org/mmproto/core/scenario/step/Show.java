@@ -29,7 +29,7 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 public record Show(Meta meta, String what, String task) implements Step {
     public static final StepType TYPE = StepType.of("show", Show::parse);
     static final List<String> WHAT = List.of("vmstat", "buddyinfo", "pagetypeinfo", "zoneinfo", "meminfo",
-            "numastat", "numactl", "unusable_index", "maps", "numa_maps",
+            "numastat", "numactl", "unusable_index", "extfrag_index", "maps", "numa_maps",
             "memory_tiers");
     /** show: items that are per task. */
     static final List<String> PER_TASK = List.of("maps", "numa_maps");
@@ -84,6 +84,8 @@ public record Show(Meta meta, String what, String task) implements Step {
                 return run.kernel().tiering().text();
             case "unusable_index":
                 return org.mmproto.core.compaction.Fragmentation.unusableIndexFile(mem);
+            case "extfrag_index":
+                return org.mmproto.core.compaction.Fragmentation.extfragIndexFile(mem);
             case "meminfo": {
                 StringBuilder sb = new StringBuilder(ProcFs.meminfo(mem, run.kernel().swap(), run.kernel().overcommit().commitLimitPages(),
                         run.kernel().overcommit().committedPages()));

@@ -1,6 +1,7 @@
 package org.mmproto.core.scenario.step;
 
 import java.util.Set;
+import org.mmproto.core.compaction.Fragmentation;
 import org.mmproto.core.config.YamlTree;
 import org.mmproto.core.reclaim.Reclaim;
 import org.mmproto.core.scenario.ParseContext;
@@ -12,7 +13,8 @@ import org.yaml.snakeyaml.nodes.Node;
 
 /**
  * Time passes ({@code ms} milliseconds): the daemons run: every woken kswapd, then NUMA
- * balancing's scans (task_numa_work, once per scan period).
+ * balancing's scans (task_numa_work, once per scan period), then kcompactd (kswapd's wakeups and
+ * proactive compaction every 500 ms).
  */
 public record Tick(Meta meta, long ms) implements Step {
     public static final StepType TYPE = StepType.of("tick", Tick::parse);
@@ -35,8 +37,23 @@ public record Tick(Meta meta, long ms) implements Step {
         Reclaim r = run.kernel().reclaim();
         long reclaimed = r.tick(ms);
         long marked = run.kernel().tiering().tick(ms);
+        String before = scores(run);
+        long compacted = run.kernel().kcompactd().tick(ms);
         return StepOutcome.raw(0).put("reclaimed", reclaimed).put("numa_pte_updates", marked)
+                .put("kcompactd_migrated", compacted)
                 .summary("tick " + ms + " ms (t = " + r.timeMs() + " ms): kswapd reclaimed " + reclaimed + " pages"
-                        + (marked > 0 ? ", NUMA balancing marked " + marked + " PTEs" : ""));
+                        + (marked > 0 ? ", NUMA balancing marked " + marked + " PTEs" : "")
+                        + (compacted > 0 ? ", kcompactd moved " + compacted + " folios (fragmentation score "
+                        + before + " -> " + scores(run) + ")" : ""));
+    }
+
+    /** fragmentation_score_node of every node, "N0=93 N1=0". */
+    private static String scores(RunContext run) {
+        StringBuilder sb = new StringBuilder();
+        for (var n : run.kernel().mem().nodes()) {
+            sb.append(sb.length() == 0 ? "" : " ").append('N').append(n.nid()).append('=')
+                    .append(Fragmentation.nodeScore(n));
+        }
+        return sb.toString();
     }
 }
