@@ -177,7 +177,7 @@ public final class Reclaim implements ReclaimSeam {
             Kswapd d = kswapd[nid];
             boolean ran = d.woken();
             n += d.run();
-            if (ran && kcompactd != null) {
+            if (ran && !d.woken() && kcompactd != null) { // kswapd goes to sleep: node balanced
                 kcompactd.wake(nid, d.order(), d.highestZoneIdx());
             }
         }
