@@ -29,6 +29,7 @@ public final class MmOps {
     public static final int MADV_UNMERGEABLE = 13;
     public static final int MADV_HUGEPAGE = 14;
     public static final int MADV_NOHUGEPAGE = 15;
+    public static final int MADV_COLLAPSE = 25;
 
     private final MmCore k;
     private final Tasks tasks;
@@ -36,6 +37,7 @@ public final class MmOps {
     private final Overcommit overcommit;
     private final FaultHandler faults;
     private final Zap zap;
+    private HugepageCollapse collapse = HugepageCollapse.NONE;
 
     public MmOps(MmCore k, Tasks tasks, Rmap rmap, Overcommit overcommit, FaultHandler faults) {
         this.k = k;
@@ -211,13 +213,22 @@ public final class MmOps {
         return 0;
     }
 
-    /** madvise(addr, len, advice): MADV_DONTNEED, MADV_MERGEABLE, MADV_UNMERGEABLE, MADV_HUGEPAGE, MADV_NOHUGEPAGE. */
+    /** MADV_COLLAPSE's implementation (the khugepaged subsystem, wired by the kernel). */
+    public void attachCollapse(HugepageCollapse c) {
+        this.collapse = c;
+    }
+
+    /**
+     * madvise(addr, len, advice): MADV_DONTNEED, MADV_MERGEABLE, MADV_UNMERGEABLE, MADV_HUGEPAGE,
+     * MADV_NOHUGEPAGE, MADV_COLLAPSE (each VMA of the range in turn, the first error returned, as
+     * madvise_walk_vmas does).
+     */
     public int madvise(Task t, long addr, long len, int advice) {
         if ((addr & (Mm.PAGE_SIZE - 1)) != 0 || len < 0) {
             return err(Errno.EINVAL);
         }
         if (advice != MADV_DONTNEED && advice != MADV_HUGEPAGE && advice != MADV_NOHUGEPAGE
-                && advice != MADV_MERGEABLE && advice != MADV_UNMERGEABLE) {
+                && advice != MADV_MERGEABLE && advice != MADV_UNMERGEABLE && advice != MADV_COLLAPSE) {
             return err(Errno.EINVAL);
         }
         if (len == 0) {
@@ -236,6 +247,15 @@ public final class MmOps {
         }
         if (advice == MADV_MERGEABLE || advice == MADV_UNMERGEABLE) {
             Ksm.madvise(t.mm, addr, end, advice == MADV_MERGEABLE);
+            return 0;
+        }
+        if (advice == MADV_COLLAPSE) {
+            for (Vma v : t.mm.intersecting(addr, end)) {
+                int r = collapse.collapse(t, v, Math.max(addr, v.start), Math.min(end, v.end));
+                if (r < 0) {
+                    return r;
+                }
+            }
             return 0;
         }
         for (Vma v : t.mm.splitRange(addr, end)) {

@@ -12,7 +12,8 @@ import org.yaml.snakeyaml.nodes.Node;
 
 /**
  * Time passes ({@code ms} milliseconds): the daemons run: every woken kswapd, then NUMA
- * balancing's scans (task_numa_work, once per scan period).
+ * balancing's scans (task_numa_work, once per scan period), then khugepaged (a wakeup every
+ * scan_sleep_millisecs).
  */
 public record Tick(Meta meta, long ms) implements Step {
     public static final StepType TYPE = StepType.of("tick", Tick::parse);
@@ -35,8 +36,14 @@ public record Tick(Meta meta, long ms) implements Step {
         Reclaim r = run.kernel().reclaim();
         long reclaimed = r.tick(ms);
         long marked = run.kernel().tiering().tick(ms);
+        var kh = run.kernel().khugepaged();
+        long collapsedBefore = kh.pagesCollapsed();
+        int wakeups = kh.tick(ms);
+        long collapsed = kh.pagesCollapsed() - collapsedBefore;
         return StepOutcome.raw(0).put("reclaimed", reclaimed).put("numa_pte_updates", marked)
+                .put("khugepaged_wakeups", wakeups).put("collapsed", collapsed)
                 .summary("tick " + ms + " ms (t = " + r.timeMs() + " ms): kswapd reclaimed " + reclaimed + " pages"
-                        + (marked > 0 ? ", NUMA balancing marked " + marked + " PTEs" : ""));
+                        + (marked > 0 ? ", NUMA balancing marked " + marked + " PTEs" : "")
+                        + (wakeups > 0 ? ", khugepaged woke " + wakeups + "x and collapsed " + collapsed : ""));
     }
 }

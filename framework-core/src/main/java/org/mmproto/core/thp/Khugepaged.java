@@ -1,0 +1,198 @@
+package org.mmproto.core.thp;
+
+import java.util.EnumMap;
+import java.util.Map;
+import org.mmproto.core.task.Task;
+import org.mmproto.core.task.Tasks;
+import org.mmproto.core.task.TransparentHugepage;
+import org.mmproto.core.task.Vma;
+
+/**
+ * The khugepaged thread (mm/khugepaged.c): each wakeup (khugepaged_do_scan) scans
+ * {@code pages_to_scan} pages' worth of PMD ranges (512 per range, 1 per VMA it skips) from
+ * where the last one stopped, mm by mm in pid order and VMA by VMA in address order, collapsing
+ * each range the {@link Collapser} allows; passing the last mm is a full scan. It scans the
+ * anonymous VMAs thp_vma_allowable_order admits with the sysfs settings enforced:
+ * {@code enabled} always, or madvise and MADV_HUGEPAGE; never MADV_NOHUGEPAGE. It runs while
+ * {@code enabled} is not never, every {@code scan_sleep_millisecs} of the scenario's
+ * {@code tick}, and waits {@code alloc_sleep_millisecs} after a wakeup whose THP allocation
+ * failed (the kernel retries once after that sleep inside the wakeup; here the next wakeup does).
+ */
+public final class Khugepaged {
+    private final Tasks tasks;
+    private final TransparentHugepage thp;
+    private final Collapser collapser;
+    private KhugepagedTunables tunables = KhugepagedTunables.DEFAULTS;
+    private long pagesCollapsed;
+    private long fullScans;
+    /** khugepaged_scan: the mm (pid) and address the next wakeup resumes at; -1 = the first mm. */
+    private int cursorPid = -1;
+    private long cursorAddr;
+    private long sleptMs;
+    private long sleepMs = KhugepagedTunables.DEFAULTS.scanSleepMillisecs();
+    private final Map<ScanResult, Long> results = new EnumMap<>(ScanResult.class);
+
+    /** One wakeup: PMD ranges scanned, collapsed, and whether a THP allocation failed. */
+    public record Pass(int ranges, int collapsed, boolean allocFailed) {
+    }
+
+    public Khugepaged(Tasks tasks, TransparentHugepage thp, Collapser collapser) {
+        this.tasks = tasks;
+        this.thp = thp;
+        this.collapser = collapser;
+    }
+
+    public KhugepagedTunables tunables() {
+        return tunables;
+    }
+
+    /** Writes the sysfs files (the caller validated the values by building the record). */
+    public void setTunables(KhugepagedTunables t) {
+        this.tunables = t;
+    }
+
+    /** hugepage_pmd_enabled: the thread runs unless enabled is never. */
+    public boolean running() {
+        return thp.mode() != TransparentHugepage.Mode.NEVER;
+    }
+
+    /** thp_vma_allowable_order(TVA_ENFORCE_SYSFS) for the VMAs mmproto collapses (anonymous ones). */
+    boolean allowable(Vma v) {
+        if (!v.isAnon() || (v.flags() & Vma.VM_NOHUGEPAGE) != 0) {
+            return false;
+        }
+        return switch (thp.mode()) {
+            case ALWAYS -> true;
+            case MADVISE -> (v.flags() & Vma.VM_HUGEPAGE) != 0;
+            case NEVER -> false;
+        };
+    }
+
+    /** Time passes; returns the wakeups made. */
+    public int tick(long ms) {
+        if (!running()) {
+            return 0;
+        }
+        int passes = 0;
+        sleptMs += ms;
+        while (sleptMs >= Math.max(1, sleepMs)) {
+            sleptMs -= Math.max(1, sleepMs);
+            Pass p = scan();
+            passes++;
+            sleepMs = p.allocFailed() ? tunables.allocSleepMillisecs() : tunables.scanSleepMillisecs();
+        }
+        return passes;
+    }
+
+    /** khugepaged_do_scan: one wakeup's worth of scanning, whatever the thread's state. */
+    public Pass scan() {
+        int budget = tunables.pagesToScan();
+        int progress = 0;
+        int ranges = 0;
+        int collapsed = 0;
+        int progressAtWrap = -1;
+        while (progress < budget) {
+            Task t = nextMm();
+            if (t == null) {
+                fullScans++;
+                cursorPid = -1;
+                cursorAddr = 0;
+                if (progressAtWrap == progress) {
+                    break; // a whole round found nothing to scan
+                }
+                progressAtWrap = progress;
+                continue;
+            }
+            boolean finished = true;
+            vmas:
+            for (Vma v : t.mm().vmas()) {
+                if (v.end() <= cursorAddr) {
+                    continue;
+                }
+                long hstart = (Math.max(v.start(), cursorAddr) + Collapser.HPAGE_PMD_SIZE - 1) & -Collapser.HPAGE_PMD_SIZE;
+                long hend = v.end() & -Collapser.HPAGE_PMD_SIZE;
+                if (!allowable(v) || hstart >= hend) {
+                    progress++;
+                    cursorAddr = v.end();
+                    if (progress >= budget) {
+                        finished = false;
+                        break;
+                    }
+                    continue;
+                }
+                for (long a = hstart; a < hend; a += Collapser.HPAGE_PMD_SIZE) {
+                    ScanResult r = collapser.collapse(t, v, a, Collapser.Control.khugepaged(tunables));
+                    results.merge(r, 1L, Long::sum);
+                    progress += Collapser.HPAGE_PMD_NR;
+                    ranges++;
+                    cursorAddr = a + Collapser.HPAGE_PMD_SIZE;
+                    if (r == ScanResult.SCAN_SUCCEED) {
+                        pagesCollapsed++;
+                        collapsed++;
+                    }
+                    if (r == ScanResult.SCAN_ALLOC_HUGE_PAGE_FAIL) {
+                        return new Pass(ranges, collapsed, true);
+                    }
+                    if (progress >= budget) {
+                        finished = false;
+                        break vmas;
+                    }
+                }
+                cursorAddr = v.end();
+            }
+            if (finished) {
+                cursorPid = t.pid() + 1;
+                cursorAddr = 0;
+            }
+        }
+        return new Pass(ranges, collapsed, false);
+    }
+
+    /** The live mm the cursor is in, or the next one; null past the last. */
+    private Task nextMm() {
+        for (Task t : tasks.tasks()) {
+            if (t.pid() >= cursorPid && t.mm() != null) {
+                if (t.pid() != cursorPid) {
+                    cursorAddr = 0;
+                }
+                cursorPid = t.pid();
+                return t;
+            }
+        }
+        return null;
+    }
+
+    /** /sys/kernel/mm/transparent_hugepage/khugepaged/pages_collapsed: THPs khugepaged made. */
+    public long pagesCollapsed() {
+        return pagesCollapsed;
+    }
+
+    /** /sys/kernel/mm/transparent_hugepage/khugepaged/full_scans. */
+    public long fullScans() {
+        return fullScans;
+    }
+
+    /** Range results of every scan so far (the mm_khugepaged_scan_pmd trace's status, counted). */
+    public Map<ScanResult, Long> results() {
+        return Map.copyOf(results);
+    }
+
+    /** The khugepaged directory as {@code grep -r . /sys/kernel/mm/transparent_hugepage/khugepaged/} prints it. */
+    public String sysfs() {
+        String dir = "/sys/kernel/mm/transparent_hugepage/khugepaged/";
+        KhugepagedTunables t = tunables;
+        StringBuilder sb = new StringBuilder();
+        Map<String, Object> files = new java.util.LinkedHashMap<>();
+        files.put("alloc_sleep_millisecs", t.allocSleepMillisecs());
+        files.put("defrag", t.defrag() ? 1 : 0);
+        files.put("full_scans", fullScans);
+        files.put("max_ptes_none", t.maxPtesNone());
+        files.put("max_ptes_shared", t.maxPtesShared());
+        files.put("max_ptes_swap", t.maxPtesSwap());
+        files.put("pages_collapsed", pagesCollapsed);
+        files.put("pages_to_scan", t.pagesToScan());
+        files.put("scan_sleep_millisecs", t.scanSleepMillisecs());
+        files.forEach((k, v) -> sb.append(dir).append(k).append(':').append(v).append('\n'));
+        return sb.toString();
+    }
+}
