@@ -69,8 +69,8 @@ public record KhugepagedStep(Meta meta, int scans, Map<String, Long> writes) imp
                     writes.getOrDefault("alloc_sleep_millisecs", t.allocSleepMillisecs()),
                     writes.getOrDefault("defrag", t.defrag() ? 1L : 0L) == 1));
         }
-        int collapsed = 0;
-        int ranges = 0;
+        long collapsed = 0;
+        long ranges = 0;
         for (int i = 0; i < scans; i++) {
             Khugepaged.Pass pass = kh.scan();
             collapsed += pass.collapsed();

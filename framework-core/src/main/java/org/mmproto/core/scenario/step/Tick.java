@@ -38,7 +38,7 @@ public record Tick(Meta meta, long ms) implements Step {
         long marked = run.kernel().tiering().tick(ms);
         var kh = run.kernel().khugepaged();
         long collapsedBefore = kh.pagesCollapsed();
-        int wakeups = kh.tick(ms);
+        long wakeups = kh.tick(ms);
         long collapsed = kh.pagesCollapsed() - collapsedBefore;
         return StepOutcome.raw(0).put("reclaimed", reclaimed).put("numa_pte_updates", marked)
                 .put("khugepaged_wakeups", wakeups).put("collapsed", collapsed)
