@@ -15,8 +15,9 @@ import org.mmproto.core.task.Vma;
  * anonymous VMAs thp_vma_allowable_order admits with the sysfs settings enforced:
  * {@code enabled} always, or madvise and MADV_HUGEPAGE; never MADV_NOHUGEPAGE. It runs while
  * {@code enabled} is not never, every {@code scan_sleep_millisecs} of the scenario's
- * {@code tick}, and waits {@code alloc_sleep_millisecs} after a wakeup whose THP allocation
- * failed (the kernel retries once after that sleep inside the wakeup; here the next wakeup does).
+ * {@code tick}, and sleeps {@code alloc_sleep_millisecs} after a failed THP allocation. Every
+ * live mm is scanned (the kernel's list holds the mms khugepaged_enter_vma registered: those
+ * with a VMA eligible at mmap, fault or MADV_HUGEPAGE time).
  */
 public final class Khugepaged {
     private final Tasks tasks;
@@ -32,8 +33,8 @@ public final class Khugepaged {
     private long sleepMs = KhugepagedTunables.DEFAULTS.scanSleepMillisecs();
     private final Map<ScanResult, Long> results = new EnumMap<>(ScanResult.class);
 
-    /** One wakeup: PMD ranges scanned, collapsed, and whether a THP allocation failed. */
-    public record Pass(int ranges, int collapsed, boolean allocFailed) {
+    /** One wakeup: PMD ranges scanned, collapsed, and the THP allocations that failed (each one a sleep). */
+    public record Pass(int ranges, int collapsed, int allocFailures) {
     }
 
     public Khugepaged(Tasks tasks, TransparentHugepage thp, Collapser collapser) {
@@ -79,73 +80,120 @@ public final class Khugepaged {
             sleptMs -= Math.max(1, sleepMs);
             Pass p = scan();
             passes++;
-            sleepMs = p.allocFailed() ? tunables.allocSleepMillisecs() : tunables.scanSleepMillisecs();
+            // a failed allocation slept inside the wakeup (khugepaged_alloc_sleep); the last one ends it
+            sleptMs -= Math.max(0, p.allocFailures() - 1) * tunables.allocSleepMillisecs();
+            sleepMs = p.allocFailures() > 0 ? tunables.allocSleepMillisecs() : tunables.scanSleepMillisecs();
         }
         return passes;
     }
 
-    /** khugepaged_do_scan: one wakeup's worth of scanning, whatever the thread's state. */
+    /**
+     * khugepaged_do_scan: one wakeup's worth of scanning, whatever the thread's state. It stops
+     * when {@code pages_to_scan} is used up or at the second pass through the head of the mm
+     * list (so at most one full scan from the head); after a failed THP allocation it sleeps
+     * alloc_sleep_millisecs and goes on, after a second one it stops.
+     */
     public Pass scan() {
         int budget = tunables.pagesToScan();
-        int progress = 0;
+        int[] progress = {0};
         int ranges = 0;
         int collapsed = 0;
-        int progressAtWrap = -1;
-        while (progress < budget) {
+        int allocFailures = 0;
+        int passThroughHead = 0;
+        while (true) {
+            if (cursorPid < 0) {
+                passThroughHead++;
+            }
+            if (passThroughHead >= 2 || !hasWork()) {
+                break;
+            }
             Task t = nextMm();
             if (t == null) {
-                fullScans++;
-                cursorPid = -1;
-                cursorAddr = 0;
-                if (progressAtWrap == progress) {
-                    break; // a whole round found nothing to scan
-                }
-                progressAtWrap = progress;
+                endOfList(); // the mm the cursor was in exited: past the last one
                 continue;
             }
-            boolean finished = true;
-            vmas:
-            for (Vma v : t.mm().vmas()) {
-                if (v.end() <= cursorAddr) {
-                    continue;
-                }
-                long hstart = (Math.max(v.start(), cursorAddr) + Collapser.HPAGE_PMD_SIZE - 1) & -Collapser.HPAGE_PMD_SIZE;
-                long hend = v.end() & -Collapser.HPAGE_PMD_SIZE;
-                if (!allowable(v) || hstart >= hend) {
-                    progress++;
-                    cursorAddr = v.end();
-                    if (progress >= budget) {
-                        finished = false;
-                        break;
-                    }
-                    continue;
-                }
-                for (long a = hstart; a < hend; a += Collapser.HPAGE_PMD_SIZE) {
-                    ScanResult r = collapser.collapse(t, v, a, Collapser.Control.khugepaged(tunables));
-                    results.merge(r, 1L, Long::sum);
-                    progress += Collapser.HPAGE_PMD_NR;
-                    ranges++;
-                    cursorAddr = a + Collapser.HPAGE_PMD_SIZE;
-                    if (r == ScanResult.SCAN_SUCCEED) {
-                        pagesCollapsed++;
-                        collapsed++;
-                    }
-                    if (r == ScanResult.SCAN_ALLOC_HUGE_PAGE_FAIL) {
-                        return new Pass(ranges, collapsed, true);
-                    }
-                    if (progress >= budget) {
-                        finished = false;
-                        break vmas;
-                    }
-                }
-                cursorAddr = v.end();
+            MmScan r = scanMm(t, budget, progress);
+            ranges += r.ranges;
+            collapsed += r.collapsed;
+            if (progress[0] >= budget) {
+                break;
             }
-            if (finished) {
-                cursorPid = t.pid() + 1;
-                cursorAddr = 0;
+            if (r.allocFailed && ++allocFailures == 2) {
+                break;
             }
         }
-        return new Pass(ranges, collapsed, false);
+        return new Pass(ranges, collapsed, allocFailures);
+    }
+
+    /** What one khugepaged_scan_mm_slot call did. */
+    private static final class MmScan {
+        int ranges;
+        int collapsed;
+        boolean allocFailed;
+    }
+
+    /**
+     * khugepaged_scan_mm_slot: the mm's VMAs from the cursor until the budget is used up or a THP
+     * allocation failed; a finished mm moves the cursor to the next one (past the last: a full scan).
+     */
+    private MmScan scanMm(Task t, int budget, int[] progress) {
+        MmScan out = new MmScan();
+        for (Vma v : t.mm().vmas()) {
+            if (v.end() <= cursorAddr) {
+                continue;
+            }
+            long hstart = (Math.max(v.start(), cursorAddr) + Collapser.HPAGE_PMD_SIZE - 1) & -Collapser.HPAGE_PMD_SIZE;
+            long hend = v.end() & -Collapser.HPAGE_PMD_SIZE;
+            if (!allowable(v) || hstart >= hend) {
+                progress[0]++;
+                cursorAddr = v.end();
+                if (progress[0] >= budget) {
+                    return out;
+                }
+                continue;
+            }
+            for (long a = hstart; a < hend; a += Collapser.HPAGE_PMD_SIZE) {
+                ScanResult r = collapser.collapse(t, v, a, Collapser.Control.khugepaged(tunables));
+                results.merge(r, 1L, Long::sum);
+                progress[0] += Collapser.HPAGE_PMD_NR;
+                out.ranges++;
+                cursorAddr = a + Collapser.HPAGE_PMD_SIZE;
+                if (r == ScanResult.SCAN_SUCCEED) {
+                    pagesCollapsed++;
+                    out.collapsed++;
+                }
+                if (r == ScanResult.SCAN_ALLOC_HUGE_PAGE_FAIL) {
+                    out.allocFailed = true;
+                    return out;
+                }
+                if (progress[0] >= budget) {
+                    return out;
+                }
+            }
+            cursorAddr = v.end();
+        }
+        cursorPid = t.pid() + 1;
+        cursorAddr = 0;
+        if (nextMm() == null) {
+            endOfList();
+        }
+        return out;
+    }
+
+    private void endOfList() {
+        fullScans++;
+        cursorPid = -1;
+        cursorAddr = 0;
+    }
+
+    /** khugepaged_has_work: some mm is there to scan. */
+    private boolean hasWork() {
+        for (Task t : tasks.tasks()) {
+            if (t.mm() != null) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The live mm the cursor is in, or the next one; null past the last. */
