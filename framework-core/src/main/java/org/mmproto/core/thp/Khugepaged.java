@@ -47,8 +47,15 @@ public final class Khugepaged {
         return tunables;
     }
 
-    /** Writes the sysfs files (the caller validated the values by building the record). */
+    /**
+     * Writes the sysfs files (the values were validated when the record was built). A new
+     * scan_sleep_millisecs restarts the sleep with it (scan_sleep_millisecs_store resets the expiry).
+     */
     public void setTunables(KhugepagedTunables t) {
+        if (t.scanSleepMillisecs() != tunables.scanSleepMillisecs()) {
+            sleepMs = t.scanSleepMillisecs();
+            sleptMs = 0;
+        }
         this.tunables = t;
     }
 
