@@ -603,6 +603,24 @@ public final class Dispatcher implements PrivateNodeCheckpoint, FolioRelease.Fre
         return record(Site.KHUGEPAGED, nid, before, p, MAINLINE.collapse(r, noDriver), p != CollapsePlan.SKIP);
     }
 
+    /**
+     * A collapse copied pages of private node {@code from} into a THP on {@code to}: the escape
+     * invariant, as for a migration (MADV_COLLAPSE is the user's request: USER_NUMA under v5).
+     */
+    public void collapsedOff(long src, int from, int to, boolean madvise) {
+        if (!isPrivate(from) || from == to) {
+            return;
+        }
+        NodeOptIns declared = access[from].declared();
+        // khugepaged has no reason of its own: only v4's NP_OPS_MIGRATION covers it
+        boolean consented = madvise ? consentsToLeave(declared, MigrateReason.MR_SYSCALL)
+                : declared.has(NpOps.NP_OPS_MIGRATION);
+        if (!consented) {
+            ledger.escape(from, src, "collapsed into a THP on node " + to + " by " + (madvise ? "MADV_COLLAPSE" : "khugepaged")
+                    + " although the driver did not opt into migration");
+        }
+    }
+
     /** May compaction run in private node {@code nid}'s zones? */
     public Verdict compaction(int nid, int order, boolean manual) {
         var r = new Requests.CompactionRequest(nid, order, manual);

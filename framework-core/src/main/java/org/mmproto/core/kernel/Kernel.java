@@ -52,7 +52,10 @@ import org.mmproto.core.task.Task;
 import org.mmproto.core.task.Tasks;
 import org.mmproto.core.task.TransparentHugepage;
 import org.mmproto.core.reclaim.Reclaim;
+import org.mmproto.core.thp.Collapser;
 import org.mmproto.core.thp.DeferredSplitShrinker;
+import org.mmproto.core.thp.Khugepaged;
+import org.mmproto.core.thp.MadviseCollapse;
 import org.mmproto.core.tier.Tiering;
 
 /**
@@ -83,6 +86,7 @@ public final class Kernel {
     private final Map<Integer, BoundDriver> drivers = new HashMap<>();
     private final PageTablePages pageTables;
     private final Ksm ksm;
+    private final Khugepaged khugepaged;
 
     private Kernel(PhysicalMemory mem, PageAllocator alloc, FolioRelease folioRelease, Dispatcher dispatcher,
                    Reclaim reclaim) {
@@ -104,6 +108,14 @@ public final class Kernel {
         this.gup = new Gup(core, faults, mmOps, migration);
         this.memoryFailure = new MemoryFailure(core, rmap);
         this.ksm = new Ksm(tasks, rmap, core.memmap());
+        Collapser collapser = new Collapser(core, rmap, faults);
+        this.khugepaged = new Khugepaged(tasks, thp, collapser);
+        mmOps.attachCollapse(new MadviseCollapse(collapser));
+    }
+
+    /** khugepaged (its sysfs tunables and counters); MADV_COLLAPSE shares its collapser. */
+    public Khugepaged khugepaged() {
+        return khugepaged;
     }
 
     /** ksmd and the mergeable VMAs. */

@@ -1,6 +1,7 @@
 package org.mmproto.core.mm;
 
 import org.mmproto.api.ZoneType;
+import org.mmproto.core.stats.VmStat;
 
 /**
  * The {@code struct folio} fields of allocated folios, kept in the memmap arrays a free block
@@ -106,7 +107,13 @@ public final class Memmap {
             throw new IllegalStateException(String.format("entire mapcount %d%+d on folio 0x%x of order %d",
                     PageState.order(z.state[i]) == 0 ? 0 : z.prev[i + 1], delta, head, PageState.order(z.state[i])));
         }
+        int before = z.prev[i + 1];
         z.prev[i + 1] += delta;
+        // __folio_add_anon_rmap / __folio_remove_rmap at RMAP_LEVEL_PMD: NR_ANON_THPS follows the
+        // first PMD mapping of an anonymous folio and its last one
+        if ((before == 0) != (z.prev[i + 1] == 0) && (z.prev[i] & PG_ANON) != 0) {
+            mem.count(z.nid, VmStat.NR_ANON_TRANSPARENT_HUGEPAGES, before == 0 ? 1 : -1);
+        }
     }
 
     /** A newly allocated folio gets its flags and first mappings in one step. */

@@ -96,8 +96,8 @@ public final class ProcFs {
     /**
      * /proc/meminfo, the lines the engine can fill, in the kernel's order: MemTotal, MemFree, the
      * swap device (SwapTotal, SwapFree: total_swap_pages, get_nr_swap_pages), PageTables
-     * (NR_PAGETABLE), and the overcommit accounting (CommitLimit = vm_commit_limit, Committed_AS =
-     * vm_committed_as), given in pages.
+     * (NR_PAGETABLE), the overcommit accounting (CommitLimit = vm_commit_limit, Committed_AS =
+     * vm_committed_as), given in pages, and AnonHugePages (NR_ANON_THPS).
      */
     public static String meminfo(PhysicalMemory mem, SwapSpace swap, long commitLimitPages, long committedPages) {
         return String.format("MemTotal:       %8d kB%n", mem.totalManagedPages() * 4)
@@ -106,7 +106,8 @@ public final class ProcFs {
                 + String.format("SwapFree:       %8d kB%n", swap.freePages() * 4)
                 + String.format("PageTables:     %8d kB%n", mem.vmstat(VmStat.NR_PAGE_TABLE_PAGES) * 4)
                 + String.format("CommitLimit:    %8d kB%n", commitLimitPages * 4)
-                + String.format("Committed_AS:   %8d kB%n", committedPages * 4);
+                + String.format("Committed_AS:   %8d kB%n", committedPages * 4)
+                + String.format("AnonHugePages:  %8d kB%n", mem.vmstat(VmStat.NR_ANON_TRANSPARENT_HUGEPAGES) * 2048);
     }
 
     /** /sys/devices/system/node/nodeN/meminfo, the lines the engine can fill. */
@@ -117,7 +118,8 @@ public final class ProcFs {
         return String.format("Node %d MemTotal:       %8d kB%n", nid, total)
                 + String.format("Node %d MemFree:        %8d kB%n", nid, free)
                 + String.format("Node %d MemUsed:        %8d kB%n", nid, total - free)
-                + String.format("Node %d PageTables:     %8d kB%n", nid, n.vmstat(VmStat.NR_PAGE_TABLE_PAGES) * 4);
+                + String.format("Node %d PageTables:     %8d kB%n", nid, n.vmstat(VmStat.NR_PAGE_TABLE_PAGES) * 4)
+                + String.format("Node %d AnonHugePages:  %8d kB%n", nid, n.vmstat(VmStat.NR_ANON_TRANSPARENT_HUGEPAGES) * 2048);
     }
 
     /** /sys/devices/system/node/nodeN/numastat. */

@@ -45,11 +45,11 @@ public enum Flags {
                     "MAP_NORESERVE", MmOps.MAP_NORESERVE)),
     /** madvise {@code advice}. */
     MADV("madvise advice (MADV_DONTNEED, MADV_FREE, MADV_COLD, MADV_PAGEOUT, MADV_MERGEABLE, MADV_UNMERGEABLE,"
-            + " MADV_HUGEPAGE, MADV_NOHUGEPAGE)",
+            + " MADV_HUGEPAGE, MADV_NOHUGEPAGE, MADV_COLLAPSE)",
             entries("MADV_DONTNEED", MmOps.MADV_DONTNEED, "MADV_FREE", MmOps.MADV_FREE, "MADV_COLD", MmOps.MADV_COLD,
                     "MADV_PAGEOUT", MmOps.MADV_PAGEOUT, "MADV_MERGEABLE", MmOps.MADV_MERGEABLE,
                     "MADV_UNMERGEABLE", MmOps.MADV_UNMERGEABLE, "MADV_HUGEPAGE", MmOps.MADV_HUGEPAGE,
-                    "MADV_NOHUGEPAGE", MmOps.MADV_NOHUGEPAGE)),
+                    "MADV_NOHUGEPAGE", MmOps.MADV_NOHUGEPAGE, "MADV_COLLAPSE", MmOps.MADV_COLLAPSE)),
     /** pin_user_pages {@code gup_flags}. */
     FOLL("pin_user_pages gup_flags (FOLL_WRITE, FOLL_LONGTERM)",
             entries("FOLL_WRITE", Gup.FOLL_WRITE, "FOLL_LONGTERM", Gup.FOLL_LONGTERM)),

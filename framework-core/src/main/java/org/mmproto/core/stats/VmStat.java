@@ -11,8 +11,9 @@ import org.mmproto.api.ZoneType;
 public enum VmStat {
     // NUMA events: per allocation, not per page (zone_statistics)
     NUMA_HIT, NUMA_MISS, NUMA_FOREIGN, NUMA_INTERLEAVE, NUMA_LOCAL, NUMA_OTHER,
-    // node stats: NR_PAGETABLE, a page count that goes up and down (user page-table pages)
-    NR_PAGE_TABLE_PAGES,
+    // node stats that go up and down: NR_ANON_THPS (kept in THPs, the unit /proc/vmstat prints it
+    // in; meminfo's AnonHugePages multiplies by 2048 kB), NR_PAGETABLE (user page-table pages)
+    NR_ANON_TRANSPARENT_HUGEPAGES, NR_PAGE_TABLE_PAGES,
     // node stats of memory tiering (pgpromote_candidate_nrl and pgdemote_proactive: mainline after 6.12)
     PGPROMOTE_SUCCESS, PGPROMOTE_CANDIDATE, PGPROMOTE_CANDIDATE_NRL,
     PGDEMOTE_KSWAPD, PGDEMOTE_DIRECT, PGDEMOTE_KHUGEPAGED, PGDEMOTE_PROACTIVE,
@@ -35,8 +36,9 @@ public enum VmStat {
     COMPACT_STALL, COMPACT_FAIL, COMPACT_SUCCESS,
     // kcompactd (compact_daemon_*: KCOMPACTD_WAKE, KCOMPACTD_MIGRATE_SCANNED, KCOMPACTD_FREE_SCANNED)
     COMPACT_DAEMON_WAKE, COMPACT_DAEMON_MIGRATE_SCANNED, COMPACT_DAEMON_FREE_SCANNED,
-    THP_FAULT_ALLOC, THP_FAULT_FALLBACK, THP_SPLIT_PAGE, THP_SPLIT_PAGE_FAILED, THP_DEFERRED_SPLIT_PAGE,
-    THP_SPLIT_PMD, THP_SWPOUT;
+    THP_FAULT_ALLOC, THP_FAULT_FALLBACK, THP_COLLAPSE_ALLOC, THP_COLLAPSE_ALLOC_FAILED,
+    THP_SPLIT_PAGE, THP_SPLIT_PAGE_FAILED, THP_DEFERRED_SPLIT_PAGE, THP_SPLIT_PMD,
+    THP_SCAN_EXCEED_NONE_PTE, THP_SCAN_EXCEED_SWAP_PTE, THP_SCAN_EXCEED_SHARE_PTE, THP_SWPOUT;
 
     public static final int COUNT = values().length;
 

@@ -32,6 +32,7 @@ public final class MmOps {
     public static final int MADV_UNMERGEABLE = 13;
     public static final int MADV_HUGEPAGE = 14;
     public static final int MADV_NOHUGEPAGE = 15;
+    public static final int MADV_COLLAPSE = 25;
 
     private final MmCore k;
     private final Tasks tasks;
@@ -40,6 +41,7 @@ public final class MmOps {
     private final FaultHandler faults;
     private final Zap zap;
     private final LruAdvice lruAdvice;
+    private HugepageCollapse collapse = HugepageCollapse.NONE;
 
     public MmOps(MmCore k, Tasks tasks, Rmap rmap, Overcommit overcommit, FaultHandler faults) {
         this.k = k;
@@ -221,18 +223,25 @@ public final class MmOps {
         return 0;
     }
 
+    /** MADV_COLLAPSE's implementation (the khugepaged subsystem, wired by the kernel). */
+    public void attachCollapse(HugepageCollapse c) {
+        this.collapse = c;
+    }
+
     /**
      * madvise(addr, len, advice): MADV_DONTNEED, MADV_FREE, MADV_COLD, MADV_PAGEOUT,
-     * MADV_MERGEABLE, MADV_UNMERGEABLE, MADV_HUGEPAGE, MADV_NOHUGEPAGE. The LRU advice (FREE,
-     * COLD, PAGEOUT) is {@link LruAdvice}'s: it walks the VMAs as the kernel does (ENOMEM for a
-     * hole after advising the rest); the others need the whole range mapped first.
+     * MADV_MERGEABLE, MADV_UNMERGEABLE, MADV_HUGEPAGE, MADV_NOHUGEPAGE, MADV_COLLAPSE. The LRU
+     * advice (FREE, COLD, PAGEOUT) is {@link LruAdvice}'s: it walks the VMAs as the kernel does
+     * (ENOMEM for a hole after advising the rest); the others need the whole range mapped first
+     * (MADV_COLLAPSE: each VMA of the range in turn, the first error returned).
      */
     public int madvise(Task t, long addr, long len, int advice) {
         if ((addr & (Mm.PAGE_SIZE - 1)) != 0 || len < 0) {
             return err(Errno.EINVAL);
         }
         if (advice != MADV_DONTNEED && advice != MADV_HUGEPAGE && advice != MADV_NOHUGEPAGE
-                && advice != MADV_MERGEABLE && advice != MADV_UNMERGEABLE && !LruAdvice.handles(advice)) {
+                && advice != MADV_MERGEABLE && advice != MADV_UNMERGEABLE && advice != MADV_COLLAPSE
+                && !LruAdvice.handles(advice)) {
             return err(Errno.EINVAL);
         }
         if (len == 0) {
@@ -257,6 +266,15 @@ public final class MmOps {
         }
         if (advice == MADV_MERGEABLE || advice == MADV_UNMERGEABLE) {
             Ksm.madvise(t.mm, addr, end, advice == MADV_MERGEABLE);
+            return 0;
+        }
+        if (advice == MADV_COLLAPSE) {
+            for (Vma v : t.mm.intersecting(addr, end)) {
+                int r = collapse.collapse(t, v, Math.max(addr, v.start), Math.min(end, v.end));
+                if (r < 0) {
+                    return r;
+                }
+            }
             return 0;
         }
         for (Vma v : t.mm.splitRange(addr, end)) {

@@ -21,8 +21,10 @@ import org.mmproto.api.driver.Verdict;
  * nodes are all private allocates with {@code __GFP_THISNODE} from its first node (the only way
  * an mbind'ed fault can reach a node with no FALLBACK entry), a mixed mask reaches only its
  * public nodes; everything else is mainline: folios move on and off freely, a longterm pin of a
- * ZONE_MOVABLE folio migrates it away first (the escape §11.4 warns about), khugepaged collapses
- * onto ordinary memory, frees are not reported and nothing is write-protected. Kernel THISNODE
+ * ZONE_MOVABLE folio migrates it away first (the escape §11.4 warns about), khugepaged is
+ * mainline (case 7, corrected [I]: 6.12 restricts the THP to the nodes holding most of the
+ * pages, so a range wholly on the node gets no THP, ENOMEM, and a half-private one collapses onto
+ * ordinary memory), frees are not reported and nothing is write-protected. Kernel THISNODE
  * allocations land on the node (case 1, the leak David's audit is about).
  * set_mempolicy_home_node is mainline (Site.HOME_NODE): the series limits itself to nodemask and
  * fallback-list controls; a BIND to private nodes starts its THISNODE walk from the home node

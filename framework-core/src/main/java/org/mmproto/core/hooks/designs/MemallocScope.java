@@ -24,8 +24,9 @@ import org.mmproto.api.driver.Verdict;
  * set_mempolicy naming the node is EINVAL (only mbind'ed ranges run the private fault path);
  * migrations are not in scope, so a folio arriving by move_pages fails with ENOMEM (its target
  * allocation is refused) while leaving is allowed; longterm pins, khugepaged and frees are
- * mainline (ZONE_MOVABLE pins migrate away, a collapse allocates outside the scope and falls
- * back to ordinary memory — an escape; nothing is notified); no write protection.
+ * mainline (ZONE_MOVABLE pins migrate away; a collapse allocates outside the scope: refused on
+ * the node, so a range wholly there gets no THP, ENOMEM, and a half-private one falls to ordinary
+ * memory — case 7's [I] corrected for 6.12's nodemask; nothing is notified); no write protection.
  * set_mempolicy_home_node is mainline (Site.HOME_NODE): neither mail touches it, and a home
  * node only moves the start of a walk the scope already governs.
  */

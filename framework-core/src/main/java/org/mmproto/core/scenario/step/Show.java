@@ -30,7 +30,7 @@ public record Show(Meta meta, String what, String task) implements Step {
     public static final StepType TYPE = StepType.of("show", Show::parse);
     static final List<String> WHAT = List.of("vmstat", "buddyinfo", "pagetypeinfo", "zoneinfo", "meminfo",
             "numastat", "numactl", "unusable_index", "extfrag_index", "maps", "numa_maps",
-            "memory_tiers");
+            "memory_tiers", "khugepaged");
     /** show: items that are per task. */
     static final List<String> PER_TASK = List.of("maps", "numa_maps");
     private static final Set<String> KEYS = YamlTree.keys("what", "task");
@@ -82,6 +82,8 @@ public record Show(Meta meta, String what, String task) implements Step {
                 return ProcFs.numactlHardware(mem);
             case "memory_tiers":
                 return run.kernel().tiering().text();
+            case "khugepaged":
+                return run.kernel().khugepaged().sysfs();
             case "unusable_index":
                 return org.mmproto.core.compaction.Fragmentation.unusableIndexFile(mem);
             case "extfrag_index":

@@ -41,6 +41,8 @@ public final class StepTypes {
             ReclaimStep.TYPE,
             Compact.TYPE,
             KsmScan.TYPE,
+            KhugepagedStep.TYPE,
+            Collapse.TYPE,
             TieringStep.TYPE,
             Demote.TYPE,
             Promote.TYPE,

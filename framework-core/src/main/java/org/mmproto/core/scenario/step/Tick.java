@@ -14,7 +14,7 @@ import org.yaml.snakeyaml.nodes.Node;
 /**
  * Time passes ({@code ms} milliseconds): the daemons run: every woken kswapd, then NUMA
  * balancing's scans (task_numa_work, once per scan period), then kcompactd (kswapd's wakeups and
- * proactive compaction every 500 ms).
+ * proactive compaction every 500 ms), then khugepaged (a wakeup every scan_sleep_millisecs).
  */
 public record Tick(Meta meta, long ms) implements Step {
     public static final StepType TYPE = StepType.of("tick", Tick::parse);
@@ -39,12 +39,18 @@ public record Tick(Meta meta, long ms) implements Step {
         long marked = run.kernel().tiering().tick(ms);
         String before = scores(run);
         long compacted = run.kernel().kcompactd().tick(ms);
+        var kh = run.kernel().khugepaged();
+        long collapsedBefore = kh.pagesCollapsed();
+        long wakeups = kh.tick(ms);
+        long collapsed = kh.pagesCollapsed() - collapsedBefore;
         return StepOutcome.raw(0).put("reclaimed", reclaimed).put("numa_pte_updates", marked)
                 .put("kcompactd_migrated", compacted)
+                .put("khugepaged_wakeups", wakeups).put("collapsed", collapsed)
                 .summary("tick " + ms + " ms (t = " + r.timeMs() + " ms): kswapd reclaimed " + reclaimed + " pages"
                         + (marked > 0 ? ", NUMA balancing marked " + marked + " PTEs" : "")
                         + (compacted > 0 ? ", kcompactd moved " + compacted + " folios (fragmentation score "
-                        + before + " -> " + scores(run) + ")" : ""));
+                        + before + " -> " + scores(run) + ")" : "")
+                        + (wakeups > 0 ? ", khugepaged woke " + wakeups + "x and collapsed " + collapsed : ""));
     }
 
     /** fragmentation_score_node of every node, "N0=93 N1=0". */
