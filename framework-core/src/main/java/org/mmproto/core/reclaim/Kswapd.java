@@ -1,5 +1,7 @@
 package org.mmproto.core.reclaim;
 
+import org.mmproto.core.trace.Tracepoint;
+import org.mmproto.core.trace.Tracer;
 import org.mmproto.api.driver.Decisions.ReclaimPolicy;
 import org.mmproto.core.mm.Node;
 import org.mmproto.core.mm.PageAllocator;
@@ -80,6 +82,10 @@ final class Kswapd {
             return 0;
         }
         woken = false;
+        Tracer tracer = k.mem().tracer();
+        if (tracer.on(Tracepoint.MM_VMSCAN_KSWAPD_WAKE)) {
+            tracer.emit(Tracepoint.MM_VMSCAN_KSWAPD_WAKE, nid, nid, order);
+        }
         k.mem().count(nid, VmStat.PAGEOUTRUN, 1);
         ScanControl sc = new ScanControl(nid, Reclaimer.KSWAPD, policy);
         Node n = k.mem().node(nid);
@@ -100,6 +106,9 @@ final class Kswapd {
             }
         }
         failures = sc.nrReclaimed > 0 ? 0 : failures + 1;
+        if (tracer.on(Tracepoint.MM_VMSCAN_KSWAPD_SLEEP)) {
+            tracer.emit(Tracepoint.MM_VMSCAN_KSWAPD_SLEEP, nid, nid);
+        }
         return sc.nrReclaimed;
     }
 }

@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.mmproto.api.NodeMask;
 import org.mmproto.core.config.ConfigException;
+import org.mmproto.core.fault.FaultInjector;
 import org.mmproto.core.hooks.DriverSpec;
 import org.mmproto.core.hooks.PrivacyLedger;
 import org.mmproto.core.kernel.Kernel;
@@ -28,6 +29,7 @@ import org.mmproto.core.scenario.step.Repeat;
 import org.mmproto.core.stats.VmStat;
 import org.mmproto.core.task.Task;
 import org.mmproto.core.task.TransparentHugepage;
+import org.mmproto.core.trace.Tracer;
 
 /**
  * Runs a {@link Scenario} against a freshly booted {@link Kernel} and produces a {@link RunReport}.
@@ -58,6 +60,8 @@ public final class ScenarioRunner {
 
     private final Scenario scenario;
     private Listener listener = NONE;
+    private Tracer tracer = Tracer.OFF;
+    private FaultInjector faults = FaultInjector.OFF;
 
     private Kernel k;
     private final RunSetup setup;
@@ -97,7 +101,7 @@ public final class ScenarioRunner {
                     d.line()));
         }
         return Kernel.boot(scenario.machine(), designFactory.get(), specs, setup.budget(),
-                setup.context() != null ? setup.context()::constructing : c -> { });
+                setup.context() != null ? setup.context()::constructing : c -> { }, tracer, faults);
     }
 
     /** Per-node invariant breaches recorded so far, attributed to the step lines that caused them. */
@@ -108,6 +112,16 @@ public final class ScenarioRunner {
             breaches.add(new PrivacyReport.Breach(line, b.kind(), b.nid(), b.pfn(), b.detail()));
         }
         breachesSeen = all.size();
+    }
+
+    /**
+     * The run's tracepoints and fault injection (one run: each kernel needs its own). With faults,
+     * the invariant checker runs after every step that injected one.
+     */
+    public ScenarioRunner instrument(Tracer t, FaultInjector f) {
+        this.tracer = t;
+        this.faults = f;
+        return this;
     }
 
     public ScenarioRunner listener(Listener l) {
@@ -157,6 +171,9 @@ public final class ScenarioRunner {
             Expectation e = s.meta().expect();
             StepOutcome o;
             Map<String, Long> before = e != null && ExpectationEvaluator.readsStepCounters(e) ? eval.vmstat() : null;
+            tracer.step(s.line());
+            faults.step(s.line());
+            int faultsBefore = faults.injectedCount();
             try {
                 o = s.run(ctx);
             } catch (StepError err) {
@@ -192,7 +209,12 @@ public final class ScenarioRunner {
                     o.fields);
             steps.add(r);
             timeline.sample(s.line());
-            if (scenario.checkEachStep() && !(s instanceof Check)) {
+            if (tracer.active()) {
+                for (Node n : mem.nodes()) {
+                    tracer.counter("node" + n.nid() + " used", n.nid(), usedPages(n));
+                }
+            }
+            if (scenario.checkEachStep() && !(s instanceof Check) || faults.injectedCount() != faultsBefore) {
                 for (DebugVm.Violation v : DebugVm.check(k.mem())) {
                     invariants.add(new InvariantViolation(s.line(), v.kind(), v.pfn(), v.detail()));
                 }
