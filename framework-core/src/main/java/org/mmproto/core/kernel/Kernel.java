@@ -158,9 +158,9 @@ public final class Kernel {
             marked[ns.nid()] = ns.isPrivate();
         }
         Dispatcher dispatcher = new Dispatcher(marked, design, containment, stats);
+        dispatcher.attachTracer(tracer); // the boot-time decisions (node states, zonelists) are traced too
         PhysicalMemory mem = PhysicalMemory.boot(spec, dispatcher);
         mem.instrument(tracer, faults);
-        dispatcher.attachTracer(tracer);
         dispatcher.decideCpusets();
         OwnerAllocations owner = new OwnerAllocations();
         // the reclaim subsystem: the allocator's seam, completed once the kernel exists
