@@ -1,5 +1,6 @@
 package org.mmproto.core.scenario;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -18,6 +19,7 @@ import org.mmproto.core.mm.DebugVm;
 import org.mmproto.core.mm.Node;
 import org.mmproto.core.mm.PhysicalMemory;
 import org.mmproto.core.mm.Zone;
+import org.mmproto.core.probe.DriverDecorator;
 import org.mmproto.core.scenario.Expectations.Expectation;
 import org.mmproto.core.scenario.RunReport.ExpectationResult;
 import org.mmproto.core.scenario.RunReport.InvariantViolation;
@@ -97,8 +99,11 @@ public final class ScenarioRunner {
                         + " or point --plugins at a directory of plugin jars)" : "; loaded: "
                         + String.join(", ", new TreeSet<>(setup.drivers().keySet()))));
             }
-            specs.add(new DriverSpec(setup.label(d.plugin()), factory, d.nid(), d.config(), scenario.source(),
-                    d.line()));
+            var made = factory;
+            var hang = setup.budget().isZero() ? Duration.ofMillis(200) : setup.budget().multipliedBy(3);
+            specs.add(new DriverSpec(setup.label(d.plugin()), faults.active()
+                    ? () -> DriverDecorator.wrap(made.get(), faults, d.nid(), hang) : factory, d.nid(), d.config(),
+                    scenario.source(), d.line()));
         }
         return Kernel.boot(scenario.machine(), designFactory.get(), specs, setup.budget(),
                 setup.context() != null ? setup.context()::constructing : c -> { }, tracer, faults);
