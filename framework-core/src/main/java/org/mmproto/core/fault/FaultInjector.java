@@ -27,6 +27,8 @@ public final class FaultInjector {
         }
     }
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("fault_inject");
+
     private final boolean active;
     private final List<Slot> slots = new ArrayList<>();
     private final SplittableRandom random;
@@ -126,7 +128,9 @@ public final class FaultInjector {
             s.failures++;
             String detail = (gfp != 0 ? "gfp " + Gfp.of(gfp) : "") + (hook != null ? "hook " + hook + " mode "
                     + a.mode().name().toLowerCase(java.util.Locale.ROOT) : "");
-            injected.add(new Injected(injected.size() + 1, point, line, pid, nid, order, detail));
+            Injected x = new Injected(injected.size() + 1, point, line, pid, nid, order, detail);
+            injected.add(x);
+            LOG.info("{}", x);
             return a;
         }
         return null;

@@ -45,7 +45,7 @@ import org.slf4j.LoggerFactory;
  * allocation's decisions over several files.
  */
 public final class PageAllocator {
-    private static final Logger LOG = LoggerFactory.getLogger(PageAllocator.class);
+    private static final Logger LOG = LoggerFactory.getLogger("mm.page_alloc");
     private static final int MAX_RECLAIM_RETRIES = 16;
     private static final int[] GFP_ZONE = new int[16];
 

@@ -29,6 +29,8 @@ final class Kswapd {
     private int failures;
     private long wakeups;
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("mm.vmscan");
+
     Kswapd(int nid, MmCore k, Vmscan vmscan) {
         this.nid = nid;
         this.k = k;
@@ -106,6 +108,8 @@ final class Kswapd {
             }
         }
         failures = sc.nrReclaimed > 0 ? 0 : failures + 1;
+        LOG.debug("kswapd{}: balance_pgdat order {} reclaimed {} pages, priority {}", nid, order, sc.nrReclaimed,
+                sc.priority);
         if (tracer.on(Tracepoint.MM_VMSCAN_KSWAPD_SLEEP)) {
             tracer.emit(Tracepoint.MM_VMSCAN_KSWAPD_SLEEP, nid, nid);
         }
