@@ -102,6 +102,7 @@ final class RunCommand implements Callable<Integer> {
         var setup = factory.setup(design, engine.budget());
         FaultInjector faults = observe.faults();
         Tracer tracer = observe.tracer();
+        observe.attachProbes();
         boolean showProgress = progress != null ? progress : System.console() != null;
         boolean longRun = s.steps().size() > LONG_SCENARIO_STEPS && !verbose;
         Reporter.RunOutput output = format.openRun(s, longRun, out);

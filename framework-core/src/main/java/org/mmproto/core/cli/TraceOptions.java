@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.mmproto.core.fault.FaultInjector;
+import org.mmproto.core.probe.Probes;
 import org.mmproto.core.trace.EventFilter;
 import org.mmproto.core.trace.FtraceText;
 import org.mmproto.core.trace.PerfettoJson;
@@ -57,11 +58,31 @@ final class TraceOptions {
                     + " that injected one."})
     List<String> fail = new ArrayList<>();
 
+    @Option(names = "--probe", paramLabel = "CLASS#METHOD|NAME",
+            description = {"Count calls and time them (a latency histogram on stderr after the run) with Byte Buddy"
+                    + " advice attached at run time (a self-attached agent; nothing is instrumented without --probe).",
+                "NAME: __alloc_pages, rmqueue, __free_pages, free_unref_folios, handle_mm_fault, migrate_pages,"
+                    + " migrate_folio, try_to_free_pages, shrink_node, balance_pgdat, compact_zone."})
+    List<String> probe = new ArrayList<>();
+
     @Option(names = "--fail-seed", paramLabel = "S", defaultValue = "1",
             description = "Seed of the fault-injection decisions (default: ${DEFAULT-VALUE}).")
     long failSeed;
 
     private TraceSink sink;
+    private Probes probes;
+
+    /** Attaches the --probe advice (before the run); nothing without --probe. */
+    void attachProbes() {
+        if (probe.isEmpty()) {
+            return;
+        }
+        try {
+            probes = Probes.attach(probe);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
 
     /** The run's tracer (OFF without --trace); opens the file. */
     Tracer tracer() {
@@ -105,6 +126,11 @@ final class TraceOptions {
 
     /** Closes the trace file and lists every injected fault on {@code err}. */
     void finish(Tracer tracer, FaultInjector faults, PrintStream err) {
+        if (probes != null) {
+            probes.report(err);
+            probes.close();
+            probes = null;
+        }
         if (sink != null) {
             try {
                 sink.close();
