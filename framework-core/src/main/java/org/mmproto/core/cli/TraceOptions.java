@@ -38,31 +38,27 @@ final class TraceOptions {
 
     @Option(names = "--events", paramLabel = "SPEC", defaultValue = "*:*",
             description = "Which tracepoints fire, as set_event takes them: 'kmem:*,migrate:*', 'mm_page_alloc',"
-                    + " '!kmem:mm_page_free' (default: all). Tracepoints: kmem:mm_page_alloc, kmem:mm_page_free,"
-                    + " kmem:mm_page_free_batched, kmem:mm_page_alloc_extfrag, migrate:mm_migrate_pages,"
-                    + " vmscan:mm_vmscan_kswapd_wake, vmscan:mm_vmscan_kswapd_sleep,"
-                    + " vmscan:mm_vmscan_direct_reclaim_begin, vmscan:mm_vmscan_direct_reclaim_end,"
-                    + " compaction:mm_compaction_begin, compaction:mm_compaction_end, private:decision.")
+                    + " '!kmem:mm_page_free' (default: all); the systems are kmem, migrate, vmscan, compaction"
+                    + " and private (README: the tracepoints).")
     String events;
 
     @Option(names = "--fail", paramLabel = "SPEC",
-            description = {"Inject faults as fail_page_alloc/failslab do: POINT[:ATTR=V,...][;POINT...].",
-                "POINT: page_alloc (ENOMEM, never __GFP_NOFAIL), migrate_target (get_new_folio NULL),"
-                    + " migrate_copy (the copy fails, the folio stays), swap_write (the folio stays, activated),"
-                    + " driver_hook (mode=throw|hang|null, hook=NAME: containment answers).",
-                "ATTR: probability=PERCENT (100), interval=N (1: every call), times=N (-1: no limit),"
-                    + " space=BYTES (passed unharmed first), min_order=N, gfp=FLAGS|0xMASK (calls with all"
-                    + " these bits), nid=N, pid=N, hook=NAME, mode=throw|hang|null.",
-                "e.g. --fail 'page_alloc:probability=5,min_order=1;swap_write:interval=3,times=10'."
-                    + " Every injected fault is listed on stderr; the invariants are checked after each step"
-                    + " that injected one."})
+            description = "Inject faults at named engine points, as the kernel's fail_page_alloc and failslab"
+                    + " do. SPEC is POINT[:ATTR=V,...], several joined with ';' or given as more --fail options."
+                    + " POINT is page_alloc (ENOMEM, never for __GFP_NOFAIL), migrate_target (get_new_folio"
+                    + " returns NULL), migrate_copy (the copy fails and the folio stays), swap_write (the folio"
+                    + " stays mapped and is activated) or driver_hook (the hook call throws, returns null or"
+                    + " hangs, as mode= says; containment answers). ATTR is probability= percent (100),"
+                    + " interval= N (1), times= N (-1, no limit), space= bytes passed unharmed first,"
+                    + " min_order= N, gfp= flags or 0xMASK the call must all have, nid= N, pid= N, hook= name,"
+                    + " mode= throw, null or hang. Every injected fault is listed on stderr and the invariants"
+                    + " are checked after each step that injected one.")
     List<String> fail = new ArrayList<>();
 
     @Option(names = "--probe", paramLabel = "CLASS#METHOD|NAME",
-            description = {"Count calls and time them (a latency histogram on stderr after the run) with Byte Buddy"
-                    + " advice attached at run time (a self-attached agent; nothing is instrumented without --probe).",
-                "NAME: __alloc_pages, rmqueue, __free_pages, free_unref_folios, handle_mm_fault, migrate_pages,"
-                    + " migrate_folio, try_to_free_pages, shrink_node, balance_pgdat, compact_zone."})
+            description = "Count calls and time them (a latency histogram on stderr after the run) with Byte Buddy"
+                    + " advice attached at run time (a self-attached agent; nothing is instrumented without --probe). " + "NAME: __alloc_pages, rmqueue, __free_pages, free_unref_folios, handle_mm_fault, migrate_pages,"
+                    + " migrate_folio, try_to_free_pages, shrink_node, balance_pgdat, compact_zone.")
     List<String> probe = new ArrayList<>();
 
     @Option(names = "--fail-seed", paramLabel = "S", defaultValue = "1",
