@@ -16,7 +16,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The core's layer order, bottom first, after Linux: the values (config, machine, stats, trace)
+ * The core's layer order, bottom first, after Linux: the values (config, machine, stats, trace, fault)
  * ← mm (page allocator, buddy, zones, folio release) ← hooks (the dispatcher, containment, the
  * designs) ← task (VMAs, faults; it owns the ports the fault path calls) ← migrate ← the
  * subsystems beside gup (tier, reclaim, thp, compaction) ← policy (mempolicy objects and
@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
 class CoreLayersIT {
     private static final String CORE = "org.mmproto.core";
     private static final List<List<String>> LAYERS = List.of(
-            List.of("config", "machine", "stats", "trace"),
+            List.of("config", "machine", "stats", "trace", "fault"),
             List.of("mm"),
             List.of("hooks"),
             List.of("task"),

@@ -41,13 +41,21 @@ public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    @CommandLine.Mixin
+    LoggingOptions logging = new LoggingOptions();
+
     public static void main(String[] args) {
         System.exit(execute(args));
     }
 
     /** Runs the command line and returns the exit status (for tests). */
     public static int execute(String... args) {
-        CommandLine cl = new CommandLine(new Main());
+        Main main = new Main();
+        CommandLine cl = new CommandLine(main);
+        cl.setExecutionStrategy(parsed -> {
+            main.logging.apply();
+            return new CommandLine.RunLast().execute(parsed);
+        });
         for (CommandExtension e : ServiceLoader.load(CommandExtension.class, Main.class.getClassLoader())) {
             cl.addSubcommand(e.name(), e.command());
         }

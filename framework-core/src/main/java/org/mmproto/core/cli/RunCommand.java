@@ -9,6 +9,7 @@ import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import org.mmproto.core.config.YamlTree;
+import org.mmproto.core.fault.FaultInjector;
 import org.mmproto.core.report.Reporter;
 import org.mmproto.core.report.Reporters;
 import org.mmproto.core.scenario.RunFactory;
@@ -18,6 +19,7 @@ import org.mmproto.core.scenario.ScenarioFiles;
 import org.mmproto.core.scenario.ScenarioParser;
 import org.mmproto.core.scenario.ScenarioRunner;
 import org.mmproto.core.scenario.step.Repeat;
+import org.mmproto.core.trace.Tracer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -41,7 +43,10 @@ import picocli.CommandLine.Parameters;
             "  ./mmproto run                        the default scenario",
             "  ./mmproto run mbind --format json    a bundled scenario, as JSON",
             "  ./mmproto run --list                 the bundled scenarios",
-            "  ./mmproto run private-node-audit --design fallback-only"})
+            "  ./mmproto run private-node-audit --design fallback-only",
+            "  ./mmproto run mbind --trace out.txt --events 'kmem:*,migrate:*'   ftrace text",
+            "  ./mmproto run cram-overcommit --trace out.json                     Perfetto",
+            "  ./mmproto run reclaim-swap --fail 'swap_write:interval=2;page_alloc:probability=1'"})
 final class RunCommand implements Callable<Integer> {
     /** Scenarios with more steps than this print only failing steps (unless --verbose). */
     static final int LONG_SCENARIO_STEPS = 200;
@@ -78,6 +83,9 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     EngineOptions engine = new EngineOptions();
 
+    @Mixin
+    TraceOptions observe = new TraceOptions();
+
     @Override
     public Integer call() {
         PrintStream out = System.out;
@@ -92,19 +100,23 @@ final class RunCommand implements Callable<Integer> {
         // options are checked before anything is printed: a bad --plugins is not a half report
         RunFactory factory = engine.factory();
         var setup = factory.setup(design, engine.budget());
+        FaultInjector faults = observe.faults();
+        Tracer tracer = observe.tracer();
+        observe.attachProbes();
         boolean showProgress = progress != null ? progress : System.console() != null;
         boolean longRun = s.steps().size() > LONG_SCENARIO_STEPS && !verbose;
         Reporter.RunOutput output = format.openRun(s, longRun, out);
         Progress listener = new Progress(output, longRun, showProgress, s.steps().size());
         RunReport report;
         try {
-            ScenarioRunner runner = new ScenarioRunner(s, setup).listener(listener);
+            ScenarioRunner runner = new ScenarioRunner(s, setup).listener(listener).instrument(tracer, faults);
             report = runner.run();
             if (verbose) {
                 printStackTraces(s.source(), runner.exceptions(), System.err);
             }
         } finally {
             listener.close();
+            observe.finish(tracer, faults, System.err);
         }
         output.end(report);
         return report.passed() ? 0 : 1;

@@ -1,5 +1,7 @@
 package org.mmproto.core.compaction;
 
+import org.mmproto.core.trace.Tracepoint;
+import org.mmproto.core.trace.Tracer;
 import static org.mmproto.core.mm.Zone.PAGEBLOCK_NR_PAGES;
 import static org.mmproto.core.mm.Zone.PAGEBLOCK_ORDER;
 
@@ -91,6 +93,11 @@ final class CompactControl {
 
     /** compact_zone: runs to the end; returns the outcome. */
     CompactResult run() {
+        Tracer tracer = k.mem().tracer();
+        String sync = mode == Migration.Mode.MIGRATE_ASYNC ? "async" : "sync";
+        if (tracer.on(Tracepoint.MM_COMPACTION_BEGIN)) {
+            tracer.emit(Tracepoint.MM_COMPACTION_BEGIN, z.nid(), z.startPfn(), migratePfn, freePfn, z.endPfn(), sync);
+        }
         CompactionPages.drainPcp(z);
         try {
             while (true) {
@@ -127,6 +134,10 @@ final class CompactControl {
         k.mem().count(z.nid(), VmStat.COMPACT_MIGRATE_SCANNED, stats.migrateScanned);
         k.mem().count(z.nid(), VmStat.COMPACT_FREE_SCANNED, stats.freeScanned);
         k.mem().count(z.nid(), VmStat.COMPACT_ISOLATED, stats.isolated);
+        if (tracer.on(Tracepoint.MM_COMPACTION_END)) {
+            tracer.emit(Tracepoint.MM_COMPACTION_END, z.nid(), z.startPfn(), migratePfn, freePfn, z.endPfn(), sync,
+                    result == null ? "contended" : result.name().toLowerCase(java.util.Locale.ROOT));
+        }
         return result;
     }
 

@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * the quarantine.
  */
 public final class Containment implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(Containment.class);
+    private static final Logger LOG = LoggerFactory.getLogger("driver.containment");
 
     /** One contained failure, for reports. {@code pluginId} is how the run names the driver (id and jar). */
     public record Incident(String pluginId, Site site, Hook hook, String kind, String detail) {

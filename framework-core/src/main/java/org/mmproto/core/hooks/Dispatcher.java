@@ -1,5 +1,8 @@
 package org.mmproto.core.hooks;
 
+import java.util.Locale;
+import org.mmproto.core.trace.Tracepoint;
+import org.mmproto.core.trace.Tracer;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.BiFunction;
@@ -66,6 +69,7 @@ public final class Dispatcher implements PrivateNodeCheckpoint, FolioRelease.Fre
     private final Containment containment;
     private final CpusetMems[] cpuset;
     private Memmap memmap;
+    private Tracer tracer = Tracer.OFF;
     /** The task the engine is acting for (set around faults and syscalls); KERNEL otherwise. */
     private TaskRef current = TaskRef.KERNEL;
     private final PrivacyLedger ledger = new PrivacyLedger();
@@ -237,7 +241,18 @@ public final class Dispatcher implements PrivateNodeCheckpoint, FolioRelease.Fre
     private <T> T record(Site site, int nid, long callsBefore, T answer, T mainline, boolean allowed) {
         boolean consulted = nid >= 0 && access[nid].calls() != callsBefore;
         stats.decided(site, allowed, consulted || !sameAnswer(answer, mainline));
+        if (tracer.on(Tracepoint.PRIVATE_DECISION)) {
+            tracer.emit(Tracepoint.PRIVATE_DECISION, nid, site.name().toLowerCase(Locale.ROOT), design.name(), nid,
+                    nid >= 0 ? access[nid].driverName() : "-", consulted ? access[nid].lastHookName() : "-",
+                    (allowed ? "allow" : "deny") + (answer instanceof Verdict.Deny dn && dn.errno() != null ? ":" + dn.errno() : ""),
+                    tracer.line());
+        }
         return answer;
+    }
+
+    /** The private:decision tracepoint of every decision recorded from now on (set at boot). */
+    public void attachTracer(Tracer t) {
+        this.tracer = t;
     }
 
     private static boolean sameAnswer(Object a, Object b) {

@@ -34,6 +34,8 @@ final class DriverAccessImpl implements DriverAccess {
 
     private final int nid;
     private final BoundDriver bound;
+    /** The hook of the last call that reached the driver (for the private:decision tracepoint). */
+    private Hook lastHook;
     private final Containment containment;
     private final HookStats stats;
     private Site site = Site.PAGE_ALLOC;
@@ -83,11 +85,21 @@ final class DriverAccessImpl implements DriverAccess {
         return bound == null ? NONE : bound.optIns();
     }
 
+    /** The last hook called ("-" for none) and the driver's name ("-" without one), for traces. */
+    String lastHookName() {
+        return lastHook == null ? "-" : lastHook.kernelName();
+    }
+
+    String driverName() {
+        return bound == null ? "-" : bound.pluginId();
+    }
+
     private <T> T call(Hook hook, Object request, Supplier<T> call, T fallback, boolean verdict) {
         if (bound == null) {
             return fallback; // no driver, no call: the contract's default answer, nothing counted
         }
         calls++;
+        lastHook = hook;
         if (bound.hooks().contains(hook)) {
             ownCalls++;
         }

@@ -14,6 +14,7 @@ import org.mmproto.api.design.Design;
 import org.mmproto.api.driver.DriverContext;
 import org.mmproto.core.compaction.Compaction;
 import org.mmproto.core.compaction.Kcompactd;
+import org.mmproto.core.fault.FaultInjector;
 import org.mmproto.core.gup.Gup;
 import org.mmproto.core.hooks.BoundDriver;
 import org.mmproto.core.hooks.Containment;
@@ -57,6 +58,7 @@ import org.mmproto.core.thp.DeferredSplitShrinker;
 import org.mmproto.core.thp.Khugepaged;
 import org.mmproto.core.thp.MadviseCollapse;
 import org.mmproto.core.tier.Tiering;
+import org.mmproto.core.trace.Tracer;
 
 /**
  * The composition root: boots one simulated kernel (the physical memory, its page allocator, the
@@ -151,6 +153,16 @@ public final class Kernel {
     public static Kernel boot(MachineSpec spec, Design design, List<DriverSpec> drivers,
                               Duration budget,
                               Consumer<DriverContext> constructing) {
+        return boot(spec, design, drivers, budget, constructing, Tracer.OFF, FaultInjector.OFF);
+    }
+
+    /**
+     * As above, with the run's tracepoints and fault injection: both are in place before the
+     * allocator exists, so every event from boot on is traced and every fail point armed.
+     */
+    public static Kernel boot(MachineSpec spec, Design design, List<DriverSpec> drivers,
+                              Duration budget,
+                              Consumer<DriverContext> constructing, Tracer tracer, FaultInjector faults) {
         // the design places the private nodes at boot (node states, zonelists, cpuset); drivers
         // bind after the engine booted, so their context works in bind()
         HookStats stats = new HookStats();
@@ -160,7 +172,9 @@ public final class Kernel {
             marked[ns.nid()] = ns.isPrivate();
         }
         Dispatcher dispatcher = new Dispatcher(marked, design, containment, stats);
+        dispatcher.attachTracer(tracer); // the boot-time decisions (node states, zonelists) are traced too
         PhysicalMemory mem = PhysicalMemory.boot(spec, dispatcher);
+        mem.instrument(tracer, faults);
         dispatcher.decideCpusets();
         OwnerAllocations owner = new OwnerAllocations();
         // the reclaim subsystem: the allocator's seam, completed once the kernel exists
@@ -175,6 +189,9 @@ public final class Kernel {
         Kernel k = new Kernel(mem, alloc, folioRelease, dispatcher, reclaim);
         k.drivers.putAll(bound);
         dispatcher.attach(k.core.memmap());
+        Tracer.Context acting = k.actingTask();
+        tracer.attach(acting);
+        faults.attach(acting);
         if (reclaim != null) {
             reclaim.attach(k.core, k.rmap);
             k.mmOps.attachFolioReclaim(reclaim::reclaimPages);
@@ -191,6 +208,28 @@ public final class Kernel {
             reclaim.attachKcompactd(k.kcompactd);
         }
         return k;
+    }
+
+    /** The task the engine acts for, as tracepoints and fail points name it (comm, pid, its CPU). */
+    private Tracer.Context actingTask() {
+        Dispatcher d = core.dispatcher();
+        return new Tracer.Context() {
+            @Override
+            public String comm() {
+                return d.current().name();
+            }
+
+            @Override
+            public int pid() {
+                return d.current().pid();
+            }
+
+            @Override
+            public int cpu() {
+                Task t = tasks.task(d.current().pid());
+                return t == null ? 0 : t.cpu();
+            }
+        };
     }
 
     /** The context of the driver bound to {@code nid}: what it reported (pressure, capacity, promotion requests). */

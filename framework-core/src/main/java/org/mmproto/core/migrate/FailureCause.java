@@ -19,6 +19,8 @@ public enum FailureCause {
     TARGET_ALLOC(-Errno.ENOMEM.code()),
     /** The design or the node's driver said no (MIGRATE_SOURCE / MIGRATE_TARGET); errno from the verdict. */
     REFUSED(-Errno.EBUSY.code()),
+    /** The copy failed (folio_mc_copy on a poisoned source; an injected migrate_copy fault): permanent. */
+    COPY_FAILED(-Errno.EIO.code()),
     /** A -ENOMEM stopped the call before it reached this folio. */
     NOT_ATTEMPTED(0);
 

@@ -1,5 +1,7 @@
 package org.mmproto.core.migrate;
 
+import org.mmproto.core.fault.FailPoint;
+import org.mmproto.core.fault.FaultInjector;
 import org.mmproto.api.Errno;
 import org.mmproto.api.FreePath;
 import org.mmproto.api.MigrateReason;
@@ -55,7 +57,10 @@ final class FolioMove {
         // target unknown: a private node the allocation reaches is decided there, before a page
         // of it is taken (Dispatcher.migrationTarget); a refused node is skipped
         boolean decidedInWalk = d != null && !siteDecided && targetNid < 0 && d.hasPrivateNodes();
-        long dst = decidedInWalk ? d.migrationTarget(c.pfn, reason, () -> target.alloc(c.pfn, c.order))
+        FaultInjector faults = k.mem().faults();
+        long dst = faults.active() && faults.fail(FailPoint.MIGRATE_TARGET, c.order, 0, targetNid)
+                ? -Errno.ENOMEM.code() // get_new_folio returned NULL
+                : decidedInWalk ? d.migrationTarget(c.pfn, reason, () -> target.alloc(c.pfn, c.order))
                 : target.alloc(c.pfn, c.order);
         if (dst < 0) {
             boolean refused = decidedInWalk && dst != -Errno.ENOMEM.code();
@@ -87,6 +92,10 @@ final class FolioMove {
         int expected = mm.mapcount(src) + (c.rmap.inPageCache(src) ? 1 : 0);
         if (mm.refcount(src) != expected) {
             return failed(c, FailureCause.EXTRA_REFS, -Errno.EAGAIN.code());
+        }
+        FaultInjector faults = k.mem().faults();
+        if (faults.active() && faults.fail(FailPoint.MIGRATE_COPY, c.order, 0, mm.nid(dst))) {
+            return failed(c, FailureCause.COPY_FAILED, FailureCause.COPY_FAILED.defaultErrno());
         }
         if (d != null) {
             d.folioMigrated(src, dst);

@@ -1,5 +1,7 @@
 package org.mmproto.core.migrate;
 
+import org.mmproto.core.trace.Tracepoint;
+import org.mmproto.core.trace.Tracer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -130,6 +132,12 @@ public final class Migration {
         int rc = run.run(list);
         MigrateStats st = run.stats();
         st.commit(k);
+        Tracer tracer = k.mem().tracer();
+        if (tracer.on(Tracepoint.MM_MIGRATE_PAGES)) {
+            tracer.emit(Tracepoint.MM_MIGRATE_PAGES, targetNid, MigrateStats.sum(st.succeeded),
+                    MigrateStats.sum(st.failedPages), MigrateStats.sum(st.thpSucceeded), MigrateStats.sum(st.thpFailed),
+                    MigrateStats.sum(st.thpSplit), st.nrSplit, mode.name(), reason.traceName());
+        }
         reasons.record(reason, MigrateStats.sum(st.succeeded), MigrateStats.sum(st.failedPages));
         return result(inputs, run.handled(), rc < 0 ? rc : rc + refusedAtIsolation);
     }

@@ -7,6 +7,8 @@ import static org.mmproto.core.mm.Zone.PAGEBLOCK_NR_PAGES;
 import static org.mmproto.core.mm.Zone.PAGEBLOCK_ORDER;
 
 import org.mmproto.api.MigrateType;
+import org.mmproto.core.trace.Tracepoint;
+import org.mmproto.core.trace.Tracer;
 
 /**
  * The buddy allocator of one zone ({@code __rmqueue}, {@code expand}, {@code __free_one_page}),
@@ -116,6 +118,7 @@ final class Buddy {
             int i = z.freeHead[o * NR_LISTS + fmt];
             int got = tryToClaimBlock(z, i, o, order, mt, fmt);
             if (got >= 0) {
+                extfrag(z, got, order, o, mt, fmt);
                 return got;
             }
         }
@@ -184,9 +187,20 @@ final class Buddy {
             z.delFromFreeList(i, o, fmt);
             z.freePages -= 1L << o;
             expand(z, i, order, o, fmt);
+            extfrag(z, i, order, o, mt, fmt);
             return i;
         }
         return -1;
+    }
+
+    /** kmem:mm_page_alloc_extfrag, where __rmqueue_fallback took a block of another migratetype. */
+    private static void extfrag(Zone z, int i, int order, int fallbackOrder, int startMt, int fallbackMt) {
+        if (z.tracer.on(Tracepoint.MM_PAGE_ALLOC_EXTFRAG)) {
+            long pfn = z.startPfn + i;
+            z.tracer.emit(Tracepoint.MM_PAGE_ALLOC_EXTFRAG, z.nid, Tracer.page(pfn), pfn, order, fallbackOrder,
+                    PAGEBLOCK_ORDER, startMt, fallbackMt, fallbackOrder < PAGEBLOCK_ORDER ? 1 : 0,
+                    z.pageblockMigratetype(pfn) == startMt ? 1 : 0);
+        }
     }
 
     private static void changePageblockRange(Zone z, long pfn, int order, int mt) {

@@ -13,6 +13,7 @@ import org.mmproto.api.FreePath;
  */
 public final class FolioRelease {
     private final PageAllocator alloc;
+    private final org.mmproto.core.trace.Tracer tracer;
     private final Node[] nodes;
     private final long[] freesByPath = new long[FreePath.values().length];
     private final long[] keptFolios;
@@ -33,6 +34,7 @@ public final class FolioRelease {
     /** Releases the folios of {@code alloc}; also sees the last references {@code alloc.freePages} drops. */
     public FolioRelease(PageAllocator alloc) {
         this.alloc = alloc;
+        this.tracer = alloc.memory().tracer();
         this.nodes = alloc.memory().nodes;
         this.keptFolios = new long[alloc.memory().nodeCount()];
         this.deferredSplit = new DeferredSplitQueue(alloc.memory());
@@ -172,6 +174,13 @@ public final class FolioRelease {
         }
         alloc.freeFolio(z, i, order);
         freesByPath[path.ordinal()]++;
+        if (path == FreePath.FOLIOS_PUT && Pcp.allowedOrder(order)
+                && tracer.on(org.mmproto.core.trace.Tracepoint.MM_PAGE_FREE_BATCHED)) {
+            // free_unref_folios: the batch's per-CPU frees, after free_pages_prepare's mm_page_free
+            long pfn = z.startPfn + i;
+            tracer.emit(org.mmproto.core.trace.Tracepoint.MM_PAGE_FREE_BATCHED, z.nid,
+                    org.mmproto.core.trace.Tracer.page(pfn), pfn);
+        }
         return true;
     }
 }

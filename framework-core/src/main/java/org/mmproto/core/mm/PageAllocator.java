@@ -21,6 +21,10 @@ import org.mmproto.api.NodeMask;
 import org.mmproto.api.ZoneType;
 import org.mmproto.api.design.ZonelistKind;
 import org.mmproto.core.stats.VmStat;
+import org.mmproto.core.fault.FailPoint;
+import org.mmproto.core.fault.FaultInjector;
+import org.mmproto.core.trace.Tracepoint;
+import org.mmproto.core.trace.Tracer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,7 +45,7 @@ import org.slf4j.LoggerFactory;
  * allocation's decisions over several files.
  */
 public final class PageAllocator {
-    private static final Logger LOG = LoggerFactory.getLogger(PageAllocator.class);
+    private static final Logger LOG = LoggerFactory.getLogger("mm.page_alloc");
     private static final int MAX_RECLAIM_RETRIES = 16;
     private static final int[] GFP_ZONE = new int[16];
 
@@ -59,6 +63,8 @@ public final class PageAllocator {
 
     private final PhysicalMemory mem;
     private final Node[] nodes;
+    private final Tracer tracer;
+    private final FaultInjector faults;
     private final ReclaimSeam reclaim;
     private CompactionSeam compaction = CompactionSeam.NONE;
     private final boolean multiNode;
@@ -88,6 +94,8 @@ public final class PageAllocator {
     public PageAllocator(PhysicalMemory mem, PrivateNodeCheckpoint checkpoint, ReclaimSeam reclaim) {
         this.mem = mem;
         this.nodes = mem.nodes;
+        this.tracer = mem.tracer();
+        this.faults = mem.faults();
         this.reclaim = reclaim;
         this.multiNode = mem.nrOnlineNodes() > 1;
         this.nofragment = nofragmentZones(mem);
@@ -143,15 +151,31 @@ public final class PageAllocator {
      * @return the pfn of the folio's first page, or -errno (ENOMEM, EINVAL for a bad mask or nid)
      */
     public long allocPages(int gfp, int order, int preferredNid, NodeMask nodemask, int localNid) {
-        if (priv == null) {
-            return allocPagesCall(gfp, order, preferredNid, nodemask, localNid);
+        long pfn;
+        if (faults.active() && (gfp & Gfp.Bits.NOFAIL) == 0
+                && faults.fail(FailPoint.PAGE_ALLOC, order, gfp, preferredNid)) {
+            pfn = fail(gfp, order, nodemask, preferredNid); // should_fail_alloc_page, before any attempt
+        } else if (priv == null) {
+            pfn = allocPagesCall(gfp, order, preferredNid, nodemask, localNid);
+        } else {
+            priv.enter();
+            try {
+                pfn = allocPagesCall(gfp, order, preferredNid, nodemask, localNid);
+            } finally {
+                priv.leave();
+            }
         }
-        priv.enter();
-        try {
-            return allocPagesCall(gfp, order, preferredNid, nodemask, localNid);
-        } finally {
-            priv.leave();
+        if (tracer.on(Tracepoint.MM_PAGE_ALLOC)) {
+            traceAlloc(pfn, gfp, order);
         }
+        return pfn;
+    }
+
+    /** kmem:mm_page_alloc, as __alloc_pages fires it: also for a failure (page NULL, pfn 0). */
+    private void traceAlloc(long pfn, int gfp, int order) {
+        int mt = (gfp & (Gfp.Bits.MOVABLE | Gfp.Bits.RECLAIMABLE)) >>> 3;
+        tracer.emit(Tracepoint.MM_PAGE_ALLOC, pfn < 0 ? -1 : mem.zoneOf(pfn).nid, Tracer.page(pfn), Math.max(pfn, 0),
+                order, mt, Gfp.of(gfp).toString());
     }
 
     private long allocPagesCall(int gfp, int order, int preferredNid, NodeMask nodemask, int localNid) {
@@ -598,6 +622,10 @@ public final class PageAllocator {
             Buddy.freeOnePage(z, i, order, mt);
         }
         nodes[z.nid].vmstat[VmStat.PGFREE.ordinal()] += 1L << order;
+        if (tracer.on(Tracepoint.MM_PAGE_FREE)) {
+            long pfn = z.startPfn + i;
+            tracer.emit(Tracepoint.MM_PAGE_FREE, z.nid, Tracer.page(pfn), pfn, order);
+        }
     }
 
     /**

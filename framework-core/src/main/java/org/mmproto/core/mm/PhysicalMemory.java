@@ -4,9 +4,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.mmproto.api.ZoneType;
+import org.mmproto.core.fault.FaultInjector;
 import org.mmproto.core.machine.MachineSpec;
 import org.mmproto.core.machine.NodeSpec;
 import org.mmproto.core.stats.VmStat;
+import org.mmproto.core.trace.Tracer;
 
 /**
  * The booted machine: nodes, zones with their memmaps, zonelists and watermarks, all memory
@@ -22,6 +24,10 @@ public final class PhysicalMemory {
     private final Watermarks.MinFree minFree;
     /** One-entry cache for zoneOf: consecutive lookups mostly hit the same zone. */
     private Zone lastZone;
+    /** Set once by the kernel before any subsystem exists; each subsystem keeps them in final fields. */
+    private Tracer tracer = Tracer.OFF;
+    private FaultInjector faults = FaultInjector.OFF;
+    private boolean instrumented;
 
     private PhysicalMemory(MachineSpec spec, Node[] nodes, List<Zone> allZones, Watermarks.MinFree minFree) {
         this.spec = spec;
@@ -31,6 +37,32 @@ public final class PhysicalMemory {
                 .sorted((a, b) -> Long.compare(a.startPfn, b.startPfn)).toArray(Zone[]::new);
         this.byPfnStart = Arrays.stream(byPfn).mapToLong(z -> z.startPfn).toArray();
         this.minFree = minFree;
+    }
+
+    /**
+     * The run's tracepoints and fault injection; called by the kernel right after boot, before it
+     * builds the allocator and the subsystems that read them.
+     */
+    public void instrument(Tracer t, FaultInjector f) {
+        if (instrumented) {
+            throw new IllegalStateException("tracer and fault injector are set once, at boot");
+        }
+        instrumented = true;
+        this.tracer = t;
+        this.faults = f;
+        for (Zone z : allZones) {
+            z.tracer = t;
+        }
+    }
+
+    /** The kernel's tracepoints ({@link Tracer#OFF} unless the run traces). */
+    public Tracer tracer() {
+        return tracer;
+    }
+
+    /** The kernel's fault injection ({@link FaultInjector#OFF} unless the run injects faults). */
+    public FaultInjector faults() {
+        return faults;
     }
 
     /** Boots with no private-node design: the machine's private nodes are ordinary memory (mainline). */

@@ -24,6 +24,8 @@ public final class Zone {
     public static final int WMARK_PROMO = 3;
 
     final int nid;
+    /** The kernel's tracer (PhysicalMemory.instrument), for the buddy allocator's static paths. */
+    org.mmproto.core.trace.Tracer tracer = org.mmproto.core.trace.Tracer.OFF;
     final ZoneType type;
     final int zoneIdx;
     /** Global index in the machine's zone table. */

@@ -1,5 +1,7 @@
 package org.mmproto.core.reclaim;
 
+import org.mmproto.core.trace.Tracepoint;
+import org.mmproto.core.trace.Tracer;
 import org.mmproto.api.driver.Decisions.ReclaimPolicy;
 import org.mmproto.core.mm.Node;
 import org.mmproto.core.mm.PageAllocator;
@@ -27,6 +29,8 @@ final class Kswapd {
     private ReclaimPolicy policy = ReclaimPolicy.MAINLINE;
     private int failures;
     private long wakeups;
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("mm.vmscan");
 
     Kswapd(int nid, MmCore k, Vmscan vmscan) {
         this.nid = nid;
@@ -109,6 +113,10 @@ final class Kswapd {
             return 0;
         }
         woken = false;
+        Tracer tracer = k.mem().tracer();
+        if (tracer.on(Tracepoint.MM_VMSCAN_KSWAPD_WAKE)) {
+            tracer.emit(Tracepoint.MM_VMSCAN_KSWAPD_WAKE, nid, nid, order);
+        }
         k.mem().count(nid, VmStat.PAGEOUTRUN, 1);
         Node n = k.mem().node(nid);
         long[] zoneBoosts = new long[n.zones().size()];
@@ -163,6 +171,11 @@ final class Kswapd {
                     WatermarkBoost.consume(n.zones().get(i), zoneBoosts[i]);
                 }
             }
+        }
+        LOG.debug("kswapd{}: balance_pgdat order {} reclaimed {} pages, priority {}", nid, order, sc.nrReclaimed,
+                sc.priority);
+        if (!woken && tracer.on(Tracepoint.MM_VMSCAN_KSWAPD_SLEEP)) {
+            tracer.emit(Tracepoint.MM_VMSCAN_KSWAPD_SLEEP, nid, nid);
         }
         return sc.nrReclaimed;
     }

@@ -1,5 +1,8 @@
 package org.mmproto.core.reclaim;
 
+import org.mmproto.api.Gfp;
+import org.mmproto.core.trace.Tracepoint;
+import org.mmproto.core.trace.Tracer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -107,7 +110,15 @@ public final class Reclaim implements ReclaimSeam {
                 scs.add(new ScanControl(nid, Reclaimer.DIRECT, policy(nid)));
             }
         }
-        return tryToFreePages(scs.toArray(new ScanControl[0]), ScanControl.SWAP_CLUSTER_MAX);
+        Tracer tracer = k.mem().tracer();
+        if (tracer.on(Tracepoint.MM_VMSCAN_DIRECT_RECLAIM_BEGIN)) {
+            tracer.emit(Tracepoint.MM_VMSCAN_DIRECT_RECLAIM_BEGIN, -1, order, Gfp.of(gfp).toString());
+        }
+        long reclaimed = tryToFreePages(scs.toArray(new ScanControl[0]), ScanControl.SWAP_CLUSTER_MAX);
+        if (tracer.on(Tracepoint.MM_VMSCAN_DIRECT_RECLAIM_END)) {
+            tracer.emit(Tracepoint.MM_VMSCAN_DIRECT_RECLAIM_END, -1, reclaimed);
+        }
+        return reclaimed;
     }
 
     /**

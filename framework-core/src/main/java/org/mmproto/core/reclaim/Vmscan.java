@@ -1,5 +1,7 @@
 package org.mmproto.core.reclaim;
 
+import org.mmproto.core.fault.FailPoint;
+import org.mmproto.core.fault.FaultInjector;
 import java.util.ArrayList;
 import java.util.List;
 import org.mmproto.api.FreePath;
@@ -37,6 +39,7 @@ final class Vmscan {
     private final Rmap rmaps;
     private final Lru lru;
     private final SwapSpace swap;
+    private final FaultInjector faults;
     private final Memmap mm;
     /** demote_folio_list; null when the kernel has no tiering (allocator tests). */
     private Demotion demotion;
@@ -46,6 +49,7 @@ final class Vmscan {
         this.rmaps = rmaps;
         this.lru = k.lru();
         this.swap = k.swap();
+        this.faults = k.mem().faults();
         this.mm = k.memmap();
     }
 
@@ -302,6 +306,9 @@ final class Vmscan {
         int nr = 1 << order;
         if (!sc.policy.maySwap() || swap.freePages() < nr) {
             return Ref.ACTIVATE; // add_to_swap failed
+        }
+        if (faults.active() && faults.fail(FailPoint.SWAP_WRITE, order, 0, sc.nid)) {
+            return Ref.ACTIVATE; // the write failed before any entry was replaced: the folio stays, activated
         }
         int[] perPage = order == 0 ? new int[] {rmap.entries(f)} : rmap.ptesPerPage(f, nr);
         long[] slots = new long[nr];

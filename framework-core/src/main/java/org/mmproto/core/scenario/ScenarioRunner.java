@@ -1,5 +1,6 @@
 package org.mmproto.core.scenario;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -10,6 +11,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.mmproto.api.NodeMask;
 import org.mmproto.core.config.ConfigException;
+import org.mmproto.core.fault.FaultInjector;
 import org.mmproto.core.hooks.DriverSpec;
 import org.mmproto.core.hooks.PrivacyLedger;
 import org.mmproto.core.kernel.Kernel;
@@ -17,6 +19,7 @@ import org.mmproto.core.mm.DebugVm;
 import org.mmproto.core.mm.Node;
 import org.mmproto.core.mm.PhysicalMemory;
 import org.mmproto.core.mm.Zone;
+import org.mmproto.core.probe.DriverDecorator;
 import org.mmproto.core.scenario.Expectations.Expectation;
 import org.mmproto.core.scenario.RunReport.ExpectationResult;
 import org.mmproto.core.scenario.RunReport.InvariantViolation;
@@ -28,6 +31,7 @@ import org.mmproto.core.scenario.step.Repeat;
 import org.mmproto.core.stats.VmStat;
 import org.mmproto.core.task.Task;
 import org.mmproto.core.task.TransparentHugepage;
+import org.mmproto.core.trace.Tracer;
 
 /**
  * Runs a {@link Scenario} against a freshly booted {@link Kernel} and produces a {@link RunReport}.
@@ -58,6 +62,8 @@ public final class ScenarioRunner {
 
     private final Scenario scenario;
     private Listener listener = NONE;
+    private Tracer tracer = Tracer.OFF;
+    private FaultInjector faults = FaultInjector.OFF;
 
     private Kernel k;
     private final RunSetup setup;
@@ -93,11 +99,14 @@ public final class ScenarioRunner {
                         + " or point --plugins at a directory of plugin jars)" : "; loaded: "
                         + String.join(", ", new TreeSet<>(setup.drivers().keySet()))));
             }
-            specs.add(new DriverSpec(setup.label(d.plugin()), factory, d.nid(), d.config(), scenario.source(),
-                    d.line()));
+            var made = factory;
+            var hang = setup.budget().isZero() ? Duration.ofMillis(200) : setup.budget().multipliedBy(3);
+            specs.add(new DriverSpec(setup.label(d.plugin()), faults.active()
+                    ? () -> DriverDecorator.wrap(made.get(), faults, d.nid(), hang) : factory, d.nid(), d.config(),
+                    scenario.source(), d.line()));
         }
         return Kernel.boot(scenario.machine(), designFactory.get(), specs, setup.budget(),
-                setup.context() != null ? setup.context()::constructing : c -> { });
+                setup.context() != null ? setup.context()::constructing : c -> { }, tracer, faults);
     }
 
     /** Per-node invariant breaches recorded so far, attributed to the step lines that caused them. */
@@ -108,6 +117,16 @@ public final class ScenarioRunner {
             breaches.add(new PrivacyReport.Breach(line, b.kind(), b.nid(), b.pfn(), b.detail()));
         }
         breachesSeen = all.size();
+    }
+
+    /**
+     * The run's tracepoints and fault injection (one run: each kernel needs its own). With faults,
+     * the invariant checker runs after every step that injected one.
+     */
+    public ScenarioRunner instrument(Tracer t, FaultInjector f) {
+        this.tracer = t;
+        this.faults = f;
+        return this;
     }
 
     public ScenarioRunner listener(Listener l) {
@@ -157,6 +176,9 @@ public final class ScenarioRunner {
             Expectation e = s.meta().expect();
             StepOutcome o;
             Map<String, Long> before = e != null && ExpectationEvaluator.readsStepCounters(e) ? eval.vmstat() : null;
+            tracer.step(s.line());
+            faults.step(s.line());
+            int faultsBefore = faults.injectedCount();
             try {
                 o = s.run(ctx);
             } catch (StepError err) {
@@ -192,7 +214,12 @@ public final class ScenarioRunner {
                     o.fields);
             steps.add(r);
             timeline.sample(s.line());
-            if (scenario.checkEachStep() && !(s instanceof Check)) {
+            if (tracer.active()) {
+                for (Node n : mem.nodes()) {
+                    tracer.counter("node" + n.nid() + " used", n.nid(), usedPages(n));
+                }
+            }
+            if (scenario.checkEachStep() && !(s instanceof Check) || faults.injectedCount() != faultsBefore) {
                 for (DebugVm.Violation v : DebugVm.check(k.mem())) {
                     invariants.add(new InvariantViolation(s.line(), v.kind(), v.pfn(), v.detail()));
                 }

@@ -32,6 +32,8 @@ public final class FaultHandler {
     private NumaHintFaults numaHints = NumaHintFaults.NONE;
     /** Only machines with private nodes pay for the write-protection checks. */
     private final boolean privateNodes;
+    /** Faults name their task to the dispatcher: private nodes ask, tracepoints and fail points name it. */
+    private final boolean namesTask;
 
     public FaultHandler(MmCore k, Rmap rmap, TransparentHugepage thp, PolicyAllocation policyAlloc,
                         FolioPromotion promotion) {
@@ -43,6 +45,7 @@ public final class FaultHandler {
         this.lru = k.lru();
         this.policyAlloc = policyAlloc;
         this.privateNodes = k.dispatcher() != null && k.dispatcher().hasPrivateNodes();
+        this.namesTask = privateNodes || k.dispatcher() != null && (k.mem().tracer().active() || k.mem().faults().active());
     }
 
     /** NUMA balancing's hint-fault handling (the tiering subsystem, wired by the kernel). */
@@ -66,7 +69,7 @@ public final class FaultHandler {
 
     /** The fault with the dispatcher told which task it acts for (machines with private nodes). */
     int handleFor(Task t, Vma vma, long addr, boolean write) {
-        if (!privateNodes) {
+        if (!namesTask) {
             return handle(t, vma, addr, write);
         }
         var prev = k.dispatcher().enter(t.ref());

@@ -1,0 +1,147 @@
+package org.mmproto.core.fault;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.mmproto.api.Gfp;
+import org.mmproto.core.trace.Tracer;
+
+/**
+ * The fault-injection framework of one kernel: each engine fail point asks {@link #fail} (after
+ * a test of the final {@link #active} flag, so with {@link #OFF} it costs one field read) and
+ * fails its call when an attribute set for that point says so. The decisions draw from one
+ * seeded generator, so a run with a seed injects the same faults every time. Every injected
+ * fault is recorded ({@link #injected}).
+ */
+public final class FaultInjector {
+    /** No fault is ever injected. */
+    public static final FaultInjector OFF = new FaultInjector(List.of(), 0);
+
+    /** One injected fault: where, at which scenario line, for which task, node and order. */
+    public record Injected(long seq, FailPoint point, int line, int pid, int nid, int order, String detail) {
+        @Override
+        public String toString() {
+            return "FAULT_INJECTION: " + point.key() + " #" + seq + (line > 0 ? " line " + line : "") + " pid " + pid
+                    + (nid >= 0 ? " nid " + nid : "") + (order >= 0 ? " order " + order : "")
+                    + (detail.isEmpty() ? "" : " " + detail) + ": " + point.effect();
+        }
+    }
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("fault_inject");
+
+    private final boolean active;
+    private final List<Slot> slots = new ArrayList<>();
+    private final SplittableRandom random;
+    private final List<Injected> injected = new ArrayList<>();
+    private Tracer.Context context;
+    private int line;
+
+    /** The state of one attribute set: calls that passed its filters, failures so far, space left. */
+    private static final class Slot {
+        final FailAttr attr;
+        long calls;
+        long failures;
+        long space;
+
+        Slot(FailAttr attr) {
+            this.attr = attr;
+            this.space = attr.space();
+        }
+    }
+
+    public FaultInjector(List<FailAttr> attrs, long seed) {
+        for (FailAttr a : attrs) {
+            slots.add(new Slot(a));
+        }
+        this.active = !attrs.isEmpty();
+        this.random = new SplittableRandom(seed);
+    }
+
+    /** Parses {@code --fail} specs ({@code ;}-separated within one) with a seed. */
+    public static FaultInjector parse(List<String> specs, long seed) {
+        List<FailAttr> attrs = new ArrayList<>();
+        for (String spec : specs) {
+            for (String one : spec.split(";")) {
+                if (!one.isBlank()) {
+                    attrs.add(FailAttr.parse(one));
+                }
+            }
+        }
+        return attrs.isEmpty() ? OFF : new FaultInjector(attrs, seed);
+    }
+
+    public boolean active() {
+        return active;
+    }
+
+    /** Who the engine acts for (the pid filter), set once the kernel booted. */
+    public void attach(Tracer.Context c) {
+        if (active) {
+            this.context = c;
+        }
+    }
+
+    /** The scenario line being run, for the record of injected faults. */
+    public void step(int scenarioLine) {
+        this.line = scenarioLine;
+    }
+
+    /**
+     * should_fail(): whether the call at {@code point} fails. {@code order} and {@code gfp} are
+     * the request's (-1 / 0 where the point has none), {@code nid} the node it concerns (-1).
+     */
+    public boolean fail(FailPoint point, int order, int gfp, int nid) {
+        return fail(point, order, gfp, nid, null) != null;
+    }
+
+    /** For the driver_hook point: how the call to {@code hook} fails, or null when it does not. */
+    public FailAttr.Mode failHook(String hook, int nid) {
+        FailAttr a = fail(FailPoint.DRIVER_HOOK, -1, 0, nid, hook);
+        return a == null ? null : a.mode();
+    }
+
+    private FailAttr fail(FailPoint point, int order, int gfp, int nid, String hook) {
+        if (!active) {
+            return null;
+        }
+        int pid = context == null ? 0 : context.pid();
+        for (Slot s : slots) {
+            FailAttr a = s.attr;
+            if (a.point() != point || order < a.minOrder() && order >= 0 || (gfp & a.gfpMask()) != a.gfpMask()
+                    || a.nid() >= 0 && a.nid() != nid || a.pid() >= 0 && a.pid() != pid
+                    || a.hook() != null && !a.hook().equals(hook)) {
+                continue;
+            }
+            if (s.space > 0) {
+                s.space -= 4096L << Math.max(order, 0);
+                continue;
+            }
+            if (a.times() >= 0 && s.failures >= a.times()) {
+                continue;
+            }
+            if (++s.calls % a.interval() != 0) {
+                continue;
+            }
+            if (a.probability() < 100 && random.nextInt(100) >= a.probability()) {
+                continue;
+            }
+            s.failures++;
+            String detail = (gfp != 0 ? "gfp " + Gfp.of(gfp) : "") + (hook != null ? "hook " + hook + " mode "
+                    + a.mode().name().toLowerCase(java.util.Locale.ROOT) : "");
+            Injected x = new Injected(injected.size() + 1, point, line, pid, nid, order, detail);
+            injected.add(x);
+            LOG.info("{}", x);
+            return a;
+        }
+        return null;
+    }
+
+    /** Every fault injected so far, in order. */
+    public List<Injected> injected() {
+        return List.copyOf(injected);
+    }
+
+    public int injectedCount() {
+        return injected.size();
+    }
+}

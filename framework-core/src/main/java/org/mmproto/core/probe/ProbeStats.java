@@ -1,0 +1,50 @@
+package org.mmproto.core.probe;
+
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLongArray;
+
+/**
+ * The counts of attached probes: per probed method its calls and a log2 latency histogram
+ * (bucket b holds calls of [2^b, 2^(b+1)) ns). The one static state of the engine, on purpose:
+ * advice inlined into an engine method can only reach static members; {@link Probes} clears it
+ * when it attaches and detaches.
+ */
+public final class ProbeStats {
+    static final int BUCKETS = 40;
+    private static final Map<String, AtomicLongArray> BY_METHOD = new ConcurrentHashMap<>();
+
+    private ProbeStats() {
+    }
+
+    /** Called by the inlined exit advice. */
+    public static void record(String method, long nanos) {
+        AtomicLongArray a = BY_METHOD.computeIfAbsent(method, m -> new AtomicLongArray(BUCKETS + 1));
+        a.incrementAndGet(BUCKETS);
+        a.incrementAndGet(Math.min(BUCKETS - 1, 63 - Long.numberOfLeadingZeros(Math.max(1, nanos))));
+    }
+
+    static void clear() {
+        BY_METHOD.clear();
+    }
+
+    /** Calls of {@code method} ("pkg.Class#name") since the probes attached. */
+    public static long calls(String method) {
+        AtomicLongArray a = BY_METHOD.get(method);
+        return a == null ? 0 : a.get(BUCKETS);
+    }
+
+    /** Per method: calls, then the histogram's buckets. */
+    public static Map<String, long[]> snapshot() {
+        Map<String, long[]> out = new TreeMap<>();
+        BY_METHOD.forEach((m, a) -> {
+            long[] v = new long[BUCKETS + 1];
+            for (int i = 0; i <= BUCKETS; i++) {
+                v[i] = a.get(i);
+            }
+            out.put(m, v);
+        });
+        return out;
+    }
+}

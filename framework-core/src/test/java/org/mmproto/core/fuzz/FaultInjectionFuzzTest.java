@@ -1,0 +1,105 @@
+package org.mmproto.core.fuzz;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mmproto.core.testkit.TestMachines.MiB;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.mmproto.api.ZoneType;
+import org.mmproto.api.design.Design;
+import org.mmproto.api.driver.NpOps;
+import org.mmproto.core.fault.FailAttr;
+import org.mmproto.core.fault.FailPoint;
+import org.mmproto.core.fault.FaultInjector;
+import org.mmproto.core.hooks.DriverSpec;
+import org.mmproto.core.hooks.designs.BuiltInDesigns;
+import org.mmproto.core.kernel.Kernel;
+import org.mmproto.core.task.TransparentHugepage;
+import org.mmproto.core.testkit.ActionRunner;
+import org.mmproto.core.testkit.ActionRunner.Step;
+import org.mmproto.core.testkit.TestMachines;
+import org.mmproto.core.trace.Tracer;
+
+/**
+ * {@link MmFuzzTest}'s seeded random syscalls (10^5 by default, {@code -Dmmproto.faultfuzz.steps=N})
+ * on kernels that also inject faults at random: each sequence arms every fail point with a
+ * probability drawn from its seed (page allocation 0-5 %, migration target and copy 0-20 %, swap
+ * write 0-30 %; the flaky driver throws or returns null besides). DebugVm and the accounting
+ * after every step, the man pages' errnos, and nothing left allocated after teardown: 0
+ * violations, and faults were really injected.
+ */
+class FaultInjectionFuzzTest {
+    static final int SEQUENCE = 2000;
+
+    @Test
+    void random_syscalls_under_random_faults_keep_every_invariant() {
+        long total = Long.getLong("mmproto.faultfuzz.steps", 100_000);
+        long seed0 = Long.getLong("mmproto.faultfuzz.seed", 20261203);
+        List<Design> designs = BuiltInDesigns.all();
+        long sequences = Math.max(1, total / SEQUENCE);
+        long injected = 0;
+        EnumSet<FailPoint> hit = EnumSet.noneOf(FailPoint.class);
+        for (long i = 0; i < sequences; i++) {
+            long seed = seed0 + i;
+            Design design = designs.get((int) (i % designs.size()));
+            TransparentHugepage.Mode thp = TransparentHugepage.Mode.values()[(int) (i % 3)];
+            List<FaultInjector> made = new ArrayList<>();
+            ActionRunner<FuzzWorld> runner = new ActionRunner<FuzzWorld>(
+                    () -> world(seed, design, thp, made),
+                    (rnd, index) -> index == SEQUENCE - 1 ? teardown() : MmSteps.draw(rnd, index),
+                    FuzzWorld::invariants).maxShrinkRuns(100);
+            try {
+                runner.run(seed, SEQUENCE);
+            } catch (AssertionError e) {
+                throw new AssertionError("seed " + seed + ", design " + design.name() + ", thp " + thp + ", faults "
+                        + made.get(made.size() - 1).injectedCount() + ": " + e.getMessage(), e);
+            }
+            FaultInjector f = made.get(made.size() - 1);
+            injected += f.injectedCount();
+            f.injected().forEach(x -> hit.add(x.point()));
+        }
+        System.out.println("fault fuzz: " + sequences * SEQUENCE + " steps, " + injected + " faults injected at " + hit);
+        assertThat(hit).contains(FailPoint.PAGE_ALLOC, FailPoint.MIGRATE_TARGET, FailPoint.MIGRATE_COPY);
+    }
+
+    private static Step<FuzzWorld> teardown() {
+        return Step.always("teardown: unpin, free, exit every task; nothing may stay allocated", w -> {
+            List<String> broken = w.teardown();
+            if (!broken.isEmpty()) {
+                throw new AssertionError(String.join("; ", broken));
+            }
+        });
+    }
+
+    private static FuzzWorld world(long seed, Design proto, TransparentHugepage.Mode thp, List<FaultInjector> made) {
+        Design design = BuiltInDesigns.all().stream().filter(d -> d.name().equals(proto.name())).findFirst()
+                .orElseThrow();
+        SplittableRandom r = new SplittableRandom(seed ^ 0x5eed);
+        List<FailAttr> attrs = List.of(
+                attr(FailPoint.PAGE_ALLOC, r.nextInt(6)),
+                attr(FailPoint.MIGRATE_TARGET, r.nextInt(21)),
+                attr(FailPoint.MIGRATE_COPY, r.nextInt(21)),
+                attr(FailPoint.SWAP_WRITE, r.nextInt(31)));
+        FaultInjector faults = new FaultInjector(attrs, seed);
+        made.add(faults);
+        FlakyDriver driver = new FlakyDriver(seed * 31 + 7,
+                EnumSet.of(NpOps.NP_OPS_MIGRATION, NpOps.NP_OPS_MEMPOLICY, NpOps.NP_OPS_LONGTERM_PIN), ZoneType.NORMAL,
+                0.03, 0.03);
+        Kernel k = Kernel.boot(TestMachines.dramDramCxl(32 * MiB, 32 * MiB, true), design,
+                List.of(new DriverSpec("flaky", () -> driver, 2, Map.of(), "fuzz", 1)), Duration.ZERO, c -> { },
+                Tracer.OFF, faults);
+        k.setThp(thp);
+        return new FuzzWorld(k, 1, true);
+    }
+
+    private static FailAttr attr(FailPoint p, int probability) {
+        FailAttr a = FailAttr.of(p);
+        return new FailAttr(p, probability, a.interval(), a.times(), a.space(), a.minOrder(), a.gfpMask(), a.nid(),
+                a.pid(), a.hook(), a.mode());
+    }
+}
