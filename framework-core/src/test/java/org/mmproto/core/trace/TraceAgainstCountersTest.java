@@ -93,8 +93,11 @@ class TraceAgainstCountersTest {
         assertThat(sums.getOrDefault("migrate_failed", 0L)).as(name + ": nr_failed = pgmigrate_fail")
                 .isEqualTo(v.get("pgmigrate_fail"));
         assertThat(counts.getOrDefault("mm_vmscan_kswapd_wake", 0L)).as(name + ": a wake per kswapd run (pageoutrun)")
-                .isEqualTo(v.get("pageoutrun"))
-                .isEqualTo(counts.getOrDefault("mm_vmscan_kswapd_sleep", 0L));
+                .isEqualTo(v.get("pageoutrun"));
+        // kswapd sleeps only after a run that left its node balanced (or hopeless); one that did
+        // not stays awake for the next tick, so a node has at most one wake without its sleep
+        assertThat(counts.getOrDefault("mm_vmscan_kswapd_sleep", 0L)).as(name + ": a sleep per run that balanced")
+                .isLessThanOrEqualTo(counts.getOrDefault("mm_vmscan_kswapd_wake", 0L));
         long stalls = v.entrySet().stream().filter(e -> e.getKey().startsWith("allocstall_"))
                 .mapToLong(Map.Entry::getValue).sum();
         assertThat(counts.getOrDefault("mm_vmscan_direct_reclaim_begin", 0L)).as(name + ": direct reclaim per allocstall")
