@@ -17,6 +17,7 @@ import org.mmproto.api.design.DriverAccess;
 import org.mmproto.api.design.HomeNodeRequest;
 import org.mmproto.api.design.NodeZonelists;
 import org.mmproto.api.design.UserAllocation;
+import org.mmproto.api.driver.Decisions.DeviceMapping;
 import org.mmproto.api.driver.Decisions.FaultAction;
 import org.mmproto.api.driver.DeviceStore;
 import org.mmproto.api.driver.Decisions.FreeAction;
@@ -134,6 +135,51 @@ public final class Dispatcher implements PrivateNodeCheckpoint, FolioRelease.Fre
 
     public boolean hasPrivateNodes() {
         return anyPrivate;
+    }
+
+    // ---- Site.DEVICE_FILE (R7.1-R7.3) ----
+
+    /**
+     * mmap of private node {@code r.nid()}'s device file: the device's own mmap answers (it runs
+     * under every kernel), the design decides what the kernel installs of it; one decision,
+     * departing from mainline where the installed mapping differs from mainline's (the flag).
+     */
+    public DeviceMapping deviceMmap(Requests.DeviceMmapRequest r) {
+        DriverAccessImpl a = at(r.nid(), Site.DEVICE_FILE);
+        DeviceMapping device = a.deviceMmap(r);
+        DeviceMapping v = design.deviceMmap(r, device);
+        stats.decided(Site.DEVICE_FILE, v.accept(), !v.equals(MAINLINE.deviceMmap(r, device)));
+        return v;
+    }
+
+    /** A write to a control attribute of the node's device: the driver's alone, no design decision. */
+    public Verdict deviceControl(Requests.ControlRequest r) {
+        return at(r.nid(), Site.DEVICE_FILE).deviceControl(r);
+    }
+
+    /**
+     * The node's driver registers again with {@code optIns} (a device onlined again, its
+     * capabilities fixed at this registration): the design reads these from now on. The
+     * dependency rules of R5.3 are checked by the caller.
+     */
+    public void reregister(int nid, NodeOptIns optIns) {
+        BoundDriver b = access[nid].bound();
+        if (b == null) {
+            throw new IllegalStateException("node " + nid + " has no driver to register again");
+        }
+        access[nid] = new DriverAccessImpl(nid, new BoundDriver(b.pluginId(), b.driver(), b.binding(), optIns,
+                b.hooks(), b.context()), containment, stats);
+    }
+
+    /** The hooks the node's driver class implements (R5.2); empty without a driver. */
+    public java.util.Set<org.mmproto.api.driver.Hook> implementedHooks(int nid) {
+        BoundDriver b = access[nid].bound();
+        return b == null ? java.util.Set.of() : b.hooks();
+    }
+
+    /** The opt-ins the node's driver registered last (bind, or its latest online). */
+    public NodeOptIns registered(int nid) {
+        return access[nid].declared();
     }
 
     public TaskRef current() {

@@ -23,7 +23,10 @@ import org.mmproto.core.hooks.HookStats;
 import org.mmproto.core.hooks.KernelDriverContext;
 import org.mmproto.core.hooks.NodeServices;
 import org.mmproto.core.hooks.OwnerAllocations;
+import org.mmproto.core.hotplug.DeviceMmap;
+import org.mmproto.core.hotplug.Hotplug;
 import org.mmproto.core.machine.MachineSpec;
+import org.mmproto.core.mm.MemoryOnline;
 import org.mmproto.core.migrate.Migration;
 import org.mmproto.core.migrate.WriteFaultPromotion;
 import org.mmproto.core.mm.FolioRelease;
@@ -81,6 +84,9 @@ public final class Kernel {
     private final Map<Integer, BoundDriver> drivers = new HashMap<>();
     private final PageTablePages pageTables;
     private final Ksm ksm;
+    /** Null for kernels booted with a bare checkpoint (no dispatcher). */
+    private Hotplug hotplug;
+    private DeviceMmap deviceMmap;
 
     private Kernel(PhysicalMemory mem, PageAllocator alloc, FolioRelease folioRelease, Dispatcher dispatcher,
                    Reclaim reclaim) {
@@ -102,6 +108,16 @@ public final class Kernel {
         this.gup = new Gup(core, faults, mmOps, migration);
         this.memoryFailure = new MemoryFailure(core, rmap);
         this.ksm = new Ksm(tasks, rmap, core.memmap());
+    }
+
+    /** Memory hotplug of the nodes the machine declares {@code online: none}; null without a dispatcher. */
+    public Hotplug hotplug() {
+        return hotplug;
+    }
+
+    /** mmap of a private node's device file; null without a dispatcher. */
+    public DeviceMmap deviceMmap() {
+        return deviceMmap;
     }
 
     /** ksmd and the mergeable VMAs. */
@@ -161,6 +177,11 @@ public final class Kernel {
         Kernel k = new Kernel(mem, alloc, folioRelease, dispatcher, reclaim);
         k.drivers.putAll(bound);
         dispatcher.attach(k.core.memmap());
+        k.hotplug = new Hotplug(new MemoryOnline(mem, alloc, dispatcher), dispatcher);
+        k.deviceMmap = new DeviceMmap(k.mmOps, dispatcher);
+        for (BoundDriver b : bound.values()) {
+            b.context().attachHotplug(k.hotplug);
+        }
         if (reclaim != null) {
             reclaim.attach(k.core, k.rmap);
             // the tiers are established once the drivers bound (a private node joins as its design says)

@@ -14,6 +14,8 @@ public final class StepTypes {
     /** The built-in operations. */
     public static final StepTypes BUILT_IN = new StepTypes(List.of(
             Mmap.TYPE,
+            Hotplug.TYPE,
+            DriverControl.TYPE,
             Munmap.TYPE,
             Madvise.TYPE,
             MemfdCreate.TYPE,
