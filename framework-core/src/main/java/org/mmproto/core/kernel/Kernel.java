@@ -170,18 +170,16 @@ public final class Kernel {
         PageAllocator alloc = new PageAllocator(mem, owner, reclaim).enablePcp();
         FolioRelease folioRelease = new FolioRelease(alloc);
         folioRelease.setFreeGate(owner);
+        Hotplug hotplug = new Hotplug(new MemoryOnline(mem, alloc, dispatcher), dispatcher);
         Map<Integer, BoundDriver> bound = DriverBinder.bind(spec, drivers, containment,
-                new NodeServices(mem, alloc, folioRelease, owner), constructing);
+                new NodeServices(mem, alloc, folioRelease, owner, hotplug), constructing);
         dispatcher.bindDrivers(bound);
         owner.attach(dispatcher);
         Kernel k = new Kernel(mem, alloc, folioRelease, dispatcher, reclaim);
         k.drivers.putAll(bound);
         dispatcher.attach(k.core.memmap());
-        k.hotplug = new Hotplug(new MemoryOnline(mem, alloc, dispatcher), dispatcher);
+        k.hotplug = hotplug;
         k.deviceMmap = new DeviceMmap(k.mmOps, dispatcher);
-        for (BoundDriver b : bound.values()) {
-            b.context().attachHotplug(k.hotplug);
-        }
         if (reclaim != null) {
             reclaim.attach(k.core, k.rmap);
             // the tiers are established once the drivers bound (a private node joins as its design says)
