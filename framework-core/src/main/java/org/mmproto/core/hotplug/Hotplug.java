@@ -9,22 +9,43 @@ import org.mmproto.api.driver.NodeOptIns;
 import org.mmproto.api.driver.NpOps;
 import org.mmproto.core.hooks.Dispatcher;
 import org.mmproto.core.hooks.NodeHotplug;
+import org.mmproto.api.NodeMask;
 import org.mmproto.core.mm.MemoryOnline;
+import org.mmproto.core.task.Tasks;
 
 /**
  * Memory hotplug of a node as a device provider drives it (add_private_memory_driver_managed /
  * offline_and_remove_memory): onlining registers the node's driver again with the opt-ins it
  * passes, checked by the rules of R5.3 (EINVAL), then onlines the memory (mm/MemoryOnline); a
  * node without a driver is onlined as /sys/devices/system/memory would (its opt-ins untouched).
- * The memory tiers are not re-established (they are fixed when the tiering subsystem boots).
+ * Tasks in the top cpuset follow N_MEMORY. The memory tiers are not re-established (they are
+ * fixed when the tiering subsystem boots).
  */
 public final class Hotplug implements NodeHotplug {
     private final MemoryOnline online;
     private final Dispatcher dispatcher;
 
+    /** Set once the task list exists (the drivers bind before it): the top cpuset follows N_MEMORY. */
+    private Tasks tasks;
+
     public Hotplug(MemoryOnline online, Dispatcher dispatcher) {
         this.online = online;
         this.dispatcher = dispatcher;
+    }
+
+    public void attach(Tasks t) {
+        this.tasks = t;
+    }
+
+    /** online_pages / offline_pages, then the cpuset hotplug update of the tasks. */
+    private int apply(int nid, HotplugState target) {
+        NodeMask before = tasks == null ? null : tasks.memoryNodes();
+        HotplugState was = online.state(nid);
+        int r = online.set(nid, target);
+        if (r == 0 && was != target && tasks != null) {
+            tasks.memoryHotplugged(before);
+        }
+        return r;
     }
 
     @Override
@@ -38,7 +59,7 @@ public final class Hotplug implements NodeHotplug {
 
     /** The hotplug step on a node no driver owns: the memory block's state file. */
     public int set(int nid, HotplugState target) {
-        return online.set(nid, target);
+        return apply(nid, target);
     }
 
     @Override
@@ -54,6 +75,6 @@ public final class Hotplug implements NodeHotplug {
         if (target.online() && !wasOnline && optIns != null && online.hotpluggable(nid)) {
             dispatcher.reregister(nid, optIns); // registered before the memory comes up: the design places it
         }
-        return online.set(nid, target);
+        return apply(nid, target);
     }
 }

@@ -179,6 +179,7 @@ public final class Kernel {
         k.drivers.putAll(bound);
         dispatcher.attach(k.core.memmap());
         k.hotplug = hotplug;
+        hotplug.attach(k.tasks);
         k.deviceMmap = new DeviceMmap(k.mmOps, dispatcher);
         if (reclaim != null) {
             reclaim.attach(k.core, k.rmap);
