@@ -14,8 +14,6 @@ public final class StepTypes {
     /** The built-in operations. */
     public static final StepTypes BUILT_IN = new StepTypes(List.of(
             Mmap.TYPE,
-            Hotplug.TYPE,
-            DriverControl.TYPE,
             Munmap.TYPE,
             Madvise.TYPE,
             MemfdCreate.TYPE,
@@ -39,6 +37,8 @@ public final class StepTypes {
             NestedAlloc.TYPE,
             Swapon.TYPE,
             Pressure.TYPE,
+            Hotplug.TYPE,
+            DriverControl.TYPE,
             Tick.TYPE,
             ReclaimStep.TYPE,
             Compact.TYPE,
