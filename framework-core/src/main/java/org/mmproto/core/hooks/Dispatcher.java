@@ -17,7 +17,6 @@ import org.mmproto.api.design.DriverAccess;
 import org.mmproto.api.design.HomeNodeRequest;
 import org.mmproto.api.design.NodeZonelists;
 import org.mmproto.api.design.UserAllocation;
-import org.mmproto.api.driver.Decisions.DeviceMapping;
 import org.mmproto.api.driver.Decisions.FaultAction;
 import org.mmproto.api.driver.DeviceStore;
 import org.mmproto.api.driver.Decisions.FreeAction;
@@ -137,24 +136,22 @@ public final class Dispatcher implements PrivateNodeCheckpoint, FolioRelease.Fre
         return anyPrivate;
     }
 
-    // ---- Site.DEVICE_FILE (R7.1-R7.3) ----
+    // ---- Site.DEVICE_FILE (R7.1-R7.3): the device file's calls, in a class of their own ----
 
-    /**
-     * mmap of private node {@code r.nid()}'s device file: the device's own mmap answers (it runs
-     * under every kernel), the design decides what the kernel installs of it; one decision,
-     * departing from mainline where the installed mapping differs from mainline's (the flag).
-     */
-    public DeviceMapping deviceMmap(Requests.DeviceMmapRequest r) {
-        DriverAccessImpl a = at(r.nid(), Site.DEVICE_FILE);
-        DeviceMapping device = a.deviceMmap(r);
-        DeviceMapping v = design.deviceMmap(r, device);
-        stats.decided(Site.DEVICE_FILE, v.accept(), !v.equals(MAINLINE.deviceMmap(r, device)));
-        return v;
+    private final DeviceFiles deviceFiles = new DeviceFiles(this);
+
+    /** mmap of a device file and writes to its attributes (CONTRACT R7). */
+    public DeviceFiles deviceFiles() {
+        return deviceFiles;
     }
 
-    /** A write to a control attribute of the node's device: the driver's alone, no design decision. */
-    public Verdict deviceControl(Requests.ControlRequest r) {
-        return at(r.nid(), Site.DEVICE_FILE).deviceControl(r);
+    /** The node's driver as the design sees it at {@code site} (for the device file's calls). */
+    DriverAccessImpl accessAt(int nid, Site site) {
+        return at(nid, site);
+    }
+
+    static Design mainline() {
+        return MAINLINE;
     }
 
     /**

@@ -38,7 +38,7 @@ public final class DeviceMmap {
         DeviceMapping m;
         var prev = dispatcher.enter(t.ref());
         try {
-            m = dispatcher.deviceMmap(new DeviceMmapRequest(nid, (len + 4095) & -4096L, prot, flags, offset, t.ref()));
+            m = dispatcher.deviceFiles().mmap(new DeviceMmapRequest(nid, (len + 4095) & -4096L, prot, flags, offset, t.ref()));
         } finally {
             dispatcher.enter(prev);
         }

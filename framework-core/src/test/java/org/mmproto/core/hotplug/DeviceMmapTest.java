@@ -68,7 +68,7 @@ class DeviceMmapTest {
     }
 
     private static int online(Kernel k, String state) {
-        var v = k.dispatcher().deviceControl(new ControlRequest(2, "hotplug", state, k.dispatcher().current()));
+        var v = k.dispatcher().deviceFiles().control(new ControlRequest(2, "hotplug", state, k.dispatcher().current()));
         return v instanceof Verdict.Deny d ? -d.errno().code() : 0;
     }
 

@@ -16,7 +16,7 @@ final class DeviceControlCall {
         if (k.boundDriver(nid).isEmpty() || k.dispatcher() == null) {
             return -Errno.ENODEV.code();
         }
-        Verdict v = k.dispatcher().deviceControl(new ControlRequest(nid, attr, value, k.dispatcher().current()));
+        Verdict v = k.dispatcher().deviceFiles().control(new ControlRequest(nid, attr, value, k.dispatcher().current()));
         return v instanceof Verdict.Deny d ? -d.errno().code() : 0;
     }
 }
