@@ -34,7 +34,7 @@ class CoreLayersIT {
             List.of("hooks"),
             List.of("task"),
             List.of("migrate"),
-            List.of("tier", "reclaim", "thp", "compaction", "gup"),
+            List.of("tier", "reclaim", "thp", "compaction", "gup", "hotplug"),
             List.of("policy"),
             List.of("syscall"),
             List.of("kernel"),

@@ -45,7 +45,11 @@ final class Samples {
 
     /** The jar of sample driver module {@code name} as the reactor packaged it. */
     static Path sampleJar(String name) {
-        String key = name.equals("virtio-queue") ? "mmproto.it.virtioJar" : "mmproto.it.accelJar";
+        String key = switch (name) {
+            case "virtio-queue" -> "mmproto.it.virtioJar";
+            case "anondax" -> "mmproto.it.anondaxJar";
+            default -> "mmproto.it.accelJar";
+        };
         Path jar = Path.of(System.getProperty(key, "../sample-drivers/" + name + "/target/" + name + "-"
                 + System.getProperty("mmproto.it.version", "0.1.0-SNAPSHOT") + ".jar"));
         if (!Files.isRegularFile(jar)) {
@@ -67,7 +71,7 @@ final class Samples {
         copyCxlJar(dir);
         try {
             Files.copy(probeJar(), dir.resolve(probeJar().getFileName()));
-            for (String name : new String[] {"virtio-queue", "accelerator"}) {
+            for (String name : new String[] {"virtio-queue", "accelerator", "anondax"}) {
                 Path jar = sampleJar(name);
                 Files.copy(jar, dir.resolve(jar.getFileName()));
             }

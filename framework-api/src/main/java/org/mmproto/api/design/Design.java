@@ -2,12 +2,14 @@ package org.mmproto.api.design;
 
 import org.mmproto.api.FreePath;
 import org.mmproto.api.ZoneType;
+import org.mmproto.api.driver.Decisions.DeviceMapping;
 import org.mmproto.api.driver.Decisions.FaultAction;
 import org.mmproto.api.driver.Decisions.FreeAction;
 import org.mmproto.api.driver.Decisions.PinAction;
 import org.mmproto.api.driver.Decisions.ReclaimPolicy;
 import org.mmproto.api.driver.Requests.CollapseRequest;
 import org.mmproto.api.driver.Requests.CompactionRequest;
+import org.mmproto.api.driver.Requests.DeviceMmapRequest;
 import org.mmproto.api.driver.Requests.FaultRequest;
 import org.mmproto.api.driver.Requests.FreeEvent;
 import org.mmproto.api.driver.Requests.MigrationRequest;
@@ -190,6 +192,17 @@ public interface Design extends ExtensionPoint {
      */
     default Verdict compactionTargets(CompactionRequest request, DriverAccess driver) {
         return Verdict.ALLOW;
+    }
+
+    // ---- the device file ----
+
+    /**
+     * {@link Site#DEVICE_FILE}: the device's mmap answered {@code device} (its f_op->mmap runs
+     * under every kernel); what mapping does the kernel install? Mainline has no MPOL_F_PRIVATE:
+     * the VMA gets the plain MPOL_BIND (CONTRACT R7.2).
+     */
+    default DeviceMapping deviceMmap(DeviceMmapRequest request, DeviceMapping device) {
+        return device.withoutPrivateFlag();
     }
 
     // ---- notifications: whether the design's callback table carries them ----

@@ -16,7 +16,17 @@ import org.mmproto.api.driver.TaskRef;
  * private nodes is one allocation with one of these per private node (contract R4.14).
  */
 public record UserAllocation(int nid, Gfp gfp, int order, Site site, MigrateReason reason, NodeMask policyNodes,
-                             boolean bind, boolean onlyPrivate, int localNid, TaskRef task) {
+                             boolean bind, boolean onlyPrivate, int localNid, TaskRef task,
+                             boolean mpolPrivate) {
+    /**
+     * Without MPOL_F_PRIVATE on the policy ({@code mpolPrivate}: a device-lifetime policy a
+     * device mmap gave, CONTRACT R7.2).
+     */
+    public UserAllocation(int nid, Gfp gfp, int order, Site site, MigrateReason reason, NodeMask policyNodes,
+                          boolean bind, boolean onlyPrivate, int localNid, TaskRef task) {
+        this(nid, gfp, order, site, reason, policyNodes, bind, onlyPrivate, localNid, task, false);
+    }
+
     /** A fault (not a migration target). */
     public boolean fault() {
         return site == Site.PAGE_ALLOC;

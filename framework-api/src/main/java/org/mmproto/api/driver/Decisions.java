@@ -1,6 +1,7 @@
 package org.mmproto.api.driver;
 
 import org.mmproto.api.Errno;
+import org.mmproto.api.NodeMask;
 
 /** Answers of the callbacks that are more than allow/deny. */
 public final class Decisions {
@@ -31,6 +32,32 @@ public final class Decisions {
 
         public static MigrateTo refuse(Errno errno) {
             return new MigrateTo(false, errno);
+        }
+    }
+
+    /**
+     * device_mmap: the VMA the device's mmap gives, or a refusal (the mmap call's errno). An
+     * accepted mapping is an ordinary anonymous private VMA whose policy, for the device's whole
+     * lifetime, is MPOL_BIND over {@code nodes}, with the internal {@code MPOL_F_PRIVATE} when
+     * {@code mpolPrivate} ("policy targets a private node"): faults then land on the node with
+     * no mbind. A design that has no MPOL_F_PRIVATE clears it (CONTRACT R7.2).
+     */
+    public record DeviceMapping(boolean accept, Errno refusal, NodeMask nodes, boolean mpolPrivate) {
+        /** What a driver without an mmap answers: no f_op->mmap, ENODEV. */
+        public static final DeviceMapping NO_MMAP = new DeviceMapping(false, Errno.ENODEV, NodeMask.NONE, false);
+
+        public static DeviceMapping refuse(Errno errno) {
+            return new DeviceMapping(false, errno, NodeMask.NONE, false);
+        }
+
+        /** MPOL_BIND over {@code nodes}, MPOL_F_PRIVATE set. */
+        public static DeviceMapping bindPrivate(NodeMask nodes) {
+            return new DeviceMapping(true, null, nodes, true);
+        }
+
+        /** The same mapping without MPOL_F_PRIVATE (a kernel that lacks the flag). */
+        public DeviceMapping withoutPrivateFlag() {
+            return accept ? new DeviceMapping(true, null, nodes, false) : this;
         }
     }
 

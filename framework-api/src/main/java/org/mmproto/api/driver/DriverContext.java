@@ -86,6 +86,26 @@ public interface DriverContext {
         checkStatName(name);
     }
 
+    /**
+     * The node's memory hotplug state (R7.4): UNPLUGGED for a node the machine file declares
+     * {@code online: none} until it is onlined, else the zone it is onlined into.
+     */
+    default HotplugState hotplugState() {
+        return zone() == ZoneType.MOVABLE ? HotplugState.ONLINE_MOVABLE : HotplugState.ONLINE_KERNEL;
+    }
+
+    /**
+     * Moves the node's memory to {@code target} (R7.4), as add_private_memory_driver_managed and
+     * offline_and_remove_memory do: onlining registers the node again with {@code optIns} (the
+     * capabilities are fixed at registration; their violations are EINVAL), rebuilds the node
+     * states, zonelists and watermarks. Returns 0, or -EBUSY (online in another zone: unplug
+     * first; or unplug while pages of the node are allocated), -EINVAL (a node the machine does
+     * not let hotplug). The default is a context outside the engine.
+     */
+    default int hotplug(HotplugState target, NodeOptIns optIns) {
+        throw new UnsupportedOperationException("hotplug needs the engine's context");
+    }
+
     /** The rule of {@link #reportStat}'s names. */
     static void checkStatName(String name) {
         if (name == null || name.isEmpty() || name.length() > 64 || !name.matches("[a-z][a-z0-9_]*")) {

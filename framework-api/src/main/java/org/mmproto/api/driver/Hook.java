@@ -15,7 +15,11 @@ public enum Hook {
     TEARDOWN("teardown"),
     PRESSURE("pressure"),
     /** Not asked by any design: the engine tells the device of every store to its node (R4.16). */
-    DEVICE_STORE("device_store");
+    DEVICE_STORE("device_store"),
+    /** mmap of the device file: the driver gives the VMA its policy, or refuses (R7.1). */
+    DEVICE_MMAP("device_mmap"),
+    /** A write to one of the device's control attributes (hotplug, capability toggles; R7.3). */
+    DEVICE_CONTROL("device_control");
 
     private final String kernelName;
 

@@ -1,10 +1,13 @@
 package org.mmproto.api.driver;
 
+import org.mmproto.api.driver.Decisions.DeviceMapping;
 import org.mmproto.api.driver.Decisions.FaultAction;
 import org.mmproto.api.driver.Decisions.FreeAction;
 import org.mmproto.api.driver.Decisions.MigrateTo;
 import org.mmproto.api.driver.Decisions.ReclaimPolicy;
 import org.mmproto.api.driver.Requests.AllocRequest;
+import org.mmproto.api.driver.Requests.ControlRequest;
+import org.mmproto.api.driver.Requests.DeviceMmapRequest;
 import org.mmproto.api.driver.Requests.FaultRequest;
 import org.mmproto.api.driver.Requests.FreeEvent;
 import org.mmproto.api.driver.Requests.MemoryFailureEvent;
@@ -96,5 +99,24 @@ public interface PrivateNodeDriver extends ExtensionPoint {
      * page allocator for stores other than {@link DeviceStore.Kind#ZEROED}.
      */
     default void deviceStore(DeviceStore store) {
+    }
+
+    /**
+     * device_mmap: the device file is mapped (R7.1). Answer the VMA's device-lifetime policy
+     * ({@link DeviceMapping#bindPrivate}) or refuse with the mmap's errno (EINVAL for a mapping
+     * the device does not support, e.g. MAP_SHARED). The default is a device without mmap.
+     */
+    default DeviceMapping deviceMmap(DeviceMmapRequest request) {
+        return DeviceMapping.NO_MMAP;
+    }
+
+    /**
+     * device_control: a write to one of the device's control attributes (R7.3), e.g. anondax's
+     * {@code hotplug} and capability toggles. Allow is success; a denial's errno is what the
+     * write returns (EBUSY for a toggle while online, EINVAL for a bad value). The default has
+     * no attributes: EINVAL.
+     */
+    default Verdict deviceControl(ControlRequest request) {
+        return Verdict.deny(org.mmproto.api.Errno.EINVAL, "no such device attribute: " + request.attr());
     }
 }

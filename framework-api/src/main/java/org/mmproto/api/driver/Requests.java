@@ -52,6 +52,22 @@ public final class Requests {
     public record TeardownEvent(TaskRef task, long start, long end, long pagesOnNode) {
     }
 
+    /**
+     * mmap of the node's device file by {@code task}: {@code length} bytes (page-rounded),
+     * {@code prot} PROT_* and {@code flags} MAP_* as the caller passed them, {@code offset} into
+     * the device.
+     */
+    public record DeviceMmapRequest(int nid, long length, int prot, int flags, long offset, TaskRef task) {
+        /** MAP_SHARED (0x01) or MAP_SHARED_VALIDATE (0x03). */
+        public boolean shared() {
+            return (flags & 0x03) != 0 && (flags & 0x03) != 0x02;
+        }
+    }
+
+    /** A write of {@code value} to the device's control attribute {@code attr} (sysfs store). */
+    public record ControlRequest(int nid, String attr, String value, TaskRef task) {
+    }
+
     /** Hardware reported a poisoned page on the node. */
     public record MemoryFailureEvent(FolioRef folio, long pfn) {
     }

@@ -37,7 +37,13 @@ public enum Site {
      * zeroing, swap-in), reported to the driver under every design (CONTRACT R4.16). Never in a
      * footprint: no decision is recorded here.
      */
-    DEVICE_MEMORY("(device side)", "stores reaching the node's memory");
+    DEVICE_MEMORY("(device side)", "stores reaching the node's memory"),
+    /**
+     * The device's own file: mmap of it (the driver's f_op->mmap gives the VMA its policy; the
+     * design decides what of it the kernel honours, e.g. MPOL_F_PRIVATE; CONTRACT R7.1-R7.2) and
+     * writes to its control attributes (R7.3, the driver's alone: no decision recorded).
+     */
+    DEVICE_FILE("mm/mempolicy.c", "mmap_region -> f_op->mmap (the device VMA's policy)");
 
     private final String file;
     private final String function;

@@ -140,6 +140,49 @@ public final class Dispatcher implements PrivateNodeCheckpoint, FolioRelease.Fre
         return anyPrivate;
     }
 
+    // ---- Site.DEVICE_FILE (R7.1-R7.3): the device file's calls, in a class of their own ----
+
+    private final DeviceFiles deviceFiles = new DeviceFiles(this);
+
+    /** mmap of a device file and writes to its attributes (CONTRACT R7). */
+    public DeviceFiles deviceFiles() {
+        return deviceFiles;
+    }
+
+    /** The node's driver as the design sees it at {@code site} (for the device file's calls). */
+    DriverAccessImpl accessAt(int nid, Site site) {
+        return at(nid, site);
+    }
+
+    static Design mainline() {
+        return MAINLINE;
+    }
+
+    /**
+     * The node's driver registers again with {@code optIns} (a device onlined again, its
+     * capabilities fixed at this registration): the design reads these from now on. The
+     * dependency rules of R5.3 are checked by the caller.
+     */
+    public void reregister(int nid, NodeOptIns optIns) {
+        BoundDriver b = access[nid].bound();
+        if (b == null) {
+            throw new IllegalStateException("node " + nid + " has no driver to register again");
+        }
+        access[nid] = new DriverAccessImpl(nid, new BoundDriver(b.pluginId(), b.driver(), b.binding(), optIns,
+                b.hooks(), b.context()), containment, stats);
+    }
+
+    /** The hooks the node's driver class implements (R5.2); empty without a driver. */
+    public java.util.Set<org.mmproto.api.driver.Hook> implementedHooks(int nid) {
+        BoundDriver b = access[nid].bound();
+        return b == null ? java.util.Set.of() : b.hooks();
+    }
+
+    /** The opt-ins the node's driver registered last (bind, or its latest online). */
+    public NodeOptIns registered(int nid) {
+        return access[nid].declared();
+    }
+
     public TaskRef current() {
         return current;
     }

@@ -162,6 +162,24 @@ final class DriverAccessImpl implements DriverAccess {
         return Math.max(0, Math.min(1000, p));
     }
 
+    /** device_mmap (R7.1): a contained failure refuses the mapping (ENODEV). */
+    Decisions.DeviceMapping deviceMmap(Requests.DeviceMmapRequest request) {
+        Decisions.DeviceMapping fallback = Decisions.DeviceMapping.refuse(Errno.ENODEV);
+        return call(Hook.DEVICE_MMAP, request, () -> bound.driver().deviceMmap(request),
+                bound == null ? Decisions.DeviceMapping.NO_MMAP : fallback, false);
+    }
+
+    /** device_control (R7.3): a contained failure fails the write (EIO). */
+    Verdict deviceControl(Requests.ControlRequest request) {
+        return call(Hook.DEVICE_CONTROL, request, () -> bound.driver().deviceControl(request),
+                Verdict.deny(bound == null ? Errno.ENODEV : Errno.EIO, "device_control contained or no driver"), true);
+    }
+
+    /** The bound driver, for a re-registration (null for none). */
+    BoundDriver bound() {
+        return bound;
+    }
+
     /** folio_migrate: notification; a failure is contained and recorded. */
     void folioMigrate(FolioRef src, FolioRef dst) {
         call(Hook.FOLIO_MIGRATE, Arrays.asList(src, dst), () -> {

@@ -43,6 +43,7 @@ public final class DriverBinder {
             NodeBinding binding = new NodeBinding(s.nid(), ns.sizeBytes() >> 12, zone, s.config());
             KernelDriverContext ctx = new KernelDriverContext(s.nid(), zone, services.mem(), services.alloc(),
                     services.folioRelease(), services.owner(), containment.lane(s.pluginId(), s.nid()));
+            ctx.attachHotplug(services.hotplug());
             PrivateNodeDriver[] driver = new PrivateNodeDriver[1];
             NodeOptIns optIns;
             try {

@@ -9,6 +9,8 @@ import java.util.function.Supplier;
 import org.mmproto.api.Errno;
 import org.mmproto.api.ZoneType;
 import org.mmproto.api.driver.DriverContext;
+import org.mmproto.api.driver.HotplugState;
+import org.mmproto.api.driver.NodeOptIns;
 import org.mmproto.core.mm.Node;
 import org.mmproto.core.mm.FolioRelease;
 import org.mmproto.core.mm.PageAllocator;
@@ -38,6 +40,7 @@ public final class KernelDriverContext implements DriverContext {
     private boolean pressureReported;
     private IntConsumer pressureListener;
     private final Map<String, Long> stats = new LinkedHashMap<>();
+    private NodeHotplug hotplug = NodeHotplug.NONE;
 
     KernelDriverContext(int nid, ZoneType zone, PhysicalMemory mem, PageAllocator alloc,
             FolioRelease folioRelease, OwnerAllocations owner, DriverLane lane) {
@@ -72,7 +75,29 @@ public final class KernelDriverContext implements DriverContext {
 
     @Override
     public ZoneType zone() {
-        return zone;
+        HotplugState s = hotplug.state(nid);
+        if (s == HotplugState.ONLINE_MOVABLE) {
+            return ZoneType.MOVABLE;
+        }
+        return s == HotplugState.ONLINE_KERNEL ? ZoneType.NORMAL : zone;
+    }
+
+    /** The kernel wires memory hotplug once its subsystems exist. */
+    public void attachHotplug(NodeHotplug h) {
+        this.hotplug = h;
+    }
+
+    @Override
+    public HotplugState hotplugState() {
+        return engine(() -> {
+            HotplugState s = hotplug.state(nid);
+            return s != null ? s : DriverContext.super.hotplugState();
+        });
+    }
+
+    @Override
+    public int hotplug(HotplugState target, NodeOptIns optIns) {
+        return engine(() -> hotplug.set(nid, target, optIns));
     }
 
     @Override

@@ -6,5 +6,8 @@ import org.mmproto.core.mm.PhysicalMemory;
 
 /** The booted engine pieces a driver context is made of. */
 public record NodeServices(PhysicalMemory mem, PageAllocator alloc, FolioRelease folioRelease,
-                           OwnerAllocations owner) {
+                           OwnerAllocations owner, NodeHotplug hotplug) {
+    public NodeServices(PhysicalMemory mem, PageAllocator alloc, FolioRelease folioRelease, OwnerAllocations owner) {
+        this(mem, alloc, folioRelease, owner, NodeHotplug.NONE);
+    }
 }

@@ -25,7 +25,10 @@ import org.mmproto.core.hooks.HookStats;
 import org.mmproto.core.hooks.KernelDriverContext;
 import org.mmproto.core.hooks.NodeServices;
 import org.mmproto.core.hooks.OwnerAllocations;
+import org.mmproto.core.hotplug.DeviceMmap;
+import org.mmproto.core.hotplug.Hotplug;
 import org.mmproto.core.machine.MachineSpec;
+import org.mmproto.core.mm.MemoryOnline;
 import org.mmproto.core.migrate.Migration;
 import org.mmproto.core.migrate.WriteFaultPromotion;
 import org.mmproto.core.mm.FolioRelease;
@@ -89,6 +92,9 @@ public final class Kernel {
     private final PageTablePages pageTables;
     private final Ksm ksm;
     private final Khugepaged khugepaged;
+    /** Null for kernels booted with a bare checkpoint (no dispatcher). */
+    private Hotplug hotplug;
+    private DeviceMmap deviceMmap;
 
     private Kernel(PhysicalMemory mem, PageAllocator alloc, FolioRelease folioRelease, Dispatcher dispatcher,
                    Reclaim reclaim) {
@@ -118,6 +124,16 @@ public final class Kernel {
     /** khugepaged (its sysfs tunables and counters); MADV_COLLAPSE shares its collapser. */
     public Khugepaged khugepaged() {
         return khugepaged;
+    }
+
+    /** Memory hotplug of the nodes the machine declares {@code online: none}; null without a dispatcher. */
+    public Hotplug hotplug() {
+        return hotplug;
+    }
+
+    /** mmap of a private node's device file; null without a dispatcher. */
+    public DeviceMmap deviceMmap() {
+        return deviceMmap;
     }
 
     /** ksmd and the mergeable VMAs. */
@@ -182,8 +198,9 @@ public final class Kernel {
         PageAllocator alloc = new PageAllocator(mem, owner, reclaim).enablePcp();
         FolioRelease folioRelease = new FolioRelease(alloc);
         folioRelease.setFreeGate(owner);
+        Hotplug hotplug = new Hotplug(new MemoryOnline(mem, alloc, dispatcher), dispatcher);
         Map<Integer, BoundDriver> bound = DriverBinder.bind(spec, drivers, containment,
-                new NodeServices(mem, alloc, folioRelease, owner), constructing);
+                new NodeServices(mem, alloc, folioRelease, owner, hotplug), constructing);
         dispatcher.bindDrivers(bound);
         owner.attach(dispatcher);
         Kernel k = new Kernel(mem, alloc, folioRelease, dispatcher, reclaim);
@@ -192,6 +209,9 @@ public final class Kernel {
         Tracer.Context acting = k.actingTask();
         tracer.attach(acting);
         faults.attach(acting);
+        k.hotplug = hotplug;
+        hotplug.attach(k.tasks);
+        k.deviceMmap = new DeviceMmap(k.mmOps, dispatcher);
         if (reclaim != null) {
             reclaim.attach(k.core, k.rmap);
             k.mmOps.attachFolioReclaim(reclaim::reclaimPages);

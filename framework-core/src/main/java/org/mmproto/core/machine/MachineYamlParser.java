@@ -27,7 +27,8 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  *     cpus: 0-3            # numactl list (or a YAML list of ids); "" or absent = CPU-less
  *     movable: 2GiB        # optional: top of the node's memory in ZONE_MOVABLE (<= size)
  *     online: movable      # optional: normal (default) | movable = all memory in ZONE_MOVABLE,
- *                          #   like hot-plugged CXL onlined movable (movable bytes = size)
+ *                          #   like hot-plugged CXL onlined movable (movable bytes = size) |
+ *                          #   none = present but unplugged until a hotplug step onlines it
  *     private: true        # optional: an N_MEMORY_PRIVATE node (needs a size > 0)
  *     start: 0x480000000   # optional physical base, hex or size syntax, page aligned;
  *                          #   default: right after the previous node (node 0 at 0)
@@ -70,7 +71,7 @@ public final class MachineYamlParser {
             "overcommit_kbytes");
     private static final String MIN_FREE_LIMIT = "vm.min_free_kbytes is a C int sysctl:"
             + " at most 2147483647 KiB, just under 2TiB";
-    private static final List<String> ONLINE = List.of("normal", "movable");
+    private static final List<String> ONLINE = List.of("normal", "movable", "none");
     private static final List<String> THP = List.of("always", "madvise", "never");
 
     private MachineYamlParser() {
@@ -171,8 +172,16 @@ public final class MachineYamlParser {
         Optional<Node> movableNode = tree.get(m, "movable");
         long movable = movableNode.map(n -> pageMultiple(tree, n, "movable")).orElse(0L);
         Optional<Node> onlineNode = tree.get(m, "online");
-        boolean onlineMovable = onlineNode.map(n -> tree.oneOf(n, ONLINE)).orElse("normal")
-                .equals("movable");
+        String online = onlineNode.map(n -> tree.oneOf(n, ONLINE)).orElse("normal");
+        boolean onlineMovable = online.equals("movable");
+        boolean unplugged = online.equals("none");
+        if (unplugged && size == 0) {
+            throw tree.error(onlineNode.get(), "online: none needs memory to hotplug; expected a size > 0 on node " + index);
+        }
+        if (unplugged && movableNode.isPresent()) {
+            throw tree.error(movableNode.get(), "movable: conflicts with online: none (the zone is chosen when the"
+                    + " memory is onlined); expected one of the two");
+        }
         boolean isPrivate = tree.get(m, "private").map(tree::bool).orElse(false);
         Optional<Node> startNode = tree.get(m, "start");
         OptionalLong start = startNode.isPresent()
@@ -208,7 +217,7 @@ public final class MachineYamlParser {
         for (int c : cpus) {
             cpuList.add(c);
         }
-        return new NodeSpec(index, size, cpuList, isPrivate, movableBytes, start, tree.line(m));
+        return new NodeSpec(index, size, cpuList, isPrivate, movableBytes, start, tree.line(m), unplugged);
     }
 
     private static long pageMultiple(YamlTree tree, Node n, String key) {

@@ -14,11 +14,20 @@ import java.util.OptionalLong;
  *                      style split); equal to sizeBytes when the memory is onlined movable
  * @param startAddress  physical base address; empty = right after the previous node
  * @param line          line in the source file (0 when built in code), for later errors
+ * @param unplugged     {@code online: none}: the memory is present (its range and memmap exist)
+ *                      but not onlined at boot; memory hotplug onlines it into ZONE_MOVABLE or
+ *                      ZONE_NORMAL later (mm/MemoryOnline)
  */
 public record NodeSpec(int nid, long sizeBytes, List<Integer> cpus, boolean isPrivate,
-                       long movableBytes, OptionalLong startAddress, int line) {
+                       long movableBytes, OptionalLong startAddress, int line, boolean unplugged) {
     public NodeSpec {
         cpus = List.copyOf(cpus);
+    }
+
+    /** A node whose memory is onlined at boot. */
+    public NodeSpec(int nid, long sizeBytes, List<Integer> cpus, boolean isPrivate,
+                    long movableBytes, OptionalLong startAddress, int line) {
+        this(nid, sizeBytes, cpus, isPrivate, movableBytes, startAddress, line, false);
     }
 
     public boolean hasMemory() {

@@ -59,9 +59,9 @@ public final class Lru {
             long lo = Long.MAX_VALUE;
             long hi = 0;
             for (Zone z : n.zones) {
-                if (z.populated()) {
+                if (z.capacity > 0) { // offline memory too: it may be onlined later
                     lo = Math.min(lo, z.startPfn);
-                    hi = Math.max(hi, z.startPfn + z.spannedPages);
+                    hi = Math.max(hi, z.startPfn + z.capacity);
                 }
             }
             vecs[n.nid] = lo == Long.MAX_VALUE ? new Vec(0, 0) : new Vec(lo, hi - lo);

@@ -11,6 +11,8 @@ public final class Node {
     final List<Integer> cpus;
     /** Marked private by the machine file: a device node whose place the design decides. */
     final boolean isPrivate;
+    /** {@code online: none}: ZONE_NORMAL and ZONE_MOVABLE share the range, one online at a time. */
+    boolean hotpluggable;
     /** In N_MEMORY: every ordinary node with memory; a private node only where the design keeps it there. */
     boolean nMemory;
     /** ZONELIST_FALLBACK: populated zones, nodes nearest first, zones highest first. */
@@ -25,29 +27,23 @@ public final class Node {
     int[] fallbackOrder = new int[0];
     final long[] vmstat = new long[VmStat.COUNT];
 
-    /** Zone spans never change after boot, so the node's size is computed once. */
-    private final long present;
-
     Node(int nid, Zone[] zones, List<Integer> cpus, boolean isPrivate) {
         this.nid = nid;
         this.zones = zones;
         this.cpus = List.copyOf(cpus);
         this.isPrivate = isPrivate;
         this.nMemory = !isPrivate;
-        long p = 0;
-        for (Zone z : zones) {
-            p += z.presentPages();
-        }
-        this.present = p;
-        boolean normal = false;
-        for (int i = 0; i <= ZoneType.NORMAL.ordinal(); i++) {
-            normal |= zones[i].populated();
-        }
-        this.hasNormalZones = normal;
     }
 
-    /** Memory in a zone at or below ZONE_NORMAL (fixed after boot). */
-    private final boolean hasNormalZones;
+    /** Memory in a zone at or below ZONE_NORMAL (changes only by memory hotplug). */
+    private boolean hasNormalZones() {
+        for (int i = 0; i <= ZoneType.NORMAL.ordinal(); i++) {
+            if (zones[i].populated()) {
+                return true;
+            }
+        }
+        return false;
+    }
 
     public int nid() {
         return nid;
@@ -69,8 +65,13 @@ public final class Node {
         return isPrivate;
     }
 
+    /** Pages of onlined memory (memory hotplug changes it, as online_pages does node_present_pages). */
     public long presentPages() {
-        return present;
+        long p = 0;
+        for (Zone z : zones) {
+            p += z.presentPages();
+        }
+        return p;
     }
 
     public long managedPages() {
@@ -101,16 +102,25 @@ public final class Node {
 
     /** Memory in a zone at or below ZONE_NORMAL: N_NORMAL_MEMORY. */
     public boolean inNNormalMemory() {
-        return nMemory && hasNormalZones;
+        return nMemory && hasNormalZones();
     }
 
     public boolean hasCpus() {
         return !cpus.isEmpty();
     }
 
-    /** N_ONLINE: a node with memory or cpus (a node id the machine lacks has neither). */
+    /**
+     * N_ONLINE: a node with memory or cpus (a node id the machine lacks has neither); a node with
+     * hot-pluggable memory not yet onlined is online too (the kernel onlines the node when the
+     * memory is added, before it is onlined).
+     */
     public boolean online() {
-        return presentPages() > 0 || hasCpus();
+        return presentPages() > 0 || hasCpus() || hotpluggable();
+    }
+
+    /** Memory that memory hotplug onlines and offlines: the machine file's {@code online: none}. */
+    public boolean hotpluggable() {
+        return hotpluggable;
     }
 
     public int[] fallbackOrder() {

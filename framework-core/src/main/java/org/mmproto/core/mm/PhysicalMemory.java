@@ -18,10 +18,10 @@ public final class PhysicalMemory {
     private final MachineSpec spec;
     final Node[] nodes;
     /** Populated zones sorted by start pfn, for pfn lookup. */
-    private final Zone[] byPfn;
-    private final long[] byPfnStart;
+    private Zone[] byPfn;
+    private long[] byPfnStart;
     private final List<Zone> allZones;
-    private final Watermarks.MinFree minFree;
+    private Watermarks.MinFree minFree;
     /** One-entry cache for zoneOf: consecutive lookups mostly hit the same zone. */
     private Zone lastZone;
     /** Set once by the kernel before any subsystem exists; each subsystem keeps them in final fields. */
@@ -33,10 +33,40 @@ public final class PhysicalMemory {
         this.spec = spec;
         this.nodes = nodes;
         this.allZones = List.copyOf(allZones);
+        reindex();
+        this.minFree = minFree;
+    }
+
+    /** The pfn index over the zones that span memory now (rebuilt when memory is onlined or offlined). */
+    void reindex() {
         this.byPfn = allZones.stream().filter(Zone::populated)
                 .sorted((a, b) -> Long.compare(a.startPfn, b.startPfn)).toArray(Zone[]::new);
         this.byPfnStart = Arrays.stream(byPfn).mapToLong(z -> z.startPfn).toArray();
-        this.minFree = minFree;
+        this.lastZone = null;
+    }
+
+    /** The first node with memory and cpus (else with memory): whose zonelist min_free_kbytes is computed from. */
+    int bootNode() {
+        return firstMemoryNode(nodes);
+    }
+
+    /** init_per_zone_wmark_min after memory was onlined or offlined: min_free_kbytes, watermarks, lowmem reserves. */
+    void resetWatermarks() {
+        this.minFree = Watermarks.setup(nodes, firstMemoryNode(nodes), spec.vm());
+    }
+
+    private static int firstMemoryNode(Node[] nodes) {
+        for (Node node : nodes) {
+            if (node.inNMemory() && node.hasCpus()) {
+                return node.nid;
+            }
+        }
+        for (Node node : nodes) {
+            if (node.inNMemory()) {
+                return node.nid;
+            }
+        }
+        return -1;
     }
 
     /**
@@ -89,7 +119,12 @@ public final class PhysicalMemory {
                 zones[t.ordinal()] = new Zone(all.size(), ns.nid(), t, r[0], (int) pages);
                 all.add(zones[t.ordinal()]);
             }
+            if (ns.unplugged()) {
+                zones[ZoneType.NORMAL.ordinal()].setSpanned(false);
+                zones[ZoneType.MOVABLE.ordinal()].setSpanned(false);
+            }
             nodes[ns.nid()] = new Node(ns.nid(), zones, ns.cpus(), ns.isPrivate());
+            nodes[ns.nid()].hotpluggable = ns.unplugged();
         }
         for (Node node : nodes) {
             if (node.isPrivate) {
@@ -100,27 +135,12 @@ public final class PhysicalMemory {
         for (Zone z : all) {
             freeAllToBuddy(z);
         }
-        int bootNode = -1;
-        for (Node node : nodes) {
-            if (node.inNMemory() && node.hasCpus()) {
-                bootNode = node.nid;
-                break;
-            }
-        }
-        if (bootNode < 0) {
-            for (Node node : nodes) {
-                if (node.inNMemory()) {
-                    bootNode = node.nid;
-                    break;
-                }
-            }
-        }
-        Watermarks.MinFree mf = Watermarks.setup(nodes, bootNode, spec.vm());
+        Watermarks.MinFree mf = Watermarks.setup(nodes, firstMemoryNode(nodes), spec.vm());
         return new PhysicalMemory(spec, nodes, all, mf);
     }
 
-    /** memblock_free_all: each zone's range freed in the largest naturally aligned blocks. */
-    private static void freeAllToBuddy(Zone z) {
+    /** memblock_free_all (and online_pages): each zone's range freed in the largest naturally aligned blocks. */
+    static void freeAllToBuddy(Zone z) {
         long pfn = z.startPfn;
         long end = z.endPfn();
         while (pfn < end) {

@@ -31,7 +31,14 @@ public final class Zone {
     /** Global index in the machine's zone table. */
     final int id;
     final long startPfn;
-    final int spannedPages;
+    /**
+     * The zone's span: its capacity while the memory is online, 0 while it is offline (a
+     * hot-pluggable node's memory present but not onlined into this zone; the span grows at
+     * online as move_pfn_range_to_zone does, and shrinks at offline).
+     */
+    int spannedPages;
+    /** Pages the memmap below holds: the span once onlined. */
+    final int capacity;
 
     // memmap: 9 bytes per page
     final int[] next;
@@ -70,6 +77,7 @@ public final class Zone {
         this.zoneIdx = type.ordinal();
         this.startPfn = startPfn;
         this.spannedPages = spannedPages;
+        this.capacity = spannedPages;
         this.next = new int[spannedPages];
         this.prev = new int[spannedPages];
         this.state = new byte[spannedPages];
@@ -115,6 +123,21 @@ public final class Zone {
 
     public boolean populated() {
         return spannedPages > 0;
+    }
+
+    /** Pages the zone spans once onlined (its span now, or the offline memory it can take). */
+    public long capacityPages() {
+        return capacity;
+    }
+
+    /** Whether the zone's memory is online (a zone with no memory at all is never online). */
+    public boolean online() {
+        return spannedPages > 0;
+    }
+
+    /** Onlines or offlines the whole capacity (MemoryOnline does the buddy side). */
+    void setSpanned(boolean online) {
+        this.spannedPages = online ? capacity : 0;
     }
 
     public boolean spans(long pfn) {

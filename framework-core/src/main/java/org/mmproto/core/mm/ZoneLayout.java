@@ -48,6 +48,16 @@ final class ZoneLayout {
             int nid = ns.nid();
             long s = l.nodeStartPfn[nid];
             long e = l.nodeEndPfn[nid];
+            if (ns.unplugged()) {
+                // not onlined: ZONE_NORMAL and ZONE_MOVABLE could each take the whole range (x86-64
+                // onlines hot-plugged memory into ZONE_NORMAL whatever its address); MemoryOnline
+                // gives it to one of them at a time
+                l.set(nid, ZoneType.DMA, s, s);
+                l.set(nid, ZoneType.DMA32, s, s);
+                l.set(nid, ZoneType.NORMAL, s, e);
+                l.set(nid, ZoneType.MOVABLE, s, e);
+                continue;
+            }
             long mv = Math.max(movableStart[nid], s);
             l.set(nid, ZoneType.DMA, s, Math.min(e, MAX_DMA_PFN));
             l.set(nid, ZoneType.DMA32, Math.max(s, MAX_DMA_PFN), Math.min(e, MAX_DMA32_PFN));
@@ -98,7 +108,7 @@ final class ZoneLayout {
      */
     private void spreadMovablecore(MachineSpec spec, long movablecore, long[] mv) {
         List<NodeSpec> boot = spec.nodes().stream()
-                .filter(ns -> ns.hasMemory() && !ns.isPrivate() && ns.movableBytes() == 0).toList();
+                .filter(ns -> ns.hasMemory() && !ns.isPrivate() && ns.movableBytes() == 0 && !ns.unplugged()).toList();
         long total = 0;
         for (NodeSpec ns : boot) {
             total += nodeEndPfn[ns.nid()] - nodeStartPfn[ns.nid()];

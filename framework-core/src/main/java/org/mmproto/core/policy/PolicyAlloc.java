@@ -162,7 +162,8 @@ public final class PolicyAlloc {
             int priv = Long.numberOfTrailingZeros(bits);
             AllocContext c = d.userAllocation(new UserAllocation(priv, Gfp.of(gfp), order,
                     reason == null ? Site.PAGE_ALLOC : Site.MIGRATE_TARGET, reason,
-                    pol.nodes(), pol.mode() == MPOL_BIND, onlyPrivate, start, t.ref()));
+                    pol.nodes(), pol.mode() == MPOL_BIND, onlyPrivate, start, t.ref(),
+                    (pol.flags() & MemPolicy.MPOL_F_PRIVATE) != 0));
             merged = merged == null ? c : merged.merge(c);
         }
         return merged;

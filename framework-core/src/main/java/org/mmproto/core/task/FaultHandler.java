@@ -100,6 +100,9 @@ public final class FaultHandler {
         }
         long page = addr & ~(Mm.PAGE_SIZE - 1);
         long pte = vma.pte(page);
+        if (vma.deviceNid >= 0 && pte == 0 && k.mem().node(vma.deviceNid).presentPages() == 0) {
+            return -Errno.EFAULT.code(); // SIGBUS: the device's memory is not onlined
+        }
         boolean splitForWrite = false;
         if (Pte.isPmd(pte)) {
             int r = hugePmdFault(t, vma, page, pte, write);

@@ -27,6 +27,12 @@ public record MemPolicy(int mode, int flags, NodeMask nodes, NodeMask userNodes,
     public static final int MPOL_F_RELATIVE_NODES = 1 << 14;
     public static final int MPOL_F_NUMA_BALANCING = 1 << 13;
     public static final int MPOL_MODE_FLAGS = MPOL_F_STATIC_NODES | MPOL_F_RELATIVE_NODES | MPOL_F_NUMA_BALANCING;
+    /**
+     * Internal (never reported to the user): "the policy targets a private node", bit 5 as the
+     * private-nodes series adds it; a device mmap's device-lifetime policy carries it where the
+     * design has the flag (CONTRACT R7.2).
+     */
+    public static final int MPOL_F_PRIVATE = 1 << 5;
     // get_mempolicy flags
     public static final int MPOL_F_NODE = 1;
     public static final int MPOL_F_ADDR = 1 << 1;

@@ -380,6 +380,7 @@ public final class MmOps {
         long copiedCharge = 0;
         for (Vma pv : parent.mm.vmas.values()) {
             Vma cv = new Vma(child.mm.pt, pv.start, pv.end, pv.flags, pv.backing, pv.file, pv.pgoff, pv.label);
+            cv.deviceNid = pv.deviceNid;
             cv.policy = pv.policy;
             if (pv.file != null) {
                 pv.file.users++;

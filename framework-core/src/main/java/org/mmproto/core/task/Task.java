@@ -30,7 +30,7 @@ public final class Task {
     final List<ShmemFile> fds = new ArrayList<>();
 
     /** N_MEMORY of the machine, to tell whether the cpuset restricts anything. */
-    private final NodeMask allMemory;
+    private NodeMask allMemory;
     private boolean memsCoverAll;
     /** Private nodes cpusets neither grant nor deny (v5): in mems_allowed whatever the cpuset says. */
     private final NodeMask cpusetExempt;
@@ -107,6 +107,17 @@ public final class Task {
     }
 
     /** Whether the cpuset allows every node with memory (then it never restricts an allocation). */
+    /** N_MEMORY changed (memory hotplug): whether the cpuset restricts anything is judged anew. */
+    void memoryChanged(NodeMask all) {
+        this.allMemory = all;
+        this.memsCoverAll = all.isSubsetOf(memsAllowed);
+    }
+
+    /** cpuset.mems without the nodes the design exempts from cpusets. */
+    NodeMask memsWithoutExempt() {
+        return memsAllowed.andNot(cpusetExempt);
+    }
+
     public boolean memsCoverAllMemory() {
         return memsCoverAll;
     }

@@ -74,6 +74,23 @@ public final class Tasks {
         return m;
     }
 
+    /**
+     * cpuset_hotplug_update_tasks for the top cpuset: memory came or went ({@code before} the
+     * default mems until now); a task whose mems are that default is in the top cpuset and
+     * follows it (effective_mems = N_MEMORY and the design's private nodes), a task given mems of
+     * its own keeps them.
+     */
+    public void memoryHotplugged(NodeMask before) {
+        NodeMask now = memoryNodes();
+        NodeMask all = nMemory();
+        for (Task t : tasks.values()) {
+            if (t.memsWithoutExempt().equals(before.andNot(cpusetExemptNodes()))) {
+                t.setMemsAllowed(now);
+            }
+            t.memoryChanged(all);
+        }
+    }
+
     /** N_MEMORY as a mask. */
     public NodeMask nMemory() {
         NodeMask m = NodeMask.NONE;

@@ -43,6 +43,8 @@ public final class Vma {
     final RadixTable pt;
     /** A name the scenario gave the mapping, for reports; null if none. */
     final String label;
+    /** The private node whose device file this anonymous VMA maps (a device mmap), -1 for none. */
+    int deviceNid = -1;
 
     Vma(RadixTable pt, long start, long end, int flags, Backing backing, ShmemFile file, long pgoff, String label) {
         this.pt = pt;
@@ -94,6 +96,20 @@ public final class Vma {
 
     public void setPolicy(MemPolicy p) {
         this.policy = p;
+    }
+
+    /** The node of the device this VMA maps (its mmap gave it), or -1 for an ordinary VMA. */
+    public int deviceNid() {
+        return deviceNid;
+    }
+
+    /** Makes this anonymous VMA the device mapping of node {@code nid}, with its device-lifetime policy. */
+    public void bindDevice(int nid, MemPolicy devicePolicy) {
+        if (backing != Backing.ANON_PRIVATE) {
+            throw new IllegalStateException("a device mapping is anonymous and private: " + this);
+        }
+        this.deviceNid = nid;
+        this.policy = devicePolicy;
     }
 
     public boolean contains(long addr) {
@@ -149,6 +165,7 @@ public final class Vma {
         long cut = (addr - start) >>> 12;
         Vma tail = new Vma(pt, addr, end, flags, backing, file, pgoff + cut, label);
         tail.policy = policy;
+        tail.deviceNid = deviceNid;
         end = addr;
         return tail;
     }

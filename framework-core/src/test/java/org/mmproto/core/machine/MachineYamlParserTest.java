@@ -332,7 +332,7 @@ class MachineYamlParserTest {
         String y = "nodes:\n  - size: 4GiB\n    online: kernel\n";
         ConfigException e = rejects(y);
         assertThat(e.line()).isEqualTo(3);
-        assertThat(e.detail()).contains("expected one of normal | movable, got 'kernel'");
+        assertThat(e.detail()).contains("expected one of normal | movable | none, got 'kernel'");
     }
 
     @Test

@@ -9,12 +9,14 @@ import org.mmproto.api.design.AllocGate;
 import org.mmproto.api.design.CollapsePlan;
 import org.mmproto.api.design.DriverAccess;
 import org.mmproto.api.design.UserAllocation;
+import org.mmproto.api.driver.Decisions.DeviceMapping;
 import org.mmproto.api.driver.Decisions.FaultAction;
 import org.mmproto.api.driver.Decisions.FreeAction;
 import org.mmproto.api.driver.Decisions.MigrateTo;
 import org.mmproto.api.driver.Decisions.PinAction;
 import org.mmproto.api.driver.Decisions.ReclaimPolicy;
 import org.mmproto.api.driver.NpOps;
+import org.mmproto.api.driver.Requests.DeviceMmapRequest;
 import org.mmproto.api.driver.Requests.CollapseRequest;
 import org.mmproto.api.driver.Requests.CompactionRequest;
 import org.mmproto.api.driver.Requests.FaultRequest;
@@ -73,10 +75,16 @@ public final class OpsStruct extends RfcV4Nodes {
     @Override
     public AllocContext userAllocation(UserAllocation r, DriverAccess driver) {
         AllocContext c = bindStartsInMask(r, AllocContext.mainline(r.gfp()));
-        boolean optedIn = r.fault() ? driver.has(NpOps.NP_OPS_MEMPOLICY)
+        boolean optedIn = r.fault() ? r.mpolPrivate() || driver.has(NpOps.NP_OPS_MEMPOLICY)
                 : r.reason() == MigrateReason.MR_DEMOTION ? driver.has(NpOps.NP_OPS_DEMOTION)
                 : driver.has(NpOps.NP_OPS_MIGRATION);
         return optedIn ? c.withGfp(r.gfp().or(Gfp.__GFP_PRIVATE)) : c;
+    }
+
+    /** Patch 13 has MPOL_F_PRIVATE: a device's mmap may stamp it on the VMA's policy (vma_alloc_folio then injects __GFP_PRIVATE). */
+    @Override
+    public DeviceMapping deviceMmap(DeviceMmapRequest request, DeviceMapping device) {
+        return device;
     }
 
     @Override

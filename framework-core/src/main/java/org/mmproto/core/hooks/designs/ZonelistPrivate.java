@@ -11,10 +11,12 @@ import org.mmproto.api.design.HomeNodeRequest;
 import org.mmproto.api.design.NodeZonelists;
 import org.mmproto.api.design.UserAllocation;
 import org.mmproto.api.design.ZonelistKind;
+import org.mmproto.api.driver.Decisions.DeviceMapping;
 import org.mmproto.api.driver.Decisions.FaultAction;
 import org.mmproto.api.driver.Decisions.PinAction;
 import org.mmproto.api.driver.Decisions.ReclaimPolicy;
 import org.mmproto.api.driver.NodeCap;
+import org.mmproto.api.driver.Requests.DeviceMmapRequest;
 import org.mmproto.api.driver.Requests.CollapseRequest;
 import org.mmproto.api.driver.Requests.FaultRequest;
 import org.mmproto.api.driver.Requests.MigrationRequest;
@@ -81,9 +83,18 @@ public final class ZonelistPrivate extends Unpatched {
     @Override
     public AllocContext userAllocation(UserAllocation r, DriverAccess driver) {
         AllocContext c = AllocContext.mainline(r.gfp());
-        boolean selects = r.fault() ? r.bind() && driver.has(NodeCap.NODE_PRIVATE_CAP_USER_NUMA)
+        boolean selects = r.fault() ? r.mpolPrivate() || r.bind() && driver.has(NodeCap.NODE_PRIVATE_CAP_USER_NUMA)
                 : reasonAllowed(r.reason(), driver);
         return selects ? c.select(ZonelistKind.PRIVATE) : c;
+    }
+
+    /**
+     * A device's mmap stamps MPOL_BIND|MPOL_F_PRIVATE on the VMA (anondax's ->get_policy): no
+     * capability needed, __alloc_pages_mpol selects ZONELIST_PRIVATE on the flag.
+     */
+    @Override
+    public DeviceMapping deviceMmap(DeviceMmapRequest request, DeviceMapping device) {
+        return device;
     }
 
     /** alloc_zonelist_for_node(nid, reason): PRIVATE only when the node has the reason's capability. */

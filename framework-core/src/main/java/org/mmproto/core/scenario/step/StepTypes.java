@@ -37,6 +37,8 @@ public final class StepTypes {
             NestedAlloc.TYPE,
             Swapon.TYPE,
             Pressure.TYPE,
+            Hotplug.TYPE,
+            DriverControl.TYPE,
             Tick.TYPE,
             ReclaimStep.TYPE,
             Compact.TYPE,

@@ -63,13 +63,35 @@ public record Touch(Meta meta, String task, Addr addr, Len length, boolean write
         o.summary((write ? "write " : "read ") + at(addr, a) + " .. +" + length
                 + (r == 0 ? "" : " = -" + Expectations.resultName(r)));
         if (r < 0) {
-            o.put("fault", faultDetail(t, a, length.value(), write, r));
+            String detail = faultDetail(t, a, length.value(), write, r, run);
+            o.put("fault", detail);
+            o.put("signal", detail.endsWith("SIGBUS") ? "SIGBUS" : detail.endsWith("SIGSEGV") ? "SIGSEGV" : "none");
         }
         return o;
     }
 
+    /** {@code signal}: the signal the access would raise, {@code SIGSEGV}, {@code SIGBUS} or {@code none}. */
+    @Override
+    public List<String> expectFields() {
+        return List.of("signal");
+    }
+
+    @Override
+    public Object readField(String key, StepOutcome o) {
+        return o.has(key) ? o.get(key) : "none";
+    }
+
+    @Override
+    public Expectations.Expected expectField(String key, Node v, org.mmproto.core.scenario.ExpectationParser p) {
+        String s = p.tree().string(v).strip();
+        if (!List.of("SIGSEGV", "SIGBUS", "none").contains(s)) {
+            throw p.tree().error(v, "signal: expected SIGSEGV, SIGBUS or none, got '" + s + "'");
+        }
+        return new Expectations.Text(s);
+    }
+
     /** Why a touch failed, as the kernel would see it. */
-    private static String faultDetail(Task t, long addr, long len, boolean write, int r) {
+    private static String faultDetail(Task t, long addr, long len, boolean write, int r, RunContext run) {
         if (r == -Errno.ENOMEM.code()) {
             return "out of memory at the fault (VM_FAULT_OOM): the kernel would run the OOM killer";
         }
@@ -89,6 +111,9 @@ public record Touch(Meta meta, String task, Addr addr, Len length, boolean write
             }
             if (write && (v.flags() & Vma.VM_WRITE) == 0) {
                 return "VMA " + hex(v.start()) + "-" + hex(v.end()) + " is not writable at " + hex(a) + ": SIGSEGV";
+            }
+            if (v.deviceNid() >= 0 && run.kernel().mem().node(v.deviceNid()).presentPages() == 0) {
+                return hex(a) + " maps node " + v.deviceNid() + "'s device, whose memory is not onlined: SIGBUS";
             }
             if (v.file() != null && v.fileIndex(a) >= v.file().sizePages()) {
                 return hex(a) + " is beyond the end of " + v.file().name() + ": SIGBUS";

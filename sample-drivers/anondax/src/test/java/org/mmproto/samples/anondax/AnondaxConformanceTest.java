@@ -1,0 +1,17 @@
+package org.mmproto.samples.anondax;
+
+import org.mmproto.api.driver.PrivateNodeDriver;
+import org.mmproto.conformance.junit.DriverConformanceTest;
+
+/** The conformance kit on anondax (its default configuration; the kit onlines node 2 at boot, so the device starts in that zone): every rule under every design. */
+class AnondaxConformanceTest extends DriverConformanceTest {
+    @Override
+    protected Class<? extends PrivateNodeDriver> driver() {
+        return AnondaxDriver.class;
+    }
+
+    @Override
+    protected String pluginId() {
+        return "anondax";
+    }
+}
