@@ -253,7 +253,8 @@ public record Comparison(String scenario, String source, Map<String, RunReport> 
         if (runs.values().stream().anyMatch(r -> !r.observations().isEmpty())) {
             rows.add(new Row("observations", ds.stream().map(d -> {
                 RunReport r = runs.get(d);
-                return (r.observations().size() - r.observationsDiffering()) + "/" + r.observations().size() + " held";
+                return r.observations().isEmpty() ? "-"
+                        : (r.observations().size() - r.observationsDiffering()) + "/" + r.observations().size() + " held";
             }).toList()));
         }
         return rows;

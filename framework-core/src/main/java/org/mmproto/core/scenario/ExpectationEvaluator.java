@@ -113,7 +113,7 @@ final class ExpectationEvaluator {
      * nor {@code others:} is an error unless the step observes the design ({@code observe:}): then
      * only the shared items are expected.
      */
-    private Expectation forDesign(Expectation e, Expectation observe) {
+    private Expectation forDesign(Step s, Expectation e, Expectation observe) {
         if (e == null || e.perDesign().isEmpty()) {
             return e;
         }
@@ -122,7 +122,7 @@ final class ExpectationEvaluator {
             mine = e.perDesign().get("others");
         }
         if (mine == null) {
-            if (observe != null && observes(observe)) {
+            if (observe != null && observes(s, observe)) {
                 return new Expectation(e.line(), e.items(), e.hasResult(), Map.of());
             }
             throw new ConfigException(source, e.line(), 0, "the per-design expectation names "
@@ -136,19 +136,24 @@ final class ExpectationEvaluator {
     }
 
     /** Whether an {@code observe:} block has anything to compare under this run's design. */
-    private boolean observes(Expectation observe) {
-        return !observeForDesign(observe).items().isEmpty();
+    private boolean observes(Step s, Expectation observe) {
+        return !observeForDesign(s, observe).items().isEmpty();
     }
 
     /**
-     * The observation under this run's design: the shared items plus the design's own (or
-     * {@code others:}); a design it does not name observes only the shared items.
+     * The observation under this run's design: the shared items plus the design's own, or
+     * {@code others:} when the block does not name the design and neither does the step's
+     * {@code expect:} (a design the scenario expects something of is not also observed); a design
+     * it does not cover observes only the shared items.
      */
-    private Expectation observeForDesign(Expectation o) {
+    private Expectation observeForDesign(Step s, Expectation o) {
         if (o.perDesign().isEmpty()) {
             return o;
         }
-        Expectation mine = o.perDesign().getOrDefault(designName, o.perDesign().get("others"));
+        Expectation expect = s.meta().expect();
+        boolean expected = expect != null && expect.perDesign().containsKey(designName);
+        Expectation mine = o.perDesign().containsKey(designName) ? o.perDesign().get(designName)
+                : expected ? null : o.perDesign().get("others");
         List<Item> items = new ArrayList<>(o.items());
         boolean hasResult = o.hasResult();
         if (mine != null) {
@@ -167,16 +172,16 @@ final class ExpectationEvaluator {
         if (obs == null) {
             return List.of();
         }
-        return compare(observeForDesign(obs), s, o, false);
+        return compare(observeForDesign(s, obs), s, o, false);
     }
 
     /** The results of the step's expectation, including the implicit "must succeed" of a step without result:. */
     List<ExpectationResult> evaluate(Step s, StepOutcome o) {
         List<ExpectationResult> out = new ArrayList<>();
         Expectation obs = s.meta().observe();
-        Expectation e = forDesign(s.meta().expect(), obs);
+        Expectation e = forDesign(s, s.meta().expect(), obs);
         // an observed result replaces the implicit "must succeed": the observation records it
-        boolean syscallLike = s.hasResult() && !(obs != null && observeForDesign(obs).hasResult());
+        boolean syscallLike = s.hasResult() && !(obs != null && observeForDesign(s, obs).hasResult());
         // a check step never has an expectation, so it never reaches the failedToRun uses below
         boolean failedToRun = o.value == null && !"ok".equals(o.result);
         if (syscallLike && (e == null || !e.hasResult())) {
