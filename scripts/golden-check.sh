@@ -18,13 +18,14 @@ git -C "$root" worktree add -q --detach "$work/base" "$base"
 run_all() { # jar plugins-dir out-dir
   local jar="$1" plugins="$2" out="$3"
   mkdir -p "$out"
-  for s in "$root"/scenarios/*.yaml; do
-    local n; n="$(basename "$s" .yaml)"
-    (cd "$root" && java -jar "$jar" run "scenarios/$n.yaml" --format json --plugins "$plugins" --no-progress \
-        >"$out/run-$n.json" 2>/dev/null) || true
-    (cd "$root" && java -jar "$jar" compare "scenarios/$n.yaml" --format json --plugins "$plugins" \
-        >"$out/compare-$n.json" 2>/dev/null) || true
-  done
+  # every bundled scenario, subdirectories included (scenarios/thread/, scenarios/rfc-selftests/)
+  while IFS= read -r rel; do
+    local n="${rel%.yaml}"; local o="${n//\//__}"
+    (cd "$root" && java -jar "$jar" run "scenarios/$rel" --format json --plugins "$plugins" --no-progress \
+        >"$out/run-$o.json" 2>/dev/null) || true
+    (cd "$root" && java -jar "$jar" compare "scenarios/$rel" --format json --plugins "$plugins" \
+        >"$out/compare-$o.json" 2>/dev/null) || true
+  done < <(cd "$root/scenarios" && find . -name '*.yaml' -type f | sed 's|^\./||' | sort)
 }
 # one set of plugin jars for both: the base's (the driver API must not change in such a change)
 run_all "$work/base/framework-core/target/mmproto.jar" "$work/base/plugins" "$work/old"

@@ -1,14 +1,11 @@
 package org.mmproto.core.cli;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import org.mmproto.core.config.ConfigException;
 import org.mmproto.core.plugin.DesignRegistry;
 import org.mmproto.core.report.Comparison;
@@ -154,15 +151,12 @@ final class CompareCommand implements Callable<Integer> {
         for (String target : targets) {
             Path p = Path.of(target);
             if (Files.isDirectory(p)) {
-                try (Stream<Path> s = Files.list(p)) {
-                    List<Path> in = s.filter(f -> f.toString().endsWith(".yaml")).sorted().toList();
-                    if (in.isEmpty()) {
-                        throw new IllegalArgumentException(target + ": no *.yaml scenarios in this directory");
-                    }
-                    out.addAll(in);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
+                // subdirectories too: compare scenarios/ runs scenarios/thread/ and scenarios/rfc-selftests/
+                List<Path> in = ScenarioFiles.under(p);
+                if (in.isEmpty()) {
+                    throw new IllegalArgumentException(target + ": no *.yaml scenarios in this directory");
                 }
+                out.addAll(in);
             } else {
                 out.add(ScenarioFiles.resolve(target));
             }

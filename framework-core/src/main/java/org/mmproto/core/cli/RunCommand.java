@@ -136,9 +136,13 @@ final class RunCommand implements Callable<Integer> {
             out.println("no bundled scenarios directory found");
             return 0;
         }
-        out.println("# bundled scenarios (" + files.get(0).getParent() + ")");
+        Path dir = ScenarioFiles.bundledDir().orElseThrow();
+        out.println("# bundled scenarios (" + dir + ")");
+        // a subdirectory's names (rfc-selftests/private_node_mbind) widen the name column; lines stay within 80
+        int width = Math.max(21, files.stream().mapToInt(p -> ScenarioFiles.nameOf(dir, p).length()).max().orElse(0));
+        int descMax = Math.max(20, 80 - 3 - width);
         for (Path p : files) {
-            String name = p.getFileName().toString().replace(".yaml", "");
+            String name = ScenarioFiles.nameOf(dir, p);
             String desc = "";
             try {
                 YamlTree t = YamlTree.read(p);
@@ -149,10 +153,10 @@ final class RunCommand implements Callable<Integer> {
             } catch (RuntimeException e) {
                 desc = "(unreadable: " + e.getMessage() + ")";
             }
-            if (desc.length() > 54) {
-                desc = desc.substring(0, 51).stripTrailing() + "...";
+            if (desc.length() > descMax) {
+                desc = desc.substring(0, descMax - 3).stripTrailing() + "...";
             }
-            out.printf("  %-21s %s%n", name, desc);
+            out.printf("  %-" + width + "s %s%n", name, desc);
         }
         return 0;
     }

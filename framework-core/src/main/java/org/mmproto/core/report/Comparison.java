@@ -159,6 +159,7 @@ public record Comparison(String scenario, String source, Map<String, RunReport> 
 
     private static List<Section> sections(List<String> ds, Map<String, RunReport> runs) {
         List<Section> out = new ArrayList<>();
+        observations(ds, runs).ifPresent(out::add);
         Set<String> sites = new LinkedHashSet<>();
         runs.values().forEach(r -> sites.addAll(r.privacy().sites().keySet()));
         List<Row> siteRows = new ArrayList<>();
@@ -205,6 +206,36 @@ public record Comparison(String scenario, String source, Map<String, RunReport> 
         return out;
     }
 
+    /** Title of the observations table (every format prints it; tests and docs name it). */
+    public static final String OBSERVATIONS = "observations (observe:, never a failure): held or the value seen";
+
+    /**
+     * The {@code observe:} items, one row per line and probe and expected value, a cell per design:
+     * {@code held}, {@code saw ACTUAL}, or {@code -} where the design observes nothing there.
+     */
+    private static java.util.Optional<Section> observations(List<String> ds, Map<String, RunReport> runs) {
+        Map<String, Map<String, String>> rows = new java.util.TreeMap<>(Comparison::byLine);
+        for (String d : ds) {
+            for (RunReport.ExpectationResult o : runs.get(d).observations()) {
+                String key = o.line() + ": " + o.what() + " " + o.expected();
+                rows.computeIfAbsent(key, x -> new LinkedHashMap<>()).put(d, o.passed() ? "held" : "saw " + o.actual());
+            }
+        }
+        if (rows.isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        List<Row> out = new ArrayList<>();
+        rows.forEach((k, cells) -> out.add(new Row(k, ds.stream().map(d -> cells.getOrDefault(d, "-")).toList())));
+        return java.util.Optional.of(new Table(OBSERVATIONS, "line: observed", out));
+    }
+
+    /** Rows {@code "LINE: ..."} by line number, then text. */
+    private static int byLine(String a, String b) {
+        int la = Integer.parseInt(a.substring(0, a.indexOf(':')));
+        int lb = Integer.parseInt(b.substring(0, b.indexOf(':')));
+        return la != lb ? Integer.compare(la, lb) : a.compareTo(b);
+    }
+
     private static List<Row> invariantRows(List<String> ds, Map<String, RunReport> runs) {
         List<Row> rows = new ArrayList<>();
         for (String kind : BREACHES) {
@@ -219,6 +250,13 @@ public record Comparison(String scenario, String source, Map<String, RunReport> 
         }
         rows.add(new Row("mm invariants", checks));
         rows.add(new Row("expectations", verdict));
+        if (runs.values().stream().anyMatch(r -> !r.observations().isEmpty())) {
+            rows.add(new Row("observations", ds.stream().map(d -> {
+                RunReport r = runs.get(d);
+                return r.observations().isEmpty() ? "-"
+                        : (r.observations().size() - r.observationsDiffering()) + "/" + r.observations().size() + " held";
+            }).toList()));
+        }
         return rows;
     }
 

@@ -107,6 +107,20 @@ public final class JsonReporter implements Reporter {
             o.put("actual", e.actual());
             o.put("implicit", e.implicit());
         }
+        if (!r.observations().isEmpty()) {
+            // only scenarios that observe have the key, so every other report keeps its bytes
+            ArrayNode obs = root.putArray("observations");
+            for (ExpectationResult e : r.observations()) {
+                ObjectNode o = obs.addObject();
+                o.put("line", e.line());
+                o.put("held", e.passed());
+                o.put("detail", e.detail());
+                o.put("item_line", e.itemLine());
+                o.put("what", e.what());
+                o.put("expected", e.expected());
+                o.put("actual", e.actual());
+            }
+        }
         ArrayNode inv = root.putArray("invariants");
         for (InvariantViolation v : r.invariants()) {
             ObjectNode o = inv.addObject();

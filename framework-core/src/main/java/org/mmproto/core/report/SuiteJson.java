@@ -94,6 +94,8 @@ public final class SuiteJson {
             x.put("enomem", c.enomem());
             x.put("hook_calls", c.hookCalls());
             x.put("contained", c.contained());
+            x.put("observations", c.observed());
+            x.put("observations_held", c.observedHeld());
             ArrayNode sites = x.putArray("sites_touched");
             c.sitesTouched().forEach(sites::add);
             ObjectNode dc = x.putObject("driver_stats");

@@ -20,6 +20,7 @@ public record SuiteSummary(List<String> designs, List<Row> rows) {
             "ok        every invariant held: no leak, escape, unsafe write or unnotified free, DebugVm clean",
             "leak:N    N leaks (esc: escapes, wr: unsafe writes, free: unnotified frees, mm: DebugVm violations)",
             "FAIL:N    N expectations of the scenario failed under this design (cont:N: N driver failures contained)",
+            "obs:H/N   H of the N observations (observe:) held under this design; an observation never fails a run",
             "d/e/h/s   denials (dispatcher decisions that refused) / ENOMEMs (steps and move_pages entries)"
                     + " / driver hook calls / sites touched (patch footprint)",
             "name=V    a statistic the node's driver reported (reportStat, CONTRACT R1.9), latest value, as nN.name; shown where the designs disagree on it",
@@ -58,10 +59,12 @@ public record SuiteSummary(List<String> designs, List<Row> rows) {
      * @param hookCalls      driver hook calls, over every site
      * @param sitesTouched   the sites of the design's patch footprint
      * @param driverStats {@code nN.name} to the latest value the node's driver reported (R1.9)
+     * @param observed       observations ({@code observe:}) compared under this design
+     * @param observedHeld   those whose value was as written
      */
     public record Cell(Map<String, Long> breaches, int mmInvariants, long failed, long denials, long enomem,
                        long hookCalls, List<String> sitesTouched, Map<String, Long> driverStats, int contained,
-                       java.util.Set<String> shownStats) {
+                       java.util.Set<String> shownStats, int observed, int observedHeld) {
         public Cell {
             shownStats = java.util.Set.copyOf(shownStats);
             breaches = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(breaches));
@@ -93,6 +96,9 @@ public record SuiteSummary(List<String> designs, List<Row> rows) {
             }
             if (contained > 0) {
                 sb.append(" cont:").append(contained);
+            }
+            if (observed > 0) {
+                sb.append(" obs:").append(observedHeld).append('/').append(observed);
             }
             sb.append(' ').append(denials).append('/').append(enomem).append('/').append(hookCalls).append('/')
                     .append(sitesTouched.size());
@@ -162,7 +168,8 @@ public record SuiteSummary(List<String> designs, List<Row> rows) {
             }
         }
         return new Cell(breaches, r.invariants().size(), r.failedExpectations(), denials, enomem, hooks, sites, counters,
-                p.contained().size(), shownStats);
+                p.contained().size(), shownStats, r.observations().size(),
+                (int) (r.observations().size() - r.observationsDiffering()));
     }
 
     private static int breachOrder(String a, String b) {

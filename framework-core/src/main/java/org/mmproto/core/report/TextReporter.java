@@ -147,6 +147,14 @@ public final class TextReporter implements Reporter {
                 sb.append(r.source()).append(':').append(e.line()).append(": ").append(e.detail()).append('\n');
             }
         }
+        if (!r.observations().isEmpty()) {
+            sb.append("# observations (never a failure): ").append(r.observations().size()).append(" compared, ")
+                    .append(r.observationsDiffering()).append(" not as written\n");
+            for (ExpectationResult e : r.observations()) {
+                sb.append(r.source()).append(':').append(e.line()).append(": ").append(e.passed() ? "held " : "differs ")
+                        .append(e.detail()).append('\n');
+            }
+        }
         if (r.invariants().isEmpty()) {
             sb.append("# invariants: hold\n");
         } else {

@@ -109,10 +109,11 @@ final class ExpectationEvaluator {
 
     /**
      * The expectation that applies under this run's design: the shared items plus the design's
-     * own ({@code expect: {ops-struct: ok, gfp-flag: ENOMEM}}). A step with per-design
-     * expectations but none for this design expects nothing of its result.
+     * own ({@code expect: {ops-struct: ok, gfp-flag: ENOMEM}}). A block naming neither the design
+     * nor {@code others:} is an error unless the step observes the design ({@code observe:}): then
+     * only the shared items are expected.
      */
-    private Expectation forDesign(Expectation e) {
+    private Expectation forDesign(Step s, Expectation e, Expectation observe) {
         if (e == null || e.perDesign().isEmpty()) {
             return e;
         }
@@ -121,22 +122,66 @@ final class ExpectationEvaluator {
             mine = e.perDesign().get("others");
         }
         if (mine == null) {
+            if (observe != null && observes(s, observe)) {
+                return new Expectation(e.line(), e.items(), e.hasResult(), Map.of());
+            }
             throw new ConfigException(source, e.line(), 0, "the per-design expectation names "
                     + String.join(", ", new TreeSet<>(e.perDesign().keySet())) + " but not " + designName
-                    + ", the design of this run: name every design it must hold for, or add `others:`");
+                    + ", the design of this run: name every design it must hold for, add `others:`, or observe"
+                    + " this design with `observe:`");
         }
         List<Item> items = new ArrayList<>(e.items());
+        items.addAll(mine.items());
+        return new Expectation(e.line(), items, true, Map.of());
+    }
+
+    /** Whether an {@code observe:} block has anything to compare under this run's design. */
+    private boolean observes(Step s, Expectation observe) {
+        return !observeForDesign(s, observe).items().isEmpty();
+    }
+
+    /**
+     * The observation under this run's design: the shared items plus the design's own, or
+     * {@code others:} when the block does not name the design and neither does the step's
+     * {@code expect:} (a design the scenario expects something of is not also observed); a design
+     * it does not cover observes only the shared items.
+     */
+    private Expectation observeForDesign(Step s, Expectation o) {
+        if (o.perDesign().isEmpty()) {
+            return o;
+        }
+        Expectation expect = s.meta().expect();
+        boolean expected = expect != null && expect.perDesign().containsKey(designName);
+        Expectation mine = o.perDesign().containsKey(designName) ? o.perDesign().get(designName)
+                : expected ? null : o.perDesign().get("others");
+        List<Item> items = new ArrayList<>(o.items());
+        boolean hasResult = o.hasResult();
         if (mine != null) {
             items.addAll(mine.items());
+            hasResult |= mine.hasResult();
         }
-        return new Expectation(e.line(), items, true, Map.of());
+        return new Expectation(o.line(), items, hasResult, Map.of());
+    }
+
+    /**
+     * The step's observations under this run's design: compared like expectations, but they never
+     * fail the run and never acknowledge a breach (a breach must be expected, not observed).
+     */
+    List<ExpectationResult> observe(Step s, StepOutcome o) {
+        Expectation obs = s.meta().observe();
+        if (obs == null) {
+            return List.of();
+        }
+        return compare(observeForDesign(s, obs), s, o, false);
     }
 
     /** The results of the step's expectation, including the implicit "must succeed" of a step without result:. */
     List<ExpectationResult> evaluate(Step s, StepOutcome o) {
         List<ExpectationResult> out = new ArrayList<>();
-        Expectation e = forDesign(s.meta().expect());
-        boolean syscallLike = s.hasResult();
+        Expectation obs = s.meta().observe();
+        Expectation e = forDesign(s, s.meta().expect(), obs);
+        // an observed result replaces the implicit "must succeed": the observation records it
+        boolean syscallLike = s.hasResult() && !(obs != null && observeForDesign(s, obs).hasResult());
         // a check step never has an expectation, so it never reaches the failedToRun uses below
         boolean failedToRun = o.value == null && !"ok".equals(o.result);
         if (syscallLike && (e == null || !e.hasResult())) {
@@ -161,6 +206,13 @@ final class ExpectationEvaluator {
         if (e == null) {
             return out;
         }
+        out.addAll(compare(e, s, o, true));
+        return out;
+    }
+
+    /** Each item of {@code e} compared; {@code acknowledge}: a breaches item names the breaches it counted. */
+    private List<ExpectationResult> compare(Expectation e, Step s, StepOutcome o, boolean acknowledge) {
+        List<ExpectationResult> out = new ArrayList<>();
         for (Item i : e.items()) {
             Object actual;
             try {
@@ -173,7 +225,7 @@ final class ExpectationEvaluator {
             }
             boolean passed = i.expected().test(actual);
             // a breaches expectation names them only if it could not hold without them (">= 0" waives nothing)
-            if (i.probe() instanceof Expectations.Breaches && !i.expected().test(0L)) {
+            if (acknowledge && i.probe() instanceof Expectations.Breaches && !i.expected().test(0L)) {
                 acknowledged.addAll(pendingAck);
             }
             pendingAck.clear();

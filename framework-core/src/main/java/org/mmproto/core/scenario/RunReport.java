@@ -16,13 +16,16 @@ import java.util.Map;
  *                    site and the patch footprint
  * @param drivers     per bound driver, in node order, what it reported
  * @param timeline    the engine sampled after boot and after each step (for the report's charts)
+ * @param observations the {@code observe:} items compared under this run's design: reported, never
+ *                    failing the run ({@code passed} = the observed value was as written)
  */
 public record RunReport(String scenario, String source, String description, String machine, String machineSource,
                         long seed, String thp, List<StepResult> steps, List<ExpectationResult> expectations,
                         List<InvariantViolation> invariants, Map<String, Long> vmstat, Map<String, Long> vmstatDelta,
                         List<NodeUsage> nodes, PrivacyReport privacy, List<DriverReport> drivers,
-                        Timeline timeline) {
+                        Timeline timeline, List<ExpectationResult> observations) {
     public RunReport {
+        observations = observations == null ? List.of() : List.copyOf(observations);
         timeline = timeline == null ? Timeline.empty() : timeline;
         steps = List.copyOf(steps);
         expectations = List.copyOf(expectations);
@@ -52,7 +55,21 @@ public record RunReport(String scenario, String source, String description, Stri
                      List<InvariantViolation> invariants, Map<String, Long> vmstat, Map<String, Long> vmstatDelta,
                      List<NodeUsage> nodes, PrivacyReport privacy, List<DriverReport> drivers) {
         this(scenario, source, description, machine, machineSource, seed, thp, steps, expectations, invariants, vmstat,
-                vmstatDelta, nodes, privacy, drivers, Timeline.empty());
+                vmstatDelta, nodes, privacy, drivers, Timeline.empty(), List.of());
+    }
+
+    /** A run report without observations. */
+    public RunReport(String scenario, String source, String description, String machine, String machineSource,
+                     long seed, String thp, List<StepResult> steps, List<ExpectationResult> expectations,
+                     List<InvariantViolation> invariants, Map<String, Long> vmstat, Map<String, Long> vmstatDelta,
+                     List<NodeUsage> nodes, PrivacyReport privacy, List<DriverReport> drivers, Timeline timeline) {
+        this(scenario, source, description, machine, machineSource, seed, thp, steps, expectations, invariants, vmstat,
+                vmstatDelta, nodes, privacy, drivers, timeline, List.of());
+    }
+
+    /** Observations whose value was not as written (reported, never a failure). */
+    public long observationsDiffering() {
+        return observations.stream().filter(o -> !o.passed()).count();
     }
 
     /**

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
@@ -61,27 +62,45 @@ public final class ScenarioFiles {
         return Optional.empty();
     }
 
-    /** Every {@code *.yaml} of the bundled directory, sorted by name (empty when there is none). */
+    /**
+     * Every {@code *.yaml} under the bundled directory, its subdirectories included
+     * ({@code scenarios/thread/}): the top level's by name, then each subdirectory's (empty when
+     * there is none).
+     */
     public static List<Path> bundled() {
         Optional<Path> dir = bundledDir();
-        if (dir.isEmpty()) {
-            return List.of();
-        }
-        try (Stream<Path> s = Files.list(dir.get())) {
-            return s.filter(p -> p.getFileName().toString().endsWith(".yaml") && Files.isRegularFile(p)).sorted().toList();
+        return dir.isEmpty() ? List.of() : under(dir.get());
+    }
+
+    /**
+     * Every {@code *.yaml} scenario file under {@code dir}, recursively, in the order
+     * {@link #bundled()} uses: a directory's own files by name before its subdirectories'.
+     */
+    public static List<Path> under(Path dir) {
+        try (Stream<Path> s = Files.walk(dir)) {
+            return s.filter(p -> p.getFileName().toString().endsWith(".yaml") && Files.isRegularFile(p))
+                    .sorted(Comparator.comparing((Path p) -> dir.relativize(p).getNameCount())
+                            .thenComparing(p -> dir.relativize(p).toString()))
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    /** Bundled scenario names (file names without .yaml). */
+    /** Bundled scenario names: the path under {@code scenarios/} without .yaml ({@code mbind}, {@code thread/case-01}). */
     public static List<String> bundledNames() {
+        Optional<Path> dir = bundledDir();
         List<String> names = new ArrayList<>();
         for (Path p : bundled()) {
-            String f = p.getFileName().toString();
-            names.add(f.substring(0, f.length() - ".yaml".length()));
+            names.add(nameOf(dir.orElseThrow(), p));
         }
         return names;
+    }
+
+    /** The bundled name of {@code file} under {@code dir}: its relative path, '/'-separated, without .yaml. */
+    public static String nameOf(Path dir, Path file) {
+        String rel = dir.relativize(file).toString().replace('\\', '/');
+        return rel.endsWith(".yaml") ? rel.substring(0, rel.length() - ".yaml".length()) : rel;
     }
 
     /**
@@ -106,7 +125,9 @@ public final class ScenarioFiles {
             return path; // a device or pipe is reported by the reader as not a regular file
         }
         Optional<Path> dir = bundledDir();
-        if (dir.isPresent() && !arg.contains("/") && !arg.contains("\\")) {
+        // a bundled name may name a subdirectory's scenario (thread/case-01), never leave the directory
+        if (dir.isPresent() && path != null && !arg.contains("\\") && !path.isAbsolute()
+                && !path.normalize().startsWith("..")) {
             String file = arg.endsWith(".yaml") ? arg : arg + ".yaml";
             Path p = dir.get().resolve(file);
             if (Files.isRegularFile(p)) {

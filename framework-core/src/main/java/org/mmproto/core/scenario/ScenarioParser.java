@@ -272,7 +272,7 @@ public final class ScenarioParser {
         Node opValue = null;
         for (NodeTuple t : m.getValue()) {
             String key = ((ScalarNode) t.getKeyNode()).getValue();
-            if (key.equals("expect") || key.equals("name")) {
+            if (key.equals("expect") || key.equals("observe") || key.equals("name")) {
                 continue;
             }
             if (!OPS.contains(key)) {
@@ -281,7 +281,7 @@ public final class ScenarioParser {
                 String what = op == null ? "unknown operation '" + key + "'" : "unknown key '" + key + "' in a step";
                 throw new ConfigException(tree.source(), tree.line(t.getKeyNode()), tree.column(t.getKeyNode()),
                         tree.path(m) + ": " + what + Suggestions.didYouMean(key, all) + "; expected one of: "
-                                + String.join(", ", OPS) + " (plus expect: and name: beside the operation)");
+                                + String.join(", ", OPS) + " (plus expect:, observe: and name: beside the operation)");
             }
             if (op != null) {
                 throw new ConfigException(tree.source(), tree.line(t.getKeyNode()), tree.column(t.getKeyNode()),
@@ -293,10 +293,11 @@ public final class ScenarioParser {
             opValue = t.getValueNode();
         }
         Optional<Node> expectNode = tree.get(m, "expect");
+        Optional<Node> observeNode = tree.get(m, "observe");
         String label = tree.get(m, "name").map(tree::string).map(String::strip).orElse(null);
         int line = tree.line(item);
         if (op == null) {
-            if (expectNode.isEmpty()) {
+            if (expectNode.isEmpty() && observeNode.isEmpty()) {
                 throw tree.error(m, "a step needs an operation; expected one of: " + String.join(", ", OPS));
             }
             op = "expect";
@@ -304,14 +305,17 @@ public final class ScenarioParser {
         Meta bare = new Meta(line, op, label, null);
         Step step = types.get(op).parser().parse(ctx, bare, opKey, opValue == null || tree.isNull(opValue) ? null
                 : opValue);
-        if (expectNode.isEmpty()) {
+        if (expectNode.isEmpty() && observeNode.isEmpty()) {
             return step;
         }
         if (step.refusesExpect() != null) {
-            throw tree.error(expectNode.get(), op + ": takes no expect:; " + step.refusesExpect());
+            Node where = expectNode.orElseGet(observeNode::get);
+            throw tree.error(where, op + ": takes no " + (expectNode.isPresent() ? "expect" : "observe") + ":; "
+                    + step.refusesExpect());
         }
-        Expectation e = expectations.parse(expectNode.get(), step);
-        return step.withMeta(new Meta(line, op, label, e));
+        Expectation e = expectNode.map(n -> expectations.parse(n, step)).orElse(null);
+        Expectation obs = observeNode.map(n -> expectations.parse(n, step)).orElse(null);
+        return step.withMeta(new Meta(line, op, label, e, obs));
     }
 
     /** For tests: the probes of an expectation, described. */

@@ -172,10 +172,14 @@ public final class ScenarioRunner {
         timeline.sample(0);
         List<StepResult> steps = new ArrayList<>();
         List<ExpectationResult> expectations = new ArrayList<>();
+        List<ExpectationResult> observations = new ArrayList<>();
         for (Step s : scenario.steps()) {
             Expectation e = s.meta().expect();
             StepOutcome o;
-            Map<String, Long> before = e != null && ExpectationEvaluator.readsStepCounters(e) ? eval.vmstat() : null;
+            Expectation obs = s.meta().observe();
+            boolean readsStep = e != null && ExpectationEvaluator.readsStepCounters(e)
+                    || obs != null && ExpectationEvaluator.readsStepCounters(obs);
+            Map<String, Long> before = readsStep ? eval.vmstat() : null;
             tracer.step(s.line());
             faults.step(s.line());
             int faultsBefore = faults.injectedCount();
@@ -210,6 +214,7 @@ public final class ScenarioRunner {
                 o.result = mine.stream().allMatch(ExpectationResult::passed) ? "ok" : "failed";
             }
             expectations.addAll(mine);
+            observations.addAll(eval.observe(s, o));
             StepResult r = new StepResult(s.line(), s.op(), s.meta().label(), s.task(), o.result, o.value, o.summary,
                     o.fields);
             steps.add(r);
@@ -248,7 +253,7 @@ public final class ScenarioRunner {
         return new RunReport(scenario.name(), scenario.source(), scenario.description(), scenario.machine().name(),
                 scenario.machine().source(), scenario.seed(), thp.name().toLowerCase(Locale.ROOT), steps,
                 expectations, invariants, end, delta, nodes, PrivacyReport.of(k.dispatcher(), breaches, acknowledged),
-                driverReports(), timeline.timeline());
+                driverReports(), timeline.timeline(), observations);
     }
 
     private List<RunReport.DriverReport> driverReports() {

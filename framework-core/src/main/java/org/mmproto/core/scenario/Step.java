@@ -15,8 +15,14 @@ import org.yaml.snakeyaml.nodes.Node;
  * it from YAML, and {@code StepTypes} lists every type.
  */
 public interface Step {
-    /** The parts every step has: where it is written, its operation key, label and expectation. */
-    record Meta(int line, String op, String label, Expectation expect) {
+    /**
+     * The parts every step has: where it is written, its operation key, label, expectation and
+     * observation ({@code observe:}: compared and reported like an expectation, never failing the run).
+     */
+    record Meta(int line, String op, String label, Expectation expect, Expectation observe) {
+        public Meta(int line, String op, String label, Expectation expect) {
+            this(line, op, label, expect, null);
+        }
     }
 
     Meta meta();

@@ -19,10 +19,23 @@ class BundledScenariosTest {
     void the_bundled_directory_has_the_default_scenario_and_the_readme_lists_every_one() throws Exception {
         List<Path> files = ScenarioFiles.bundled();
         assertThat(files).extracting(p -> p.getFileName().toString()).contains("default.yaml");
-        String readme = java.nio.file.Files.readString(ScenarioFiles.bundledDir().orElseThrow().resolve("README.md"));
+        Path dir = ScenarioFiles.bundledDir().orElseThrow();
         for (String name : ScenarioFiles.bundledNames()) {
-            assertThat(readme).as("scenarios/README.md lists " + name).contains("| `" + name + "` |");
+            // a subdirectory's scenarios (thread/case-01-...) are listed in that directory's README
+            int slash = name.lastIndexOf('/');
+            Path readme = slash < 0 ? dir.resolve("README.md") : dir.resolve(name.substring(0, slash)).resolve("README.md");
+            String base = name.substring(slash + 1);
+            assertThat(java.nio.file.Files.readString(readme)).as(readme + " lists " + base).contains("| `" + base + "` |");
         }
+        // the suites of issue 13 are bundled, under their directory's name
+        assertThat(ScenarioFiles.bundledNames()).contains("thread/case-01-kernel-thisnode",
+                "rfc-selftests/private_node_mbind").doesNotContain("rfc-selftests/two-private.machine");
+        assertThat(ScenarioFiles.bundledNames().indexOf("default"))
+                .as("top-level scenarios first").isLessThan(ScenarioFiles.bundledNames().indexOf("thread/case-01-kernel-thisnode"));
+        assertThat(ScenarioFiles.resolve("thread/case-01-kernel-thisnode").toString().replace('\\', '/'))
+                .endsWith("scenarios/thread/case-01-kernel-thisnode.yaml");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ScenarioFiles.resolve("../pom"))
+                .isInstanceOf(org.mmproto.core.config.ConfigException.class);
     }
 
     /**
