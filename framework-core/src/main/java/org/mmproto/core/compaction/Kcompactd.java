@@ -1,12 +1,15 @@
 package org.mmproto.core.compaction;
 
 import java.util.function.IntPredicate;
+import org.mmproto.api.ZoneType;
 import org.mmproto.core.migrate.Migration;
 import org.mmproto.core.mm.Node;
 import org.mmproto.core.mm.PageAllocator;
 import org.mmproto.core.mm.Zone;
 import org.mmproto.core.stats.VmStat;
 import org.mmproto.core.task.MmCore;
+import org.mmproto.core.trace.Tracepoint;
+import org.mmproto.core.trace.Tracer;
 
 /**
  * One kcompactd per node (mm/compaction.c, 6.12), run by {@link #tick}:
@@ -23,6 +26,9 @@ import org.mmproto.core.task.MmCore;
  * </ul>
  * Both count compact_daemon_migrate_scanned / compact_daemon_free_scanned besides compaction's own
  * counters. A private node runs only as its design allows (Site.COMPACTION, once per run).
+ * Traced as the kernel does: mm_compaction_wakeup_kcompactd when kswapd wakes it,
+ * mm_compaction_kcompactd_wake per kcompactd_do_work (one per compact_daemon_wake), and
+ * compact_zone's mm_compaction_begin/end for each zone either kind of run compacts.
  */
 public final class Kcompactd {
     static final long HPAGE_FRAG_CHECK_INTERVAL_MSEC = 500;
@@ -72,6 +78,10 @@ public final class Kcompactd {
     public void wake(int nid, int order, int highestZoneIdx) {
         if (order <= 0 || !nodeSuitable(nid, order, highestZoneIdx)) {
             return;
+        }
+        Tracer tracer = k.mem().tracer();
+        if (tracer.on(Tracepoint.MM_COMPACTION_WAKEUP_KCOMPACTD)) {
+            tracer.emit(Tracepoint.MM_COMPACTION_WAKEUP_KCOMPACTD, nid, nid, order, ZoneType.of(highestZoneIdx).procName());
         }
         wakeOrder[nid] = Math.max(wakeOrder[nid], order);
         wakeHighest[nid] = Math.max(wakeHighest[nid], highestZoneIdx);
@@ -143,6 +153,10 @@ public final class Kcompactd {
         int highest = wakeHighest[nid];
         wakeOrder[nid] = 0;
         wakeHighest[nid] = 0;
+        Tracer tracer = k.mem().tracer();
+        if (tracer.on(Tracepoint.MM_COMPACTION_KCOMPACTD_WAKE)) {
+            tracer.emit(Tracepoint.MM_COMPACTION_KCOMPACTD_WAKE, nid, nid, order, ZoneType.of(highest).procName());
+        }
         k.mem().count(nid, VmStat.COMPACT_DAEMON_WAKE, 1);
         if (!compaction.allowedOn(nid, order)) {
             return 0;

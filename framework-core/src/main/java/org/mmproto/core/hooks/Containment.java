@@ -56,6 +56,7 @@ public final class Containment implements AutoCloseable {
     private final List<Incident> incidents = new ArrayList<>();
     private final HookStats stats;
     private HookObserver observer = HookObserver.NONE;
+    private HookTrace trace = new HookTrace(org.mmproto.core.trace.Tracer.OFF);
 
     public Containment(Duration budget, HookStats stats) {
         this.budget = budget;
@@ -73,6 +74,17 @@ public final class Containment implements AutoCloseable {
 
     public HookObserver observer() {
         return observer;
+    }
+
+    /** The private:hook tracepoint of every driver call from now on (set at boot). */
+    public void attachTracer(org.mmproto.core.trace.Tracer t) {
+        this.trace = new HookTrace(t);
+    }
+
+    /** A driver call returned: the observer sees it, the trace records it. */
+    void called(HookObserver.Call c, String driver) {
+        observer.called(c);
+        trace.called(c, driver);
     }
 
     public Duration budget() {

@@ -107,8 +107,8 @@ final class DriverAccessImpl implements DriverAccess {
         long containedBefore = t.contained;
         long start = System.nanoTime();
         T answer = containment.call(bound, site, hook, call, fallback);
-        containment.observer().called(new HookObserver.Call(nid, site, hook, request, answer,
-                t.contained != containedBefore, System.nanoTime() - start));
+        containment.called(new HookObserver.Call(nid, site, hook, request, answer,
+                t.contained != containedBefore, System.nanoTime() - start), bound.pluginId());
         if (verdict) {
             if (answer instanceof Verdict v && v.allowed() || answer == FreeAction.RETURN_TO_BUDDY
                     || answer instanceof MigrateTo m && m.accept() || answer == FaultAction.PROMOTE) {
@@ -220,8 +220,8 @@ final class DriverAccessImpl implements DriverAccess {
             bound.driver().deviceStore(store);
             return Boolean.TRUE;
         }, Boolean.FALSE);
-        containment.observer().called(new HookObserver.Call(nid, Site.DEVICE_MEMORY, Hook.DEVICE_STORE, store, answer,
-                t.contained != containedBefore, System.nanoTime() - start));
+        containment.called(new HookObserver.Call(nid, Site.DEVICE_MEMORY, Hook.DEVICE_STORE, store, answer,
+                t.contained != containedBefore, System.nanoTime() - start), bound.pluginId());
     }
 
     /** Whether the bound driver listens to stores (R4.16). */

@@ -183,6 +183,7 @@ public final class Kernel {
         // bind after the engine booted, so their context works in bind()
         HookStats stats = new HookStats();
         Containment containment = new Containment(budget, stats);
+        containment.attachTracer(tracer);
         boolean[] marked = new boolean[spec.nodeCount()];
         for (var ns : spec.nodes()) {
             marked[ns.nid()] = ns.isPrivate();

@@ -22,6 +22,8 @@ import org.mmproto.core.task.Pte;
 import org.mmproto.core.task.Rmap;
 import org.mmproto.core.task.Task;
 import org.mmproto.core.task.Vma;
+import org.mmproto.core.trace.Tracepoint;
+import org.mmproto.core.trace.Tracer;
 
 /**
  * hpage_collapse_scan_pmd and collapse_huge_page (mm/khugepaged.c, 6.12) for one PMD range of an
@@ -73,8 +75,15 @@ public final class Collapser {
         long onNode;
     }
 
-    /** What a scan of a range found. */
-    record Scan(ScanResult result, int[] load, int swapPtes) {
+    /**
+     * What a scan of a range found; the counts as far as the scan got (the trace's fields):
+     * the last folio looked at (-1: none), whether a PTE was writable, the young PTEs, the none
+     * or zero ones.
+     */
+    record Scan(ScanResult result, int[] load, int swapPtes, long pfn, boolean writable, int referenced, int none) {
+        Scan(ScanResult result, int[] load, int swapPtes) {
+            this(result, load, swapPtes, -1, false, 0, 0);
+        }
     }
 
     public Collapser(MmCore k, Rmap rmap, FaultHandler faults) {
@@ -102,12 +111,34 @@ public final class Collapser {
         }
     }
 
+    /**
+     * hpage_collapse_scan_pmd: the scan, and the collapse when it succeeded; traced as the kernel
+     * does, mm_collapse_huge_page at the end of each collapse attempt and mm_khugepaged_scan_pmd
+     * with the scan's counts and the final result (for khugepaged and MADV_COLLAPSE alike).
+     */
     private ScanResult collapseRange(Task owner, Vma vma, long haddr, Control cc) {
         Plans plans = new Plans();
         Scan s = scan(vma, haddr, cc, plans);
-        if (s.result() != ScanResult.SCAN_SUCCEED) {
-            return s.result();
+        ScanResult r = s.result();
+        Tracer tracer = k.mem().tracer();
+        int scanNid = s.pfn() >= 0 ? k.memmap().nid(s.pfn()) : -1; // before the collapse frees the page
+        if (r == ScanResult.SCAN_SUCCEED) {
+            r = collapseHugePage(owner, vma, haddr, cc, s, plans);
+            if (tracer.on(Tracepoint.MM_COLLAPSE_HUGE_PAGE)) {
+                tracer.emit(Tracepoint.MM_COLLAPSE_HUGE_PAGE, -1, Tracer.mm(owner.pid()),
+                        r == ScanResult.SCAN_SUCCEED ? 1 : 0, r.traceName());
+            }
         }
+        if (tracer.on(Tracepoint.MM_KHUGEPAGED_SCAN_PMD)) {
+            tracer.emit(Tracepoint.MM_KHUGEPAGED_SCAN_PMD, scanNid,
+                    Tracer.mm(owner.pid()), Math.max(s.pfn(), 0), s.writable() ? 1 : 0, s.referenced(), s.none(),
+                    r.traceName(), s.swapPtes());
+        }
+        return r;
+    }
+
+    /** collapse_huge_page, after a scan that allowed it. */
+    private ScanResult collapseHugePage(Task owner, Vma vma, long haddr, Control cc, Scan s, Plans plans) {
         long head = allocTarget(s.load(), plans, cc);
         if (head < 0) {
             return ScanResult.SCAN_ALLOC_HUGE_PAGE_FAIL;
@@ -148,6 +179,7 @@ public final class Collapser {
         int shared = 0;
         int referenced = 0;
         boolean writable = false;
+        long pfn = -1;
         for (int i = 0; i < HPAGE_PMD_NR; i++) {
             long a = haddr + ((long) i << 12);
             long pte = vma.pte(a);
@@ -157,7 +189,7 @@ public final class Collapser {
                     continue;
                 }
                 count(VmStat.THP_SCAN_EXCEED_SWAP_PTE);
-                return new Scan(ScanResult.SCAN_EXCEED_SWAP_PTE, load, swap);
+                return new Scan(ScanResult.SCAN_EXCEED_SWAP_PTE, load, swap, pfn, writable, referenced, none);
             }
             if (pte == 0 || (pte & Pte.ZERO) != 0) {
                 none++;
@@ -165,45 +197,46 @@ public final class Collapser {
                     continue;
                 }
                 count(VmStat.THP_SCAN_EXCEED_NONE_PTE);
-                return new Scan(ScanResult.SCAN_EXCEED_NONE_PTE, load, swap);
+                return new Scan(ScanResult.SCAN_EXCEED_NONE_PTE, load, swap, pfn, writable, referenced, none);
             }
             if (!Pte.present(pte)) {
-                return new Scan(ScanResult.SCAN_PTE_NON_PRESENT, load, swap);
+                return new Scan(ScanResult.SCAN_PTE_NON_PRESENT, load, swap, pfn, writable, referenced, none);
             }
             writable |= (pte & Pte.WRITE) != 0;
             long head = rmap.folioHead(pte);
+            pfn = head;
             int nid = mm.nid(head);
             if (skippedByDesign(head, nid, a, cc, plans)) {
-                return new Scan(ScanResult.SCAN_PAGE_NULL, load, swap); // vm_normal_page: like ZONE_DEVICE
+                return new Scan(ScanResult.SCAN_PAGE_NULL, load, swap, pfn, writable, referenced, none); // vm_normal_page: like ZONE_DEVICE
             }
             if (mm.order(head) > 0) {
-                return new Scan(ScanResult.SCAN_PAGE_COMPOUND, load, swap);
+                return new Scan(ScanResult.SCAN_PAGE_COMPOUND, load, swap, pfn, writable, referenced, none);
             }
             shared += mm.mapcount(head) > 1 ? 1 : 0;
             if (mm.mapcount(head) > 1 && cc.khugepaged() && shared > lim.maxPtesShared()) {
                 count(VmStat.THP_SCAN_EXCEED_SHARE_PTE);
-                return new Scan(ScanResult.SCAN_EXCEED_SHARED_PTE, load, swap);
+                return new Scan(ScanResult.SCAN_EXCEED_SHARED_PTE, load, swap, pfn, writable, referenced, none);
             }
             load[nid]++;
             int flags = mm.flags(head);
             if ((flags & Memmap.PG_LRU) == 0) {
-                return new Scan(ScanResult.SCAN_PAGE_LRU, load, swap);
+                return new Scan(ScanResult.SCAN_PAGE_LRU, load, swap, pfn, writable, referenced, none);
             }
             if ((flags & Memmap.PG_ANON) == 0) {
-                return new Scan(ScanResult.SCAN_PAGE_ANON, load, swap);
+                return new Scan(ScanResult.SCAN_PAGE_ANON, load, swap, pfn, writable, referenced, none);
             }
             if (mm.refcount(head) != mm.mapcount(head)) {
-                return new Scan(ScanResult.SCAN_PAGE_COUNT, load, swap); // is_refcount_suitable: a pin
+                return new Scan(ScanResult.SCAN_PAGE_COUNT, load, swap, pfn, writable, referenced, none); // is_refcount_suitable: a pin
             }
             referenced += (pte & Pte.YOUNG) != 0 ? 1 : 0;
         }
         if (!writable) {
-            return new Scan(ScanResult.SCAN_PAGE_RO, load, swap);
+            return new Scan(ScanResult.SCAN_PAGE_RO, load, swap, pfn, writable, referenced, none);
         }
         if (cc.khugepaged() && (referenced == 0 || (swap > 0 && referenced < HPAGE_PMD_NR / 2))) {
-            return new Scan(ScanResult.SCAN_LACK_REFERENCED_PAGE, load, swap);
+            return new Scan(ScanResult.SCAN_LACK_REFERENCED_PAGE, load, swap, pfn, writable, referenced, none);
         }
-        return new Scan(ScanResult.SCAN_SUCCEED, load, swap);
+        return new Scan(ScanResult.SCAN_SUCCEED, load, swap, pfn, writable, referenced, none);
     }
 
     /** Site.KHUGEPAGED, once per range and private node. */

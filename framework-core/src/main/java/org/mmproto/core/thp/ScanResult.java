@@ -8,13 +8,44 @@ import org.mmproto.api.Errno;
  * their cause in {@link Collapser}; the rest are listed so a result is always a kernel name.
  */
 public enum ScanResult {
-    SCAN_FAIL, SCAN_SUCCEED, SCAN_PMD_NULL, SCAN_PMD_NONE, SCAN_PMD_MAPPED, SCAN_EXCEED_NONE_PTE,
-    SCAN_EXCEED_SWAP_PTE, SCAN_EXCEED_SHARED_PTE, SCAN_PTE_NON_PRESENT, SCAN_PTE_UFFD_WP,
-    SCAN_PTE_MAPPED_HUGEPAGE, SCAN_PAGE_RO, SCAN_LACK_REFERENCED_PAGE, SCAN_PAGE_NULL, SCAN_SCAN_ABORT,
-    SCAN_PAGE_COUNT, SCAN_PAGE_LRU, SCAN_PAGE_LOCK, SCAN_PAGE_ANON, SCAN_PAGE_COMPOUND, SCAN_ANY_PROCESS,
-    SCAN_VMA_NULL, SCAN_VMA_CHECK, SCAN_ADDRESS_RANGE, SCAN_DEL_PAGE_LRU, SCAN_ALLOC_HUGE_PAGE_FAIL,
-    SCAN_CGROUP_CHARGE_FAIL, SCAN_TRUNCATED, SCAN_PAGE_HAS_PRIVATE, SCAN_STORE_FAILED, SCAN_COPY_MC,
-    SCAN_PAGE_FILLED;
+    SCAN_FAIL("failed"),
+    SCAN_SUCCEED("succeeded"),
+    SCAN_PMD_NULL("pmd_null"),
+    SCAN_PMD_NONE("pmd_none"),
+    SCAN_PMD_MAPPED("page_pmd_mapped"),
+    SCAN_EXCEED_NONE_PTE("exceed_none_pte"),
+    SCAN_EXCEED_SWAP_PTE("exceed_swap_pte"),
+    SCAN_EXCEED_SHARED_PTE("exceed_shared_pte"),
+    SCAN_PTE_NON_PRESENT("pte_non_present"),
+    SCAN_PTE_UFFD_WP("pte_uffd_wp"),
+    SCAN_PTE_MAPPED_HUGEPAGE("pte_mapped_hugepage"),
+    SCAN_PAGE_RO("no_writable_page"),
+    SCAN_LACK_REFERENCED_PAGE("lack_referenced_page"),
+    SCAN_PAGE_NULL("page_null"),
+    SCAN_SCAN_ABORT("scan_aborted"),
+    SCAN_PAGE_COUNT("not_suitable_page_count"),
+    SCAN_PAGE_LRU("page_not_in_lru"),
+    SCAN_PAGE_LOCK("page_locked"),
+    SCAN_PAGE_ANON("page_not_anon"),
+    SCAN_PAGE_COMPOUND("page_compound"),
+    SCAN_ANY_PROCESS("no_process_for_page"),
+    SCAN_VMA_NULL("vma_null"),
+    SCAN_VMA_CHECK("vma_check_failed"),
+    SCAN_ADDRESS_RANGE("not_suitable_address_range"),
+    SCAN_DEL_PAGE_LRU("could_not_delete_page_from_lru"),
+    SCAN_ALLOC_HUGE_PAGE_FAIL("alloc_huge_page_failed"),
+    SCAN_CGROUP_CHARGE_FAIL("ccgroup_charge_failed"),
+    SCAN_TRUNCATED("truncated"),
+    SCAN_PAGE_HAS_PRIVATE("page_has_private"),
+    SCAN_STORE_FAILED("store_failed"),
+    SCAN_COPY_MC("copy_poisoned_page"),
+    SCAN_PAGE_FILLED("page_filled");
+
+    private final String traceName;
+
+    ScanResult(String traceName) {
+        this.traceName = traceName;
+    }
 
     /** The range is PMD-mapped now: MADV_COLLAPSE counts both as a THP (madvise_collapse's thps++). */
     public boolean huge() {
@@ -44,8 +75,8 @@ public enum ScanResult {
         };
     }
 
-    /** The name as the kernel's trace prints it (lower case, without the prefix). */
+    /** The name the kernel's huge_memory tracepoints print (SCAN_STATUS: {@code succeeded}, {@code page_null}). */
     public String traceName() {
-        return name().substring("SCAN_".length()).toLowerCase(java.util.Locale.ROOT);
+        return traceName;
     }
 }

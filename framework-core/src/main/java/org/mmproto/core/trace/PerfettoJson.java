@@ -13,7 +13,7 @@ import java.util.Set;
  * Chrome trace-event JSON ({@code {"traceEvents":[...]}}, opens in ui.perfetto.dev): one process
  * track per node ({@code node N}, pid {@value #NODE_PID_BASE}+N, a thread per task acting on it)
  * and one per task for events of no node; direct reclaim and compaction as duration slices
- * (B/E), every other event an instant, {@code private:decision} instants on the node's track,
+ * (B/E), every other event an instant, {@code private:decision} and {@code private:hook} instants on the node's track,
  * each node's used pages as a counter. Times are the simulated microseconds of the ftrace text.
  */
 public final class PerfettoJson implements TraceSink {
@@ -39,8 +39,11 @@ public final class PerfettoJson implements TraceSink {
         try {
             name(pid, e.pid(), e);
             json.writeStartObject();
-            json.writeStringField("name", e.point() == Tracepoint.PRIVATE_DECISION
-                    ? "decision " + e.values().get(0) : e.point().event());
+            json.writeStringField("name", switch (e.point()) {
+                case PRIVATE_DECISION -> "decision " + e.values().get(0);
+                case PRIVATE_HOOK -> "hook " + e.values().get(2);
+                default -> e.point().event();
+            });
             json.writeStringField("cat", e.point().system());
             String ph = switch (e.point()) {
                 case MM_VMSCAN_DIRECT_RECLAIM_BEGIN, MM_COMPACTION_BEGIN -> "B";

@@ -4,8 +4,9 @@ import java.util.List;
 
 /**
  * The tracepoints the engine fires, by the kernel's {@code system:name} and the fields and
- * format of its TP_printk in 6.12 ({@code include/trace/events/{kmem,migrate,vmscan,compaction}.h});
- * {@link #PRIVATE_DECISION} is mmproto's own: one design decision at a private-node site.
+ * format of its TP_printk in 6.12 ({@code include/trace/events/{kmem,migrate,vmscan,compaction,huge_memory}.h});
+ * {@link #PRIVATE_DECISION} and {@link #PRIVATE_HOOK} are mmproto's own: one design decision at a
+ * private-node site, one call the engine made to a node's driver.
  * Formats use {@code %s} and {@code 0x%x} only, so a value prints as the kernel prints it.
  */
 public enum Tracepoint {
@@ -34,6 +35,17 @@ public enum Tracepoint {
     MM_COMPACTION_END("compaction", "mm_compaction_end",
             "zone_start=0x%x migrate_pfn=0x%x free_pfn=0x%x zone_end=0x%x, mode=%s status=%s",
             "zone_start", "migrate_pfn", "free_pfn", "zone_end", "mode", "status"),
+    MM_COMPACTION_WAKEUP_KCOMPACTD("compaction", "mm_compaction_wakeup_kcompactd",
+            "nid=%d order=%d highest_zoneidx=%-8s", "nid", "order", "highest_zoneidx"),
+    MM_COMPACTION_KCOMPACTD_WAKE("compaction", "mm_compaction_kcompactd_wake",
+            "nid=%d order=%d highest_zoneidx=%-8s", "nid", "order", "highest_zoneidx"),
+    MM_KHUGEPAGED_SCAN_PMD("huge_memory", "mm_khugepaged_scan_pmd",
+            "mm=%s, scan_pfn=0x%x, writable=%d, referenced=%d, none_or_zero=%d, status=%s, unmapped=%d",
+            "mm", "pfn", "writable", "referenced", "none_or_zero", "status", "unmapped"),
+    MM_COLLAPSE_HUGE_PAGE("huge_memory", "mm_collapse_huge_page", "mm=%s, isolated=%d, status=%s",
+            "mm", "isolated", "status"),
+    PRIVATE_HOOK("private", "hook", "nid=%d driver=%s hook=%s site=%s answer=%s contained=%d latency_ns=%d",
+            "nid", "driver", "hook", "site", "answer", "contained", "latency_ns"),
     PRIVATE_DECISION("private", "decision", "site=%s design=%s nid=%d driver=%s hook=%s verdict=%s line=%d",
             "site", "design", "nid", "driver", "hook", "verdict", "line");
 

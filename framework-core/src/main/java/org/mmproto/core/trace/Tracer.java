@@ -128,6 +128,11 @@ public final class Tracer {
         return nowNs;
     }
 
+    /** {@code %p} of a task's mm_struct (NULL for none, as a kernel thread has). */
+    public static String mm(int pid) {
+        return pid <= 0 ? "0000000000000000" : String.format("%016x", 0xffff888100000000L + pid * 0x400L);
+    }
+
     /** {@code %p} of a page: the kernel hashes pointers; mmproto prints the pfn's struct page slot, NULL as zeros. */
     public static String page(long pfn) {
         return pfn < 0 ? "0000000000000000" : String.format("%016x", 0xffffea0000000000L + pfn * 64);

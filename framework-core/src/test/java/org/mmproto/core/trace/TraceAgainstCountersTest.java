@@ -26,13 +26,16 @@ import org.mmproto.core.scenario.ScenarioRunner;
  * added up against the counters the run reports: every page pgalloc_* counted has its
  * mm_page_alloc (compaction's targets aside: compaction_alloc fires none, in the kernel too),
  * every pgfree page its mm_page_free, every migrated or failed page its mm_migrate_pages, and
- * the kswapd runs and direct-reclaim stalls their events.
+ * the kswapd runs and direct-reclaim stalls their events, every collapse attempt its
+ * mm_collapse_huge_page (thp_collapse_alloc + thp_collapse_alloc_failed), every scanned PMD range
+ * its mm_khugepaged_scan_pmd, demotions and NUMA-balancing promotions their mm_migrate_pages reason.
  */
 class TraceAgainstCountersTest {
     private static final Pattern FIELD = Pattern.compile("(\\w+)=(\\S+)");
 
     @ParameterizedTest
-    @ValueSource(strings = {"mbind", "cxl-tier", "private-node-audit", "move-pages", "workloads", "longterm-pin-movable"})
+    @ValueSource(strings = {"mbind", "cxl-tier", "private-node-audit", "move-pages", "workloads", "longterm-pin-movable",
+        "khugepaged"})
     void events_add_up_to_the_counters(String name) {
         check(name, ScenarioParser.parse(ScenarioFiles.resolve(name)));
     }
@@ -72,7 +75,13 @@ class TraceAgainstCountersTest {
                     }
                 }
                 case "mm_page_free" -> sums.merge("free", 1L << Integer.parseInt(f.get("order")), Long::sum);
+                case "mm_collapse_huge_page" -> {
+                    sums.merge("collapse_" + f.get("status"), 1L, Long::sum);
+                    assertThat(f.get("isolated")).isEqualTo(f.get("status").equals("succeeded") ? "1" : "0");
+                }
+                case "mm_khugepaged_scan_pmd" -> sums.merge("scan_" + f.get("status"), 1L, Long::sum);
                 case "mm_migrate_pages" -> {
+                    sums.merge("migrated_" + f.get("reason"), Long.parseLong(f.get("nr_succeeded")), Long::sum);
                     sums.merge("migrated", Long.parseLong(f.get("nr_succeeded")), Long::sum);
                     sums.merge("migrate_failed", Long.parseLong(f.get("nr_failed")), Long::sum);
                 }
@@ -102,6 +111,23 @@ class TraceAgainstCountersTest {
                 .mapToLong(Map.Entry::getValue).sum();
         assertThat(counts.getOrDefault("mm_vmscan_direct_reclaim_begin", 0L)).as(name + ": direct reclaim per allocstall")
                 .isEqualTo(stalls).isEqualTo(counts.getOrDefault("mm_vmscan_direct_reclaim_end", 0L));
+        long collapses = counts.getOrDefault("mm_collapse_huge_page", 0L);
+        assertThat(collapses).as(name + ": an mm_collapse_huge_page per collapse allocation")
+                .isEqualTo(v.get("thp_collapse_alloc") + v.get("thp_collapse_alloc_failed"));
+        assertThat(sums.getOrDefault("collapse_alloc_huge_page_failed", 0L)).as(name + ": failed collapse allocations")
+                .isEqualTo(v.get("thp_collapse_alloc_failed"));
+        assertThat(sums.getOrDefault("scan_succeeded", 0L)).as(name + ": a scan that collapsed per succeeded collapse")
+                .isEqualTo(sums.getOrDefault("collapse_succeeded", 0L));
+        assertThat(sums.getOrDefault("scan_exceed_none_pte", 0L)).as(name + ": thp_scan_exceed_none_pte")
+                .isEqualTo(v.get("thp_scan_exceed_none_pte"));
+        long scanned = counts.getOrDefault("mm_khugepaged_scan_pmd", 0L);
+        assertThat(scanned).as(name + ": a range scan per collapse and more").isGreaterThanOrEqualTo(collapses);
+        long demoted = v.get("pgdemote_kswapd") + v.get("pgdemote_direct") + v.get("pgdemote_khugepaged")
+                + v.get("pgdemote_proactive");
+        assertThat(sums.getOrDefault("migrated_demotion", 0L)).as(name + ": reason=demotion pages = pgdemote_*")
+                .isEqualTo(demoted);
+        assertThat(sums.getOrDefault("migrated_numa_misplaced", 0L)).as(name + ": reason=numa_misplaced = numa_pages_migrated")
+                .isEqualTo(v.get("numa_pages_migrated"));
         long decided = r.privacy().sites().values().stream().mapToLong(s -> s.consulted()).sum();
         assertThat(counts.getOrDefault("decision", 0L)).as(name + ": a private:decision per recorded decision")
                 .isEqualTo(decided);
