@@ -44,6 +44,7 @@ public final class StepTypes {
             TieringStep.TYPE,
             Demote.TYPE,
             Promote.TYPE,
+            ReplayStep.TYPE,
             Repeat.TYPE,
             Check.TYPE,
             ExpectOnly.TYPE,
