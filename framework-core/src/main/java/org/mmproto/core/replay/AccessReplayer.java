@@ -114,8 +114,8 @@ public final class AccessReplayer {
     }
 
     private void mapWindow(long page) {
-        long lo = page & -WINDOW;
-        long hi = lo + WINDOW;
+        long lo = Math.max(page & -WINDOW, MmOps.MMAP_MIN_ADDR);
+        long hi = (page & -WINDOW) + WINDOW;
         for (Vma o : task.mm().intersecting(lo, hi)) {
             if (o.end() <= page) {
                 lo = Math.max(lo, o.end());

@@ -15,8 +15,10 @@ import org.mmproto.core.task.Task;
  * @param tickMs  kernel time between the daemons' runs during the replay
  * @param autoMap map an access outside every VMA (see {@link AccessReplayer})
  * @param max     the most records to replay (the rest of the trace is not read)
+ * @param exitRoot replay the exit of the log's first process (strace); false keeps the task
  */
-public record Replay(TraceFile trace, TraceKind kind, double speed, long tickMs, boolean autoMap, long max) {
+public record Replay(TraceFile trace, TraceKind kind, double speed, long tickMs, boolean autoMap, long max,
+                     boolean exitRoot) {
     /** Trace time an untimed lackey record stands for. */
     public static final long LACKEY_NS_PER_RECORD = 1;
 
@@ -33,7 +35,7 @@ public record Replay(TraceFile trace, TraceKind kind, double speed, long tickMs,
         });
         try (LineReader in = trace.open()) {
             if (kd == TraceKind.STRACE) {
-                StraceReplayer s = new StraceReplayer(k, task, created, clock);
+                StraceReplayer s = new StraceReplayer(k, task, created, clock, exitRoot);
                 long n = s.replay(in, max);
                 return new ReplayResult(kd, n, Map.copyOf(s.calls()), Map.copyOf(s.notModelled()),
                         List.copyOf(s.mismatches()), s.mismatchCount(), 0, 0, 0, 0, 0, 0, clock.ticks());

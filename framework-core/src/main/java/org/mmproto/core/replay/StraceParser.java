@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.mmproto.api.Errno;
 
 /**
  * Reads {@code strace -f -tt} output one event at a time: {@code PID HH:MM:SS.uuuuuu
@@ -142,11 +141,11 @@ public final class StraceParser {
             String rest = r.substring(sp + 1).strip();
             int e = rest.indexOf(' ');
             errno = e < 0 ? rest : rest.substring(0, e);
-            try {
-                ret = -Errno.valueOf(errno).code();
-            } catch (IllegalArgumentException ex) {
+            int code = ErrnoNames.number(errno);
+            if (code < 0) {
                 throw in.error("an errno name after '= -1' (ENOMEM, EINVAL, ...)");
             }
+            ret = -code;
         }
         return new StraceEvent.Call(in.line(), pid, time, name, args, ret, errno, false, s);
     }

@@ -38,6 +38,7 @@ public final class StraceReplayer {
     private final Task root;
     private final BiConsumer<String, Task> created;
     private final ReplayClock clock;
+    private final boolean exitRoot;
     private final Map<Integer, Proc> procs = new HashMap<>();
     private final Map<Task, Integer> users = new HashMap<>();
     private final TreeMap<String, Long> calls = new TreeMap<>();
@@ -61,9 +62,12 @@ public final class StraceReplayer {
     private final Map<Task, Brk> brks = new HashMap<>();
 
     /**
-     * @param created told about every task a fork in the log creates (name, task)
+     * @param created  told about every task a fork in the log creates (name, task)
+     * @param exitRoot replay the root task's exit; false keeps it (and its address space) for the
+     *                 steps after the replay, an access trace of the same program say
      */
-    public StraceReplayer(Kernel k, Task root, BiConsumer<String, Task> created, ReplayClock clock) {
+    public StraceReplayer(Kernel k, Task root, BiConsumer<String, Task> created, ReplayClock clock, boolean exitRoot) {
+        this.exitRoot = exitRoot;
         this.k = k;
         this.ops = k.mmOps();
         this.numa = k.numa();
@@ -327,7 +331,7 @@ public final class StraceReplayer {
             return;
         }
         int left = users.merge(p.task, -1, Integer::sum);
-        if (left <= 0) {
+        if (left <= 0 && (exitRoot || p.task != root)) {
             users.remove(p.task);
             ops.exit(p.task);
             count(calls, "exit (+++ " + e.how() + " +++)");

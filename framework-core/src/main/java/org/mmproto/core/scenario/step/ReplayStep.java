@@ -22,12 +22,12 @@ import org.yaml.snakeyaml.nodes.Node;
 /**
  * Replays a recorded trace (strace log, valgrind lackey trace, perf script samples, damo report
  * raw text; plain, gzip or xz) onto a task: {@code replay: {trace: FILE, kind: auto, task: a,
- * speed: 1, tick_ms: 100, layout: auto, max_records: N}}. The path is relative to the scenario.
+ * speed: 1, tick_ms: 100, layout: auto, max_records: N, exit: true}}. The path is relative to the scenario.
  */
 public record ReplayStep(Meta meta, String task, String trace, Replay replay) implements Step {
     public static final StepType TYPE = StepType.of("replay", ReplayStep::parse);
     private static final Set<String> KEYS = YamlTree.keys("trace", "kind", "task", "speed", "tick_ms", "layout",
-            "max_records");
+            "max_records", "exit");
     private static final List<String> KINDS = List.of("auto", "strace", "lackey", "perf", "damon");
     private static final List<String> LAYOUTS = List.of("auto", "trace");
     private static final List<String> FIELDS = List.of("records", "mismatches", "accesses", "stores", "slow_path",
@@ -49,7 +49,8 @@ public record ReplayStep(Meta meta, String task, String trace, Replay replay) im
         long tickMs = tree.get(m, "tick_ms").map(n -> tree.longValue(n, 1, 1L << 30)).orElse(100L);
         boolean autoMap = tree.get(m, "layout").map(n -> tree.oneOf(n, LAYOUTS)).orElse("auto").equals("auto");
         long max = tree.get(m, "max_records").map(n -> tree.longValue(n, 1, Long.MAX_VALUE)).orElse(Long.MAX_VALUE);
-        return new ReplayStep(meta, p.task(m), name, new Replay(file, kind, speed, tickMs, autoMap, max));
+        boolean exit = tree.get(m, "exit").map(tree::bool).orElse(true);
+        return new ReplayStep(meta, p.task(m), name, new Replay(file, kind, speed, tickMs, autoMap, max, exit));
     }
 
     private static double positive(YamlTree tree, Node n, String key) {
