@@ -21,7 +21,7 @@ import org.mmproto.core.task.Vma;
  * window as private anonymous memory first (the declared layout of an access trace recorded in
  * another process, e.g. under valgrind); without it, the access is counted as a SIGSEGV.
  */
-public final class AccessReplayer {
+public final class AccessReplayer implements AccessSink {
     private static final long WINDOW = Mm.PMD_SIZE;
     private final MmOps ops;
     private final Task task;
@@ -49,7 +49,8 @@ public final class AccessReplayer {
         this.privateNodes = dispatcher != null && dispatcher.hasPrivateNodes();
     }
 
-    /** One access of {@code size} bytes at {@code addr} (both pages when it straddles two) at trace time {@code ns}. */
+    /** Both pages when the access straddles two. */
+    @Override
     public void access(long addr, int size, boolean write, long ns) {
         if (ns >= nextTickNs) {
             tick(ns);
@@ -67,6 +68,7 @@ public final class AccessReplayer {
     }
 
     /** A DAMON-style access: a store when the page holds nothing yet (the recorded program's data), else a load. */
+    @Override
     public void populate(long addr, long ns) {
         long page = addr & -Mm.PAGE_SIZE;
         Vma v = task.mm() == null ? null : task.mm().find(page);

@@ -21,7 +21,7 @@ public final class DamonParser implements AccessParser {
     private static final Pattern TIME = Pattern.compile("([0-9]+(?:\\.[0-9]+)?)\\s*(ns|us|ms|s|m|h)");
 
     @Override
-    public long replay(LineReader in, AccessReplayer to, long max) {
+    public long replay(LineReader in, AccessSink to, long max) {
         long n = 0;
         long endNs = 0;
         long declared = -1;

@@ -14,7 +14,7 @@ public final class LackeyParser implements AccessParser {
     }
 
     @Override
-    public long replay(LineReader in, AccessReplayer to, long max) {
+    public long replay(LineReader in, AccessSink to, long max) {
         long n = 0;
         String s;
         while (n < max && (s = in.next()) != null) {

@@ -12,7 +12,7 @@ public final class PerfParser implements AccessParser {
             + " (perf script -F comm,pid,tid,cpu,time,event,addr,ip,sym)";
 
     @Override
-    public long replay(LineReader in, AccessReplayer to, long max) {
+    public long replay(LineReader in, AccessSink to, long max) {
         long n = 0;
         String s;
         while (n < max && (s = in.next()) != null) {
