@@ -31,6 +31,17 @@ final class ErrnoNames {
     private ErrnoNames() {
     }
 
+    /** The name of errno {@code code} ({@code EPERM}), or its number when it has none here. */
+    static String name(int code) {
+        for (Errno e : Errno.values()) {
+            if (e.code() == code) {
+                return e.name();
+            }
+        }
+        return NUMBERS.entrySet().stream().filter(x -> x.getValue() == code).map(Map.Entry::getKey).sorted()
+                .findFirst().orElse(String.valueOf(code));
+    }
+
     /** The errno number of {@code name}, or -1 when it is not one. */
     static int number(String name) {
         try {

@@ -18,7 +18,7 @@ public record Mismatch(String file, int line, String call, long logged, long rep
 
     static String show(long v) {
         if (v < 0 && v > -4096) {
-            return String.valueOf(v);
+            return "-" + ErrnoNames.name((int) -v);
         }
         return Long.compareUnsigned(v, 0xffff) > 0 ? "0x" + Long.toHexString(v) : Long.toString(v);
     }
