@@ -62,7 +62,7 @@ final class RunChecks {
         return out;
     }
 
-    private static void veto(Map<Rule, Result> out, String design, String scenario, long seed, RunTrace t) {
+    static void veto(Map<Rule, Result> out, String design, String scenario, long seed, RunTrace t) {
         if (!t.vetoedLandings.isEmpty()) {
             var l = t.vetoedLandings.get(0);
             out.put(Rules.VETO, Result.fail(Rules.VETO, design, scenario, t.stepName(l.step()), seed, "a page (pfn 0x"

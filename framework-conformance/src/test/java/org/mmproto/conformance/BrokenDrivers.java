@@ -17,7 +17,8 @@ import javax.tools.ToolProvider;
 /**
  * Builds the deliberately broken drivers of {@code src/test/resources/broken/} into plugin jars:
  * one javac run for all of them against the test class path (framework-core included, so that
- * one can reference a host class), then a jar each with its descriptor and extension index.
+ * one can reference a host class), then a jar each with its descriptor and extension index (the
+ * driver, and a nested {@code ...Design} class when the fixture ships a design plugin).
  */
 final class BrokenDrivers {
     private BrokenDrivers() {
@@ -53,8 +54,14 @@ final class BrokenDrivers {
         a.putValue("Plugin-Version", "1.0.0");
         a.putValue("Plugin-Requires", name.equals("WantsNewer") ? ">=99.0.0" : ">=0.1.0");
         try (OutputStream out = Files.newOutputStream(jar); JarOutputStream j = new JarOutputStream(out, m)) {
+            // the driver, and a nested design plugin (Name$...Design) a fixture ships to break a design-side rule
+            StringBuilder idx = new StringBuilder("broken." + name + "\n");
+            try (Stream<Path> s = Files.list(classes.resolve("broken"))) {
+                s.map(p -> p.getFileName().toString()).filter(f -> f.startsWith(name + "$") && f.endsWith("Design.class"))
+                        .sorted().forEach(f -> idx.append("broken.").append(f, 0, f.length() - ".class".length()).append('\n'));
+            }
             j.putNextEntry(new JarEntry("META-INF/extensions.idx"));
-            j.write(("broken." + name + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            j.write(idx.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
             j.closeEntry();
             try (Stream<Path> s = Files.list(classes.resolve("broken"))) {
                 for (Path c : s.filter(p -> p.getFileName().toString().equals(name + ".class")

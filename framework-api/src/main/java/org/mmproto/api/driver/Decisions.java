@@ -17,8 +17,13 @@ public final class Decisions {
      */
     public enum PinAction { PIN_IN_PLACE, MIGRATE_THEN_PIN, REFUSE }
 
-    /** handle_fault: the driver promoted the folio (retry the access), asks for a retry, or fails the fault. */
-    public enum FaultAction { PROMOTE, RETRY, FAIL }
+    /**
+     * A write fault on a write-protected private-node folio: promote it first and retry the
+     * access (v4 handle_fault), ask again, fail the fault, or copy it (v5's write fence: the
+     * copy-on-write path with the reuse check refusing the folio: zonelist-private's answer for
+     * a node with NODE_PRIVATE_CAP_WRITE_FENCE; a v4 driver may give it too).
+     */
+    public enum FaultAction { PROMOTE, RETRY, FAIL, COPY }
 
     /** migrate_to: accept (the engine migrates), or refuse with back-pressure (e.g. ENOSPC). */
     public record MigrateTo(boolean accept, Errno refusal) {

@@ -63,9 +63,9 @@ public interface DriverContext {
     void reportCapacity(long physicalPages);
 
     /**
-     * Asks for the folio at {@code pfn} (on this node) to be promoted to a faster node. The
-     * request is queued and counted; no engine subsystem acts on it yet (promotion is not
-     * modelled), so nothing moves (R1.7).
+     * Nominates the folio at {@code pfn} (on this node) for proactive promotion to the nearest
+     * top-tier node. The request joins a ring of 1024 (a full ring drops its oldest); the engine
+     * promotes the ring's folios on the next tick under NUMA balancing's rate limit (R1.7).
      *
      * @throws IllegalArgumentException when {@code pfn} is not the head of an allocated folio of the node
      */

@@ -23,7 +23,14 @@ public enum NodeCap {
     /** FOLL_LONGTERM pins of the node's folios. */
     NODE_PRIVATE_CAP_LTPIN,
     /** The node's memory may be migrated out so the device can be unplugged. */
-    NODE_PRIVATE_CAP_HOTUNPLUG;
+    NODE_PRIVATE_CAP_HOTUNPLUG,
+    /**
+     * v5 CRAM's write fence (mmproto's name for it): the node's folios are mapped present
+     * read-only and a write takes the ordinary copy-on-write path, whose reuse check refuses the
+     * folio (as for KSM), so the data is written to a new folio placed by the task's policy and
+     * never in place. The driver is not asked: v5 has no handle_fault callback.
+     */
+    NODE_PRIVATE_CAP_WRITE_FENCE;
 
     /**
      * The v4 to v5 name map: MEMPOLICY and MIGRATION become USER_NUMA (either one: v5 has no

@@ -533,14 +533,24 @@ public final class Dispatcher implements PrivateNodeCheckpoint, FolioRelease.Fre
         var r = new Requests.FaultRequest(folioRef(pfn), addr, current);
         long before = calls(nid);
         FaultAction a = design.writeFault(r, at(nid, Site.WRITE_FAULT));
-        return record(Site.WRITE_FAULT, nid, before, a, MAINLINE.writeFault(r, noDriver), a == FaultAction.PROMOTE);
+        return record(Site.WRITE_FAULT, nid, before, a, MAINLINE.writeFault(r, noDriver),
+                a == FaultAction.PROMOTE || a == FaultAction.COPY);
     }
 
-    /** A write reached a folio of a node that asked for write protection; was it routed to handle_fault? */
+    /**
+     * A write reached a folio of a node that asked for write protection (v4 NP_OPS_PROTECT_WRITE,
+     * v5's write fence): only a write that went through handle_fault or the copy may reach it.
+     */
     public void writeAccess(long pfn, boolean viaHandleFault) {
         int nid = memmap.nid(pfn);
-        if (isPrivate(nid) && !viaHandleFault && access[nid].declared().has(NpOps.NP_OPS_PROTECT_WRITE)) {
+        if (!isPrivate(nid) || viaHandleFault) {
+            return;
+        }
+        var declared = access[nid].declared();
+        if (declared.has(NpOps.NP_OPS_PROTECT_WRITE)) {
             ledger.unsafeWrite(nid, pfn, "write without handle_fault on a node that asked for NP_OPS_PROTECT_WRITE");
+        } else if (declared.has(NodeCap.NODE_PRIVATE_CAP_WRITE_FENCE)) {
+            ledger.unsafeWrite(nid, pfn, "write in place on a node with NODE_PRIVATE_CAP_WRITE_FENCE");
         }
     }
 

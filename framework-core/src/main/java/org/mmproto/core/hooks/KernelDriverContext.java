@@ -1,10 +1,8 @@
 package org.mmproto.core.hooks;
 
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.mmproto.api.Errno;
@@ -32,7 +30,7 @@ public final class KernelDriverContext implements DriverContext {
     private final OwnerAllocations owner;
     private final DriverLane lane;
     private final Map<Long, Integer> owned = new HashMap<>();
-    private final List<Long> promotions = new ArrayList<>();
+    private final PromotionRing promotions = new PromotionRing();
     private long ownedPages;
     private int pressure;
     private long capacity = -1;
@@ -197,8 +195,8 @@ public final class KernelDriverContext implements DriverContext {
         return Collections.unmodifiableMap(stats);
     }
 
-    /** The promotion requests queued so far, oldest first; no subsystem consumes them yet. */
-    public List<Long> promotionRequests() {
-        return List.copyOf(promotions);
+    /** The hot pfns the driver nominated (requestPromotion), drained by Tiering on each tick. */
+    public PromotionRing promotionRing() {
+        return promotions;
     }
 }

@@ -164,7 +164,8 @@ public final class Kernel {
         if (reclaim != null) {
             reclaim.attach(k.core, k.rmap);
             // the tiers are established once the drivers bound (a private node joins as its design says)
-            k.tiering = new Tiering(spec, k.core, k.tasks, k.rmap, k.migration, reclaim);
+            k.tiering = new Tiering(spec, k.core, k.tasks, k.rmap, k.migration, reclaim,
+                nid -> k.driverContext(nid).map(KernelDriverContext::promotionRing).orElse(null));
             reclaim.attachDemotion(k.tiering.demotion());
             k.faults.attachNumaHints(k.tiering.hintFaults());
         }

@@ -147,6 +147,8 @@ public final class JsonReporter implements Reporter {
             o.put("pressure", d.pressure());
             o.put("capacity_pages", d.capacityPages());
             o.put("promotion_requests", d.promotionRequests());
+            o.put("promotion_requests_dropped", d.promotionDropped());
+            o.put("promotion_requests_stale", d.promotionStale());
             ObjectNode st = o.putObject("stats");
             d.stats().forEach(st::put);
         }

@@ -163,7 +163,8 @@ public final class TextReporter implements Reporter {
         for (RunReport.DriverReport d : r.drivers()) {
             sb.append("# driver ").append(d.plugin()).append('@').append(d.nid()).append(": pressure ").append(d.pressure())
                     .append(", capacity_pages ").append(d.capacityPages()).append(", promotion_requests ")
-                    .append(d.promotionRequests());
+                    .append(d.promotionRequests()).append(" (dropped ").append(d.promotionDropped())
+                    .append(", stale ").append(d.promotionStale()).append(')');
             d.stats().forEach((k, v) -> sb.append(", ").append(k).append(' ').append(v));
             sb.append('\n');
         }

@@ -199,7 +199,9 @@ final class ExpectationEvaluator {
             return k.driverContext(dv.nid()).map(c -> switch (dv.key()) {
                 case "pressure" -> (Long) (long) c.reportedPressure();
                 case "capacity_pages" -> (Long) c.reportedCapacity();
-                case "promotion_requests" -> (Long) (long) c.promotionRequests().size();
+                case "promotion_requests" -> (Long) c.promotionRing().requested();
+                case "promotion_requests_dropped" -> (Long) c.promotionRing().dropped();
+                case "promotion_requests_stale" -> (Long) c.promotionRing().stale();
                 default -> c.reportedStats().get(dv.key());
             }).orElse(null);
         }

@@ -35,11 +35,12 @@ public record RunReport(String scenario, String source, String description, Stri
 
     /**
      * What a bound driver told the engine by the end of the run (CONTRACT R1.6, R1.7, R1.9): its
-     * latest pressure and capacity ({@code -1}: never reported), the promotion requests it queued
-     * and the statistics it reported, in first-report order.
+     * latest pressure and capacity ({@code -1}: never reported), the promotion requests it made
+     * (and of those, the ones a full ring dropped and the ones stale when drained) and the
+     * statistics it reported, in first-report order.
      */
     public record DriverReport(int nid, String plugin, int pressure, long capacityPages, long promotionRequests,
-                               Map<String, Long> stats) {
+                               long promotionDropped, long promotionStale, Map<String, Long> stats) {
         public DriverReport {
             stats = Collections.unmodifiableMap(new LinkedHashMap<>(stats));
         }

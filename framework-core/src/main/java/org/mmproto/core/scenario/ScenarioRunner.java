@@ -229,7 +229,8 @@ public final class ScenarioRunner {
         for (Node n : k.mem().nodes()) {
             k.boundDriver(n.nid()).ifPresent(b -> out.add(new RunReport.DriverReport(n.nid(), b.pluginId(),
                     b.context().reportedPressure(), b.context().reportedCapacity(),
-                    b.context().promotionRequests().size(), b.context().reportedStats())));
+                    b.context().promotionRing().requested(),
+                    b.context().promotionRing().dropped(), b.context().promotionRing().stale(), b.context().reportedStats())));
         }
         return out;
     }

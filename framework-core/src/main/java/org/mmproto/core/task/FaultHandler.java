@@ -118,14 +118,16 @@ public final class FaultHandler {
             if (!splitForWrite) {
                 k.mem().count(t.nid, VmStat.PGFAULT, 1);
             }
+            boolean mayReuse = true;
             if (privateNodes && (pte & Pte.ZERO) == 0) {
                 int r = protectedWriteFault(t, vma, page, pte);
                 if (r <= 0) {
                     return r;
                 }
+                mayReuse = r != COPY_REFUSING_REUSE;
                 pte = vma.pte(page);
             }
-            return wpFault(t, vma, page, pte);
+            return wpFault(t, vma, page, pte, mayReuse);
         }
         k.mem().count(t.nid, VmStat.PGFAULT, 1);
         if (Pte.isSwap(pte)) {
@@ -212,8 +214,9 @@ public final class FaultHandler {
     /**
      * A write to a write-protected page whose folio sits on a write-protected private node goes
      * to the driver's handle_fault (Site.WRITE_FAULT): PROMOTE migrates the folio to the
-     * faulting CPU's node first; RETRY asks again; FAIL is SIGBUS. Returns 1 when the ordinary
-     * write-protect handling should continue, 0 or -errno when done.
+     * faulting CPU's node first; RETRY asks again; FAIL is SIGBUS; COPY is copy-on-write with the
+     * reuse check refusing the folio. Returns 1 when the ordinary write-protect handling should
+     * continue, {@link #COPY_REFUSING_REUSE} when it must copy, 0 or -errno when done.
      */
     private int protectedWriteFault(Task t, Vma vma, long page, long pte) {
         var d = k.dispatcher();
@@ -228,6 +231,9 @@ public final class FaultHandler {
             }
             if (action == Decisions.FaultAction.PROMOTE) {
                 return promotion.promote(head, t.nid) ? 1 : -Errno.ENOMEM.code();
+            }
+            if (action == Decisions.FaultAction.COPY) {
+                return COPY_REFUSING_REUSE;
             }
         }
         return -Errno.EFAULT.code();
@@ -355,7 +361,10 @@ public final class FaultHandler {
     }
 
     /** do_wp_page: a write to a present, write-protected entry. */
-    private int wpFault(Task t, Vma vma, long page, long pte) {
+    /** wp_can_reuse_anon_folio refuses the folio (v5's write fence, as for KSM folios). */
+    private static final int COPY_REFUSING_REUSE = 2;
+
+    private int wpFault(Task t, Vma vma, long page, long pte, boolean mayReuse) {
         if (vma.isShared()) {
             vma.setPte(page, pte | Pte.WRITE | Pte.DIRTY | Pte.YOUNG);
             return 0;
@@ -370,7 +379,7 @@ public final class FaultHandler {
         }
         long old = rmap.folioHead(pte);
         boolean anon = (mm.flags(old) & Memmap.PG_ANON) != 0;
-        if (anon && mm.order(old) == 0 && mm.mapcount(old) == 1 && mm.refcount(old) == 1) {
+        if (mayReuse && anon && mm.order(old) == 0 && mm.mapcount(old) == 1 && mm.refcount(old) == 1) {
             // wp_can_reuse_anon_folio: sole owner
             vma.setPte(page, pte | Pte.WRITE | Pte.DIRTY | Pte.YOUNG);
             return 0;

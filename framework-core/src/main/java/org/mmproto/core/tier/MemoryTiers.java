@@ -154,6 +154,27 @@ public final class MemoryTiers {
         return p[rotor[nid]++ % p.length];
     }
 
+    /**
+     * The nearest (SLIT distance, then lowest nid) ordinary node of the top tier, where a device's
+     * nominated hot page goes (v5 CRAM: "the nearest DRAM node"); -1 when there is none.
+     */
+    public int nearestTopTier(int nid) {
+        establish();
+        int[][] d = spec.distance();
+        int best = -1;
+        for (Node node : mem.nodes()) {
+            int n = node.nid();
+            boolean ordinary = dispatcher == null || !dispatcher.isPrivate(n);
+            if (n == nid || !ordinary || tierOf[n] < 0 || tierOf[n] > topTierId) {
+                continue;
+            }
+            if (best < 0 || d[nid][n] < d[nid][best]) {
+                best = n;
+            }
+        }
+        return best;
+    }
+
     /** /sys/devices/virtual/memory_tiering and the boot log's demotion targets, as text. */
     public String text(boolean demotionEnabled) {
         establish();

@@ -2,6 +2,8 @@ package org.mmproto.core.tier;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntFunction;
+import org.mmproto.core.hooks.PromotionRing;
 import org.mmproto.core.machine.MachineSpec;
 import org.mmproto.core.migrate.Migration;
 import org.mmproto.core.mm.Lru;
@@ -23,9 +25,13 @@ public final class Tiering {
     private final MemoryTiers tiers;
     private final Demotion demotion;
     private final NumaBalancing balancing;
+    private final IntFunction<PromotionRing> nominations;
 
-    public Tiering(MachineSpec spec, MmCore k, Tasks tasks, Rmap rmap, Migration migration, ReclaimSeam reclaim) {
+    /** {@code nominations}: the ring of hot pfns the driver of a node nominated, or null. */
+    public Tiering(MachineSpec spec, MmCore k, Tasks tasks, Rmap rmap, Migration migration, ReclaimSeam reclaim,
+            IntFunction<PromotionRing> nominations) {
         this.k = k;
+        this.nominations = nominations;
         this.settings = new TierSettings(spec.tiering());
         this.tiers = new MemoryTiers(spec, k.mem(), k.dispatcher());
         this.demotion = new Demotion(k, migration, tiers, settings);
@@ -50,10 +56,39 @@ public final class Tiering {
         return balancing;
     }
 
-    /** NUMA balancing's scans for {@code ms} of time; returns the entries marked PROT_NONE. */
+    /**
+     * NUMA balancing's scans for {@code ms} of time, then the devices' nominated hot pages;
+     * returns the entries marked PROT_NONE.
+     */
     public long tick(long ms) {
-        return balancing.tick(ms);
+        long marked = balancing.tick(ms);
+        promoteNominated();
+        return marked;
     }
+
+    /**
+     * Each nominated pfn still the head of a folio on its node is a promotion candidate for the
+     * nearest top-tier node, under NUMA balancing's rate limit and Site.PROMOTION, as a hint
+     * fault's would be; one freed or moved since its nomination is stale and skipped.
+     */
+    private void promoteNominated() {
+        for (var node : k.mem().nodes()) {
+            int nid = node.nid();
+            PromotionRing ring = nominations.apply(nid);
+            if (ring == null || ring.queued() == 0) {
+                continue;
+            }
+            int dst = tiers.nearestTopTier(nid);
+            for (long pfn : ring.drain()) {
+                if (dst < 0 || k.alloc().folioOrder(pfn) < 0 || k.memmap().nid(pfn) != nid) {
+                    ring.countStale();
+                    continue;
+                }
+                balancing.promoteCandidate(pfn, dst);
+            }
+        }
+    }
+
 
     public long timeMs() {
         return balancing.nowMs();

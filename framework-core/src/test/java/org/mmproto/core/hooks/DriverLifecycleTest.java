@@ -73,7 +73,8 @@ class DriverLifecycleTest {
                 .isEqualTo(node.managedPages());
         assertThat(ctx.reportedPressure()).as("clamped to CRAM_PRESSURE_MAX").isEqualTo(1000);
         assertThat(ctx.reportedCapacity()).isEqualTo(1234);
-        assertThat(ctx.promotionRequests()).as("queued, not acted on").containsExactly(drv.buffer);
+        assertThat(ctx.promotionRing().requested()).isEqualTo(1);
+        assertThat(ctx.promotionRing().queued()).as("queued until a tick").isEqualTo(1);
         assertThat(w.k.memmap().nid(drv.buffer)).isEqualTo(P);
         assertThat(DebugVm.check(w.k.mem())).isEmpty();
 

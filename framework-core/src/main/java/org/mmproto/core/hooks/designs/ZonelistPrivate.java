@@ -11,10 +11,12 @@ import org.mmproto.api.design.HomeNodeRequest;
 import org.mmproto.api.design.NodeZonelists;
 import org.mmproto.api.design.UserAllocation;
 import org.mmproto.api.design.ZonelistKind;
+import org.mmproto.api.driver.Decisions.FaultAction;
 import org.mmproto.api.driver.Decisions.PinAction;
 import org.mmproto.api.driver.Decisions.ReclaimPolicy;
 import org.mmproto.api.driver.NodeCap;
 import org.mmproto.api.driver.Requests.CollapseRequest;
+import org.mmproto.api.driver.Requests.FaultRequest;
 import org.mmproto.api.driver.Requests.MigrationRequest;
 import org.mmproto.api.driver.Requests.PinRequest;
 import org.mmproto.api.driver.Site;
@@ -141,6 +143,18 @@ public final class ZonelistPrivate extends Unpatched {
     @Override
     public ReclaimPolicy reclaim(int nid, DriverAccess driver) {
         return driver.has(NodeCap.NODE_PRIVATE_CAP_RECLAIM) ? MAINLINE_RECLAIM : NO_RECLAIM;
+    }
+
+    /** v5 CRAM's write fence: the node's folios are mapped read-only. */
+    @Override
+    public boolean writeProtected(DriverAccess driver) {
+        return driver.has(NodeCap.NODE_PRIVATE_CAP_WRITE_FENCE);
+    }
+
+    /** The write goes through copy-on-write, the reuse check refusing the folio; no callback in v5. */
+    @Override
+    public FaultAction writeFault(FaultRequest request, DriverAccess driver) {
+        return FaultAction.COPY;
     }
 
     /** NODE_PRIVATE_CAP_DEMOTION: "the node joins the demotion hierarchy". */

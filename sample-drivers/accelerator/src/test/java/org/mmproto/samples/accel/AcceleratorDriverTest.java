@@ -19,12 +19,13 @@ import org.mmproto.api.driver.Requests.FreeEvent;
 import org.mmproto.api.driver.Requests.MigrationRequest;
 import org.mmproto.api.driver.Requests.TeardownEvent;
 import org.mmproto.api.driver.TaskRef;
+import org.mmproto.conformance.fixtures.StubDriverContext;
 
 /** The driver's bookkeeping on its own: device state per task, set up at migrate_to, released after teardown. */
 class AcceleratorDriverTest {
     private static final TaskRef A = new TaskRef(100, "a", 1000);
     private static final TaskRef B = new TaskRef(101, "b", 1000);
-    private final FakeContext ctx = new FakeContext();
+    private final StubDriverContext ctx = new StubDriverContext();
 
     private AcceleratorDriver bound(Map<String, Object> config) {
         AcceleratorDriver d = new AcceleratorDriver();
@@ -51,19 +52,19 @@ class AcceleratorDriverTest {
         arrive(d, A, 10, 0x9000);
         arrive(d, A, 11, 0x9001);
         arrive(d, B, 12, 0x9002);
-        assertThat(ctx.owned).containsOnlyKeys(0x1000L, 0x1002L); // order-1 contexts for a and b
-        assertThat(ctx.counter("device_mappings")).isEqualTo(2);
-        assertThat(ctx.counter("device_pages")).isEqualTo(3);
+        assertThat(ctx.owned()).containsOnlyKeys(0x1000L, 0x1002L); // order-1 contexts for a and b
+        assertThat(ctx.stat("device_mappings")).isEqualTo(2);
+        assertThat(ctx.stat("device_pages")).isEqualTo(3);
         // one of a's pages migrates back off the device
         d.folioMigrate(at(0x9001, 2), at(20, 0));
-        assertThat(ctx.counter("device_pages")).isEqualTo(2);
+        assertThat(ctx.stat("device_pages")).isEqualTo(2);
         // a exits: teardown first (nothing released while a page is left), then the zap's free
         d.teardown(new TeardownEvent(A, 0x7f0000000000L, 0x7f0000100000L, 1));
-        assertThat(ctx.counter("device_mappings")).isEqualTo(2);
+        assertThat(ctx.stat("device_mappings")).isEqualTo(2);
         d.freeFolio(new FreeEvent(at(0x9000, 2), FreePath.FOLIOS_PUT));
-        assertThat(ctx.counter("device_mappings")).isEqualTo(1);
-        assertThat(ctx.counter("contexts_released")).isEqualTo(1);
-        assertThat(ctx.owned).containsOnlyKeys(0x1002L);
+        assertThat(ctx.stat("device_mappings")).isEqualTo(1);
+        assertThat(ctx.stat("contexts_released")).isEqualTo(1);
+        assertThat(ctx.owned()).containsOnlyKeys(0x1002L);
         assertThat(d.liveContexts()).isEqualTo(1);
     }
 
@@ -72,22 +73,22 @@ class AcceleratorDriverTest {
         AcceleratorDriver d = bound(Map.of());
         arrive(d, A, 10, 0x9000);
         d.freeFolio(new FreeEvent(at(0x9000, 2), FreePath.FOLIO_PUT)); // MADV_DONTNEED: the task lives on
-        assertThat(ctx.counter("device_mappings")).isEqualTo(1);
+        assertThat(ctx.stat("device_mappings")).isEqualTo(1);
         d.teardown(new TeardownEvent(A, 0, 4096, 0));
-        assertThat(ctx.counter("device_mappings")).isZero();
-        assertThat(ctx.owned).isEmpty();
+        assertThat(ctx.stat("device_mappings")).isZero();
+        assertThat(ctx.owned()).isEmpty();
         // a teardown of a task the device never saw changes nothing
         d.teardown(new TeardownEvent(B, 0, 4096, 1));
-        assertThat(ctx.counter("contexts_released")).isEqualTo(1);
+        assertThat(ctx.stat("contexts_released")).isEqualTo(1);
     }
 
     @Test
     void no_room_for_a_context_is_back_pressure_and_pins_are_refused() {
         AcceleratorDriver d = bound(Map.of());
-        ctx.limit = 0x1000;
+        ctx.limitOwnAllocationsTo(0x1000);
         assertThat(d.migrateTo(new MigrationRequest(at(10, 0), 0, 2, MigrateReason.MR_SYSCALL, A)))
                 .isEqualTo(MigrateTo.refuse(Errno.ENOSPC));
-        assertThat(ctx.counter("device_mappings")).isZero();
+        assertThat(ctx.stat("device_mappings")).isZero();
         assertThat(d.longtermPin(null).allowed()).isFalse();
     }
 

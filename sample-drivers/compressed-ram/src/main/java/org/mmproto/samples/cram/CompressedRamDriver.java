@@ -75,11 +75,12 @@ public final class CompressedRamDriver implements PrivateNodeDriver {
         holdBackUnadvertised(binding.pages() - config.advertisedPages());
         resizeBalloon();
         report();
-        // v4: MIGRATION | DEMOTION | NUMA_BALANCING | PROTECT_WRITE | RECLAIM (§9); v5: RECLAIM | DEMOTION | HOTUNPLUG
+        // v4: MIGRATION | DEMOTION | NUMA_BALANCING | PROTECT_WRITE | RECLAIM (§9);
+        // v5: RECLAIM | DEMOTION | HOTUNPLUG | the write fence (writes copy-on-write, never in place)
         return new NodeOptIns(EnumSet.of(NpOps.NP_OPS_MIGRATION, NpOps.NP_OPS_DEMOTION, NpOps.NP_OPS_NUMA_BALANCING,
                 NpOps.NP_OPS_PROTECT_WRITE, NpOps.NP_OPS_RECLAIM),
                 EnumSet.of(NodeCap.NODE_PRIVATE_CAP_RECLAIM, NodeCap.NODE_PRIVATE_CAP_DEMOTION,
-                        NodeCap.NODE_PRIVATE_CAP_HOTUNPLUG));
+                        NodeCap.NODE_PRIVATE_CAP_HOTUNPLUG, NodeCap.NODE_PRIVATE_CAP_WRITE_FENCE));
     }
 
     /** The node's struct pages beyond the advertised size are never the kernel's. */

@@ -21,11 +21,12 @@ import org.mmproto.api.driver.Requests.FreeEvent;
 import org.mmproto.api.driver.Requests.MigrationRequest;
 import org.mmproto.api.driver.TaskRef;
 import org.mmproto.api.driver.Verdict;
+import org.mmproto.conformance.fixtures.StubDriverContext;
 
 /** The driver on its own (the packaged jar runs the bundled scenario in framework-it). */
 class VirtioQueueDriverTest {
     private static final TaskRef VMM = new TaskRef(100, "vmm", 1000);
-    private final FakeContext ctx = new FakeContext();
+    private final StubDriverContext ctx = new StubDriverContext();
 
     private VirtioQueueDriver bound(Map<String, Object> config, ZoneType zone, NodeOptIns[] out) {
         VirtioQueueDriver d = new VirtioQueueDriver();
@@ -47,7 +48,7 @@ class VirtioQueueDriverTest {
         assertThat(NpOps.violations(o[0].flags(), java.util.EnumSet.of(org.mmproto.api.driver.Hook.MIGRATE_TO,
                 org.mmproto.api.driver.Hook.FOLIO_MIGRATE))).isEmpty();
         assertThat(d.rings()).containsExactly(0x1000L, 0x1001L, 0x1002L);
-        assertThat(ctx.counter("ring_pages")).isEqualTo(3);
+        assertThat(ctx.stat("ring_pages")).isEqualTo(3);
         assertThat(ctx.ownedPages()).isEqualTo(3);
     }
 
@@ -56,7 +57,7 @@ class VirtioQueueDriverTest {
         NodeOptIns[] o = new NodeOptIns[1];
         assertThatThrownBy(() -> bound(Map.of(), ZoneType.MOVABLE, o))
                 .hasMessageContaining("node 2 is onlined into ZONE_MOVABLE").hasMessageContaining("ZONE_NORMAL");
-        ctx.limit = 0x1001;
+        ctx.limitOwnAllocationsTo(0x1001);
         assertThatThrownBy(() -> bound(Map.of("ring_pages", 2), ZoneType.NORMAL, o))
                 .hasMessageContaining("ring page 1 of 2 could not be allocated (errno 12)");
     }
@@ -67,7 +68,7 @@ class VirtioQueueDriverTest {
         Verdict kernel = d.allocVeto(new AllocRequest(2, 0, Gfp.GFP_KERNEL, 2, TaskRef.KERNEL, false, null));
         assertThat(kernel).isInstanceOfSatisfying(Verdict.Deny.class, v -> assertThat(v.errno()).isEqualTo(Errno.ENOMEM));
         assertThat(d.allocVeto(new AllocRequest(2, 0, Gfp.GFP_HIGHUSER_MOVABLE, 2, VMM, true, null)).allowed()).isTrue();
-        assertThat(ctx.counter("kernel_refused")).isEqualTo(1);
+        assertThat(ctx.stat("kernel_refused")).isEqualTo(1);
     }
 
     @Test
@@ -77,7 +78,7 @@ class VirtioQueueDriverTest {
         var shmemIn = new MigrationRequest(folio(8, false), 0, 2, MigrateReason.MR_MEMPOLICY_MBIND, VMM);
         assertThat(d.migrateTo(anonIn)).isEqualTo(MigrateTo.refuse(Errno.ENOSPC));
         assertThat(d.migrateTo(shmemIn)).isEqualTo(MigrateTo.ACCEPT);
-        assertThat(ctx.counter("anon_refused")).isEqualTo(1);
+        assertThat(ctx.stat("anon_refused")).isEqualTo(1);
         assertThat(d.migrationFilter(new MigrationRequest(folio(9, false), 2, 0, MigrateReason.MR_SYSCALL, VMM)).allowed())
                 .isFalse();
         assertThat(d.longtermPin(null).allowed()).isTrue();
@@ -92,7 +93,7 @@ class VirtioQueueDriverTest {
                 .isTrue();
         d.freeFolio(new FreeEvent(folio(5, true), FreePath.FOLIOS_PUT));
         d.freeFolio(new FreeEvent(folio(6, false), FreePath.FOLIOS_PUT));
-        assertThat(ctx.counter("foreign_frees")).isEqualTo(1);
+        assertThat(ctx.stat("foreign_frees")).isEqualTo(1);
     }
 
     @Test
