@@ -3,6 +3,7 @@ package org.mmproto.core.replay;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
+import java.util.function.LongConsumer;
 import org.mmproto.core.kernel.Kernel;
 import org.mmproto.core.task.Task;
 
@@ -28,12 +29,17 @@ public record Replay(TraceFile trace, TraceKind kind, double speed, long tickMs,
 
     /** @param created told about each task a fork in an strace log creates */
     public ReplayResult run(Kernel k, Task task, BiConsumer<String, Task> created) {
+        return run(k, task, created, n -> { });
+    }
+
+    /** @param bytesRead told how many bytes of the trace file were consumed, as the replay streams it */
+    public ReplayResult run(Kernel k, Task task, BiConsumer<String, Task> created, LongConsumer bytesRead) {
         TraceKind kd = resolvedKind();
         ReplayClock clock = new ReplayClock(speed, tickMs, ms -> {
             k.reclaim().tick(ms);
             k.tiering().tick(ms);
         });
-        try (LineReader in = trace.open()) {
+        try (LineReader in = trace.open(bytesRead)) {
             if (kd == TraceKind.STRACE) {
                 StraceReplayer s = new StraceReplayer(k, task, created, clock, exitRoot);
                 long n = s.replay(in, max);

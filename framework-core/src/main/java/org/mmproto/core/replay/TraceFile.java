@@ -2,11 +2,13 @@ package org.mmproto.core.replay;
 
 import java.io.BufferedInputStream;
 import java.io.IOException;
+import java.io.FilterInputStream;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.function.LongConsumer;
 import java.util.zip.GZIPInputStream;
 import org.tukaani.xz.XZInputStream;
 
@@ -28,9 +30,23 @@ public final class TraceFile {
 
     /** Opens the trace for reading from its first line. */
     public LineReader open() {
+        return open(n -> { });
+    }
+
+    /** The file's size in bytes (what {@link #open(LongConsumer)} reports progress against). */
+    public long size() {
         try {
-            return new LineReader(decompress(new BufferedInputStream(Files.newInputStream(path), 1 << 16)),
-                    path.toString());
+            return Files.size(path);
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    /** Opens the trace, telling {@code bytesRead} how many bytes of the file were consumed so far. */
+    public LineReader open(LongConsumer bytesRead) {
+        try {
+            InputStream raw = new CountingStream(Files.newInputStream(path), bytesRead);
+            return new LineReader(decompress(new BufferedInputStream(raw, 1 << 16)), path.toString());
         } catch (NoSuchFileException e) {
             throw new TraceFormatException(path.toString(), 0, "no such trace file");
         } catch (IOException e) {
@@ -66,6 +82,36 @@ public final class TraceFile {
                     "cannot tell the trace kind from the first " + DETECT_LINES + " lines: expected strace -f -tt"
                             + " output, valgrind lackey --trace-mem=yes output, perf script sample lines or damo"
                             + " report raw text (or name it with kind:)");
+        }
+    }
+
+    /** Counts the bytes read from the file (each buffer refill, so the callback is cheap). */
+    private static final class CountingStream extends FilterInputStream {
+        private final LongConsumer bytesRead;
+        private long n;
+
+        CountingStream(InputStream in, LongConsumer bytesRead) {
+            super(in);
+            this.bytesRead = bytesRead;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                bytesRead.accept(++n);
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int r = super.read(b, off, len);
+            if (r > 0) {
+                n += r;
+                bytesRead.accept(n);
+            }
+            return r;
         }
     }
 }

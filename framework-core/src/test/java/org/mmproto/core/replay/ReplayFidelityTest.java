@@ -63,4 +63,41 @@ class ReplayFidelityTest {
                 + "    expect: {accesses: 1001, stores: 1000, slow_path: 5, segv: 1, vmstat_step: {pgfault: 4}}\n");
         assertThat(r.failedExpectations()).isZero();
     }
+
+    @Test
+    void a_replay_reports_how_much_of_the_file_it_has_read() throws IOException {
+        StringBuilder l = new StringBuilder("==1== Lackey, an example Valgrind tool\n");
+        for (int i = 0; i < 200_000; i++) {
+            l.append(" L 7f00002").append(String.format("%05x", (i * 64) % 16384)).append(",8\n");
+        }
+        Path trace = dir.resolve("big.lackey");
+        Files.writeString(trace, l);
+        long size = Files.size(trace);
+        List<Long> seen = new java.util.ArrayList<>();
+        List<String> events = new java.util.ArrayList<>();
+        ScenarioRunner.Listener listener = new ScenarioRunner.Listener() {
+            @Override
+            public void readStarted(String what, long total) {
+                events.add("start " + what + " " + total);
+            }
+
+            @Override
+            public void readProgress(long done) {
+                seen.add(done);
+            }
+
+            @Override
+            public void readDone() {
+                events.add("done");
+            }
+        };
+        String text = "name: t\nmachine: single\nthp: never\ntasks:\n  - {name: a, cpu: 0}\nsteps:\n"
+                + "  - replay: {trace: big.lackey, task: a}\n";
+        new ScenarioRunner(ScenarioParser.parse(text, dir.resolve("t.yaml").toString(), dir), RunSetup.builtIn())
+                .listener(listener).run();
+
+        assertThat(events).containsExactly("start replay big.lackey " + size, "done");
+        assertThat(seen).hasSizeGreaterThan(10).isSorted();
+        assertThat(seen.get(seen.size() - 1)).isEqualTo(size);
+    }
 }

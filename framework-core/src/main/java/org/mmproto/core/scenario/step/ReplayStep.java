@@ -79,7 +79,14 @@ public record ReplayStep(Meta meta, String task, String trace, Replay replay) im
     @Override
     public StepOutcome run(RunContext run) {
         Task t = run.task(task);
-        ReplayResult r = replay.run(run.kernel(), t, run::taskCreated);
+        var listener = run.listener();
+        listener.readStarted("replay " + trace, replay.trace().size());
+        ReplayResult r;
+        try {
+            r = replay.run(run.kernel(), t, run::taskCreated, listener::readProgress);
+        } finally {
+            listener.readDone();
+        }
         StepOutcome o = StepOutcome.raw(0);
         o.put("kind", r.kind().key());
         o.put("records", r.records());
