@@ -130,7 +130,10 @@ public final class ConformanceKit {
                 results = RunChecks.judge(name, scenario, o.seed(), v, first, second);
                 String spec = FaultPlan.spec(v, o.faults());
                 Run faulted = run(driver, design, config, v, o, spec);
-                results.put(Rules.FAULTS, FaultChecks.judge(name, scenario, o.seed(), first, faulted));
+                results.put(Rules.FAULTS, results.get(Rules.DETERMINISTIC).outcome() == Outcome.FAIL
+                        ? Result.skip(Rules.FAULTS, name, o.seed(), "the driver is not deterministic (R6.1): a faulted run "
+                        + "has no clean run to compare with")
+                        : FaultChecks.judge(name, scenario, o.seed(), first, faulted));
             }
             results.forEach((rule, r) -> combined.merge(rule, r, ConformanceKit::worse));
         }
