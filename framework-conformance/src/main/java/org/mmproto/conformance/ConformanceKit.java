@@ -7,9 +7,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.mmproto.api.design.Design;
+import org.mmproto.api.driver.PrivateNodeDriver;
 import org.mmproto.core.config.ConfigException;
+import org.mmproto.core.fault.FaultInjector;
 import org.mmproto.core.hooks.DriverSpec;
 import org.mmproto.core.kernel.Kernel;
+import org.mmproto.core.probe.DriverDecorator;
+import org.mmproto.core.trace.Tracer;
 
 /**
  * Runs every rule of {@link Rules} against one driver: the jar rules once, the others under every
@@ -21,8 +25,17 @@ public final class ConformanceKit {
      * @param design only this design (null: every installed design)
      * @param seed the workload's seed
      * @param budget the per-call driver budget (CONTRACT R3.3)
+     * @param faults the {@code --fail} specs of the fault-injected run (R6.3); empty: the kit's ({@link FaultPlan})
      */
-    public record Options(String design, long seed, Duration budget) {
+    public record Options(String design, long seed, Duration budget, List<String> faults) {
+        public Options {
+            faults = List.copyOf(faults);
+        }
+
+        public Options(String design, long seed, Duration budget) {
+            this(design, seed, budget, List.of());
+        }
+
         /**
          * Every design, seed 1, a 500 ms budget: the contract's 200 ms default is the
          * interactive one; a kit run on a loaded CI machine leaves room for GC pauses.
@@ -32,11 +45,15 @@ public final class ConformanceKit {
         }
 
         public Options withSeed(long s) {
-            return new Options(design, s, budget);
+            return new Options(design, s, budget, faults);
         }
 
         public Options withDesign(String d) {
-            return new Options(d, seed, budget);
+            return new Options(d, seed, budget, faults);
+        }
+
+        public Options withFaults(List<String> specs) {
+            return new Options(design, seed, budget, specs);
         }
     }
 
@@ -104,13 +121,19 @@ public final class ConformanceKit {
         Map<Rule, Result> combined = new LinkedHashMap<>();
         for (Machines.Variant v : Machines.all()) {
             String scenario = Workload.NAME + " on " + v.name();
-            Run first = run(driver, design, config, v, o);
+            Run first = run(driver, design, config, v, o, null);
             Map<Rule, Result> results;
             if (first.bindError != null) {
                 results = RunChecks.bindFailed(name, scenario, o.seed(), first.bindError);
             } else {
-                Run second = run(driver, design, config, v, o);
+                Run second = run(driver, design, config, v, o, null);
                 results = RunChecks.judge(name, scenario, o.seed(), v, first, second);
+                String spec = FaultPlan.spec(v, o.faults());
+                Run faulted = run(driver, design, config, v, o, spec);
+                results.put(Rules.FAULTS, results.get(Rules.DETERMINISTIC).outcome() == Outcome.FAIL
+                        ? Result.skip(Rules.FAULTS, name, o.seed(), "the driver is not deterministic (R6.1): a faulted run "
+                        + "has no clean run to compare with")
+                        : FaultChecks.judge(name, scenario, o.seed(), first, faulted));
             }
             results.forEach((rule, r) -> combined.merge(rule, r, ConformanceKit::worse));
         }
@@ -136,6 +159,9 @@ public final class ConformanceKit {
 
     /** One boot and workload: the kernel (closed), its trace, or why the driver did not bind. */
     static final class Run {
+        /** The run's --fail specs, null for a run without fault injection. */
+        String faultSpec;
+        FaultInjector faults = FaultInjector.OFF;
         Kernel kernel;
         RunTrace trace;
         Workload.Facts facts;
@@ -143,20 +169,31 @@ public final class ConformanceKit {
         String engineError;
     }
 
+    /** @param faultSpec the --fail specs to inject (each driver wrapped by the fault decorator), or null */
     private static Run run(LoadedDriver driver, Supplier<Design> design, Map<String, Object> config, Machines.Variant v,
-            Options o) {
+            Options o, String faultSpec) {
         Run run = new Run();
         Kernel k;
+        Supplier<PrivateNodeDriver> factory = driver.factory;
+        if (faultSpec != null) {
+            FaultInjector faults = FaultPlan.injector(faultSpec, o.seed());
+            run.faultSpec = faultSpec;
+            run.faults = faults;
+            // a hang sleeps past the budget, so the call overruns however the lane waits
+            Duration hang = o.budget().multipliedBy(2);
+            factory = () -> DriverDecorator.wrap(driver.factory.get(), faults, Machines.PRIVATE_NID, hang);
+        }
         try {
-            k = Kernel.boot(v.spec(), design.get(), List.of(new DriverSpec(driver.pluginId, driver.factory,
-                    Machines.PRIVATE_NID, config, v.name(), 1)), o.budget(), driver.context::constructing);
+            k = Kernel.boot(v.spec(), design.get(), List.of(new DriverSpec(driver.pluginId, factory,
+                    Machines.PRIVATE_NID, config, v.name(), 1)), o.budget(), driver.context::constructing,
+                    Tracer.OFF, run.faults);
         } catch (ConfigException e) {
             run.bindError = e.getMessage();
             return run;
         }
         RunTrace trace = new RunTrace();
         k.dispatcher().containment().observe(trace);
-        Workload w = new Workload(k, Machines.PRIVATE_NID, o.seed(), trace);
+        Workload w = new Workload(k, Machines.PRIVATE_NID, o.seed(), trace, faultSpec != null);
         try {
             w.run();
         } catch (RuntimeException e) {

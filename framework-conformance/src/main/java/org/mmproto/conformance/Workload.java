@@ -14,7 +14,9 @@ import org.mmproto.core.gup.Gup;
 import org.mmproto.core.hooks.Containment;
 import org.mmproto.core.hooks.KernelDriverContext;
 import org.mmproto.core.kernel.Kernel;
+import org.mmproto.core.mm.DebugVm;
 import org.mmproto.core.mm.Memmap;
+import org.mmproto.core.mm.Zone;
 import org.mmproto.core.policy.UserMask;
 import org.mmproto.core.task.MemPolicy;
 import org.mmproto.core.task.MmOps;
@@ -49,14 +51,17 @@ final class Workload {
     private final Random rnd;
     private final RunTrace trace;
     private final KernelDriverContext ctx;
+    /** A run with injected faults (R6.3): containments are judged by FaultChecks, the mm invariants are checked. */
+    private final boolean faulted;
     final Facts facts = new Facts();
     private int incidentsSeen;
 
-    Workload(Kernel k, int privateNid, long seed, RunTrace trace) {
+    Workload(Kernel k, int privateNid, long seed, RunTrace trace, boolean faulted) {
         this.k = k;
         this.p = privateNid;
         this.rnd = new Random(seed);
         this.trace = trace;
+        this.faulted = faulted;
         this.ctx = k.driverContext(privateNid).orElseThrow();
         k.setThp(TransparentHugepage.Mode.NEVER);
     }
@@ -142,6 +147,12 @@ final class Workload {
         step("exit");
         ops.exit(a);
         after();
+        if (faulted) {
+            DebugVm.check(k.mem()).forEach(v -> trace.find(Rules.FAULTS, "mm invariant broken after the exit: " + v));
+            if (k.dispatcher().containment().incidents().stream().anyMatch(i -> i.kind().equals("timeout"))) {
+                return; // quarantined (R3.4): told of no free since, it cannot be back at its baseline
+            }
+        }
         atBaseline();
     }
 
@@ -185,6 +196,13 @@ final class Workload {
      */
     private void after() {
         List<Containment.Incident> incidents = k.dispatcher().containment().incidents();
+        if (faulted) {
+            // the private node's zones after every step (all of memory once, after the exit)
+            for (Zone z : k.mem().node(p).zones()) {
+                DebugVm.check(k.mem(), z).forEach(v -> trace.find(Rules.FAULTS, "mm invariant broken: " + v));
+            }
+            incidents = List.of();
+        }
         for (Containment.Incident i : incidents.subList(incidentsSeen, incidents.size())) {
             Rule r = switch (i.kind()) {
                 case "null" -> Rules.NO_NULL;

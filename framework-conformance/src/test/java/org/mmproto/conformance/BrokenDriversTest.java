@@ -25,6 +25,7 @@ class BrokenDriversTest {
 
     static Stream<Arguments> broken() {
         return Stream.of(
+                Arguments.of("CountsAccepted", "R6.3"),
                 Arguments.of("IgnoresFilter", "R4.4"),
                 Arguments.of("ImportsCore", "R3.8"),
                 Arguments.of("Inconsistent", "R5.3"),
@@ -83,9 +84,24 @@ class BrokenDriversTest {
     }
 
     @Test
+    void an_R6_3_failure_names_the_seed_and_faults_and_conform_fail_reruns_it() {
+        ConformanceReport r = ConformanceKit.check(new DriverUnderTest.Jar(dir.resolve("CountsAccepted.jar"), Map.of()),
+                ConformanceKit.Options.defaults().withDesign("ops-struct"));
+        Result f = r.of(Rules.FAULTS).get(0);
+        assertThat(f.outcome()).isEqualTo(Outcome.FAIL);
+        assertThat(f.where()).contains("--fail '", "migrate_target", "seed 1", "step ", "R1.6");
+        Path jar = dir.resolve("CountsAccepted.jar");
+        assertThat(org.mmproto.core.cli.Main.execute("conform", jar.toString(), "--design", "ops-struct",
+                "--fail", "migrate_target:probability=50")).isEqualTo(1);
+        // no fault reaches a fail point: R6.3 is skipped and the driver conforms
+        assertThat(org.mmproto.core.cli.Main.execute("conform", jar.toString(), "--design", "ops-struct",
+                "--fail", "page_alloc:nid=7")).isEqualTo(0);
+    }
+
+    @Test
     void the_broken_jars_exist() throws Exception {
         try (var s = Files.list(dir)) {
-            assertThat(s.filter(p -> p.toString().endsWith(".jar")).count()).isEqualTo(13);
+            assertThat(s.filter(p -> p.toString().endsWith(".jar")).count()).isEqualTo(14);
         }
     }
 }

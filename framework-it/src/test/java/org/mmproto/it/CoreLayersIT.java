@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
  * designs) ← task (VMAs, faults; it owns the ports the fault path calls) ← migrate ← the
  * subsystems beside gup (tier, reclaim, thp, compaction) ← policy (mempolicy objects and
  * placement) ← syscall (the NUMA syscalls as the user sees them) ← kernel (the composition root)
- * ← {plugin, probe} ← {scenario, stress} ← report ← cli. A class depends only on its own layer
+ * ← {plugin, probe, replay} ← {scenario, stress} ← report ← cli. A class depends only on its own layer
  * and the ones below; the packages form no cycle; every package of the core has a place here.
  * Packages not written yet (trace, tier, reclaim, thp, compaction, probe) are placed already, so
  * the first class in one lands in the right layer; their rules allow an empty layer.
@@ -38,7 +38,7 @@ class CoreLayersIT {
             List.of("policy"),
             List.of("syscall"),
             List.of("kernel"),
-            List.of("plugin", "probe"),
+            List.of("plugin", "probe", "replay"),
             List.of("scenario", "stress"),
             List.of("report"),
             List.of("cli"));

@@ -108,8 +108,25 @@ public interface DriverContext {
 
     /** The rule of {@link #reportStat}'s names. */
     static void checkStatName(String name) {
-        if (name == null || name.isEmpty() || name.length() > 64 || !name.matches("[a-z][a-z0-9_]*")) {
+        if (!validStatName(name)) {
             throw new IllegalArgumentException("statistic name '" + name + "': expected [a-z][a-z0-9_]*, at most 64 characters");
         }
+    }
+
+    /**
+     * [a-z][a-z0-9_]{0,63}, checked by hand: drivers report their statistics on every device
+     * callback, and a regex compiled per call was a fifth of a suite's run time.
+     */
+    private static boolean validStatName(String name) {
+        if (name == null || name.isEmpty() || name.length() > 64 || name.charAt(0) < 'a' || name.charAt(0) > 'z') {
+            return false;
+        }
+        for (int i = 1; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (!(c >= 'a' && c <= 'z') && !(c >= '0' && c <= '9') && c != '_') {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -16,6 +16,8 @@ public enum Hook {
     PRESSURE("pressure"),
     /** Not asked by any design: the engine tells the device of every store to its node (R4.16). */
     DEVICE_STORE("device_store"),
+    /** Not asked by any design: the engine tells the device of every CPU load from its node (R4.17). */
+    DEVICE_LOAD("device_load"),
     /** mmap of the device file: the driver gives the VMA its policy, or refuses (R7.1). */
     DEVICE_MMAP("device_mmap"),
     /** A write to one of the device's control attributes (hotplug, capability toggles; R7.3). */

@@ -102,6 +102,15 @@ public interface PrivateNodeDriver extends ExtensionPoint {
     }
 
     /**
+     * Not a design hook: the engine calls it on every CPU load from a page of the node through a
+     * mapping, under every design, the way the hardware serves every load (R4.17): what a device
+     * needs to know which folios are hot. Notification only; never called from inside the page
+     * allocator. A driver that does not override it costs the engine nothing per load.
+     */
+    default void deviceLoad(DeviceLoad load) {
+    }
+
+    /**
      * device_mmap: the device file is mapped (R7.1). Answer the VMA's device-lifetime policy
      * ({@link DeviceMapping#bindPrivate}) or refuse with the mmap's errno (EINVAL for a mapping
      * the device does not support, e.g. MAP_SHARED). The default is a device without mmap.

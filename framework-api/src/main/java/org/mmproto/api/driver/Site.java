@@ -37,7 +37,7 @@ public enum Site {
      * zeroing, swap-in), reported to the driver under every design (CONTRACT R4.16). Never in a
      * footprint: no decision is recorded here.
      */
-    DEVICE_MEMORY("(device side)", "stores reaching the node's memory"),
+    DEVICE_MEMORY("(device side)", "stores reaching and loads served from the node's memory"),
     /**
      * The device's own file: mmap of it (the driver's f_op->mmap gives the VMA its policy; the
      * design decides what of it the kernel honours, e.g. MPOL_F_PRIVATE; CONTRACT R7.1-R7.2) and

@@ -39,6 +39,10 @@ public final class ConformCommand implements Callable<Integer> {
             description = "Time budget of one driver call (R3.3; default: ${DEFAULT-VALUE}).")
     long budgetMs;
 
+    @Option(names = "--fail", paramLabel = "SPEC",
+            description = "The faults of the R6.3 run (as run's --fail: point:key=value,...; repeatable), instead of the kit's.")
+    java.util.List<String> fail = new java.util.ArrayList<>();
+
     @Option(names = "--junit", paramLabel = "DIR", description = "Also write JUnit XML (one file per rule) into DIR.")
     Path junit;
 
@@ -54,7 +58,7 @@ public final class ConformCommand implements Callable<Integer> {
         ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("org.mmproto.core"))
                 .setLevel(ch.qos.logback.classic.Level.ERROR);
         ConformanceReport r = ConformanceKit.check(new DriverUnderTest.Jar(jar, Map.of()),
-                new ConformanceKit.Options(design, seed, Duration.ofMillis(budgetMs)));
+                new ConformanceKit.Options(design, seed, Duration.ofMillis(budgetMs), fail));
         System.out.print(ResultTable.render(r));
         if (junit != null) {
             JunitXml.write(r, junit);

@@ -167,6 +167,7 @@ final class RunCommand implements Callable<Integer> {
         private final boolean bars;
         private final ProgressBar stepsBar;
         private ProgressBar repeatBar;
+        private ProgressBar readBar;
         private long done;
 
         Progress(Reporter.RunOutput output, boolean longRun, boolean bars, int steps) {
@@ -208,6 +209,30 @@ final class RunCommand implements Callable<Integer> {
             if (repeatBar != null) {
                 repeatBar.close();
                 repeatBar = null;
+            }
+        }
+
+        @Override
+        public void readStarted(String what, long total) {
+            if (bars && stepsBar == null && total > 0) {
+                readBar = new ProgressBarBuilder().setTaskName(what).setInitialMax(total).setUnit(" KiB", 1024)
+                        .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(250)
+                        .setConsumer(new ConsoleProgressBarConsumer(System.err)).build();
+            }
+        }
+
+        @Override
+        public void readProgress(long n) {
+            if (readBar != null) {
+                readBar.stepTo(n);
+            }
+        }
+
+        @Override
+        public void readDone() {
+            if (readBar != null) {
+                readBar.close();
+                readBar = null;
             }
         }
 

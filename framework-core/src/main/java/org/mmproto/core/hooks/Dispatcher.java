@@ -51,9 +51,8 @@ import org.mmproto.core.mm.PrivateNodeLayout;
  *
  * <p>Over 600 lines because it is one entry per {@link Site}: each site's method is a few lines
  * (build the request, ask the design, record the decision), and splitting them would scatter the
- * one place where decisions are counted. The device-store coalescing ({@link #deviceStore}) is the
- * part that does not belong here; it moves to a class of its own when its batched rewrite
- * (branch helper-cramtier) lands, rather than being split twice.
+ * one place where decisions are counted. What the device sees of its memory (stores and loads,
+ * with their coalescing) is {@link DeviceMemory}'s.
  */
 public final class Dispatcher implements PrivateNodeCheckpoint, FolioRelease.FreeGate, PrivateNodeLayout {
     private static final Design MAINLINE = new Unpatched();
@@ -104,11 +103,13 @@ public final class Dispatcher implements PrivateNodeCheckpoint, FolioRelease.Fre
         }
         this.anyPrivate = any;
         this.noDriver = new DriverAccessImpl(-1, null, containment, stats);
+        this.deviceMemory = new DeviceMemory(this, access);
     }
 
     /** Hands the design the bound drivers (after the engine booted and they bound). */
     public void bindDrivers(Map<Integer, BoundDriver> drivers) {
         drivers.forEach((nid, d) -> access[nid] = new DriverAccessImpl(nid, d, containment, stats));
+        deviceMemory.rebound();
     }
 
     /** Late binding of the memmap (the kernel builds it after the allocator). */
@@ -170,6 +171,7 @@ public final class Dispatcher implements PrivateNodeCheckpoint, FolioRelease.Fre
         }
         access[nid] = new DriverAccessImpl(nid, new BoundDriver(b.pluginId(), b.driver(), b.binding(), optIns,
                 b.hooks(), b.context()), containment, stats);
+        deviceMemory.rebound();
     }
 
     /** The hooks the node's driver class implements (R5.2); empty without a driver. */
@@ -201,35 +203,25 @@ public final class Dispatcher implements PrivateNodeCheckpoint, FolioRelease.Fre
 
     /** The node's driver handle at {@code site}; stores not yet delivered go first, so the driver sees events in order. */
     private DriverAccessImpl at(int nid, Site site) {
-        if (pendingPages > 0) {
-            flushStores();
-        }
+        deviceMemory.flush();
         return access[nid].at(site);
     }
 
-    // ---- Site.DEVICE_MEMORY: the device sees every store (R4.16), whatever the design ----
+    // ---- Site.DEVICE_MEMORY: the device sees every store (R4.16) and load (R4.17), whatever the design ----
 
-    private DeviceStore.Content storeContent = DeviceStore.Content.UNSPECIFIED;
-    private int storeBatch;
-    private long pendingHead = -1;
-    private long pendingFirst;
-    private long pendingPages;
-    private DeviceStore.Content pendingContent;
-    private TaskRef pendingTask;
+    private final DeviceMemory deviceMemory;
 
     /** What user stores write until the next call (a touch step's {@code content}); returns the previous. */
     public DeviceStore.Content storeContent(DeviceStore.Content c) {
-        DeviceStore.Content prev = storeContent;
-        storeContent = c;
-        return prev;
+        return deviceMemory.storeContent(c);
     }
 
-    /** Opens ({@code true}) or closes a batch in which consecutive user stores to one folio are delivered as one. */
+    /**
+     * Opens ({@code true}) or closes a batch in which consecutive user stores (or loads) to one
+     * folio are delivered as one.
+     */
     public void storeBatch(boolean open) {
-        storeBatch += open ? 1 : -1;
-        if (storeBatch == 0 && pendingPages > 0) {
-            flushStores();
-        }
+        deviceMemory.batch(open);
     }
 
     /**
@@ -238,44 +230,24 @@ public final class Dispatcher implements PrivateNodeCheckpoint, FolioRelease.Fre
      * asked and nothing is recorded at a site but the hook call.
      */
     public void deviceStore(long head, long pfn, long pages, DeviceStore.Kind kind) {
-        int nid = memmap.nid(head);
-        if (!isPrivate(nid) || !access[nid].observesStores()) {
-            return;
-        }
-        DeviceStore.Content content = switch (kind) {
-            case ZEROED -> DeviceStore.Content.ZERO;
-            case CPU_WRITE -> storeContent;
-            case MIGRATION_COPY, SWAP_IN -> DeviceStore.Content.UNSPECIFIED;
-        };
-        if (kind == DeviceStore.Kind.CPU_WRITE && storeBatch > 0) {
-            if (pendingPages > 0 && head == pendingHead && pfn == pendingFirst + pendingPages
-                    && content == pendingContent && current.equals(pendingTask)) {
-                pendingPages += pages;
-                return;
-            }
-            if (pendingPages > 0) {
-                flushStores();
-            }
-            pendingHead = head;
-            pendingFirst = pfn;
-            pendingPages = pages;
-            pendingContent = content;
-            pendingTask = current;
-            return;
-        }
-        if (pendingPages > 0) {
-            flushStores();
-        }
-        access[nid].deviceStore(new DeviceStore(folioRef(head), pfn, pages, kind, content, current));
+        deviceMemory.store(head, pfn, pages, kind, current);
     }
 
-    private void flushStores() {
-        long head = pendingHead;
-        long pages = pendingPages;
-        pendingPages = 0;
-        pendingHead = -1;
-        access[memmap.nid(head)].deviceStore(new DeviceStore(folioRef(head), pendingFirst, pages,
-                DeviceStore.Kind.CPU_WRITE, pendingContent, pendingTask));
+    /** Whether some private node's driver listens to loads (R4.17); when none does, readers need not ask. */
+    public boolean observesLoads() {
+        return deviceMemory.observesLoads();
+    }
+
+    /**
+     * The acting task read {@code pages} pages from {@code pfn} (inside the folio at {@code head})
+     * through a mapping; a private node's driver that listens is told (R4.17). Not a decision.
+     */
+    public void deviceLoad(long head, long pfn, long pages) {
+        deviceMemory.load(head, pfn, pages, current);
+    }
+
+    Memmap memmap() {
+        return memmap;
     }
 
     // ---- recording: one decision per (event, node) ----
@@ -435,9 +407,7 @@ public final class Dispatcher implements PrivateNodeCheckpoint, FolioRelease.Fre
         if (!isPrivate[nid]) {
             return false;
         }
-        if (pendingPages > 0) {
-            flushStores(); // the folio's stores reach the device before it is freed
-        }
+        deviceMemory.flush(); // the folio's stores and loads reach the device before it is freed
         var event = new Requests.FreeEvent(folioRef(pfn), path);
         long before = calls(nid);
         FreeAction a = design.free(event, at(nid, Site.FREE));

@@ -6,6 +6,7 @@ import java.util.function.Supplier;
 import org.mmproto.api.Errno;
 import org.mmproto.api.design.DriverAccess;
 import org.mmproto.api.driver.Decisions;
+import org.mmproto.api.driver.DeviceLoad;
 import org.mmproto.api.driver.DeviceStore;
 import org.mmproto.api.driver.Decisions.FaultAction;
 import org.mmproto.api.driver.Decisions.FreeAction;
@@ -227,6 +228,27 @@ final class DriverAccessImpl implements DriverAccess {
     /** Whether the bound driver listens to stores (R4.16). */
     boolean observesStores() {
         return bound != null && bound.hooks().contains(Hook.DEVICE_STORE);
+    }
+
+    /** device_load: like {@link #deviceStore}, a notification no design asks for (R4.17), not counted in {@link #calls()}. */
+    void deviceLoad(DeviceLoad load) {
+        if (!observesLoads()) {
+            return;
+        }
+        HookStats.Tally t = stats.hook(Site.DEVICE_MEMORY, Hook.DEVICE_LOAD);
+        long containedBefore = t.contained;
+        long start = System.nanoTime();
+        Boolean answer = containment.call(bound, Site.DEVICE_MEMORY, Hook.DEVICE_LOAD, () -> {
+            bound.driver().deviceLoad(load);
+            return Boolean.TRUE;
+        }, Boolean.FALSE);
+        containment.observer().called(new HookObserver.Call(nid, Site.DEVICE_MEMORY, Hook.DEVICE_LOAD, load, answer,
+                t.contained != containedBefore, System.nanoTime() - start));
+    }
+
+    /** Whether the bound driver listens to loads (R4.17). */
+    boolean observesLoads() {
+        return bound != null && bound.hooks().contains(Hook.DEVICE_LOAD);
     }
 
     /** teardown: notification. */

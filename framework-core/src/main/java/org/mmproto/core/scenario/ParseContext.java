@@ -1,5 +1,6 @@
 package org.mmproto.core.scenario;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -60,12 +61,23 @@ public final class ParseContext {
     public record Mapping(int line, long length) {
     }
 
+    private Path baseDir = Path.of("");
+
     ParseContext(YamlTree tree, MachineSpec machine) {
         this.tree = tree;
         this.machine = machine;
         for (NodeSpec n : machine.nodes()) {
             cpus.addAll(n.cpus());
         }
+    }
+
+    void baseDir(Path dir) {
+        this.baseDir = dir;
+    }
+
+    /** A path the scenario names (a trace file), relative to the scenario file's directory. */
+    public Path path(String name) {
+        return baseDir.resolve(name);
     }
 
     public YamlTree tree() {

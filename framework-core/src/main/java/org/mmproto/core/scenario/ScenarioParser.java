@@ -90,6 +90,7 @@ public final class ScenarioParser {
         String description = tree.get(top, "description").map(tree::string).map(String::strip).orElse("");
         machine = parseMachine(tree.get(top, "machine"));
         ctx = new ParseContext(tree, machine);
+        ctx.baseDir(baseDir);
         expectations = new ExpectationParser(ctx);
         long seed = tree.get(top, "seed").map(tree::longValue).orElse(1L);
         TransparentHugepage.Mode thp = tree.get(top, "thp").map(n -> tree.oneOf(n, THP))

@@ -55,6 +55,17 @@ public final class ScenarioRunner {
 
         default void repeatDone() {
         }
+
+        /** A long step reading a file (a replayed trace) started: {@code total} bytes of it. */
+        default void readStarted(String what, long total) {
+        }
+
+        /** {@code done} bytes of it read so far (compressed bytes for a compressed trace). */
+        default void readProgress(long done) {
+        }
+
+        default void readDone() {
+        }
     }
 
     private static final Listener NONE = new Listener() {

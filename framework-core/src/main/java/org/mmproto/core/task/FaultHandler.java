@@ -90,6 +90,11 @@ public final class FaultHandler {
                 k.dispatcher().writeAccess(head, false);
                 k.dispatcher().deviceStore(head, Pte.pfn(pte), 1, DeviceStore.Kind.CPU_WRITE);
             }
+        } else if (r == 0 && privateNodes && k.dispatcher().observesLoads()) {
+            long pte = vma.pte(addr & ~(Mm.PAGE_SIZE - 1));
+            if ((pte & Pte.ZERO) == 0) {
+                k.dispatcher().deviceLoad(rmap.folioHead(pte), Pte.pfn(pte), 1); // the device serves the load (R4.17)
+            }
         }
         return r;
     }

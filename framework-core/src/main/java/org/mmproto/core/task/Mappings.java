@@ -1,11 +1,10 @@
 package org.mmproto.core.task;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * A reverse map built on demand (rmap_walk): for a set of folios, every page-table entry and
@@ -31,6 +30,9 @@ public final class Mappings {
     private record CacheRef(ShmemFile file, long index) {
     }
 
+    /** Pages of the largest folio (order 10, as {@link Rmap#headOf} walks): a page lies below its head + this. */
+    private static final long MAX_FOLIO_PAGES = 1L << 10;
+
     private final Map<Long, List<PteRef>> ptes = new HashMap<>();
     private final Map<Long, CacheRef> cache = new HashMap<>();
 
@@ -38,8 +40,15 @@ public final class Mappings {
     }
 
     static Mappings index(Rmap rmap, Tasks tasks, List<Long> folioHeads) {
-        Set<Long> wanted = new HashSet<>(folioHeads);
         Mappings m = new Mappings();
+        if (folioHeads.isEmpty()) {
+            return m;
+        }
+        // the walk visits every mapped entry of every task for a batch of a few dozen folios:
+        // a sorted primitive array and the batch's pfn span reject the others without boxing
+        long[] wanted = folioHeads.stream().mapToLong(Long::longValue).sorted().distinct().toArray();
+        long lo = wanted[0];
+        long hi = wanted[wanted.length - 1] + MAX_FOLIO_PAGES;
         for (Task t : tasks.tasks()) {
             if (t.mm == null) {
                 continue;
@@ -50,9 +59,10 @@ public final class Mappings {
                     if (!Pte.present(pte) || (pte & Pte.ZERO) != 0) {
                         continue;
                     }
-                    long head = rmap.folioHead(pte);
                     boolean pmd = Pte.isPmd(pte);
-                    if (wanted.contains(head)) {
+                    long pfn = Pte.pfn(pte);
+                    long head = pfn >= lo && pfn < hi ? rmap.folioHead(pte) : -1;
+                    if (head >= 0 && Arrays.binarySearch(wanted, head) >= 0) {
                         m.ptes.computeIfAbsent(head, x -> new ArrayList<>()).add(new PteRef(v, pmd ? a & -Mm.PMD_SIZE : a, pmd));
                     }
                     if (pmd) {
@@ -64,7 +74,7 @@ public final class Mappings {
         for (ShmemFile f : tasks.memfds()) {
             for (long i = f.nextCached(0); i >= 0; i = f.nextCached(i + 1)) {
                 long pfn = f.cachedPfn(i);
-                if (wanted.contains(pfn)) {
+                if (pfn >= lo && pfn < hi && Arrays.binarySearch(wanted, pfn) >= 0) {
                     m.cache.put(pfn, new CacheRef(f, i));
                 }
             }

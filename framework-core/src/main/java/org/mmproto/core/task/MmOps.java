@@ -113,6 +113,8 @@ public final class MmOps {
                 return err(Errno.EPERM); // security_mmap_addr -> cap_mmap_addr (dac_mmap_min_addr)
             }
             start = addr;
+        } else if (hintFits(t.mm, addr & -Mm.PAGE_SIZE, len)) {
+            start = addr & -Mm.PAGE_SIZE; // arch_get_unmapped_area_topdown: a free, valid hint is taken as is
         } else {
             start = t.mm.unmappedArea(len, len >= Mm.PMD_SIZE ? Mm.PMD_SIZE : Mm.PAGE_SIZE);
             if (start < 0) {
@@ -188,6 +190,12 @@ public final class MmOps {
             }
         }
         return n;
+    }
+
+    private static boolean hintFits(Mm mm, long hint, long len) {
+        long end = hint + ((len + Mm.PAGE_SIZE - 1) & -Mm.PAGE_SIZE);
+        return hint >= MMAP_MIN_ADDR && Long.compareUnsigned(end, Mm.TASK_SIZE) <= 0
+                && Long.compareUnsigned(end, hint) > 0 && mm.intersecting(hint, end).isEmpty();
     }
 
     /**

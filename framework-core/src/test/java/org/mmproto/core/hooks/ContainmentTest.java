@@ -132,9 +132,9 @@ class ContainmentTest {
         assertThat(HookMethods.methodName(Hook.MIGRATE_TO)).isEqualTo("migrateTo");
         assertThat(HookMethods.methodName(Hook.ALLOC_VETO)).isEqualTo("allocVeto");
         // the recording driver overrides every callback
-        // every design hook; device_store (R4.16) is an observation RecordingDriver does not make
+        // every design hook; device_store and device_load (R4.16, R4.17) are observations RecordingDriver does not make
         assertThat(HookMethods.implemented(RecordingDriver.class)).containsExactlyInAnyOrderElementsOf(
-                java.util.EnumSet.complementOf(java.util.EnumSet.of(Hook.DEVICE_STORE, Hook.DEVICE_MMAP,
+                java.util.EnumSet.complementOf(java.util.EnumSet.of(Hook.DEVICE_STORE, Hook.DEVICE_LOAD, Hook.DEVICE_MMAP,
                         Hook.DEVICE_CONTROL))); // nor the device file's hooks (R7)
         PrivateNodeDriver twoHooks = new PrivateNodeDriver() {
             @Override

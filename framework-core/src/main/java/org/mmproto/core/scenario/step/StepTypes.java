@@ -48,6 +48,7 @@ public final class StepTypes {
             TieringStep.TYPE,
             Demote.TYPE,
             Promote.TYPE,
+            ReplayStep.TYPE,
             Repeat.TYPE,
             Check.TYPE,
             ExpectOnly.TYPE,

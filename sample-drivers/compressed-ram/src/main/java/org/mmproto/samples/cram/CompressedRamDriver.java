@@ -11,6 +11,7 @@ import org.mmproto.api.driver.Decisions.FaultAction;
 import org.mmproto.api.driver.Decisions.FreeAction;
 import org.mmproto.api.driver.Decisions.MigrateTo;
 import org.mmproto.api.driver.Decisions.ReclaimPolicy;
+import org.mmproto.api.driver.DeviceLoad;
 import org.mmproto.api.driver.DeviceStore;
 import org.mmproto.api.driver.DriverContext;
 import org.mmproto.api.driver.FolioRef;
@@ -59,7 +60,11 @@ public final class CompressedRamDriver implements PrivateNodeDriver {
         long trimRetries;
         long trimZeroed;
         long memoryFailures;
+        long nominations;
     }
+
+    /** Page reads per folio head since its last nomination (the device's hotness tracking). */
+    private final java.util.Map<Long, Long> reads = new java.util.HashMap<>();
 
     @Override
     public NodeOptIns bind(NodeBinding binding, DriverContext context) {
@@ -118,7 +123,8 @@ public final class CompressedRamDriver implements PrivateNodeDriver {
 
     @Override
     public void folioMigrate(FolioRef src, FolioRef dst) {
-        // no device metadata to move: the copy itself reaches the device as a device_store
+        // no data metadata to move (the copy reaches the device as a device_store); hotness starts over
+        reads.remove(src.pfn());
     }
 
     /** buddy-veto: free struct pages the device cannot back are "free, but not for you". */
@@ -154,6 +160,7 @@ public final class CompressedRamDriver implements PrivateNodeDriver {
     @Override
     public FreeAction freeFolio(FreeEvent e) {
         FolioRef f = e.folio();
+        reads.remove(f.pfn());
         if (config.deferredScrub() && flushBuffer.size() < config.flushBufSize()) {
             flushBuffer.add(f.pfn()); // 1 = deferred: the driver holds the folio until the flush
             stats.deferredScrubs++;
@@ -207,6 +214,23 @@ public final class CompressedRamDriver implements PrivateNodeDriver {
             resizeBalloon();
         }
         report();
+    }
+
+    // ---- the device sees every load (R4.17): hot folios are nominated for promotion (R1.7) ----
+
+    @Override
+    public void deviceLoad(DeviceLoad l) {
+        if (config.hotReads() == 0) {
+            return;
+        }
+        long head = l.folio().pfn();
+        long n = reads.merge(head, l.pages(), Long::sum);
+        if (n >= config.hotReads()) {
+            reads.remove(head); // counted again from zero: a refused promotion is nominated again later
+            ctx.requestPromotion(head);
+            stats.nominations++;
+            report();
+        }
     }
 
     // ---- capacity ----
@@ -273,6 +297,7 @@ public final class CompressedRamDriver implements PrivateNodeDriver {
         ctx.reportStat("write_promotions", stats.writePromotions);
         ctx.reportStat("chicken_bit", chickenBit ? 1 : 0);
         ctx.reportStat("memory_failures", stats.memoryFailures);
+        ctx.reportStat("nominations", stats.nominations);
         if (capacity instanceof CapacityModel.V5Balloon v5) {
             ctx.reportStat("perceived_pages", v5.perceivedPages(device));
             ctx.reportStat("balloon_pages", balloon.size());

@@ -11,13 +11,14 @@ import java.util.Map;
  */
 record CramConfig(Model model, long advertisedPages, long physicalBytes, long seed, ContentModel.Mix mix,
                   int textBytes, int lowThreshold, int highThreshold, int zratio, TrimDevice.Mode trimMode,
-                  int trimEagain, boolean deferredScrub, int flushBufSize, boolean chickenBit, long chickenBitAt) {
+                  int trimEagain, boolean deferredScrub, int flushBufSize, boolean chickenBit, long chickenBitAt,
+                  long hotReads) {
 
     enum Model { V4, V5 }
 
     static final List<String> KEYS = List.of("model", "advertised", "physical", "seed", "content", "text_bytes",
             "low_threshold", "high_threshold", "zratio", "trim", "trim_eagain", "scrub", "flush_buf_size",
-            "chicken_bit", "chicken_bit_at");
+            "chicken_bit", "chicken_bit_at", "hot_reads");
 
     static CramConfig parse(int nid, long nodePages, Map<String, Object> c) {
         Reader r = new Reader("compressed-ram: node " + nid + ": ", c);
@@ -50,8 +51,9 @@ record CramConfig(Model model, long advertisedPages, long physicalBytes, long se
         int buf = (int) r.number("flush_buf_size", 64, 1, 1 << 20);
         boolean chicken = r.bool("chicken_bit", false);
         long chickenAt = r.number("chicken_bit_at", 0, 0, Long.MAX_VALUE);
+        long hotReads = r.number("hot_reads", 0, 0, Long.MAX_VALUE);
         return new CramConfig(model, advertised, physical, r.number("seed", 1, Long.MIN_VALUE, Long.MAX_VALUE), mix,
-                textBytes, low, high, zratio, trim, eagain, deferred, buf, chicken, chickenAt);
+                textBytes, low, high, zratio, trim, eagain, deferred, buf, chicken, chickenAt, hotReads);
     }
 
     long physicalPages() {

@@ -123,6 +123,12 @@ class CramLogicTest {
                 .hasMessageContaining("content: the fractions must add up to 1");
         assertThatThrownBy(() -> CramConfig.parse(2, 1024, Map.of("zratio", 999)))
                 .hasMessageContaining("zratio: expected 1000..100000");
+        assertThatThrownBy(() -> CramConfig.parse(2, 1024, Map.of("hot_reads", -1)))
+                .hasMessageContaining("hot_reads: expected 0..");
+        assertThatThrownBy(() -> CramConfig.parse(2, 1024, Map.of("hot_reads", "often")))
+                .hasMessageContaining("hot_reads: expected an integer");
+        assertThat(CramConfig.parse(2, 1024, Map.of()).hotReads()).isZero(); // off unless configured
+        assertThat(CramConfig.parse(2, 1024, Map.of("hot_reads", 4)).hotReads()).isEqualTo(4);
         CramConfig c = CramConfig.parse(2, 1024, Map.of("physical", "1MiB", "model", "v5"));
         assertThat(c.physicalPages()).isEqualTo(256);
         assertThat(c.advertisedPages()).isEqualTo(1024);

@@ -1,0 +1,115 @@
+package org.mmproto.core.replay;
+
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * {@code damo report raw} text: per snapshot (aggregation interval) a header
+ * ({@code monitoring_start:}, {@code monitoring_end:}, {@code target_id:}, {@code nr_regions:})
+ * then one line per region, {@code START-END( SIZE): NR_ACCESSES [AGE]} in hex. A region with
+ * nr_accesses N is replayed as N passes over its pages at the snapshot's end time; a page's first
+ * access is a store when nothing is mapped there yet (the recorded program's data), the rest loads.
+ */
+public final class DamonParser implements AccessParser {
+    private static final Pattern REGION = Pattern.compile(
+            "^\\s*([0-9a-fA-F]+)-([0-9a-fA-F]+)\\s*\\([^)]*\\):\\s*([0-9]+)(\\s+[0-9]+)?\\s*$");
+    private static final Pattern HEADER = Pattern.compile("^\\s*([a-z_]+):\\s*(.*)$");
+    private static final Set<String> KEYS = Set.of("base_time_absolute", "monitoring_start", "monitoring_end",
+            "monitoring_duration", "target_id", "nr_regions", "kdamond_idx", "context_idx", "scheme_idx",
+            "target_idx", "record_idx", "intervals");
+    private static final Pattern TIME = Pattern.compile("([0-9]+(?:\\.[0-9]+)?)\\s*(ns|us|ms|s|m|h)");
+
+    @Override
+    public long replay(LineReader in, AccessSink to, long max) {
+        long n = 0;
+        long endNs = 0;
+        long declared = -1;
+        long seen = 0;
+        int declaredAt = 0;
+        String s;
+        while (n < max && (s = in.next()) != null) {
+            if (s.isBlank()) {
+                continue;
+            }
+            Matcher r = REGION.matcher(s);
+            if (r.matches()) {
+                long start;
+                long end;
+                int nr;
+                try {
+                    start = Long.parseUnsignedLong(r.group(1), 16);
+                    end = Long.parseUnsignedLong(r.group(2), 16);
+                    nr = Integer.parseInt(r.group(3));
+                } catch (NumberFormatException e) {
+                    throw in.error("a region 'START-END( SIZE): NR_ACCESSES' with hex addresses");
+                }
+                if (Long.compareUnsigned(end, start) <= 0) {
+                    throw in.error("a region whose end is above its start");
+                }
+                seen++;
+                for (int pass = 0; pass < nr && n < max; pass++) {
+                    for (long a = start & -4096L; Long.compareUnsigned(a, end) < 0 && n < max; a += 4096) {
+                        to.populate(a, endNs);
+                        n++;
+                    }
+                }
+                continue;
+            }
+            Matcher h = HEADER.matcher(s);
+            if (!h.matches() || !KEYS.contains(h.group(1))) {
+                throw in.error("a damo report raw line: 'monitoring_start:', 'monitoring_end:', 'target_id:',"
+                        + " 'nr_regions:' or a region 'START-END( SIZE): NR_ACCESSES'");
+            }
+            switch (h.group(1)) {
+                case "monitoring_start" -> {
+                    if (declared >= 0 && seen != declared) {
+                        throw new TraceFormatException(in.file(), declaredAt, "nr_regions: " + declared
+                                + " but " + seen + " region lines follow it");
+                    }
+                    declared = -1;
+                }
+                case "monitoring_end" -> endNs = time(in, h.group(2));
+                case "nr_regions" -> {
+                    try {
+                        declared = Long.parseLong(h.group(2).strip());
+                    } catch (NumberFormatException e) {
+                        throw in.error("nr_regions: a count");
+                    }
+                    declaredAt = in.line();
+                    seen = 0;
+                }
+                default -> {
+                }
+            }
+        }
+        if (n < max && declared >= 0 && seen != declared) {
+            throw new TraceFormatException(in.file(), declaredAt, "nr_regions: " + declared + " but " + seen
+                    + " region lines follow it");
+        }
+        return n;
+    }
+
+    /** damo's time: "104.599 ms", "1 m 2.5 s", "0 ns". */
+    static long time(LineReader in, String text) {
+        Matcher m = TIME.matcher(text);
+        double ns = 0;
+        boolean any = false;
+        while (m.find()) {
+            any = true;
+            double v = Double.parseDouble(m.group(1));
+            ns += v * switch (m.group(2)) {
+                case "ns" -> 1;
+                case "us" -> 1e3;
+                case "ms" -> 1e6;
+                case "s" -> 1e9;
+                case "m" -> 60e9;
+                default -> 3600e9;
+            };
+        }
+        if (!any) {
+            throw in.error("a time like '104.599 ms' or '1 m 2.5 s'");
+        }
+        return Math.round(ns);
+    }
+}

@@ -1,0 +1,78 @@
+package org.mmproto.core.replay;
+
+/**
+ * valgrind {@code --tool=lackey --trace-mem=yes} output: {@code I  addr,size} (instruction
+ * fetch), {@code  L addr,size} (load), {@code  S addr,size} (store), {@code  M addr,size}
+ * (modify: a load and a store), addresses in hex; valgrind's own {@code ==pid==} lines are
+ * skipped. The trace carries no time: each record counts {@code nsPerRecord} of trace time.
+ */
+public final class LackeyParser implements AccessParser {
+    private final long nsPerRecord;
+
+    public LackeyParser(long nsPerRecord) {
+        this.nsPerRecord = nsPerRecord;
+    }
+
+    @Override
+    public long replay(LineReader in, AccessSink to, long max) {
+        long n = 0;
+        String s;
+        while (n < max && (s = in.next()) != null) {
+            int len = s.length();
+            if (len == 0 || s.startsWith("==") || s.startsWith("--")) {
+                continue;
+            }
+            char kind;
+            int i;
+            if (s.charAt(0) == 'I') {
+                kind = 'I';
+                i = 1;
+            } else if (len > 2 && s.charAt(0) == ' ' && isAccess(s.charAt(1))) {
+                kind = s.charAt(1);
+                i = 2;
+            } else {
+                throw in.error("a lackey record 'I  addr,size', ' L addr,size', ' S addr,size' or ' M addr,size'");
+            }
+            while (i < len && s.charAt(i) == ' ') {
+                i++;
+            }
+            long addr = 0;
+            int start = i;
+            for (; i < len && s.charAt(i) != ','; i++) {
+                int d = Character.digit(s.charAt(i), 16);
+                if (d < 0) {
+                    throw in.error("a hex address then ',size' in a lackey record");
+                }
+                addr = (addr << 4) | d;
+            }
+            if (i == start || i >= len || i - start > 16) {
+                throw in.error("'addr,size' (hex address, decimal size) in a lackey record");
+            }
+            int size = 0;
+            int sizeStart = ++i;
+            for (; i < len && s.charAt(i) != ' '; i++) {
+                char c = s.charAt(i);
+                if (c < '0' || c > '9' || i - sizeStart > 6) {
+                    throw in.error("a decimal access size after ',' in a lackey record");
+                }
+                size = size * 10 + (c - '0');
+            }
+            if (i == sizeStart) {
+                throw in.error("a decimal access size after ',' in a lackey record");
+            }
+            long ns = n * nsPerRecord;
+            if (kind == 'M') {
+                to.access(addr, size, false, ns);
+                to.access(addr, size, true, ns);
+            } else {
+                to.access(addr, size, kind == 'S', ns);
+            }
+            n++;
+        }
+        return n;
+    }
+
+    private static boolean isAccess(char c) {
+        return c == 'L' || c == 'S' || c == 'M';
+    }
+}

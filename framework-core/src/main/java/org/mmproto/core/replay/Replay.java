@@ -1,0 +1,61 @@
+package org.mmproto.core.replay;
+
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiConsumer;
+import java.util.function.LongConsumer;
+import org.mmproto.core.kernel.Kernel;
+import org.mmproto.core.task.Task;
+
+/**
+ * Replays one trace file onto a task of a booted kernel, streaming: strace logs build and change
+ * the address space (and fork tasks), access traces and DAMON records touch it.
+ *
+ * @param kind    the trace kind, or null to tell it from the content
+ * @param speed   trace time over kernel time (see {@link ReplayClock})
+ * @param tickMs  kernel time between the daemons' runs during the replay
+ * @param autoMap map an access outside every VMA (see {@link AccessReplayer})
+ * @param max     the most records to replay (the rest of the trace is not read)
+ * @param exitRoot replay the exit of the log's first process (strace); false keeps the task
+ */
+public record Replay(TraceFile trace, TraceKind kind, double speed, long tickMs, boolean autoMap, long max,
+                     boolean exitRoot) {
+    /** Trace time an untimed lackey record stands for. */
+    public static final long LACKEY_NS_PER_RECORD = 1;
+
+    public TraceKind resolvedKind() {
+        return kind != null ? kind : trace.detect();
+    }
+
+    /** @param created told about each task a fork in an strace log creates */
+    public ReplayResult run(Kernel k, Task task, BiConsumer<String, Task> created) {
+        return run(k, task, created, n -> { });
+    }
+
+    /** @param bytesRead told how many bytes of the trace file were consumed, as the replay streams it */
+    public ReplayResult run(Kernel k, Task task, BiConsumer<String, Task> created, LongConsumer bytesRead) {
+        TraceKind kd = resolvedKind();
+        ReplayClock clock = new ReplayClock(speed, tickMs, ms -> {
+            k.reclaim().tick(ms);
+            k.tiering().tick(ms);
+        });
+        try (LineReader in = trace.open(bytesRead)) {
+            if (kd == TraceKind.STRACE) {
+                StraceReplayer s = new StraceReplayer(k, task, created, clock, exitRoot);
+                long n = s.replay(in, max);
+                return new ReplayResult(kd, n, Map.copyOf(s.calls()), Map.copyOf(s.notModelled()),
+                        List.copyOf(s.mismatches()), s.mismatchCount(), 0, 0, 0, 0, 0, 0, clock.ticks());
+            }
+            AccessReplayer a = new AccessReplayer(k, task, autoMap, clock);
+            AccessParser p = switch (kd) {
+                case LACKEY -> new LackeyParser(LACKEY_NS_PER_RECORD);
+                case PERF -> new PerfParser();
+                case DAMON -> new DamonParser();
+                case STRACE -> throw new IllegalStateException();
+            };
+            long n = p.replay(in, a, max);
+            return new ReplayResult(kd, n, Map.of(), Map.of(), List.of(), 0, a.accesses(), a.stores(), a.slowPath(),
+                    a.segv(), a.autoMappedRegions(), a.autoMappedBytes(), clock.ticks());
+        }
+    }
+}

@@ -1,0 +1,21 @@
+package org.mmproto.core.replay;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What one replay did: every number is an event the replayer counted (its own records and
+ * accesses, the engine's returns); the engine's counters (pgfault, numa_hint_faults, pgdemote_*)
+ * are in the run's vmstat like any step's.
+ *
+ * @param records      trace records read (syscall events, accesses, samples, DAMON page accesses)
+ * @param calls        modelled system calls replayed, by name
+ * @param notModelled  logged calls that change no state the engine models, by name
+ * @param mismatches   the first replayed calls whose return differs from the log
+ * @param slowPath     accesses that took the engine's fault path
+ * @param segv         accesses the address space refused
+ */
+public record ReplayResult(TraceKind kind, long records, Map<String, Long> calls, Map<String, Long> notModelled,
+                           List<Mismatch> mismatches, long mismatchCount, long accesses, long stores, long slowPath,
+                           long segv, long autoMappedRegions, long autoMappedBytes, long ticks) {
+}

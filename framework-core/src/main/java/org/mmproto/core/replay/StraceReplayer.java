@@ -1,0 +1,393 @@
+package org.mmproto.core.replay;
+
+import static org.mmproto.core.replay.StraceArgs.CLONE_VFORK;
+import static org.mmproto.core.replay.StraceArgs.CLONE_VM;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.BiConsumer;
+import org.mmproto.api.Errno;
+import org.mmproto.core.kernel.Kernel;
+import org.mmproto.core.syscall.NumaSyscalls;
+import org.mmproto.core.task.MmOps;
+import org.mmproto.core.task.Task;
+import org.mmproto.core.task.Vma;
+
+/**
+ * Replays an strace log onto tasks of the simulated kernel: the log's first pid is the given
+ * task; fork/clone make children (CLONE_VM without CLONE_VFORK: a thread, the same task);
+ * execve drops the old address space; {@code +++ exited +++} exits the task. Each replayed call's
+ * return is compared with the logged one ({@link Mismatch}). Address hints: a call the program
+ * made without MAP_FIXED is replayed with the address it got as the hint, so the replay rebuilds
+ * the recorded layout wherever the simulated address space agrees; file mappings are replayed as
+ * private anonymous memory (the engine has no page cache).
+ */
+public final class StraceReplayer {
+    private static final int MAP_KEEP = MmOps.MAP_SHARED | MmOps.MAP_PRIVATE | MmOps.MAP_FIXED | MmOps.MAP_ANONYMOUS
+            | MmOps.MAP_NORESERVE;
+    private static final long MAP_POPULATE = 0x8000;
+    private static final long MAP_FIXED_NOREPLACE = 0x100000;
+    private static final int MAX_MISMATCHES_KEPT = 50;
+
+    private final Kernel k;
+    private final MmOps ops;
+    private final NumaSyscalls numa;
+    private final Task root;
+    private final BiConsumer<String, Task> created;
+    private final ReplayClock clock;
+    private final boolean exitRoot;
+    private final Map<Integer, Proc> procs = new HashMap<>();
+    private final Map<Task, Integer> users = new HashMap<>();
+    private final TreeMap<String, Long> calls = new TreeMap<>();
+    private final TreeMap<String, Long> notModelled = new TreeMap<>();
+    private final List<Mismatch> mismatches = new ArrayList<>();
+    private long mismatchCount;
+    private long events;
+    private StraceArgs args;
+    private String file;
+
+    /** A pid of the log: its task (threads share one). */
+    private record Proc(Task task) {
+    }
+
+    /** An mm's program break (threads share it; a fork copies it; an execve resets it). */
+    private static final class Brk {
+        long start = -1;
+        long cur = -1;
+    }
+
+    private final Map<Task, Brk> brks = new HashMap<>();
+
+    /**
+     * @param created  told about every task a fork in the log creates (name, task)
+     * @param exitRoot replay the root task's exit; false keeps it (and its address space) for the
+     *                 steps after the replay, an access trace of the same program say
+     */
+    public StraceReplayer(Kernel k, Task root, BiConsumer<String, Task> created, ReplayClock clock, boolean exitRoot) {
+        this.exitRoot = exitRoot;
+        this.k = k;
+        this.ops = k.mmOps();
+        this.numa = k.numa();
+        this.root = root;
+        this.created = created;
+        this.clock = clock;
+    }
+
+    /** Replays every event of the log; returns the number of events. */
+    public long replay(LineReader in, long maxEvents) {
+        this.args = new StraceArgs(in);
+        this.file = in.file();
+        StraceParser p = new StraceParser(in);
+        StraceEvent e;
+        while (events < maxEvents && (e = p.next()) != null) {
+            events++;
+            long t = e instanceof StraceEvent.Call c ? c.timeUs() : ((StraceEvent.Exited) e).timeUs();
+            if (t >= 0) {
+                clock.at(t * 1000);
+            }
+            if (e instanceof StraceEvent.Call c) {
+                call(c);
+            } else {
+                exited((StraceEvent.Exited) e);
+            }
+        }
+        return events;
+    }
+
+    private Proc proc(int pid) {
+        Proc p = procs.get(pid);
+        if (p == null) {
+            // the log's first pid is the scenario's task; a pid no fork introduced (strace -p of
+            // a threaded program) is taken as a thread of it
+            p = new Proc(root);
+            procs.put(pid, p);
+            users.merge(root, 1, Integer::sum);
+        }
+        return p;
+    }
+
+    private void call(StraceEvent.Call c) {
+        Proc p = proc(c.pid());
+        if (p.task.exited()) {
+            return;
+        }
+        int line = c.line();
+        switch (c.name()) {
+            case "mmap" -> checked(c, mmap(p.task, c, line));
+            case "munmap" -> checked(c, ops.munmap(p.task, args.num(c.arg(0), line, "an address"),
+                    args.num(c.arg(1), line, "a length")));
+            case "brk" -> checked(c, brk(p, args.num(c.arg(0), line, "an address"), c));
+            case "mremap" -> checked(c, mremap(p.task, c, line));
+            case "madvise" -> checked(c, ops.madvise(p.task, args.num(c.arg(0), line, "an address"),
+                    args.num(c.arg(1), line, "a length"), (int) args.flags(c.arg(2), StraceArgs.MADV, false, line,
+                            "an MADV_ advice")));
+            case "mbind" -> checked(c, numa.mbind(p.task, args.num(c.arg(0), line, "an address"),
+                    args.num(c.arg(1), line, "a length"), (int) args.flags(c.arg(2), StraceArgs.MPOL_MODE, false,
+                            line, "an MPOL_ mode"), args.mask(c.arg(3), line), args.num(c.arg(4), line, "maxnode"),
+                    (int) args.flags(c.arg(5), StraceArgs.MPOL_MF, false, line, "MPOL_MF_ flags")));
+            case "set_mempolicy" -> checked(c, numa.setMempolicy(p.task, (int) args.flags(c.arg(0),
+                    StraceArgs.MPOL_MODE, false, line, "an MPOL_ mode"), args.mask(c.arg(1), line),
+                    args.num(c.arg(2), line, "maxnode")));
+            case "get_mempolicy" -> checked(c, numa.getMempolicy(p.task, !c.arg(1).equals("NULL"),
+                    args.num(c.arg(2), line, "maxnode"), args.num(c.arg(3), line, "an address"),
+                    (int) args.flags(c.arg(4), StraceArgs.MPOL_F, false, line, "MPOL_F_ flags")).ret());
+            case "set_mempolicy_home_node" -> checked(c, numa.setMempolicyHomeNode(p.task,
+                    args.num(c.arg(0), line, "an address"), args.num(c.arg(1), line, "a length"),
+                    args.num(c.arg(2), line, "a node"), args.num(c.arg(3), line, "flags")));
+            case "migrate_pages" -> checked(c, numa.migratePages(p.task, pid(args.num(c.arg(0), line, "a pid")),
+                    args.num(c.arg(1), line, "maxnode"), args.mask(c.arg(2), line), args.mask(c.arg(3), line)));
+            case "move_pages" -> checked(c, movePages(p.task, c, line));
+            case "fork", "vfork" -> fork(p, c, true);
+            case "clone", "clone3" -> fork(p, c, false);
+            case "execve", "execveat" -> {
+                if (c.ret() == 0 && !c.noReturn()) {
+                    exec(p.task);
+                }
+                count(calls, c.name());
+            }
+            case "exit", "exit_group" -> count(calls, c.name()); // the task goes at its "+++ exited" line
+            default -> count(notModelled, c.name()); // mprotect, wait4, kill, ...: no mm state the engine models
+        }
+    }
+
+    private int pid(long loggedPid) {
+        if (loggedPid == 0) {
+            return 0;
+        }
+        Proc p = procs.get((int) loggedPid);
+        return p == null ? (int) loggedPid : p.task.pid();
+    }
+
+    private long mmap(Task t, StraceEvent.Call c, int line) {
+        long addr = args.num(c.arg(0), line, "an address");
+        long len = args.num(c.arg(1), line, "a length");
+        int prot = (int) args.flags(c.arg(2), StraceArgs.PROT, false, line, "PROT_ flags");
+        long flags = args.flags(c.arg(3), StraceArgs.MAP_FLAGS, false, line, "MAP_ flags");
+        long fd = args.num(c.arg(4), line, "a file descriptor");
+        int f = (int) (flags & MAP_KEEP);
+        if ((flags & MAP_FIXED_NOREPLACE) != 0 && (c.ret() < 0 || c.ret() == addr)) {
+            f &= ~MmOps.MAP_FIXED; // a hint that must hold: the comparison below tells
+        }
+        if (fd >= 0 && (flags & MmOps.MAP_ANONYMOUS) == 0) {
+            f = (f & ~(MmOps.MAP_SHARED | MmOps.MAP_PRIVATE)) | MmOps.MAP_PRIVATE | MmOps.MAP_ANONYMOUS;
+            count(calls, "mmap(file as anon)");
+        }
+        if ((f & MmOps.MAP_FIXED) == 0 && c.ret() > 0) {
+            addr = c.ret(); // rebuild the recorded layout: the address the program got is the hint
+        }
+        long r = ops.mmap(t, addr, len, prot, f, null, 0, null);
+        if (r >= 0 && (flags & MAP_POPULATE) != 0) {
+            ops.touch(t, r, len, (prot & MmOps.PROT_WRITE) != 0);
+        }
+        return r;
+    }
+
+    /** brk(2): the heap's VMA grows and shrinks page-aligned; the call returns the (new or old) break. */
+    private Brk brk(Task t) {
+        return brks.computeIfAbsent(t, x -> new Brk());
+    }
+
+    private long brk(Proc proc, long want, StraceEvent.Call c) {
+        Brk p = brk(proc.task);
+        if (p.start < 0) {
+            // the first brk of a program image tells where its heap starts: the log's answer
+            p.start = c.ret();
+            p.cur = c.ret();
+        }
+        if (want < p.start) {
+            return p.cur;
+        }
+        long oldEnd = pageAlign(p.cur);
+        long newEnd = pageAlign(want);
+        if (newEnd > oldEnd) {
+            long r = ops.mmap(proc.task, oldEnd, newEnd - oldEnd, MmOps.PROT_READ | MmOps.PROT_WRITE,
+                    MmOps.MAP_PRIVATE | MmOps.MAP_ANONYMOUS | MmOps.MAP_FIXED, null, 0, null);
+            if (r < 0) {
+                return p.cur;
+            }
+        } else if (newEnd < oldEnd) {
+            ops.munmap(proc.task, newEnd, oldEnd - newEnd);
+        }
+        p.cur = want;
+        return want;
+    }
+
+    /**
+     * mremap(2): shrinking unmaps the tail; growing extends in place when the pages after the
+     * mapping are free, else (MREMAP_MAYMOVE) maps the new size elsewhere and carries the resident
+     * pages over by touching them there (the engine moves no page tables), then unmaps the old range.
+     */
+    private long mremap(Task t, StraceEvent.Call c, int line) {
+        long old = args.num(c.arg(0), line, "an address");
+        long oldLen = pageAlign(args.num(c.arg(1), line, "a length"));
+        long newLen = pageAlign(args.num(c.arg(2), line, "a length"));
+        long flags = args.flags(c.arg(3), StraceArgs.MREMAP, false, line, "MREMAP_ flags");
+        Vma v = t.mm() == null ? null : t.mm().find(old);
+        if (v == null || old + oldLen > v.end() || (old & 4095) != 0) {
+            return -Errno.EFAULT.code();
+        }
+        if (newLen <= oldLen && (flags & 2) == 0) {
+            if (newLen < oldLen) {
+                ops.munmap(t, old + newLen, oldLen - newLen);
+            }
+            return old;
+        }
+        int prot = protOf(v);
+        if ((flags & 2) == 0 && t.mm().intersecting(old + oldLen, old + newLen).isEmpty()) {
+            long r = ops.mmap(t, old + oldLen, newLen - oldLen, prot,
+                    MmOps.MAP_PRIVATE | MmOps.MAP_ANONYMOUS | MmOps.MAP_FIXED, null, 0, null);
+            return r < 0 ? r : old;
+        }
+        if ((flags & 1) == 0) {
+            return -Errno.ENOMEM.code();
+        }
+        long hint = (flags & 2) != 0 ? args.num(c.arg(4), line, "an address") : c.ret() > 0 ? c.ret() : 0;
+        long r = ops.mmap(t, hint, newLen, prot, MmOps.MAP_PRIVATE | MmOps.MAP_ANONYMOUS
+                | ((flags & 2) != 0 ? MmOps.MAP_FIXED : 0), null, 0, null);
+        if (r < 0) {
+            return r;
+        }
+        for (long a = 0; a < oldLen; a += 4096) {
+            if (ops.folioAt(t, old + a) >= 0) {
+                ops.touch(t, r + a, 4096, (prot & MmOps.PROT_WRITE) != 0);
+            }
+        }
+        ops.munmap(t, old, oldLen);
+        return r;
+    }
+
+    private long movePages(Task t, StraceEvent.Call c, int line) {
+        int pid = pid(args.num(c.arg(0), line, "a pid"));
+        long[] pages = args.array(c.arg(2), line, "the pages array");
+        long[] nodes = args.array(c.arg(3), line, "the nodes array");
+        int[] n = null;
+        if (nodes != null) {
+            n = new int[nodes.length];
+            for (int i = 0; i < n.length; i++) {
+                n[i] = (int) nodes[i];
+            }
+        }
+        return numa.movePages(t, pid, pages == null ? new long[0] : pages, n,
+                (int) args.flags(c.arg(5), StraceArgs.MPOL_MF, false, line, "MPOL_MF_ flags")).ret();
+    }
+
+    private void fork(Proc parent, StraceEvent.Call c, boolean vfork) {
+        count(calls, c.name());
+        if (c.ret() <= 0) {
+            return; // a failed clone, or the child's own "= 0" line
+        }
+        int child = (int) c.ret();
+        long flags = 0;
+        for (String a : c.args()) {
+            int eq = a.indexOf("flags=");
+            if (eq >= 0) {
+                flags = args.flags(a.substring(eq + 6).replace("}", ""), StraceArgs.CLONE, true, c.line(),
+                        "CLONE_ flags");
+            }
+        }
+        if (!vfork && (flags & CLONE_VM) != 0 && (flags & CLONE_VFORK) == 0) {
+            procs.put(child, new Proc(parent.task));
+            users.merge(parent.task, 1, Integer::sum);
+            return;
+        }
+        // a vfork child shares the mm only until its execve: replayed as a fork, which the
+        // child's execve then empties
+        int pid = k.task(child) == null ? child : 0;
+        String name = root.name() + "_" + child;
+        Task t = ops.fork(parent.task, name, pid);
+        if (t == null) {
+            mismatch(c, -Errno.ENOMEM.code());
+            return;
+        }
+        Brk pb = brk(parent.task);
+        Brk cb = brk(t);
+        cb.start = pb.start;
+        cb.cur = pb.cur;
+        procs.put(child, new Proc(t));
+        users.merge(t, 1, Integer::sum);
+        created.accept(name, t);
+        if (t.pid() != child) {
+            mismatch(c, t.pid());
+        }
+    }
+
+    /** exec_mmap: the old mm goes; the new image's mappings follow in the log. */
+    private void exec(Task t) {
+        if (t.mm() == null) {
+            return;
+        }
+        for (Vma v : t.mm().vmas()) {
+            ops.munmap(t, v.start(), v.end() - v.start());
+        }
+        brks.remove(t);
+    }
+
+    private void exited(StraceEvent.Exited e) {
+        Proc p = procs.remove(e.pid());
+        if (p == null) {
+            return;
+        }
+        int left = users.merge(p.task, -1, Integer::sum);
+        if (left <= 0 && (exitRoot || p.task != root)) {
+            users.remove(p.task);
+            ops.exit(p.task);
+            count(calls, "exit (+++ " + e.how() + " +++)");
+        }
+    }
+
+    private void checked(StraceEvent.Call c, long replayed) {
+        count(calls, c.name());
+        if (c.noReturn()) {
+            return;
+        }
+        if (replayed != c.ret()) {
+            mismatch(c, replayed);
+        }
+    }
+
+    private void mismatch(StraceEvent.Call c, long replayed) {
+        mismatchCount++;
+        if (mismatches.size() < MAX_MISMATCHES_KEPT) {
+            mismatches.add(new Mismatch(file, c.line(), c.text(), c.ret(), replayed));
+        }
+    }
+
+    private static int protOf(Vma v) {
+        return ((v.flags() & Vma.VM_READ) != 0 ? MmOps.PROT_READ : 0) | ((v.flags() & Vma.VM_WRITE) != 0
+                ? MmOps.PROT_WRITE : 0);
+    }
+
+    private static long pageAlign(long a) {
+        return (a + 4095) & -4096L;
+    }
+
+    private static void count(Map<String, Long> m, String name) {
+        m.merge(name, 1L, Long::sum);
+    }
+
+    /** Replayed calls by name (the modelled ones). */
+    public Map<String, Long> calls() {
+        return calls;
+    }
+
+    /** Calls the log holds that change no state the engine models (mprotect, wait4, ...), by name. */
+    public Map<String, Long> notModelled() {
+        return notModelled;
+    }
+
+    /** The first mismatches (at most 50). */
+    public List<Mismatch> mismatches() {
+        return mismatches;
+    }
+
+    public long mismatchCount() {
+        return mismatchCount;
+    }
+
+    public long events() {
+        return events;
+    }
+}

@@ -1,0 +1,117 @@
+package org.mmproto.core.replay;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.FilterInputStream;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.function.LongConsumer;
+import java.util.zip.GZIPInputStream;
+import org.tukaani.xz.XZInputStream;
+
+/**
+ * A trace file on disk, plain, gzip or xz (told by the magic bytes, not the name), read as a
+ * stream of lines.
+ */
+public final class TraceFile {
+    private static final int DETECT_LINES = 64;
+    private final Path path;
+
+    public TraceFile(Path path) {
+        this.path = path;
+    }
+
+    public Path path() {
+        return path;
+    }
+
+    /** Opens the trace for reading from its first line. */
+    public LineReader open() {
+        return open(n -> { });
+    }
+
+    /** The file's size in bytes (what {@link #open(LongConsumer)} reports progress against). */
+    public long size() {
+        try {
+            return Files.size(path);
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    /** Opens the trace, telling {@code bytesRead} how many bytes of the file were consumed so far. */
+    public LineReader open(LongConsumer bytesRead) {
+        try {
+            InputStream raw = new CountingStream(Files.newInputStream(path), bytesRead);
+            return new LineReader(decompress(new BufferedInputStream(raw, 1 << 16)), path.toString());
+        } catch (NoSuchFileException e) {
+            throw new TraceFormatException(path.toString(), 0, "no such trace file");
+        } catch (IOException e) {
+            throw new UncheckedIOException(path + ": cannot open the trace: " + e.getMessage(), e);
+        }
+    }
+
+    static InputStream decompress(BufferedInputStream in) throws IOException {
+        in.mark(8);
+        byte[] magic = in.readNBytes(6);
+        in.reset();
+        if (magic.length >= 2 && (magic[0] & 0xff) == 0x1f && (magic[1] & 0xff) == 0x8b) {
+            return new GZIPInputStream(in, 1 << 16);
+        }
+        if (magic.length == 6 && (magic[0] & 0xff) == 0xfd && magic[1] == '7' && magic[2] == 'z' && magic[3] == 'X'
+                && magic[4] == 'Z' && magic[5] == 0) {
+            return new BufferedInputStream(new XZInputStream(in), 1 << 16);
+        }
+        return in;
+    }
+
+    /** The kind of trace, from the first lines that tell it. */
+    public TraceKind detect() {
+        try (LineReader r = open()) {
+            String line;
+            while ((line = r.next()) != null && r.line() <= DETECT_LINES) {
+                TraceKind k = TraceKind.of(line);
+                if (k != null) {
+                    return k;
+                }
+            }
+            throw new TraceFormatException(path.toString(), Math.min(r.line(), DETECT_LINES),
+                    "cannot tell the trace kind from the first " + DETECT_LINES + " lines: expected strace -f -tt"
+                            + " output, valgrind lackey --trace-mem=yes output, perf script sample lines or damo"
+                            + " report raw text (or name it with kind:)");
+        }
+    }
+
+    /** Counts the bytes read from the file (each buffer refill, so the callback is cheap). */
+    private static final class CountingStream extends FilterInputStream {
+        private final LongConsumer bytesRead;
+        private long n;
+
+        CountingStream(InputStream in, LongConsumer bytesRead) {
+            super(in);
+            this.bytesRead = bytesRead;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                bytesRead.accept(++n);
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int r = super.read(b, off, len);
+            if (r > 0) {
+                n += r;
+                bytesRead.accept(n);
+            }
+            return r;
+        }
+    }
+}
