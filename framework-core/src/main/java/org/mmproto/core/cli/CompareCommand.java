@@ -78,6 +78,9 @@ final class CompareCommand implements Callable<Integer> {
             description = "Progress bar on stderr (default: on when attached to a terminal and more than one run).")
     Boolean progress;
 
+    @Option(names = "--timings", description = "After the runs, each run's wall time on stderr, slowest first.")
+    boolean timings;
+
     @Mixin
     EngineOptions engine = new EngineOptions();
 
@@ -112,8 +115,13 @@ final class CompareCommand implements Callable<Integer> {
         }
         long runs = (long) parsed.size() * names.size();
         List<Map<String, RunReport>> results;
-        try (RunsProgress bar = new RunsProgress(progress != null ? progress : System.console() != null && runs > 1, runs)) {
+        long start = System.nanoTime();
+        RunsProgress bar = new RunsProgress(progress != null ? progress : System.console() != null && runs > 1, runs);
+        try (bar) {
             results = new MatrixRunner(d -> factory.setup(d, engine.budget()), threads).run(parsed, names, bar);
+        }
+        if (timings) {
+            bar.printTimings(System.err, System.nanoTime() - start);
         }
         List<Comparison> comparisons = new ArrayList<>();
         for (int i = 0; i < parsed.size(); i++) {

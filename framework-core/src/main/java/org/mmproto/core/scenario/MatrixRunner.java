@@ -16,9 +16,9 @@ import java.util.function.Function;
  * instances), so the reports are the ones a sequential run gives, in scenario then design order.
  */
 public final class MatrixRunner {
-    /** Told after each run, from the thread that ran it. */
+    /** Told after each run, from the thread that ran it, with the run's wall time. */
     public interface Progress {
-        void runDone(String scenario, String design);
+        void runDone(String scenario, String design, long nanos);
     }
 
     private final Function<String, RunSetup> setups;
@@ -49,8 +49,9 @@ public final class MatrixRunner {
                 List<Future<RunReport>> row = new ArrayList<>();
                 for (String d : designs) {
                     row.add(pool.submit(() -> {
+                        long t0 = System.nanoTime();
                         RunReport r = new ScenarioRunner(s, setups.apply(d)).run();
-                        progress.runDone(s.name(), d);
+                        progress.runDone(s.name(), d, System.nanoTime() - t0);
                         return r;
                     }));
                 }

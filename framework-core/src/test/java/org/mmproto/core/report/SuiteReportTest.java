@@ -71,7 +71,7 @@ class SuiteReportTest {
 
     static SuiteReport report() {
         Scenario s = ScenarioParser.parse(SCENARIO, "counting.yaml", Path.of("."));
-        List<Map<String, RunReport>> runs = new MatrixRunner(SuiteReportTest::setup, 2).run(List.of(s), DESIGNS, (a, b) -> { });
+        List<Map<String, RunReport>> runs = new MatrixRunner(SuiteReportTest::setup, 2).run(List.of(s), DESIGNS, (a, b, t) -> { });
         return SuiteReport.of("counting.yaml", DESIGNS, List.of(Comparison.of(s, runs.get(0))), List.of());
     }
 
