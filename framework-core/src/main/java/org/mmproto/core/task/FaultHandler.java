@@ -283,6 +283,7 @@ public final class FaultHandler {
             return pfn;
         }
         mm.initMapped(pfn, (int) ANON_FLAGS, 1);
+        rmap.anonFault(pfn, vma, page); // __folio_set_anon: folio->mapping, folio->index
         lru.add(pfn, order, false);
         return pfn;
     }
@@ -310,6 +311,7 @@ public final class FaultHandler {
             return (int) pfn;
         }
         mm.initMapped(pfn, (int) ANON_FLAGS, 1);
+        rmap.anonFault(pfn, vma, page);
         lru.add(pfn, 0, false);
         k.swap().put(Pte.swapSlot(pte));
         if (privateNodes) {

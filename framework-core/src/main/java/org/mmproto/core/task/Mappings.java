@@ -7,9 +7,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A reverse map built on demand (rmap_walk): for a set of folios, every page-table entry and
- * page-cache slot that refers to them, found by one walk over all address spaces. Migration uses
- * it to switch mappings to the copy; the fault path pays nothing for it.
+ * The reverse map of a batch of folios (rmap_walk): for each, every page-table entry and
+ * page-cache slot that refers to it. An anonymous folio its fault recorded and nothing else maps
+ * is found at once ({@link Rmap#soleAnonMapping}); the others by one walk over all address spaces.
+ * Reclaim and migration use it to unmap folios or switch their mappings to the copy.
  */
 public final class Mappings {
     /** One page-table entry mapping the folio: a PTE, or (pmd) the huge PMD at addr mapping all of it. */
@@ -36,17 +37,39 @@ public final class Mappings {
     private final Map<Long, List<PteRef>> ptes = new HashMap<>();
     private final Map<Long, CacheRef> cache = new HashMap<>();
 
-    private Mappings() {
+    private final Rmap rmap;
+
+    private Mappings(Rmap rmap) {
+        this.rmap = rmap;
     }
 
     static Mappings index(Rmap rmap, Tasks tasks, List<Long> folioHeads) {
-        Mappings m = new Mappings();
+        Mappings m = new Mappings(rmap);
         if (folioHeads.isEmpty()) {
             return m;
         }
+        long[] heads = folioHeads.stream().mapToLong(Long::longValue).sorted().distinct().toArray();
+        // rmap_walk_anon: a folio whose recorded entry is its only mapping needs no walk
+        long[] rest = new long[heads.length];
+        int n = 0;
+        for (long head : heads) {
+            Vma v = rmap.soleAnonMapping(head);
+            if (v != null) {
+                m.ptes.put(head, List.of(new PteRef(v, rmap.soleAnonAddr(head), false)));
+            } else {
+                rest[n++] = head;
+            }
+        }
+        if (n > 0) {
+            m.walk(tasks, Arrays.copyOf(rest, n));
+        }
+        return m;
+    }
+
+    /** The full walk for the folios the records do not cover (sorted, distinct). */
+    private void walk(Tasks tasks, long[] wanted) {
         // the walk visits every mapped entry of every task for a batch of a few dozen folios:
         // a sorted primitive array and the batch's pfn span reject the others without boxing
-        long[] wanted = folioHeads.stream().mapToLong(Long::longValue).sorted().distinct().toArray();
         long lo = wanted[0];
         long hi = wanted[wanted.length - 1] + MAX_FOLIO_PAGES;
         for (Task t : tasks.tasks()) {
@@ -63,7 +86,7 @@ public final class Mappings {
                     long pfn = Pte.pfn(pte);
                     long head = pfn >= lo && pfn < hi ? rmap.folioHead(pte) : -1;
                     if (head >= 0 && Arrays.binarySearch(wanted, head) >= 0) {
-                        m.ptes.computeIfAbsent(head, x -> new ArrayList<>()).add(new PteRef(v, pmd ? a & -Mm.PMD_SIZE : a, pmd));
+                        ptes.computeIfAbsent(head, x -> new ArrayList<>()).add(new PteRef(v, pmd ? a & -Mm.PMD_SIZE : a, pmd));
                     }
                     if (pmd) {
                         a = (a & -Mm.PMD_SIZE) + Mm.PMD_SIZE - Mm.PAGE_SIZE; // one entry maps the whole folio
@@ -75,11 +98,10 @@ public final class Mappings {
             for (long i = f.nextCached(0); i >= 0; i = f.nextCached(i + 1)) {
                 long pfn = f.cachedPfn(i);
                 if (pfn >= lo && pfn < hi && Arrays.binarySearch(wanted, pfn) >= 0) {
-                    m.cache.put(pfn, new CacheRef(f, i));
+                    cache.put(pfn, new CacheRef(f, i));
                 }
             }
         }
-        return m;
     }
 
     /**
@@ -217,11 +239,15 @@ public final class Mappings {
      * {@code writeProtect} the restored entries lose write access (a write-protected node).
      */
     public void retarget(long src, long dst, boolean writeProtect) {
-        for (PteRef r : ptes.getOrDefault(src, List.of())) {
+        List<PteRef> refs = ptes.getOrDefault(src, List.of());
+        for (PteRef r : refs) {
             long pte = r.get();
             long offset = Pte.pfn(pte) - src; // 0 for a huge PMD: it maps the head
             long np = (pte & ~Pte.PFN_MASK) | (dst + offset);
             r.set(writeProtect ? np & ~Pte.WRITE : np);
+        }
+        if (refs.size() == 1 && !refs.get(0).pmd()) {
+            rmap.anonFault(dst, refs.get(0).vma(), refs.get(0).addr()); // folio_migrate_mapping: the copy takes the mapping
         }
         CacheRef c = cache.get(src);
         if (c != null) {

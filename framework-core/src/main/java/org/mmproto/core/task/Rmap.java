@@ -5,15 +5,47 @@ import org.mmproto.core.mm.Memmap;
 
 /**
  * Folio lookups over the page tables: the head of the folio an entry or a pfn belongs to, and
- * the on-demand reverse map ({@link Mappings}) over every task and memfd.
+ * the reverse map ({@link Mappings}): an anonymous folio mapped once is found through the VMA and
+ * address its fault recorded ({@link AnonFolioMapping}), every other folio by a walk over every
+ * task and memfd.
  */
 public final class Rmap {
     private final Memmap memmap;
     private final Tasks tasks;
+    private final AnonFolioMapping anon = new AnonFolioMapping();
 
     public Rmap(Memmap memmap, Tasks tasks) {
         this.memmap = memmap;
         this.tasks = tasks;
+    }
+
+    /** A new anonymous folio at pfn is mapped at addr of vma (the fault path's two stores). */
+    void anonFault(long pfn, Vma vma, long addr) {
+        anon.set(pfn, vma, addr);
+    }
+
+    /**
+     * The one page-table entry that maps the order-0 anonymous folio head, as its fault (or its
+     * migration) recorded it, when the record still holds and the folio has no other mapping
+     * (mapcount 1); null when only a full walk can tell.
+     */
+    Vma soleAnonMapping(long head) {
+        if (!memmap.isFolioHead(head) || memmap.order(head) != 0 || (memmap.flags(head) & Memmap.PG_ANON) == 0
+                || memmap.mapcount(head) != 1) {
+            return null;
+        }
+        Vma v = anon.vma(head);
+        if (v == null) {
+            return null;
+        }
+        long pte = v.pte(anon.addr(head));
+        boolean maps = Pte.present(pte) && (pte & Pte.ZERO) == 0 && !Pte.isPmd(pte) && Pte.pfn(pte) == head;
+        return maps ? v : null;
+    }
+
+    /** The address {@link #soleAnonMapping} found the entry at. */
+    long soleAnonAddr(long head) {
+        return anon.addr(head);
     }
 
     /**
