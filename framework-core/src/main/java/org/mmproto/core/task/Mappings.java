@@ -44,6 +44,11 @@ public final class Mappings {
     }
 
     static Mappings index(Rmap rmap, Tasks tasks, List<Long> folioHeads) {
+        return index(rmap, tasks, folioHeads, true);
+    }
+
+    /** With {@code records} false every folio is found by the full walk (what the records must agree with). */
+    static Mappings index(Rmap rmap, Tasks tasks, List<Long> folioHeads, boolean records) {
         Mappings m = new Mappings(rmap);
         if (folioHeads.isEmpty()) {
             return m;
@@ -53,7 +58,7 @@ public final class Mappings {
         long[] rest = new long[heads.length];
         int n = 0;
         for (long head : heads) {
-            Vma v = rmap.soleAnonMapping(head);
+            Vma v = records ? rmap.soleAnonMapping(head) : null;
             if (v != null) {
                 m.ptes.put(head, List.of(new PteRef(v, rmap.soleAnonAddr(head), false)));
             } else {
@@ -228,6 +233,20 @@ public final class Mappings {
         for (PteRef r : ptes.getOrDefault(head, List.of())) {
             r.set(r.get() & ~Pte.HUGE);
         }
+    }
+
+    /** The entries and the page-cache slot of head, page-table and mm by identity, sorted (for tests). */
+    List<String> describe(long head) {
+        List<String> out = new ArrayList<>();
+        for (PteRef r : ptes.getOrDefault(head, List.of())) {
+            out.add(String.format("pt@%x %x%s", System.identityHashCode(r.vma().pt), r.addr(), r.pmd() ? " pmd" : ""));
+        }
+        CacheRef c = cache.get(head);
+        if (c != null) {
+            out.add(String.format("cache@%x %d", System.identityHashCode(c.file()), c.index()));
+        }
+        out.sort(null);
+        return out;
     }
 
     public boolean inPageCache(long head) {

@@ -72,4 +72,9 @@ public final class Rmap {
     public Mappings index(List<Long> folioHeads) {
         return Mappings.index(this, tasks, folioHeads);
     }
+
+    /** The same by the full walk alone, ignoring the fault-time records (what they must agree with). */
+    Mappings indexByWalk(List<Long> folioHeads) {
+        return Mappings.index(this, tasks, folioHeads, false);
+    }
 }
