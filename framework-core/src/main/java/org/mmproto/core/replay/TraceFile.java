@@ -17,7 +17,6 @@ import org.tukaani.xz.XZInputStream;
  * stream of lines.
  */
 public final class TraceFile {
-    private static final int DETECT_LINES = 64;
     private final Path path;
 
     public TraceFile(Path path) {
@@ -45,13 +44,26 @@ public final class TraceFile {
     /** Opens the trace, telling {@code bytesRead} how many bytes of the file were consumed so far. */
     public LineReader open(LongConsumer bytesRead) {
         try {
-            InputStream raw = new CountingStream(Files.newInputStream(path), bytesRead);
-            return new LineReader(decompress(new BufferedInputStream(raw, 1 << 16)), path.toString());
+            return open(Files.newInputStream(path), path.toString(), bytesRead);
         } catch (NoSuchFileException e) {
             throw new TraceFormatException(path.toString(), 0, "no such trace file");
         } catch (IOException e) {
             throw new UncheckedIOException(path + ": cannot open the trace: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Reads {@code raw} (a file, a pipe, a generator) as trace lines, decompressed by its magic;
+     * holds at most a few 64 KiB buffers of it at any time.
+     */
+    public static LineReader open(InputStream raw, String name, LongConsumer bytesRead) throws IOException {
+        InputStream counted = new CountingStream(raw, bytesRead);
+        return new LineReader(decompress(new BufferedInputStream(counted, 1 << 16)), name);
+    }
+
+    /** True for a named pipe or other stream that can be read once only (its kind is told as it is replayed). */
+    public boolean readOnce() {
+        return Files.exists(path) && !Files.isRegularFile(path);
     }
 
     static InputStream decompress(BufferedInputStream in) throws IOException {
@@ -71,17 +83,7 @@ public final class TraceFile {
     /** The kind of trace, from the first lines that tell it. */
     public TraceKind detect() {
         try (LineReader r = open()) {
-            String line;
-            while ((line = r.next()) != null && r.line() <= DETECT_LINES) {
-                TraceKind k = TraceKind.of(line);
-                if (k != null) {
-                    return k;
-                }
-            }
-            throw new TraceFormatException(path.toString(), Math.min(r.line(), DETECT_LINES),
-                    "cannot tell the trace kind from the first " + DETECT_LINES + " lines: expected strace -f -tt"
-                            + " output, valgrind lackey --trace-mem=yes output, perf script sample lines or damo"
-                            + " report raw text (or name it with kind:)");
+            return r.detect();
         }
     }
 

@@ -44,7 +44,9 @@ public record ReplayStep(Meta meta, String task, String trace, Replay replay) im
         }
         String kindText = tree.get(m, "kind").map(n -> tree.oneOf(n, KINDS)).orElse("auto");
         TraceFile file = new TraceFile(path);
-        TraceKind kind = kindText.equals("auto") ? file.detect() : TraceKind.valueOf(kindText.toUpperCase(Locale.ROOT));
+        // a named pipe can be read once: its kind is told from the replay's own stream
+        TraceKind kind = !kindText.equals("auto") ? TraceKind.valueOf(kindText.toUpperCase(Locale.ROOT))
+                : file.readOnce() ? null : file.detect();
         double speed = tree.get(m, "speed").map(n -> positive(tree, n, "speed")).orElse(1.0);
         long tickMs = tree.get(m, "tick_ms").map(n -> tree.longValue(n, 1, 1L << 30)).orElse(100L);
         boolean autoMap = tree.get(m, "layout").map(n -> tree.oneOf(n, LAYOUTS)).orElse("auto").equals("auto");
