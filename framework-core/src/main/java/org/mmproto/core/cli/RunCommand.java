@@ -214,7 +214,7 @@ final class RunCommand implements Callable<Integer> {
 
         @Override
         public void readStarted(String what, long total) {
-            if (bars && stepsBar == null && total > 0) {
+            if (bars && stepsBar == null && total != 0) { // -1: a pipe, of unknown length (bytes so far)
                 readBar = new ProgressBarBuilder().setTaskName(what).setInitialMax(total).setUnit(" KiB", 1024)
                         .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(250)
                         .setConsumer(new ConsoleProgressBarConsumer(System.err)).build();

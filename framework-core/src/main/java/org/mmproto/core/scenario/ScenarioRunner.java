@@ -56,7 +56,7 @@ public final class ScenarioRunner {
         default void repeatDone() {
         }
 
-        /** A long step reading a file (a replayed trace) started: {@code total} bytes of it. */
+        /** A long step reading a file (a replayed trace) started: {@code total} bytes of it, -1 for a pipe. */
         default void readStarted(String what, long total) {
         }
 

@@ -82,7 +82,7 @@ public record ReplayStep(Meta meta, String task, String trace, Replay replay) im
     public StepOutcome run(RunContext run) {
         Task t = run.task(task);
         var listener = run.listener();
-        listener.readStarted("replay " + trace, replay.trace().size());
+        listener.readStarted("replay " + trace, replay.trace().readOnce() ? -1 : replay.trace().size());
         ReplayResult r;
         try {
             r = replay.run(run.kernel(), t, run::taskCreated, listener::readProgress);
