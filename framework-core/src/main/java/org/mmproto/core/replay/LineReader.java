@@ -73,6 +73,28 @@ public final class LineReader implements Closeable {
         }
     }
 
+    /** True when the first non-blank character is '[' or '{' (a JSON document); reads nothing away. */
+    public boolean startsJson() {
+        if (line != 0) {
+            throw new IllegalStateException("startsJson() after next()");
+        }
+        try {
+            in.mark(DETECT_CHARS + (1 << 16));
+            try {
+                int c;
+                int read = 0;
+                while ((c = in.read()) >= 0 && Character.isWhitespace(c) && ++read < DETECT_CHARS) {
+                    // skip
+                }
+                return c == '[' || c == '{';
+            } finally {
+                in.reset();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(file + ": cannot read the trace: " + e.getMessage(), e);
+        }
+    }
+
     /** The number of the line {@link #next()} returned last (1-based). */
     public int line() {
         return line;

@@ -46,7 +46,7 @@ public record Replay(TraceFile trace, TraceKind kind, double speed, long tickMs,
             AccessParser p = switch (kd) {
                 case LACKEY -> new LackeyParser(LACKEY_NS_PER_RECORD);
                 case PERF -> new PerfParser();
-                case DAMON -> new DamonParser();
+                case DAMON -> in.startsJson() ? new DamonJsonParser() : new DamonParser();
                 case STRACE -> throw new IllegalStateException();
             };
             long n = p.replay(in, a, max);

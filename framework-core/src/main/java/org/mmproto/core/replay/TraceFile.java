@@ -10,13 +10,17 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.function.LongConsumer;
 import java.util.zip.GZIPInputStream;
+import java.util.zip.Inflater;
+import java.util.zip.InflaterInputStream;
 import org.tukaani.xz.XZInputStream;
 
 /**
- * A trace file on disk, plain, gzip or xz (told by the magic bytes, not the name), read as a
- * stream of lines.
+ * A trace file on disk, plain, gzip, xz or zlib (told by the magic bytes, not the name), read as
+ * a stream of lines.
  */
 public final class TraceFile {
+    /** The second byte of a zlib stream's header at the four compression levels (CMF 0x78). */
+    private static final String ZLIB_FLG = "\u0001\u005e\u009c\u00da";
     private final Path path;
 
     public TraceFile(Path path) {
@@ -72,6 +76,9 @@ public final class TraceFile {
         in.reset();
         if (magic.length >= 2 && (magic[0] & 0xff) == 0x1f && (magic[1] & 0xff) == 0x8b) {
             return new GZIPInputStream(in, 1 << 16);
+        }
+        if (magic.length >= 2 && magic[0] == 0x78 && ZLIB_FLG.indexOf(magic[1] & 0xff) >= 0) {
+            return new InflaterInputStream(in, new Inflater(), 1 << 16); // damo's json_compressed records
         }
         if (magic.length == 6 && (magic[0] & 0xff) == 0xfd && magic[1] == '7' && magic[2] == 'z' && magic[3] == 'X'
                 && magic[4] == 'Z' && magic[5] == 0) {

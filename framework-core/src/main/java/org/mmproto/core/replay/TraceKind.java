@@ -11,7 +11,7 @@ public enum TraceKind {
     LACKEY,
     /** {@code perf script} lines of memory samples (perf mem record): sampled data addresses. */
     PERF,
-    /** {@code damo report raw} text: DAMON regions with their nr_accesses per aggregation interval. */
+    /** DAMON records, {@code damo report raw} text or damo's JSON: regions with their nr_accesses per snapshot. */
     DAMON;
 
     private static final Pattern LACKEY_LINE = Pattern.compile("^(I |  ?[LSM]) +[0-9a-fA-F]+,[0-9]+\\s*$");
@@ -21,6 +21,9 @@ public enum TraceKind {
     private static final Pattern PERF_LINE = Pattern.compile("^\\s*\\S+\\s+[0-9]+(/[0-9]+)?\\s+(\\[[0-9]+\\]\\s+)?[0-9]+\\.[0-9]+:.*");
     private static final Pattern DAMON_LINE = Pattern.compile(
             "^(base_time_absolute|monitoring_start|monitoring_end|monitoring_duration|target_id|nr_regions):.*");
+
+    private static final Pattern DAMON_JSON_LINE = Pattern.compile(
+            "^\\s*(\\[\\s*)?(\\{\\s*)?\"(kdamond_idx|context_idx|intervals|scheme_idx|target_id|snapshots)\"\\s*:.*");
 
     public String key() {
         return name().toLowerCase(Locale.ROOT);
@@ -34,7 +37,7 @@ public enum TraceKind {
         if (line.contains("Lackey") || LACKEY_LINE.matcher(line).matches()) {
             return LACKEY;
         }
-        if (DAMON_LINE.matcher(line).matches()) {
+        if (DAMON_LINE.matcher(line).matches() || DAMON_JSON_LINE.matcher(line).matches()) {
             return DAMON;
         }
         if (PERF_LINE.matcher(line).matches()) {

@@ -21,7 +21,7 @@ import org.yaml.snakeyaml.nodes.Node;
 
 /**
  * Replays a recorded trace (strace log, valgrind lackey trace, perf script samples, damo report
- * raw text; plain, gzip or xz) onto a task: {@code replay: {trace: FILE, kind: auto, task: a,
+ * raw text or damo's JSON records; plain, gzip, xz or zlib) onto a task: {@code replay: {trace: FILE, kind: auto, task: a,
  * speed: 1, tick_ms: 100, layout: auto, max_records: N, exit: true}}. The path is relative to the scenario.
  */
 public record ReplayStep(Meta meta, String task, String trace, Replay replay) implements Step {
