@@ -9,7 +9,7 @@ public enum TraceKind {
     STRACE,
     /** valgrind {@code --tool=lackey --trace-mem=yes}: every instruction fetch, load, store, modify. */
     LACKEY,
-    /** {@code perf script} lines of memory samples (perf mem record): sampled data addresses. */
+    /** {@code perf script} lines of memory samples (perf mem record), or {@code perf mem report -D}: data addresses. */
     PERF,
     /** DAMON records, {@code damo report raw} text or damo's JSON: regions with their nr_accesses per snapshot. */
     DAMON;
@@ -18,6 +18,7 @@ public enum TraceKind {
     private static final Pattern VALGRIND_MSG = Pattern.compile("^(==|--)[0-9]+(==|--).*");
     private static final Pattern STRACE_LINE = Pattern.compile(
             "^(\\[pid +)?([0-9]+\\]? +)?([0-9:.]+ +)?([a-z_0-9]+\\(|\\+\\+\\+ |--- |<\\.\\.\\. ).*");
+    private static final Pattern PERF_MEM_RAW = Pattern.compile("^# PID, TID, IP, ADDR, .*");
     private static final Pattern PERF_LINE = Pattern.compile("^\\s*\\S+\\s+[0-9]+(/[0-9]+)?\\s+(\\[[0-9]+\\]\\s+)?[0-9]+\\.[0-9]+:.*");
     private static final Pattern DAMON_LINE = Pattern.compile(
             "^(base_time_absolute|monitoring_start|monitoring_end|monitoring_duration|target_id|nr_regions):.*");
@@ -40,7 +41,7 @@ public enum TraceKind {
         if (DAMON_LINE.matcher(line).matches() || DAMON_JSON_LINE.matcher(line).matches()) {
             return DAMON;
         }
-        if (PERF_LINE.matcher(line).matches()) {
+        if (PERF_LINE.matcher(line).matches() || PERF_MEM_RAW.matcher(line).matches()) {
             return PERF;
         }
         if (STRACE_LINE.matcher(line).matches()) {
