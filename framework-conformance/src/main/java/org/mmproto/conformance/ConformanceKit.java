@@ -71,10 +71,8 @@ public final class ConformanceKit {
                 driver = LoadedDriver.fromJar(j.jar(), o.budget());
             } else {
                 DriverUnderTest.Type t = (DriverUnderTest.Type) d;
-                if (t.jar() != null) {
-                    LoadedDriver.fromJar(t.jar(), o.budget()).close();
-                }
-                driver = LoadedDriver.fromType(t.type(), t.pluginId());
+                driver = t.jar() != null ? LoadedDriver.fromJar(t.jar(), o.budget(), t.type().getName(), t.pluginId())
+                        : LoadedDriver.fromType(t.type(), t.pluginId());
             }
         } catch (LoadedDriver.LoadFailure e) {
             List<Result> out = new ArrayList<>();
@@ -87,9 +85,10 @@ public final class ConformanceKit {
         List<String> designs;
         Map<Rule, List<Result>> perDesign = new LinkedHashMap<>();
         try (driver) {
-            jarResults.add(d instanceof DriverUnderTest.Type t && t.jar() == null
-                    ? Result.skip(Rules.DESCRIPTOR, Result.NO_DESIGN, o.seed(),
-                    "no jar in this run (a class of the build); ./mmproto conform checks the packaged jar")
+            jarResults.add(d.pluginJar() == null
+                    ? Result.skip(Rules.DESCRIPTOR, Result.NO_DESIGN, o.seed(), "no jar in this run (a class of the "
+                    + "build): run the test after package with -D" + DriverUnderTest.JAR_PROPERTY + "=JAR (failsafe), "
+                    + "or ./mmproto conform JAR")
                     : Result.pass(Rules.DESCRIPTOR, Result.NO_DESIGN, o.seed()));
             var impure = ApiPurity.violations(driver.classes);
             jarResults.add(impure.isEmpty() ? Result.pass(Rules.API_PURITY, Result.NO_DESIGN, o.seed())
