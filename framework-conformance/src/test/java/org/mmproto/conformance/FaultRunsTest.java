@@ -26,7 +26,7 @@ import org.mmproto.api.driver.Requests.MigrationRequest;
  * under test), a hang is a real timeout (the driver's hook ran, the engine used the fallback), and
  * the check tells a driver that books what the engine did from one that books what it answered.
  */
-class FaultRunsTest {
+public class FaultRunsTest {
     @TempDir
     static Path dir;
 
