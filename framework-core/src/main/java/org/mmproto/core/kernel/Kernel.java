@@ -201,7 +201,7 @@ public final class Kernel {
         folioRelease.setFreeGate(owner);
         Hotplug hotplug = new Hotplug(new MemoryOnline(mem, alloc, dispatcher), dispatcher);
         Map<Integer, BoundDriver> bound = DriverBinder.bind(spec, drivers, containment,
-                new NodeServices(mem, alloc, folioRelease, owner, hotplug), constructing);
+                new NodeServices(mem, alloc, folioRelease, owner, hotplug, dispatcher.deviceWork()), constructing);
         dispatcher.bindDrivers(bound);
         owner.attach(dispatcher);
         Kernel k = new Kernel(mem, alloc, folioRelease, dispatcher, reclaim);
