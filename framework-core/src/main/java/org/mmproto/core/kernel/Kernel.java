@@ -220,6 +220,17 @@ public final class Kernel {
             k.tiering = new Tiering(spec, k.core, k.tasks, k.rmap, k.migration, reclaim,
                 nid -> k.driverContext(nid).map(KernelDriverContext::promotionRing).orElse(null));
             reclaim.attachDemotion(k.tiering.demotion());
+            hotplug.register(new Hotplug.Notifier() { // the memory_tier hotplug callback
+                @Override
+                public void memoryOnline(int nid) {
+                    k.tiering.tiers().memoryOnline(nid);
+                }
+
+                @Override
+                public void memoryOffline(int nid) {
+                    k.tiering.tiers().memoryOffline(nid);
+                }
+            });
             bound.forEach((nid, b) -> b.context().onPressure(p -> reclaim.driverPressure(nid, p)));
             k.faults.attachNumaHints(k.tiering.hintFaults());
         }
