@@ -97,6 +97,17 @@ class DeviceWorkTest {
     }
 
     @Test
+    void when_the_binding_ends_its_pending_works_are_cancelled_and_never_run() {
+        Worker drv = new Worker();
+        PrivateWorld w = new PrivateWorld(drv, new OpsStruct(), Duration.ZERO);
+        DeviceWork work = w.k.dispatcher().deviceWork();
+        work.cancelAll();
+        assertThat(work.counts(P)).isEqualTo(new DeviceWork.Counts(2, 0, 2, 0));
+        work.tick(10_000);
+        assertThat(drv.runs).isEmpty();
+    }
+
+    @Test
     void bad_names_and_delays_are_refused() {
         Worker drv = new Worker();
         PrivateWorld w = new PrivateWorld(drv, new OpsStruct(), Duration.ZERO);
