@@ -47,12 +47,14 @@ final class TraceOptions {
                     + " do. SPEC is POINT[:ATTR=V,...], several joined with ';' or given as more --fail options."
                     + " POINT is page_alloc (ENOMEM, never for __GFP_NOFAIL), migrate_target (get_new_folio"
                     + " returns NULL), migrate_copy (the copy fails and the folio stays), swap_write (the folio"
-                    + " stays mapped and is activated) or driver_hook (the hook call throws, returns null or"
-                    + " hangs, as mode= says; containment answers). ATTR is probability= percent (100),"
-                    + " interval= N (1), times= N (-1, no limit), space= bytes passed unharmed first,"
-                    + " min_order= N, gfp= flags or 0xMASK the call must all have, nid= N, pid= N, hook= name,"
-                    + " mode= throw, null or hang. Every injected fault is listed on stderr and the invariants"
-                    + " are checked after each step that injected one.")
+                    + " stays mapped and is activated) or driver_hook (mode=throw or null: the hook fails before"
+                    + " the driver sees the call; hang: the driver's hook runs, then the call overruns the budget,"
+                    + " the engine uses the fallback and quarantines the driver). ATTR is probability= percent"
+                    + " (100), interval= N (1), times= N (-1, no limit), space= bytes passed unharmed first,"
+                    + " min_order= N, gfp= flags or 0xMASK the call must all have, nid= N, pid= N,"
+                    + " hook=NAME[,NAME...] (driver_hook: only these hooks, e.g. hook=alloc_veto,migrate_to;"
+                    + " default every hook), mode= throw, null or hang. Every injected fault is listed on stderr"
+                    + " and the invariants are checked after each step that injected one.")
     List<String> fail = new ArrayList<>();
 
     @Option(names = "--probe", paramLabel = "CLASS#METHOD|NAME",

@@ -245,6 +245,9 @@ public final class ScenarioRunner {
         for (DebugVm.Violation v : DebugVm.check(k.mem())) {
             invariants.add(new InvariantViolation(0, v.kind(), v.pfn(), v.detail()));
         }
+        if (k.dispatcher() != null) {
+            k.dispatcher().deviceWork().cancelAll(); // the bindings end with the run (R1.8, R1.10)
+        }
         Map<String, Long> start = eval.startVmstat();
         Map<String, Long> end = eval.vmstat();
         Map<String, Long> delta = new LinkedHashMap<>();

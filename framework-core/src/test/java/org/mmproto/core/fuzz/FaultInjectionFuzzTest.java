@@ -100,6 +100,6 @@ class FaultInjectionFuzzTest {
     private static FailAttr attr(FailPoint p, int probability) {
         FailAttr a = FailAttr.of(p);
         return new FailAttr(p, probability, a.interval(), a.times(), a.space(), a.minOrder(), a.gfpMask(), a.nid(),
-                a.pid(), a.hook(), a.mode());
+                a.pid(), a.hooks(), a.mode());
     }
 }

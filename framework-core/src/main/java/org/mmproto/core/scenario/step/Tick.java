@@ -14,7 +14,8 @@ import org.yaml.snakeyaml.nodes.Node;
 /**
  * Time passes ({@code ms} milliseconds): the daemons run: every woken kswapd, then NUMA
  * balancing's scans (task_numa_work, once per scan period), then kcompactd (kswapd's wakeups and
- * proactive compaction every 500 ms), then khugepaged (a wakeup every scan_sleep_millisecs).
+ * proactive compaction every 500 ms), then khugepaged (a wakeup every scan_sleep_millisecs), then
+ * the drivers' delayed work due by the tick's end (CONTRACT R1.10), each at its due time.
  */
 public record Tick(Meta meta, long ms) implements Step {
     public static final StepType TYPE = StepType.of("tick", Tick::parse);
@@ -43,14 +44,16 @@ public record Tick(Meta meta, long ms) implements Step {
         long collapsedBefore = kh.pagesCollapsed();
         long wakeups = kh.tick(ms);
         long collapsed = kh.pagesCollapsed() - collapsedBefore;
+        long work = run.kernel().dispatcher() == null ? 0 : run.kernel().dispatcher().deviceWork().tick(ms);
         return StepOutcome.raw(0).put("reclaimed", reclaimed).put("numa_pte_updates", marked)
                 .put("kcompactd_migrated", compacted)
-                .put("khugepaged_wakeups", wakeups).put("collapsed", collapsed)
+                .put("khugepaged_wakeups", wakeups).put("collapsed", collapsed).put("delayed_work", work)
                 .summary("tick " + ms + " ms (t = " + r.timeMs() + " ms): kswapd reclaimed " + reclaimed + " pages"
                         + (marked > 0 ? ", NUMA balancing marked " + marked + " PTEs" : "")
                         + (compacted > 0 ? ", kcompactd moved " + compacted + " folios (fragmentation score "
                         + before + " -> " + scores(run) + ")" : "")
-                        + (wakeups > 0 ? ", khugepaged woke " + wakeups + "x and collapsed " + collapsed : ""));
+                        + (wakeups > 0 ? ", khugepaged woke " + wakeups + "x and collapsed " + collapsed : "")
+                        + (work > 0 ? ", drivers' delayed work ran " + work + "x" : ""));
     }
 
     /** fragmentation_score_node of every node, "N0=93 N1=0". */
