@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
 import java.util.function.LongConsumer;
+import org.mmproto.core.kernel.Daemons;
 import org.mmproto.core.kernel.Kernel;
 import org.mmproto.core.task.Task;
 
@@ -30,10 +31,7 @@ public record Replay(TraceFile trace, TraceKind kind, double speed, long tickMs,
 
     /** @param bytesRead told how many bytes of the trace file were consumed, as the replay streams it */
     public ReplayResult run(Kernel k, Task task, BiConsumer<String, Task> created, LongConsumer bytesRead) {
-        ReplayClock clock = new ReplayClock(speed, tickMs, ms -> {
-            k.reclaim().tick(ms);
-            k.tiering().tick(ms);
-        });
+        ReplayClock clock = new ReplayClock(speed, tickMs, ms -> Daemons.run(k, ms));
         try (LineReader in = trace.open(bytesRead)) {
             TraceKind kd = kind != null ? kind : in.detect();
             if (kd == TraceKind.STRACE) {
