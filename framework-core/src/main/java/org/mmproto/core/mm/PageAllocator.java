@@ -242,6 +242,14 @@ public final class PageAllocator {
     private long getPageFromFreelist(int gfp, int order, int allocFlags, Zone[] zl, int prefIdx, int highest,
                                      NodeMask nodemask, int mt, int preferredNid, int localNid) {
         Zone preferred = zl[prefIdx];
+        // The common case, decided exactly as the walk below decides its first zone: an order-0
+        // block from the preferred zone's per-cpu list while the zone is above its high watermark
+        // (no refill, so no buddy work and no fallback can follow).
+        if (order == 0 && !preferred.belowHigh && preferred.pcp != null && !nodes[preferred.nid].isPrivate
+                && preferred.freePages > preferred.watermark(Zone.WMARK_HIGH) + preferred.lowmemReserve[highest]
+                && preferred.pcp.head[Pcp.pindex(0, mt)] >= 0) {
+            return prepNewFolio(preferred, Pcp.rmqueue(preferred, 0, mt, allocFlags), 0, mt, preferred, localNid);
+        }
         while (true) {
             boolean noFallback = (allocFlags & ALLOC_NOFRAGMENT) != 0;
             boolean restart = false;
