@@ -3,53 +3,20 @@ package org.mmproto.core.reclaim;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mmproto.core.testkit.TestMachines.MiB;
 
-import java.util.Set;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.mmproto.api.Gfp;
-import org.mmproto.core.hooks.designs.Unpatched;
 import org.mmproto.core.mm.DebugVm;
 import org.mmproto.core.mm.Lru;
 import org.mmproto.core.mm.Node;
 import org.mmproto.core.mm.PageAllocator;
 import org.mmproto.core.mm.Zone;
 import org.mmproto.core.stats.VmStat;
-import org.mmproto.core.kernel.Kernel;
 import org.mmproto.core.task.TransparentHugepage;
-import org.mmproto.core.task.MmOps;
 import org.mmproto.core.task.Pte;
 import org.mmproto.core.task.Task;
-import org.mmproto.core.testkit.TestMachines;
 
 /** LRU aging, kswapd, direct and proactive reclaim, and the swap round trip on a 64 MiB node. */
-class ReclaimTest {
-    private Kernel k;
-    private Task a;
-    private MmOps ops;
-
-    @BeforeEach
-    void boot() {
-        k = Kernel.boot(TestMachines.single(64 * MiB), new Unpatched());
-        k.setThp(TransparentHugepage.Mode.NEVER);
-        a = k.spawn("a", 0, 0, 1000, Set.of());
-        ops = k.mmOps();
-    }
-
-    private long anon(long len) {
-        long addr = ops.mmap(a, 0, len, MmOps.PROT_READ | MmOps.PROT_WRITE, MmOps.MAP_PRIVATE | MmOps.MAP_ANONYMOUS,
-                null, 0, "buf");
-        assertThat(addr).isPositive();
-        return addr;
-    }
-
-    private long stat(VmStat s) {
-        return k.mem().vmstat(s);
-    }
-
-    private long pte(long addr) {
-        return a.mm().find(addr).pte(addr);
-    }
-
+class ReclaimTest extends SingleNodeTask {
     @Test
     void faults_add_folios_to_the_inactive_anon_list_and_frees_remove_them() {
         long buf = anon(4 * MiB);
