@@ -521,6 +521,7 @@ public final class PageAllocator {
         st[VmStat.COMPACT_STALL.ordinal()]++;
         long pfn = getPageFromFreelist(gfp, order, allocFlags, zl, prefIdx, highest, nodemask, mt, preferredNid, localNid);
         st[(pfn >= 0 ? VmStat.COMPACT_SUCCESS : VmStat.COMPACT_FAIL).ordinal()]++;
+        compaction.allocated(pfn, order);
         return pfn;
     }
 
