@@ -58,6 +58,7 @@ class TraceAgainstCountersTest {
 
         Map<String, Long> sums = new HashMap<>();
         Map<String, Long> counts = new HashMap<>();
+        Map<String, Long> hookEvents = new HashMap<>();
         long lastUs = -1;
         for (String line : text.toString().split("\n")) {
             FtraceText.Line l = FtraceText.parse(line);
@@ -79,6 +80,7 @@ class TraceAgainstCountersTest {
                     sums.merge("collapse_" + f.get("status"), 1L, Long::sum);
                     assertThat(f.get("isolated")).isEqualTo(f.get("status").equals("succeeded") ? "1" : "0");
                 }
+                case "hook" -> hookEvents.merge(f.get("site") + "/" + f.get("hook"), 1L, Long::sum);
                 case "mm_khugepaged_scan_pmd" -> sums.merge("scan_" + f.get("status"), 1L, Long::sum);
                 case "mm_migrate_pages" -> {
                     sums.merge("migrated_" + f.get("reason"), Long.parseLong(f.get("nr_succeeded")), Long::sum);
@@ -131,6 +133,18 @@ class TraceAgainstCountersTest {
         long decided = r.privacy().sites().values().stream().mapToLong(s -> s.consulted()).sum();
         assertThat(counts.getOrDefault("decision", 0L)).as(name + ": a private:decision per recorded decision")
                 .isEqualTo(decided);
+        assertThat(counts.getOrDefault("mm_compaction_kcompactd_wake", 0L))
+                .as(name + ": an mm_compaction_kcompactd_wake per compact_daemon_wake")
+                .isEqualTo(v.get("compact_daemon_wake"))
+                .isLessThanOrEqualTo(counts.getOrDefault("mm_compaction_wakeup_kcompactd", 0L));
+        Map<String, Long> consulted = new HashMap<>();
+        r.privacy().sites().forEach((site, sc) -> sc.hooks().forEach((hook, hc) -> {
+            if (hc.consulted() > 0) {
+                consulted.put(site + "/" + hook, hc.consulted());
+            }
+        }));
+        assertThat(hookEvents).as(name + ": a private:hook per driver call the dispatcher counted, per site and hook")
+                .isEqualTo(consulted);
         assertThat(tracer.fired()).isEqualTo(counts.values().stream().mapToLong(Long::longValue).sum());
         return counts;
     }
