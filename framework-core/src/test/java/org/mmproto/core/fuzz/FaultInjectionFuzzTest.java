@@ -56,7 +56,8 @@ class FaultInjectionFuzzTest {
             List<FaultInjector> made = new ArrayList<>();
             ActionRunner<FuzzWorld> runner = new ActionRunner<FuzzWorld>(
                     () -> world(seed, design, thp, made),
-                    (rnd, index) -> index == SEQUENCE - 1 ? teardown() : MmSteps.draw(rnd, index),
+                    (rnd, index) -> index == SEQUENCE - 1 ? teardown()
+                            : rnd.nextInt(40) == 0 ? reclaim(rnd) : MmSteps.draw(rnd, index),
                     FuzzWorld::invariants).maxShrinkRuns(100);
             try {
                 runner.run(seed, SEQUENCE);
@@ -70,6 +71,14 @@ class FaultInjectionFuzzTest {
         }
         System.out.println("fault fuzz: " + sequences * SEQUENCE + " steps, " + injected + " faults injected at " + hit);
         assertThat(hit).as("every fail point injected at least once").containsExactlyInAnyOrder(FailPoint.values());
+    }
+
+    /** Memory pressure the syscalls alone rarely make: proactive reclaim of a node, anon folios to swap. */
+    private static Step<FuzzWorld> reclaim(SplittableRandom r) {
+        int nid = r.nextInt(2);
+        long pages = 1 + r.nextInt(4096);
+        return Step.always("echo " + pages * 4096 + " > node" + nid + "/reclaim",
+                w -> w.k.reclaim().proactive(nid, pages));
     }
 
     private static Step<FuzzWorld> teardown() {

@@ -14,8 +14,11 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.mmproto.api.driver.NpOps;
 import org.mmproto.core.fault.FaultInjector;
+import org.mmproto.core.hooks.RecordingDriver;
 import org.mmproto.core.scenario.RunReport;
+import org.mmproto.core.scenario.RunSetup;
 import org.mmproto.core.scenario.Scenario;
 import org.mmproto.core.scenario.ScenarioFiles;
 import org.mmproto.core.scenario.ScenarioParser;
@@ -35,7 +38,7 @@ class TraceAgainstCountersTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"mbind", "cxl-tier", "private-node-audit", "move-pages", "workloads", "longterm-pin-movable",
-        "khugepaged"})
+        "khugepaged", "migrate-pages"})
     void events_add_up_to_the_counters(String name) {
         check(name, ScenarioParser.parse(ScenarioFiles.resolve(name)));
     }
@@ -48,13 +51,34 @@ class TraceAgainstCountersTest {
                 .replace("machine: private-normal", "machine: private-normal\ndesign: unpatched");
         assertThat(yaml).doesNotContain("drivers:");
         Map<String, Long> counts = check("reclaim-swap", ScenarioParser.parse(yaml, "reclaim-swap.yaml", file.getParent()));
-        assertThat(counts).containsKeys("mm_vmscan_kswapd_wake", "mm_vmscan_direct_reclaim_begin");
+        assertThat(counts).containsKeys("mm_vmscan_kswapd_wake", "mm_vmscan_direct_reclaim_begin",
+                "mm_compaction_wakeup_kcompactd", "mm_compaction_kcompactd_wake");
+    }
+
+    /**
+     * Scenarios that bind cxl-mempolicy (a plugin this module does not build) run with a recording
+     * driver of the same opt-ins in its place: every call the engine makes to it is a private:hook.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"compaction", "cxl-mempolicy", "reclaim-swap"})
+    void driver_calls_add_up_to_the_dispatcher_counts(String name) {
+        RunSetup setup = RunSetup.builtIn().withDrivers(Map.of("cxl-mempolicy",
+                () -> RecordingDriver.with(NpOps.NP_OPS_MIGRATION, NpOps.NP_OPS_MEMPOLICY)));
+        Map<String, Long> counts = check(name, ScenarioParser.parse(ScenarioFiles.resolve(name)), setup);
+        assertThat(counts).as(name + ": the driver was called").containsKey("hook");
+        if (name.equals("compaction")) {
+            assertThat(counts).containsKeys("mm_compaction_begin", "mm_compaction_end");
+        }
     }
 
     private static Map<String, Long> check(String name, Scenario scenario) {
+        return check(name, scenario, RunSetup.builtIn());
+    }
+
+    private static Map<String, Long> check(String name, Scenario scenario, RunSetup setup) {
         StringWriter text = new StringWriter();
         Tracer tracer = new Tracer(EventFilter.ALL, new FtraceText(text));
-        RunReport r = new ScenarioRunner(scenario).instrument(tracer, FaultInjector.OFF).run();
+        RunReport r = new ScenarioRunner(scenario, setup).instrument(tracer, FaultInjector.OFF).run();
 
         Map<String, Long> sums = new HashMap<>();
         Map<String, Long> counts = new HashMap<>();
