@@ -112,7 +112,7 @@ final class CompareCommand implements Callable<Integer> {
         }
         long runs = (long) parsed.size() * names.size();
         List<Map<String, RunReport>> results;
-        try (RunsProgress bar = new RunsProgress(progress != null ? progress : System.console() != null && runs > 1, runs)) {
+        try (RunsProgress bar = new RunsProgress(progress != null ? progress : Terminal.attached() && runs > 1, runs)) {
             results = new MatrixRunner(d -> factory.setup(d, engine.budget()), threads).run(parsed, names, bar);
         }
         List<Comparison> comparisons = new ArrayList<>();

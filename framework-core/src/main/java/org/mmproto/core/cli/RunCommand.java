@@ -102,8 +102,8 @@ final class RunCommand implements Callable<Integer> {
         var setup = factory.setup(design, engine.budget());
         FaultInjector faults = observe.faults();
         Tracer tracer = observe.tracer();
-        observe.attachProbes();
-        boolean showProgress = progress != null ? progress : System.console() != null;
+        observe.attachProbes(tracer);
+        boolean showProgress = progress != null ? progress : Terminal.attached();
         boolean longRun = s.steps().size() > LONG_SCENARIO_STEPS && !verbose;
         Reporter.RunOutput output = format.openRun(s, longRun, out);
         Progress listener = new Progress(output, longRun, showProgress, s.steps().size());

@@ -38,8 +38,8 @@ final class TraceOptions {
 
     @Option(names = "--events", paramLabel = "SPEC", defaultValue = "*:*",
             description = "Which tracepoints fire, as set_event takes them: 'kmem:*,migrate:*', 'mm_page_alloc',"
-                    + " '!kmem:mm_page_free' (default: all); the systems are kmem, migrate, vmscan, compaction"
-                    + " and private (README: the tracepoints).")
+                    + " '!kmem:mm_page_free' (default: all); the systems are kmem, migrate, vmscan, compaction,"
+                    + " huge_memory, kprobes and private (README: the tracepoints).")
     String events;
 
     @Option(names = "--fail", paramLabel = "SPEC",
@@ -60,7 +60,9 @@ final class TraceOptions {
     @Option(names = "--probe", paramLabel = "CLASS#METHOD|NAME",
             description = "Count calls and time them (a latency histogram on stderr after the run) with Byte Buddy"
                     + " advice attached at run time (a self-attached agent; nothing is instrumented without --probe). " + "NAME: __alloc_pages, rmqueue, __free_pages, free_unref_folios, handle_mm_fault, migrate_pages,"
-                    + " migrate_folio, try_to_free_pages, shrink_node, balance_pgdat, compact_zone.")
+                    + " migrate_folio, try_to_free_pages, shrink_node, balance_pgdat, compact_zone. A suffix :args, :ret or"
+                    + " :args,ret (e.g. 'rmqueue:args,ret') also writes each call's arguments (arg1=..) and return"
+                    + " value (ret=..) into --trace as kprobes:probe / kprobes:retprobe lines.")
     List<String> probe = new ArrayList<>();
 
     @Option(names = "--fail-seed", paramLabel = "S", defaultValue = "1",
@@ -71,12 +73,12 @@ final class TraceOptions {
     private Probes probes;
 
     /** Attaches the --probe advice (before the run); nothing without --probe. */
-    void attachProbes() {
+    void attachProbes(Tracer tracer) {
         if (probe.isEmpty()) {
             return;
         }
         try {
-            probes = Probes.attach(probe);
+            probes = Probes.attach(probe, tracer);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
