@@ -20,6 +20,6 @@ echo "jdk-matrix: $("$jdk/bin/java" -version 2>&1 | head -1) at $jdk" >&2
 # JEP 451: a self-attached agent warns unless dynamic loading is enabled
 cd "$root"
 JAVA_HOME="$jdk" mvn -o -q -B -pl framework-core -am test \
-  -Dtest='ProbeTest,DriverDecoratorTest,FaultPointsTest' -Dsurefire.failIfNoSpecifiedTests=false \
+  -Dtest='ProbeTest,ProbeCaptureTest,DriverDecoratorTest,FaultPointsTest,ProgressOffTest' -Dsurefire.failIfNoSpecifiedTests=false \
   -DargLine='-XX:+EnableDynamicAgentLoading'
 echo "jdk-matrix: probe and fault tests passed on $jdk" >&2

@@ -23,7 +23,9 @@ import org.openjdk.jmh.annotations.State;
 /**
  * Page-fault throughput: a fresh task maps 64 MiB of anonymous memory, write-faults every 4 KiB
  * page under the given policy, and exits (every folio freed through the batched path). Reported
- * per fault.
+ * per fault. {@link #touchThenDontneed} is {@code mmproto bench faults}' loop on a 64 MiB mapping
+ * kept across invocations: write-fault every page, then MADV_DONTNEED the range (LRU insertion,
+ * the accessed bit, the per-cpu lists and the buddy refill/drain all in the measured time).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -37,6 +39,9 @@ public class FaultBench {
 
     Kernel k;
     MemPolicy mpol;
+    /** The task and mapping {@link #touchThenDontneed} faults into, again and again. */
+    Task dontneedTask;
+    long dontneedAddr;
 
     @Setup(Level.Trial)
     public void boot() {
@@ -49,6 +54,21 @@ public class FaultBench {
             case "interleave" -> new MemPolicy(MemPolicy.MPOL_INTERLEAVE, 0, both, both, MemPolicy.NUMA_NO_NODE);
             default -> throw new IllegalArgumentException(policy);
         };
+        dontneedTask = k.spawn("d", 1, 0, 0, Set.of());
+        dontneedTask.setPolicy(mpol);
+        dontneedAddr = k.mmOps().mmap(dontneedTask, 0, SIZE, MmOps.PROT_READ | MmOps.PROT_WRITE,
+                MmOps.MAP_PRIVATE | MmOps.MAP_ANONYMOUS, null, 0, "bench");
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(PAGES)
+    public int touchThenDontneed() {
+        MmOps ops = k.mmOps();
+        int rc = ops.touch(dontneedTask, dontneedAddr, SIZE, true);
+        if (rc != 0) {
+            throw new IllegalStateException("fault failed: " + rc);
+        }
+        return ops.madvise(dontneedTask, dontneedAddr, SIZE, MmOps.MADV_DONTNEED);
     }
 
     @Benchmark

@@ -25,7 +25,8 @@ public final class ConformanceKit {
      * @param design only this design (null: every installed design)
      * @param seed the workload's seed
      * @param budget the per-call driver budget (CONTRACT R3.3)
-     * @param faults the {@code --fail} specs of the fault-injected run (R6.3); empty: the kit's ({@link FaultPlan})
+     * @param faults the {@code --fail} specs of the fault-injected run (R6.3), armed once the driver is bound;
+     *               empty: the kit's runs ({@link FaultPlan})
      */
     public record Options(String design, long seed, Duration budget, List<String> faults) {
         public Options {
@@ -70,10 +71,8 @@ public final class ConformanceKit {
                 driver = LoadedDriver.fromJar(j.jar(), o.budget());
             } else {
                 DriverUnderTest.Type t = (DriverUnderTest.Type) d;
-                if (t.jar() != null) {
-                    LoadedDriver.fromJar(t.jar(), o.budget()).close();
-                }
-                driver = LoadedDriver.fromType(t.type(), t.pluginId());
+                driver = t.jar() != null ? LoadedDriver.fromJar(t.jar(), o.budget(), t.type().getName(), t.pluginId())
+                        : LoadedDriver.fromType(t.type(), t.pluginId());
             }
         } catch (LoadedDriver.LoadFailure e) {
             List<Result> out = new ArrayList<>();
@@ -86,9 +85,10 @@ public final class ConformanceKit {
         List<String> designs;
         Map<Rule, List<Result>> perDesign = new LinkedHashMap<>();
         try (driver) {
-            jarResults.add(d instanceof DriverUnderTest.Type t && t.jar() == null
-                    ? Result.skip(Rules.DESCRIPTOR, Result.NO_DESIGN, o.seed(),
-                    "no jar in this run (a class of the build); ./mmproto conform checks the packaged jar")
+            jarResults.add(d.pluginJar() == null
+                    ? Result.skip(Rules.DESCRIPTOR, Result.NO_DESIGN, o.seed(), "no jar in this run (a class of the "
+                    + "build): run the test after package with -D" + DriverUnderTest.JAR_PROPERTY + "=JAR (failsafe), "
+                    + "or ./mmproto conform JAR")
                     : Result.pass(Rules.DESCRIPTOR, Result.NO_DESIGN, o.seed()));
             var impure = ApiPurity.violations(driver.classes);
             jarResults.add(impure.isEmpty() ? Result.pass(Rules.API_PURITY, Result.NO_DESIGN, o.seed())
@@ -128,25 +128,38 @@ public final class ConformanceKit {
             } else {
                 Run second = run(driver, design, config, v, o, null);
                 results = RunChecks.judge(name, scenario, o.seed(), v, first, second);
-                String spec = FaultPlan.spec(v, o.faults());
-                Run faulted = run(driver, design, config, v, o, spec);
                 results.put(Rules.FAULTS, results.get(Rules.DETERMINISTIC).outcome() == Outcome.FAIL
                         ? Result.skip(Rules.FAULTS, name, o.seed(), "the driver is not deterministic (R6.1): a faulted run "
                         + "has no clean run to compare with")
-                        : FaultChecks.judge(name, scenario, o.seed(), first, faulted));
+                        : faulted(driver, design, config, v, o, name, scenario, first));
             }
             results.forEach((rule, r) -> combined.merge(rule, r, ConformanceKit::worse));
         }
         return new ArrayList<>(combined.values());
     }
 
-    /** FAIL over PASS over SKIPPED; two skips keep both reasons. */
+    /** R6.3 on one machine: each run of the fault plan, judged against the clean run, combined. */
+    private static Result faulted(LoadedDriver driver, Supplier<Design> design, Map<String, Object> config,
+            Machines.Variant v, Options o, String name, String scenario, Run clean) {
+        Result out = null;
+        for (String spec : FaultPlan.specs(o.faults(), clean.trace)) {
+            Result r = FaultChecks.judge(name, scenario, o.seed(), clean, run(driver, design, config, v, o, spec));
+            out = out == null ? r : worse(out, r);
+        }
+        return out;
+    }
+
+    /** FAIL over PASS over SKIPPED; two passes keep what both exercised, two skips both reasons. */
     private static Result worse(Result a, Result b) {
         if (a.outcome() == Outcome.FAIL) {
             return a;
         }
         if (b.outcome() == Outcome.FAIL) {
             return b;
+        }
+        if (a.outcome() == Outcome.PASS && b.outcome() == Outcome.PASS) {
+            String d = a.detail().isEmpty() ? b.detail() : b.detail().isEmpty() ? a.detail() : a.detail() + "; " + b.detail();
+            return Result.pass(a.rule(), a.design(), a.seed(), d);
         }
         if (a.outcome() == Outcome.PASS) {
             return a;
@@ -169,7 +182,10 @@ public final class ConformanceKit {
         String engineError;
     }
 
-    /** @param faultSpec the --fail specs to inject (each driver wrapped by the fault decorator), or null */
+    /**
+     * @param faultSpec the --fail specs to inject (each driver wrapped by the fault decorator),
+     *                  disarmed through boot and bind, armed for the workload; or null
+     */
     private static Run run(LoadedDriver driver, Supplier<Design> design, Map<String, Object> config, Machines.Variant v,
             Options o, String faultSpec) {
         Run run = new Run();
@@ -191,7 +207,8 @@ public final class ConformanceKit {
             run.bindError = e.getMessage();
             return run;
         }
-        RunTrace trace = new RunTrace();
+        run.faults.arm(true); // the driver is bound: the workload runs under the faults
+        RunTrace trace = new RunTrace(k.driverContext(Machines.PRIVATE_NID).orElseThrow(), k.dispatcher().containment());
         k.dispatcher().containment().observe(trace);
         Workload w = new Workload(k, Machines.PRIVATE_NID, o.seed(), trace, faultSpec != null);
         try {

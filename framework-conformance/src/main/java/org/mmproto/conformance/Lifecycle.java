@@ -57,7 +57,7 @@ final class Lifecycle {
         if (!changed.isEmpty()) {
             left.add("system properties set: " + String.join(", ", changed));
         }
-        String reload = d instanceof DriverUnderTest.Jar j ? reload(j, o) : null;
+        String reload = d.pluginJar() != null ? reload(d.pluginJar(), o) : null;
         if (reload != null) {
             left.add(reload);
         }
@@ -74,8 +74,8 @@ final class Lifecycle {
     }
 
     /** Loads the jar again and creates its driver once; null when that worked. */
-    private static String reload(DriverUnderTest.Jar j, ConformanceKit.Options o) {
-        try (LoadedDriver again = LoadedDriver.fromJar(j.jar(), o.budget())) {
+    private static String reload(java.nio.file.Path jar, ConformanceKit.Options o) {
+        try (LoadedDriver again = LoadedDriver.fromJar(jar, o.budget())) {
             return again.factory.get() == null ? "a second load created no driver" : null;
         } catch (LoadedDriver.LoadFailure e) {
             return "a second load failed: " + e.getMessage();

@@ -64,6 +64,14 @@ final class LoadedDriver implements AutoCloseable {
      * jar checks, PF4J, the extension scan, Guice).
      */
     static LoadedDriver fromJar(Path jar, Duration budget) throws LoadFailure {
+        return fromJar(jar, budget, null, null);
+    }
+
+    /**
+     * As {@link #fromJar(Path, Duration)}, checking the driver of a build's test: the jar must be
+     * plugin {@code pluginId} and ship driver class {@code className} (nulls: its first driver).
+     */
+    static LoadedDriver fromJar(Path jar, Duration budget, String className, String pluginId) throws LoadFailure {
         if (!Files.isRegularFile(jar)) {
             throw new LoadFailure(jar + ": no such file");
         }
@@ -84,7 +92,17 @@ final class LoadedDriver implements AutoCloseable {
             delete(dir);
             throw new LoadFailure(why);
         }
-        DriverExtension ext = catalog.drivers().get(0);
+        DriverExtension ext = className == null ? catalog.drivers().get(0) : catalog.drivers().stream()
+                .filter(x -> x.className().equals(className)).findFirst().orElse(null);
+        String mismatch = ext == null ? jar.getFileName() + " has no driver " + className + "; it has "
+                + String.join(", ", catalog.drivers().stream().map(DriverExtension::className).toList())
+                : pluginId != null && !ext.pluginId().equals(pluginId) ? jar.getFileName() + " is plugin '" + ext.pluginId()
+                + "' (its manifest's Plugin-Id), the test names '" + pluginId + "'" : null;
+        if (mismatch != null) {
+            catalog.close();
+            delete(dir);
+            throw new LoadFailure(mismatch);
+        }
         RunSetup setup = new RunFactory(catalog).setup(null, budget);
         return new LoadedDriver(ext.pluginId(), setup.drivers().get(ext.id()), setup.context(), setup.designs(), jar,
                 catalog, dir);

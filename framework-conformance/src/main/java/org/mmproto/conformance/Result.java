@@ -7,13 +7,18 @@ package org.mmproto.conformance;
  * @param design the design's name, or {@code "-"} for a rule checked once per jar
  * @param scenario the workload and machine that showed a failure ("" otherwise)
  * @param step the step of the workload ("" when the failure is not a step's)
- * @param detail what was wrong, or why the rule was skipped ("" for a pass)
+ * @param detail what was wrong, why the rule was skipped, or what a pass exercised ("" when nothing to say)
  */
 public record Result(Rule rule, String design, Outcome outcome, String scenario, String step, long seed, String detail) {
     public static final String NO_DESIGN = "-";
 
     public static Result pass(Rule r, String design, long seed) {
         return new Result(r, design, Outcome.PASS, "", "", seed, "");
+    }
+
+    /** A pass that says what it exercised (e.g. R6.3: the faults injected). */
+    public static Result pass(Rule r, String design, long seed, String exercised) {
+        return new Result(r, design, Outcome.PASS, "", "", seed, exercised);
     }
 
     public static Result skip(Rule r, String design, long seed, String why) {

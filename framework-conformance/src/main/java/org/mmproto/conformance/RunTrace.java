@@ -2,15 +2,45 @@ package org.mmproto.conformance;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.mmproto.core.hooks.Containment;
 import org.mmproto.core.hooks.HookObserver;
+import org.mmproto.core.hooks.KernelDriverContext;
 
 /**
  * What one workload run showed: the steps in order, every driver call and every landing on the
  * private node, each with the step it happened in (the observer the kit installs on the run).
+ * Each call also records the driver's capacity and pressure reports as they stood once it
+ * returned (a driver reports only inside its calls, R2.4, so the previous call's are the ones
+ * before it) and the kind of the incident it caused, if any.
  */
 final class RunTrace implements HookObserver {
-    /** A driver call during step {@code step} (an index into {@link #steps}). */
-    record StepCall(int step, Call call) {
+    /**
+     * A driver call during step {@code step} (an index into {@link #steps}), the driver's reports
+     * after it, and its incident's kind ("timeout", "threw", ...; null when it caused none).
+     */
+    record StepCall(int step, Call call, long capacity, int pressure, String incident) {
+        StepCall(int step, Call call) {
+            this(step, call, -1, -1, null);
+        }
+    }
+
+    /** The node's context (its reports), or null for a trace built by hand. */
+    private final KernelDriverContext reports;
+    private final Containment containment;
+    private int incidentsSeen;
+    /** The reports when the trace started (after bind): the ones before the first call. */
+    final long capacityAtStart;
+    final int pressureAtStart;
+
+    RunTrace() {
+        this(null, null);
+    }
+
+    RunTrace(KernelDriverContext reports, Containment containment) {
+        this.reports = reports;
+        this.containment = containment;
+        this.capacityAtStart = reports == null ? -1 : reports.reportedCapacity();
+        this.pressureAtStart = reports == null ? -1 : reports.reportedPressure();
     }
 
     /** A page block landing on the node after its driver vetoed in the same call. */
@@ -45,7 +75,16 @@ final class RunTrace implements HookObserver {
 
     @Override
     public void called(Call call) {
-        calls.add(new StepCall(currentStep(), call));
+        String incident = null;
+        if (call.contained() && containment != null) {
+            List<Containment.Incident> all = containment.incidents();
+            if (all.size() > incidentsSeen) {
+                incident = all.get(all.size() - 1).kind(); // a quarantined call after the first adds none
+                incidentsSeen = all.size();
+            }
+        }
+        calls.add(reports == null ? new StepCall(currentStep(), call)
+                : new StepCall(currentStep(), call, reports.reportedCapacity(), reports.reportedPressure(), incident));
     }
 
     @Override

@@ -68,13 +68,13 @@ class DriverTemplateIT {
                 tmp.resolve("install.log"));
         assertThat(repo.resolve("org/mmproto/framework-conformance/" + version)).isDirectory();
 
-        // step 2: a copy of the template, built: its conformance test runs in its own build
+        // step 2: a copy of the template, built: its conformance test runs in its own build, on its jar
         Path driver = copyTree(TEMPLATE, tmp.resolve("my-driver"));
-        run(driver, List.of(mvn, "-B", "-nsu", "-s", settings.toString(), "-Dmaven.repo.local=" + repo, "package"),
-                tmp.resolve("package.log"));
+        run(driver, List.of(mvn, "-B", "-nsu", "-s", settings.toString(), "-Dmaven.repo.local=" + repo, "verify"),
+                tmp.resolve("verify.log"));
         Path jar = driver.resolve("target/note-frees-1.0.0.jar");
         assertThat(jar).isRegularFile();
-        Path report = driver.resolve("target/surefire-reports/TEST-org.example.notefrees.NoteFreesConformanceTest.xml");
+        Path report = driver.resolve("target/failsafe-reports/TEST-org.example.notefrees.NoteFreesConformanceTest.xml");
         assertThat(report).isRegularFile();
         Document suite = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(report.toFile());
         assertThat(suite.getDocumentElement().getAttribute("failures")).isEqualTo("0");
@@ -86,6 +86,10 @@ class DriverTemplateIT {
             Matcher m = Pattern.compile("^(R\\d+\\.\\d+) .+ (under [a-z0-9-]+|on the jar)$").matcher(name);
             assertThat(m.matches()).as("Surefire test case '%s' is named by its rule id and design", name).isTrue();
             reportedRules.add(m.group(1));
+            if (m.group(2).equals("on the jar")) {
+                assertThat(((Element) cases.item(i)).getElementsByTagName("skipped").getLength())
+                        .as("'%s' ran on the packaged jar, not skipped for lack of it", name).isZero();
+            }
         }
 
         // step 3: ./mmproto conform on the jar the template built
@@ -109,7 +113,7 @@ class DriverTemplateIT {
         String guide = Files.readString(GUIDE, StandardCharsets.UTF_8);
         assertThat(Files.readString(ROOT.resolve("README.md"))).contains("docs/writing-a-driver.md");
         assertThat(guide).contains("mvn install -DskipTests -pl framework-conformance -am", "docs/driver-template",
-                "mvn package", "./mmproto conform target/note-frees-1.0.0.jar");
+                "mvn verify", "mmproto.conform.jar", "./mmproto conform target/note-frees-1.0.0.jar");
         List<String> templateFiles = new ArrayList<>();
         try (Stream<Path> s = Files.walk(TEMPLATE)) {
             for (Path p : s.filter(Files::isRegularFile).filter(p -> !p.toString().contains("/target/")).toList()) {

@@ -106,6 +106,42 @@ public interface DriverContext {
         throw new UnsupportedOperationException("hotplug needs the engine's context");
     }
 
+    /**
+     * schedule_delayed_work (R1.10): queues the driver's work {@code name} (a name as
+     * {@link #reportStat}'s) to run {@code delayMs} milliseconds of simulated time from now, as a
+     * {@link PrivateNodeDriver#delayedWork} call on the driver's lane, under the budget and
+     * containment of every call. Returns false, the timer unchanged, when that work is already
+     * pending (as the kernel's schedule_delayed_work); the callback may queue it again (periodic
+     * work). The default is a context outside the engine: it has no clock, so it accepts the work
+     * and never runs it.
+     *
+     * @throws IllegalArgumentException for a bad name, or {@code delayMs} outside 1..2^40
+     * @throws IllegalStateException when {@link #MAX_DELAYED_WORK} other works are pending
+     */
+    default boolean scheduleDelayedWork(String name, long delayMs) {
+        checkStatName(name);
+        checkDelay(delayMs);
+        return true;
+    }
+
+    /** cancel_delayed_work (R1.10): whether the work {@code name} was pending; it does not run. */
+    default boolean cancelDelayedWork(String name) {
+        return false;
+    }
+
+    /** The most works a driver may have pending at once (R1.10). */
+    int MAX_DELAYED_WORK = 64;
+
+    /** The longest delay {@link #scheduleDelayedWork} takes (2^40 ms). */
+    long MAX_DELAY_MS = 1L << 40;
+
+    /** The rule of {@link #scheduleDelayedWork}'s delays. */
+    static void checkDelay(long delayMs) {
+        if (delayMs < 1 || delayMs > MAX_DELAY_MS) {
+            throw new IllegalArgumentException("delayed work: delay " + delayMs + " ms: expected 1.." + MAX_DELAY_MS);
+        }
+    }
+
     /** The rule of {@link #reportStat}'s names. */
     static void checkStatName(String name) {
         if (!validStatName(name)) {

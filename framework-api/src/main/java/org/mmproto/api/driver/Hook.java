@@ -21,7 +21,9 @@ public enum Hook {
     /** mmap of the device file: the driver gives the VMA its policy, or refuses (R7.1). */
     DEVICE_MMAP("device_mmap"),
     /** A write to one of the device's control attributes (hotplug, capability toggles; R7.3). */
-    DEVICE_CONTROL("device_control");
+    DEVICE_CONTROL("device_control"),
+    /** Not asked by any design: the driver's delayed work is due on the engine's clock (R1.10). */
+    DELAYED_WORK("delayed_work");
 
     private final String kernelName;
 

@@ -111,6 +111,15 @@ public interface PrivateNodeDriver extends ExtensionPoint {
     }
 
     /**
+     * delayed_work: the driver's work queued with {@link DriverContext#scheduleDelayedWork} is
+     * due (R1.10), e.g. a flush buffer drained at an interval. Not a design hook: the engine runs
+     * it on its clock under every design, on the driver's lane, contained like every call. The
+     * callback may queue work again, and may call every context method.
+     */
+    default void delayedWork(DelayedWork work) {
+    }
+
+    /**
      * device_mmap: the device file is mapped (R7.1). Answer the VMA's device-lifetime policy
      * ({@link DeviceMapping#bindPrivate}) or refuse with the mmap's errno (EINVAL for a mapping
      * the device does not support, e.g. MAP_SHARED). The default is a device without mmap.

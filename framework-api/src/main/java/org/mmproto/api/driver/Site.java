@@ -43,7 +43,12 @@ public enum Site {
      * design decides what of it the kernel honours, e.g. MPOL_F_PRIVATE; CONTRACT R7.1-R7.2) and
      * writes to its control attributes (R7.3, the driver's alone: no decision recorded).
      */
-    DEVICE_FILE("mm/mempolicy.c", "mmap_region -> f_op->mmap (the device VMA's policy)");
+    DEVICE_FILE("mm/mempolicy.c", "mmap_region -> f_op->mmap (the device VMA's policy)"),
+    /**
+     * Not a kernel decision: a driver's delayed work run on the engine's clock (CONTRACT R1.10),
+     * under every design. Never in a footprint: no decision is recorded here.
+     */
+    DEVICE_WORK("kernel/workqueue.c", "delayed_work_timer_fn (the driver's delayed work)");
 
     private final String file;
     private final String function;

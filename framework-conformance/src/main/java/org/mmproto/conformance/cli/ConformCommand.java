@@ -40,7 +40,9 @@ public final class ConformCommand implements Callable<Integer> {
     long budgetMs;
 
     @Option(names = "--fail", paramLabel = "SPEC",
-            description = "The faults of the R6.3 run (as run's --fail: point:key=value,...; repeatable), instead of the kit's.")
+            description = "The faults of the R6.3 run (as run's --fail: point:key=value,..., e.g."
+                    + " driver_hook:hook=migrate_to,interval=2,times=1,mode=hang; repeatable), instead of the kit's"
+                    + " two runs; armed once the driver is bound.")
     java.util.List<String> fail = new java.util.ArrayList<>();
 
     @Option(names = "--junit", paramLabel = "DIR", description = "Also write JUnit XML (one file per rule) into DIR.")
@@ -54,9 +56,12 @@ public final class ConformCommand implements Callable<Integer> {
         if (budgetMs <= 0) {
             throw new IllegalArgumentException("--budget-ms must be > 0 (the budget rule needs one), got " + budgetMs);
         }
-        // a private node refusing allocations is what the workload asks for: no warn_alloc lines
-        ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("org.mmproto.core"))
-                .setLevel(ch.qos.logback.classic.Level.ERROR);
+        // a private node refusing allocations, injected faults and their containment are what the
+        // workload asks for: no warn_alloc, FAULT_INJECTION or containment lines (the table has the results)
+        for (String logger : new String[] {"org.mmproto.core", "mm", "fault_inject", "driver.containment"}) {
+            ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(logger))
+                    .setLevel(ch.qos.logback.classic.Level.ERROR);
+        }
         ConformanceReport r = ConformanceKit.check(new DriverUnderTest.Jar(jar, Map.of()),
                 new ConformanceKit.Options(design, seed, Duration.ofMillis(budgetMs), fail));
         System.out.print(ResultTable.render(r));

@@ -2,6 +2,7 @@ package org.mmproto.conformance.junit;
 
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
@@ -45,9 +46,23 @@ public abstract class DriverConformanceTest {
         return Map.of();
     }
 
-    /** The packaged plugin jar, when the test runs after {@code package}; null checks the class alone. */
+    /**
+     * The packaged plugin jar, when the test runs after {@code package}: by default the system
+     * property {@value DriverUnderTest#JAR_PROPERTY} (a build's failsafe sets it, so every rule,
+     * R1.1 and R3.8 included, runs on the jar the build ships); null (an IDE run) checks the class.
+     */
     protected Path pluginJar() {
-        return null;
+        String jar = System.getProperty(DriverUnderTest.JAR_PROPERTY);
+        return jar == null || jar.isBlank() ? null : Path.of(jar);
+    }
+
+    /**
+     * Rule ids this driver must be checked on (e.g. {@code "R6.3"}): a skip of one of them fails
+     * its test instead of aborting it, so a build notices when a rule stops reaching its driver.
+     * Default: none.
+     */
+    protected Set<String> required() {
+        return Set.of();
     }
 
     /** The kit's options: every design, seed 1, a 500 ms budget ({@link ConformanceKit.Options#defaults()}). */
@@ -55,7 +70,8 @@ public abstract class DriverConformanceTest {
         return ConformanceKit.Options.defaults();
     }
 
-    private ConformanceReport report() {
+    /** The kit's report (run once, on first use): for a build's own assertions beyond the rules. */
+    protected final ConformanceReport report() {
         if (report == null) {
             report = ConformanceKit.check(new DriverUnderTest.Type(driver(), pluginId(), pluginJar(), config()), options());
         }
@@ -66,6 +82,10 @@ public abstract class DriverConformanceTest {
     private Stream<DynamicTest> rule(Rule rule) {
         return report().of(rule).stream().map(r -> DynamicTest.dynamicTest(
                 Result.NO_DESIGN.equals(r.design()) ? "on the jar" : "under " + r.design(), () -> {
+                    if (r.outcome() == Outcome.SKIPPED && required().contains(rule.id())) {
+                        Assertions.fail(rule.id() + " under " + r.design() + " was skipped, and this build requires it: "
+                                + r.detail());
+                    }
                     Assumptions.assumeTrue(r.outcome() != Outcome.SKIPPED, r.detail());
                     Assertions.assertEquals(Outcome.PASS, r.outcome(), () -> rule.id() + " under " + r.design() + ": " + r.where());
                 }));

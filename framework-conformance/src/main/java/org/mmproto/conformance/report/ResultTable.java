@@ -14,7 +14,8 @@ public final class ResultTable {
         sb.append(String.format("%-6s %-17s %-8s %s%n", "rule", "design", "result", "detail"));
         for (Result x : r.results()) {
             sb.append(String.format("%-6s %-17s %-8s %s%n", x.rule().id(), x.design(), x.outcome().label(),
-                    x.outcome() == org.mmproto.conformance.Outcome.PASS ? x.rule().title() : x.where()));
+                    x.outcome() == org.mmproto.conformance.Outcome.PASS ? x.rule().title()
+                    + (x.detail().isEmpty() ? "" : " (" + x.detail() + ")") : x.where()));
         }
         long fails = r.results().stream().filter(Result::requiredFailure).count();
         sb.append(fails == 0 ? "conforms: no rule failed" : fails + " failure(s): rules " + String.join(", ", r.failedRules()))

@@ -1,6 +1,10 @@
 package org.mmproto.core.cli;
 
 import java.util.Set;
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
 import java.util.concurrent.Callable;
 import org.mmproto.api.Errno;
 import org.mmproto.api.NodeMask;
@@ -60,6 +64,10 @@ final class BenchFaultsCommand implements Callable<Integer> {
     @Option(names = "--cpu", defaultValue = "0", paramLabel = "CPU", description = "CPU the task runs on (default: ${DEFAULT-VALUE}).")
     int cpu;
 
+    @Option(names = "--progress", negatable = true,
+            description = "Progress bar over the rounds on stderr (default: on when attached to a terminal).")
+    Boolean progress;
+
     /** Rounds and warm-up rounds: 10^4 rounds of 1 GiB are about an hour. */
     static final int MAX_ROUNDS = 10_000;
     private static final long PAGE_SIZE = 4096;
@@ -104,9 +112,23 @@ final class BenchFaultsCommand implements Callable<Integer> {
         if (addr < 0) {
             throw new IllegalArgumentException("mmap of " + size + " failed: " + Errno.fromCode((int) -addr));
         }
+        try (ProgressBar bar = (progress != null ? progress : Terminal.attached())
+                ? new ProgressBarBuilder().setTaskName("rounds").setInitialMax(warmup + rounds)
+                        .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(250)
+                        .setConsumer(new ConsoleProgressBarConsumer(System.err)).build() : null) {
+            return measure(k, t, addr, bytes, bar);
+        }
+    }
+
+    /** The warm-up and counted rounds; the bar (null: none) steps after each. */
+    private int measure(Kernel k, Task t, long addr, long bytes, ProgressBar bar) {
+        MmOps ops = k.mmOps();
         for (int r = 0; r < warmup; r++) {
             ops.touch(t, addr, bytes, true);
             ops.madvise(t, addr, bytes, MmOps.MADV_DONTNEED);
+            if (bar != null) {
+                bar.step();
+            }
         }
         long faults0 = k.mem().vmstat(VmStat.PGFAULT);
         long[] times = new long[rounds];
@@ -122,6 +144,9 @@ final class BenchFaultsCommand implements Callable<Integer> {
             }
             times[r] = dt;
             total += dt;
+            if (bar != null) {
+                bar.step();
+            }
             System.out.printf("round %d: %d faults in %.3f s%n", r, bytes >>> 12, dt / 1e9);
         }
         long faults = k.mem().vmstat(VmStat.PGFAULT) - faults0;

@@ -116,7 +116,7 @@ final class CompareCommand implements Callable<Integer> {
         long runs = (long) parsed.size() * names.size();
         List<Map<String, RunReport>> results;
         long start = System.nanoTime();
-        RunsProgress bar = new RunsProgress(progress != null ? progress : System.console() != null && runs > 1, runs);
+        RunsProgress bar = new RunsProgress(progress != null ? progress : Terminal.attached() && runs > 1, runs);
         try (bar) {
             results = new MatrixRunner(d -> factory.setup(d, engine.budget()), threads).run(parsed, names, bar);
         }

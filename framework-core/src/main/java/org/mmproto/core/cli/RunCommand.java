@@ -102,8 +102,8 @@ final class RunCommand implements Callable<Integer> {
         var setup = factory.setup(design, engine.budget());
         FaultInjector faults = observe.faults();
         Tracer tracer = observe.tracer();
-        observe.attachProbes();
-        boolean showProgress = progress != null ? progress : System.console() != null;
+        observe.attachProbes(tracer);
+        boolean showProgress = progress != null ? progress : Terminal.attached();
         boolean longRun = s.steps().size() > LONG_SCENARIO_STEPS && !verbose;
         Reporter.RunOutput output = format.openRun(s, longRun, out);
         Progress listener = new Progress(output, longRun, showProgress, s.steps().size());
@@ -214,7 +214,7 @@ final class RunCommand implements Callable<Integer> {
 
         @Override
         public void readStarted(String what, long total) {
-            if (bars && stepsBar == null && total > 0) {
+            if (bars && stepsBar == null && total != 0) { // -1: a pipe, of unknown length (bytes so far)
                 readBar = new ProgressBarBuilder().setTaskName(what).setInitialMax(total).setUnit(" KiB", 1024)
                         .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(250)
                         .setConsumer(new ConsoleProgressBarConsumer(System.err)).build();

@@ -87,7 +87,7 @@ final class StressCommand implements Callable<Integer> {
             alloc.enablePcp();
         }
         AllocStress stress = new AllocStress(alloc, seed);
-        boolean showProgress = progress != null ? progress : System.console() != null;
+        boolean showProgress = progress != null ? progress : Terminal.attached();
         long t0 = System.nanoTime();
         Violated violated = new Violated();
         Set<Zone> touched =

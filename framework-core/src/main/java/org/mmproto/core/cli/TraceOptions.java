@@ -38,8 +38,8 @@ final class TraceOptions {
 
     @Option(names = "--events", paramLabel = "SPEC", defaultValue = "*:*",
             description = "Which tracepoints fire, as set_event takes them: 'kmem:*,migrate:*', 'mm_page_alloc',"
-                    + " '!kmem:mm_page_free' (default: all); the systems are kmem, migrate, vmscan, compaction"
-                    + " and private (README: the tracepoints).")
+                    + " '!kmem:mm_page_free' (default: all); the systems are kmem, migrate, vmscan, compaction,"
+                    + " huge_memory, kprobes and private (README: the tracepoints).")
     String events;
 
     @Option(names = "--fail", paramLabel = "SPEC",
@@ -47,18 +47,22 @@ final class TraceOptions {
                     + " do. SPEC is POINT[:ATTR=V,...], several joined with ';' or given as more --fail options."
                     + " POINT is page_alloc (ENOMEM, never for __GFP_NOFAIL), migrate_target (get_new_folio"
                     + " returns NULL), migrate_copy (the copy fails and the folio stays), swap_write (the folio"
-                    + " stays mapped and is activated) or driver_hook (the hook call throws, returns null or"
-                    + " hangs, as mode= says; containment answers). ATTR is probability= percent (100),"
-                    + " interval= N (1), times= N (-1, no limit), space= bytes passed unharmed first,"
-                    + " min_order= N, gfp= flags or 0xMASK the call must all have, nid= N, pid= N, hook= name,"
-                    + " mode= throw, null or hang. Every injected fault is listed on stderr and the invariants"
-                    + " are checked after each step that injected one.")
+                    + " stays mapped and is activated) or driver_hook (mode=throw or null: the hook fails before"
+                    + " the driver sees the call; hang: the driver's hook runs, then the call overruns the budget,"
+                    + " the engine uses the fallback and quarantines the driver). ATTR is probability= percent"
+                    + " (100), interval= N (1), times= N (-1, no limit), space= bytes passed unharmed first,"
+                    + " min_order= N, gfp= flags or 0xMASK the call must all have, nid= N, pid= N,"
+                    + " hook=NAME[,NAME...] (driver_hook: only these hooks, e.g. hook=alloc_veto,migrate_to;"
+                    + " default every hook), mode= throw, null or hang. Every injected fault is listed on stderr"
+                    + " and the invariants are checked after each step that injected one.")
     List<String> fail = new ArrayList<>();
 
     @Option(names = "--probe", paramLabel = "CLASS#METHOD|NAME",
             description = "Count calls and time them (a latency histogram on stderr after the run) with Byte Buddy"
                     + " advice attached at run time (a self-attached agent; nothing is instrumented without --probe). " + "NAME: __alloc_pages, rmqueue, __free_pages, free_unref_folios, handle_mm_fault, migrate_pages,"
-                    + " migrate_folio, try_to_free_pages, shrink_node, balance_pgdat, compact_zone.")
+                    + " migrate_folio, try_to_free_pages, shrink_node, balance_pgdat, compact_zone. A suffix :args, :ret or"
+                    + " :args,ret (e.g. 'rmqueue:args,ret') also writes each call's arguments (arg1=..) and return"
+                    + " value (ret=..) into --trace as kprobes:probe / kprobes:retprobe lines.")
     List<String> probe = new ArrayList<>();
 
     @Option(names = "--fail-seed", paramLabel = "S", defaultValue = "1",
@@ -69,12 +73,12 @@ final class TraceOptions {
     private Probes probes;
 
     /** Attaches the --probe advice (before the run); nothing without --probe. */
-    void attachProbes() {
+    void attachProbes(Tracer tracer) {
         if (probe.isEmpty()) {
             return;
         }
         try {
-            probes = Probes.attach(probe);
+            probes = Probes.attach(probe, tracer);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }

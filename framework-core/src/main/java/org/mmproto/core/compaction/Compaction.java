@@ -22,10 +22,17 @@ public final class Compaction implements CompactionSeam {
     private final MmCore k;
     private final Migration migration;
     private final CompactionStats total = new CompactionStats();
+    private final CompactDefer defer;
 
     public Compaction(MmCore k, Migration migration) {
         this.k = k;
         this.migration = migration;
+        this.defer = new CompactDefer(k.mem().nodeCount());
+    }
+
+    /** The zones' deferral state (kcompactd shares it with direct compaction, as in the kernel). */
+    CompactDefer defer() {
+        return defer;
     }
 
     /** Everything every run did since boot. */
@@ -92,17 +99,29 @@ public final class Compaction implements CompactionSeam {
         return d != null && d.isPrivate(nid) ? d.compaction(nid, order, manual) : Verdict.ALLOW;
     }
 
+    /**
+     * try_to_compact_pages at COMPACT_PRIO_ASYNC (the slow path's first, costly-order attempt):
+     * a deferred zone is skipped but makes the result COMPACT_DEFERRED, which the caller counts as
+     * a compact_stall as 6.12 does (only COMPACT_SKIPPED is not counted); a zone that succeeds
+     * stops the walk and lowers its compact_order_failed. ASYNC priority defers no zone.
+     */
     @Override
     public boolean tryToCompact(Zone[] zonelist, int prefIdx, int highestZoneIdx, NodeMask nodemask, int order,
                                 int gfp) {
-        boolean ran = false;
+        boolean counted = false;
         boolean[] asked = new boolean[k.mem().nodeCount()];
         boolean[] refused = new boolean[asked.length];
         for (int i = prefIdx; i < zonelist.length; i++) {
             Zone z = zonelist[i];
-            if (z.type().ordinal() > highestZoneIdx || (nodemask != null && !nodemask.contains(z.nid()))
-                    || !suitable(z, order, highestZoneIdx)) {
+            if (z.type().ordinal() > highestZoneIdx || (nodemask != null && !nodemask.contains(z.nid()))) {
                 continue;
+            }
+            if (defer.deferred(z, order)) {
+                counted = true; // COMPACT_DEFERRED
+                continue;
+            }
+            if (!suitable(z, order, highestZoneIdx)) {
+                continue; // COMPACT_SKIPPED from compact_zone
             }
             if (!asked[z.nid()]) {
                 asked[z.nid()] = true;
@@ -111,13 +130,23 @@ public final class Compaction implements CompactionSeam {
             if (refused[z.nid()]) {
                 continue;
             }
-            ran = true;
+            counted = true;
             CompactControl cc = compactZone(z, order, Migration.Mode.MIGRATE_ASYNC);
             if (cc.result() == CompactResult.SUCCESS) {
+                defer.reset(z, order, false);
                 break;
             }
         }
-        return ran;
+        return counted;
+    }
+
+    /** __alloc_pages_direct_compact got {@code pfn} after compacting: compaction_defer_reset(zone, order, true). */
+    @Override
+    public void allocated(long pfn, int order) {
+        Zone z = pfn >= 0 ? k.mem().zoneOf(pfn) : null;
+        if (z != null) {
+            defer.reset(z, order, true);
+        }
     }
 
     /**

@@ -16,7 +16,9 @@ import org.mmproto.core.trace.Tracer;
  * <ul>
  * <li>kcompactd_do_work when kswapd woke it for an order above 0 (wakeup_kcompactd, when kswapd
  *     goes to sleep and some zone still lacks a free block of the order at its min watermark):
- *     compact_daemon_wake, then compact_zone at that order on each suitable zone.</li>
+ *     compact_daemon_wake, then compact_zone at that order on each suitable zone not deferred
+ *     ({@link CompactDefer}): a run that ends without the block defers the zone, one that makes
+ *     it lowers compact_order_failed.</li>
  * <li>Proactive compaction every HPAGE_FRAG_CHECK_INTERVAL_MSEC (500 ms) when
  *     {@code compaction_proactiveness} is above 0 and the node's kswapd is not running: when
  *     fragmentation_score_node exceeds the high mark (min(max(100 - proactiveness, 5) + 10, 100)),
@@ -162,12 +164,20 @@ public final class Kcompactd {
             return 0;
         }
         long moved = 0;
+        CompactDefer defer = compaction.defer();
         for (Zone z : k.mem().node(nid).zones()) {
-            if (z.type().ordinal() > highest || !z.populated() || !suitAllocationOrder(z, order, highest)) {
+            if (z.type().ordinal() > highest || !z.populated() || defer.deferred(z, order)
+                    || !suitAllocationOrder(z, order, highest)) {
                 continue;
             }
             CompactControl cc = compaction.control(z, order, Migration.Mode.MIGRATE_SYNC_LIGHT, false);
-            moved += count(nid, compaction.run(cc).stats());
+            compaction.run(cc);
+            if (cc.result() == CompactResult.SUCCESS) {
+                defer.reset(z, order, false);
+            } else if (cc.result() == CompactResult.COMPLETE) {
+                defer.defer(z, order); // sync mode: deferred as sync direct compaction would
+            }
+            moved += count(nid, cc.stats());
         }
         return moved;
     }

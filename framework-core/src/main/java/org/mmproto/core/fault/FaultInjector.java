@@ -30,6 +30,8 @@ public final class FaultInjector {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("fault_inject");
 
     private final boolean active;
+    /** Whether the fail points may fail now (see {@link #arm}); armed from the start unless disarmed. */
+    private boolean armed = true;
     private final List<Slot> slots = new ArrayList<>();
     private final SplittableRandom random;
     private final List<Injected> injected = new ArrayList<>();
@@ -74,6 +76,18 @@ public final class FaultInjector {
         return active;
     }
 
+    /**
+     * Arms or disarms every fail point: while disarmed no call fails and none is counted (no
+     * interval, times or space is used up, no random number drawn). As one writes the debugfs
+     * attributes after a module loaded, so that its probe() is not the workload under test: the
+     * conformance kit boots and binds disarmed and arms for the workload.
+     */
+    public void arm(boolean on) {
+        if (active) { // OFF, shared, stays as it is
+            this.armed = on;
+        }
+    }
+
     /** Who the engine acts for (the pid filter), set once the kernel booted. */
     public void attach(Tracer.Context c) {
         if (active) {
@@ -101,7 +115,7 @@ public final class FaultInjector {
     }
 
     private FailAttr fail(FailPoint point, int order, int gfp, int nid, String hook) {
-        if (!active) {
+        if (!active || !armed) {
             return null;
         }
         int pid = context == null ? 0 : context.pid();
@@ -109,7 +123,7 @@ public final class FaultInjector {
             FailAttr a = s.attr;
             if (a.point() != point || order < a.minOrder() && order >= 0 || (gfp & a.gfpMask()) != a.gfpMask()
                     || a.nid() >= 0 && a.nid() != nid || a.pid() >= 0 && a.pid() != pid
-                    || a.hook() != null && !a.hook().equals(hook)) {
+                    || hook != null && !a.matchesHook(hook)) {
                 continue;
             }
             if (s.space > 0) {

@@ -150,6 +150,13 @@ public final class Dispatcher implements PrivateNodeCheckpoint, FolioRelease.Fre
         return deviceFiles;
     }
 
+    private final DeviceWork deviceWork = new DeviceWork(this);
+
+    /** The drivers' delayed work on the engine's clock (CONTRACT R1.10). */
+    public DeviceWork deviceWork() {
+        return deviceWork;
+    }
+
     /** The node's driver as the design sees it at {@code site} (for the device file's calls). */
     DriverAccessImpl accessAt(int nid, Site site) {
         return at(nid, site);

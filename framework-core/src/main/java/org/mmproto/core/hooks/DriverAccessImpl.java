@@ -6,6 +6,7 @@ import java.util.function.Supplier;
 import org.mmproto.api.Errno;
 import org.mmproto.api.design.DriverAccess;
 import org.mmproto.api.driver.Decisions;
+import org.mmproto.api.driver.DelayedWork;
 import org.mmproto.api.driver.DeviceLoad;
 import org.mmproto.api.driver.DeviceStore;
 import org.mmproto.api.driver.Decisions.FaultAction;
@@ -249,6 +250,25 @@ final class DriverAccessImpl implements DriverAccess {
     /** Whether the bound driver listens to loads (R4.17). */
     boolean observesLoads() {
         return bound != null && bound.hooks().contains(Hook.DEVICE_LOAD);
+    }
+
+    /**
+     * delayed_work (R1.10): the driver's queued work is due. Like {@link #deviceStore}, no design
+     * asks it and it is not counted in {@link #calls()}; a failure is contained and recorded.
+     */
+    void delayedWork(DelayedWork work) {
+        if (bound == null) {
+            return;
+        }
+        HookStats.Tally t = stats.hook(Site.DEVICE_WORK, Hook.DELAYED_WORK);
+        long containedBefore = t.contained;
+        long start = System.nanoTime();
+        Boolean answer = containment.call(bound, Site.DEVICE_WORK, Hook.DELAYED_WORK, () -> {
+            bound.driver().delayedWork(work);
+            return Boolean.TRUE;
+        }, Boolean.FALSE);
+        containment.called(new HookObserver.Call(nid, Site.DEVICE_WORK, Hook.DELAYED_WORK, work, answer,
+                t.contained != containedBefore, System.nanoTime() - start), bound.pluginId());
     }
 
     /** teardown: notification. */

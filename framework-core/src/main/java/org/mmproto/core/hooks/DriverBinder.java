@@ -44,6 +44,7 @@ public final class DriverBinder {
             KernelDriverContext ctx = new KernelDriverContext(s.nid(), zone, services.mem(), services.alloc(),
                     services.folioRelease(), services.owner(), containment.lane(s.pluginId(), s.nid()));
             ctx.attachHotplug(services.hotplug());
+            ctx.attachWork(services.work());
             PrivateNodeDriver[] driver = new PrivateNodeDriver[1];
             NodeOptIns optIns;
             try {

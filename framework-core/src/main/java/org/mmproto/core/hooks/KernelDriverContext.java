@@ -41,6 +41,7 @@ public final class KernelDriverContext implements DriverContext {
     private IntConsumer pressureListener;
     private final Map<String, Long> stats = new LinkedHashMap<>();
     private NodeHotplug hotplug = NodeHotplug.NONE;
+    private DeviceWork work;
 
     KernelDriverContext(int nid, ZoneType zone, PhysicalMemory mem, PageAllocator alloc,
             FolioRelease folioRelease, OwnerAllocations owner, DriverLane lane) {
@@ -85,6 +86,23 @@ public final class KernelDriverContext implements DriverContext {
     /** The kernel wires memory hotplug once its subsystems exist. */
     public void attachHotplug(NodeHotplug h) {
         this.hotplug = h;
+    }
+
+    /** The kernel's workqueue for the driver's delayed work (R1.10); without one, work is accepted and never runs. */
+    void attachWork(DeviceWork w) {
+        this.work = w;
+    }
+
+    @Override
+    public boolean scheduleDelayedWork(String name, long delayMs) {
+        DriverContext.checkStatName(name);
+        DriverContext.checkDelay(delayMs);
+        return engine(() -> work == null || work.schedule(nid, name, delayMs));
+    }
+
+    @Override
+    public boolean cancelDelayedWork(String name) {
+        return engine(() -> work != null && work.cancel(nid, name));
     }
 
     @Override

@@ -18,12 +18,22 @@ import org.mmproto.core.task.Tasks;
  * offline_and_remove_memory): onlining registers the node's driver again with the opt-ins it
  * passes, checked by the rules of R5.3 (EINVAL), then onlines the memory (mm/MemoryOnline); a
  * node without a driver is onlined as /sys/devices/system/memory would (its opt-ins untouched).
- * Tasks in the top cpuset follow N_MEMORY. The memory tiers are not re-established (they are
- * fixed when the tiering subsystem boots).
+ * Tasks in the top cpuset follow N_MEMORY; then the registered memory notifiers are told
+ * (MEM_ONLINE / MEM_OFFLINE: the memory tiers place or drop the node and recompute the demotion
+ * targets).
  */
 public final class Hotplug implements NodeHotplug {
     private final MemoryOnline online;
     private final Dispatcher dispatcher;
+
+    /** register_memory_notifier: told after a node's memory went online or offline. */
+    public interface Notifier {
+        void memoryOnline(int nid);
+
+        void memoryOffline(int nid);
+    }
+
+    private final List<Notifier> notifiers = new ArrayList<>();
 
     /** Set once the task list exists (the drivers bind before it): the top cpuset follows N_MEMORY. */
     private Tasks tasks;
@@ -37,13 +47,27 @@ public final class Hotplug implements NodeHotplug {
         this.tasks = t;
     }
 
+    /** Adds a notifier (the tiering subsystem, once it exists). */
+    public void register(Notifier n) {
+        notifiers.add(n);
+    }
+
     /** online_pages / offline_pages, then the cpuset hotplug update of the tasks. */
     private int apply(int nid, HotplugState target) {
         NodeMask before = tasks == null ? null : tasks.memoryNodes();
         HotplugState was = online.state(nid);
         int r = online.set(nid, target);
-        if (r == 0 && was != target && tasks != null) {
-            tasks.memoryHotplugged(before);
+        if (r == 0 && was != target) {
+            if (tasks != null) {
+                tasks.memoryHotplugged(before);
+            }
+            for (Notifier n : notifiers) {
+                if (target.online()) {
+                    n.memoryOnline(nid);
+                } else {
+                    n.memoryOffline(nid);
+                }
+            }
         }
         return r;
     }

@@ -201,7 +201,7 @@ public final class Kernel {
         folioRelease.setFreeGate(owner);
         Hotplug hotplug = new Hotplug(new MemoryOnline(mem, alloc, dispatcher), dispatcher);
         Map<Integer, BoundDriver> bound = DriverBinder.bind(spec, drivers, containment,
-                new NodeServices(mem, alloc, folioRelease, owner, hotplug), constructing);
+                new NodeServices(mem, alloc, folioRelease, owner, hotplug, dispatcher.deviceWork()), constructing);
         dispatcher.bindDrivers(bound);
         owner.attach(dispatcher);
         Kernel k = new Kernel(mem, alloc, folioRelease, dispatcher, reclaim);
@@ -220,6 +220,17 @@ public final class Kernel {
             k.tiering = new Tiering(spec, k.core, k.tasks, k.rmap, k.migration, reclaim,
                 nid -> k.driverContext(nid).map(KernelDriverContext::promotionRing).orElse(null));
             reclaim.attachDemotion(k.tiering.demotion());
+            hotplug.register(new Hotplug.Notifier() { // the memory_tier hotplug callback
+                @Override
+                public void memoryOnline(int nid) {
+                    k.tiering.tiers().memoryOnline(nid);
+                }
+
+                @Override
+                public void memoryOffline(int nid) {
+                    k.tiering.tiers().memoryOffline(nid);
+                }
+            });
             bound.forEach((nid, b) -> b.context().onPressure(p -> reclaim.driverPressure(nid, p)));
             k.faults.attachNumaHints(k.tiering.hintFaults());
         }

@@ -13,7 +13,11 @@ public interface CompactionSeam {
     /**
      * Compacts the zones of {@code zonelist} from {@code prefIdx} the request may use.
      *
-     * @return false when no zone was compacted (COMPACT_SKIPPED: nothing counted), true otherwise
+     * @return false when no zone was compacted or deferred (COMPACT_SKIPPED: nothing counted), true otherwise
      */
     boolean tryToCompact(Zone[] zonelist, int prefIdx, int highestZoneIdx, NodeMask nodemask, int order, int gfp);
+
+    /** The allocation after a counted compaction got {@code pfn}, or failed (pfn < 0): compaction_defer_reset with alloc_success. */
+    default void allocated(long pfn, int order) {
+    }
 }

@@ -159,7 +159,7 @@ public final class FolioRelease {
     /** Frees a folio whose last reference is gone; returns false if the free gate kept it. */
     boolean lastReference(Zone z, int i, int order, FreePath path, boolean askGate) {
         if (lru != null) {
-            lru.del(z.startPfn + i);
+            lru.del(z, z.startPfn + i);
         }
         if (order > 0) {
             deferredSplit.remove(z.startPfn + i); // folio_undo_large_rmappable

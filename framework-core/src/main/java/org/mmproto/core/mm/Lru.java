@@ -8,10 +8,11 @@ package org.mmproto.core.mm;
  *
  * <p>Lists are intrusive and doubly linked, so add, del and move are O(1). The links live in
  * chunks of 512 pages allocated the first time a folio of the chunk joins a list: a node nobody
- * faults into costs nothing, a used chunk 9 bytes per page (two int links, one info byte: the
- * list, PG_referenced and the order). The memmap's own 9 bytes per page stay untouched, so the
- * free path pays one chunk lookup. Folio membership is this class's, not PG_lru's (tests clear
- * PG_lru to fake an isolated folio; the list must survive that).
+ * faults into costs nothing, a used chunk 12 bytes per page, kept together in one int array
+ * (next, prev and an info word: the list, PG_referenced and the order), so one page's LRU state
+ * is one cache line and one chunk lookup. The memmap's own 9 bytes per page stay untouched.
+ * Folio membership is this class's, not PG_lru's (tests clear PG_lru to fake an isolated folio;
+ * the list must survive that).
  */
 public final class Lru {
     public static final int INACTIVE_ANON = 0;
@@ -23,32 +24,43 @@ public final class Lru {
 
     private static final int CHUNK_SHIFT = 9;
     private static final int CHUNK = 1 << CHUNK_SHIFT;
+    private static final int SLOT_MASK = CHUNK - 1;
+    /** Ints per page in a chunk: next, prev, info. */
+    private static final int STRIDE = 3;
+    private static final int NEXT = 0;
+    private static final int PREV = 1;
+    private static final int INFO = 2;
     private static final int NONE = -1;
-    /** info byte: bits 0-2 list + 1 (0 = on no list), bit 3 PG_referenced, bits 4-7 order. */
+    /** info word: bits 0-2 list + 1 (0 = on no list), bit 3 PG_referenced, bits 4-7 order. */
     private static final int LIST_MASK = 0x7;
     private static final int REFERENCED = 0x8;
 
     private final PhysicalMemory mem;
     private final Vec[] vecs;
-    /** Pages per (zone id, list): NR_ZONE_INACTIVE_ANON and friends. */
-    private final long[][] zonePages;
+    /** Pages per (zone id, list) at zone id * NR_LRU_LISTS + list: NR_ZONE_INACTIVE_ANON and friends. */
+    private final long[] zonePages;
 
     /** One node's lists. */
     private static final class Vec {
         final long base;
-        final int[][] next;
-        final int[][] prev;
-        final byte[][] info;
+        /** Per chunk of 512 pages: STRIDE ints per page (null until a folio of the chunk is listed). */
+        final int[][] chunks;
         final int[] head = {NONE, NONE, NONE, NONE};
         final int[] tail = {NONE, NONE, NONE, NONE};
         final long[] pages = new long[NR_LRU_LISTS];
 
         Vec(long base, long span) {
             this.base = base;
-            int chunks = (int) ((span + CHUNK - 1) >>> CHUNK_SHIFT);
-            next = new int[chunks][];
-            prev = new int[chunks][];
-            info = new byte[chunks][];
+            chunks = new int[(int) ((span + CHUNK - 1) >>> CHUNK_SHIFT)][];
+        }
+
+        /** The chunk of a listed page (its chunk exists). */
+        int[] chunk(int off) {
+            return chunks[off >>> CHUNK_SHIFT];
+        }
+
+        static int slot(int off) {
+            return (off & SLOT_MASK) * STRIDE;
         }
     }
 
@@ -66,7 +78,7 @@ public final class Lru {
             }
             vecs[n.nid] = lo == Long.MAX_VALUE ? new Vec(0, 0) : new Vec(lo, hi - lo);
         }
-        this.zonePages = new long[mem.zones().size()][NR_LRU_LISTS];
+        this.zonePages = new long[mem.zones().size() * NR_LRU_LISTS];
     }
 
     public static String name(int list) {
@@ -88,54 +100,84 @@ public final class Lru {
 
     /** Adds the folio to the head of {@code list} (a migrated folio keeps its list). */
     public void addTo(long head, int order, int list) {
-        Zone z = mem.zoneOf(head);
+        addTo(mem.zoneOf(head), head, order, list);
+    }
+
+    /** folio_add_lru for a folio of zone {@code z} the caller already looked up (the fault path). */
+    public void add(Zone z, long head, int order, boolean file) {
+        addTo(z, head, order, file ? INACTIVE_FILE : INACTIVE_ANON);
+    }
+
+    private void addTo(Zone z, long head, int order, int list) {
         Vec v = vecs[z.nid];
         int off = (int) (head - v.base);
-        int c = off >>> CHUNK_SHIFT;
-        if (v.info[c] == null) {
-            v.next[c] = new int[CHUNK];
-            v.prev[c] = new int[CHUNK];
-            v.info[c] = new byte[CHUNK];
+        int[] c = v.chunks[off >>> CHUNK_SHIFT];
+        if (c == null) {
+            c = new int[CHUNK * STRIDE];
+            v.chunks[off >>> CHUNK_SHIFT] = c;
         }
-        int s = off & (CHUNK - 1);
-        if ((v.info[c][s] & LIST_MASK) != 0) {
+        int s = Vec.slot(off);
+        int info = c[s + INFO];
+        if ((info & LIST_MASK) != 0) {
             throw new IllegalStateException(String.format("folio 0x%x is already on the %s list", head,
-                    NAMES[(v.info[c][s] & LIST_MASK) - 1]));
+                    NAMES[(info & LIST_MASK) - 1]));
         }
-        v.info[c][s] = (byte) ((list + 1) | (order << 4));
-        link(v, off, list);
+        c[s + INFO] = (list + 1) | (order << 4);
+        // list_add: at the head, which is the newest end; prev points to newer, next to older
+        int h = v.head[list];
+        c[s + NEXT] = h;
+        c[s + PREV] = NONE;
+        if (h != NONE) {
+            v.chunk(h)[Vec.slot(h) + PREV] = off;
+        } else {
+            v.tail[list] = off;
+        }
+        v.head[list] = off;
         long nr = 1L << order;
         v.pages[list] += nr;
-        zonePages[z.id][list] += nr;
+        zonePages[z.id * NR_LRU_LISTS + list] += nr;
     }
 
     /** lruvec_del_folio: the folio leaves its list (no-op when it is on none). */
     public void del(long head) {
-        Zone z = mem.zoneOf(head);
+        del(mem.zoneOf(head), head);
+    }
+
+    /** lruvec_del_folio for a folio of zone {@code z} (the free path has it at hand). */
+    void del(Zone z, long head) {
         Vec v = vecs[z.nid];
         int off = (int) (head - v.base);
-        byte[] inf = v.info[off >>> CHUNK_SHIFT];
-        if (inf == null) {
+        int[] c = v.chunks[off >>> CHUNK_SHIFT];
+        if (c == null) {
             return;
         }
-        int s = off & (CHUNK - 1);
-        int list = (inf[s] & LIST_MASK) - 1;
+        int s = Vec.slot(off);
+        int info = c[s + INFO];
+        int list = (info & LIST_MASK) - 1;
         if (list < 0) {
             return;
         }
-        unlink(v, off, list);
-        long nr = 1L << ((inf[s] & 0xff) >>> 4);
+        int n = c[s + NEXT];
+        int p = c[s + PREV];
+        if (p != NONE) {
+            v.chunk(p)[Vec.slot(p) + NEXT] = n;
+        } else {
+            v.head[list] = n;
+        }
+        if (n != NONE) {
+            v.chunk(n)[Vec.slot(n) + PREV] = p;
+        } else {
+            v.tail[list] = p;
+        }
+        long nr = 1L << (info >>> 4);
         v.pages[list] -= nr;
-        zonePages[z.id][list] -= nr;
-        inf[s] = 0;
+        zonePages[z.id * NR_LRU_LISTS + list] -= nr;
+        c[s + INFO] = 0;
     }
 
     /** The list the folio is on, or -1. */
     public int listOf(long head) {
-        Vec v = vecs[mem.zoneOf(head).nid];
-        int off = (int) (head - v.base);
-        byte[] inf = v.info[off >>> CHUNK_SHIFT];
-        return inf == null ? -1 : (inf[off & (CHUNK - 1)] & LIST_MASK) - 1;
+        return (info(head) & LIST_MASK) - 1;
     }
 
     /** Moves a listed folio to the head of {@code list} (activate, deactivate, rotate). */
@@ -151,7 +193,7 @@ public final class Lru {
 
     /** The order the folio had when it joined its list. */
     public int orderOf(long head) {
-        return (info(head) & 0xff) >>> 4;
+        return info(head) >>> 4;
     }
 
     /** PG_referenced (kept here: the memmap's flag byte is full). */
@@ -162,12 +204,12 @@ public final class Lru {
     public void setReferenced(long head, boolean on) {
         Vec v = vecs[mem.zoneOf(head).nid];
         int off = (int) (head - v.base);
-        byte[] inf = v.info[off >>> CHUNK_SHIFT];
-        if (inf == null || (inf[off & (CHUNK - 1)] & LIST_MASK) == 0) {
+        int[] c = v.chunks[off >>> CHUNK_SHIFT];
+        int s = Vec.slot(off) + INFO;
+        if (c == null || (c[s] & LIST_MASK) == 0) {
             throw new IllegalStateException(String.format("folio 0x%x is on no LRU list", head));
         }
-        int s = off & (CHUNK - 1);
-        inf[s] = (byte) (on ? inf[s] | REFERENCED : inf[s] & ~REFERENCED);
+        c[s] = on ? c[s] | REFERENCED : c[s] & ~REFERENCED;
     }
 
     /** The oldest folio of the node's list, or -1 when it is empty. */
@@ -180,7 +222,7 @@ public final class Lru {
     public long newer(long head) {
         Vec v = vecs[mem.zoneOf(head).nid];
         int off = (int) (head - v.base);
-        int p = v.prev[off >>> CHUNK_SHIFT][off & (CHUNK - 1)];
+        int p = v.chunk(off)[Vec.slot(off) + PREV];
         return p == NONE ? -1 : v.base + p;
     }
 
@@ -191,7 +233,7 @@ public final class Lru {
 
     /** Pages of the zone on {@code list} (NR_ZONE_*). */
     public long zonePages(Zone z, int list) {
-        return zonePages[z.id][list];
+        return zonePages[z.id * NR_LRU_LISTS + list];
     }
 
     /**
@@ -213,46 +255,11 @@ public final class Lru {
         }
     }
 
-    private byte info(long head) {
+    /** The info word of the page at head (0 when its chunk was never used). */
+    private int info(long head) {
         Vec v = vecs[mem.zoneOf(head).nid];
         int off = (int) (head - v.base);
-        byte[] inf = v.info[off >>> CHUNK_SHIFT];
-        return inf == null ? 0 : inf[off & (CHUNK - 1)];
-    }
-
-    /** list_add: at the head, which is the newest end; prev points to newer, next to older. */
-    private static void link(Vec v, int off, int list) {
-        int h = v.head[list];
-        set(v.next, off, h);
-        set(v.prev, off, NONE);
-        if (h != NONE) {
-            set(v.prev, h, off);
-        } else {
-            v.tail[list] = off;
-        }
-        v.head[list] = off;
-    }
-
-    private static void unlink(Vec v, int off, int list) {
-        int n = get(v.next, off);
-        int p = get(v.prev, off);
-        if (p != NONE) {
-            set(v.next, p, n);
-        } else {
-            v.head[list] = n;
-        }
-        if (n != NONE) {
-            set(v.prev, n, p);
-        } else {
-            v.tail[list] = p;
-        }
-    }
-
-    private static int get(int[][] a, int off) {
-        return a[off >>> CHUNK_SHIFT][off & (CHUNK - 1)];
-    }
-
-    private static void set(int[][] a, int off, int val) {
-        a[off >>> CHUNK_SHIFT][off & (CHUNK - 1)] = val;
+        int[] c = v.chunks[off >>> CHUNK_SHIFT];
+        return c == null ? 0 : c[Vec.slot(off) + INFO];
     }
 }

@@ -116,10 +116,11 @@ public final class Memmap {
         }
     }
 
-    /** A newly allocated folio gets its flags and first mappings in one step. */
-    public void initMapped(long pfn, int flags, int mapcount) {
+    /** A newly allocated folio gets its flags and first mappings in one step; returns its zone. */
+    public Zone initMapped(long pfn, int flags, int mapcount) {
         Zone z = head(pfn);
         z.prev[(int) (pfn - z.startPfn)] = (flags & ~MAPCOUNT_MASK) | mapcount;
+        return z;
     }
 
     public int flags(long pfn) {

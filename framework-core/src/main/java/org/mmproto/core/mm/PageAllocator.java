@@ -202,12 +202,27 @@ public final class PageAllocator {
         if (prefIdx < 0) {
             return fail(gfp, order, nodemask, preferredNid);
         }
-        int allocFlags = ALLOC_WMARK_LOW | allocFlagsNofragment(zl[prefIdx], gfp);
+        Zone preferred = zl[prefIdx];
+        if (order == 0 && pcpFast(preferred, highest, mt)) {
+            return prepNewFolio(preferred, Pcp.takeHead(preferred, mt), 0, mt, preferred, localNid);
+        }
+        int allocFlags = ALLOC_WMARK_LOW | allocFlagsNofragment(preferred, gfp);
         long pfn = getPageFromFreelist(gfp, order, allocFlags, zl, prefIdx, highest, nodemask, mt, preferredNid, localNid);
         if (pfn >= 0) {
             return pfn;
         }
         return slowpath(gfp, order, zl, prefIdx, highest, nodemask, mt, preferredNid, localNid);
+    }
+
+    /**
+     * The common case, decided exactly as get_page_from_freelist decides its first zone: the
+     * preferred zone (not private) is above its high watermark and its per-cpu list has an
+     * order-0 block of the migratetype, so rmqueue_pcplist serves it without a refill and the
+     * walk would stop there.
+     */
+    private boolean pcpFast(Zone z, int highest, int mt) {
+        return !z.belowHigh && z.pcp != null && z.pcp.head[mt] >= 0 && !nodes[z.nid].isPrivate
+                && z.freePages > z.watermark[Zone.WMARK_HIGH] + z.watermarkBoost + z.lowmemReserve[highest];
     }
 
     private static int firstZone(Zone[] zl, int from, int highest, NodeMask nodemask) {
@@ -506,6 +521,7 @@ public final class PageAllocator {
         st[VmStat.COMPACT_STALL.ordinal()]++;
         long pfn = getPageFromFreelist(gfp, order, allocFlags, zl, prefIdx, highest, nodemask, mt, preferredNid, localNid);
         st[(pfn >= 0 ? VmStat.COMPACT_SUCCESS : VmStat.COMPACT_FAIL).ordinal()]++;
+        compaction.allocated(pfn, order);
         return pfn;
     }
 

@@ -118,6 +118,15 @@ public final class Pcp {
         return i;
     }
 
+    /** rmqueue_pcplist for an order-0 block of {@code mt} when its list is known not to be empty. */
+    static int takeHead(Zone z, int mt) {
+        Pcp p = z.pcp;
+        p.freeCount >>= 1;
+        int i = p.head[mt]; // pindex(0, mt)
+        p.del(z, mt, i, 0);
+        return i;
+    }
+
     /** nr_pcp_alloc: refills grow (alloc_factor) while the list has room below high. */
     private int nrPcpAlloc(Zone z, int order) {
         high = Math.max(highMin, Math.min(highMax, high));

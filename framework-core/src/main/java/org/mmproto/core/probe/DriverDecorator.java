@@ -23,8 +23,16 @@ import org.mmproto.core.hooks.HookMethods;
  * A Byte Buddy–generated {@link PrivateNodeDriver} around a driver, for the driver_hook fail
  * point: it implements exactly the methods the driver's class overrides (so the engine derives
  * the same hooks from it, CONTRACT R5.2) and forwards each call, unless the fault injector fails
- * that hook call: then it throws, returns null, or sleeps past the budget first (hang). The
- * engine's containment then answers as for a real misbehaving driver. No agent is needed: the
+ * that hook call. The modes (CONTRACT R6.3):
+ * <ul>
+ * <li>{@code throw} and {@code null}: the hook failed before it did any work, as a kernel
+ * function whose should_fail() fired returns at its top: the driver never sees the call, the
+ * decorator throws {@link InjectedFault} or answers null;
+ * <li>{@code hang}: a real timeout: the driver's hook runs (its state changes and reports
+ * happen) and the call then overruns the budget before it returns, so the engine never gets its
+ * answer and uses the fallback (R3.3) and quarantines the driver (R3.4).
+ * </ul>
+ * The engine's containment answers as for a real misbehaving driver. No agent is needed: the
  * class is defined in a child of the driver's class loader, so it sees the API and the plugin.
  */
 public final class DriverDecorator {
@@ -39,8 +47,9 @@ public final class DriverDecorator {
     }
 
     /**
-     * Wraps {@code driver} bound to {@code nid}; a hang sleeps {@code hang}. Returns the driver
-     * itself when {@code faults} is off (nothing generated, nothing changed).
+     * Wraps {@code driver} bound to {@code nid}; a hang sleeps {@code hang} after the hook
+     * returned (longer than the budget). Returns the driver itself when {@code faults} is off
+     * (nothing generated, nothing changed).
      */
     public static PrivateNodeDriver wrap(PrivateNodeDriver driver, FaultInjector faults, int nid, Duration hang) {
         if (driver == null || !faults.active()) {
@@ -75,14 +84,19 @@ public final class DriverDecorator {
             if (mode == FailAttr.Mode.NULL) {
                 return null;
             }
-            if (mode == FailAttr.Mode.HANG) {
-                Thread.sleep(hang.toMillis());
-            }
+            Object answer;
             try {
-                return method.invoke(driver, args);
+                answer = method.invoke(driver, args);
             } catch (InvocationTargetException e) {
+                if (mode == FailAttr.Mode.HANG) {
+                    Thread.sleep(hang.toMillis());
+                }
                 throw e.getCause();
             }
+            if (mode == FailAttr.Mode.HANG) {
+                Thread.sleep(hang.toMillis()); // the engine stops waiting at the budget: this answer is never used
+            }
+            return answer;
         };
         try {
             return new ByteBuddy().subclass(Object.class).implement(PrivateNodeDriver.class)

@@ -14,6 +14,8 @@ import java.util.concurrent.atomic.AtomicLongArray;
 public final class ProbeStats {
     static final int BUCKETS = 40;
     private static final Map<String, AtomicLongArray> BY_METHOD = new ConcurrentHashMap<>();
+    /** Per capturing probe, where its arguments and return values go. */
+    private static final Map<String, ProbeCapture> CAPTURES = new ConcurrentHashMap<>();
 
     private ProbeStats() {
     }
@@ -25,8 +27,33 @@ public final class ProbeStats {
         a.incrementAndGet(Math.min(BUCKETS - 1, 63 - Long.numberOfLeadingZeros(Math.max(1, nanos))));
     }
 
+    /** Called by the inlined entry advice of a capturing probe. */
+    public static void entered(String method, Object[] args) {
+        ProbeCapture c = CAPTURES.get(method);
+        if (c != null) {
+            c.entered(args);
+        }
+    }
+
+    /** Called by the inlined exit advice of a capturing probe: {@code ret} null for void or a throw. */
+    public static void returned(String method, Object ret, Throwable thrown) {
+        ProbeCapture c = CAPTURES.get(method);
+        if (c != null) {
+            c.returned(ret, thrown);
+        }
+    }
+
+    static void capture(String method, ProbeCapture c) {
+        CAPTURES.put(method, c);
+    }
+
+    static void uncapture() {
+        CAPTURES.clear();
+    }
+
     static void clear() {
         BY_METHOD.clear();
+        CAPTURES.clear();
     }
 
     /** Calls of {@code method} ("pkg.Class#name") since the probes attached. */

@@ -4,13 +4,16 @@ import java.io.PrintStream;
 import java.lang.instrument.Instrumentation;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import net.bytebuddy.agent.ByteBuddyAgent;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.matcher.ElementMatchers;
+import org.mmproto.core.trace.Tracer;
 
 /**
  * kprobe-style probes on engine methods: {@code --probe 'pkg.Class#method'} or a kernel
@@ -72,14 +75,40 @@ public final class Probes implements AutoCloseable {
         return target;
     }
 
-    /** Attaches the agent (self-attach) and the advice to every target; counts start at zero. */
+    /** Attaches counting probes only (no capture); see {@link #attach(List, Tracer)}. */
     public static Probes attach(List<String> specs) {
+        return attach(specs, Tracer.OFF);
+    }
+
+    /**
+     * Attaches the agent (self-attach) and the advice to every target; counts start at zero. A
+     * spec {@code TARGET:args}, {@code TARGET:ret} or {@code TARGET:args,ret} also records the
+     * arguments / return values into {@code tracer} (kprobes:probe and kprobes:retprobe events).
+     */
+    public static Probes attach(List<String> specs, Tracer tracer) {
         List<String> targets = new ArrayList<>();
+        Set<String> capturing = new HashSet<>();
+        ProbeStats.clear();
         for (String s : specs) {
-            targets.add(resolve(s));
+            int colon = s.indexOf(':');
+            String target = resolve(colon < 0 ? s : s.substring(0, colon));
+            targets.add(target);
+            if (colon >= 0) {
+                boolean args = false;
+                boolean ret = false;
+                for (String f : s.substring(colon + 1).split(",")) {
+                    switch (f.strip()) {
+                        case "args" -> args = true;
+                        case "ret" -> ret = true;
+                        default -> throw new IllegalArgumentException("--probe '" + s + "': after ':' expected args,"
+                                + " ret or args,ret, not '" + f.strip() + "'");
+                    }
+                }
+                capturing.add(target);
+                ProbeStats.capture(target, new ProbeCapture(nameOf(target), args, ret, tracer));
+            }
         }
         Instrumentation inst = ByteBuddyAgent.install();
-        ProbeStats.clear();
         AgentBuilder b = new AgentBuilder.Default().disableClassFormatChanges()
                 .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
                 .with(AgentBuilder.TypeStrategy.Default.REDEFINE);
@@ -88,10 +117,21 @@ public final class Probes implements AutoCloseable {
             String type = t.substring(0, hash);
             String method = t.substring(hash + 1);
             b = b.type(ElementMatchers.named(type)).transform((builder, td, cl, module, pd) ->
-                    builder.visit(Advice.to(ProbeAdvice.class).on(ElementMatchers.named(method)
+                    builder.visit(Advice.to(capturing.contains(t) ? ProbeCaptureAdvice.class : ProbeAdvice.class).on(ElementMatchers.named(method)
                             .and(ElementMatchers.not(ElementMatchers.isAbstract())))));
         }
         return new Probes(List.copyOf(targets), inst, b.installOn(inst));
+    }
+
+    /** The friendly (kernel) name of an engine method, else its simple Class.method. */
+    static String nameOf(String target) {
+        for (Map.Entry<String, String> e : FRIENDLY.entrySet()) {
+            if (e.getValue().equals(target)) {
+                return e.getKey();
+            }
+        }
+        String simple = target.substring(target.lastIndexOf('.') + 1);
+        return simple.replace('#', '.');
     }
 
     /** The probed methods. */
@@ -116,5 +156,6 @@ public final class Probes implements AutoCloseable {
     @Override
     public void close() {
         transformer.reset(inst, AgentBuilder.RedefinitionStrategy.RETRANSFORMATION);
+        ProbeStats.uncapture();
     }
 }

@@ -92,6 +92,15 @@ public final class DamonParser implements AccessParser {
 
     /** damo's time: "104.599 ms", "1 m 2.5 s", "0 ns". */
     static long time(LineReader in, String text) {
+        long ns = timeNs(text);
+        if (ns < 0) {
+            throw in.error("a time like '104.599 ms' or '1 m 2.5 s'");
+        }
+        return ns;
+    }
+
+    /** damo's time text in ns, or -1 when it is none. */
+    static long timeNs(String text) {
         Matcher m = TIME.matcher(text);
         double ns = 0;
         boolean any = false;
@@ -107,9 +116,6 @@ public final class DamonParser implements AccessParser {
                 default -> 3600e9;
             };
         }
-        if (!any) {
-            throw in.error("a time like '104.599 ms' or '1 m 2.5 s'");
-        }
-        return Math.round(ns);
+        return any ? Math.round(ns) : -1;
     }
 }

@@ -14,6 +14,8 @@ import java.nio.charset.StandardCharsets;
  * quoted strace string must not stop the replay.
  */
 public final class LineReader implements Closeable {
+    static final int DETECT_LINES = 64;
+    private static final int DETECT_CHARS = 1 << 20;
     private final BufferedReader in;
     private final String file;
     private int line;
@@ -35,6 +37,62 @@ public final class LineReader implements Closeable {
             line++;
         }
         return current;
+    }
+
+    /**
+     * The kind of trace its first lines tell, read ahead and then un-read, so that a named pipe
+     * (which can be read once) is told and replayed from one stream. Must be called before
+     * {@link #next()}.
+     */
+    public TraceKind detect() {
+        if (line != 0) {
+            throw new IllegalStateException("detect() after next()");
+        }
+        try {
+            in.mark(DETECT_CHARS + (1 << 16));
+            int chars = 0;
+            try {
+                String s;
+                while (line < DETECT_LINES && chars < DETECT_CHARS && (s = in.readLine()) != null) {
+                    line++;
+                    chars += s.length() + 1;
+                    TraceKind k = TraceKind.of(s);
+                    if (k != null) {
+                        return k;
+                    }
+                }
+                throw new TraceFormatException(file, Math.max(line, 1), "cannot tell the trace kind from the first "
+                        + line + " lines: expected strace -f -tt output, valgrind lackey --trace-mem=yes output, perf"
+                        + " script sample lines, damo report raw text or damo's JSON (or name it with kind:)");
+            } finally {
+                in.reset();
+                line = 0;
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(file + ": cannot read the trace: " + e.getMessage(), e);
+        }
+    }
+
+    /** True when the first non-blank character is '[' or '{' (a JSON document); reads nothing away. */
+    public boolean startsJson() {
+        if (line != 0) {
+            throw new IllegalStateException("startsJson() after next()");
+        }
+        try {
+            in.mark(DETECT_CHARS + (1 << 16));
+            try {
+                int c;
+                int read = 0;
+                while ((c = in.read()) >= 0 && Character.isWhitespace(c) && ++read < DETECT_CHARS) {
+                    // skip
+                }
+                return c == '[' || c == '{';
+            } finally {
+                in.reset();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(file + ": cannot read the trace: " + e.getMessage(), e);
+        }
     }
 
     /** The number of the line {@link #next()} returned last (1-based). */

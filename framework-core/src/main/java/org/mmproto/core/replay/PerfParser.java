@@ -6,8 +6,20 @@ package org.mmproto.core.replay;
  * EVENT: DATA_ADDR ...}. The sample's data address is the first field after the event; an event
  * whose name has "store" in it (cpu/mem-stores/P, mem_inst_retired.all_stores) is a store, any
  * other a load. Each sample is one access at its time.
+ *
+ * <p>Also {@code perf mem report -D} (the raw samples): {@code PID TID 0xIP 0xADDR [0xPHYS]
+ * [PAGE SIZE] WEIGHT 0xDSRC DSO:SYMBOL}, blank- or {@code -x}-separated; the access is a store
+ * when the data source's mem_op bits (PERF_MEM_OP_STORE, 0x4) say so. These lines carry no time:
+ * each sample counts {@link #RAW_NS_PER_SAMPLE} of trace time.
  */
 public final class PerfParser implements AccessParser {
+    /** Trace time a {@code perf mem report -D} sample stands for. */
+    public static final long RAW_NS_PER_SAMPLE = 1000;
+    private static final long PERF_MEM_OP_STORE = 0x4;
+    private static final java.util.regex.Pattern RAW = java.util.regex.Pattern.compile(
+            "^\\s*[0-9]+\\s*[,\\s]\\s*[0-9]+\\s*[,\\s]\\s*0x[0-9a-fA-F]+\\s*[,\\s]\\s*0x[0-9a-fA-F]+([,\\s].*)?$");
+    private static final String RAW_EXPECTED = "a perf mem report -D sample 'PID TID 0xIP 0xADDR [0xPHYS] [PAGE SIZE]"
+            + " WEIGHT 0xDSRC SYMBOL'";
     private static final String EXPECTED = "a perf script sample 'COMM PID [CPU] SECONDS: [PERIOD] EVENT: ADDR ...'"
             + " (perf script -F comm,pid,tid,cpu,time,event,addr,ip,sym)";
 
@@ -17,6 +29,11 @@ public final class PerfParser implements AccessParser {
         String s;
         while (n < max && (s = in.next()) != null) {
             if (s.isBlank() || s.stripLeading().startsWith("#")) {
+                continue;
+            }
+            if (RAW.matcher(s).matches()) {
+                raw(in, s, to, n * RAW_NS_PER_SAMPLE);
+                n++;
                 continue;
             }
             String[] f = s.strip().split("\\s+");
@@ -57,5 +74,26 @@ public final class PerfParser implements AccessParser {
             n++;
         }
         return n;
+    }
+
+    /** One {@code perf mem report -D} sample: the data address, and the data source's mem_op. */
+    private static void raw(LineReader in, String s, AccessSink to, long ns) {
+        String[] f = s.strip().split("\\s*,\\s*|\\s+");
+        int w = 4;
+        while (w < f.length && !f[w].chars().allMatch(Character::isDigit)) {
+            w++; // past PHYS ADDR (0x...) and DATA PAGE SIZE (4K, 2M) when they were asked for
+        }
+        if (w + 1 >= f.length || f[w].isEmpty() || !f[w + 1].startsWith("0x")) {
+            throw in.error("LOCAL WEIGHT then 0xDSRC after the address in " + RAW_EXPECTED);
+        }
+        long addr;
+        long dsrc;
+        try {
+            addr = Long.parseUnsignedLong(f[3].substring(2), 16);
+            dsrc = Long.parseUnsignedLong(f[w + 1].substring(2), 16);
+        } catch (NumberFormatException e) {
+            throw in.error("hex ADDR and DSRC in " + RAW_EXPECTED);
+        }
+        to.access(addr, 1, (dsrc & PERF_MEM_OP_STORE) != 0, ns);
     }
 }

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
 import java.util.function.LongConsumer;
+import org.mmproto.core.kernel.Daemons;
 import org.mmproto.core.kernel.Kernel;
 import org.mmproto.core.task.Task;
 
@@ -11,7 +12,7 @@ import org.mmproto.core.task.Task;
  * Replays one trace file onto a task of a booted kernel, streaming: strace logs build and change
  * the address space (and fork tasks), access traces and DAMON records touch it.
  *
- * @param kind    the trace kind, or null to tell it from the content
+ * @param kind    the trace kind, or null to tell it from the content as it is read
  * @param speed   trace time over kernel time (see {@link ReplayClock})
  * @param tickMs  kernel time between the daemons' runs during the replay
  * @param autoMap map an access outside every VMA (see {@link AccessReplayer})
@@ -23,10 +24,6 @@ public record Replay(TraceFile trace, TraceKind kind, double speed, long tickMs,
     /** Trace time an untimed lackey record stands for. */
     public static final long LACKEY_NS_PER_RECORD = 1;
 
-    public TraceKind resolvedKind() {
-        return kind != null ? kind : trace.detect();
-    }
-
     /** @param created told about each task a fork in an strace log creates */
     public ReplayResult run(Kernel k, Task task, BiConsumer<String, Task> created) {
         return run(k, task, created, n -> { });
@@ -34,12 +31,9 @@ public record Replay(TraceFile trace, TraceKind kind, double speed, long tickMs,
 
     /** @param bytesRead told how many bytes of the trace file were consumed, as the replay streams it */
     public ReplayResult run(Kernel k, Task task, BiConsumer<String, Task> created, LongConsumer bytesRead) {
-        TraceKind kd = resolvedKind();
-        ReplayClock clock = new ReplayClock(speed, tickMs, ms -> {
-            k.reclaim().tick(ms);
-            k.tiering().tick(ms);
-        });
+        ReplayClock clock = new ReplayClock(speed, tickMs, ms -> Daemons.run(k, ms));
         try (LineReader in = trace.open(bytesRead)) {
+            TraceKind kd = kind != null ? kind : in.detect();
             if (kd == TraceKind.STRACE) {
                 StraceReplayer s = new StraceReplayer(k, task, created, clock, exitRoot);
                 long n = s.replay(in, max);
@@ -50,7 +44,7 @@ public record Replay(TraceFile trace, TraceKind kind, double speed, long tickMs,
             AccessParser p = switch (kd) {
                 case LACKEY -> new LackeyParser(LACKEY_NS_PER_RECORD);
                 case PERF -> new PerfParser();
-                case DAMON -> new DamonParser();
+                case DAMON -> in.startsJson() ? new DamonJsonParser() : new DamonParser();
                 case STRACE -> throw new IllegalStateException();
             };
             long n = p.replay(in, a, max);

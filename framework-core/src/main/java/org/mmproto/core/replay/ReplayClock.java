@@ -3,7 +3,8 @@ package org.mmproto.core.replay;
 /**
  * Trace time to the simulated kernel's time: the kernel's clock advances trace time divided by
  * {@code speed}, in ticks of {@code tickMs}, and each tick runs the daemons (kswapd, NUMA
- * balancing's scanner) exactly as a {@code tick} step does. Speed 0.001 makes one millisecond of
+ * balancing's scanner, kcompactd, khugepaged, the drivers' delayed work) as a {@code tick} step
+ * does ({@link org.mmproto.core.kernel.Daemons}). Speed 0.001 makes one millisecond of
  * the program one second of kernel time (the scanner then sees a short trace as a long run).
  */
 public final class ReplayClock {

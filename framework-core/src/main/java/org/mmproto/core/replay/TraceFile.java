@@ -10,14 +10,17 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.function.LongConsumer;
 import java.util.zip.GZIPInputStream;
+import java.util.zip.Inflater;
+import java.util.zip.InflaterInputStream;
 import org.tukaani.xz.XZInputStream;
 
 /**
- * A trace file on disk, plain, gzip or xz (told by the magic bytes, not the name), read as a
- * stream of lines.
+ * A trace file on disk, plain, gzip, xz or zlib (told by the magic bytes, not the name), read as
+ * a stream of lines.
  */
 public final class TraceFile {
-    private static final int DETECT_LINES = 64;
+    /** The second byte of a zlib stream's header at the four compression levels (CMF 0x78). */
+    private static final String ZLIB_FLG = "\u0001\u005e\u009c\u00da";
     private final Path path;
 
     public TraceFile(Path path) {
@@ -45,13 +48,26 @@ public final class TraceFile {
     /** Opens the trace, telling {@code bytesRead} how many bytes of the file were consumed so far. */
     public LineReader open(LongConsumer bytesRead) {
         try {
-            InputStream raw = new CountingStream(Files.newInputStream(path), bytesRead);
-            return new LineReader(decompress(new BufferedInputStream(raw, 1 << 16)), path.toString());
+            return open(Files.newInputStream(path), path.toString(), bytesRead);
         } catch (NoSuchFileException e) {
             throw new TraceFormatException(path.toString(), 0, "no such trace file");
         } catch (IOException e) {
             throw new UncheckedIOException(path + ": cannot open the trace: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Reads {@code raw} (a file, a pipe, a generator) as trace lines, decompressed by its magic;
+     * holds at most a few 64 KiB buffers of it at any time.
+     */
+    public static LineReader open(InputStream raw, String name, LongConsumer bytesRead) throws IOException {
+        InputStream counted = new CountingStream(raw, bytesRead);
+        return new LineReader(decompress(new BufferedInputStream(counted, 1 << 16)), name);
+    }
+
+    /** True for a named pipe or other stream that can be read once only (its kind is told as it is replayed). */
+    public boolean readOnce() {
+        return Files.exists(path) && !Files.isRegularFile(path);
     }
 
     static InputStream decompress(BufferedInputStream in) throws IOException {
@@ -60,6 +76,9 @@ public final class TraceFile {
         in.reset();
         if (magic.length >= 2 && (magic[0] & 0xff) == 0x1f && (magic[1] & 0xff) == 0x8b) {
             return new GZIPInputStream(in, 1 << 16);
+        }
+        if (magic.length >= 2 && magic[0] == 0x78 && ZLIB_FLG.indexOf(magic[1] & 0xff) >= 0) {
+            return new InflaterInputStream(in, new Inflater(), 1 << 16); // damo's json_compressed records
         }
         if (magic.length == 6 && (magic[0] & 0xff) == 0xfd && magic[1] == '7' && magic[2] == 'z' && magic[3] == 'X'
                 && magic[4] == 'Z' && magic[5] == 0) {
@@ -71,17 +90,7 @@ public final class TraceFile {
     /** The kind of trace, from the first lines that tell it. */
     public TraceKind detect() {
         try (LineReader r = open()) {
-            String line;
-            while ((line = r.next()) != null && r.line() <= DETECT_LINES) {
-                TraceKind k = TraceKind.of(line);
-                if (k != null) {
-                    return k;
-                }
-            }
-            throw new TraceFormatException(path.toString(), Math.min(r.line(), DETECT_LINES),
-                    "cannot tell the trace kind from the first " + DETECT_LINES + " lines: expected strace -f -tt"
-                            + " output, valgrind lackey --trace-mem=yes output, perf script sample lines or damo"
-                            + " report raw text (or name it with kind:)");
+            return r.detect();
         }
     }
 

@@ -9,18 +9,22 @@ public enum TraceKind {
     STRACE,
     /** valgrind {@code --tool=lackey --trace-mem=yes}: every instruction fetch, load, store, modify. */
     LACKEY,
-    /** {@code perf script} lines of memory samples (perf mem record): sampled data addresses. */
+    /** {@code perf script} lines of memory samples (perf mem record), or {@code perf mem report -D}: data addresses. */
     PERF,
-    /** {@code damo report raw} text: DAMON regions with their nr_accesses per aggregation interval. */
+    /** DAMON records, {@code damo report raw} text or damo's JSON: regions with their nr_accesses per snapshot. */
     DAMON;
 
     private static final Pattern LACKEY_LINE = Pattern.compile("^(I |  ?[LSM]) +[0-9a-fA-F]+,[0-9]+\\s*$");
     private static final Pattern VALGRIND_MSG = Pattern.compile("^(==|--)[0-9]+(==|--).*");
     private static final Pattern STRACE_LINE = Pattern.compile(
             "^(\\[pid +)?([0-9]+\\]? +)?([0-9:.]+ +)?([a-z_0-9]+\\(|\\+\\+\\+ |--- |<\\.\\.\\. ).*");
+    private static final Pattern PERF_MEM_RAW = Pattern.compile("^# PID, TID, IP, ADDR, .*");
     private static final Pattern PERF_LINE = Pattern.compile("^\\s*\\S+\\s+[0-9]+(/[0-9]+)?\\s+(\\[[0-9]+\\]\\s+)?[0-9]+\\.[0-9]+:.*");
     private static final Pattern DAMON_LINE = Pattern.compile(
             "^(base_time_absolute|monitoring_start|monitoring_end|monitoring_duration|target_id|nr_regions):.*");
+
+    private static final Pattern DAMON_JSON_LINE = Pattern.compile(
+            "^\\s*(\\[\\s*)?(\\{\\s*)?\"(kdamond_idx|context_idx|intervals|scheme_idx|target_id|snapshots)\"\\s*:.*");
 
     public String key() {
         return name().toLowerCase(Locale.ROOT);
@@ -34,10 +38,10 @@ public enum TraceKind {
         if (line.contains("Lackey") || LACKEY_LINE.matcher(line).matches()) {
             return LACKEY;
         }
-        if (DAMON_LINE.matcher(line).matches()) {
+        if (DAMON_LINE.matcher(line).matches() || DAMON_JSON_LINE.matcher(line).matches()) {
             return DAMON;
         }
-        if (PERF_LINE.matcher(line).matches()) {
+        if (PERF_LINE.matcher(line).matches() || PERF_MEM_RAW.matcher(line).matches()) {
             return PERF;
         }
         if (STRACE_LINE.matcher(line).matches()) {

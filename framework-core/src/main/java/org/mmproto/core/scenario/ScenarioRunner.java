@@ -56,7 +56,7 @@ public final class ScenarioRunner {
         default void repeatDone() {
         }
 
-        /** A long step reading a file (a replayed trace) started: {@code total} bytes of it. */
+        /** A long step reading a file (a replayed trace) started: {@code total} bytes of it, -1 for a pipe. */
         default void readStarted(String what, long total) {
         }
 
@@ -244,6 +244,9 @@ public final class ScenarioRunner {
         }
         for (DebugVm.Violation v : DebugVm.check(k.mem())) {
             invariants.add(new InvariantViolation(0, v.kind(), v.pfn(), v.detail()));
+        }
+        if (k.dispatcher() != null) {
+            k.dispatcher().deviceWork().cancelAll(); // the bindings end with the run (R1.8, R1.10)
         }
         Map<String, Long> start = eval.startVmstat();
         Map<String, Long> end = eval.vmstat();

@@ -144,7 +144,8 @@ public final class FaultHandler {
         if (Pte.isSwap(pte)) {
             return swapIn(t, vma, page, pte, write);
         }
-        if (!(vma.isAnon() && write && thpEligible(vma, page))) {
+        boolean thpFirst = vma.isAnon() && write && thpEligible(vma, page);
+        if (!thpFirst) {
             // __handle_mm_fault's pud/pmd_alloc, then pte_alloc (do_anonymous_page) or the
             // preallocated PTE table of a file fault (__do_fault): all before the folio
             int tr = vma.pt.ensure(page >>> 12);
@@ -153,7 +154,7 @@ public final class FaultHandler {
             }
         }
         int r = switch (vma.backing) {
-            case ANON_PRIVATE -> anonFault(t, vma, page, write);
+            case ANON_PRIVATE -> anonFault(t, vma, page, write, thpFirst);
             case MEMFD_SHARED -> sharedFileFault(t, vma, page, write);
             case MEMFD_PRIVATE -> privateFileFault(t, vma, page, write);
         };
@@ -250,12 +251,13 @@ public final class FaultHandler {
         return -Errno.EFAULT.code();
     }
 
-    private int anonFault(Task t, Vma vma, long page, boolean write) {
+    /** {@code thp}: thpEligible, decided before the PTE table was allocated (nothing changed it since). */
+    private int anonFault(Task t, Vma vma, long page, boolean write, boolean thp) {
         if (!write) {
             vma.setPte(page, Pte.make(k.zeroPfn(), Pte.ZERO | Pte.YOUNG));
             return 0;
         }
-        if (thpEligible(vma, page)) {
+        if (thp) {
             int r = vma.pt.ensureUpper(page >>> 12);
             if (r == 0) {
                 r = thpFault(t, vma, page);
@@ -282,9 +284,9 @@ public final class FaultHandler {
         if (pfn < 0) {
             return pfn;
         }
-        mm.initMapped(pfn, (int) ANON_FLAGS, 1);
+        var z = mm.initMapped(pfn, (int) ANON_FLAGS, 1);
         rmap.anonFault(pfn, vma, page); // __folio_set_anon: folio->mapping, folio->index
-        lru.add(pfn, order, false);
+        lru.add(z, pfn, order, false);
         return pfn;
     }
 

@@ -399,7 +399,14 @@ public final class MmOps {
                 for (long a = pv.nextMapped(pv.start, pv.end); a < pv.end; a = pv.nextMapped(a + Mm.PAGE_SIZE, pv.end)) {
                     long pte = pv.pte(a);
                     if (Pte.isSwap(pte)) {
-                        // copy_nonpresent_pte: the child holds the swap entry too (swap_duplicate)
+                        // copy_nonpresent_pte: the child holds the swap entry too (swap_duplicate),
+                        // in a table copy_pte_range allocated first (no page: dup_mmap fails)
+                        if (child.mm.pt.ensure(a >>> 12) < 0) {
+                            exit(child);
+                            overcommit.uncharge(charged - copiedCharge);
+                            tasks.forget(child);
+                            return null;
+                        }
                         k.swap().dup(Pte.swapSlot(pte));
                         cv.setPte(a, pte);
                         continue;

@@ -232,9 +232,11 @@ final class RadixTable {
      * (the tables allocated before it stay, as in the kernel, until free_pgtables).
      */
     int ensure(long index) {
-        if ((index >>> SHIFT) == cachedKey) {
-            return 0;
-        }
+        // the leaf the fault just read through is the one it needs: small enough to inline
+        return (index >>> SHIFT) == cachedKey ? 0 : ensureTables(index);
+    }
+
+    private int ensureTables(long index) {
         int r = ensureUpper(index);
         if (r < 0) {
             return r;

@@ -17,9 +17,11 @@ import org.mmproto.core.mm.PhysicalMemory;
  * boundary (the slowest tier holding a node with CPUs), and establish_demotion_targets: per node
  * of a tier that is not the last, the nodes of the next lower tier at the minimum SLIT distance
  * (preferred) and every node of every lower tier (the allowed fallback mask). A private node joins
- * only if the design says so (Site.DEMOTION, once per private node here). The tiers are
- * established when the run first consults them (a demotion, a hint fault, {@code show}), so a run
- * that never tiers records no decision for it.
+ * only if the design says so (Site.DEMOTION, once per private node here, and again at each
+ * online of its memory). The tiers are established when the run first consults them (a demotion,
+ * a hint fault, {@code show}), so a run that never tiers records no decision for it; after that,
+ * memory hotplug moves a node in and out of them ({@link #memoryOnline}, {@link #memoryOffline}:
+ * memtier_hotplug_callback) and the demotion targets follow.
  */
 public final class MemoryTiers {
     public static final int MEMTIER_CHUNK_BITS = 7;
@@ -57,22 +59,45 @@ public final class MemoryTiers {
         }
         established = true;
         for (Node node : mem.nodes()) {
-            int nid = node.nid();
-            tierOf[nid] = -1;
-            preferred[nid] = NodeMask.NONE;
-            allowed[nid] = NodeMask.NONE;
-            if (node.presentPages() == 0) {
-                continue;
-            }
-            int override = spec.tiering().adistance(nid);
-            adistance[nid] = override > 0 ? override : node.hasCpus() ? MEMTIER_ADISTANCE_DRAM : MEMTIER_DEFAULT_DAX_ADISTANCE;
-            if (dispatcher != null && dispatcher.isPrivate(nid) && !dispatcher.memoryTier(nid)) {
-                continue;
-            }
-            int id = adistance[nid] >> MEMTIER_CHUNK_BITS;
-            tierOf[nid] = id;
-            tiers.merge(id, NodeMask.of(nid), NodeMask::or);
+            place(node.nid());
         }
+        recompute();
+    }
+
+    /** set_node_memory_tier: the node joins the tier of its abstract distance (a private node as its design says). */
+    private void place(int nid) {
+        tierOf[nid] = -1;
+        Node node = mem.node(nid);
+        if (node.presentPages() == 0) {
+            return; // no memory online: in no tier
+        }
+        int override = spec.tiering().adistance(nid);
+        adistance[nid] = override > 0 ? override : node.hasCpus() ? MEMTIER_ADISTANCE_DRAM : MEMTIER_DEFAULT_DAX_ADISTANCE;
+        if (dispatcher != null && dispatcher.isPrivate(nid) && !dispatcher.memoryTier(nid)) {
+            return;
+        }
+        int id = adistance[nid] >> MEMTIER_CHUNK_BITS;
+        tierOf[nid] = id;
+        tiers.merge(id, NodeMask.of(nid), NodeMask::or);
+    }
+
+    /** clear_node_memory_tier: the node leaves its tier; a tier left empty goes away. */
+    private void clear(int nid) {
+        int id = tierOf[nid];
+        tierOf[nid] = -1;
+        if (id < 0) {
+            return;
+        }
+        NodeMask left = tiers.get(id).andNot(NodeMask.of(nid));
+        if (left.isEmpty()) {
+            tiers.remove(id);
+        } else {
+            tiers.put(id, left);
+        }
+    }
+
+    /** The top tier boundary and establish_demotion_targets, for the tiers as they stand. */
+    private void recompute() {
         int top = -1;
         for (var e : tiers.entrySet()) {
             for (int nid : e.getValue().toArray()) {
@@ -85,9 +110,36 @@ public final class MemoryTiers {
         establishDemotionTargets(spec);
     }
 
+    /**
+     * The memory_tier hotplug notifier at MEM_ONLINE of node {@code nid}'s memory: the node is
+     * placed by its abstract distance (asking the design again for a private node: its driver may
+     * have registered other opt-ins) and the demotion targets of every node are established
+     * again. Before the tiers were first consulted there is nothing to redo: they are placed as
+     * the nodes stand when they are.
+     */
+    public void memoryOnline(int nid) {
+        if (!established) {
+            return;
+        }
+        clear(nid);
+        place(nid);
+        recompute();
+    }
+
+    /** The notifier at MEM_OFFLINE: the node leaves its tier and every demotion target is recomputed. */
+    public void memoryOffline(int nid) {
+        if (!established) {
+            return;
+        }
+        clear(nid);
+        recompute();
+    }
+
     private void establishDemotionTargets(MachineSpec spec) {
         List<Integer> ids = new ArrayList<>(tiers.keySet());
         for (int nid = 0; nid < tierOf.length; nid++) {
+            preferred[nid] = NodeMask.NONE;
+            allowed[nid] = NodeMask.NONE;
             int t = tierOf[nid];
             int idx = ids.indexOf(t);
             if (t < 0 || idx == ids.size() - 1) {

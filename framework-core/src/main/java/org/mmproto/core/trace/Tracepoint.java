@@ -44,6 +44,10 @@ public enum Tracepoint {
             "mm", "pfn", "writable", "referenced", "none_or_zero", "status", "unmapped"),
     MM_COLLAPSE_HUGE_PAGE("huge_memory", "mm_collapse_huge_page", "mm=%s, isolated=%d, status=%s",
             "mm", "isolated", "status"),
+    /** A --probe NAME:args entry: the probed function and its arguments, as a kprobe event prints them. */
+    KPROBE("kprobes", "probe", "(%s+0x0)%s", "func", "args"),
+    /** A --probe NAME:ret exit: the function and its return value, as a kretprobe event prints $retval. */
+    KRETPROBE("kprobes", "retprobe", "(%s) ret=%s", "func", "ret"),
     PRIVATE_HOOK("private", "hook", "nid=%d driver=%s hook=%s site=%s answer=%s contained=%d latency_ns=%d",
             "nid", "driver", "hook", "site", "answer", "contained", "latency_ns"),
     PRIVATE_DECISION("private", "decision", "site=%s design=%s nid=%d driver=%s hook=%s verdict=%s line=%d",

@@ -107,6 +107,42 @@ class FaultPointsTest {
         assertThatThrownBy(() -> FailAttr.parse("page_alloc:probability=101")).hasMessageContaining("probability=101");
         assertThatThrownBy(() -> FailAttr.parse("page_alloc:hook=alloc_veto")).hasMessageContaining("driver_hook only");
         assertThatThrownBy(() -> FailAttr.parse("driver_hook:mode=explode")).hasMessageContaining("throw, hang or null");
+        assertThatThrownBy(() -> FailAttr.parse("driver_hook:hook=alloc_veto,free_foli")).hasMessageContaining(
+                "hook=free_foli: no such hook; known: alloc_veto, free_folio");
+        assertThatThrownBy(() -> FailAttr.parse("driver_hook:mode=hang,alloc_veto")).hasMessageContaining(
+                "'alloc_veto' is not key=value");
+    }
+
+    @Test
+    void a_hook_filter_names_one_or_more_hooks_up_to_the_next_attribute() {
+        FailAttr two = FailAttr.parse("driver_hook:hook=alloc_veto,migrate_to,mode=hang,interval=3");
+        assertThat(two.hooks()).containsExactlyInAnyOrder("alloc_veto", "migrate_to");
+        assertThat(two.mode()).isEqualTo(FailAttr.Mode.HANG);
+        assertThat(two.interval()).isEqualTo(3);
+        assertThat(two.matchesHook("migrate_to")).isTrue();
+        assertThat(two.matchesHook("free_folio")).isFalse();
+        assertThat(FailAttr.parse("driver_hook").matchesHook("free_folio")).as("no filter: every hook").isTrue();
+
+        FaultInjector f = FaultInjector.parse(List.of("driver_hook:hook=alloc_veto,migrate_to,mode=hang"), 1);
+        assertThat(f.failHook("free_folio", 2)).isNull();
+        assertThat(f.failHook("folio_migrate", 2)).isNull();
+        assertThat(f.failHook("migrate_to", 2)).isEqualTo(FailAttr.Mode.HANG);
+        assertThat(f.failHook("alloc_veto", 2)).isEqualTo(FailAttr.Mode.HANG);
+    }
+
+    @Test
+    void a_disarmed_injector_fails_and_counts_nothing_until_armed() {
+        FaultInjector f = FaultInjector.parse(List.of("page_alloc:interval=2,times=1"), 1);
+        f.arm(false);
+        for (int i = 0; i < 5; i++) {
+            assertThat(f.fail(FailPoint.PAGE_ALLOC, 0, 0, 2)).isFalse();
+        }
+        f.arm(true);
+        assertThat(f.fail(FailPoint.PAGE_ALLOC, 0, 0, 2)).as("the interval counts armed calls only").isFalse();
+        assertThat(f.fail(FailPoint.PAGE_ALLOC, 0, 0, 2)).isTrue();
+        assertThat(f.injectedCount()).isEqualTo(1);
+        FaultInjector.OFF.arm(true);
+        assertThat(FaultInjector.OFF.fail(FailPoint.PAGE_ALLOC, 0, 0, 2)).isFalse();
     }
 
     static RunReport run(String name, String spec) {

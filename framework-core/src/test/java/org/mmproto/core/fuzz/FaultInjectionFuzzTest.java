@@ -19,6 +19,7 @@ import org.mmproto.core.fault.FaultInjector;
 import org.mmproto.core.hooks.DriverSpec;
 import org.mmproto.core.hooks.designs.BuiltInDesigns;
 import org.mmproto.core.kernel.Kernel;
+import org.mmproto.core.probe.DriverDecorator;
 import org.mmproto.core.task.TransparentHugepage;
 import org.mmproto.core.testkit.ActionRunner;
 import org.mmproto.core.testkit.ActionRunner.Step;
@@ -29,12 +30,16 @@ import org.mmproto.core.trace.Tracer;
  * {@link MmFuzzTest}'s seeded random syscalls (10^5 by default, {@code -Dmmproto.faultfuzz.steps=N})
  * on kernels that also inject faults at random: each sequence arms every fail point with a
  * probability drawn from its seed (page allocation 0-5 %, migration target and copy 0-20 %, swap
- * write 0-30 %; the flaky driver throws or returns null besides). DebugVm and the accounting
+ * write 0-30 % on a swap file the world swapons, driver hook 0-5 % throwing or returning null
+ * through the Byte Buddy decorator; the flaky driver throws or returns null besides). Every fail
+ * point must have injected at least once. DebugVm and the accounting
  * after every step, the man pages' errnos, and nothing left allocated after teardown: 0
  * violations, and faults were really injected.
  */
 class FaultInjectionFuzzTest {
     static final int SEQUENCE = 2000;
+    /** A swap file (16 MiB) so that reclaim under the pressure steps writes anon folios out: swap_write is reached. */
+    static final long SWAP_PAGES = 16 * MiB / 4096;
 
     @Test
     void random_syscalls_under_random_faults_keep_every_invariant() {
@@ -51,7 +56,8 @@ class FaultInjectionFuzzTest {
             List<FaultInjector> made = new ArrayList<>();
             ActionRunner<FuzzWorld> runner = new ActionRunner<FuzzWorld>(
                     () -> world(seed, design, thp, made),
-                    (rnd, index) -> index == SEQUENCE - 1 ? teardown() : MmSteps.draw(rnd, index),
+                    (rnd, index) -> index == SEQUENCE - 1 ? teardown()
+                            : rnd.nextInt(40) == 0 ? reclaim(rnd) : MmSteps.draw(rnd, index),
                     FuzzWorld::invariants).maxShrinkRuns(100);
             try {
                 runner.run(seed, SEQUENCE);
@@ -64,7 +70,15 @@ class FaultInjectionFuzzTest {
             f.injected().forEach(x -> hit.add(x.point()));
         }
         System.out.println("fault fuzz: " + sequences * SEQUENCE + " steps, " + injected + " faults injected at " + hit);
-        assertThat(hit).contains(FailPoint.PAGE_ALLOC, FailPoint.MIGRATE_TARGET, FailPoint.MIGRATE_COPY);
+        assertThat(hit).as("every fail point injected at least once").containsExactlyInAnyOrder(FailPoint.values());
+    }
+
+    /** Memory pressure the syscalls alone rarely make: proactive reclaim of a node, anon folios to swap. */
+    private static Step<FuzzWorld> reclaim(SplittableRandom r) {
+        int nid = r.nextInt(2);
+        long pages = 1 + r.nextInt(4096);
+        return Step.always("echo " + pages * 4096 + " > node" + nid + "/reclaim",
+                w -> w.k.reclaim().proactive(nid, pages));
     }
 
     private static Step<FuzzWorld> teardown() {
@@ -84,22 +98,28 @@ class FaultInjectionFuzzTest {
                 attr(FailPoint.PAGE_ALLOC, r.nextInt(6)),
                 attr(FailPoint.MIGRATE_TARGET, r.nextInt(21)),
                 attr(FailPoint.MIGRATE_COPY, r.nextInt(21)),
-                attr(FailPoint.SWAP_WRITE, r.nextInt(31)));
+                attr(FailPoint.SWAP_WRITE, r.nextInt(31)),
+                attr(FailPoint.DRIVER_HOOK, r.nextInt(6), r.nextBoolean() ? FailAttr.Mode.THROW : FailAttr.Mode.NULL));
         FaultInjector faults = new FaultInjector(attrs, seed);
         made.add(faults);
         FlakyDriver driver = new FlakyDriver(seed * 31 + 7,
                 EnumSet.of(NpOps.NP_OPS_MIGRATION, NpOps.NP_OPS_MEMPOLICY, NpOps.NP_OPS_LONGTERM_PIN), ZoneType.NORMAL,
                 0.03, 0.03);
         Kernel k = Kernel.boot(TestMachines.dramDramCxl(32 * MiB, 32 * MiB, true), design,
-                List.of(new DriverSpec("flaky", () -> driver, 2, Map.of(), "fuzz", 1)), Duration.ZERO, c -> { },
+                List.of(new DriverSpec("flaky", () -> DriverDecorator.wrap(driver, faults, 2, Duration.ofMillis(200)), 2, Map.of(), "fuzz", 1)), Duration.ZERO, c -> { },
                 Tracer.OFF, faults);
         k.setThp(thp);
+        k.swap().swapon(SWAP_PAGES);
         return new FuzzWorld(k, 1, true);
     }
 
     private static FailAttr attr(FailPoint p, int probability) {
+        return attr(p, probability, FailAttr.of(p).mode());
+    }
+
+    private static FailAttr attr(FailPoint p, int probability, FailAttr.Mode mode) {
         FailAttr a = FailAttr.of(p);
         return new FailAttr(p, probability, a.interval(), a.times(), a.space(), a.minOrder(), a.gfpMask(), a.nid(),
-                a.pid(), a.hook(), a.mode());
+                a.pid(), a.hooks(), mode);
     }
 }

@@ -135,7 +135,7 @@ class ContainmentTest {
         // every design hook; device_store and device_load (R4.16, R4.17) are observations RecordingDriver does not make
         assertThat(HookMethods.implemented(RecordingDriver.class)).containsExactlyInAnyOrderElementsOf(
                 java.util.EnumSet.complementOf(java.util.EnumSet.of(Hook.DEVICE_STORE, Hook.DEVICE_LOAD, Hook.DEVICE_MMAP,
-                        Hook.DEVICE_CONTROL))); // nor the device file's hooks (R7)
+                        Hook.DEVICE_CONTROL, Hook.DELAYED_WORK))); // nor the device file's hooks (R7), nor delayed work (R1.10)
         PrivateNodeDriver twoHooks = new PrivateNodeDriver() {
             @Override
             public NodeOptIns bind(org.mmproto.api.driver.NodeBinding binding, org.mmproto.api.driver.DriverContext ctx) {

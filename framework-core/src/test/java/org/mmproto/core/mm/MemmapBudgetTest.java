@@ -48,4 +48,23 @@ class MemmapBudgetTest {
         assertThat(r.status()).isEqualTo(2);
         assertThat(r.err()).contains("machine 'huge'", "MMPROTO_JAVA_OPTS=-Xmx").doesNotContain("\tat ", "Exception");
     }
+
+    /** A small heap is not all headroom: -Xmx256m holds the 48 GiB default machine's 108 MiB memmap. */
+    @Test
+    void a_256_MiB_heap_leaves_room_for_a_108_MiB_memmap() {
+        long heap = 256L << 20;
+        long need = MemmapBudget.memmapBytes(org.mmproto.core.machine.MachineFiles.bundled("default"));
+        assertThat(need).isBetween(100L << 20, 120L << 20);
+        assertThat(MemmapBudget.available(heap, 20L << 20)).isGreaterThan(need);
+        assertThat(MemmapBudget.available(heap, 200L << 20)).isLessThan(need);
+        assertThat(MemmapBudget.headroom(8L << 30)).isEqualTo(256L << 20);
+    }
+
+    @Test
+    void the_refusal_says_what_the_memmap_needs_what_the_heap_has_and_a_heap_that_fits() {
+        var spec = org.mmproto.core.machine.MachineFiles.bundled("default");
+        String m = MemmapBudget.refusal(spec, MemmapBudget.memmapBytes(spec), 128L << 20, 30L << 20).getMessage();
+        assertThat(m).contains("48.0 GiB of memory", "108 MiB of Java heap for its memmap", "plus 32 MiB for the run",
+                "max heap is 128 MiB with 30 MiB in use", "MMPROTO_JAVA_OPTS=-Xmx448m");
+    }
 }

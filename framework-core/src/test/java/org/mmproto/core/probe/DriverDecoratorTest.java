@@ -22,6 +22,7 @@ class DriverDecoratorTest {
     /** Counts free_folio calls; implements bind and free_folio only. */
     public static final class CountingDriver implements PrivateNodeDriver {
         int frees;
+        long lastCallNanos;
 
         @Override
         public NodeOptIns bind(NodeBinding binding, DriverContext context) {
@@ -31,6 +32,7 @@ class DriverDecoratorTest {
         @Override
         public FreeAction freeFolio(FreeEvent event) {
             frees++;
+            lastCallNanos = System.nanoTime();
             return FreeAction.RETURN_TO_BUDDY;
         }
     }
@@ -58,10 +60,32 @@ class DriverDecoratorTest {
                 Duration.ZERO);
         assertThat(nul.freeFolio(null)).isNull();
 
+    }
+
+    @Test
+    void a_hang_runs_the_hook_first_and_then_overruns() {
+        CountingDriver d = new CountingDriver();
         PrivateNodeDriver hang = DriverDecorator.wrap(d, FaultInjector.parse(List.of("driver_hook:mode=hang,times=1"),
-                1), 2, Duration.ofMillis(50));
+                1), 2, Duration.ofMillis(300));
         long t0 = System.nanoTime();
         assertThat(hang.freeFolio(null)).isEqualTo(FreeAction.RETURN_TO_BUDDY);
-        assertThat(System.nanoTime() - t0).as("hung past the budget").isGreaterThanOrEqualTo(50_000_000L);
+        long returned = System.nanoTime();
+        assertThat(returned - t0).as("hung past the budget").isGreaterThanOrEqualTo(300_000_000L);
+        assertThat(d.frees).as("the driver saw the hung call").isEqualTo(1);
+        // the hook ran at the start of the call (the engine, waiting up to the budget, sees its effects),
+        // not after the sleep: an abandoned lane is interrupted in its sleep and would never run it
+        assertThat(returned - d.lastCallNanos).isGreaterThanOrEqualTo(300_000_000L);
+    }
+
+    @Test
+    void a_hook_filter_fails_only_the_hooks_it_names() {
+        CountingDriver d = new CountingDriver();
+        PrivateNodeDriver w = DriverDecorator.wrap(d, FaultInjector.parse(
+                List.of("driver_hook:hook=alloc_veto,migrate_to,mode=throw"), 1), 2, Duration.ZERO);
+        assertThat(w.freeFolio(null)).isEqualTo(FreeAction.RETURN_TO_BUDDY);
+        assertThat(d.frees).isEqualTo(1);
+        PrivateNodeDriver frees = DriverDecorator.wrap(d, FaultInjector.parse(
+                List.of("driver_hook:hook=alloc_veto,free_folio,mode=throw"), 1), 2, Duration.ZERO);
+        assertThatThrownBy(() -> frees.freeFolio(null)).isInstanceOf(DriverDecorator.InjectedFault.class);
     }
 }

@@ -129,6 +129,23 @@ class ReplayParsersTest {
     }
 
     @Test
+    void perf_mem_report_raw_samples_store_by_the_data_source_and_their_errors() {
+        List<String> got = new ArrayList<>();
+        // synthetic, in perf mem report -D's layout (plain, --phys-data --data-page-size, and -x ,)
+        new PerfParser().replay(lines("""
+                # PID, TID, IP, ADDR, LOCAL WEIGHT, DSRC, SYMBOL
+                 4242  4242 0x55d0aa1234 0x7ffc1234abcd   172 0x68100142 /usr/bin/sort:sort_lines
+                 4242  4242 0x55d0aa1240 0x55d0c0001000     0 0x5080144 /usr/bin/sort:sort_lines
+                 4242  4242 0x55d0aa1240 0x55d0c0002000 0x000000044e96a308 4K     0 0x5080144 ???:???
+                4242,4242,0x55d0aa1250,0x55d0c0003008,35,0x68100142,/usr/bin/sort:main
+                """), AccessSinkStub.of(got), Long.MAX_VALUE);
+        assertThat(got).containsExactly("R 7ffc1234abcd 1", "W 55d0c0001000 1", "W 55d0c0002000 1", "R 55d0c0003008 1");
+        assertThatThrownBy(() -> new PerfParser().replay(lines(" 1 1 0x10 0x20 0x30\n"), AccessSinkStub.of(got), 9))
+                .hasMessageContaining("t.trace:1").hasMessageContaining("perf mem report -D sample");
+        assertThat(TraceKind.of("# PID, TID, IP, ADDR, LOCAL WEIGHT, DSRC, SYMBOL")).isEqualTo(TraceKind.PERF);
+    }
+
+    @Test
     void damon_regions_replay_nr_accesses_passes_and_errors() {
         List<String> got = new ArrayList<>();
         // synthetic input in damo report raw's layout (no DAMON record could be made here)

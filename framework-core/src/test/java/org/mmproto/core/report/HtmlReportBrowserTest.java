@@ -88,6 +88,36 @@ class HtmlReportBrowserTest {
     }
 
     @Test
+    void observations_show_in_the_summary_the_outcome_and_their_own_table(@TempDir Path tmp) throws Exception {
+        // the counting driver's veto consents, so the pages land on node 2 under every design:
+        // the observation holds under unpatched and brand-new-design and not under buddy-veto
+        String scenario = SuiteReportTest.SCENARIO.replace(
+                "expect: {buddy-veto: {breaches: {leak: 0}}, others: {breaches: {leak: 3}}}",
+                "expect: {buddy-veto: {breaches: {leak: 0}}, others: {breaches: {leak: 3}}}\n"
+                        + "    observe: {buddy-veto: {landed: [0, 0, 0]}, others: {landed: [2, 2, 2]}}");
+        assertThat(scenario).contains("observe:");
+        SuiteReport rep = SuiteReportTest.report(scenario);
+        ReportDirectory.write(tmp.resolve("r"), rep);
+        Page page = load(tmp.resolve("r/report.html"), tmp.resolve("profile"));
+        assertThat(page.console()).as("console messages").isEmpty();
+        String dom = page.dom();
+        // the summary cells: obs:H/N per design
+        assertThat(count(dom, "obs:1/1")).isEqualTo(2);
+        assertThat(count(dom, "obs:0/1")).isEqualTo(1);
+        // the outcome table's row and the observations table, one row with a cell per design
+        assertThat(dom).contains("<td>observations</td>", "1/1 held", "0/1 held",
+                "<summary>" + HtmlReport.esc(Comparison.OBSERVATIONS) + "</summary>");
+        int obsTable = dom.indexOf("<summary>" + HtmlReport.esc(Comparison.OBSERVATIONS) + "</summary>");
+        String table = dom.substring(obsTable, dom.indexOf("</table>", obsTable));
+        assertThat(count(table, "<td>held</td>")).isEqualTo(2);
+        assertThat(table).contains("saw [2, 2, 2]");
+        // the observations table is sortable like the others: one more than without observe:
+        int tables = 1 + rep.comparisons().stream().mapToInt(c -> 2 + c.sections().size()).sum();
+        assertThat(count(dom, "<table class=\"sortable")).isEqualTo(tables);
+        assertThat(rep.comparisons().get(0).sections()).anyMatch(sec -> sec.title().equals(Comparison.OBSERVATIONS));
+    }
+
+    @Test
     void the_console_check_catches_an_error_and_an_uncaught_exception(@TempDir Path tmp) throws Exception {
         Path bad = tmp.resolve("bad.html");
         Files.writeString(bad, "<html><body><script>console.error('boom'); null.x;</script></body></html>");

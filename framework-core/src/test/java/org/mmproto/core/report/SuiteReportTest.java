@@ -70,7 +70,12 @@ class SuiteReportTest {
     static final List<String> DESIGNS = List.of("unpatched", "buddy-veto", "brand-new-design");
 
     static SuiteReport report() {
-        Scenario s = ScenarioParser.parse(SCENARIO, "counting.yaml", Path.of("."));
+        return report(SCENARIO);
+    }
+
+    /** The report of one scenario's text under {@link #DESIGNS}. */
+    static SuiteReport report(String scenario) {
+        Scenario s = ScenarioParser.parse(scenario, "counting.yaml", Path.of("."));
         List<Map<String, RunReport>> runs = new MatrixRunner(SuiteReportTest::setup, 2).run(List.of(s), DESIGNS, (a, b, t) -> { });
         return SuiteReport.of("counting.yaml", DESIGNS, List.of(Comparison.of(s, runs.get(0))), List.of());
     }

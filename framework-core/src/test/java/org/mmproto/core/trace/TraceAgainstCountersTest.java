@@ -14,8 +14,11 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.mmproto.api.driver.NpOps;
 import org.mmproto.core.fault.FaultInjector;
+import org.mmproto.core.hooks.RecordingDriver;
 import org.mmproto.core.scenario.RunReport;
+import org.mmproto.core.scenario.RunSetup;
 import org.mmproto.core.scenario.Scenario;
 import org.mmproto.core.scenario.ScenarioFiles;
 import org.mmproto.core.scenario.ScenarioParser;
@@ -35,7 +38,7 @@ class TraceAgainstCountersTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"mbind", "cxl-tier", "private-node-audit", "move-pages", "workloads", "longterm-pin-movable",
-        "khugepaged"})
+        "khugepaged", "migrate-pages"})
     void events_add_up_to_the_counters(String name) {
         check(name, ScenarioParser.parse(ScenarioFiles.resolve(name)));
     }
@@ -51,13 +54,34 @@ class TraceAgainstCountersTest {
         assertThat(counts).containsKeys("mm_vmscan_kswapd_wake", "mm_vmscan_direct_reclaim_begin");
     }
 
+    /**
+     * Scenarios that bind cxl-mempolicy (a plugin this module does not build) run with a recording
+     * driver of the same opt-ins in its place: every call the engine makes to it is a private:hook.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"compaction", "cxl-mempolicy", "reclaim-swap"})
+    void driver_calls_add_up_to_the_dispatcher_counts(String name) {
+        RunSetup setup = RunSetup.builtIn().withDrivers(Map.of("cxl-mempolicy",
+                () -> RecordingDriver.with(NpOps.NP_OPS_MIGRATION, NpOps.NP_OPS_MEMPOLICY)));
+        Map<String, Long> counts = check(name, ScenarioParser.parse(ScenarioFiles.resolve(name)), setup);
+        assertThat(counts).as(name + ": the driver was called").containsKey("hook");
+        if (name.equals("compaction")) {
+            assertThat(counts).containsKeys("mm_compaction_begin", "mm_compaction_end");
+        }
+    }
+
     private static Map<String, Long> check(String name, Scenario scenario) {
+        return check(name, scenario, RunSetup.builtIn());
+    }
+
+    private static Map<String, Long> check(String name, Scenario scenario, RunSetup setup) {
         StringWriter text = new StringWriter();
         Tracer tracer = new Tracer(EventFilter.ALL, new FtraceText(text));
-        RunReport r = new ScenarioRunner(scenario).instrument(tracer, FaultInjector.OFF).run();
+        RunReport r = new ScenarioRunner(scenario, setup).instrument(tracer, FaultInjector.OFF).run();
 
         Map<String, Long> sums = new HashMap<>();
         Map<String, Long> counts = new HashMap<>();
+        Map<String, Long> hookEvents = new HashMap<>();
         long lastUs = -1;
         for (String line : text.toString().split("\n")) {
             FtraceText.Line l = FtraceText.parse(line);
@@ -79,6 +103,7 @@ class TraceAgainstCountersTest {
                     sums.merge("collapse_" + f.get("status"), 1L, Long::sum);
                     assertThat(f.get("isolated")).isEqualTo(f.get("status").equals("succeeded") ? "1" : "0");
                 }
+                case "hook" -> hookEvents.merge(f.get("site") + "/" + f.get("hook"), 1L, Long::sum);
                 case "mm_khugepaged_scan_pmd" -> sums.merge("scan_" + f.get("status"), 1L, Long::sum);
                 case "mm_migrate_pages" -> {
                     sums.merge("migrated_" + f.get("reason"), Long.parseLong(f.get("nr_succeeded")), Long::sum);
@@ -131,6 +156,18 @@ class TraceAgainstCountersTest {
         long decided = r.privacy().sites().values().stream().mapToLong(s -> s.consulted()).sum();
         assertThat(counts.getOrDefault("decision", 0L)).as(name + ": a private:decision per recorded decision")
                 .isEqualTo(decided);
+        assertThat(counts.getOrDefault("mm_compaction_kcompactd_wake", 0L))
+                .as(name + ": an mm_compaction_kcompactd_wake per compact_daemon_wake")
+                .isEqualTo(v.get("compact_daemon_wake"))
+                .isLessThanOrEqualTo(counts.getOrDefault("mm_compaction_wakeup_kcompactd", 0L));
+        Map<String, Long> consulted = new HashMap<>();
+        r.privacy().sites().forEach((site, sc) -> sc.hooks().forEach((hook, hc) -> {
+            if (hc.consulted() > 0) {
+                consulted.put(site + "/" + hook, hc.consulted());
+            }
+        }));
+        assertThat(hookEvents).as(name + ": a private:hook per driver call the dispatcher counted, per site and hook")
+                .isEqualTo(consulted);
         assertThat(tracer.fired()).isEqualTo(counts.values().stream().mapToLong(Long::longValue).sum());
         return counts;
     }

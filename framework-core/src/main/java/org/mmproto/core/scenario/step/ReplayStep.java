@@ -21,7 +21,7 @@ import org.yaml.snakeyaml.nodes.Node;
 
 /**
  * Replays a recorded trace (strace log, valgrind lackey trace, perf script samples, damo report
- * raw text; plain, gzip or xz) onto a task: {@code replay: {trace: FILE, kind: auto, task: a,
+ * raw text or damo's JSON records; plain, gzip, xz or zlib) onto a task: {@code replay: {trace: FILE, kind: auto, task: a,
  * speed: 1, tick_ms: 100, layout: auto, max_records: N, exit: true}}. The path is relative to the scenario.
  */
 public record ReplayStep(Meta meta, String task, String trace, Replay replay) implements Step {
@@ -44,7 +44,9 @@ public record ReplayStep(Meta meta, String task, String trace, Replay replay) im
         }
         String kindText = tree.get(m, "kind").map(n -> tree.oneOf(n, KINDS)).orElse("auto");
         TraceFile file = new TraceFile(path);
-        TraceKind kind = kindText.equals("auto") ? file.detect() : TraceKind.valueOf(kindText.toUpperCase(Locale.ROOT));
+        // a named pipe can be read once: its kind is told from the replay's own stream
+        TraceKind kind = !kindText.equals("auto") ? TraceKind.valueOf(kindText.toUpperCase(Locale.ROOT))
+                : file.readOnce() ? null : file.detect();
         double speed = tree.get(m, "speed").map(n -> positive(tree, n, "speed")).orElse(1.0);
         long tickMs = tree.get(m, "tick_ms").map(n -> tree.longValue(n, 1, 1L << 30)).orElse(100L);
         boolean autoMap = tree.get(m, "layout").map(n -> tree.oneOf(n, LAYOUTS)).orElse("auto").equals("auto");
@@ -80,7 +82,7 @@ public record ReplayStep(Meta meta, String task, String trace, Replay replay) im
     public StepOutcome run(RunContext run) {
         Task t = run.task(task);
         var listener = run.listener();
-        listener.readStarted("replay " + trace, replay.trace().size());
+        listener.readStarted("replay " + trace, replay.trace().readOnce() ? -1 : replay.trace().size());
         ReplayResult r;
         try {
             r = replay.run(run.kernel(), t, run::taskCreated, listener::readProgress);

@@ -30,9 +30,9 @@ public record Show(Meta meta, String what, String task) implements Step {
     public static final StepType TYPE = StepType.of("show", Show::parse);
     static final List<String> WHAT = List.of("vmstat", "buddyinfo", "pagetypeinfo", "zoneinfo", "meminfo",
             "numastat", "numactl", "unusable_index", "extfrag_index", "maps", "numa_maps",
-            "memory_tiers", "khugepaged");
+            "memory_tiers", "khugepaged", "smaps");
     /** show: items that are per task. */
-    static final List<String> PER_TASK = List.of("maps", "numa_maps");
+    static final List<String> PER_TASK = List.of("maps", "numa_maps", "smaps");
     private static final Set<String> KEYS = YamlTree.keys("what", "task");
 
     static Show parse(ParseContext p, Meta meta, Node opKey, Node value) {
@@ -107,6 +107,9 @@ public record Show(Meta meta, String what, String task) implements Step {
                 return maps(run, run.taskOrNull(task));
             case "numa_maps":
                 return NumaMaps.render(run.kernel().policyServices(), run.taskOrNull(task));
+            case "smaps":
+                return org.mmproto.core.thp.Smaps.render(run.kernel().policyServices().core().memmap(),
+                        run.kernel().policyServices().rmap(), run.taskOrNull(task));
             default:
                 throw new IllegalStateException(what);
         }

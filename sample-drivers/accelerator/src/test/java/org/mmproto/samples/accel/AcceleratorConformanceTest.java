@@ -1,5 +1,6 @@
 package org.mmproto.samples.accel;
 
+import java.util.Set;
 import org.mmproto.api.driver.PrivateNodeDriver;
 import org.mmproto.conformance.junit.DriverConformanceTest;
 
@@ -13,5 +14,11 @@ class AcceleratorConformanceTest extends DriverConformanceTest {
     @Override
     protected String pluginId() {
         return "accelerator";
+    }
+
+    /** R6.3's fault runs must reach this driver under every design (none may end as a skip). */
+    @Override
+    protected Set<String> required() {
+        return Set.of("R6.3");
     }
 }

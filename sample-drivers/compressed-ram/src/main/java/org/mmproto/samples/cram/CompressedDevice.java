@@ -17,6 +17,7 @@ final class CompressedDevice {
     private long logicalPages;
     private long poisonPages;
     private long stores;
+    private long staleArrivals;
 
     CompressedDevice(long physicalBytes, ContentModel content) {
         this.physicalBytes = physicalBytes;
@@ -25,9 +26,21 @@ final class CompressedDevice {
 
     /** {@code pages} pages from {@code pfn} now hold data of kind {@code kind}. */
     void store(long pfn, long pages, Content kind) {
+        store(pfn, pages, kind, false);
+    }
+
+    /**
+     * As {@link #store(long, long, Content)}; {@code arrival}: the data is a new folio's (a
+     * migration copy, a swap-in), so a page still holding its previous owner's data was reused
+     * without a scrub — counted in {@link #staleArrivals()}.
+     */
+    void store(long pfn, long pages, Content kind, boolean arrival) {
         for (long p = pfn; p < pfn + pages; p++) {
             stores++;
             long packed = table.get(p);
+            if (arrival && PageTable.bytes(packed) > 0) {
+                staleArrivals++;
+            }
             long gen = PageTable.generation(packed) + 1;
             Content c = kind == Content.UNSPECIFIED ? content.draw(p, gen) : kind;
             int size = content.compressedBytes(c);
@@ -83,6 +96,11 @@ final class CompressedDevice {
 
     long stores() {
         return stores;
+    }
+
+    /** Pages a new folio's data reached while they still held a freed folio's data (never scrubbed). */
+    long staleArrivals() {
+        return staleArrivals;
     }
 
     /** Whether {@code pages} pages of the worst kind (incompressible) still fit. */

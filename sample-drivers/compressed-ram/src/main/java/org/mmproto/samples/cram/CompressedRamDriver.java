@@ -11,6 +11,7 @@ import org.mmproto.api.driver.Decisions.FaultAction;
 import org.mmproto.api.driver.Decisions.FreeAction;
 import org.mmproto.api.driver.Decisions.MigrateTo;
 import org.mmproto.api.driver.Decisions.ReclaimPolicy;
+import org.mmproto.api.driver.DelayedWork;
 import org.mmproto.api.driver.DeviceLoad;
 import org.mmproto.api.driver.DeviceStore;
 import org.mmproto.api.driver.DriverContext;
@@ -61,6 +62,8 @@ public final class CompressedRamDriver implements PrivateNodeDriver {
         long trimZeroed;
         long memoryFailures;
         long nominations;
+        long flushes;
+        long decays;
     }
 
     /** Page reads per folio head since its last nomination (the device's hotness tracking). */
@@ -164,6 +167,8 @@ public final class CompressedRamDriver implements PrivateNodeDriver {
         if (config.deferredScrub() && flushBuffer.size() < config.flushBufSize()) {
             flushBuffer.add(f.pfn()); // 1 = deferred: the driver holds the folio until the flush
             stats.deferredScrubs++;
+            // the flush kthread's next wakeup: at most one pending, as its interval timer
+            ctx.scheduleDelayedWork(FLUSH_WORK, config.flushIntervalMs());
             report();
             return FreeAction.KEEP;
         }
@@ -182,9 +187,35 @@ public final class CompressedRamDriver implements PrivateNodeDriver {
         for (long pfn : flushBuffer) {
             device.release(pfn, 1);
             stats.scrubs++;
+            stats.flushes++;
             ctx.releaseKept(pfn);
         }
         flushBuffer.clear();
+    }
+
+    // ---- the device's timers (CONTRACT R1.10): the flush interval and the hotness decay ----
+
+    static final String FLUSH_WORK = "flush";
+    static final String DECAY_WORK = "hot_decay";
+
+    @Override
+    public void delayedWork(DelayedWork w) {
+        if (w.name().equals(FLUSH_WORK)) {
+            flush(); // cxl_compression's flush kthread: every flush_interval_ms while folios wait
+        } else if (w.name().equals(DECAY_WORK)) {
+            decay();
+        }
+        report();
+    }
+
+    /** Every count halves once per hot_decay_ms: a folio read long ago stops counting toward hot. */
+    private void decay() {
+        stats.decays++;
+        reads.replaceAll((pfn, n) -> n >> 1);
+        reads.values().removeIf(n -> n == 0);
+        if (!reads.isEmpty()) {
+            ctx.scheduleDelayedWork(DECAY_WORK, config.hotDecayMs());
+        }
     }
 
     @Override
@@ -202,16 +233,13 @@ public final class CompressedRamDriver implements PrivateNodeDriver {
 
     @Override
     public void deviceStore(DeviceStore s) {
-        device.store(s.pfn(), s.pages(), s.content());
+        boolean arrival = s.kind() == DeviceStore.Kind.MIGRATION_COPY || s.kind() == DeviceStore.Kind.SWAP_IN;
+        device.store(s.pfn(), s.pages(), s.content(), arrival);
         if (config.chickenBitAt() > 0 && device.poisonPages() >= config.chickenBitAt()) {
             chickenBit = true; // LPC 2026: stop demoting before a poison storm cascades
         }
         if (s.kind() != DeviceStore.Kind.ZEROED) {
-            // outside the allocator (R4.16): the balloon and the flush buffer may move pages now
-            if (!flushBuffer.isEmpty()) {
-                flush();
-            }
-            resizeBalloon();
+            resizeBalloon(); // outside the allocator (R4.16): the balloon may move pages now
         }
         report();
     }
@@ -224,7 +252,14 @@ public final class CompressedRamDriver implements PrivateNodeDriver {
             return;
         }
         long head = l.folio().pfn();
+        if (reads.isEmpty() && config.hotDecayMs() > 0) {
+            ctx.scheduleDelayedWork(DECAY_WORK, config.hotDecayMs()); // decays while anything is counted
+        }
+        int tracked = reads.size();
         long n = reads.merge(head, l.pages(), Long::sum);
+        if (reads.size() != tracked) {
+            ctx.reportStat("hot_folios_tracked", reads.size());
+        }
         if (n >= config.hotReads()) {
             reads.remove(head); // counted again from zero: a refused promotion is nominated again later
             ctx.requestPromotion(head);
@@ -298,6 +333,11 @@ public final class CompressedRamDriver implements PrivateNodeDriver {
         ctx.reportStat("chicken_bit", chickenBit ? 1 : 0);
         ctx.reportStat("memory_failures", stats.memoryFailures);
         ctx.reportStat("nominations", stats.nominations);
+        ctx.reportStat("flush_buffer_folios", flushBuffer.size());
+        ctx.reportStat("flushed_folios", stats.flushes);
+        ctx.reportStat("hot_decays", stats.decays);
+        ctx.reportStat("hot_folios_tracked", reads.size());
+        ctx.reportStat("unscrubbed_reuse_pages", device.staleArrivals());
         if (capacity instanceof CapacityModel.V5Balloon v5) {
             ctx.reportStat("perceived_pages", v5.perceivedPages(device));
             ctx.reportStat("balloon_pages", balloon.size());

@@ -12,13 +12,17 @@ import java.util.Map;
 record CramConfig(Model model, long advertisedPages, long physicalBytes, long seed, ContentModel.Mix mix,
                   int textBytes, int lowThreshold, int highThreshold, int zratio, TrimDevice.Mode trimMode,
                   int trimEagain, boolean deferredScrub, int flushBufSize, boolean chickenBit, long chickenBitAt,
-                  long hotReads) {
+                  long hotReads, long flushIntervalMs, long hotDecayMs) {
 
     enum Model { V4, V5 }
 
     static final List<String> KEYS = List.of("model", "advertised", "physical", "seed", "content", "text_bytes",
             "low_threshold", "high_threshold", "zratio", "trim", "trim_eagain", "scrub", "flush_buf_size",
-            "chicken_bit", "chicken_bit_at", "hot_reads");
+            "chicken_bit", "chicken_bit_at", "hot_reads", "flush_interval_ms",
+            "hot_decay_ms");
+
+    /** The longest interval a timer key takes (DriverContext.MAX_DELAY_MS, 2^40 ms). */
+    static final long MAX_MS = 1L << 40;
 
     static CramConfig parse(int nid, long nodePages, Map<String, Object> c) {
         Reader r = new Reader("compressed-ram: node " + nid + ": ", c);
@@ -52,8 +56,14 @@ record CramConfig(Model model, long advertisedPages, long physicalBytes, long se
         boolean chicken = r.bool("chicken_bit", false);
         long chickenAt = r.number("chicken_bit_at", 0, 0, Long.MAX_VALUE);
         long hotReads = r.number("hot_reads", 0, 0, Long.MAX_VALUE);
+        long flushInterval = r.number("flush_interval_ms", 1000, 1, MAX_MS);
+        if (!deferred && c.containsKey("flush_interval_ms")) {
+            throw r.bad("flush_interval_ms", "needs scrub: deferred (an immediate scrub has no flush buffer)");
+        }
+        long hotDecay = r.number("hot_decay_ms", 1000, 0, MAX_MS);
         return new CramConfig(model, advertised, physical, r.number("seed", 1, Long.MIN_VALUE, Long.MAX_VALUE), mix,
-                textBytes, low, high, zratio, trim, eagain, deferred, buf, chicken, chickenAt, hotReads);
+                textBytes, low, high, zratio, trim, eagain, deferred, buf, chicken, chickenAt, hotReads, flushInterval,
+                hotDecay);
     }
 
     long physicalPages() {

@@ -2,6 +2,7 @@ package org.mmproto.samples.probe;
 
 import org.mmproto.api.driver.Requests.AllocRequest;
 import org.mmproto.api.driver.Decisions.MigrateTo;
+import org.mmproto.api.driver.Decisions.ReclaimPolicy;
 import org.mmproto.api.driver.DriverContext;
 import org.mmproto.api.driver.FolioRef;
 import org.mmproto.api.driver.NodeBinding;
@@ -15,8 +16,8 @@ import org.pf4j.Extension;
 /**
  * A probe for the "unless opted in" halves of the design matrix: its opt-ins (v4 {@code np_ops},
  * v5 {@code caps}) and the answers of alloc_veto, migrate_to and longterm_pin come from the
- * scenario's per-node config ({@link ProbeConfig}). It implements exactly those hooks plus
- * folio_migrate (which NP_OPS_MIGRATION requires, CONTRACT R5.3), so a design that consults the
+ * scenario's per-node config ({@link ProbeConfig}). It implements exactly those hooks,
+ * reclaim_policy (default, or may swap) and folio_migrate (which NP_OPS_MIGRATION requires, CONTRACT R5.3), so a design that consults the
  * driver gets the configured answer and every call is counted by the host.
  */
 @Extension
@@ -43,6 +44,11 @@ public final class OptInProbeDriver implements PrivateNodeDriver {
     @Override
     public void folioMigrate(FolioRef src, FolioRef dst) {
         // notification only: the probe has no device state to update
+    }
+
+    @Override
+    public ReclaimPolicy reclaimPolicy(int nid) {
+        return config.reclaimMaySwap() ? new ReclaimPolicy(true, true, true, false) : ReclaimPolicy.DEFAULT;
     }
 
     @Override

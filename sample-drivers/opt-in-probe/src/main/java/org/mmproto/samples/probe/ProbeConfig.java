@@ -17,16 +17,20 @@ import org.mmproto.api.driver.NpOps;
  * {@code np_ops} and {@code caps} (a list, or names separated by {@code |} or {@code ,}; empty or
  * {@code none} for no flag; {@code caps} absent = mapped from the v4 flags by the host),
  * {@code alloc_veto}, {@code migrate_to}, {@code longterm_pin} ({@code allow} / {@code accept},
- * or the errno name the hook answers with, e.g. {@code ENOSPC}). Anything else is an error that
- * names the key and what was expected.
+ * or the errno name the hook answers with, e.g. {@code ENOSPC}), {@code reclaim_policy}
+ * ({@code default}, or {@code swap}: reclaim may swap and write back, so anon pages are
+ * reclaimable and demotable, as a v4 driver answers for a node opted into reclaim). Anything else
+ * is an error that names the key and what was expected.
  *
  * @param refuseAlloc errno of alloc_veto, null = allow
  * @param refuseMigrateTo errno of migrate_to, null = accept
  * @param refusePin errno of longterm_pin, null = allow
  * @param caps null when the config gives none
+ * @param reclaimMaySwap reclaim_policy {@code swap}
  */
-record ProbeConfig(Set<NpOps> flags, Set<NodeCap> caps, Errno refuseAlloc, Errno refuseMigrateTo, Errno refusePin) {
-    static final List<String> KEYS = List.of("np_ops", "caps", "alloc_veto", "migrate_to", "longterm_pin");
+record ProbeConfig(Set<NpOps> flags, Set<NodeCap> caps, Errno refuseAlloc, Errno refuseMigrateTo, Errno refusePin,
+        boolean reclaimMaySwap) {
+    static final List<String> KEYS = List.of("np_ops", "caps", "alloc_veto", "migrate_to", "longterm_pin", "reclaim_policy");
 
     static ProbeConfig parse(int nid, Map<String, Object> config) {
         String where = "opt-in-probe: node " + nid + ": ";
@@ -39,7 +43,17 @@ record ProbeConfig(Set<NpOps> flags, Set<NodeCap> caps, Errno refuseAlloc, Errno
         Set<NodeCap> caps = config.containsKey("caps") ? names(where + "caps", config.get("caps"), NodeCap.class) : null;
         return new ProbeConfig(flags, caps, answer(where + "alloc_veto", config.get("alloc_veto"), "allow"),
                 answer(where + "migrate_to", config.get("migrate_to"), "accept"),
-                answer(where + "longterm_pin", config.get("longterm_pin"), "allow"));
+                answer(where + "longterm_pin", config.get("longterm_pin"), "allow"),
+                reclaimPolicy(where + "reclaim_policy", config.get("reclaim_policy")));
+    }
+
+    private static boolean reclaimPolicy(String what, Object value) {
+        String s = value == null ? "default" : value.toString().strip();
+        return switch (s) {
+            case "default" -> false;
+            case "swap" -> true;
+            default -> throw new IllegalArgumentException(what + ": expected default or swap, got '" + s + "'");
+        };
     }
 
     private static <E extends Enum<E>> Set<E> names(String what, Object value, Class<E> type) {

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.mmproto.api.Errno;
 import org.mmproto.api.ZoneType;
 import org.mmproto.api.driver.Decisions.MigrateTo;
+import org.mmproto.api.driver.Decisions.ReclaimPolicy;
 import org.mmproto.api.driver.NodeBinding;
 import org.mmproto.api.driver.NodeCap;
 import org.mmproto.api.driver.NodeOptIns;
@@ -47,6 +48,16 @@ class OptInProbeDriverTest {
         assertThat(d.migrateTo(null)).isEqualTo(MigrateTo.refuse(Errno.ENOSPC));
         assertThat(d.longtermPin(null)).isInstanceOfSatisfying(Verdict.Deny.class,
                 v -> assertThat(v.errno()).isEqualTo(Errno.EPERM));
+    }
+
+    @Test
+    void reclaim_policy_swap_lets_reclaim_swap_and_write_back_and_default_answers_nothing() {
+        NodeOptIns[] o = new NodeOptIns[1];
+        assertThat(bound(Map.of("reclaim_policy", "swap"), o).reclaimPolicy(2))
+                .isEqualTo(new ReclaimPolicy(true, true, true, false));
+        assertThat(bound(Map.of(), o).reclaimPolicy(2)).isEqualTo(ReclaimPolicy.DEFAULT);
+        assertThatThrownBy(() -> bound(Map.of("reclaim_policy", "always"), o))
+                .hasMessageContaining("node 2: reclaim_policy: expected default or swap, got 'always'");
     }
 
     @Test
