@@ -15,6 +15,9 @@ public final class ProbeCaptureAdvice {
     @Advice.OnMethodEnter
     public static long enter(@Advice.Origin("#t\\##m") String method,
                              @Advice.AllArguments(typing = Assigner.Typing.DYNAMIC) Object[] args) {
+        if (!ProbeStats.enter(method)) {
+            return -1L;
+        }
         ProbeStats.entered(method, args);
         return System.nanoTime();
     }
@@ -23,7 +26,9 @@ public final class ProbeCaptureAdvice {
     public static void exit(@Advice.Enter long start, @Advice.Origin("#t\\##m") String method,
                             @Advice.Return(typing = Assigner.Typing.DYNAMIC) Object ret,
                             @Advice.Thrown Throwable thrown) {
-        ProbeStats.record(method, System.nanoTime() - start);
-        ProbeStats.returned(method, ret, thrown);
+        if (ProbeStats.leave(method) && start >= 0) {
+            ProbeStats.record(method, System.nanoTime() - start);
+            ProbeStats.returned(method, ret, thrown);
+        }
     }
 }

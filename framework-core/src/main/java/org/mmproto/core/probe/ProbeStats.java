@@ -1,5 +1,6 @@
 package org.mmproto.core.probe;
 
+import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -17,7 +18,24 @@ public final class ProbeStats {
     /** Per capturing probe, where its arguments and return values go. */
     private static final Map<String, ProbeCapture> CAPTURES = new ConcurrentHashMap<>();
 
+    /**
+     * Per thread, how deep each probed method is: a probe counts the outermost call only, so a
+     * method whose overloads call each other (migrate_pages, handle_mm_fault) counts one call.
+     */
+    private static final ThreadLocal<Map<String, int[]>> DEPTH = ThreadLocal.withInitial(HashMap::new);
+
     private ProbeStats() {
+    }
+
+    /** Called by the inlined entry advice: whether this call is not nested in another call of the method. */
+    public static boolean enter(String method) {
+        return DEPTH.get().computeIfAbsent(method, m -> new int[1])[0]++ == 0;
+    }
+
+    /** Called by the inlined exit advice: whether the outermost call of the method is returning. */
+    public static boolean leave(String method) {
+        int[] d = DEPTH.get().get(method);
+        return d != null && d[0] > 0 && --d[0] == 0;
     }
 
     /** Called by the inlined exit advice. */

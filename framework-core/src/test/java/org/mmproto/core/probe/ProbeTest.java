@@ -8,6 +8,8 @@ import org.junit.jupiter.api.Test;
 import org.mmproto.api.Gfp;
 import org.mmproto.core.kernel.Kernel;
 import org.mmproto.core.machine.MachineFiles;
+import org.mmproto.api.MigrateReason;
+import org.mmproto.core.migrate.Migration;
 import org.mmproto.core.hooks.designs.BuiltInDesigns;
 
 /** A probe counts exactly the calls made, and detaching restores the uninstrumented method. */
@@ -35,6 +37,19 @@ class ProbeTest {
         }
         k.alloc().freePages(pfns[11], 0);
         assertThat(ProbeStats.calls("org.mmproto.core.mm.PageAllocator#freePages")).as("detached").isEqualTo(11);
+    }
+
+    @Test
+    void a_call_through_chained_overloads_counts_once() {
+        Kernel k = Kernel.boot(MachineFiles.bundled("single"), BuiltInDesigns.all().get(0));
+        try (Probes p = Probes.attach(List.of("migrate_pages"))) {
+            // the four-argument migrate calls the five-argument one, which calls the six-argument one
+            for (int i = 0; i < 3; i++) {
+                k.migration().migrate(List.of(), (src, order) -> -1, Migration.Mode.MIGRATE_SYNC,
+                        MigrateReason.MR_SYSCALL);
+            }
+            assertThat(ProbeStats.calls("org.mmproto.core.migrate.Migration#migrate")).isEqualTo(3);
+        }
     }
 
     @Test
