@@ -29,10 +29,13 @@ import org.pf4j.Extension;
  * are refused. When a task's folio first migrates onto the device (migrate_to), the driver sets up
  * that task's device state: a device page-table block it allocates from its own node through the
  * context (allocOwn). It follows the task's pages on the device through folio_migrate and
- * free_folio, and learns that a VMA holding them went away from teardown (munmap, exit): when the
- * task has no page left there, its device state is released. That is the thread's alternative to
- * a free_folio callback on every free path (Gregory, 15 Apr 2026: "the answer may actually just
- * exist in the task-death and VMA cleanup path").
+ * free_folio, and learns that a VMA holding them went away from teardown (munmap, exit). The
+ * device state is released as soon as the task has no page left there, however the last one went
+ * (freed after a teardown or MADV_DONTNEED, or migrated back off): the engine sends teardown only
+ * for VMAs that still have pages on the node (CONTRACT R4.11), so a task that moved its pages
+ * off before it exits would never be told again. That is the thread's alternative to a free_folio
+ * callback on every free path (Gregory, 15 Apr 2026: "the answer may actually just exist in the
+ * task-death and VMA cleanup path").
  *
  * <p>Statistics (DriverContext.reportStat, CONTRACT R1.9), each reported at bind and after every change: {@code device_mappings}, the tasks with device state (must return
  * to 0); {@code device_pages}, pages of user memory the device maps; {@code contexts_created},
@@ -55,8 +58,6 @@ public final class AcceleratorDriver implements PrivateNodeDriver {
     static final class DeviceState {
         final long contextPfn;
         long pages;
-        /** A teardown of one of the task's VMAs on the device came. */
-        boolean closing;
 
         DeviceState(long contextPfn) {
             this.contextPfn = contextPfn;
@@ -121,18 +122,15 @@ public final class AcceleratorDriver implements PrivateNodeDriver {
     }
 
     /**
-     * A VMA with pages on the device went away (munmap, exit): the task is closing its device
-     * mappings. The zap that follows frees the pages (free_folio); once none is left the device
-     * state goes. Nothing is counted here, so a page is never taken off twice.
+     * A VMA with pages on the device went away (munmap, exit). The zap that follows frees the
+     * pages (free_folio), and the last of them releases the device state; nothing is counted here,
+     * so a page is never taken off twice. A task whose state maps no page (its migrate_to was
+     * accepted but no copy followed) is released here.
      */
     @Override
     public void teardown(TeardownEvent event) {
         DeviceState s = tasks.get(event.task().pid());
-        if (s == null) {
-            return;
-        }
-        s.closing = true;
-        if (s.pages == 0) {
+        if (s != null && s.pages == 0) {
             release(event.task().pid(), s);
         }
     }
@@ -148,7 +146,7 @@ public final class AcceleratorDriver implements PrivateNodeDriver {
         if (s != null) {
             s.pages += pages;
             count("device_pages", pages);
-            if (s.closing && s.pages == 0) {
+            if (s.pages == 0) { // no teardown comes for a task with no page left here (R4.11)
                 release(pid, s);
             }
         }

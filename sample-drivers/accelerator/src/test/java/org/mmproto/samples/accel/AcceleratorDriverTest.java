@@ -21,7 +21,7 @@ import org.mmproto.api.driver.Requests.TeardownEvent;
 import org.mmproto.api.driver.TaskRef;
 import org.mmproto.conformance.fixtures.StubDriverContext;
 
-/** The driver's bookkeeping on its own: device state per task, set up at migrate_to, released after teardown. */
+/** The driver's bookkeeping on its own: device state per task, set up at migrate_to, released when it maps no page any more. */
 class AcceleratorDriverTest {
     private static final TaskRef A = new TaskRef(100, "a", 1000);
     private static final TaskRef B = new TaskRef(101, "b", 1000);
@@ -69,17 +69,55 @@ class AcceleratorDriverTest {
     }
 
     @Test
-    void frees_without_a_teardown_keep_the_context_and_a_teardown_with_nothing_left_releases_it() {
+    void the_last_page_freed_releases_the_context_as_no_teardown_follows_a_vma_with_nothing_on_the_node() {
         AcceleratorDriver d = bound(Map.of());
         arrive(d, A, 10, 0x9000);
-        d.freeFolio(new FreeEvent(at(0x9000, 2), FreePath.FOLIO_PUT)); // MADV_DONTNEED: the task lives on
+        arrive(d, A, 11, 0x9001);
+        d.freeFolio(new FreeEvent(at(0x9000, 2), FreePath.FOLIO_PUT)); // MADV_DONTNEED of one page
         assertThat(ctx.stat("device_mappings")).isEqualTo(1);
-        d.teardown(new TeardownEvent(A, 0, 4096, 0));
+        d.freeFolio(new FreeEvent(at(0x9001, 2), FreePath.FOLIO_PUT)); // and of the last: exit sends no teardown now
         assertThat(ctx.stat("device_mappings")).isZero();
+        assertThat(ctx.stat("contexts_released")).isEqualTo(1);
         assertThat(ctx.owned()).isEmpty();
+        // the task comes back to the device: new state
+        arrive(d, A, 12, 0x9002);
+        assertThat(ctx.stat("contexts_created")).isEqualTo(2);
+        assertThat(ctx.stat("device_mappings")).isEqualTo(1);
         // a teardown of a task the device never saw changes nothing
         d.teardown(new TeardownEvent(B, 0, 4096, 1));
         assertThat(ctx.stat("contexts_released")).isEqualTo(1);
+    }
+
+    /** mbind MF_MOVE to the device, mbind MF_MOVE back to node 0, exit: R4.11 sends no teardown. */
+    @Test
+    void a_task_that_moves_every_page_back_off_the_device_loses_its_context_without_a_teardown() {
+        AcceleratorDriver d = bound(Map.of());
+        arrive(d, A, 10, 0x9000);
+        arrive(d, A, 11, 0x9001);
+        assertThat(ctx.owned()).containsOnlyKeys(0x1000L);
+        d.folioMigrate(at(0x9000, 2), at(20, 0));
+        assertThat(ctx.stat("device_mappings")).isEqualTo(1);
+        d.folioMigrate(at(0x9001, 2), at(21, 0));
+        // the source folios are freed after the copy: not the task's pages any more
+        d.freeFolio(new FreeEvent(at(0x9000, 2), FreePath.FOLIO_PUT));
+        d.freeFolio(new FreeEvent(at(0x9001, 2), FreePath.FOLIO_PUT));
+        assertThat(ctx.stat("device_mappings")).isZero();
+        assertThat(ctx.stat("device_pages")).isZero();
+        assertThat(ctx.stat("contexts_released")).isEqualTo(1);
+        assertThat(ctx.owned()).isEmpty();
+        assertThat(d.liveContexts()).isZero();
+    }
+
+    @Test
+    void a_teardown_of_a_task_whose_state_maps_no_page_releases_it() {
+        AcceleratorDriver d = bound(Map.of());
+        // migrate_to accepted, but the copy never came (the target allocation failed)
+        assertThat(d.migrateTo(new MigrationRequest(at(10, 0), 0, 2, MigrateReason.MR_MEMPOLICY_MBIND, A)))
+                .isEqualTo(MigrateTo.ACCEPT);
+        assertThat(ctx.stat("device_mappings")).isEqualTo(1);
+        d.teardown(new TeardownEvent(A, 0, 4096, 1));
+        assertThat(ctx.stat("device_mappings")).isZero();
+        assertThat(ctx.owned()).isEmpty();
     }
 
     @Test

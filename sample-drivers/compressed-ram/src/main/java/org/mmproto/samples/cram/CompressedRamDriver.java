@@ -45,9 +45,14 @@ public final class CompressedRamDriver implements PrivateNodeDriver {
     private CapacityModel capacity;
     private TrimDevice trim;
     private final Deque<Long> balloon = new ArrayDeque<>();
-    private final List<Long> flushBuffer = new ArrayList<>();
+    private final List<Deferred> flushBuffer = new ArrayList<>();
     private final Stats stats = new Stats();
     private boolean chickenBit;
+    /** The folio handle_fault last asked to promote; its folio_migrate off the node proves the promotion, -1 none. */
+    private long promoting = -1;
+
+    /** A freed folio waiting in the flush buffer: its head and its size, all of which the flush sanitizes. */
+    private record Deferred(long pfn, long nrPages) {}
 
     /** What the driver counted (reported under these names, R1.9). */
     static final class Stats {
@@ -128,6 +133,11 @@ public final class CompressedRamDriver implements PrivateNodeDriver {
     public void folioMigrate(FolioRef src, FolioRef dst) {
         // no data metadata to move (the copy reaches the device as a device_store); hotness starts over
         reads.remove(src.pfn());
+        if (src.pfn() == promoting && src.nid() == ctx.nid()) {
+            promoting = -1;
+            stats.writePromotions++; // the write fault's promotion copied the folio off: it succeeded
+            report();
+        }
     }
 
     /** buddy-veto: free struct pages the device cannot back are "free, but not for you". */
@@ -153,8 +163,8 @@ public final class CompressedRamDriver implements PrivateNodeDriver {
     /** v4 handle_fault: promote (MR_NUMA_MISPLACED to the faulting task's node), the engine retries the write. */
     @Override
     public FaultAction handleFault(FaultRequest r) {
-        stats.writePromotions++;
-        report();
+        // counted in folioMigrate: a promotion whose migration fails (the fault's -ENOMEM) is none
+        promoting = r.folio().pfn();
         return FaultAction.PROMOTE;
     }
 
@@ -165,7 +175,7 @@ public final class CompressedRamDriver implements PrivateNodeDriver {
         FolioRef f = e.folio();
         reads.remove(f.pfn());
         if (config.deferredScrub() && flushBuffer.size() < config.flushBufSize()) {
-            flushBuffer.add(f.pfn()); // 1 = deferred: the driver holds the folio until the flush
+            flushBuffer.add(new Deferred(f.pfn(), f.nrPages())); // 1 = deferred: the driver holds the folio until the flush
             stats.deferredScrubs++;
             // the flush kthread's next wakeup: at most one pending, as its interval timer
             ctx.scheduleDelayedWork(FLUSH_WORK, config.flushIntervalMs());
@@ -184,11 +194,10 @@ public final class CompressedRamDriver implements PrivateNodeDriver {
 
     /** The flush kthread's work: sanitize every buffered folio, then give it back. */
     private void flush() {
-        for (long pfn : flushBuffer) {
-            device.release(pfn, 1);
-            stats.scrubs++;
+        for (Deferred f : flushBuffer) {
+            scrub(f.pfn(), f.nrPages());
             stats.flushes++;
-            ctx.releaseKept(pfn);
+            ctx.releaseKept(f.pfn());
         }
         flushBuffer.clear();
     }

@@ -67,6 +67,29 @@ class CramTimersTest {
         assertThat(ctx.stat("unscrubbed_reuse_pages")).isZero();
     }
 
+    /** A demoted THP (order 9) freed under deferred scrub: the flush sanitizes all 512 pages, as the immediate scrub does. */
+    @Test
+    void the_flush_scrubs_every_page_of_a_large_folio() {
+        ClockContext ctx = new ClockContext();
+        CompressedRamDriver d = bound(ctx, Map.of("scrub", "deferred", "flush_interval_ms", 500));
+        FolioRef thp = new FolioRef(BASE, 9, 2, ZoneType.NORMAL, true, 0);
+        d.deviceStore(new DeviceStore(thp, BASE, 512, DeviceStore.Kind.MIGRATION_COPY,
+                DeviceStore.Content.TEXT, TaskRef.KERNEL));
+        assertThat(ctx.stat("stored_pages")).isEqualTo(512);
+        assertThat(d.freeFolio(new FreeEvent(thp, FreePath.FOLIOS_PUT))).isEqualTo(FreeAction.KEEP);
+
+        ctx.advance(500);
+        assertThat(ctx.released).containsExactly(BASE);
+        assertThat(ctx.stat("flushed_folios")).isEqualTo(1);
+        assertThat(ctx.stat("scrubs")).isEqualTo(1);
+        assertThat(ctx.stat("stored_pages")).as("the whole folio's backing released").isZero();
+        assertThat(ctx.stat("physical_used_bytes")).isZero();
+
+        d.deviceStore(new DeviceStore(thp, BASE, 512, DeviceStore.Kind.MIGRATION_COPY,
+                DeviceStore.Content.TEXT, TaskRef.KERNEL)); // handed out again: every page was scrubbed
+        assertThat(ctx.stat("unscrubbed_reuse_pages")).isZero();
+    }
+
     @Test
     void frees_within_one_interval_share_its_flush_and_a_full_buffer_scrubs_locally() {
         ClockContext ctx = new ClockContext();
