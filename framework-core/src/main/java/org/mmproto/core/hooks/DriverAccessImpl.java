@@ -215,15 +215,7 @@ final class DriverAccessImpl implements DriverAccess {
         if (bound == null || !bound.hooks().contains(Hook.DEVICE_STORE)) {
             return;
         }
-        HookStats.Tally t = stats.hook(Site.DEVICE_MEMORY, Hook.DEVICE_STORE);
-        long containedBefore = t.contained;
-        long start = System.nanoTime();
-        Boolean answer = containment.call(bound, Site.DEVICE_MEMORY, Hook.DEVICE_STORE, () -> {
-            bound.driver().deviceStore(store);
-            return Boolean.TRUE;
-        }, Boolean.FALSE);
-        containment.called(new HookObserver.Call(nid, Site.DEVICE_MEMORY, Hook.DEVICE_STORE, store, answer,
-                t.contained != containedBefore, System.nanoTime() - start), bound.pluginId());
+        callNotification(Site.DEVICE_MEMORY, Hook.DEVICE_STORE, store, () -> bound.driver().deviceStore(store), true);
     }
 
     /** Whether the bound driver listens to stores (R4.16). */
@@ -236,15 +228,7 @@ final class DriverAccessImpl implements DriverAccess {
         if (!observesLoads()) {
             return;
         }
-        HookStats.Tally t = stats.hook(Site.DEVICE_MEMORY, Hook.DEVICE_LOAD);
-        long containedBefore = t.contained;
-        long start = System.nanoTime();
-        Boolean answer = containment.call(bound, Site.DEVICE_MEMORY, Hook.DEVICE_LOAD, () -> {
-            bound.driver().deviceLoad(load);
-            return Boolean.TRUE;
-        }, Boolean.FALSE);
-        containment.observer().called(new HookObserver.Call(nid, Site.DEVICE_MEMORY, Hook.DEVICE_LOAD, load, answer,
-                t.contained != containedBefore, System.nanoTime() - start));
+        callNotification(Site.DEVICE_MEMORY, Hook.DEVICE_LOAD, load, () -> bound.driver().deviceLoad(load), false);
     }
 
     /** Whether the bound driver listens to loads (R4.17). */
@@ -260,15 +244,28 @@ final class DriverAccessImpl implements DriverAccess {
         if (bound == null) {
             return;
         }
-        HookStats.Tally t = stats.hook(Site.DEVICE_WORK, Hook.DELAYED_WORK);
+        callNotification(Site.DEVICE_WORK, Hook.DELAYED_WORK, work, () -> bound.driver().delayedWork(work), true);
+    }
+
+    /**
+     * One contained call of a notification no design asks for, reported to the observer;
+     * {@code attributed}: the observer is told the plugin too (device_load's reports omit it).
+     */
+    private void callNotification(Site site, Hook hook, Object arg, Runnable call, boolean attributed) {
+        HookStats.Tally t = stats.hook(site, hook);
         long containedBefore = t.contained;
         long start = System.nanoTime();
-        Boolean answer = containment.call(bound, Site.DEVICE_WORK, Hook.DELAYED_WORK, () -> {
-            bound.driver().delayedWork(work);
+        Boolean answer = containment.call(bound, site, hook, () -> {
+            call.run();
             return Boolean.TRUE;
         }, Boolean.FALSE);
-        containment.called(new HookObserver.Call(nid, Site.DEVICE_WORK, Hook.DELAYED_WORK, work, answer,
-                t.contained != containedBefore, System.nanoTime() - start), bound.pluginId());
+        HookObserver.Call c = new HookObserver.Call(nid, site, hook, arg, answer, t.contained != containedBefore,
+                System.nanoTime() - start);
+        if (attributed) {
+            containment.called(c, bound.pluginId());
+        } else {
+            containment.observer().called(c);
+        }
     }
 
     /** teardown: notification. */
