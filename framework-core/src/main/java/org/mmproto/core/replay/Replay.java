@@ -37,7 +37,8 @@ public record Replay(TraceFile trace, TraceKind kind, double speed, long tickMs,
             if (kd == TraceKind.STRACE) {
                 StraceReplayer s = new StraceReplayer(k, task, created, clock, exitRoot);
                 long n = s.replay(in, max);
-                return new ReplayResult(kd, n, Map.copyOf(s.calls()), Map.copyOf(s.notModelled()),
+                return new ReplayResult(kd, n, Map.copyOf(s.calls()), Map.copyOf(s.details()),
+                        Map.copyOf(s.notModelled()),
                         List.copyOf(s.mismatches()), s.mismatchCount(), 0, 0, 0, 0, 0, 0, clock.ticks());
             }
             AccessReplayer a = new AccessReplayer(k, task, autoMap, clock);
@@ -48,7 +49,7 @@ public record Replay(TraceFile trace, TraceKind kind, double speed, long tickMs,
                 case STRACE -> throw new IllegalStateException();
             };
             long n = p.replay(in, a, max);
-            return new ReplayResult(kd, n, Map.of(), Map.of(), List.of(), 0, a.accesses(), a.stores(), a.slowPath(),
+            return new ReplayResult(kd, n, Map.of(), Map.of(), Map.of(), List.of(), 0, a.accesses(), a.stores(), a.slowPath(),
                     a.segv(), a.autoMappedRegions(), a.autoMappedBytes(), clock.ticks());
         }
     }

@@ -10,12 +10,15 @@ import java.util.Map;
  *
  * @param records      trace records read (syscall events, accesses, samples, DAMON page accesses)
  * @param calls        modelled system calls replayed, by name
+ * @param details      how some of those calls and the exits were taken (mmap(file as anon), exit (+++ ...)),
+ *                     by name; counted apart from {@code calls}, never summed with them
  * @param notModelled  logged calls that change no state the engine models, by name
  * @param mismatches   the first replayed calls whose return differs from the log
  * @param slowPath     accesses that took the engine's fault path
  * @param segv         accesses the address space refused
  */
-public record ReplayResult(TraceKind kind, long records, Map<String, Long> calls, Map<String, Long> notModelled,
+public record ReplayResult(TraceKind kind, long records, Map<String, Long> calls, Map<String, Long> details,
+                           Map<String, Long> notModelled,
                            List<Mismatch> mismatches, long mismatchCount, long accesses, long stores, long slowPath,
                            long segv, long autoMappedRegions, long autoMappedBytes, long ticks) {
 }

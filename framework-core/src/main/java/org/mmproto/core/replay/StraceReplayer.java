@@ -43,6 +43,7 @@ public final class StraceReplayer {
     private final Map<Task, Integer> users = new HashMap<>();
     private final TreeMap<String, Long> calls = new TreeMap<>();
     private final TreeMap<String, Long> notModelled = new TreeMap<>();
+    private final TreeMap<String, Long> details = new TreeMap<>();
     private final List<Mismatch> mismatches = new ArrayList<>();
     private long mismatchCount;
     private long events;
@@ -173,7 +174,7 @@ public final class StraceReplayer {
         }
         if (fd >= 0 && (flags & MmOps.MAP_ANONYMOUS) == 0) {
             f = (f & ~(MmOps.MAP_SHARED | MmOps.MAP_PRIVATE)) | MmOps.MAP_PRIVATE | MmOps.MAP_ANONYMOUS;
-            count(calls, "mmap(file as anon)");
+            count(details, "mmap(file as anon)");
         }
         if ((f & MmOps.MAP_FIXED) == 0 && c.ret() > 0) {
             addr = c.ret(); // rebuild the recorded layout: the address the program got is the hint
@@ -334,7 +335,7 @@ public final class StraceReplayer {
         if (left <= 0 && (exitRoot || p.task != root)) {
             users.remove(p.task);
             ops.exit(p.task);
-            count(calls, "exit (+++ " + e.how() + " +++)");
+            count(details, "exit (+++ " + e.how() + " +++)");
         }
     }
 
@@ -371,6 +372,14 @@ public final class StraceReplayer {
     /** Replayed calls by name (the modelled ones). */
     public Map<String, Long> calls() {
         return calls;
+    }
+
+    /**
+     * How some replayed calls and events were taken, by name: mmaps of a file replayed as anonymous
+     * memory, task exits by their {@code +++} line. Not calls of their own: no total sums them.
+     */
+    public Map<String, Long> details() {
+        return details;
     }
 
     /** Calls the log holds that change no state the engine models (mprotect, wait4, ...), by name. */

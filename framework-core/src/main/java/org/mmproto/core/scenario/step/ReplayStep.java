@@ -101,6 +101,10 @@ public record ReplayStep(Meta meta, String task, String trace, Replay replay) im
             o.put("mismatches", r.mismatchCount());
             o.put("by_call", r.calls().entrySet().stream().sorted(java.util.Map.Entry.comparingByKey())
                     .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(" ")));
+            if (!r.details().isEmpty()) {
+                o.put("details", r.details().entrySet().stream().sorted(java.util.Map.Entry.comparingByKey())
+                        .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(" ")));
+            }
             if (!r.notModelled().isEmpty()) {
                 o.put("not_modelled", r.notModelled().entrySet().stream().sorted(java.util.Map.Entry.comparingByKey())
                         .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(" ")));
