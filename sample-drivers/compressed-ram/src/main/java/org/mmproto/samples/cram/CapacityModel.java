@@ -35,29 +35,38 @@ sealed interface CapacityModel {
     }
 
     /**
-     * v5 (the CRAM branch): the node is perceived at {@code zratio} (per-mille) of the backing; a
-     * balloon of reserved pages is resized so the usable pages track the backing at the achieved
-     * ratio; a sticky admission gate closes when the backing cannot take a worst-case folio and
-     * reopens only once the balloon has converged with room again; {@code convergeBlock} refuses
-     * while the balloon has not reached its target.
+     * v5 (the CRAM branch): the node is perceived at {@code zratio} (per-mille) of the backing
+     * (capped at the advertised pages); the effective size is the perceived one scaled by the
+     * achieved ratio where it falls short of zratio (perceived x min(1, achieved / zratio)), and a
+     * balloon of reserved pages holds the rest of the advertised node, so the usable pages track
+     * the backing. A sticky admission gate (cram_allow_allocation) closes when the backing cannot
+     * take a worst-case folio and reopens only once a converged balloon has room again;
+     * {@code convergeBlock} (the block_alloc convergence) refuses with -EAGAIN while the
+     * convergence worker runs, and only the worker's end clears it, converged or not (best effort:
+     * a node that can free no more must not refuse every demotion for ever); {@code migrationBlocked}
+     * (teardown, the [TEST] gate) is a separate -ENOSPC the worker never lifts.
      */
     final class V5Balloon implements CapacityModel {
         private final int zratio;
         private final long nodePages;
         private boolean gateClosed;
         private boolean convergeBlock;
+        private boolean migrationBlocked;
 
         V5Balloon(int zratio, long nodePages) {
             this.zratio = zratio;
             this.nodePages = nodePages;
         }
 
-        /** Pages the kernel may use: the backing at the achieved ratio (zratio until data is stored). */
-        long usablePages(CompressedDevice dev) {
-            long ratio = dev.usedBytes() == 0 ? zratio
+        /** The achieved ratio, per-mille (zratio until data is stored, as cram_register assumes). */
+        long achievedRatio(CompressedDevice dev) {
+            return dev.usedBytes() == 0 ? zratio
                     : Math.max(1000, dev.logicalPages() * ContentModel.PAGE * 1000 / dev.usedBytes());
-            long usable = dev.physicalBytes() / ContentModel.PAGE * ratio / 1000;
-            return Math.min(nodePages, usable);
+        }
+
+        /** Pages the kernel may use: perceived x min(1, achieved / zratio). */
+        long usablePages(CompressedDevice dev) {
+            return perceivedPages(dev) * Math.min(zratio, achievedRatio(dev)) / zratio;
         }
 
         long perceivedPages(CompressedDevice dev) {
@@ -68,8 +77,9 @@ sealed interface CapacityModel {
             return nodePages - usablePages(dev);
         }
 
-        void converging(boolean pending) {
-            convergeBlock = pending;
+        /** The convergence worker is running (true) or has finished (false), converged or not. */
+        void converging(boolean running) {
+            convergeBlock = running;
         }
 
         boolean convergeBlock() {
@@ -80,6 +90,14 @@ sealed interface CapacityModel {
             return gateClosed;
         }
 
+        void blockMigration(boolean blocked) {
+            migrationBlocked = blocked;
+        }
+
+        boolean migrationBlocked() {
+            return migrationBlocked;
+        }
+
         @Override
         public Errno admit(CompressedDevice dev, long pages) {
             if (!dev.fitsWorstCase(pages)) {
@@ -87,7 +105,7 @@ sealed interface CapacityModel {
             } else if (gateClosed && !convergeBlock && dev.freeBytes() >= dev.physicalBytes() / 8) {
                 gateClosed = false;
             }
-            if (gateClosed) {
+            if (gateClosed || migrationBlocked) {
                 return Errno.ENOSPC;
             }
             return convergeBlock ? Errno.EAGAIN : null;

@@ -22,6 +22,7 @@ import org.mmproto.api.driver.NodeOptIns;
 import org.mmproto.api.driver.NpOps;
 import org.mmproto.api.driver.PrivateNodeDriver;
 import org.mmproto.api.driver.Requests.AllocRequest;
+import org.mmproto.api.driver.Requests.ControlRequest;
 import org.mmproto.api.driver.Requests.FaultRequest;
 import org.mmproto.api.driver.Requests.FreeEvent;
 import org.mmproto.api.driver.Requests.MemoryFailureEvent;
@@ -47,7 +48,12 @@ public final class CompressedRamDriver implements PrivateNodeDriver {
     private final Deque<Long> balloon = new ArrayDeque<>();
     private final List<Deferred> flushBuffer = new ArrayList<>();
     private final Stats stats = new Stats();
+    /** The operator's switch (LPC 2026): stop demoting to the device; never the v5 migration_blocked bit. */
     private boolean chickenBit;
+    /** Convergence rounds of the v5 balloon worker that reserved nothing (CRAM_CONVERGE_STALL ends it). */
+    private int convergeStalls;
+    /** The balloon target of the last reconcile: a store that raises it lost backing (block_alloc). */
+    private long lastTarget;
     /** The folio handle_fault last asked to promote; its folio_migrate off the node proves the promotion, -1 none. */
     private long promoting = -1;
 
@@ -65,6 +71,8 @@ public final class CompressedRamDriver implements PrivateNodeDriver {
         long trimBatches;
         long trimRetries;
         long trimZeroed;
+        long convergeRounds;
+        long chickenFlips;
         long memoryFailures;
         long nominations;
         long flushes;
@@ -85,8 +93,11 @@ public final class CompressedRamDriver implements PrivateNodeDriver {
                 : new CapacityModel.V5Balloon(config.zratio(), config.advertisedPages());
         this.trim = new TrimDevice(config.trimMode(), config.trimEagain());
         this.chickenBit = config.chickenBit();
+        if (capacity instanceof CapacityModel.V5Balloon v5) {
+            v5.blockMigration(config.migrationBlocked());
+        }
         holdBackUnadvertised(binding.pages() - config.advertisedPages());
-        resizeBalloon();
+        reconcileBalloon(false); // registration: best effort, nothing to block yet
         report();
         // v4: MIGRATION | DEMOTION | NUMA_BALANCING | PROTECT_WRITE | RECLAIM (§9);
         // v5: RECLAIM | DEMOTION | HOTUNPLUG | the write fence (writes copy-on-write, never in place)
@@ -118,7 +129,7 @@ public final class CompressedRamDriver implements PrivateNodeDriver {
             return MigrateTo.refuse(Errno.EPERM); // demotion-only: no move_pages, no mbind moves
         }
         Errno refusal = !r.folio().anon() ? Errno.EINVAL : chickenBit ? Errno.ENOSPC
-                : capacity.admit(device, r.folio().nrPages());
+                : capacity.admit(device, r.folio().nrPages()); // v5: the gate, converge_block, migration_blocked
         if (refusal != null) {
             stats.demotionsRefused++;
             report();
@@ -155,7 +166,35 @@ public final class CompressedRamDriver implements PrivateNodeDriver {
     /** gfp-flag's migration_blocked reads it. */
     @Override
     public int pressure(int nid) {
-        return chickenBit ? 1000 : currentPressure();
+        return stopped() ? 1000 : currentPressure();
+    }
+
+    /** The chicken bit, or under v5 the migration_blocked bit: demotion is off either way. */
+    private boolean stopped() {
+        return chickenBit || capacity instanceof CapacityModel.V5Balloon v5 && v5.migrationBlocked();
+    }
+
+    // ---- the device's control attributes (R7.3): the operator's chicken bit ----
+
+    static final String CHICKEN_BIT_ATTR = "chicken_bit";
+
+    @Override
+    public Verdict deviceControl(ControlRequest r) {
+        if (!r.attr().equals(CHICKEN_BIT_ATTR)) {
+            return Verdict.deny(Errno.EINVAL, "compressed-ram: no such attribute '" + r.attr()
+                    + "'; expected " + CHICKEN_BIT_ATTR);
+        }
+        String v = r.value().strip();
+        if (!v.equals("0") && !v.equals("1")) {
+            return Verdict.deny(Errno.EINVAL, "compressed-ram: chicken_bit: expected 0 or 1, got '" + r.value() + "'");
+        }
+        boolean on = v.equals("1");
+        if (on != chickenBit) {
+            chickenBit = on;
+            stats.chickenFlips++;
+        }
+        report();
+        return Verdict.ALLOW;
     }
 
     // ---- writes: never in place ----
@@ -206,6 +245,11 @@ public final class CompressedRamDriver implements PrivateNodeDriver {
 
     static final String FLUSH_WORK = "flush";
     static final String DECAY_WORK = "hot_decay";
+    static final String CONVERGE_WORK = "converge";
+    /** The convergence worker's next round after one that fell short (its cond_resched loop, on the clock). */
+    static final long CONVERGE_RETRY_MS = 10;
+    /** Rounds that reserve nothing before the worker gives up (CRAM_CONVERGE_STALL). */
+    static final int CONVERGE_STALL = 3;
 
     @Override
     public void delayedWork(DelayedWork w) {
@@ -213,6 +257,8 @@ public final class CompressedRamDriver implements PrivateNodeDriver {
             flush(); // cxl_compression's flush kthread: every flush_interval_ms while folios wait
         } else if (w.name().equals(DECAY_WORK)) {
             decay();
+        } else if (w.name().equals(CONVERGE_WORK)) {
+            convergeRound();
         }
         report();
     }
@@ -248,7 +294,7 @@ public final class CompressedRamDriver implements PrivateNodeDriver {
             chickenBit = true; // LPC 2026: stop demoting before a poison storm cascades
         }
         if (s.kind() != DeviceStore.Kind.ZEROED) {
-            resizeBalloon(); // outside the allocator (R4.16): the balloon may move pages now
+            reconcileBalloon(true); // outside the allocator (R4.16): the balloon may move pages now
         }
         report();
     }
@@ -283,17 +329,58 @@ public final class CompressedRamDriver implements PrivateNodeDriver {
         return capacity instanceof CapacityModel.V4Pressure v4 ? v4.pressure(device) : 0;
     }
 
-    /** v5: inflate (reserve and trim) or deflate the balloon toward its target. */
-    private void resizeBalloon() {
+    /**
+     * v5 cram_balloon_reconcile: the target follows the achieved ratio, and the balloon is moved
+     * toward it at once (reserve and trim, or release). {@code fromStore}: the ratio moved under a
+     * store; when it fell (the target grew: the device lost backing it had promised, the driver's
+     * cram_set_compression_ratio with block_alloc) and the balloon is left short, converge_block
+     * is set and the convergence worker queued, which alone clears it. At registration, and while
+     * the target does not grow, the node is simply as converged as it can be: a shortfall alone
+     * never blocks.
+     */
+    private void reconcileBalloon(boolean fromStore) {
         if (!(capacity instanceof CapacityModel.V5Balloon v5)) {
             return;
         }
         long target = v5.balloonTarget(device);
+        boolean lostBacking = target > lastTarget;
+        lastTarget = target;
+        moveBalloon(target);
+        if (fromStore && lostBacking && balloon.size() < target && !v5.convergeBlock()) {
+            v5.converging(true);
+            convergeStalls = 0;
+            ctx.scheduleDelayedWork(CONVERGE_WORK, CONVERGE_RETRY_MS);
+        }
+    }
+
+    /**
+     * One round of the convergence worker (cram_wmark_work_fn): move the balloon toward the latest
+     * target; converged, or CONVERGE_STALL rounds that reserved nothing (the node can free no
+     * more), ends the worker and drops converge_block, and only that bit.
+     */
+    private void convergeRound() {
+        CapacityModel.V5Balloon v5 = (CapacityModel.V5Balloon) capacity;
+        stats.convergeRounds++;
+        long before = balloon.size();
+        long target = v5.balloonTarget(device);
+        moveBalloon(target);
+        if (balloon.size() < target && (balloon.size() > before || ++convergeStalls < CONVERGE_STALL)) {
+            if (balloon.size() > before) {
+                convergeStalls = 0;
+            }
+            ctx.scheduleDelayedWork(CONVERGE_WORK, CONVERGE_RETRY_MS);
+            return;
+        }
+        v5.converging(false);
+    }
+
+    /** Inflate (reserve, trimmed in batches of 512) or deflate the balloon toward {@code target}. */
+    private void moveBalloon(long target) {
         List<Long> batch = new ArrayList<>();
         while (balloon.size() < target) {
             long pfn = ctx.allocOwn(0);
             if (pfn < 0) {
-                break; // nothing free to reserve: stays unconverged
+                break; // nothing free to reserve politely: the worker comes back round
             }
             balloon.push(pfn);
             batch.add(pfn);
@@ -307,7 +394,6 @@ public final class CompressedRamDriver implements PrivateNodeDriver {
         while (balloon.size() > target) {
             ctx.freeOwn(balloon.pop());
         }
-        v5.converging(balloon.size() != target);
     }
 
     private void trim(List<Long> batch) {
@@ -324,7 +410,7 @@ public final class CompressedRamDriver implements PrivateNodeDriver {
     }
 
     private void report() {
-        int pressure = chickenBit ? 1000 : currentPressure();
+        int pressure = stopped() ? 1000 : currentPressure();
         ctx.reportPressure(pressure);
         ctx.reportCapacity(device.freeBytes() / ContentModel.PAGE);
         ctx.reportStat("advertised_pages", config.advertisedPages());
@@ -340,6 +426,7 @@ public final class CompressedRamDriver implements PrivateNodeDriver {
         ctx.reportStat("arrivals_refused", stats.arrivalsRefused);
         ctx.reportStat("write_promotions", stats.writePromotions);
         ctx.reportStat("chicken_bit", chickenBit ? 1 : 0);
+        ctx.reportStat("chicken_bit_flips", stats.chickenFlips);
         ctx.reportStat("memory_failures", stats.memoryFailures);
         ctx.reportStat("nominations", stats.nominations);
         ctx.reportStat("flush_buffer_folios", flushBuffer.size());
@@ -353,7 +440,8 @@ public final class CompressedRamDriver implements PrivateNodeDriver {
             ctx.reportStat("balloon_target_pages", v5.balloonTarget(device));
             ctx.reportStat("admission_gate_closed", v5.gateClosed() ? 1 : 0);
             ctx.reportStat("converge_block", v5.convergeBlock() ? 1 : 0);
-            ctx.reportStat("migration_blocked", chickenBit ? 1 : 0);
+            ctx.reportStat("migration_blocked", v5.migrationBlocked() ? 1 : 0);
+            ctx.reportStat("converge_rounds", stats.convergeRounds);
             ctx.reportStat("trim_batches", stats.trimBatches);
             ctx.reportStat("trim_retries", stats.trimRetries);
             ctx.reportStat("trim_zeroed_pages", stats.trimZeroed);

@@ -12,14 +12,18 @@ import java.util.Map;
 record CramConfig(Model model, long advertisedPages, long physicalBytes, long seed, ContentModel.Mix mix,
                   int textBytes, int lowThreshold, int highThreshold, int zratio, TrimDevice.Mode trimMode,
                   int trimEagain, boolean deferredScrub, int flushBufSize, boolean chickenBit, long chickenBitAt,
-                  long hotReads, long flushIntervalMs, long hotDecayMs) {
+                  long hotReads, long flushIntervalMs, long hotDecayMs, boolean migrationBlocked) {
 
     enum Model { V4, V5 }
 
     static final List<String> KEYS = List.of("model", "advertised", "physical", "seed", "content", "text_bytes",
             "low_threshold", "high_threshold", "zratio", "trim", "trim_eagain", "scrub", "flush_buf_size",
             "chicken_bit", "chicken_bit_at", "hot_reads", "flush_interval_ms",
-            "hot_decay_ms");
+            "hot_decay_ms", "migration_blocked");
+
+    /** Keys of one capacity model only: the other model has no such knob, so giving one is an error. */
+    static final List<String> V4_KEYS = List.of("low_threshold", "high_threshold");
+    static final List<String> V5_KEYS = List.of("zratio", "trim", "trim_eagain", "migration_blocked");
 
     /** The longest interval a timer key takes (DriverContext.MAX_DELAY_MS, 2^40 ms). */
     static final long MAX_MS = 1L << 40;
@@ -32,6 +36,14 @@ record CramConfig(Model model, long advertisedPages, long physicalBytes, long se
             }
         }
         Model model = Model.valueOf(r.choice("model", "v4", List.of("v4", "v5")).toUpperCase(Locale.ROOT));
+        List<String> foreign = model == Model.V4 ? V5_KEYS : V4_KEYS;
+        for (String key : foreign) {
+            if (c.containsKey(key)) {
+                String other = model == Model.V4 ? "v5" : "v4";
+                throw r.bad(key, "belongs to the " + other + " capacity model, but this node's model is "
+                        + model.name().toLowerCase(Locale.ROOT) + " (set model: " + other + ", or drop the key)");
+            }
+        }
         long advertised = r.size("advertised", nodePages * 4096) / 4096;
         if (advertised < 1 || advertised > nodePages) {
             throw r.bad("advertised", "must be between 4KiB and the node's size (" + nodePages * 4096 + " bytes)");
@@ -61,9 +73,10 @@ record CramConfig(Model model, long advertisedPages, long physicalBytes, long se
             throw r.bad("flush_interval_ms", "needs scrub: deferred (an immediate scrub has no flush buffer)");
         }
         long hotDecay = r.number("hot_decay_ms", 1000, 0, MAX_MS);
+        boolean migrationBlocked = r.bool("migration_blocked", false);
         return new CramConfig(model, advertised, physical, r.number("seed", 1, Long.MIN_VALUE, Long.MAX_VALUE), mix,
                 textBytes, low, high, zratio, trim, eagain, deferred, buf, chicken, chickenAt, hotReads, flushInterval,
-                hotDecay);
+                hotDecay, migrationBlocked);
     }
 
     long physicalPages() {

@@ -28,12 +28,36 @@ final class ClockContext implements DriverContext {
     @Override public long managedPages() { return pages; }
     @Override public long freePages() { return pages; }
     @Override public long usedPages() { return 0; }
-    @Override public long allocOwn(int order) { return -12; }
-    @Override public void freeOwn(long pfn) { throw new IllegalArgumentException("not owned: " + pfn); }
-    @Override public long ownedPages() { return 0; }
+    /** Pages allocOwn may still hand out (a node whose buddy runs dry past them: ENOMEM); none by default. */
+    long ownable;
+    private long nextOwn = 0x100000;
+    final java.util.Set<Long> owned = new java.util.HashSet<>();
+
+    @Override
+    public long allocOwn(int order) {
+        if (ownable < 1L << order) {
+            return -12;
+        }
+        ownable -= 1L << order;
+        long pfn = nextOwn;
+        nextOwn += 1L << order;
+        owned.add(pfn);
+        return pfn;
+    }
+
+    @Override
+    public void freeOwn(long pfn) {
+        if (!owned.remove(pfn)) {
+            throw new IllegalArgumentException("not owned: " + pfn);
+        }
+        ownable++;
+    }
+
+    @Override public long ownedPages() { return owned.size(); }
     @Override public void releaseKept(long pfn) { released.add(pfn); }
     @Override public long keptFolios() { return 0; }
-    @Override public void reportPressure(int pressure) { }
+    int pressure;
+    @Override public void reportPressure(int pressure) { this.pressure = pressure; }
     @Override public void reportCapacity(long physicalPages) { }
     @Override public void requestPromotion(long pfn) { promotions.add(pfn); }
 

@@ -101,6 +101,52 @@ class CramLogicTest {
     }
 
     @Test
+    void v5_effective_size_is_the_perceived_one_at_most_a_better_ratio_does_not_grow_the_node() {
+        CapacityModel.V5Balloon v5 = new CapacityModel.V5Balloon(2000, 1000);
+        CompressedDevice d = device(400 * 4096);
+        d.store(0, 100, Content.TEXT); // achieved 3:1, above zratio
+        assertThat(v5.achievedRatio(d)).isEqualTo(3000);
+        // perceived x min(1, achieved / zratio): the 800 perceived pages, not 1200 at 3:1
+        assertThat(v5.usablePages(d)).isEqualTo(800);
+        assertThat(v5.balloonTarget(d)).isEqualTo(200);
+    }
+
+    @Test
+    void v5_migration_blocked_refuses_apart_from_the_gate_and_converge_block() {
+        CapacityModel.V5Balloon v5 = new CapacityModel.V5Balloon(2000, 1000);
+        CompressedDevice d = device(400 * 4096);
+        v5.blockMigration(true);
+        assertThat(v5.admit(d, 1)).isEqualTo(Errno.ENOSPC);
+        assertThat(v5.gateClosed()).as("the gate is open: backing is free").isFalse();
+        v5.blockMigration(false);
+        assertThat(v5.admit(d, 1)).isNull();
+    }
+
+    @Test
+    void a_key_of_the_other_capacity_model_is_an_error_naming_it() {
+        assertThatThrownBy(() -> CramConfig.parse(2, 1024, Map.of("model", "v5", "low_threshold", 700)))
+                .hasMessageContaining("node 2").hasMessageContaining("low_threshold: belongs to the v4 capacity model")
+                .hasMessageContaining("this node's model is v5");
+        assertThatThrownBy(() -> CramConfig.parse(2, 1024, Map.of("model", "v5", "high_threshold", 900)))
+                .hasMessageContaining("high_threshold: belongs to the v4").hasMessageContaining("model is v5");
+        for (String key : java.util.List.of("zratio", "trim", "trim_eagain", "migration_blocked")) {
+            Object value = switch (key) {
+                case "zratio" -> 3000;
+                case "trim" -> "eagain";
+                case "trim_eagain" -> 3;
+                default -> true;
+            };
+            assertThatThrownBy(() -> CramConfig.parse(2, 1024, Map.of("model", "v4", key, value)))
+                    .as(key).hasMessageContaining(key + ": belongs to the v5 capacity model")
+                    .hasMessageContaining("this node's model is v4");
+            assertThatThrownBy(() -> CramConfig.parse(2, 1024, Map.of(key, value)))
+                    .as(key + " with the default model").hasMessageContaining("model is v4");
+        }
+        assertThat(CramConfig.parse(2, 1024, Map.of("model", "v5", "zratio", 3000)).zratio()).isEqualTo(3000);
+        assertThat(CramConfig.parse(2, 1024, Map.of("low_threshold", 700)).lowThreshold()).isEqualTo(700);
+    }
+
+    @Test
     void trim_retries_eagain_at_most_eight_times_then_zeroes() {
         assertThat(new TrimDevice(TrimDevice.Mode.SUCCEED, 0).trimBatch()).isEqualTo(new TrimDevice.Outcome(true, 0));
         assertThat(new TrimDevice(TrimDevice.Mode.EAGAIN, 3).trimBatch()).isEqualTo(new TrimDevice.Outcome(true, 3));
@@ -121,7 +167,7 @@ class CramLogicTest {
                 .hasMessageContaining("low_threshold: must be below high_threshold");
         assertThatThrownBy(() -> CramConfig.parse(2, 1024, Map.of("content", Map.of("zero", 0.5, "text", 0.4))))
                 .hasMessageContaining("content: the fractions must add up to 1");
-        assertThatThrownBy(() -> CramConfig.parse(2, 1024, Map.of("zratio", 999)))
+        assertThatThrownBy(() -> CramConfig.parse(2, 1024, Map.of("model", "v5", "zratio", 999)))
                 .hasMessageContaining("zratio: expected 1000..100000");
         assertThatThrownBy(() -> CramConfig.parse(2, 1024, Map.of("hot_reads", -1)))
                 .hasMessageContaining("hot_reads: expected 0..");
