@@ -51,4 +51,13 @@ public interface DriverAccess {
     ReclaimPolicy reclaimPolicy();
 
     int pressure();
+
+    /**
+     * Whether the node's owner has withdrawn its memory from allocation
+     * ({@code DriverContext.withdrawAllocation}, v5 CRAM's zone_set_no_alloc): state the driver
+     * published, read without calling it (no hook is consulted). False without a driver.
+     */
+    default boolean allocationWithdrawn() {
+        return false;
+    }
 }

@@ -87,6 +87,17 @@ public interface DriverContext {
     }
 
     /**
+     * zone_set_no_alloc / zone_clear_no_alloc (v5 CRAM): the node's owner withdraws its memory
+     * from allocation ({@code true}) or gives it back. Published state, not a callback: a design
+     * reads it through {@code DriverAccess.allocationWithdrawn()} (zonelist-private refuses
+     * demotion onto the node and every allocation from it while it is set); the owner's own
+     * {@link #allocOwn} still works, as the branch's alloc_contig_range never walks a zonelist.
+     * The engine records the latest. The default (a context outside the engine) ignores it.
+     */
+    default void withdrawAllocation(boolean withdrawn) {
+    }
+
+    /**
      * The node's memory hotplug state (R7.4): UNPLUGGED for a node the machine file declares
      * {@code online: none} until it is onlined, else the zone it is onlined into.
      */

@@ -164,6 +164,12 @@ final class DriverAccessImpl implements DriverAccess {
         return Math.max(0, Math.min(1000, p));
     }
 
+    /** Published state (DriverContext.withdrawAllocation), not a hook: nothing is called or counted. */
+    @Override
+    public boolean allocationWithdrawn() {
+        return bound != null && bound.context() != null && bound.context().allocationWithdrawnRecorded();
+    }
+
     /** device_mmap (R7.1): a contained failure refuses the mapping (ENODEV). */
     Decisions.DeviceMapping deviceMmap(Requests.DeviceMmapRequest request) {
         Decisions.DeviceMapping fallback = Decisions.DeviceMapping.refuse(Errno.ENODEV);

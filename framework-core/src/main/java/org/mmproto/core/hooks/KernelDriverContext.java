@@ -38,6 +38,7 @@ public final class KernelDriverContext implements DriverContext {
     private int pressure;
     private long capacity = -1;
     private boolean pressureReported;
+    private boolean withdrawn;
     private IntConsumer pressureListener;
     private final Map<String, Long> stats = new LinkedHashMap<>();
     private NodeHotplug hotplug = NodeHotplug.NONE;
@@ -204,6 +205,16 @@ public final class KernelDriverContext implements DriverContext {
         if (pressureReported) {
             listener.accept(pressure);
         }
+    }
+
+    @Override
+    public void withdrawAllocation(boolean w) {
+        engineRun(() -> withdrawn = w);
+    }
+
+    /** Whether the driver withdrew its node from allocation (withdrawAllocation), as last published. */
+    public boolean allocationWithdrawnRecorded() {
+        return withdrawn;
     }
 
     @Override

@@ -111,11 +111,19 @@ public final class ZonelistPrivate extends Unpatched {
         };
     }
 
-    /** Only folio allocations can select ZONELIST_PRIVATE; a non-folio one that got here is refused. */
+    /**
+     * Only folio allocations can select ZONELIST_PRIVATE; a non-folio one that got here is refused.
+     * A zone its owner withdrew (v5 CRAM's zone_set_no_alloc: admission gate closed,
+     * converge_block, migration_blocked) refuses every allocation: the allocator reads the flag
+     * itself, no callback.
+     */
     @Override
     public Verdict alloc(AllocGate gate, DriverAccess driver) {
-        return gate.request().folio() && gate.zonelist() == ZonelistKind.PRIVATE ? Verdict.ALLOW
-                : Verdict.deny(Errno.ENOMEM, "private node reached without ZONELIST_PRIVATE");
+        if (!(gate.request().folio() && gate.zonelist() == ZonelistKind.PRIVATE)) {
+            return Verdict.deny(Errno.ENOMEM, "private node reached without ZONELIST_PRIVATE");
+        }
+        return driver.allocationWithdrawn() ? Verdict.deny(Errno.ENOMEM, "zone withdrawn by its owner (zone_set_no_alloc)")
+                : Verdict.ALLOW;
     }
 
     @Override
@@ -174,10 +182,18 @@ public final class ZonelistPrivate extends Unpatched {
         return driver.has(NodeCap.NODE_PRIVATE_CAP_DEMOTION);
     }
 
+    /**
+     * The node must be a demotion target and usable: CRAM's back-pressure (the sticky admission
+     * gate, converge_block, migration_blocked) reaches the design as the owner's published zone
+     * withdrawal, which demotion's target pick skips (-ENOSPC) before it allocates.
+     */
     @Override
     public Verdict demotion(MigrationRequest request, DriverAccess driver) {
-        return driver.has(NodeCap.NODE_PRIVATE_CAP_DEMOTION) ? Verdict.ALLOW
-                : Verdict.deny(Errno.ENODEV, "node lacks NODE_PRIVATE_CAP_DEMOTION");
+        if (!driver.has(NodeCap.NODE_PRIVATE_CAP_DEMOTION)) {
+            return Verdict.deny(Errno.ENODEV, "node lacks NODE_PRIVATE_CAP_DEMOTION");
+        }
+        return driver.allocationWithdrawn() ? Verdict.deny(Errno.ENOSPC, "zone withdrawn by its owner (zone_set_no_alloc)")
+                : Verdict.ALLOW;
     }
 
     @Override

@@ -98,13 +98,32 @@ sealed interface CapacityModel {
             return migrationBlocked;
         }
 
-        @Override
-        public Errno admit(CompressedDevice dev, long pages) {
+        /** The sticky gate's decision for {@code pages} arriving (cram_allow_allocation). */
+        private void gate(CompressedDevice dev, long pages) {
             if (!dev.fitsWorstCase(pages)) {
                 gateClosed = true; // sticky: cram_allow_allocation stays false until room comes back
             } else if (gateClosed && !convergeBlock && dev.freeBytes() >= dev.physicalBytes() / 8) {
                 gateClosed = false;
             }
+        }
+
+        /**
+         * The device looks at its backing after a store or a release (the driver's own
+         * cram_allow_allocation call, which needs no arrival to be asked about): no page fits
+         * incompressible closes the gate, room reopens it.
+         */
+        void observe(CompressedDevice dev) {
+            gate(dev, 1);
+        }
+
+        /** The zone is withdrawn from allocation (zone_set_no_alloc): any of the three reasons. */
+        boolean withdrawn() {
+            return gateClosed || convergeBlock || migrationBlocked;
+        }
+
+        @Override
+        public Errno admit(CompressedDevice dev, long pages) {
+            gate(dev, pages);
             if (gateClosed || migrationBlocked) {
                 return Errno.ENOSPC;
             }

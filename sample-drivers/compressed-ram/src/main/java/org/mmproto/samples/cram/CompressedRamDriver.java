@@ -54,6 +54,8 @@ public final class CompressedRamDriver implements PrivateNodeDriver {
     private int convergeStalls;
     /** The balloon target of the last reconcile: a store that raises it lost backing (block_alloc). */
     private long lastTarget;
+    /** What the driver last published through withdrawAllocation (v5 zone_set_no_alloc). */
+    private boolean withdrawn;
     /** The folio handle_fault last asked to promote; its folio_migrate off the node proves the promotion, -1 none. */
     private long promoting = -1;
 
@@ -409,7 +411,24 @@ public final class CompressedRamDriver implements PrivateNodeDriver {
         batch.clear();
     }
 
+    /**
+     * v5: publish the zone withdrawal (zone_set_no_alloc) when its reasons change: the sticky gate,
+     * converge_block, migration_blocked, or the operator's chicken bit (cram_allow_allocation(0),
+     * the emergency off switch). A design without callbacks (zonelist-private) reads it.
+     */
+    private void publishWithdrawal(CapacityModel.V5Balloon v5) {
+        v5.observe(device);
+        boolean w = v5.withdrawn() || chickenBit;
+        if (w != withdrawn) {
+            withdrawn = w;
+            ctx.withdrawAllocation(w);
+        }
+    }
+
     private void report() {
+        if (capacity instanceof CapacityModel.V5Balloon v5) {
+            publishWithdrawal(v5);
+        }
         int pressure = stopped() ? 1000 : currentPressure();
         ctx.reportPressure(pressure);
         ctx.reportCapacity(device.freeBytes() / ContentModel.PAGE);
@@ -442,6 +461,7 @@ public final class CompressedRamDriver implements PrivateNodeDriver {
             ctx.reportStat("converge_block", v5.convergeBlock() ? 1 : 0);
             ctx.reportStat("migration_blocked", v5.migrationBlocked() ? 1 : 0);
             ctx.reportStat("converge_rounds", stats.convergeRounds);
+            ctx.reportStat("zone_withdrawn", withdrawn ? 1 : 0);
             ctx.reportStat("trim_batches", stats.trimBatches);
             ctx.reportStat("trim_retries", stats.trimRetries);
             ctx.reportStat("trim_zeroed_pages", stats.trimZeroed);

@@ -57,6 +57,10 @@ final class ClockContext implements DriverContext {
     @Override public void releaseKept(long pfn) { released.add(pfn); }
     @Override public long keptFolios() { return 0; }
     int pressure;
+    /** The latest withdrawAllocation the driver published (null: never). */
+    Boolean withdrawn;
+    int withdrawals;
+    @Override public void withdrawAllocation(boolean w) { withdrawn = w; withdrawals++; }
     @Override public void reportPressure(int pressure) { this.pressure = pressure; }
     @Override public void reportCapacity(long physicalPages) { }
     @Override public void requestPromotion(long pfn) { promotions.add(pfn); }

@@ -149,4 +149,39 @@ class CramBalloonTest {
         assertThat(d.deviceControl(new ControlRequest(2, "chicken_bit", "0", TaskRef.KERNEL)).allowed()).isTrue();
         assertThat(demote(d, BASE)).isEqualTo(MigrateTo.ACCEPT);
     }
+
+    @Test
+    void v5_publishes_its_zone_withdrawal_for_a_design_without_callbacks() {
+        ClockContext ctx = new ClockContext();
+        ctx.pages = 16384;
+        ctx.ownable = 16384;
+        CompressedRamDriver d = bound(ctx, v5());
+        assertThat(ctx.withdrawn).as("nothing to withdraw at bind: never published").isNull();
+        // 4 MiB of backing filled incompressible with no arrival asked (zonelist-private asks none)
+        arrive(d, BASE, 1024, DeviceStore.Content.INCOMPRESSIBLE);
+        assertThat(ctx.stat("admission_gate_closed")).isEqualTo(1);
+        assertThat(ctx.withdrawn).isTrue();
+        assertThat(ctx.stat("zone_withdrawn")).isEqualTo(1);
+        ctx.advance(1000); // the convergence worker ends; the gate alone keeps the zone withdrawn
+        assertThat(ctx.stat("converge_block")).isZero();
+        assertThat(ctx.withdrawn).isTrue();
+        d.freeFolio(new org.mmproto.api.driver.Requests.FreeEvent(folio(BASE), org.mmproto.api.FreePath.FOLIO_PUT));
+        // one page scrubbed: not an eighth of the backing, the gate is sticky
+        assertThat(ctx.withdrawn).isTrue();
+        for (long p = 1; p < 200; p++) {
+            d.freeFolio(new org.mmproto.api.driver.Requests.FreeEvent(folio(BASE + p), org.mmproto.api.FreePath.FOLIO_PUT));
+        }
+        assertThat(ctx.stat("admission_gate_closed")).isZero();
+        assertThat(ctx.withdrawn).isFalse();
+        assertThat(d.deviceControl(new ControlRequest(2, "chicken_bit", "1", TaskRef.KERNEL)).allowed()).isTrue();
+        assertThat(ctx.withdrawn).as("the operator's off switch withdraws the zone too").isTrue();
+    }
+
+    @Test
+    void the_v4_model_publishes_no_withdrawal() {
+        ClockContext ctx = new ClockContext();
+        CompressedRamDriver d = bound(ctx, Map.of("physical", "4MiB", "chicken_bit", true));
+        arrive(d, BASE, 2048, DeviceStore.Content.INCOMPRESSIBLE);
+        assertThat(ctx.withdrawals).isZero();
+    }
 }
