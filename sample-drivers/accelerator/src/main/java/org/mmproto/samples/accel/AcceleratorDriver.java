@@ -51,8 +51,13 @@ public final class AcceleratorDriver implements PrivateNodeDriver {
     private final Map<Integer, DeviceState> tasks = new HashMap<>();
     /** pfn of a folio on the device -> the pid whose memory it is. */
     private final Map<Long, Integer> owners = new HashMap<>();
-    /** The task whose folio migrate_to accepted last: its copy's folio_migrate follows. */
-    private int arriving = -1;
+    /**
+     * Source pfn of a folio migrate_to accepted -> the task it comes for. migrate_pages() asks
+     * migrate_to for every folio of a batch before it copies any (the unmap pass, then the move
+     * pass), and a batch may hold several tasks' folios, so each copy's folio_migrate is matched
+     * to its own acceptance by the source pfn, never to "the last task accepted".
+     */
+    private final Map<Long, Integer> arriving = new HashMap<>();
 
     /** A task's device state: the device page-table block and the pages it maps. */
     static final class DeviceState {
@@ -94,16 +99,28 @@ public final class AcceleratorDriver implements PrivateNodeDriver {
             count("device_mappings", 1);
             count("contexts_created", 1);
         }
-        arriving = pid;
+        arriving.put(request.folio().pfn(), pid);
         return MigrateTo.ACCEPT;
     }
 
-    /** Maps the copy on the device (dst here) or unmaps the folio that left (src here). */
+    /**
+     * Maps the copy on the device (dst here, for the task its migrate_to accepted it for), moves
+     * a mapping within the device (src and dst here: compaction; the owner stays, nothing is
+     * counted) or unmaps the folio that left (src here).
+     */
     @Override
     public void folioMigrate(FolioRef src, FolioRef dst) {
-        if (dst.nid() == nid && arriving >= 0) {
-            owners.put(dst.pfn(), arriving);
-            adjust(arriving, dst.nrPages());
+        if (src.nid() == nid && dst.nid() == nid) {
+            Integer pid = owners.remove(src.pfn());
+            if (pid != null) {
+                owners.put(dst.pfn(), pid);
+            }
+        } else if (dst.nid() == nid) {
+            Integer pid = arriving.remove(src.pfn());
+            if (pid != null && tasks.containsKey(pid)) {
+                owners.put(dst.pfn(), pid);
+                adjust(pid, dst.nrPages());
+            }
         } else if (src.nid() == nid) {
             Integer pid = owners.remove(src.pfn());
             if (pid != null) {
@@ -154,6 +171,7 @@ public final class AcceleratorDriver implements PrivateNodeDriver {
 
     private void release(int pid, DeviceState s) {
         owners.values().removeIf(p -> p == pid);
+        arriving.values().removeIf(p -> p == pid); // accepted copies that never came (the copy failed)
         context.freeOwn(s.contextPfn);
         tasks.remove(pid);
         count("device_mappings", -1);

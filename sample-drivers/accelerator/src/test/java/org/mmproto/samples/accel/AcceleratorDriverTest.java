@@ -140,4 +140,45 @@ class AcceleratorDriverTest {
         assertThatThrownBy(() -> d.bind(new NodeBinding(2, 1 << 18, ZoneType.MOVABLE, Map.of("order", 1)), ctx))
                 .hasMessageContaining("unknown config key 'order'; expected one of [context_order]");
     }
+
+    /** migrate_pages() asks migrate_to for a whole batch, then copies: each copy counts for its own task. */
+    @Test
+    void a_batch_of_two_tasks_folios_is_attributed_folio_by_folio() {
+        AcceleratorDriver d = bound(Map.of());
+        assertThat(d.migrateTo(new MigrationRequest(at(10, 0), 0, 2, MigrateReason.MR_SYSCALL, A)).accept()).isTrue();
+        assertThat(d.migrateTo(new MigrationRequest(at(11, 0), 0, 2, MigrateReason.MR_SYSCALL, B)).accept()).isTrue();
+        d.folioMigrate(at(10, 0), at(0x9000, 2)); // a's copy comes after b's migrate_to
+        d.folioMigrate(at(11, 0), at(0x9001, 2));
+        assertThat(ctx.stat("device_pages")).isEqualTo(2);
+        // a's page leaves: a has none left and is released, b keeps its context and page
+        d.folioMigrate(at(0x9000, 2), at(20, 0));
+        assertThat(ctx.stat("device_mappings")).as("b still maps a page").isEqualTo(1);
+        assertThat(ctx.stat("contexts_released")).isEqualTo(1);
+        assertThat(ctx.stat("device_pages")).isEqualTo(1);
+        d.freeFolio(new FreeEvent(at(0x9001, 2), FreePath.FOLIO_PUT));
+        assertThat(ctx.stat("device_mappings")).isZero();
+        assertThat(d.liveContexts()).isZero();
+    }
+
+    /** Compaction inside the device node moves a mapping: same owner, no page added or taken. */
+    @Test
+    void a_move_within_the_node_keeps_the_owner_and_the_count() {
+        AcceleratorDriver d = bound(Map.of());
+        arrive(d, A, 10, 0x9000);
+        arrive(d, B, 11, 0x9001);
+        d.folioMigrate(at(0x9000, 2), at(0x9100, 2)); // MR_COMPACTION within node 2
+        assertThat(ctx.stat("device_pages")).isEqualTo(2);
+        d.freeFolio(new FreeEvent(at(0x9100, 2), FreePath.FOLIO_PUT));
+        assertThat(ctx.stat("device_mappings")).as("a's page freed at its new place: a released").isEqualTo(1);
+        assertThat(ctx.stat("device_pages")).isEqualTo(1);
+    }
+
+    /** A copy onto the node that no migrate_to accepted (none asked) is nobody's: not counted. */
+    @Test
+    void an_arrival_without_an_acceptance_is_not_attributed() {
+        AcceleratorDriver d = bound(Map.of());
+        arrive(d, A, 10, 0x9000);
+        d.folioMigrate(at(12, 0), at(0x9002, 2));
+        assertThat(ctx.stat("device_pages")).isEqualTo(1);
+    }
 }
