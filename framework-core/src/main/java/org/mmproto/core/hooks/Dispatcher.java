@@ -240,6 +240,26 @@ public final class Dispatcher implements PrivateNodeCheckpoint, FolioRelease.Fre
         deviceMemory.store(head, pfn, pages, kind, current);
     }
 
+    /**
+     * migrate_pages() copied the folio at {@code src} to {@code dst}: the copy carries each page's
+     * content kind, and a private node's driver is told the store (R4.16), as {@link #deviceStore}.
+     */
+    public void deviceCopy(long src, long dst, long pages) {
+        deviceMemory.copy(src, dst, pages, current);
+    }
+
+    /** The content kind of the page at {@code pfn} as code (0 unspecified), for its swap slot. */
+    public byte pageContent(long pfn) {
+        return DeviceMemory.PageContents.code(deviceMemory.content(pfn));
+    }
+
+    /** A page swapped out with content {@code code} (pageContent) was read back into {@code pfn}. */
+    public void deviceSwapIn(long pfn, byte code) {
+        DeviceStore.Content[] kinds = {DeviceStore.Content.UNSPECIFIED, DeviceStore.Content.ZERO,
+                DeviceStore.Content.TEXT, DeviceStore.Content.INCOMPRESSIBLE};
+        deviceMemory.swapIn(pfn, kinds[code], current);
+    }
+
     /** Whether some private node's driver listens to loads (R4.17); when none does, readers need not ask. */
     public boolean observesLoads() {
         return deviceMemory.observesLoads();

@@ -5,7 +5,6 @@ import org.mmproto.core.fault.FaultInjector;
 import org.mmproto.api.Errno;
 import org.mmproto.api.FreePath;
 import org.mmproto.api.MigrateReason;
-import org.mmproto.api.driver.DeviceStore;
 import org.mmproto.api.driver.Verdict;
 import org.mmproto.core.hooks.Dispatcher;
 import org.mmproto.core.mm.Memmap;
@@ -99,7 +98,7 @@ final class FolioMove {
         }
         if (d != null) {
             d.folioMigrated(src, dst);
-            d.deviceStore(dst, dst, 1L << mm.order(dst), DeviceStore.Kind.MIGRATION_COPY);
+            d.deviceCopy(src, dst, 1L << mm.order(dst)); // carries each page's content kind
         }
         int dstNid = mm.nid(dst);
         mm.setFlags(dst, mm.flags(src));

@@ -10,6 +10,8 @@ import java.util.BitSet;
  */
 public final class SwapSpace {
     private int[] count = new int[0];
+    /** The content kind of each slot's page (the dispatcher's code, 0 unspecified), kept while the slot is in use. */
+    private byte[] content = new byte[0];
     private final BitSet free = new BitSet();
     private long slots;
     private long used;
@@ -23,6 +25,7 @@ public final class SwapSpace {
             throw new IllegalArgumentException("a swap file needs 2 to 2^31-1 pages, not " + pages);
         }
         count = new int[(int) pages];
+        content = new byte[(int) pages];
         free.set(1, (int) pages);
         slots = pages - 1;
     }
@@ -65,9 +68,21 @@ public final class SwapSpace {
     public void put(long slot) {
         check(slot);
         if (--count[(int) slot] == 0) {
+            content[(int) slot] = 0;
             free.set((int) slot);
             used--;
         }
+    }
+
+    /** The swapped-out page's content kind goes with its slot (a code the writer chose; 0 unknown). */
+    public void setContent(long slot, byte code) {
+        check(slot);
+        content[(int) slot] = code;
+    }
+
+    /** The content code of a slot in use, 0 for a free one. */
+    public byte content(long slot) {
+        return slot > 0 && slot < content.length ? content[(int) slot] : 0;
     }
 
     /** The slot's swap_map count (0 = free). */

@@ -316,6 +316,9 @@ final class Vmscan {
             if (perPage[i] > 0) {
                 slots[i] = swap.alloc();
                 swap.addRefs(slots[i], perPage[i] - 1);
+                if (k.dispatcher() != null) {
+                    swap.setContent(slots[i], k.dispatcher().pageContent(f + i)); // the data's kind goes with it
+                }
             }
         }
         rmap.unmapToSwap(f, slots, k); // a huge PMD is split into swap PTEs first (TTU_SPLIT_HUGE_PMD)

@@ -315,9 +315,10 @@ public final class FaultHandler {
         mm.initMapped(pfn, (int) ANON_FLAGS, 1);
         rmap.anonFault(pfn, vma, page);
         lru.add(pfn, 0, false);
+        byte content = k.swap().content(Pte.swapSlot(pte));
         k.swap().put(Pte.swapSlot(pte));
         if (privateNodes) {
-            k.dispatcher().deviceStore(pfn, pfn, 1, DeviceStore.Kind.SWAP_IN);
+            k.dispatcher().deviceSwapIn(pfn, content); // the page comes back as the kind it left as
         }
         k.mem().count(t.nid, VmStat.PGMAJFAULT, 1);
         k.mem().count(mm.nid(pfn), VmStat.PSWPIN, 1);
