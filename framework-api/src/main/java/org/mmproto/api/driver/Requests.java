@@ -17,11 +17,31 @@ public final class Requests {
      * {@code reason} the migration reason when it is a migration target, else null.
      */
     public record AllocRequest(int nid, int order, Gfp gfp, int preferredNid, TaskRef task, boolean folio,
-                               MigrateReason reason) {
+                               MigrateReason reason, Backing backing) {
+        /** A request whose backing is not known ({@link Backing#UNKNOWN}): the form before backings were told. */
+        public AllocRequest(int nid, int order, Gfp gfp, int preferredNid, TaskRef task, boolean folio,
+                            MigrateReason reason) {
+            this(nid, order, gfp, preferredNid, task, folio, reason, Backing.UNKNOWN);
+        }
+
+        public AllocRequest {
+            backing = backing == null ? Backing.UNKNOWN : backing;
+        }
+
         /** Whether the request is for movable memory (GFP migratetype MOVABLE). */
         public boolean movable() {
             return gfp.has(Gfp.__GFP_MOVABLE) && !gfp.has(Gfp.__GFP_RECLAIMABLE);
         }
+    }
+
+    /**
+     * What a user fault's folio allocation is for (the fault path knows, the allocator does not):
+     * an anonymous folio (a private mapping's fault, copy-on-write or swap-in), or a shmem / memfd
+     * page-cache folio faulted through a MAP_SHARED or a MAP_PRIVATE mapping. {@code UNKNOWN} for
+     * everything else: kernel allocations, migration targets (migrate_to judges those), khugepaged.
+     */
+    public enum Backing {
+        UNKNOWN, ANON, SHMEM_SHARED, SHMEM_PRIVATE
     }
 
     /** A folio of the node reached refcount zero by {@code path}. */

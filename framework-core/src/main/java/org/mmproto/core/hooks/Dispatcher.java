@@ -348,11 +348,13 @@ public final class Dispatcher implements PrivateNodeCheckpoint, FolioRelease.Fre
     }
 
     private TaskRef beforeNested;
+    private int nestedDepth;
     private final PendingTarget pendingTarget = new PendingTarget();
 
     /** An allocation nested inside the allocator runs for no task (an interrupt, a debug option). */
     @Override
     public void nested(boolean enter) {
+        nestedDepth += enter ? 1 : -1;
         if (enter) {
             beforeNested = enter(TaskRef.KERNEL);
         } else {
@@ -368,8 +370,26 @@ public final class Dispatcher implements PrivateNodeCheckpoint, FolioRelease.Fre
 
     // ---- Site.PAGE_ALLOC / PAGE_HANDOUT (asked once per allocation call and node) ----
 
+    /** What the user fault in progress allocates a folio for (FaultHandler tells; UNKNOWN outside a fault). */
+    private Requests.Backing faultBacking = Requests.Backing.UNKNOWN;
+
+    /**
+     * The fault path names the backing of the folio it is about to allocate (anonymous, or a
+     * shmem page-cache folio through a shared or private mapping), for AllocRequest.backing;
+     * returns the previous one, to be restored. Only a folio allocation that is no migration target
+     * carries it, and an allocation nested in the allocator does not.
+     */
+    public Requests.Backing faultBacking(Requests.Backing b) {
+        Requests.Backing prev = faultBacking;
+        faultBacking = b;
+        return prev;
+    }
+
     private AllocGate gate(int nid, int gfp, int order, int preferredNid, AllocCall call) {
-        var request = new Requests.AllocRequest(nid, order, Gfp.of(gfp), preferredNid, current, call.folio(), call.reason());
+        Requests.Backing backing = call.folio() && call.reason() == null && nestedDepth == 0 ? faultBacking
+                : Requests.Backing.UNKNOWN;
+        var request = new Requests.AllocRequest(nid, order, Gfp.of(gfp), preferredNid, current, call.folio(), call.reason(),
+                backing);
         return new AllocGate(request, call.zonelist(), taskScope > 0);
     }
 

@@ -5,6 +5,7 @@ import org.mmproto.api.FreePath;
 import org.mmproto.api.Gfp;
 import org.mmproto.api.driver.Decisions;
 import org.mmproto.api.driver.DeviceStore;
+import org.mmproto.api.driver.Requests;
 import org.mmproto.core.hooks.Dispatcher;
 import org.mmproto.core.mm.Lru;
 import org.mmproto.core.mm.Memmap;
@@ -278,9 +279,22 @@ public final class FaultHandler {
         return 0;
     }
 
+    /** The policy's folio allocation, the dispatcher told what the folio is for (AllocRequest.backing). */
+    private long alloc(Task t, Vma vma, long addr, int gfp, int order, Requests.Backing backing) {
+        if (!privateNodes) {
+            return policyAlloc.alloc(t, vma, addr, gfp, order);
+        }
+        Requests.Backing prev = k.dispatcher().faultBacking(backing);
+        try {
+            return policyAlloc.alloc(t, vma, addr, gfp, order);
+        } finally {
+            k.dispatcher().faultBacking(prev);
+        }
+    }
+
     private long newAnonFolio(Task t, Vma vma, long page, int order) {
         int gfp = Gfp.GFP_HIGHUSER_MOVABLE.bits() | Gfp.Bits.ZERO;
-        long pfn = policyAlloc.alloc(t, vma, page, gfp, order);
+        long pfn = alloc(t, vma, page, gfp, order, Requests.Backing.ANON);
         if (pfn < 0) {
             return pfn;
         }
@@ -308,7 +322,7 @@ public final class FaultHandler {
     }
 
     private int swapInFolio(Task t, Vma vma, long page, long pte, boolean write) {
-        long pfn = policyAlloc.alloc(t, vma, page, Gfp.GFP_HIGHUSER_MOVABLE.bits(), 0);
+        long pfn = alloc(t, vma, page, Gfp.GFP_HIGHUSER_MOVABLE.bits(), 0, Requests.Backing.ANON);
         if (pfn < 0) {
             return (int) pfn;
         }
@@ -357,7 +371,7 @@ public final class FaultHandler {
         long haddr = page & -Mm.PMD_SIZE;
         // vma_thp_gfp_mask with the default defrag=madvise: direct reclaim only for MADV_HUGEPAGE VMAs.
         Gfp gfp = (vma.flags & Vma.VM_HUGEPAGE) != 0 ? Gfp.GFP_TRANSHUGE : Gfp.GFP_TRANSHUGE_LIGHT;
-        long pfn = policyAlloc.alloc(t, vma, haddr, gfp.bits() | Gfp.Bits.ZERO, HPAGE_PMD_ORDER);
+        long pfn = alloc(t, vma, haddr, gfp.bits() | Gfp.Bits.ZERO, HPAGE_PMD_ORDER, Requests.Backing.ANON);
         if (pfn < 0) {
             k.mem().count(t.nid, VmStat.THP_FAULT_FALLBACK, 1);
             return 1;
@@ -454,7 +468,8 @@ public final class FaultHandler {
         if (pfn >= 0) {
             return pfn;
         }
-        pfn = policyAlloc.alloc(t, vma, page, Gfp.GFP_HIGHUSER_MOVABLE.bits(), 0);
+        pfn = alloc(t, vma, page, Gfp.GFP_HIGHUSER_MOVABLE.bits(), 0,
+                vma.isShared() ? Requests.Backing.SHMEM_SHARED : Requests.Backing.SHMEM_PRIVATE);
         if (pfn < 0) {
             return pfn;
         }

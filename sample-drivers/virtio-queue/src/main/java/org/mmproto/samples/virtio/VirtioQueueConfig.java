@@ -11,9 +11,11 @@ import java.util.Map;
  *                  device keeps on its node itself, taken with allocOwn at bind; 0 to 4096
  * @param refuseKernel whether alloc_veto refuses non-folio (kernel) allocations on the node
  * @param refuseMigrateOff whether the migration filter keeps the queue memory on the node
+ * @param refusePrivate whether alloc_veto refuses user folios that are not the shared memfd's page
+ *                      cache (anonymous memory, a memfd faulted through a MAP_PRIVATE mapping)
  */
-record VirtioQueueConfig(int ringPages, boolean refuseKernel, boolean refuseMigrateOff) {
-    static final List<String> KEYS = List.of("ring_pages", "kernel_allocs", "migrate_off");
+record VirtioQueueConfig(int ringPages, boolean refuseKernel, boolean refuseMigrateOff, boolean refusePrivate) {
+    static final List<String> KEYS = List.of("ring_pages", "kernel_allocs", "migrate_off", "private_allocs");
     static final int MAX_RING_PAGES = 4096;
 
     static VirtioQueueConfig parse(int nid, Map<String, Object> config) {
@@ -31,7 +33,8 @@ record VirtioQueueConfig(int ringPages, boolean refuseKernel, boolean refuseMigr
         }
         return new VirtioQueueConfig(((Number) rp).intValue(),
                 refuse(where + "kernel_allocs", config.getOrDefault("kernel_allocs", "refuse")),
-                refuse(where + "migrate_off", config.getOrDefault("migrate_off", "refuse")));
+                refuse(where + "migrate_off", config.getOrDefault("migrate_off", "refuse")),
+                refuse(where + "private_allocs", config.getOrDefault("private_allocs", "refuse")));
     }
 
     private static boolean refuse(String what, Object value) {

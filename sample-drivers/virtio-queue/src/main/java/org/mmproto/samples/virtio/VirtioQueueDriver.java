@@ -17,6 +17,7 @@ import org.mmproto.api.driver.NodeOptIns;
 import org.mmproto.api.driver.NpOps;
 import org.mmproto.api.driver.PrivateNodeDriver;
 import org.mmproto.api.driver.Requests.AllocRequest;
+import org.mmproto.api.driver.Requests.Backing;
 import org.mmproto.api.driver.Requests.FreeEvent;
 import org.mmproto.api.driver.Requests.MigrationRequest;
 import org.mmproto.api.driver.Requests.PinRequest;
@@ -53,7 +54,7 @@ public final class VirtioQueueDriver implements PrivateNodeDriver {
                     + " (set `online: normal` on the node in the machine file)");
         }
         this.context = ctx;
-        for (String s : new String[] {"ring_pages", "kernel_refused", "anon_refused", "foreign_frees"}) {
+        for (String s : new String[] {"ring_pages", "kernel_refused", "private_refused", "anon_refused", "foreign_frees"}) {
             count(s, 0);
         }
         for (int i = 0; i < config.ringPages(); i++) {
@@ -70,12 +71,26 @@ public final class VirtioQueueDriver implements PrivateNodeDriver {
                 EnumSet.of(NodeCap.NODE_PRIVATE_CAP_USER_NUMA, NodeCap.NODE_PRIVATE_CAP_LTPIN));
     }
 
-    /** Kernel (non-folio) allocations never get the queue node; user folios (the memfd's page cache) do. */
+    /**
+     * Only the shared memfd's page cache is placed on the queue node: kernel (non-folio)
+     * allocations are refused, and so is a user fault's folio that is anything else (an anonymous
+     * folio, or a memfd's page cache faulted through a MAP_PRIVATE mapping: guest RAM, not queue
+     * memory). The answer is -ENOMEM, "free, but not for you" (R4.1): the allocation falls back
+     * along its zonelist, or fails where its policy allows nothing else (a BIND to the queue node
+     * alone). A folio whose backing the request does not name (a migration target: migrate_to
+     * judges it; khugepaged) is allowed.
+     */
     @Override
     public Verdict allocVeto(AllocRequest request) {
         if (config.refuseKernel() && !request.folio()) {
             count("kernel_refused", 1);
             return Verdict.deny(Errno.ENOMEM, "virtio-queue: no kernel allocations on the queue node");
+        }
+        if (config.refusePrivate() && request.folio() && (request.backing() == Backing.ANON
+                || request.backing() == Backing.SHMEM_PRIVATE)) {
+            count("private_refused", 1);
+            return Verdict.deny(Errno.ENOMEM, "virtio-queue: only the shared memfd's page cache goes on the queue node ("
+                    + request.backing() + " refused)");
         }
         return Verdict.ALLOW;
     }

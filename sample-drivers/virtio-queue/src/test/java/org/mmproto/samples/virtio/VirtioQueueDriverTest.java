@@ -72,6 +72,27 @@ class VirtioQueueDriverTest {
     }
 
     @Test
+    void only_the_shared_memfds_page_cache_is_placed_on_the_node() {
+        VirtioQueueDriver d = bound(Map.of("ring_pages", 0), ZoneType.NORMAL, new NodeOptIns[1]);
+        AllocRequest shared = new AllocRequest(2, 0, Gfp.GFP_HIGHUSER_MOVABLE, 2, VMM, true, null,
+                org.mmproto.api.driver.Requests.Backing.SHMEM_SHARED);
+        assertThat(d.allocVeto(shared).allowed()).isTrue();
+        for (var b : new org.mmproto.api.driver.Requests.Backing[] {org.mmproto.api.driver.Requests.Backing.ANON,
+                org.mmproto.api.driver.Requests.Backing.SHMEM_PRIVATE}) {
+            Verdict v = d.allocVeto(new AllocRequest(2, 0, Gfp.GFP_HIGHUSER_MOVABLE, 2, VMM, true, null, b));
+            assertThat(v).as(b.name()).isInstanceOfSatisfying(Verdict.Deny.class, x -> assertThat(x.errno()).isEqualTo(Errno.ENOMEM));
+        }
+        assertThat(ctx.stat("private_refused")).isEqualTo(2);
+        // a migration target names no backing: migrate_to judges the folio
+        assertThat(d.allocVeto(new AllocRequest(2, 0, Gfp.GFP_HIGHUSER_MOVABLE, 2, VMM, true,
+                MigrateReason.MR_SYSCALL)).allowed()).isTrue();
+        VirtioQueueDriver open = bound(Map.of("ring_pages", 0, "private_allocs", "allow"), ZoneType.NORMAL,
+                new NodeOptIns[1]);
+        assertThat(open.allocVeto(new AllocRequest(2, 0, Gfp.GFP_HIGHUSER_MOVABLE, 2, VMM, true, null,
+                org.mmproto.api.driver.Requests.Backing.ANON)).allowed()).isTrue();
+    }
+
+    @Test
     void anonymous_folios_may_not_migrate_in_and_nothing_migrates_off() {
         VirtioQueueDriver d = bound(Map.of(), ZoneType.NORMAL, new NodeOptIns[1]);
         var anonIn = new MigrationRequest(folio(7, true), 0, 2, MigrateReason.MR_SYSCALL, VMM);
@@ -100,7 +121,7 @@ class VirtioQueueDriverTest {
     void a_bad_config_names_the_node_the_key_and_what_was_expected() {
         NodeOptIns[] o = new NodeOptIns[1];
         assertThatThrownBy(() -> bound(Map.of("rings", 4), ZoneType.NORMAL, o))
-                .hasMessage("virtio-queue: node 2: unknown config key 'rings'; expected one of [ring_pages, kernel_allocs, migrate_off]");
+                .hasMessage("virtio-queue: node 2: unknown config key 'rings'; expected one of [ring_pages, kernel_allocs, migrate_off, private_allocs]");
         assertThatThrownBy(() -> bound(Map.of("ring_pages", 5000), ZoneType.NORMAL, o))
                 .hasMessageContaining("ring_pages: expected a number of 4 KiB pages from 0 to 4096, got '5000'");
         assertThatThrownBy(() -> bound(Map.of("ring_pages", "16KiB"), ZoneType.NORMAL, o))
