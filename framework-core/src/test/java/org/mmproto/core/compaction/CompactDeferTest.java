@@ -8,6 +8,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.mmproto.api.Gfp;
 import org.mmproto.core.gup.Gup;
+import org.mmproto.core.mm.AllocFlags;
+import org.mmproto.core.mm.CompactPriority;
+import org.mmproto.core.mm.CompactResult;
 import org.mmproto.core.mm.Zone;
 import org.mmproto.core.stats.VmStat;
 import org.mmproto.core.task.MmOps;
@@ -127,7 +130,8 @@ class CompactDeferTest extends OneTaskKernel {
         int gfp = Gfp.GFP_KERNEL.bits() | Gfp.Bits.THISNODE | Gfp.Bits.COMP | Gfp.Bits.NOWARN;
         long scanned = vm(VmStat.COMPACT_MIGRATE_SCANNED);
         // try_to_compact_pages on that zone alone: COMPACT_DEFERRED, which is not COMPACT_SKIPPED
-        assertThat(k.compaction().tryToCompact(new Zone[] {z}, 0, 3, null, 9, gfp)).isTrue();
+        assertThat(k.compaction().tryToCompact(new Zone[] {z}, 0, 3, null, 9, gfp, AllocFlags.ALLOC_WMARK_MIN,
+                CompactPriority.ASYNC)).isEqualTo(CompactResult.DEFERRED);
         assertThat(vm(VmStat.COMPACT_MIGRATE_SCANNED)).as("the deferred zone was not scanned").isEqualTo(scanned);
         assertThat(k.compaction().defer().considered(z)).isEqualTo(1);
         // the slow path: the big zone is skipped again (its second and last skip), ZONE_DMA is
@@ -146,7 +150,8 @@ class CompactDeferTest extends OneTaskKernel {
         assertThat(k.compaction().defer().considered(z)).isEqualTo(2);
         assertThat(k.compaction().defer().deferShift(z)).as("ASYNC compaction defers nothing, resets only its zone").isEqualTo(1);
         // the next request reaches the limit: the big zone is scanned again
-        assertThat(k.compaction().tryToCompact(new Zone[] {z}, 0, 3, null, 9, gfp)).isTrue();
+        assertThat(k.compaction().tryToCompact(new Zone[] {z}, 0, 3, null, 9, gfp, AllocFlags.ALLOC_WMARK_MIN,
+                CompactPriority.ASYNC)).isNotEqualTo(CompactResult.SKIPPED).isNotEqualTo(CompactResult.DEFERRED);
         assertThat(vm(VmStat.COMPACT_MIGRATE_SCANNED)).isGreaterThan(scanned);
     }
 }

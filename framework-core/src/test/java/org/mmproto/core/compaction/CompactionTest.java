@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.mmproto.core.migrate.Migration;
+import org.mmproto.core.mm.CompactResult;
 import org.mmproto.core.mm.DebugVm;
 import org.mmproto.core.mm.Memmap;
 import org.mmproto.core.mm.Zone;
