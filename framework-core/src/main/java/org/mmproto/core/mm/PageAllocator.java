@@ -537,7 +537,8 @@ public final class PageAllocator {
             if (costly && (!canCompact || (gfp & Gfp.Bits.RETRY_MAYFAIL) == 0)) {
                 break;
             }
-            noProgressLoops = progress > 0 ? 0 : noProgressLoops + 1;
+            // should_reclaim_retry: a costly order's progress does not mean its block will appear
+            noProgressLoops = progress > 0 && !costly ? 0 : noProgressLoops + 1;
             if (shouldReclaimRetry(order, zl, prefIdx, highest, nodemask, allocFlags, noProgressLoops)) {
                 continue;
             }
