@@ -39,8 +39,9 @@ import org.slf4j.LoggerFactory;
  * The once-per-call private-node questions are kept in {@link PrivateNodeCalls}, folio release
  * in {@link FolioRelease}.
  *
- * <p>Over 600 lines on purpose: the fast path, the slow path (compaction for costly orders,
- * direct reclaim, the per-cpu drain after progress, the retry rules), get_page_from_freelist and
+ * <p>Over 600 lines on purpose: the fast path, the slow path (direct compaction with its
+ * compact_priority escalation and should_compact_retry, direct reclaim, the per-cpu drain after
+ * progress, the retry rules), get_page_from_freelist and
  * the watermark checks read together, as mm/page_alloc.c does; splitting them would spread one
  * allocation's decisions over several files.
  */
