@@ -12,6 +12,7 @@ import java.util.function.BooleanSupplier;
 import org.mmproto.api.Errno;
 import org.mmproto.api.MigrateReason;
 import org.mmproto.core.migrate.Migration;
+import org.mmproto.core.mm.CompactResult;
 import org.mmproto.core.mm.CompactionPages;
 import org.mmproto.core.mm.Memmap;
 import org.mmproto.core.mm.Zone;
@@ -48,6 +49,10 @@ final class CompactControl {
     private BooleanSupplier targetsAllowed;
     /** Proactive compaction (kcompactd): the run ends once the zone's score is at most this; -1 = not proactive. */
     private int proactiveWmarkLow = -1;
+    /** cc->ignore_block_suitable (direct compaction at COMPACT_PRIO_SYNC_FULL): targets from any pageblock. */
+    private boolean ignoreBlockSuitable;
+    /** compact_zone's last_migrated_pfn: the pageblock of the last batch isolated, 0 once drained. */
+    private long lastMigratedPfn;
 
     CompactControl(MmCore k, Migration migration, Zone z, int order, Migration.Mode mode) {
         this.k = k;
@@ -71,6 +76,12 @@ final class CompactControl {
     /** cc->proactive_compaction: finished (COMPACT_SUCCESS) once the zone's fragmentation score is at most {@code wmarkLow}. */
     CompactControl proactive(int wmarkLow) {
         this.proactiveWmarkLow = wmarkLow;
+        return this;
+    }
+
+    /** compact_zone_order at MIN_COMPACT_PRIORITY: {@code ignoreBlockSuitable} sets ignore_block_suitable. */
+    CompactControl direct(boolean ignoreBlockSuitable) {
+        this.ignoreBlockSuitable = ignoreBlockSuitable;
         return this;
     }
 
@@ -98,7 +109,8 @@ final class CompactControl {
         if (tracer.on(Tracepoint.MM_COMPACTION_BEGIN)) {
             tracer.emit(Tracepoint.MM_COMPACTION_BEGIN, z.nid(), z.startPfn(), migratePfn, freePfn, z.endPfn(), sync);
         }
-        CompactionPages.drainPcp(z);
+        // no drain here: compact_zone flushes only the LRU batches (lru_add_drain), and the
+        // per-cpu lists only at check_drain below
         try {
             while (true) {
                 if (migratePfn >= freePfn) {
@@ -115,8 +127,10 @@ final class CompactControl {
                 }
                 List<Long> batch = isolateMigratepages();
                 if (batch.isEmpty()) {
+                    checkDrain();
                     continue;
                 }
+                lastMigratedPfn = Math.max(z.startPfn(), pageblockStart(migratePfn - 1));
                 Migration.Result r = migration.migrate(batch, z.nid(), this::compactionAlloc, mode,
                         MigrateReason.MR_COMPACTION);
                 stats.migrated += r.nrSucceeded();
@@ -125,11 +139,12 @@ final class CompactControl {
                     result = CompactResult.CONTENDED; // compact_zone: no target although the scanners did not meet
                     break;
                 }
+                checkDrain();
             }
         } finally {
+            // release_free_list: __free_pages of each unused isolated block (counted in pgfree);
+            // nothing drains the per-cpu lists afterwards
             releaseFreepages();
-            // targets given back by failed moves went to the per-cpu lists (folio_put)
-            CompactionPages.drainPcp(z);
         }
         k.mem().count(z.nid(), VmStat.COMPACT_MIGRATE_SCANNED, stats.migrateScanned);
         k.mem().count(z.nid(), VmStat.COMPACT_FREE_SCANNED, stats.freeScanned);
@@ -139,6 +154,22 @@ final class CompactControl {
                     result == null ? "contended" : result.name().toLowerCase(java.util.Locale.ROOT));
         }
         return result;
+    }
+
+    /**
+     * compact_zone's check_drain: for an order-aimed run, once the migrate scanner has left the
+     * order-aligned block it last migrated from, lru_add_drain_cpu_zone drains this CPU's
+     * per-cpu list of the zone (the only pageset modelled), so the freed sources can merge and
+     * the next finished check sees them.
+     */
+    private void checkDrain() {
+        if (order > 0 && lastMigratedPfn != 0) {
+            long currentBlockStart = Math.max(migratePfn & -(1L << order), z.startPfn());
+            if (lastMigratedPfn < currentBlockStart) {
+                CompactionPages.drainPcp(z);
+                lastMigratedPfn = 0;
+            }
+        }
     }
 
     private boolean freeBlockAtLeast(int o) {
@@ -196,8 +227,10 @@ final class CompactControl {
 
     /**
      * isolate_freepages: pageblocks downward from {@code freePfn}, above the migrate scanner's
-     * block; free blocks below pageblock order in MOVABLE pageblocks. Stops once it holds
-     * {@code wanted} pages or reaches the migrate scanner.
+     * block; free blocks below pageblock order in MOVABLE pageblocks (any pageblock with
+     * ignore_block_suitable). Stops once it holds {@code wanted} pages or reaches the migrate
+     * scanner. The blocks leave the allocator's books without an allocation: isolate_freepages_block
+     * counts no pgalloc.
      */
     void isolateFreepages(long wanted) {
         if (targetsAllowed != null && !targetsAllowed.getAsBoolean()) {
@@ -207,7 +240,7 @@ final class CompactControl {
         long low = pageblockEnd(migratePfn);
         long block = freePfn;
         while (block >= low && freeIsolatedPages < wanted) {
-            if (CompactionPages.movableBlock(z, block)) {
+            if (ignoreBlockSuitable || CompactionPages.movableBlock(z, block)) {
                 long end = Math.min(block + PAGEBLOCK_NR_PAGES, z.endPfn());
                 for (long pfn = Math.max(block, z.startPfn()); pfn < end; ) {
                     stats.freeScanned++;
@@ -246,9 +279,8 @@ final class CompactControl {
             freepages[have].add(pfn + (1L << have));
         }
         freeIsolatedPages -= 1L << o;
-        // the target becomes an allocated folio: counted as one (its source's free is pgfree),
-        // so pgalloc - pgfree keeps matching the pages in folios
-        k.mem().count(z.nid(), VmStat.pgalloc(z.type().ordinal()), 1L << o);
+        // post_alloc_hook only: a target is no rmqueue allocation, so no pgalloc_* (its source's
+        // free and the target's own later free are pgfree)
         return CompactionPages.prepTarget(z, pfn, o);
     }
 
@@ -264,11 +296,15 @@ final class CompactControl {
     private void releaseFreepages() {
         for (int o = 0; o < freepages.length; o++) {
             for (Long pfn : freepages[o]) {
-                CompactionPages.releaseFree(z, pfn, o);
+                CompactionPages.releaseFree(k.alloc(), z, pfn, o);
             }
             freepages[o].clear();
         }
         freeIsolatedPages = 0;
+    }
+
+    private static long pageblockStart(long pfn) {
+        return pfn & ~(long) (PAGEBLOCK_NR_PAGES - 1);
     }
 
     private static long pageblockEnd(long pfn) {

@@ -1,10 +1,14 @@
 package org.mmproto.core.compaction;
 
+import java.util.function.ToLongFunction;
 import org.mmproto.api.Errno;
+import org.mmproto.api.Gfp;
 import org.mmproto.api.NodeMask;
 import org.mmproto.api.driver.Verdict;
 import org.mmproto.core.hooks.Dispatcher;
 import org.mmproto.core.migrate.Migration;
+import org.mmproto.core.mm.CompactPriority;
+import org.mmproto.core.mm.CompactResult;
 import org.mmproto.core.mm.CompactionSeam;
 import org.mmproto.core.mm.PageAllocator;
 import org.mmproto.core.mm.Zone;
@@ -12,9 +16,9 @@ import org.mmproto.core.task.MmCore;
 
 /**
  * mm/compaction.c's entry points: compact_node (the /proc/sys/vm/compact_memory and
- * /sys/devices/system/node/nodeN/compact writes, MIGRATE_SYNC_LIGHT over every zone of the node)
- * and try_to_compact_pages (direct compaction from the allocator's slow path, MIGRATE_ASYNC over
- * the allocation's zonelist, through {@link CompactionSeam}). A private node's zones are
+ * /sys/devices/system/node/nodeN/compact writes, MIGRATE_SYNC over every zone of the node)
+ * and try_to_compact_pages (direct compaction from the allocator's slow path over the allocation's
+ * zonelist at the slow path's compact_priority, through {@link CompactionSeam}). A private node's zones are
  * compacted only when the design allows it (Site.COMPACTION, asked once per node and event);
  * the moves stay inside the node, so the engine asks nothing more.
  */
@@ -53,7 +57,7 @@ public final class Compaction implements CompactionSeam {
         }
         for (Zone z : k.mem().node(nid).zones()) {
             if (z.populated()) {
-                st.add(compactZone(z, -1, Migration.Mode.MIGRATE_SYNC_LIGHT, true).stats());
+                st.add(compactZone(z, -1, Migration.Mode.MIGRATE_SYNC, true).stats()); // compact_node(pgdat, false)
             }
         }
         return new NodeResult(nid, 0, st);
@@ -100,15 +104,21 @@ public final class Compaction implements CompactionSeam {
     }
 
     /**
-     * try_to_compact_pages at COMPACT_PRIO_ASYNC (the slow path's first, costly-order attempt):
-     * a deferred zone is skipped but makes the result COMPACT_DEFERRED, which the caller counts as
-     * a compact_stall as 6.12 does (only COMPACT_SKIPPED is not counted); a zone that succeeds
-     * stops the walk and lowers its compact_order_failed. ASYNC priority defers no zone.
+     * try_to_compact_pages at {@code prio}: for each zone of the request, a deferred one is
+     * skipped (COMPACT_DEFERRED) unless the priority is SYNC_FULL, which does not even consult the
+     * deferral; compact_zone_order runs the rest (compaction_suit_allocation_order first: SUCCESS
+     * when the allocation's own watermark check already passes, SKIPPED when compaction_suitable
+     * says no). The result is the highest zone outcome. A zone that succeeds stops the walk and
+     * lowers its compact_order_failed; at a sync priority a zone whose scanners met is deferred.
+     * A private node whose design refuses compaction counts as skipped.
      */
     @Override
-    public boolean tryToCompact(Zone[] zonelist, int prefIdx, int highestZoneIdx, NodeMask nodemask, int order,
-                                int gfp) {
-        boolean counted = false;
+    public CompactResult tryToCompact(Zone[] zonelist, int prefIdx, int highestZoneIdx, NodeMask nodemask, int order,
+                                      int gfp, int allocFlags, CompactPriority prio) {
+        if ((gfp & Gfp.Bits.IO) == 0) {
+            return CompactResult.SKIPPED; // gfp_compaction_allowed
+        }
+        CompactResult rc = CompactResult.SKIPPED;
         boolean[] asked = new boolean[k.mem().nodeCount()];
         boolean[] refused = new boolean[asked.length];
         for (int i = prefIdx; i < zonelist.length; i++) {
@@ -116,28 +126,65 @@ public final class Compaction implements CompactionSeam {
             if (z.type().ordinal() > highestZoneIdx || (nodemask != null && !nodemask.contains(z.nid()))) {
                 continue;
             }
-            if (defer.deferred(z, order)) {
-                counted = true; // COMPACT_DEFERRED
+            if (prio != CompactPriority.MIN && defer.deferred(z, order)) {
+                rc = CompactResult.max(rc, CompactResult.DEFERRED);
                 continue;
-            }
-            if (!suitable(z, order, highestZoneIdx)) {
-                continue; // COMPACT_SKIPPED from compact_zone
             }
             if (!asked[z.nid()]) {
                 asked[z.nid()] = true;
                 refused[z.nid()] = !allowed(z.nid(), order, false).allowed();
             }
-            if (refused[z.nid()]) {
-                continue;
-            }
-            counted = true;
-            CompactControl cc = compactZone(z, order, Migration.Mode.MIGRATE_ASYNC);
-            if (cc.result() == CompactResult.SUCCESS) {
+            CompactResult status = refused[z.nid()] ? CompactResult.SKIPPED
+                    : compactZoneOrder(z, order, allocFlags, highestZoneIdx, prio);
+            rc = CompactResult.max(rc, status);
+            if (status == CompactResult.SUCCESS) {
                 defer.reset(z, order, false);
                 break;
             }
+            if (prio != CompactPriority.ASYNC && status == CompactResult.COMPLETE) {
+                defer.defer(z, order);
+            }
         }
-        return counted;
+        return rc;
+    }
+
+    /**
+     * compact_zone_order: MIGRATE_ASYNC at COMPACT_PRIO_ASYNC, MIGRATE_SYNC_LIGHT otherwise;
+     * SYNC_FULL also takes targets from any pageblock (ignore_block_suitable). The run itself
+     * starts with compaction_suit_allocation_order at the allocation's alloc_flags.
+     */
+    private CompactResult compactZoneOrder(Zone z, int order, int allocFlags, int highestZoneIdx,
+                                           CompactPriority prio) {
+        if (PageAllocator.watermarkOkFlags(z, order, allocFlags, highestZoneIdx)) {
+            return CompactResult.SUCCESS;
+        }
+        if (!suitable(z, order, highestZoneIdx)) {
+            return CompactResult.SKIPPED;
+        }
+        Migration.Mode mode = prio == CompactPriority.ASYNC ? Migration.Mode.MIGRATE_ASYNC
+                : Migration.Mode.MIGRATE_SYNC_LIGHT;
+        CompactControl cc = control(z, order, mode, false).direct(prio == CompactPriority.MIN);
+        return run(cc).result();
+    }
+
+    /**
+     * compaction_zonelist_suitable: whether some zone of the request would pass
+     * __compaction_suitable if reclaim freed a share (1/order) of its reclaimable pages.
+     */
+    @Override
+    public boolean zonelistSuitable(Zone[] zonelist, int prefIdx, int highestZoneIdx, NodeMask nodemask, int order,
+                                    ToLongFunction<Zone> reclaimable) {
+        for (int i = prefIdx; i < zonelist.length; i++) {
+            Zone z = zonelist[i];
+            if (z.type().ordinal() > highestZoneIdx || (nodemask != null && !nodemask.contains(z.nid()))) {
+                continue;
+            }
+            long available = reclaimable.applyAsLong(z) / order + z.freePages();
+            if (suitableAt(z, order, highestZoneIdx, available)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** __alloc_pages_direct_compact got {@code pfn} after compacting: compaction_defer_reset(zone, order, true). */
@@ -155,8 +202,7 @@ public final class Compaction implements CompactionSeam {
      * index above sysctl_extfrag_threshold (500): a lower one means the failure is lack of memory.
      */
     static boolean suitable(Zone z, int order, int highestZoneIdx) {
-        long mark = z.watermark(order > Zone.PAGE_ALLOC_COSTLY_ORDER ? Zone.WMARK_LOW : Zone.WMARK_MIN) + (2L << order);
-        if (!PageAllocator.watermarkOkAt(z, 0, mark, highestZoneIdx)) {
+        if (!suitableAt(z, order, highestZoneIdx, z.freePages())) {
             return false;
         }
         if (order > Zone.PAGE_ALLOC_COSTLY_ORDER) {
@@ -164,5 +210,11 @@ public final class Compaction implements CompactionSeam {
             return fragindex < 0 || fragindex > Fragmentation.EXTFRAG_THRESHOLD;
         }
         return true;
+    }
+
+    /** __compaction_suitable against {@code wmarkTarget} free pages. */
+    private static boolean suitableAt(Zone z, int order, int highestZoneIdx, long wmarkTarget) {
+        long mark = z.watermark(order > Zone.PAGE_ALLOC_COSTLY_ORDER ? Zone.WMARK_LOW : Zone.WMARK_MIN) + (2L << order);
+        return PageAllocator.watermarkOkAt(z, 0, mark, highestZoneIdx, wmarkTarget);
     }
 }

@@ -3,6 +3,7 @@ package org.mmproto.core.compaction;
 import java.util.function.IntPredicate;
 import org.mmproto.api.ZoneType;
 import org.mmproto.core.migrate.Migration;
+import org.mmproto.core.mm.CompactResult;
 import org.mmproto.core.mm.Node;
 import org.mmproto.core.mm.PageAllocator;
 import org.mmproto.core.mm.Zone;
@@ -17,8 +18,9 @@ import org.mmproto.core.trace.Tracer;
  * <li>kcompactd_do_work when kswapd woke it for an order above 0 (wakeup_kcompactd, when kswapd
  *     goes to sleep and some zone still lacks a free block of the order at its min watermark):
  *     compact_daemon_wake, then compact_zone at that order on each suitable zone not deferred
- *     ({@link CompactDefer}): a run that ends without the block defers the zone, one that makes
- *     it lowers compact_order_failed.</li>
+ *     ({@link CompactDefer}): a run whose scanners met without the block drains the zone's
+ *     per-cpu lists (drain_all_pages(zone)) and defers the zone, one that makes it lowers
+ *     compact_order_failed.</li>
  * <li>Proactive compaction every HPAGE_FRAG_CHECK_INTERVAL_MSEC (500 ms) when
  *     {@code compaction_proactiveness} is above 0 and the node's kswapd is not running: when
  *     fragmentation_score_node exceeds the high mark (min(max(100 - proactiveness, 5) + 10, 100)),
@@ -175,7 +177,11 @@ public final class Kcompactd {
             if (cc.result() == CompactResult.SUCCESS) {
                 defer.reset(z, order, false);
             } else if (cc.result() == CompactResult.COMPLETE) {
-                defer.defer(z, order); // sync mode: deferred as sync direct compaction would
+                // free pages stranded on the per-cpu lists could still merge to the order: drain
+                // them (drain_all_pages(zone); the deferral rate-limits it), then defer as sync
+                // direct compaction would
+                k.alloc().drainZonePages(z);
+                defer.defer(z, order);
             }
             moved += count(nid, cc.stats());
         }

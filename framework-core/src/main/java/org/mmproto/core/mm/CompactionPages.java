@@ -49,6 +49,7 @@ public final class CompactionPages {
         int order = PageState.order(s);
         z.delFromFreeList(i, order, PageState.migratetype(s));
         z.freePages -= 1L << order;
+        z.compactFreeIsolated += 1L << order;
         return order;
     }
 
@@ -65,11 +66,24 @@ public final class CompactionPages {
         return pfn;
     }
 
-    /** An isolated block the run did not use goes back to the buddy allocator (merging). */
-    public static void releaseFree(Zone z, long pfn, int order) {
-        int i = (int) (pfn - z.startPfn);
-        z.state[i] = PageState.INSIDE;
-        Buddy.freeOnePage(z, i, order, z.pageblockMigratetype(pfn));
+    /**
+     * release_free_list: an isolated block the run did not use becomes an allocated page
+     * (mark_allocated) and is freed with __free_pages, so it goes to the per-cpu list where its
+     * order allows, or the buddy allocator, and counts in pgfree although its isolation counted no
+     * pgalloc.
+     */
+    public static void releaseFree(PageAllocator alloc, Zone z, long pfn, int order) {
+        prepTarget(z, pfn, order);
+        alloc.freeFolio(z, (int) (pfn - z.startPfn), order);
+    }
+
+    /**
+     * Pages compaction's free scanner has isolated from {@code z} since boot. Each leaves the
+     * allocator's books without a pgalloc: as a migration target (an allocated folio) or released
+     * (a pgfree), so per node pgalloc_* - pgfree = pages in folios - this sum.
+     */
+    public static long freeIsolated(Zone z) {
+        return z.compactFreeIsolated;
     }
 
     /** The zone's per-CPU lists back to the buddy allocator (compaction sees only buddy pages). */

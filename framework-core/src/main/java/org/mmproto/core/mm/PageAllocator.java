@@ -39,14 +39,17 @@ import org.slf4j.LoggerFactory;
  * The once-per-call private-node questions are kept in {@link PrivateNodeCalls}, folio release
  * in {@link FolioRelease}.
  *
- * <p>Over 600 lines on purpose: the fast path, the slow path (compaction for costly orders,
- * direct reclaim, the per-cpu drain after progress, the retry rules), get_page_from_freelist and
+ * <p>Over 600 lines on purpose: the fast path, the slow path (direct compaction with its
+ * compact_priority escalation and should_compact_retry, direct reclaim, the per-cpu drain after
+ * progress, the retry rules), get_page_from_freelist and
  * the watermark checks read together, as mm/page_alloc.c does; splitting them would spread one
  * allocation's decisions over several files.
  */
 public final class PageAllocator {
     private static final Logger LOG = LoggerFactory.getLogger("mm.page_alloc");
     private static final int MAX_RECLAIM_RETRIES = 16;
+    /** MAX_COMPACT_RETRIES: should_compact_retry's limit of retries after a COMPACT_SUCCESS. */
+    static final int MAX_COMPACT_RETRIES = 16;
     private static final int[] GFP_ZONE = new int[16];
 
     static {
@@ -70,6 +73,7 @@ public final class PageAllocator {
     private final boolean multiNode;
     private static final int WARN_ALLOC_BURST = 10;
     private long nofailStuck;
+    private long compactRetries;
     private long allocFailures;
     private long warnedFailures;
     private FolioRelease release;
@@ -369,6 +373,17 @@ public final class PageAllocator {
         return zoneWatermarkOk(z, order, mark, highestZoneIdx, 0, z.freePages);
     }
 
+    /** __zone_watermark_ok against an explicit mark and free page count (__compaction_suitable's wmark_target). */
+    public static boolean watermarkOkAt(Zone z, int order, long mark, int highestZoneIdx, long freePages) {
+        return zoneWatermarkOk(z, order, mark, highestZoneIdx, 0, freePages);
+    }
+
+    /** zone_watermark_ok at the allocation's own watermark and flags (compaction_suit_allocation_order). */
+    public static boolean watermarkOkFlags(Zone z, int order, int allocFlags, int highestZoneIdx) {
+        return zoneWatermarkOk(z, order, z.watermark(allocFlags & ALLOC_WMARK_MASK), highestZoneIdx, allocFlags,
+                z.freePages);
+    }
+
     /** __zone_watermark_ok. No highatomic or CMA pages exist here, so nothing else is unusable. */
     static boolean zoneWatermarkOk(Zone z, int order, long mark, int highest, int allocFlags, long freePages) {
         long min = mark;
@@ -439,10 +454,25 @@ public final class PageAllocator {
         }
     }
 
+    /**
+     * __alloc_pages_slowpath. Direct compaction comes first, at COMPACT_PRIO_ASYNC, for costly
+     * orders and for non-movable orders above 0 (not for requests that may ignore watermarks);
+     * a costly __GFP_NORETRY request (THP faults) gives up there when compaction was skipped or
+     * deferred, or is __GFP_THISNODE, and otherwise keeps async priority. Then the retry loop:
+     * direct reclaim, direct compaction at the current compact_priority, __GFP_NORETRY stops,
+     * costly orders stop unless __GFP_RETRY_MAYFAIL, should_reclaim_retry, and when reclaim
+     * made progress should_compact_retry (compaction_retries up to MAX_COMPACT_RETRIES, a
+     * quarter of that for costly orders after COMPACT_SUCCESS; otherwise one step up in priority,
+     * down to SYNC_LIGHT for costly orders and SYNC_FULL for the others).
+     */
     private long slowpath(int gfp, int order, Zone[] zl, int prefIdx, int highest, NodeMask nodemask,
                           int mt, int preferredNid, int localNid) {
         boolean canDirectReclaim = (gfp & Gfp.Bits.DIRECT_RECLAIM) != 0;
+        boolean canCompact = (gfp & Gfp.Bits.IO) != 0; // gfp_compaction_allowed
         boolean costly = order > Zone.PAGE_ALLOC_COSTLY_ORDER;
+        CompactResult[] compactResult = {CompactResult.SKIPPED};
+        CompactPriority compactPriority = CompactPriority.DEF;
+        int compactionRetries = 0;
         int allocFlags = gfpToAllocFlags(gfp, order);
         if ((allocFlags & ALLOC_KSWAPD) != 0) {
             wakeAllKswapds(gfp, order, zl, prefIdx, highest, nodemask);
@@ -451,11 +481,19 @@ public final class PageAllocator {
         if (pfn >= 0) {
             return pfn;
         }
-        if (canDirectReclaim && costly) {
-            // __alloc_pages_direct_compact before direct reclaim (costly orders, COMPACT_PRIO_ASYNC)
-            pfn = directCompact(gfp, order, allocFlags, zl, prefIdx, highest, nodemask, mt, preferredNid, localNid);
+        if (canDirectReclaim && canCompact && (costly || (order > 0 && mt != Buddy.MOVABLE))
+                && pfmemallocFlags(gfp) == 0) {
+            pfn = directCompact(gfp, order, allocFlags, zl, prefIdx, highest, nodemask, mt, preferredNid, localNid,
+                    CompactPriority.INIT, compactResult);
             if (pfn >= 0) {
                 return pfn;
+            }
+            if (costly && (gfp & Gfp.Bits.NORETRY) != 0) {
+                if (compactResult[0] == CompactResult.SKIPPED || compactResult[0] == CompactResult.DEFERRED
+                        || (gfp & Gfp.Bits.THISNODE) != 0) {
+                    return nopage(gfp, order, zl, prefIdx, highest, nodemask, mt, preferredNid, localNid);
+                }
+                compactPriority = CompactPriority.INIT; // sync compaction could be very expensive
             }
         }
         int noProgressLoops = 0;
@@ -464,8 +502,10 @@ public final class PageAllocator {
                 wakeAllKswapds(gfp, order, zl, prefIdx, highest, nodemask);
             }
             int reserve = pfmemallocFlags(gfp);
-            int flags = reserve != 0 ? reserve | (allocFlags & ALLOC_KSWAPD) : allocFlags;
-            pfn = getPageFromFreelist(gfp, order, flags, zl, prefIdx, highest, nodemask, mt, preferredNid, localNid);
+            if (reserve != 0) {
+                allocFlags = reserve | (allocFlags & ALLOC_KSWAPD);
+            }
+            pfn = getPageFromFreelist(gfp, order, allocFlags, zl, prefIdx, highest, nodemask, mt, preferredNid, localNid);
             if (pfn >= 0) {
                 return pfn;
             }
@@ -487,20 +527,58 @@ public final class PageAllocator {
             if (pfn >= 0) {
                 return pfn;
             }
-            if (costly && (gfp & Gfp.Bits.RETRY_MAYFAIL) == 0) {
-                break;
+            pfn = directCompact(gfp, order, allocFlags, zl, prefIdx, highest, nodemask, mt, preferredNid, localNid,
+                    compactPriority, compactResult);
+            if (pfn >= 0) {
+                return pfn;
             }
             if ((gfp & Gfp.Bits.NORETRY) != 0) {
                 break;
             }
-            noProgressLoops = progress > 0 ? 0 : noProgressLoops + 1;
-            if (!shouldReclaimRetry(order, zl, prefIdx, highest, nodemask, allocFlags, noProgressLoops)) {
+            if (costly && (!canCompact || (gfp & Gfp.Bits.RETRY_MAYFAIL) == 0)) {
                 break;
             }
+            // should_reclaim_retry: a costly order's progress does not mean its block will appear
+            noProgressLoops = progress > 0 && !costly ? 0 : noProgressLoops + 1;
+            if (shouldReclaimRetry(order, zl, prefIdx, highest, nodemask, allocFlags, noProgressLoops)) {
+                continue;
+            }
+            if (progress > 0 && canCompact && order > 0) {
+                // should_compact_retry
+                CompactResult r = compactResult[0];
+                if (r == CompactResult.SKIPPED) {
+                    if (compaction.zonelistSuitable(zl, prefIdx, highest, nodemask, order, reclaim::reclaimablePages)) {
+                        continue; // reclaim can make compaction possible
+                    }
+                    break;
+                }
+                if (r == CompactResult.SUCCESS) {
+                    int maxRetries = costly ? MAX_COMPACT_RETRIES / 4 : MAX_COMPACT_RETRIES;
+                    if (++compactionRetries <= maxRetries) {
+                        compactRetries++;
+                        continue; // the block was made but taken: retry some
+                    }
+                }
+                CompactPriority min = costly ? CompactPriority.MIN_COSTLY : CompactPriority.MIN;
+                if (compactPriority.ordinal() > min.ordinal()) {
+                    compactPriority = compactPriority.harder();
+                    compactionRetries = 0;
+                    compactRetries++;
+                    continue;
+                }
+            }
+            break;
         }
-        if ((gfp & Gfp.Bits.NOFAIL) != 0) {
+        return nopage(gfp, order, zl, prefIdx, highest, nodemask, mt, preferredNid, localNid);
+    }
+
+    /** The slow path's nopage: __GFP_NOFAIL's last resort (with direct reclaim allowed), else warn_alloc. */
+    private long nopage(int gfp, int order, Zone[] zl, int prefIdx, int highest, NodeMask nodemask, int mt,
+                        int preferredNid, int localNid) {
+        if ((gfp & Gfp.Bits.NOFAIL) != 0 && (gfp & Gfp.Bits.DIRECT_RECLAIM) != 0) {
             // __alloc_pages_cpuset_fallback with ALLOC_MIN_RESERVE; past that the kernel loops forever.
-            pfn = getPageFromFreelist(gfp, order, ALLOC_MIN_RESERVE, zl, prefIdx, highest, nodemask, mt, preferredNid, localNid);
+            long pfn = getPageFromFreelist(gfp, order, ALLOC_MIN_RESERVE, zl, prefIdx, highest, nodemask, mt,
+                    preferredNid, localNid);
             if (pfn >= 0) {
                 return pfn;
             }
@@ -511,10 +589,20 @@ public final class PageAllocator {
         return fail(gfp, order, nodemask, preferredNid);
     }
 
-    /** compact_stall when compaction ran, then compact_success or compact_fail by the retry's outcome. */
+    /**
+     * __alloc_pages_direct_compact at {@code prio}: nothing for order 0; try_to_compact_pages's
+     * result goes to {@code result[0]}; unless it is COMPACT_SKIPPED, one compact_stall and then
+     * compact_success (the allocation got a page; compaction_defer_reset on its zone) or
+     * compact_fail. One count per attempt, at every priority.
+     */
     private long directCompact(int gfp, int order, int allocFlags, Zone[] zl, int prefIdx, int highest,
-                               NodeMask nodemask, int mt, int preferredNid, int localNid) {
-        if (!compaction.tryToCompact(zl, prefIdx, highest, nodemask, order, gfp)) {
+                               NodeMask nodemask, int mt, int preferredNid, int localNid, CompactPriority prio,
+                               CompactResult[] result) {
+        if (order == 0) {
+            return -1;
+        }
+        result[0] = compaction.tryToCompact(zl, prefIdx, highest, nodemask, order, gfp, allocFlags, prio);
+        if (result[0] == CompactResult.SKIPPED) {
             return -1;
         }
         long[] st = nodes[localNid].vmstat;
@@ -569,6 +657,11 @@ public final class PageAllocator {
     /** Allocations that returned ENOMEM. */
     public long allocFailures() {
         return allocFailures;
+    }
+
+    /** Times should_compact_retry sent the slow path round again (the compact_retry trace's ret=1). */
+    public long compactRetries() {
+        return compactRetries;
     }
 
     /** __GFP_NOFAIL allocations that could not be served: the kernel would hang here. */
@@ -671,6 +764,11 @@ public final class PageAllocator {
                 Pcp.drain(z);
             }
         }
+    }
+
+    /** drain_all_pages(zone): the zone's per-CPU lists (one pageset modelled) back to the buddy allocator. */
+    public void drainZonePages(Zone z) {
+        Pcp.drain(z);
     }
 
     /** The order of the allocated folio at {@code pfn}, or -1 if none starts there. */

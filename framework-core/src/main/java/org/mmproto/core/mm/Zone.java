@@ -58,6 +58,8 @@ public final class Zone {
     long freePages;
     /** Pages taken out of the free lists at boot without an allocation ({@link ReservedPages}). */
     long reservedPages;
+    /** Pages compaction's free scanner isolated ({@link CompactionPages#freeIsolated}). */
+    long compactFreeIsolated;
 
     /** The running CPU's per_cpu_pages (one pageset per zone is modelled), null when PCP is off. */
     Pcp pcp;

@@ -12,7 +12,7 @@ import org.mmproto.core.task.Vma;
  * order and units: {@code Size}, {@code KernelPageSize}, {@code MMUPageSize}, {@code Rss},
  * {@code Pss} (a page shared by n mappings counts 1/n), {@code Anonymous}, {@code AnonHugePages}
  * (anonymous folios mapped whole by a PMD: 2048 kB each) and {@code Swap}. Unlike numa_maps every
- * present page counts, private nodes' included. The header is the range only (no permissions,
+ * present page but the zero page counts, private nodes' included. The header is the range only (no permissions,
  * offset, device or path); the dirty/clean, Referenced, LazyFree, hugetlb, Locked and THPeligible
  * lines are not printed.
  */
@@ -48,11 +48,12 @@ public final class Smaps {
             if (!Pte.present(pte)) {
                 continue;
             }
-            rss++;
             if ((pte & Pte.ZERO) != 0) {
-                pssTimes += PSS_ONE; // the zero page's mapcount is not kept: counted whole, as smaps_pte_entry's exclusive case
+                // smaps_pte_entry: vm_normal_page() is NULL for the zero page, so it is not
+                // accounted at all (a read fault leaves Rss 0 kB: checked on realkernel 6.12)
                 continue;
             }
+            rss++;
             long head = rmap.headOf(Pte.pfn(pte));
             boolean isAnon = (memmap.flags(head) & Memmap.PG_ANON) != 0;
             int entire = memmap.entireMapcount(head);

@@ -8,6 +8,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.mmproto.api.Gfp;
 import org.mmproto.core.gup.Gup;
+import org.mmproto.core.migrate.Migration;
+import org.mmproto.core.mm.AllocFlags;
+import org.mmproto.core.mm.CompactPriority;
+import org.mmproto.core.mm.CompactResult;
 import org.mmproto.core.mm.Zone;
 import org.mmproto.core.stats.VmStat;
 import org.mmproto.core.task.MmOps;
@@ -127,7 +131,8 @@ class CompactDeferTest extends OneTaskKernel {
         int gfp = Gfp.GFP_KERNEL.bits() | Gfp.Bits.THISNODE | Gfp.Bits.COMP | Gfp.Bits.NOWARN;
         long scanned = vm(VmStat.COMPACT_MIGRATE_SCANNED);
         // try_to_compact_pages on that zone alone: COMPACT_DEFERRED, which is not COMPACT_SKIPPED
-        assertThat(k.compaction().tryToCompact(new Zone[] {z}, 0, 3, null, 9, gfp)).isTrue();
+        assertThat(k.compaction().tryToCompact(new Zone[] {z}, 0, 3, null, 9, gfp, AllocFlags.ALLOC_WMARK_MIN,
+                CompactPriority.ASYNC)).isEqualTo(CompactResult.DEFERRED);
         assertThat(vm(VmStat.COMPACT_MIGRATE_SCANNED)).as("the deferred zone was not scanned").isEqualTo(scanned);
         assertThat(k.compaction().defer().considered(z)).isEqualTo(1);
         // the slow path: the big zone is skipped again (its second and last skip), ZONE_DMA is
@@ -146,7 +151,79 @@ class CompactDeferTest extends OneTaskKernel {
         assertThat(k.compaction().defer().considered(z)).isEqualTo(2);
         assertThat(k.compaction().defer().deferShift(z)).as("ASYNC compaction defers nothing, resets only its zone").isEqualTo(1);
         // the next request reaches the limit: the big zone is scanned again
-        assertThat(k.compaction().tryToCompact(new Zone[] {z}, 0, 3, null, 9, gfp)).isTrue();
+        assertThat(k.compaction().tryToCompact(new Zone[] {z}, 0, 3, null, 9, gfp, AllocFlags.ALLOC_WMARK_MIN,
+                CompactPriority.ASYNC)).isNotEqualTo(CompactResult.SKIPPED).isNotEqualTo(CompactResult.DEFERRED);
         assertThat(vm(VmStat.COMPACT_MIGRATE_SCANNED)).isGreaterThan(scanned);
+    }
+
+    /**
+     * kcompactd_do_work: a zone whose run ends with the scanners met (COMPACT_COMPLETE) has its
+     * per-cpu lists drained (drain_all_pages(zone)) before it is deferred; compact_zone itself
+     * does not drain them at its end, so the same run from direct compaction leaves the freed
+     * pages there.
+     */
+    @Test
+    void kcompactd_drains_the_zones_per_cpu_lists_before_deferring_it() {
+        fragmentAndPin();
+        k.kcompactd().setProactiveness(0);
+        Zone z = bigZone();
+        long onPcp = putPagesOnPcp(z);
+        CompactControl direct = k.compaction().compactZone(z, 9, Migration.Mode.MIGRATE_SYNC_LIGHT);
+        assertThat(direct.result()).isEqualTo(CompactResult.COMPLETE);
+        assertThat(z.pcpPages()).as("compact_zone leaves the per-cpu lists alone").isEqualTo(onPcp);
+        assertThat(compactionOf().defer().deferShift(z)).as("compact_zone itself defers nothing").isZero();
+        assertThat(kcompactdRun()).isPositive();
+        assertThat(compactionOf().defer().deferShift(z)).isEqualTo(1);
+        assertThat(z.pcpPages()).as("drained before the deferral").isZero();
+    }
+
+    /** Order-0 pages of {@code z} allocated and freed again: the frees stay on its per-cpu list. */
+    long putPagesOnPcp(Zone z) {
+        List<Long> got = new ArrayList<>();
+        int gfp = Gfp.GFP_KERNEL.bits() | Gfp.Bits.THISNODE | Gfp.Bits.NOWARN;
+        for (int i = 0; i < 64; i++) {
+            long p = k.alloc().allocPages(gfp, 0, 0, null, 0);
+            if (p >= 0) {
+                got.add(p);
+            }
+        }
+        got.forEach(p -> k.alloc().freePages(p, 0));
+        assertThat(z.pcpPages()).isPositive();
+        return z.pcpPages();
+    }
+
+    @Test
+    void kcompactd_leaves_the_per_cpu_lists_when_it_does_not_run_a_zone() {
+        fragmentAndPin();
+        k.kcompactd().setProactiveness(0);
+        Zone z = bigZone();
+        assertThat(kcompactdRun()).isPositive(); // deferred now
+        long onPcp = putPagesOnPcp(z);
+        assertThat(kcompactdRun()).as("deferred: skipped").isZero();
+        assertThat(z.pcpPages()).as("no run, no drain").isEqualTo(onPcp);
+    }
+
+    /** try_to_compact_pages at a sync priority defers a zone whose scanners met; SYNC_FULL ignores the deferral. */
+    @Test
+    void sync_priorities_defer_a_complete_zone_and_sync_full_does_not_consult_the_deferral() {
+        fragmentAndPin();
+        Zone z = bigZone();
+        int gfp = Gfp.GFP_KERNEL.bits() | Gfp.Bits.COMP | Gfp.Bits.NOWARN;
+        Zone[] zl = {z};
+        assertThat(k.compaction().tryToCompact(zl, 0, 3, null, 9, gfp, AllocFlags.ALLOC_WMARK_MIN,
+                CompactPriority.ASYNC)).isEqualTo(CompactResult.COMPLETE);
+        assertThat(compactionOf().defer().deferShift(z)).as("async defers nothing").isZero();
+        assertThat(k.compaction().tryToCompact(zl, 0, 3, null, 9, gfp, AllocFlags.ALLOC_WMARK_MIN,
+                CompactPriority.SYNC_LIGHT)).isEqualTo(CompactResult.COMPLETE);
+        assertThat(compactionOf().defer().deferShift(z)).isEqualTo(1);
+        int considered = compactionOf().defer().considered(z);
+        long scanned = vm(VmStat.COMPACT_MIGRATE_SCANNED);
+        assertThat(k.compaction().tryToCompact(zl, 0, 3, null, 9, gfp, AllocFlags.ALLOC_WMARK_MIN,
+                CompactPriority.SYNC_FULL)).as("the deferral is not consulted").isEqualTo(CompactResult.COMPLETE);
+        assertThat(vm(VmStat.COMPACT_MIGRATE_SCANNED)).isGreaterThan(scanned);
+        assertThat(compactionOf().defer().considered(z)).isEqualTo(considered);
+        assertThat(compactionOf().defer().deferShift(z)).isEqualTo(2);
+        assertThat(k.compaction().tryToCompact(zl, 0, 3, null, 9, gfp, AllocFlags.ALLOC_WMARK_MIN,
+                CompactPriority.SYNC_LIGHT)).isEqualTo(CompactResult.DEFERRED);
     }
 }

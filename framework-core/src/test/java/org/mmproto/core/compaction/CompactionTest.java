@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.mmproto.core.migrate.Migration;
+import org.mmproto.core.mm.CompactResult;
 import org.mmproto.core.mm.DebugVm;
 import org.mmproto.core.mm.Memmap;
 import org.mmproto.core.mm.Zone;
@@ -176,5 +177,41 @@ class CompactionTest extends OneTaskKernel {
         assertThat(pfn).isNotNegative();
         assertThat(vm(VmStat.COMPACT_STALL)).isZero();
         k.alloc().freePages(pfn, 9);
+    }
+
+    /**
+     * Compaction allocates no page through rmqueue: its targets are free blocks the free scanner
+     * isolated, so pgalloc_* does not move; every isolated block is counted once in pgfree (the
+     * migrated sources' frees match the targets used, release_free_list frees the rest), and the
+     * node's pgalloc_* - pgfree stays equal to its folios less the pages compaction isolated.
+     */
+    @Test
+    void compaction_counts_no_pgalloc_and_one_pgfree_per_isolated_free_page() {
+        fragment(56 * MiB);
+        long[] pgalloc = new long[org.mmproto.api.ZoneType.MAX_NR_ZONES];
+        for (int t = 0; t < pgalloc.length; t++) {
+            pgalloc[t] = vm(VmStat.pgalloc(t));
+        }
+        long pgfree = vm(VmStat.PGFREE);
+        long isolatedFree = freeIsolated();
+        var r = k.compaction().compactNode(0);
+        assertThat(r.stats().migrated()).isPositive();
+        for (int t = 0; t < pgalloc.length; t++) {
+            assertThat(vm(VmStat.pgalloc(t))).as("pgalloc zone %d", t).isEqualTo(pgalloc[t]);
+        }
+        long taken = freeIsolated() - isolatedFree;
+        assertThat(taken).as("free pages isolated").isGreaterThan(r.stats().migrated());
+        assertThat(vm(VmStat.PGFREE) - pgfree).isEqualTo(taken);
+        // compact_isolated counts both scanners' pages: the migrate scanner's are the folios tried
+        assertThat(vm(VmStat.COMPACT_ISOLATED)).isEqualTo(taken + r.stats().migrated() + r.stats().failed());
+        assertThat(DebugVm.check(k.mem())).isEmpty();
+    }
+
+    long freeIsolated() {
+        long n = 0;
+        for (Zone z : k.mem().zones()) {
+            n += org.mmproto.core.mm.CompactionPages.freeIsolated(z);
+        }
+        return n;
     }
 }

@@ -95,4 +95,40 @@ class DebugVmTest {
         dma32.state[i] = PageState.INSIDE;
         assertThat(DebugVm.check(mem).get(0).toString()).contains(String.format("0x%x", folio + 1));
     }
+
+    @Test
+    void catches_a_pgalloc_pgfree_imbalance_on_one_node_of_two() {
+        mem = PhysicalMemory.boot(TestMachines.dramDramCxl(32 * MiB, 32 * MiB, false));
+        alloc = new PageAllocator(mem, new CountingCheckpoint(mem.nodeCount()), new NoReclaim(mem.nodeCount()));
+        long p = alloc.allocPages(Gfp.GFP_KERNEL.or(Gfp.__GFP_THISNODE).bits(), 0, 1, null, 1);
+        assertThat(DebugVm.check(mem)).isEmpty();
+        // one node's pgfree moved to another: the machine's totals still balance, the nodes do not
+        mem.count(1, VmStat.PGFREE, 1);
+        mem.count(0, VmStat.PGFREE, -1);
+        assertThat(DebugVm.check(mem)).extracting(DebugVm.Violation::detail)
+                .anyMatch(d -> d.startsWith("node 0: pgalloc_* - pgfree"))
+                .anyMatch(d -> d.startsWith("node 1: pgalloc_* - pgfree"));
+        mem.count(1, VmStat.PGFREE, -1);
+        mem.count(0, VmStat.PGFREE, 1);
+        alloc.freePages(p, 0);
+        assertThat(DebugVm.check(mem)).isEmpty();
+    }
+
+    @Test
+    void a_free_block_compaction_isolated_and_released_balances_through_its_pgfree() {
+        alloc.enablePcp();
+        int i = dma32.freeHead[3 * Zone.NR_LISTS + Buddy.UNMOVABLE];
+        long pfn = dma32.startPfn() + i;
+        long pgfree = mem.vmstat(VmStat.PGFREE);
+        long pgalloc = mem.vmstat(VmStat.PGALLOC_DMA32);
+        assertThat(CompactionPages.isolateFree(dma32, pfn)).isEqualTo(3);
+        CompactionPages.releaseFree(alloc, dma32, pfn, 3);
+        assertThat(mem.vmstat(VmStat.PGFREE) - pgfree).as("release_free_list frees with __free_pages").isEqualTo(8);
+        assertThat(mem.vmstat(VmStat.PGALLOC_DMA32)).as("isolation is no allocation").isEqualTo(pgalloc);
+        assertThat(CompactionPages.freeIsolated(dma32)).isEqualTo(8);
+        assertThat(DebugVm.check(mem)).isEmpty();
+        // without the isolation count the books would be 8 pages off
+        dma32.compactFreeIsolated = 0;
+        assertThat(kinds()).contains("counter");
+    }
 }
