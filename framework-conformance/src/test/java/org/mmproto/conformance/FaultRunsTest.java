@@ -95,7 +95,7 @@ public class FaultRunsTest {
         return r.of(Rules.FAULTS).get(0);
     }
 
-    private static final String HANG_MIGRATE_TO = "driver_hook:hook=migrate_to,interval=2,times=1,mode=hang";
+    private static final String HANG_MIGRATE_TO = "driver_hook:hook=migrate_to,interval=2,times=1,probability=100,mode=hang";
 
     @Test
     void a_timed_out_accept_that_the_driver_booked_fails_R6_3_and_one_it_did_not_book_passes() {

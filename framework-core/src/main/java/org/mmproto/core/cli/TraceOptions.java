@@ -49,11 +49,15 @@ final class TraceOptions {
                     + " returns NULL), migrate_copy (the copy fails and the folio stays), swap_write (the folio"
                     + " stays mapped and is activated) or driver_hook (mode=throw or null: the hook fails before"
                     + " the driver sees the call; hang: the driver's hook runs, then the call overruns the budget,"
-                    + " the engine uses the fallback and quarantines the driver). ATTR is probability= percent"
-                    + " (100), interval= N (1), times= N (-1, no limit), space= bytes passed unharmed first,"
-                    + " min_order= N, gfp= flags or 0xMASK the call must all have, nid= N, pid= N,"
-                    + " hook=NAME[,NAME...] (driver_hook: only these hooks, e.g. hook=alloc_veto,migrate_to;"
-                    + " default every hook), mode= throw, null or hang. Every injected fault is listed on stderr"
+                    + " the engine uses the fallback and quarantines the driver). ATTR, with the kernel's debugfs"
+                    + " defaults in (): probability= percent (0: nothing fails until it is set), interval= N (1),"
+                    + " times= N (1; -1 no limit), space= pages the calls use up before any fails (0), the task"
+                    + " filters pid= N and task= COMM, nid= N, gfp= flags or 0xMASK the call must all have,"
+                    + " page_alloc only: min_order= N (1), ignore_gfp_wait= Y|N (Y: sleeping allocations never"
+                    + " fail), ignore_gfp_highmem= Y|N (Y: user/highmem allocations never fail); driver_hook only:"
+                    + " hook=NAME[,NAME...] (only these hooks, e.g. hook=alloc_veto,migrate_to; default every"
+                    + " hook), mode= throw, null or hang. E.g. 'page_alloc:probability=10,times=-1,min_order=0,"
+                    + "ignore_gfp_wait=N,ignore_gfp_highmem=N'. Every injected fault is listed on stderr"
                     + " and the invariants are checked after each step that injected one.")
     List<String> fail = new ArrayList<>();
 
