@@ -104,6 +104,10 @@ final class TraceOptions {
         }
         String format = traceFormat != null ? traceFormat.toLowerCase(Locale.ROOT)
                 : trace.getFileName().toString().endsWith(".json") ? "perfetto" : "ftrace";
+        if (!format.equals("ftrace") && !format.equals("perfetto")) {
+            throw new ParameterException(spec.commandLine(), "--trace-format " + traceFormat
+                    + ": expected ftrace or perfetto");
+        }
         Writer w;
         try {
             w = Files.newBufferedWriter(trace, StandardCharsets.UTF_8);
@@ -111,10 +115,8 @@ final class TraceOptions {
             throw new ParameterException(spec.commandLine(), "--trace " + trace + ": cannot write: " + e.getMessage());
         }
         sink = switch (format) {
-            case "ftrace" -> new FtraceText(w);
             case "perfetto" -> new PerfettoJson(w);
-            default -> throw new ParameterException(spec.commandLine(), "--trace-format " + traceFormat
-                    + ": expected ftrace or perfetto");
+            default -> new FtraceText(w);
         };
         return new Tracer(filter, sink);
     }
