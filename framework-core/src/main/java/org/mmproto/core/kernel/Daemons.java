@@ -26,7 +26,14 @@ public final class Daemons {
         long compacted = k.kcompactd().tick(ms);
         var kh = k.khugepaged();
         long collapsedBefore = kh.pagesCollapsed();
-        long wakeups = kh.tick(ms);
+        var tracer = k.mem().tracer();
+        var prev = tracer.enter(org.mmproto.core.trace.Tracer.Kthread.KHUGEPAGED, 0); // khugepaged's events
+        long wakeups;
+        try {
+            wakeups = kh.tick(ms);
+        } finally {
+            tracer.leave(prev);
+        }
         long collapsed = kh.pagesCollapsed() - collapsedBefore;
         long work = k.dispatcher() == null ? 0 : k.dispatcher().deviceWork().tick(ms);
         return new Ran(reclaimed, marked, compacted, wakeups, collapsed, work);

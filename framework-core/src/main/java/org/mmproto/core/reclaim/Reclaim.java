@@ -187,7 +187,12 @@ public final class Reclaim implements ReclaimSeam {
         for (int nid = 0; nid < kswapd.length; nid++) {
             Kswapd d = kswapd[nid];
             boolean ran = d.woken();
-            n += d.run();
+            Tracer.Context prev = k.mem().tracer().enter(Tracer.Kthread.KSWAPD, nid); // kswapdN's events
+            try {
+                n += d.run();
+            } finally {
+                k.mem().tracer().leave(prev);
+            }
             if (ran && !d.woken() && kcompactd != null) { // kswapd goes to sleep: node balanced
                 kcompactd.wake(nid, d.order(), d.highestZoneIdx());
             }
