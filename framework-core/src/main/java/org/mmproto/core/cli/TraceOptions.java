@@ -14,6 +14,7 @@ import org.mmproto.core.fault.FaultInjector;
 import org.mmproto.core.probe.Probes;
 import org.mmproto.core.trace.EventFilter;
 import org.mmproto.core.trace.FtraceText;
+import org.mmproto.core.trace.Log;
 import org.mmproto.core.trace.PerfettoJson;
 import org.mmproto.core.trace.TraceSink;
 import org.mmproto.core.trace.Tracer;
@@ -83,6 +84,7 @@ final class TraceOptions {
         }
         try {
             probes = Probes.attach(probe, tracer);
+            Log.TRACE.logger().info("probes attached: {}", String.join(", ", probe));
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -118,7 +120,9 @@ final class TraceOptions {
             case "perfetto" -> new PerfettoJson(w);
             default -> new FtraceText(w);
         };
-        return new Tracer(filter, sink);
+        Tracer t = new Tracer(filter, sink);
+        Log.TRACE.logger().info("{} tracepoints to {} ({})", t.enabled().size(), trace, format);
+        return t;
     }
 
     /** The run's fault injector (OFF without --fail). */
@@ -146,7 +150,9 @@ final class TraceOptions {
             err.println("mmproto: " + tracer.fired() + " trace events written to " + trace);
         }
         if (faults.active()) {
-            faults.injected().forEach(f -> err.println("mmproto: " + f));
+            if (!LoggingOptions.onStderr(Log.FAULT_INJECT, org.slf4j.event.Level.INFO)) { // else -v showed each already
+                faults.injected().forEach(f -> err.println("mmproto: " + f));
+            }
             err.println("mmproto: " + faults.injectedCount() + " faults injected");
         }
     }

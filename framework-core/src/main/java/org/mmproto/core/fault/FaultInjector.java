@@ -27,7 +27,7 @@ public final class FaultInjector {
         }
     }
 
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("fault_inject");
+    private static final org.slf4j.Logger LOG = org.mmproto.core.trace.Log.FAULT_INJECT.logger();
 
     private final boolean active;
     /** Whether the fail points may fail now (see {@link #arm}); armed from the start unless disarmed. */

@@ -1,5 +1,7 @@
 package org.mmproto.core.kernel;
 
+import org.mmproto.core.trace.Log;
+
 /**
  * What runs while kernel time passes, in one order for every caller (the {@code tick} step and a
  * replay's clock): every woken kswapd, NUMA balancing's scans, kcompactd, khugepaged, then the
@@ -36,6 +38,15 @@ public final class Daemons {
         }
         long collapsed = kh.pagesCollapsed() - collapsedBefore;
         long work = k.dispatcher() == null ? 0 : k.dispatcher().deviceWork().tick(ms);
+        if (marked > 0) {
+            Log.NUMA_BALANCING.logger().debug("task_numa_work: {} PTEs marked for hinting faults", marked);
+        }
+        if (compacted > 0) {
+            Log.COMPACTION.logger().info("kcompactd: {} folios migrated", compacted);
+        }
+        if (wakeups > 0) {
+            Log.KHUGEPAGED.logger().debug("khugepaged: {} wakeups, {} pages collapsed", wakeups, collapsed);
+        }
         return new Ran(reclaimed, marked, compacted, wakeups, collapsed, work);
     }
 }

@@ -118,6 +118,8 @@ public final class Reclaim implements ReclaimSeam {
         if (tracer.on(Tracepoint.MM_VMSCAN_DIRECT_RECLAIM_END)) {
             tracer.emit(Tracepoint.MM_VMSCAN_DIRECT_RECLAIM_END, -1, reclaimed);
         }
+        org.mmproto.core.trace.Log.VMSCAN.logger().debug("direct reclaim: order {} gfp {}: {} pages reclaimed", order,
+                Gfp.of(gfp), reclaimed);
         return reclaimed;
     }
 
