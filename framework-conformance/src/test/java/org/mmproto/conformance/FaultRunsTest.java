@@ -120,7 +120,8 @@ public class FaultRunsTest {
     @Test
     void faults_are_armed_after_bind_so_a_bind_that_allocates_on_the_node_is_still_checked() {
         Result r = faults(new DriverUnderTest.Type(AllocatesAtBind.class, "allocates-at-bind", null, Map.of()),
-                "page_alloc:nid=" + Machines.PRIVATE_NID);
+                "page_alloc:nid=" + Machines.PRIVATE_NID + ",probability=100,times=-1,min_order=0,ignore_gfp_wait=N"
+                        + ",ignore_gfp_highmem=N");
         assertThat(r.outcome()).as(r.where()).isEqualTo(Outcome.PASS);
         assertThat(r.detail()).contains("page_alloc");
     }
