@@ -38,8 +38,9 @@ final class TraceOptions {
     String traceFormat;
 
     @Option(names = "--events", paramLabel = "SPEC", defaultValue = "*:*",
-            description = "Which tracepoints fire, as set_event takes them: 'kmem:*,migrate:*', 'mm_page_alloc',"
-                    + " '!kmem:mm_page_free' (default: all); the systems are kmem, migrate, vmscan, compaction,"
+            description = "Which tracepoints fire, as set_event takes them: 'kmem:*,migrate:*', 'kmem' (a bare"
+                    + " system: all its events), 'mm_page_alloc' (a bare event), 'kmem,!kmem:mm_page_free' ('!'"
+                    + " disables; left to right) (default: all); the systems are kmem, migrate, vmscan, compaction,"
                     + " huge_memory, kprobes and private (README: the tracepoints).")
     String events;
 
@@ -105,7 +106,7 @@ final class TraceOptions {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
         String format = traceFormat != null ? traceFormat.toLowerCase(Locale.ROOT)
-                : trace.getFileName().toString().endsWith(".json") ? "perfetto" : "ftrace";
+                : trace.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".json") ? "perfetto" : "ftrace";
         if (!format.equals("ftrace") && !format.equals("perfetto")) {
             throw new ParameterException(spec.commandLine(), "--trace-format " + traceFormat
                     + ": expected ftrace or perfetto");
