@@ -24,12 +24,14 @@ final class FaultPlan {
     /** The hooks whose fallback is a refusal, the only ones the kit's plans fault. */
     static final List<Hook> DECISIONS = List.of(Hook.ALLOC_VETO, Hook.MIGRATE_TO, Hook.MIGRATION_FILTER, Hook.LONGTERM_PIN);
 
-    static final String ALLOC_AND_HOOKS = "page_alloc:nid=" + Machines.PRIVATE_NID + ",probability=10"
-            + ";migrate_target:probability=15;migrate_copy:probability=15"
-            + ";driver_hook:hook=alloc_veto,probability=10,mode=throw"
-            + ";driver_hook:hook=migrate_to,probability=10,mode=null"
-            + ";driver_hook:hook=migration_filter,probability=10,mode=throw"
-            + ";driver_hook:hook=longterm_pin,probability=20,mode=null";
+    /** Every call may fail (times=-1), page_alloc also order-0, sleeping and highmem ones (fail_page_alloc skips those by default). */
+    static final String ALLOC_AND_HOOKS = "page_alloc:nid=" + Machines.PRIVATE_NID + ",probability=10,times=-1"
+            + ",min_order=0,ignore_gfp_wait=N,ignore_gfp_highmem=N"
+            + ";migrate_target:probability=15,times=-1;migrate_copy:probability=15,times=-1"
+            + ";driver_hook:hook=alloc_veto,probability=10,times=-1,mode=throw"
+            + ";driver_hook:hook=migrate_to,probability=10,times=-1,mode=null"
+            + ";driver_hook:hook=migration_filter,probability=10,times=-1,mode=throw"
+            + ";driver_hook:hook=longterm_pin,probability=20,times=-1,mode=null";
 
     private FaultPlan() {
     }
@@ -37,7 +39,7 @@ final class FaultPlan {
     /** One hang, at the {@code nth} call of a {@link #DECISIONS} hook. */
     static String hang(long nth) {
         return "driver_hook:hook=" + DECISIONS.stream().map(Hook::kernelName).collect(Collectors.joining(","))
-                + ",interval=" + nth + ",times=1,mode=hang";
+                + ",interval=" + nth + ",times=1,probability=100,mode=hang";
     }
 
     /**

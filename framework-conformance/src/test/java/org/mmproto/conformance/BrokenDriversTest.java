@@ -92,7 +92,7 @@ class BrokenDriversTest {
         assertThat(f.where()).contains("--fail '", "migrate_target", "seed 1", "step ", "R1.6");
         Path jar = dir.resolve("CountsAccepted.jar");
         assertThat(org.mmproto.core.cli.Main.execute("conform", jar.toString(), "--design", "ops-struct",
-                "--fail", "migrate_target:probability=50")).isEqualTo(1);
+                "--fail", "migrate_target:probability=50,times=-1")).isEqualTo(1);
         // no fault reaches a fail point: R6.3 is skipped and the driver conforms
         assertThat(org.mmproto.core.cli.Main.execute("conform", jar.toString(), "--design", "ops-struct",
                 "--fail", "page_alloc:nid=7")).isEqualTo(0);

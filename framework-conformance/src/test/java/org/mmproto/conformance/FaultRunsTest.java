@@ -95,7 +95,7 @@ public class FaultRunsTest {
         return r.of(Rules.FAULTS).get(0);
     }
 
-    private static final String HANG_MIGRATE_TO = "driver_hook:hook=migrate_to,interval=2,times=1,mode=hang";
+    private static final String HANG_MIGRATE_TO = "driver_hook:hook=migrate_to,interval=2,times=1,probability=100,mode=hang";
 
     @Test
     void a_timed_out_accept_that_the_driver_booked_fails_R6_3_and_one_it_did_not_book_passes() {
@@ -120,7 +120,8 @@ public class FaultRunsTest {
     @Test
     void faults_are_armed_after_bind_so_a_bind_that_allocates_on_the_node_is_still_checked() {
         Result r = faults(new DriverUnderTest.Type(AllocatesAtBind.class, "allocates-at-bind", null, Map.of()),
-                "page_alloc:nid=" + Machines.PRIVATE_NID);
+                "page_alloc:nid=" + Machines.PRIVATE_NID + ",probability=100,times=-1,min_order=0,ignore_gfp_wait=N"
+                        + ",ignore_gfp_highmem=N");
         assertThat(r.outcome()).as(r.where()).isEqualTo(Outcome.PASS);
         assertThat(r.detail()).contains("page_alloc");
     }

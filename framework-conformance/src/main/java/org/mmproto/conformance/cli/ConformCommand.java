@@ -41,7 +41,7 @@ public final class ConformCommand implements Callable<Integer> {
 
     @Option(names = "--fail", paramLabel = "SPEC",
             description = "The faults of the R6.3 run (as run's --fail: point:key=value,..., e.g."
-                    + " driver_hook:hook=migrate_to,interval=2,times=1,mode=hang; repeatable), instead of the kit's"
+                    + " driver_hook:hook=migrate_to,interval=2,times=1,probability=100,mode=hang; repeatable), instead of the kit's"
                     + " two runs; armed once the driver is bound.")
     java.util.List<String> fail = new java.util.ArrayList<>();
 

@@ -51,7 +51,10 @@ final class EngineOptions {
             return new RunFactory(PluginCatalog.empty());
         }
         PluginCatalog catalog = new DriverPlugins().load(dir);
-        catalog.failed().forEach(p -> System.err.println("mmproto: plugin not loaded: " + p.error()));
+        org.slf4j.Logger log = org.mmproto.core.trace.Log.PLUGIN.logger();
+        catalog.failed().forEach(p -> log.warn("not loaded: {}", p.error()));
+        catalog.started().forEach(p -> log.info("{} {} loaded from {}: {} driver(s), {} design(s)", p.id(), p.version(),
+                p.jar().getFileName(), p.drivers().size(), p.designs().size()));
         return new RunFactory(catalog);
     }
 }

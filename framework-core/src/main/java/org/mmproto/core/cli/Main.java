@@ -45,6 +45,11 @@ public final class Main implements Runnable {
     LoggingOptions logging = new LoggingOptions();
 
     public static void main(String[] args) {
+        // Guice's own switch: no bytecode generation (the engine uses no method interception), so
+        // no sun.misc.Unsafe call and no JDK 24+ warning from its HiddenClassDefiner
+        if (System.getProperty("guice_bytecode_gen_option") == null) {
+            System.setProperty("guice_bytecode_gen_option", "DISABLED");
+        }
         System.exit(execute(args));
     }
 

@@ -46,7 +46,7 @@ import picocli.CommandLine.Parameters;
             "  ./mmproto run private-node-audit --design fallback-only",
             "  ./mmproto run mbind --trace out.txt --events 'kmem:*,migrate:*'   ftrace text",
             "  ./mmproto run cram-overcommit --trace out.json                     Perfetto",
-            "  ./mmproto run reclaim-swap --fail 'swap_write:interval=2;page_alloc:probability=1'"})
+            "  ./mmproto run reclaim-swap --fail 'swap_write:probability=100,interval=2,times=-1'"})
 final class RunCommand implements Callable<Integer> {
     /** Scenarios with more steps than this print only failing steps (unless --verbose). */
     static final int LONG_SCENARIO_STEPS = 200;

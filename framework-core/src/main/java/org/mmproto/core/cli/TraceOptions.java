@@ -14,6 +14,7 @@ import org.mmproto.core.fault.FaultInjector;
 import org.mmproto.core.probe.Probes;
 import org.mmproto.core.trace.EventFilter;
 import org.mmproto.core.trace.FtraceText;
+import org.mmproto.core.trace.Log;
 import org.mmproto.core.trace.PerfettoJson;
 import org.mmproto.core.trace.TraceSink;
 import org.mmproto.core.trace.Tracer;
@@ -37,8 +38,9 @@ final class TraceOptions {
     String traceFormat;
 
     @Option(names = "--events", paramLabel = "SPEC", defaultValue = "*:*",
-            description = "Which tracepoints fire, as set_event takes them: 'kmem:*,migrate:*', 'mm_page_alloc',"
-                    + " '!kmem:mm_page_free' (default: all); the systems are kmem, migrate, vmscan, compaction,"
+            description = "Which tracepoints fire, as set_event takes them: 'kmem:*,migrate:*', 'kmem' (a bare"
+                    + " system: all its events), 'mm_page_alloc' (a bare event), 'kmem,!kmem:mm_page_free' ('!'"
+                    + " disables; left to right) (default: all); the systems are kmem, migrate, vmscan, compaction,"
                     + " huge_memory, kprobes and private (README: the tracepoints).")
     String events;
 
@@ -49,11 +51,15 @@ final class TraceOptions {
                     + " returns NULL), migrate_copy (the copy fails and the folio stays), swap_write (the folio"
                     + " stays mapped and is activated) or driver_hook (mode=throw or null: the hook fails before"
                     + " the driver sees the call; hang: the driver's hook runs, then the call overruns the budget,"
-                    + " the engine uses the fallback and quarantines the driver). ATTR is probability= percent"
-                    + " (100), interval= N (1), times= N (-1, no limit), space= bytes passed unharmed first,"
-                    + " min_order= N, gfp= flags or 0xMASK the call must all have, nid= N, pid= N,"
-                    + " hook=NAME[,NAME...] (driver_hook: only these hooks, e.g. hook=alloc_veto,migrate_to;"
-                    + " default every hook), mode= throw, null or hang. Every injected fault is listed on stderr"
+                    + " the engine uses the fallback and quarantines the driver). ATTR, with the kernel's debugfs"
+                    + " defaults in (): probability= percent (0: nothing fails until it is set), interval= N (1),"
+                    + " times= N (1; -1 no limit), space= pages the calls use up before any fails (0), the task"
+                    + " filters pid= N and task= COMM, nid= N, gfp= flags or 0xMASK the call must all have,"
+                    + " page_alloc only: min_order= N (1), ignore_gfp_wait= Y|N (Y: sleeping allocations never"
+                    + " fail), ignore_gfp_highmem= Y|N (Y: user/highmem allocations never fail); driver_hook only:"
+                    + " hook=NAME[,NAME...] (only these hooks, e.g. hook=alloc_veto,migrate_to; default every"
+                    + " hook), mode= throw, null or hang. E.g. 'page_alloc:probability=10,times=-1,min_order=0,"
+                    + "ignore_gfp_wait=N,ignore_gfp_highmem=N'. Every injected fault is listed on stderr"
                     + " and the invariants are checked after each step that injected one.")
     List<String> fail = new ArrayList<>();
 
@@ -79,6 +85,7 @@ final class TraceOptions {
         }
         try {
             probes = Probes.attach(probe, tracer);
+            Log.TRACE.logger().info("probes attached: {}", String.join(", ", probe));
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -99,7 +106,11 @@ final class TraceOptions {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
         String format = traceFormat != null ? traceFormat.toLowerCase(Locale.ROOT)
-                : trace.getFileName().toString().endsWith(".json") ? "perfetto" : "ftrace";
+                : trace.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".json") ? "perfetto" : "ftrace";
+        if (!format.equals("ftrace") && !format.equals("perfetto")) {
+            throw new ParameterException(spec.commandLine(), "--trace-format " + traceFormat
+                    + ": expected ftrace or perfetto");
+        }
         Writer w;
         try {
             w = Files.newBufferedWriter(trace, StandardCharsets.UTF_8);
@@ -107,12 +118,12 @@ final class TraceOptions {
             throw new ParameterException(spec.commandLine(), "--trace " + trace + ": cannot write: " + e.getMessage());
         }
         sink = switch (format) {
-            case "ftrace" -> new FtraceText(w);
             case "perfetto" -> new PerfettoJson(w);
-            default -> throw new ParameterException(spec.commandLine(), "--trace-format " + traceFormat
-                    + ": expected ftrace or perfetto");
+            default -> new FtraceText(w);
         };
-        return new Tracer(filter, sink);
+        Tracer t = new Tracer(filter, sink);
+        Log.TRACE.logger().info("{} tracepoints to {} ({})", t.enabled().size(), trace, format);
+        return t;
     }
 
     /** The run's fault injector (OFF without --fail). */
@@ -140,7 +151,9 @@ final class TraceOptions {
             err.println("mmproto: " + tracer.fired() + " trace events written to " + trace);
         }
         if (faults.active()) {
-            faults.injected().forEach(f -> err.println("mmproto: " + f));
+            if (!LoggingOptions.onStderr(Log.FAULT_INJECT, org.slf4j.event.Level.INFO)) { // else -v showed each already
+                faults.injected().forEach(f -> err.println("mmproto: " + f));
+            }
             err.println("mmproto: " + faults.injectedCount() + " faults injected");
         }
     }

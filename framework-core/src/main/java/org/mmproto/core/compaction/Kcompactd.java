@@ -111,6 +111,7 @@ public final class Kcompactd {
         now += ms;
         long moved = 0;
         for (int nid = 0; nid < nextCheck.length; nid++) {
+            Tracer.Context kthread = k.mem().tracer().enter(Tracer.Kthread.KCOMPACTD, nid); // kcompactdN's events
             if (wakeOrder[nid] > 0) {
                 moved += doWork(nid);
                 nextCheck[nid] = now + HPAGE_FRAG_CHECK_INTERVAL_MSEC; // the timeout starts again
@@ -127,6 +128,7 @@ public final class Kcompactd {
                 }
                 nextCheck[nid] += interval;
             }
+            k.mem().tracer().leave(kthread);
         }
         return moved;
     }

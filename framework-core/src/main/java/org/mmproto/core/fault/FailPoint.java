@@ -6,7 +6,10 @@ package org.mmproto.core.fault;
  * that call really fails).
  */
 public enum FailPoint {
-    /** __alloc_pages (should_fail_alloc_page): the allocation returns ENOMEM; __GFP_NOFAIL is never failed. */
+    /**
+     * prepare_alloc_pages' should_fail_alloc_page: the allocation returns ENOMEM before anything
+     * else (no warn_alloc, no mm_page_alloc, nothing counted); __GFP_NOFAIL is never failed.
+     */
     PAGE_ALLOC("page_alloc", "the allocation fails with ENOMEM (never for __GFP_NOFAIL)"),
     /** migrate_pages' get_new_folio returns NULL: -ENOMEM stops the call, the folio stays. */
     MIGRATE_TARGET("migrate_target", "the target allocation returns NULL: -ENOMEM, the folio stays"),

@@ -27,7 +27,7 @@ public final class FaultInjector {
         }
     }
 
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("fault_inject");
+    private static final org.slf4j.Logger LOG = org.mmproto.core.trace.Log.FAULT_INJECT.logger();
 
     private final boolean active;
     /** Whether the fail points may fail now (see {@link #arm}); armed from the start unless disarmed. */
@@ -65,7 +65,12 @@ public final class FaultInjector {
         for (String spec : specs) {
             for (String one : spec.split(";")) {
                 if (!one.isBlank()) {
-                    attrs.add(FailAttr.parse(one));
+                    FailAttr a = FailAttr.parse(one);
+                    if (a.probability() == 0) {
+                        LOG.warn("--fail '{}': probability=0 (the kernel's default): this point never fails;"
+                                + " set probability=1..100", one.strip());
+                    }
+                    attrs.add(a);
                 }
             }
         }
@@ -114,6 +119,21 @@ public final class FaultInjector {
         return a == null ? null : a.mode();
     }
 
+    /**
+     * should_fail_alloc_page() as prepare_alloc_pages() asks it, before any other work of the
+     * allocation: page_alloc's filters (min_order, __GFP_NOFAIL, ignore_gfp_highmem,
+     * ignore_gfp_wait), then should_fail.
+     */
+    public boolean failAllocPage(int gfp, int order, int preferredNid) {
+        return fail(FailPoint.PAGE_ALLOC, order, gfp, preferredNid, null) != null;
+    }
+
+    /**
+     * should_fail_ex() after the point's own filters, in the kernel's order: probability 0 never
+     * fails; the task filter; times used up; the space budget (a call of 1 &lt;&lt; order pages
+     * that leaves it above its size uses it up and passes); the interval (counted only when
+     * above 1); then the probability draw. A failure uses up one of times (unless -1).
+     */
     private FailAttr fail(FailPoint point, int order, int gfp, int nid, String hook) {
         if (!active || !armed) {
             return null;
@@ -121,19 +141,26 @@ public final class FaultInjector {
         int pid = context == null ? 0 : context.pid();
         for (Slot s : slots) {
             FailAttr a = s.attr;
-            if (a.point() != point || order < a.minOrder() && order >= 0 || (gfp & a.gfpMask()) != a.gfpMask()
-                    || a.nid() >= 0 && a.nid() != nid || a.pid() >= 0 && a.pid() != pid
-                    || hook != null && !a.matchesHook(hook)) {
+            if (a.point() != point || !a.pageAllocFilters(order, gfp) || (gfp & a.gfpMask()) != a.gfpMask()
+                    || a.nid() >= 0 && a.nid() != nid || hook != null && !a.matchesHook(hook)) {
                 continue;
             }
-            if (s.space > 0) {
-                s.space -= 4096L << Math.max(order, 0);
+            if (a.probability() == 0) {
+                continue;
+            }
+            if (a.pid() >= 0 && a.pid() != pid
+                    || a.task() != null && (context == null || !a.task().equals(context.comm()))) {
                 continue;
             }
             if (a.times() >= 0 && s.failures >= a.times()) {
                 continue;
             }
-            if (++s.calls % a.interval() != 0) {
+            long size = 1L << Math.max(order, 0);
+            if (s.space > size) {
+                s.space -= size;
+                continue;
+            }
+            if (a.interval() > 1 && ++s.calls % a.interval() != 0) {
                 continue;
             }
             if (a.probability() < 100 && random.nextInt(100) >= a.probability()) {

@@ -221,7 +221,7 @@ final class DriverAccessImpl implements DriverAccess {
         if (bound == null || !bound.hooks().contains(Hook.DEVICE_STORE)) {
             return;
         }
-        callNotification(Site.DEVICE_MEMORY, Hook.DEVICE_STORE, store, () -> bound.driver().deviceStore(store), true);
+        callNotification(Site.DEVICE_MEMORY, Hook.DEVICE_STORE, store, () -> bound.driver().deviceStore(store));
     }
 
     /** Whether the bound driver listens to stores (R4.16). */
@@ -234,7 +234,7 @@ final class DriverAccessImpl implements DriverAccess {
         if (!observesLoads()) {
             return;
         }
-        callNotification(Site.DEVICE_MEMORY, Hook.DEVICE_LOAD, load, () -> bound.driver().deviceLoad(load), false);
+        callNotification(Site.DEVICE_MEMORY, Hook.DEVICE_LOAD, load, () -> bound.driver().deviceLoad(load));
     }
 
     /** Whether the bound driver listens to loads (R4.17). */
@@ -250,14 +250,14 @@ final class DriverAccessImpl implements DriverAccess {
         if (bound == null) {
             return;
         }
-        callNotification(Site.DEVICE_WORK, Hook.DELAYED_WORK, work, () -> bound.driver().delayedWork(work), true);
+        callNotification(Site.DEVICE_WORK, Hook.DELAYED_WORK, work, () -> bound.driver().delayedWork(work));
     }
 
     /**
-     * One contained call of a notification no design asks for, reported to the observer;
-     * {@code attributed}: the observer is told the plugin too (device_load's reports omit it).
+     * One contained call of a notification no design asks for, reported to the observer and
+     * traced (private:hook) under the driver's plugin id, device_load as device_store.
      */
-    private void callNotification(Site site, Hook hook, Object arg, Runnable call, boolean attributed) {
+    private void callNotification(Site site, Hook hook, Object arg, Runnable call) {
         HookStats.Tally t = stats.hook(site, hook);
         long containedBefore = t.contained;
         long start = System.nanoTime();
@@ -267,11 +267,7 @@ final class DriverAccessImpl implements DriverAccess {
         }, Boolean.FALSE);
         HookObserver.Call c = new HookObserver.Call(nid, site, hook, arg, answer, t.contained != containedBefore,
                 System.nanoTime() - start);
-        if (attributed) {
-            containment.called(c, bound.pluginId());
-        } else {
-            containment.observer().called(c);
-        }
+        containment.called(c, bound.pluginId());
     }
 
     /** teardown: notification. */

@@ -1,5 +1,7 @@
 package org.mmproto.core.kernel;
 
+import org.mmproto.core.trace.Log;
+
 /**
  * What runs while kernel time passes, in one order for every caller (the {@code tick} step and a
  * replay's clock): every woken kswapd, NUMA balancing's scans, kcompactd, khugepaged, then the
@@ -26,9 +28,25 @@ public final class Daemons {
         long compacted = k.kcompactd().tick(ms);
         var kh = k.khugepaged();
         long collapsedBefore = kh.pagesCollapsed();
-        long wakeups = kh.tick(ms);
+        var tracer = k.mem().tracer();
+        var prev = tracer.enter(org.mmproto.core.trace.Tracer.Kthread.KHUGEPAGED, 0); // khugepaged's events
+        long wakeups;
+        try {
+            wakeups = kh.tick(ms);
+        } finally {
+            tracer.leave(prev);
+        }
         long collapsed = kh.pagesCollapsed() - collapsedBefore;
         long work = k.dispatcher() == null ? 0 : k.dispatcher().deviceWork().tick(ms);
+        if (marked > 0) {
+            Log.NUMA_BALANCING.logger().debug("task_numa_work: {} PTEs marked for hinting faults", marked);
+        }
+        if (compacted > 0) {
+            Log.COMPACTION.logger().info("kcompactd: {} folios migrated", compacted);
+        }
+        if (wakeups > 0) {
+            Log.KHUGEPAGED.logger().debug("khugepaged: {} wakeups, {} pages collapsed", wakeups, collapsed);
+        }
         return new Ran(reclaimed, marked, compacted, wakeups, collapsed, work);
     }
 }

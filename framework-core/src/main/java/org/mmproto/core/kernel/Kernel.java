@@ -209,6 +209,7 @@ public final class Kernel {
         dispatcher.attach(k.core.memmap());
         Tracer.Context acting = k.actingTask();
         tracer.attach(acting);
+        tracer.attachClock(() -> reclaim.timeMs() * 1_000_000L); // the ticks' time: traces in simulated time
         faults.attach(acting);
         k.hotplug = hotplug;
         hotplug.attach(k.tasks);

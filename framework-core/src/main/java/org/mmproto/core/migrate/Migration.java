@@ -139,6 +139,8 @@ public final class Migration {
                     MigrateStats.sum(st.thpSplit), st.nrSplit, mode.name(), reason.traceName());
         }
         reasons.record(reason, MigrateStats.sum(st.succeeded), MigrateStats.sum(st.failedPages));
+        org.mmproto.core.trace.Log.MIGRATE.logger().debug("migrate_pages to node {} ({}, {}): {} pages moved, {} failed",
+                targetNid, mode, reason.traceName(), MigrateStats.sum(st.succeeded), MigrateStats.sum(st.failedPages));
         return result(inputs, run.handled(), rc < 0 ? rc : rc + refusedAtIsolation);
     }
 

@@ -21,7 +21,6 @@ import org.mmproto.api.NodeMask;
 import org.mmproto.api.ZoneType;
 import org.mmproto.api.design.ZonelistKind;
 import org.mmproto.core.stats.VmStat;
-import org.mmproto.core.fault.FailPoint;
 import org.mmproto.core.fault.FaultInjector;
 import org.mmproto.core.trace.Tracepoint;
 import org.mmproto.core.trace.Tracer;
@@ -156,10 +155,12 @@ public final class PageAllocator {
      */
     public long allocPages(int gfp, int order, int preferredNid, NodeMask nodemask, int localNid) {
         long pfn;
-        if (faults.active() && (gfp & Gfp.Bits.NOFAIL) == 0
-                && faults.fail(FailPoint.PAGE_ALLOC, order, gfp, preferredNid)) {
-            pfn = fail(gfp, order, nodemask, preferredNid); // should_fail_alloc_page, before any attempt
-        } else if (priv == null) {
+        if (faults.active() && faults.failAllocPage(gfp, order, preferredNid)) {
+            // prepare_alloc_pages' should_fail_alloc_page: NULL before anything else is done, so
+            // no warn_alloc, no kmem:mm_page_alloc and nothing counted (its filters skip __GFP_NOFAIL)
+            return -Errno.ENOMEM.code();
+        }
+        if (priv == null) {
             pfn = allocPagesCall(gfp, order, preferredNid, nodemask, localNid);
         } else {
             priv.enter();

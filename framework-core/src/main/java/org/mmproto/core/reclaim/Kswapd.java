@@ -30,7 +30,7 @@ final class Kswapd {
     private int failures;
     private long wakeups;
 
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("mm.vmscan");
+    private static final org.slf4j.Logger LOG = org.mmproto.core.trace.Log.KSWAPD.logger();
 
     Kswapd(int nid, MmCore k, Vmscan vmscan) {
         this.nid = nid;
@@ -172,7 +172,7 @@ final class Kswapd {
                 }
             }
         }
-        LOG.debug("kswapd{}: balance_pgdat order {} reclaimed {} pages, priority {}", nid, order, sc.nrReclaimed,
+        LOG.info("kswapd{}: balance_pgdat order {} reclaimed {} pages, priority {}", nid, order, sc.nrReclaimed,
                 sc.priority);
         if (!woken && tracer.on(Tracepoint.MM_VMSCAN_KSWAPD_SLEEP)) {
             tracer.emit(Tracepoint.MM_VMSCAN_KSWAPD_SLEEP, nid, nid);

@@ -118,6 +118,8 @@ public final class Reclaim implements ReclaimSeam {
         if (tracer.on(Tracepoint.MM_VMSCAN_DIRECT_RECLAIM_END)) {
             tracer.emit(Tracepoint.MM_VMSCAN_DIRECT_RECLAIM_END, -1, reclaimed);
         }
+        org.mmproto.core.trace.Log.VMSCAN.logger().debug("direct reclaim: order {} gfp {}: {} pages reclaimed", order,
+                Gfp.of(gfp), reclaimed);
         return reclaimed;
     }
 
@@ -187,7 +189,12 @@ public final class Reclaim implements ReclaimSeam {
         for (int nid = 0; nid < kswapd.length; nid++) {
             Kswapd d = kswapd[nid];
             boolean ran = d.woken();
-            n += d.run();
+            Tracer.Context prev = k.mem().tracer().enter(Tracer.Kthread.KSWAPD, nid); // kswapdN's events
+            try {
+                n += d.run();
+            } finally {
+                k.mem().tracer().leave(prev);
+            }
             if (ran && !d.woken() && kcompactd != null) { // kswapd goes to sleep: node balanced
                 kcompactd.wake(nid, d.order(), d.highestZoneIdx());
             }

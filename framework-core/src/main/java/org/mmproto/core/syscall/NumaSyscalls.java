@@ -45,7 +45,7 @@ public final class NumaSyscalls {
 
     /** set_mempolicy(mode, nodemask, maxnode). */
     public long setMempolicy(Task t, int mode, UserMask nodemask, long maxnode) {
-        return as(t, () -> setMempolicy.call(t, mode, nodemask, maxnode));
+        return failed("set_mempolicy", t, as(t, () -> setMempolicy.call(t, mode, nodemask, maxnode)));
     }
 
     /** get_mempolicy(&mode, nodemask, maxnode, addr, flags); {@code wantMask} = nodemask != NULL. */
@@ -55,12 +55,13 @@ public final class NumaSyscalls {
 
     /** mbind(addr, len, mode, nodemask, maxnode, flags). */
     public long mbind(Task t, long addr, long len, int mode, UserMask nodemask, long maxnode, int flags) {
-        return as(t, () -> mbind.call(t, addr, len, mode, nodemask, maxnode, flags));
+        return failed("mbind", t, as(t, () -> mbind.call(t, addr, len, mode, nodemask, maxnode, flags)));
     }
 
     /** migrate_pages(pid, maxnode, old_nodes, new_nodes) called by {@code caller}; pid 0 = caller. */
     public long migratePages(Task caller, int pid, long maxnode, UserMask oldNodes, UserMask newNodes) {
-        return as(caller, () -> migratePages.call(caller, pid, maxnode, oldNodes, newNodes));
+        return failed("migrate_pages", caller,
+                as(caller, () -> migratePages.call(caller, pid, maxnode, oldNodes, newNodes)));
     }
 
     /**
@@ -77,6 +78,15 @@ public final class NumaSyscalls {
     }
 
     /** Runs a call with the dispatcher's acting task set to the caller. */
+    /** A failed call at debug on mm.mempolicy (a return below 0 is -errno). */
+    private static long failed(String call, Task t, long ret) {
+        if (ret < 0) {
+            org.mmproto.core.trace.Log.MEMPOLICY.logger().debug("{}: {} (pid {})", call,
+                    org.mmproto.api.Errno.fromCode((int) -ret), t.ref().pid());
+        }
+        return ret;
+    }
+
     private <R> R as(Task t, Supplier<R> call) {
         Dispatcher d = k.core().dispatcher();
         if (d == null) {

@@ -5,10 +5,13 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Which tracepoints fire, in set_event's syntax: a comma (or space) separated list of
- * {@code system:event}, {@code system:*} or {@code system:}, {@code *:event}, a bare
- * {@code event} (any system) or {@code *} / {@code *:*} (everything); an entry starting with
- * {@code !} disables what it names. Entries apply left to right.
+ * Which tracepoints fire, in set_event's syntax (Documentation/trace/events.rst): a comma (or
+ * space) separated list of {@code system:event}, {@code system:*} or {@code system:},
+ * {@code *:event} or {@code :event}, a bare {@code name} (as trace_events.c reads it: every
+ * event of the system {@code name} and every event called {@code name}, so {@code kmem} is
+ * {@code kmem:*}) or {@code *} / {@code *:*} (everything); an entry starting with {@code !}
+ * disables what it names, as {@code echo '!kmem:mm_page_free' >> set_event} does. Entries apply
+ * left to right.
  */
 public final class EventFilter {
     public static final EventFilter NONE = new EventFilter(List.of());
@@ -16,6 +19,9 @@ public final class EventFilter {
 
     private record Entry(boolean enable, String system, String event) {
         boolean matches(Tracepoint t) {
+            if (system == null) { // a bare name: a system or an event
+                return event.equals("*") || event.equals(t.system()) || event.equals(t.event());
+            }
             return (system.equals("*") || system.equals(t.system())) && (event.equals("*") || event.equals(t.event()));
         }
     }
@@ -36,7 +42,7 @@ public final class EventFilter {
             boolean enable = !raw.startsWith("!");
             String s = (enable ? raw : raw.substring(1)).toLowerCase(Locale.ROOT);
             int colon = s.indexOf(':');
-            String system = colon < 0 ? "*" : s.substring(0, colon);
+            String system = colon < 0 ? null : colon == 0 ? "*" : s.substring(0, colon);
             String event = colon < 0 ? s : s.substring(colon + 1);
             if (event.isEmpty()) {
                 event = "*";

@@ -2,21 +2,49 @@ package org.mmproto.core.trace;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.LongSupplier;
 
 /**
  * A kernel's tracepoints: each call site asks {@link #on} before it builds an event, so with
  * tracing off (the shared {@link #OFF}) a tracepoint costs one read of a final field, as a
- * disabled static key costs one nop. One tracer per booted kernel; the time is simulated (each
- * fired event advances it by {@link #EVENT_NS}, a step by {@link #STEP_NS}), so two runs of a
- * scenario write identical traces.
+ * disabled static key costs one nop. One tracer per booted kernel. An event's time is the
+ * engine's simulated clock ({@link #attachClock}: the milliseconds the kernel's ticks advanced),
+ * never wall time and never a count of events, so two runs of a scenario write identical traces;
+ * everything between two ticks happens at the same instant, as the model gives a system call no
+ * duration. The task is the one the engine acts for, or the kernel thread running
+ * ({@link #enter}): {@code kswapd0-50}, {@code kcompactd0-70}, {@code khugepaged-40}.
  */
 public final class Tracer {
     /** Tracing off: no event fires, nothing is allocated. */
     public static final Tracer OFF = new Tracer(EventFilter.NONE, null);
-    /** Simulated time one fired event takes. */
-    public static final long EVENT_NS = 1_000;
-    /** Simulated time between steps. */
-    public static final long STEP_NS = 1_000_000;
+
+    /**
+     * The kernel threads the engine runs, with the comm the kernel gives them ({@code kswapd%d},
+     * {@code kcompactd%d} per node, one {@code khugepaged}) and a fixed pid below the first user
+     * task's (100): khugepaged 40, kswapdN 50+N, kcompactdN 70+N.
+     */
+    public enum Kthread {
+        KSWAPD("kswapd", 50, true), KCOMPACTD("kcompactd", 70, true), KHUGEPAGED("khugepaged", 40, false);
+
+        private final String comm;
+        private final int pidBase;
+        private final boolean perNode;
+
+        Kthread(String comm, int pidBase, boolean perNode) {
+            this.comm = comm;
+            this.pidBase = pidBase;
+            this.perNode = perNode;
+        }
+
+        /** The thread's comm ({@code kswapd0}) and pid. */
+        public String comm(int nid) {
+            return perNode ? comm + nid : comm;
+        }
+
+        public int pid(int nid) {
+            return perNode ? pidBase + nid : pidBase;
+        }
+    }
 
     /** Who the engine is acting for when an event fires. */
     public interface Context {
@@ -48,6 +76,9 @@ public final class Tracer {
     private final boolean[] enabled;
     private final TraceSink sink;
     private Context context = KERNEL;
+    /** The kernel thread running (null: the engine acts for {@link #context}). */
+    private Context kthread;
+    private LongSupplier clockNs = () -> 0L;
     private long nowNs;
     private int line;
     private long fired;
@@ -85,30 +116,75 @@ public final class Tracer {
         }
     }
 
-    /** The scenario line the next events belong to; advances the clock by a step. */
+    /** The engine's simulated clock, in nanoseconds since boot (set at boot; without one the time stays 0). */
+    public void attachClock(LongSupplier ns) {
+        if (active) {
+            this.clockNs = ns;
+        }
+    }
+
+    /**
+     * The kernel thread {@code t} of node {@code nid} runs until {@link #leave}: its events carry
+     * its comm and pid. Returns what to hand {@link #leave} (null when tracing is off).
+     */
+    public Context enter(Kthread t, int nid) {
+        if (!active) {
+            return null;
+        }
+        Context prev = kthread;
+        String comm = t.comm(nid);
+        int pid = t.pid(nid);
+        kthread = new Context() {
+            @Override
+            public String comm() {
+                return comm;
+            }
+
+            @Override
+            public int pid() {
+                return pid;
+            }
+
+            @Override
+            public int cpu() {
+                return 0;
+            }
+        };
+        return prev;
+    }
+
+    /** The kernel thread {@link #enter} started is done; {@code prev} runs again. */
+    public void leave(Context prev) {
+        if (active) {
+            kthread = prev;
+        }
+    }
+
+    /** The scenario line the next events belong to. */
     public void step(int scenarioLine) {
         if (active) {
             line = scenarioLine;
-            nowNs += STEP_NS;
         }
     }
 
     /**
      * Fires {@code t} (the caller tested {@link #on}) for node {@code nid} (-1: none) with the
-     * values in the tracepoint's field order.
+     * values in the tracepoint's field order, at the clock's time (never before the last event).
      */
     public void emit(Tracepoint t, int nid, Object... values) {
         if (!on(t)) {
             return;
         }
-        nowNs += EVENT_NS;
+        nowNs = Math.max(nowNs, clockNs.getAsLong());
         fired++;
-        sink.event(new TraceEvent(nowNs, context.comm(), context.pid(), context.cpu(), line, nid, t, List.of(values)));
+        Context c = kthread != null ? kthread : context;
+        sink.event(new TraceEvent(nowNs, c.comm(), c.pid(), c.cpu(), line, nid, t, List.of(values)));
     }
 
     /** A sampled value, for writers that draw counters (Perfetto); free when off. */
     public void counter(String name, int nid, long value) {
         if (active) {
+            nowNs = Math.max(nowNs, clockNs.getAsLong());
             sink.counter(nowNs, name, nid, value);
         }
     }

@@ -38,7 +38,7 @@ class FaultPointsTest {
 
     @Test
     void page_alloc_fails_with_enomem_times_and_interval_count_and_nofail_is_never_failed() {
-        Kernel k = kernel("page_alloc:interval=2,times=2,min_order=1");
+        Kernel k = kernel("page_alloc:probability=100,interval=2,times=2,ignore_gfp_wait=N");
         int gfp = Gfp.parse("GFP_KERNEL").bits();
         long[] got = new long[6];
         for (int i = 0; i < got.length; i++) {
@@ -55,7 +55,7 @@ class FaultPointsTest {
         assertThat(k.mem().faults().injected()).extracting(FaultInjector.Injected::point)
                 .containsExactly(FailPoint.PAGE_ALLOC, FailPoint.PAGE_ALLOC);
 
-        Kernel always = kernel("page_alloc");
+        Kernel always = kernel("page_alloc:probability=100,times=-1,min_order=0,ignore_gfp_wait=N");
         assertThat(always.alloc().allocPages(gfp, 0, 0, null, 0)).isEqualTo(-Errno.ENOMEM.code());
         assertThat(always.alloc().allocPages(Gfp.parse("GFP_KERNEL|__GFP_NOFAIL").bits(), 0, 0, null, 0))
                 .as("__GFP_NOFAIL is never failed").isNotNegative();
@@ -65,7 +65,8 @@ class FaultPointsTest {
 
     @Test
     void filters_by_node_and_gfp() {
-        Kernel k = kernel("page_alloc:nid=1,gfp=__GFP_MOVABLE");
+        Kernel k = kernel("page_alloc:probability=100,times=-1,min_order=0,ignore_gfp_wait=N,ignore_gfp_highmem=N,"
+                + "nid=1,gfp=__GFP_MOVABLE");
         int kernelGfp = Gfp.parse("GFP_KERNEL").bits();
         int user = Gfp.parse("GFP_HIGHUSER_MOVABLE").bits();
         assertThat(k.alloc().allocPages(user, 0, 0, null, 0)).as("other node").isNotNegative();
@@ -76,7 +77,7 @@ class FaultPointsTest {
     @Test
     void migrate_target_stops_the_move_with_enomem() {
         RunReport base = run("move-pages", null);
-        RunReport r = run("move-pages", "migrate_target");
+        RunReport r = run("move-pages", "migrate_target:probability=100,times=-1");
         assertThat(base.vmstat().get("pgmigrate_success")).isPositive();
         assertThat(r.vmstat().get("pgmigrate_success")).isZero();
         assertThat(r.invariants()).isEmpty();
@@ -85,7 +86,7 @@ class FaultPointsTest {
     @Test
     void migrate_copy_fails_the_folio_which_stays() {
         RunReport base = run("move-pages", null);
-        RunReport r = run("move-pages", "migrate_copy");
+        RunReport r = run("move-pages", "migrate_copy:probability=100,times=-1");
         assertThat(r.vmstat().get("pgmigrate_fail")).isGreaterThan(base.vmstat().get("pgmigrate_fail"));
         assertThat(r.vmstat().get("pgmigrate_success")).isZero();
         assertThat(r.invariants()).isEmpty();
@@ -94,7 +95,7 @@ class FaultPointsTest {
     @Test
     void swap_write_keeps_the_folio_mapped_and_activates_it() throws Exception {
         RunReport base = runReclaim(null);
-        RunReport r = runReclaim("swap_write:probability=50");
+        RunReport r = runReclaim("swap_write:probability=50,times=-1");
         assertThat(base.vmstat().get("pswpout")).isPositive();
         assertThat(r.vmstat().get("pswpout")).isLessThan(base.vmstat().get("pswpout"));
         assertThat(r.vmstat().get("pgactivate")).isGreaterThan(base.vmstat().get("pgactivate"));
@@ -123,7 +124,7 @@ class FaultPointsTest {
         assertThat(two.matchesHook("free_folio")).isFalse();
         assertThat(FailAttr.parse("driver_hook").matchesHook("free_folio")).as("no filter: every hook").isTrue();
 
-        FaultInjector f = FaultInjector.parse(List.of("driver_hook:hook=alloc_veto,migrate_to,mode=hang"), 1);
+        FaultInjector f = FaultInjector.parse(List.of("driver_hook:hook=alloc_veto,migrate_to,mode=hang,probability=100,times=-1"), 1);
         assertThat(f.failHook("free_folio", 2)).isNull();
         assertThat(f.failHook("folio_migrate", 2)).isNull();
         assertThat(f.failHook("migrate_to", 2)).isEqualTo(FailAttr.Mode.HANG);
@@ -132,7 +133,7 @@ class FaultPointsTest {
 
     @Test
     void a_disarmed_injector_fails_and_counts_nothing_until_armed() {
-        FaultInjector f = FaultInjector.parse(List.of("page_alloc:interval=2,times=1"), 1);
+        FaultInjector f = FaultInjector.parse(List.of("page_alloc:probability=100,interval=2,times=1,min_order=0"), 1);
         f.arm(false);
         for (int i = 0; i < 5; i++) {
             assertThat(f.fail(FailPoint.PAGE_ALLOC, 0, 0, 2)).isFalse();

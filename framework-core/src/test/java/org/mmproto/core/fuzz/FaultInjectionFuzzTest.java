@@ -114,12 +114,13 @@ class FaultInjectionFuzzTest {
     }
 
     private static FailAttr attr(FailPoint p, int probability) {
-        return attr(p, probability, FailAttr.of(p).mode());
+        return attr(p, probability, FailAttr.Mode.THROW);
     }
 
+    /** Every call may fail: no limit on times, and page_alloc without fail_page_alloc's default filters. */
     private static FailAttr attr(FailPoint p, int probability, FailAttr.Mode mode) {
-        FailAttr a = FailAttr.of(p);
-        return new FailAttr(p, probability, a.interval(), a.times(), a.space(), a.minOrder(), a.gfpMask(), a.nid(),
-                a.pid(), a.hooks(), mode);
+        return FailAttr.parse(p.key() + ":probability=" + probability + ",times=-1"
+                + (p == FailPoint.PAGE_ALLOC ? ",min_order=0,ignore_gfp_wait=N,ignore_gfp_highmem=N" : "")
+                + (p == FailPoint.DRIVER_HOOK ? ",mode=" + mode.name().toLowerCase(java.util.Locale.ROOT) : ""));
     }
 }

@@ -47,7 +47,7 @@ class DriverDecoratorTest {
     void forwards_keeps_the_hooks_and_fails_each_mode() {
         CountingDriver d = new CountingDriver();
         PrivateNodeDriver w = DriverDecorator.wrap(d, FaultInjector.parse(
-                List.of("driver_hook:hook=free_folio,interval=2,mode=throw"), 1), 2, Duration.ZERO);
+                List.of("driver_hook:hook=free_folio,interval=2,mode=throw,probability=100,times=-1"), 1), 2, Duration.ZERO);
         assertThat(w.getClass()).isNotEqualTo(CountingDriver.class);
         assertThat(HookMethods.implemented(w.getClass())).isEqualTo(HookMethods.implemented(CountingDriver.class));
         assertThat(w.freeFolio(null)).isEqualTo(FreeAction.RETURN_TO_BUDDY);
@@ -56,7 +56,7 @@ class DriverDecoratorTest {
         assertThat(w.freeFolio(null)).isEqualTo(FreeAction.RETURN_TO_BUDDY);
         assertThat(d.frees).as("the failed call never reached the driver").isEqualTo(2);
 
-        PrivateNodeDriver nul = DriverDecorator.wrap(d, FaultInjector.parse(List.of("driver_hook:mode=null"), 1), 2,
+        PrivateNodeDriver nul = DriverDecorator.wrap(d, FaultInjector.parse(List.of("driver_hook:mode=null,probability=100,times=-1"), 1), 2,
                 Duration.ZERO);
         assertThat(nul.freeFolio(null)).isNull();
 
@@ -65,7 +65,7 @@ class DriverDecoratorTest {
     @Test
     void a_hang_runs_the_hook_first_and_then_overruns() {
         CountingDriver d = new CountingDriver();
-        PrivateNodeDriver hang = DriverDecorator.wrap(d, FaultInjector.parse(List.of("driver_hook:mode=hang,times=1"),
+        PrivateNodeDriver hang = DriverDecorator.wrap(d, FaultInjector.parse(List.of("driver_hook:mode=hang,times=1,probability=100"),
                 1), 2, Duration.ofMillis(300));
         long t0 = System.nanoTime();
         assertThat(hang.freeFolio(null)).isEqualTo(FreeAction.RETURN_TO_BUDDY);
@@ -81,11 +81,11 @@ class DriverDecoratorTest {
     void a_hook_filter_fails_only_the_hooks_it_names() {
         CountingDriver d = new CountingDriver();
         PrivateNodeDriver w = DriverDecorator.wrap(d, FaultInjector.parse(
-                List.of("driver_hook:hook=alloc_veto,migrate_to,mode=throw"), 1), 2, Duration.ZERO);
+                List.of("driver_hook:hook=alloc_veto,migrate_to,mode=throw,probability=100,times=-1"), 1), 2, Duration.ZERO);
         assertThat(w.freeFolio(null)).isEqualTo(FreeAction.RETURN_TO_BUDDY);
         assertThat(d.frees).isEqualTo(1);
         PrivateNodeDriver frees = DriverDecorator.wrap(d, FaultInjector.parse(
-                List.of("driver_hook:hook=alloc_veto,free_folio,mode=throw"), 1), 2, Duration.ZERO);
+                List.of("driver_hook:hook=alloc_veto,free_folio,mode=throw,probability=100,times=-1"), 1), 2, Duration.ZERO);
         assertThatThrownBy(() -> frees.freeFolio(null)).isInstanceOf(DriverDecorator.InjectedFault.class);
     }
 }
