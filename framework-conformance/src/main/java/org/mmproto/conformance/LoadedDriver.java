@@ -76,18 +76,20 @@ final class LoadedDriver implements AutoCloseable {
             throw new LoadFailure(jar + ": no such file");
         }
         Path dir;
+        Path copy;
         try {
             dir = Files.createTempDirectory("mmproto-conform");
             // the plugin manager reads *.jar only: another name is still checked as a jar
             String name = jar.getFileName().toString();
-            Files.copy(jar, dir.resolve(name.endsWith(".jar") ? name : name + ".jar"), StandardCopyOption.REPLACE_EXISTING);
+            copy = dir.resolve(name.endsWith(".jar") ? name : name + ".jar");
+            Files.copy(jar, copy, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         PluginCatalog catalog = new DriverPlugins().load(dir);
         PluginInfo info = catalog.plugins().get(0);
         if (info.failed() || catalog.drivers().isEmpty()) {
-            String why = info.failed() ? info.error() : jar.getFileName() + ": no PrivateNodeDriver extension";
+            String why = info.failed() ? asGiven(info.error(), copy, jar) : jar + ": no PrivateNodeDriver extension";
             catalog.close();
             delete(dir);
             throw new LoadFailure(why);
@@ -106,6 +108,16 @@ final class LoadedDriver implements AutoCloseable {
         RunSetup setup = new RunFactory(catalog).setup(null, budget);
         return new LoadedDriver(ext.pluginId(), setup.drivers().get(ext.id()), setup.context(), setup.designs(), jar,
                 catalog, dir);
+    }
+
+    /**
+     * The plugin manager's error about the temporary copy, naming the file the user gave instead:
+     * its path as given where the error names the copy's path or starts with the copy's name.
+     */
+    static String asGiven(String error, Path copy, Path given) {
+        String e = error.replace(copy.toString(), given.toString());
+        String copyName = copy.getFileName().toString();
+        return e.startsWith(copyName) ? given + e.substring(copyName.length()) : e;
     }
 
     /** A driver class of the test class path, created by Guice with the node's DriverContext injectable. */

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,6 +32,7 @@ class BrokenDriversTest {
                 Arguments.of("Inconsistent", "R5.3"),
                 Arguments.of("KeepsForever", "R4.2"),
                 Arguments.of("LeavesThread", "R6.4"),
+                Arguments.of("LeavesProperty", "R6.4"),
                 Arguments.of("MigrationLiar", "R6.2"),
                 Arguments.of("PinsMovable", "R4.3"),
                 Arguments.of("RandomVeto", "R6.1"),
@@ -74,6 +76,28 @@ class BrokenDriversTest {
         assertThat(r.failedRules()).containsExactly("R1.1");
     }
 
+    @AfterAll
+    static void clearTheFixturesProperty() {
+        System.clearProperty("broken.leavesproperty.binds");
+    }
+
+    @Test
+    void a_property_left_behind_is_named_in_R6_4() {
+        ConformanceReport r = ConformanceKit.check(new DriverUnderTest.Jar(dir.resolve("LeavesProperty.jar"), Map.of()),
+                ConformanceKit.Options.defaults().withDesign("unpatched"));
+        assertThat(r.of(Rules.LIFECYCLE).get(0).where()).contains("system properties set: broken.leavesproperty.binds");
+        assertThat(r.failedRules()).containsExactly("R6.4");
+    }
+
+    @Test
+    void a_file_that_is_no_jar_is_named_as_the_user_gave_it() throws Exception {
+        Path notAJar = Files.writeString(dir.resolve("notes.txt"), "not a zip\n");
+        ConformanceReport r = ConformanceKit.check(new DriverUnderTest.Jar(notAJar, Map.of()), ConformanceKit.Options.defaults());
+        assertThat(r.loadError()).startsWith(notAJar + ": ").contains("not a jar").doesNotContain("notes.txt.jar")
+                .doesNotContain("mmproto-conform");
+        assertThat(r.of(Rules.DESCRIPTOR).get(0).detail()).isEqualTo(r.loadError());
+    }
+
     @Test
     void a_file_that_is_no_jar_does_not_load_and_conform_exits_2() throws Exception {
         Path notAJar = Files.writeString(dir.resolve("notes.txt"), "not a zip\n");
@@ -101,7 +125,7 @@ class BrokenDriversTest {
     @Test
     void the_broken_jars_exist() throws Exception {
         try (var s = Files.list(dir)) {
-            assertThat(s.filter(p -> p.toString().endsWith(".jar")).count()).isEqualTo(14);
+            assertThat(s.filter(p -> p.toString().endsWith(".jar")).count()).isEqualTo(15);
         }
     }
 }
