@@ -36,7 +36,9 @@ public final class ConformCommand implements Callable<Integer> {
     long seed;
 
     @Option(names = "--budget-ms", defaultValue = "500", paramLabel = "MS",
-            description = "Time budget of one driver call (R3.3; default: ${DEFAULT-VALUE}).")
+            description = {"CPU-time budget of one driver call (R3.3; default:", "${DEFAULT-VALUE}): the CPU its thread used in the call",
+                "(ThreadMXBean; wall time where the JVM measures none).", "A call that is not running (sleeps, waits, blocks)",
+                "after max(budget, 1 s) of wall time has hung; the", "machine's load changes neither."})
     long budgetMs;
 
     @Option(names = "--fail", paramLabel = "SPEC",

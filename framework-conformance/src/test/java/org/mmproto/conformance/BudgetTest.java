@@ -1,0 +1,54 @@
+package org.mmproto.conformance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.mmproto.api.driver.Decisions.FreeAction;
+import org.mmproto.api.driver.DriverContext;
+import org.mmproto.api.driver.NodeBinding;
+import org.mmproto.api.driver.NodeOptIns;
+import org.mmproto.api.driver.NpOps;
+import org.mmproto.api.driver.PrivateNodeDriver;
+import org.mmproto.api.driver.Requests.FreeEvent;
+
+/**
+ * R3.3's budget is CPU time (CONTRACT R3.3): a call that waits longer than the budget, without
+ * using it and without hanging, is within it, however loaded the machine; one that never answers
+ * hangs and fails the rule (Sleeps, in BrokenDriversTest).
+ */
+class BudgetTest {
+    /** Its first free_folio waits 300 ms for its device (an I/O latency), using no CPU. */
+    public static class WaitsForTheDevice implements PrivateNodeDriver {
+        private boolean waited;
+
+        @Override
+        public NodeOptIns bind(NodeBinding b, DriverContext c) {
+            return new NodeOptIns(EnumSet.noneOf(NpOps.class));
+        }
+
+        @Override
+        public FreeAction freeFolio(FreeEvent e) {
+            if (!waited) {
+                waited = true;
+                try {
+                    Thread.sleep(300);
+                } catch (InterruptedException x) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return FreeAction.RETURN_TO_BUDDY;
+        }
+    }
+
+    @Test
+    void a_call_that_waits_three_budgets_without_using_cpu_is_within_the_budget() {
+        ConformanceReport r = ConformanceKit.check(new DriverUnderTest.Type(WaitsForTheDevice.class, "waits", null, Map.of()),
+                new ConformanceKit.Options("ops-struct", 1, Duration.ofMillis(100)));
+        Result budget = r.of(Rules.BUDGET).get(0);
+        assertThat(budget.outcome()).as(budget.where()).isEqualTo(Outcome.PASS);
+        assertThat(r.failedRules()).isEmpty();
+    }
+}
