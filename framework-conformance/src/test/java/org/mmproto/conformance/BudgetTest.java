@@ -20,7 +20,7 @@ import org.mmproto.api.driver.Requests.FreeEvent;
  * hangs and fails the rule (Sleeps, in BrokenDriversTest).
  */
 class BudgetTest {
-    /** Its first free_folio waits 300 ms for its device (an I/O latency), using no CPU. */
+    /** Its first free_folio waits 500 ms for its device (an I/O latency), using no CPU. */
     public static class WaitsForTheDevice implements PrivateNodeDriver {
         private boolean waited;
 
@@ -34,7 +34,7 @@ class BudgetTest {
             if (!waited) {
                 waited = true;
                 try {
-                    Thread.sleep(300);
+                    Thread.sleep(500);
                 } catch (InterruptedException x) {
                     Thread.currentThread().interrupt();
                 }
@@ -44,11 +44,13 @@ class BudgetTest {
     }
 
     @Test
-    void a_call_that_waits_three_budgets_without_using_cpu_is_within_the_budget() {
+    void a_call_that_waits_two_and_a_half_budgets_without_using_cpu_is_within_the_budget() {
         ConformanceReport r = ConformanceKit.check(new DriverUnderTest.Type(WaitsForTheDevice.class, "waits", null, Map.of()),
-                new ConformanceKit.Options("ops-struct", 1, Duration.ofMillis(100)));
+                new ConformanceKit.Options("ops-struct", 1, Duration.ofMillis(200)));
         Result budget = r.of(Rules.BUDGET).get(0);
         assertThat(budget.outcome()).as(budget.where()).isEqualTo(Outcome.PASS);
-        assertThat(r.failedRules()).isEmpty();
+        // R3.8 reads the class's directory: this test's classes reference the kit (a jar of its own passes it)
+        assertThat(r.failedRules()).as(r.results().stream().filter(x -> x.outcome() == Outcome.FAIL)
+                .map(x -> x.rule().id() + ": " + x.where()).toList().toString()).containsExactly("R3.8");
     }
 }
