@@ -1,5 +1,6 @@
 package org.mmproto.conformance;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -29,9 +30,18 @@ public final class ConformanceKit {
      * @param faults the {@code --fail} specs of the fault-injected run (R6.3), armed once the driver is bound;
      *               empty: the kit's runs ({@link FaultPlan})
      */
-    public record Options(String design, long seed, Duration budget, List<String> faults) {
+    public record Options(String design, long seed, Duration budget, List<String> faults, Path plugins) {
         public Options {
             faults = List.copyOf(faults);
+        }
+
+        /**
+         * @param plugins a directory of plugin jars whose design plugins every rule is checked
+         *                under too, beside the built-in designs and the jar's own (their drivers
+         *                are not checked); null: none
+         */
+        public Options(String design, long seed, Duration budget, List<String> faults) {
+            this(design, seed, budget, faults, null);
         }
 
         public Options(String design, long seed, Duration budget) {
@@ -48,15 +58,20 @@ public final class ConformanceKit {
         }
 
         public Options withSeed(long s) {
-            return new Options(design, s, budget, faults);
+            return new Options(design, s, budget, faults, plugins);
         }
 
         public Options withDesign(String d) {
-            return new Options(d, seed, budget, faults);
+            return new Options(d, seed, budget, faults, plugins);
         }
 
         public Options withFaults(List<String> specs) {
-            return new Options(design, seed, budget, specs);
+            return new Options(design, seed, budget, specs, plugins);
+        }
+
+        /** Also every design plugin of the jars in {@code dir} (see {@link #plugins()}). */
+        public Options withPlugins(Path dir) {
+            return new Options(design, seed, budget, faults, dir);
         }
     }
 
@@ -87,6 +102,10 @@ public final class ConformanceKit {
         List<String> designs;
         Map<Rule, List<Result>> perDesign = new LinkedHashMap<>();
         try (driver) {
+            if (o.plugins() != null) {
+                driver.addDesignPlugins(o.plugins(), o.budget())
+                        .forEach(e -> System.err.println("mmproto conform: plugin not loaded: " + e));
+            }
             jarResults.add(d.pluginJar() == null
                     ? Result.skip(Rules.DESCRIPTOR, Result.NO_DESIGN, o.seed(), "no jar in this run (a class of the "
                     + "build): run the test after package with -D" + DriverUnderTest.JAR_PROPERTY + "=JAR (failsafe), "

@@ -20,7 +20,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "conform", mixinStandardHelpOptions = true,
         description = {"Check a driver plugin jar against the driver contract's numbered rules",
             "(framework-api/CONTRACT.md) under every installed design: loads the jar as",
-            "the plugin manager does, runs the seeded workload on a machine whose private",
+            "the plugin manager does (with the design plugins of --plugins DIR), runs",
+            "the seeded workload on a machine whose private",
             "node 2 is onlined normal and on one where it is movable, and prints one row",
             "per rule and design: pass, fail (with the scenario, step and seed), or",
             "skipped with the reason.",
@@ -47,6 +48,11 @@ public final class ConformCommand implements Callable<Integer> {
                     + " two runs; armed once the driver is bound.")
     java.util.List<String> fail = new java.util.ArrayList<>();
 
+    @Option(names = "--plugins", paramLabel = "DIR",
+            description = {"Also check under every design plugin of the jars in DIR", "(e.g. plugins/), beside the built-in designs and",
+                "the jar's own; drivers in DIR are not checked."})
+    Path plugins;
+
     @Option(names = "--junit", paramLabel = "DIR", description = "Also write JUnit XML (one file per rule) into DIR.")
     Path junit;
 
@@ -65,7 +71,7 @@ public final class ConformCommand implements Callable<Integer> {
                     .setLevel(ch.qos.logback.classic.Level.ERROR);
         }
         ConformanceReport r = ConformanceKit.check(new DriverUnderTest.Jar(jar, Map.of()),
-                new ConformanceKit.Options(design, seed, Duration.ofMillis(budgetMs), fail));
+                new ConformanceKit.Options(design, seed, Duration.ofMillis(budgetMs), fail, plugins));
         System.out.print(ResultTable.render(r));
         if (junit != null) {
             JunitXml.write(r, junit);
