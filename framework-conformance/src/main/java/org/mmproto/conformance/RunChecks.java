@@ -66,9 +66,19 @@ final class RunChecks {
             out.put(Rules.VETO, Result.fail(Rules.VETO, design, scenario, t.stepName(l.step()), seed, "a page (pfn 0x"
                     + Long.toHexString(l.pfn()) + ") landed on node " + l.nid() + " in the allocation call its driver vetoed"
                     + " (" + t.vetoedLandings.size() + " such landings)"));
-        } else if (t.calls.stream().noneMatch(c -> c.call().hook() == Hook.ALLOC_VETO && !c.call().contained()
-                && !Workload.accepted(c.call().answer()))) {
-            out.put(Rules.VETO, Result.skip(Rules.VETO, design, seed, "no alloc_veto denial in the run"));
+        } else {
+            long asked = t.calls.stream().filter(c -> c.call().hook() == Hook.ALLOC_VETO && !c.call().contained()).count();
+            long denied = t.calls.stream().filter(c -> c.call().hook() == Hook.ALLOC_VETO && !c.call().contained()
+                    && !Workload.accepted(c.call().answer())).count();
+            if (asked == 0) {
+                out.put(Rules.VETO, Result.skip(Rules.VETO, design, seed, "the design asked no alloc_veto"));
+            } else if (denied == 0) {
+                out.put(Rules.VETO, Result.skip(Rules.VETO, design, seed, "the driver denied none of the " + asked
+                        + " alloc_veto calls the design made: no veto to hold it to"));
+            } else {
+                out.put(Rules.VETO, Result.pass(Rules.VETO, design, seed, denied + " of " + asked
+                        + " alloc_veto calls denied, no page of theirs on the node"));
+            }
         }
     }
 

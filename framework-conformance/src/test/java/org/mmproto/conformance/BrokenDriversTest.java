@@ -28,6 +28,7 @@ class BrokenDriversTest {
         return Stream.of(
                 Arguments.of("CountsAccepted", "R6.3"),
                 Arguments.of("IgnoresFilter", "R4.4"),
+                Arguments.of("IgnoresVeto", "R4.1"),
                 Arguments.of("ImportsCore", "R3.8"),
                 Arguments.of("Inconsistent", "R5.3"),
                 Arguments.of("KeepsForever", "R4.2"),
@@ -66,6 +67,21 @@ class BrokenDriversTest {
         Result opsStruct = r.of(Rules.FILTER_REFUSAL).stream().filter(x -> x.design().equals("ops-struct")).findFirst().orElseThrow();
         assertThat(opsStruct.outcome()).as("ops-struct asks the filter and honours its refusal: %s", opsStruct.detail())
                 .isEqualTo(Outcome.PASS);
+    }
+
+    @Test
+    void a_design_plugin_that_hands_out_pages_its_driver_vetoed_fails_R4_1_under_that_design_only() {
+        ConformanceReport r = ConformanceKit.check(new DriverUnderTest.Jar(dir.resolve("IgnoresVeto.jar"), Map.of()),
+                ConformanceKit.Options.defaults());
+        assertThat(r.results().stream().filter(x -> x.outcome() == Outcome.FAIL).map(Result::design).distinct())
+                .containsExactly("ignores-veto");
+        assertThat(r.of(Rules.VETO).stream().filter(x -> x.design().equals("ignores-veto")).findFirst().orElseThrow().where())
+                .contains("landed on node 2 in the allocation call its driver vetoed");
+        Result buddyVeto = r.of(Rules.VETO).stream().filter(x -> x.design().equals("buddy-veto")).findFirst().orElseThrow();
+        assertThat(buddyVeto.outcome()).as("buddy-veto honours the veto: %s", buddyVeto.detail()).isEqualTo(Outcome.PASS);
+        assertThat(buddyVeto.detail()).matches("\\d+ of \\d+ alloc_veto calls denied, no page of theirs on the node.*");
+        Result opsStruct = r.of(Rules.VETO).stream().filter(x -> x.design().equals("ops-struct")).findFirst().orElseThrow();
+        assertThat(opsStruct.detail()).isEqualTo("the design asked no alloc_veto");
     }
 
     @Test
@@ -125,7 +141,7 @@ class BrokenDriversTest {
     @Test
     void the_broken_jars_exist() throws Exception {
         try (var s = Files.list(dir)) {
-            assertThat(s.filter(p -> p.toString().endsWith(".jar")).count()).isEqualTo(15);
+            assertThat(s.filter(p -> p.toString().endsWith(".jar")).count()).isEqualTo(16);
         }
     }
 }
