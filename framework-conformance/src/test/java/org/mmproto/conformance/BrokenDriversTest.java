@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -19,9 +20,17 @@ class BrokenDriversTest {
     @TempDir
     static Path dir;
 
+    /** Each fixture's report under the kit's defaults, made once (several tests read one). */
+    private static final Map<String, ConformanceReport> REPORTS = new java.util.concurrent.ConcurrentHashMap<>();
+
     @BeforeAll
     static void build() throws Exception {
         BrokenDrivers.build(dir);
+    }
+
+    static ConformanceReport report(String fixture) {
+        return REPORTS.computeIfAbsent(fixture, f -> ConformanceKit.check(new DriverUnderTest.Jar(dir.resolve(f + ".jar"),
+                Map.of()), ConformanceKit.Options.defaults()));
     }
 
     static Stream<Arguments> broken() {
@@ -38,6 +47,7 @@ class BrokenDriversTest {
                 Arguments.of("PinsMovable", "R4.3"),
                 Arguments.of("RandomVeto", "R6.1"),
                 Arguments.of("ReturnsNull", "R3.2"),
+                Arguments.of("SkipsBatchedFrees", "R4.2"),
                 Arguments.of("Sleeps", "R3.3"),
                 Arguments.of("Throws", "R3.1"));
     }
@@ -45,8 +55,7 @@ class BrokenDriversTest {
     @ParameterizedTest(name = "{0} fails {1} only")
     @MethodSource("broken")
     void fails_exactly_its_rule(String driver, String rule) {
-        ConformanceReport r = ConformanceKit.check(new DriverUnderTest.Jar(dir.resolve(driver + ".jar"), Map.of()),
-                ConformanceKit.Options.defaults());
+        ConformanceReport r = report(driver);
         assertThat(r.loadError()).isNull();
         assertThat(r.failedRules()).as(r.results().stream().filter(x -> x.outcome() == Outcome.FAIL)
                 .map(x -> x.rule().id() + " " + x.design() + ": " + x.where()).toList().toString()).containsExactly(rule);
@@ -60,8 +69,7 @@ class BrokenDriversTest {
 
     @Test
     void a_design_plugin_that_ignores_the_filters_refusal_fails_R4_4_under_that_design_only() {
-        ConformanceReport r = ConformanceKit.check(new DriverUnderTest.Jar(dir.resolve("IgnoresFilter.jar"), Map.of()),
-                ConformanceKit.Options.defaults());
+        ConformanceReport r = report("IgnoresFilter");
         assertThat(r.results().stream().filter(x -> x.outcome() == Outcome.FAIL).map(Result::design).distinct())
                 .containsExactly("ignores-filter");
         Result opsStruct = r.of(Rules.FILTER_REFUSAL).stream().filter(x -> x.design().equals("ops-struct")).findFirst().orElseThrow();
@@ -71,8 +79,7 @@ class BrokenDriversTest {
 
     @Test
     void a_design_plugin_that_hands_out_pages_its_driver_vetoed_fails_R4_1_under_that_design_only() {
-        ConformanceReport r = ConformanceKit.check(new DriverUnderTest.Jar(dir.resolve("IgnoresVeto.jar"), Map.of()),
-                ConformanceKit.Options.defaults());
+        ConformanceReport r = report("IgnoresVeto");
         assertThat(r.results().stream().filter(x -> x.outcome() == Outcome.FAIL).map(Result::design).distinct())
                 .containsExactly("ignores-veto");
         assertThat(r.of(Rules.VETO).stream().filter(x -> x.design().equals("ignores-veto")).findFirst().orElseThrow().where())
@@ -82,6 +89,19 @@ class BrokenDriversTest {
         assertThat(buddyVeto.detail()).matches("\\d+ of \\d+ alloc_veto calls denied, no page of theirs on the node.*");
         Result opsStruct = r.of(Rules.VETO).stream().filter(x -> x.design().equals("ops-struct")).findFirst().orElseThrow();
         assertThat(opsStruct.detail()).isEqualTo("the design asked no alloc_veto");
+    }
+
+    @Test
+    void a_design_plugin_that_skips_a_promised_free_path_fails_R4_2_under_that_design_only() {
+        ConformanceReport r = report("SkipsBatchedFrees");
+        assertThat(r.results().stream().filter(x -> x.outcome() == Outcome.FAIL).map(Result::design).distinct())
+                .containsExactly("skips-batched-frees");
+        assertThat(r.of(Rules.FREE_BALANCE).stream().filter(x -> x.design().equals("skips-batched-frees")).findFirst()
+                .orElseThrow().where()).contains("had no free_folio", "freed by folios_put_refs without free_folio");
+        for (String d : List.of("buddy-veto", "ops-struct")) {
+            Result ok = r.of(Rules.FREE_BALANCE).stream().filter(x -> x.design().equals(d)).findFirst().orElseThrow();
+            assertThat(ok.outcome()).as(d + " notifies what it promises: %s", ok.detail()).isEqualTo(Outcome.PASS);
+        }
     }
 
     @Test
@@ -141,7 +161,7 @@ class BrokenDriversTest {
     @Test
     void the_broken_jars_exist() throws Exception {
         try (var s = Files.list(dir)) {
-            assertThat(s.filter(p -> p.toString().endsWith(".jar")).count()).isEqualTo(16);
+            assertThat(s.filter(p -> p.toString().endsWith(".jar")).count()).isEqualTo(17);
         }
     }
 }
