@@ -35,6 +35,7 @@ class BrokenDriversTest {
 
     static Stream<Arguments> broken() {
         return Stream.of(
+                Arguments.of("AsksOptedOut", "R6.2"),
                 Arguments.of("CountsAccepted", "R6.3"),
                 Arguments.of("IgnoresFilter", "R4.4"),
                 Arguments.of("IgnoresVeto", "R4.1"),
@@ -105,6 +106,26 @@ class BrokenDriversTest {
     }
 
     @Test
+    void a_design_plugin_that_asks_an_opted_out_driver_for_an_mbind_fault_fails_R6_2_under_that_design_only() {
+        ConformanceReport r = report("AsksOptedOut");
+        assertThat(r.results().stream().filter(x -> x.outcome() == Outcome.FAIL).map(Result::design).distinct())
+                .containsExactly("forgets-mbind-opt-in");
+        assertThat(r.of(Rules.CAPABILITIES).stream().filter(x -> x.design().equals("forgets-mbind-opt-in")).findFirst()
+                .orElseThrow().where()).contains("mbind-fault", "opted out of mempolicy", "yet asked alloc_veto");
+        // buddy-veto asks alloc_veto of the same faults, but has no mempolicy opt-in: not held to it
+        Result buddyVeto = r.of(Rules.CAPABILITIES).stream().filter(x -> x.design().equals("buddy-veto")).findFirst().orElseThrow();
+        assertThat(buddyVeto.outcome()).isEqualTo(Outcome.PASS);
+    }
+
+    @Test
+    void the_mempolicy_opt_in_of_a_design_is_read_from_its_answers() {
+        var d = org.mmproto.core.hooks.designs.BuiltInDesigns.all();
+        assertThat(d.stream().filter(x -> RunChecks.hasMempolicyOptIn(x, Machines.PRIVATE_NID))
+                .map(org.mmproto.api.design.Design::name).sorted().toList())
+                .containsExactly("gfp-flag", "ops-struct", "zonelist-private");
+    }
+
+    @Test
     void a_jar_wanting_a_newer_framework_fails_R1_1_and_does_not_load() {
         ConformanceReport r = ConformanceKit.check(new DriverUnderTest.Jar(dir.resolve("WantsNewer.jar"), Map.of()),
                 ConformanceKit.Options.defaults());
@@ -161,7 +182,7 @@ class BrokenDriversTest {
     @Test
     void the_broken_jars_exist() throws Exception {
         try (var s = Files.list(dir)) {
-            assertThat(s.filter(p -> p.toString().endsWith(".jar")).count()).isEqualTo(17);
+            assertThat(s.filter(p -> p.toString().endsWith(".jar")).count()).isEqualTo(18);
         }
     }
 }
