@@ -170,7 +170,10 @@ public final class ConformanceKit {
         return out;
     }
 
-    /** FAIL over PASS over SKIPPED; two passes keep what both exercised, two skips both reasons. */
+    /**
+     * FAIL over PASS over SKIPPED; two passes keep what both exercised, two skips both reasons; an
+     * R6.3 pass keeps the other machine's skip reason too (it says which machine was not faulted).
+     */
     private static Result worse(Result a, Result b) {
         if (a.outcome() == Outcome.FAIL) {
             return a;
@@ -181,6 +184,11 @@ public final class ConformanceKit {
         if (a.outcome() == Outcome.PASS && b.outcome() == Outcome.PASS) {
             String d = a.detail().isEmpty() ? b.detail() : b.detail().isEmpty() ? a.detail() : a.detail() + "; " + b.detail();
             return Result.pass(a.rule(), a.design(), a.seed(), d);
+        }
+        if (a.rule() == Rules.FAULTS && (a.outcome() == Outcome.PASS || b.outcome() == Outcome.PASS)) {
+            // R6.3 faults both machines: a pass says what each machine got, and why one was not faulted
+            return Result.pass(a.rule(), a.design(), a.seed(), (a.outcome() == Outcome.PASS ? "" : "not faulted: ")
+                    + a.detail() + "; " + (b.outcome() == Outcome.PASS ? "" : "not faulted: ") + b.detail());
         }
         if (a.outcome() == Outcome.PASS) {
             return a;
