@@ -37,6 +37,7 @@ class BrokenDriversTest {
         return Stream.of(
                 Arguments.of("AsksOptedOut", "R6.2"),
                 Arguments.of("CountsAccepted", "R6.3"),
+                Arguments.of("ForgetsFreePath", "R4.2"),
                 Arguments.of("IgnoresFilter", "R4.4"),
                 Arguments.of("IgnoresVeto", "R4.1"),
                 Arguments.of("ImportsCore", "R3.8"),
@@ -126,6 +127,17 @@ class BrokenDriversTest {
     }
 
     @Test
+    void a_driver_whose_books_ignore_the_batched_free_path_fails_R4_2_naming_the_path() {
+        ConformanceReport r = report("ForgetsFreePath");
+        Result opsStruct = r.of(Rules.FREE_BALANCE).stream().filter(x -> x.design().equals("ops-struct")).findFirst().orElseThrow();
+        assertThat(opsStruct.outcome()).isEqualTo(Outcome.FAIL);
+        assertThat(opsStruct.where()).contains("after everything was freed", "free_folio call(s) of folio_put and in none of the",
+                "of folios_put_refs freeing folios it booked on arrival (folio_migrate)", "ignore that path's free_folio");
+        assertThat(r.of(Rules.CAPACITY)).as("the report off its baseline is R4.2's finding, not R1.6's")
+                .allMatch(x -> x.outcome() != Outcome.FAIL);
+    }
+
+    @Test
     void a_jar_wanting_a_newer_framework_fails_R1_1_and_does_not_load() {
         ConformanceReport r = ConformanceKit.check(new DriverUnderTest.Jar(dir.resolve("WantsNewer.jar"), Map.of()),
                 ConformanceKit.Options.defaults());
@@ -182,7 +194,7 @@ class BrokenDriversTest {
     @Test
     void the_broken_jars_exist() throws Exception {
         try (var s = Files.list(dir)) {
-            assertThat(s.filter(p -> p.toString().endsWith(".jar")).count()).isEqualTo(18);
+            assertThat(s.filter(p -> p.toString().endsWith(".jar")).count()).isEqualTo(19);
         }
     }
 }

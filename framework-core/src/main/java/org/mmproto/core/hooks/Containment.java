@@ -100,6 +100,20 @@ public final class Containment implements AutoCloseable {
         return DriverLane.hangAfter(budget);
     }
 
+    /**
+     * An injected hang (fault injection's mode=hang): sleeps {@code hang} on the calling thread. A
+     * lane waiting for this thread knows the call hung and does not wait out the hang timeout;
+     * the call is judged as any hung call (fallback, quarantine: R3.3, R3.4).
+     */
+    public static void injectedHang(Duration hang) throws InterruptedException {
+        DriverLane.declareHang(Thread.currentThread(), true);
+        try {
+            Thread.sleep(hang.toMillis());
+        } finally {
+            DriverLane.declareHang(Thread.currentThread(), false);
+        }
+    }
+
     /** The lane of the driver bound to {@code nid} under {@code pluginId}; one per binding. */
     DriverLane lane(String pluginId, int nid) {
         return lanes.computeIfAbsent(pluginId + "@" + nid, key -> new DriverLane(key, budget));

@@ -46,6 +46,17 @@ final class DriverLane implements AutoCloseable {
     /** Hang timeouts a runnable call that used less than its CPU budget is waited for in all. */
     static final int STARVED_HANGS = 25;
 
+    /** Threads in an injected hang ({@link Containment#injectedHang}): hung by declaration, not waited out. */
+    private static final java.util.Set<Thread> DECLARED_HANGS = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    static void declareHang(Thread t, boolean hanging) {
+        if (hanging) {
+            DECLARED_HANGS.add(t);
+        } else {
+            DECLARED_HANGS.remove(t);
+        }
+    }
+
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
     private final Duration budget;
@@ -161,6 +172,10 @@ final class DriverLane implements AutoCloseable {
                     throw new TimeoutException(overCpu(used));
                 }
                 long waited = System.nanoTime() - start;
+                if (th != null && DECLARED_HANGS.contains(th)) {
+                    throw new TimeoutException("hung: an injected hang (fault injection, mode=hang), " + used / 1_000_000
+                            + " ms of CPU used");
+                }
                 if (waited >= hang && (th == null || th.getState() != Thread.State.RUNNABLE)) {
                     throw new TimeoutException("hung: not running after " + waited / 1_000_000 + " ms (sleeping, waiting or"
                             + " blocked), " + used / 1_000_000 + " ms of CPU used");

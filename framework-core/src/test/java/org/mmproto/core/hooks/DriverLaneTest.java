@@ -88,6 +88,20 @@ class DriverLaneTest {
         }
     }
 
+    /** An injected hang (fault injection) is a hang by declaration: quarantined without waiting out the hang timeout. */
+    @Test
+    void an_injected_hang_is_hung_at_once() {
+        try (DriverLane lane = new DriverLane("injected", Duration.ofMillis(200))) {
+            long t0 = System.nanoTime();
+            assertThatThrownBy(() -> lane.run(() -> {
+                Containment.injectedHang(Duration.ofSeconds(5));
+                return 1;
+            })).isInstanceOf(TimeoutException.class).hasMessageContaining("an injected hang");
+            assertThat(System.nanoTime() - t0).isLessThan(900_000_000L);
+            assertThat(lane.quarantined()).isTrue();
+        }
+    }
+
     /**
      * A thread blocked in a native read is RUNNABLE and uses no CPU: what a call starved by a loaded
      * machine looks like. It is waited for past its budget, and its answer is taken.
