@@ -20,9 +20,9 @@ import picocli.CommandLine.Parameters;
 @Command(name = "conform", mixinStandardHelpOptions = true,
         description = {"Check a driver plugin jar against the driver contract's numbered rules",
             "(framework-api/CONTRACT.md) under every installed design: loads the jar as",
-            "the plugin manager does (with the design plugins of --plugins DIR), runs",
-            "the seeded workload on a machine whose private",
-            "node 2 is onlined normal and on one where it is movable, and prints one row",
+            "the plugin manager does (and the design plugins of --plugins DIR), runs",
+            "the seeded workload on a machine whose private node 2 is onlined normal",
+            "and on one where it is movable, and prints one row",
             "per rule and design: pass, fail (with the scenario, step and seed), or",
             "skipped with the reason.",
             "Exit status: 0 conforms, 1 a rule failed, 2 the jar cannot be loaded."})
@@ -39,7 +39,7 @@ public final class ConformCommand implements Callable<Integer> {
     @Option(names = "--budget-ms", defaultValue = "500", paramLabel = "MS",
             description = {"CPU-time budget of one driver call (R3.3; default:", "${DEFAULT-VALUE}): the CPU its thread used in the call",
                 "(ThreadMXBean; wall time where the JVM measures none).", "A call that is not running (sleeps, waits, blocks)",
-                "after max(budget, 1 s) of wall time has hung; the", "machine's load changes neither."})
+                "after max(budget, 1 s) of wall time has hung. The", "machine's load changes neither outcome."})
     long budgetMs;
 
     @Option(names = "--fail", paramLabel = "SPEC",
