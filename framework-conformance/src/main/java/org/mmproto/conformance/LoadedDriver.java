@@ -38,13 +38,15 @@ final class LoadedDriver implements AutoCloseable {
     final Path classes;
     private final PluginCatalog catalog;
     private final Path tempDir;
+    /** The catalogs of {@link #addDesignPlugins} directories, closed with this one. */
+    private final List<PluginCatalog> designCatalogs = new java.util.ArrayList<>();
 
     private LoadedDriver(String pluginId, Supplier<PrivateNodeDriver> factory, HostServicesHolder context,
             Map<String, Supplier<Design>> designs, Path classes, PluginCatalog catalog, Path tempDir) {
         this.pluginId = pluginId;
         this.factory = factory;
         this.context = context;
-        this.designs = designs;
+        this.designs = new java.util.LinkedHashMap<>(designs);
         this.classes = classes;
         this.catalog = catalog;
         this.tempDir = tempDir;
@@ -76,18 +78,20 @@ final class LoadedDriver implements AutoCloseable {
             throw new LoadFailure(jar + ": no such file");
         }
         Path dir;
+        Path copy;
         try {
             dir = Files.createTempDirectory("mmproto-conform");
             // the plugin manager reads *.jar only: another name is still checked as a jar
             String name = jar.getFileName().toString();
-            Files.copy(jar, dir.resolve(name.endsWith(".jar") ? name : name + ".jar"), StandardCopyOption.REPLACE_EXISTING);
+            copy = dir.resolve(name.endsWith(".jar") ? name : name + ".jar");
+            Files.copy(jar, copy, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         PluginCatalog catalog = new DriverPlugins().load(dir);
         PluginInfo info = catalog.plugins().get(0);
         if (info.failed() || catalog.drivers().isEmpty()) {
-            String why = info.failed() ? info.error() : jar.getFileName() + ": no PrivateNodeDriver extension";
+            String why = info.failed() ? asGiven(info.error(), copy, jar) : jar + ": no PrivateNodeDriver extension";
             catalog.close();
             delete(dir);
             throw new LoadFailure(why);
@@ -108,6 +112,16 @@ final class LoadedDriver implements AutoCloseable {
                 catalog, dir);
     }
 
+    /**
+     * The plugin manager's error about the temporary copy, naming the file the user gave instead:
+     * its path as given where the error names the copy's path or starts with the copy's name.
+     */
+    static String asGiven(String error, Path copy, Path given) {
+        String e = error.replace(copy.toString(), given.toString());
+        String copyName = copy.getFileName().toString();
+        return e.startsWith(copyName) ? given + e.substring(copyName.length()) : e;
+    }
+
     /** A driver class of the test class path, created by Guice with the node's DriverContext injectable. */
     static LoadedDriver fromType(Class<? extends PrivateNodeDriver> type, String pluginId) {
         HostServicesHolder holder = new HostServicesHolder();
@@ -122,6 +136,26 @@ final class LoadedDriver implements AutoCloseable {
                 PluginCatalog.empty(), null);
     }
 
+    /**
+     * Adds the design plugins of the jars in {@code dir} (loaded as {@code --plugins DIR} loads
+     * them) to the designs the driver is checked under; a design of the same name as one already
+     * there (built in, or the driver jar's own, e.g. the jar under test lying in {@code dir}) is
+     * not added twice. Drivers in {@code dir} are ignored.
+     *
+     * @return the errors of the jars that did not load (their designs are missing)
+     * @throws IllegalArgumentException when {@code dir} is not a directory
+     */
+    List<String> addDesignPlugins(Path dir, Duration budget) {
+        if (!Files.isDirectory(dir)) {
+            throw new IllegalArgumentException("--plugins " + dir + ": " + (Files.exists(dir) ? "not a directory" : "no such directory")
+                    + "; expected a directory of design plugin jars");
+        }
+        PluginCatalog more = new DriverPlugins().load(dir);
+        designCatalogs.add(more);
+        new RunFactory(more).setup(null, budget).designs().forEach(designs::putIfAbsent);
+        return more.failed().stream().map(PluginInfo::error).toList();
+    }
+
     /** The design names in compare order (unpatched first). */
     List<String> designNames() {
         return designs.keySet().stream().sorted(Comparator.comparing((String n) -> !n.equals("unpatched"))
@@ -130,6 +164,7 @@ final class LoadedDriver implements AutoCloseable {
 
     @Override
     public void close() {
+        designCatalogs.forEach(PluginCatalog::close);
         catalog.close();
         if (tempDir != null) {
             delete(tempDir);

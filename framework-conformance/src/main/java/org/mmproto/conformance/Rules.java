@@ -18,8 +18,9 @@ public final class Rules {
     public static final Rule API_PURITY = new Rule("R3.8", "the jar references no host class (bytecode)",
             "every class file of the jar", null, false);
     public static final Rule VETO = new Rule("R4.1", "a veto leaves no page of the request on the node",
-            "alloc_veto at page_handout; designs that ask it (buddy-veto)", null, true);
-    public static final Rule FREE_BALANCE = new Rule("R4.2", "free notifications balance: every promised free notified, every kept folio released",
+            "alloc_veto, wherever a design asks it (built in: buddy-veto at page_handout; a design plugin may ask it"
+            + " too): the driver's own denial binds the allocation call, whatever the design then answers", null, true);
+    public static final Rule FREE_BALANCE = new Rule("R4.2", "free notifications balance on every path: each promised free notified, kept folios released, no path's frees ignored",
             "free_folio; ops-struct (folio_put, folios_put_refs), buddy-veto (every path), task exit included", null, true);
     public static final Rule LONGTERM_PIN = new Rule("R4.3", "a longterm-pin answer consistent with the zone: no pin allowed in ZONE_MOVABLE",
             "longterm_pin; designs that ask it (ops-struct with NP_OPS_LONGTERM_PIN)", "NP_OPS_LONGTERM_PIN or NODE_PRIVATE_CAP_LTPIN", true);

@@ -12,6 +12,12 @@ import org.mmproto.api.driver.NodeOptIns;
 import org.mmproto.api.driver.NpOps;
 import org.mmproto.api.driver.Requests.PinRequest;
 import org.mmproto.api.driver.Verdict;
+import org.mmproto.api.design.Design;
+import org.mmproto.api.design.DriverAccess;
+import org.mmproto.api.driver.Decisions;
+import org.mmproto.api.driver.Requests;
+import org.mmproto.api.driver.Site;
+import org.mmproto.api.driver.TaskRef;
 
 /** Judges the per-design rules on what two runs of the workload (same seed) under one design showed. */
 final class RunChecks {
@@ -66,9 +72,19 @@ final class RunChecks {
             out.put(Rules.VETO, Result.fail(Rules.VETO, design, scenario, t.stepName(l.step()), seed, "a page (pfn 0x"
                     + Long.toHexString(l.pfn()) + ") landed on node " + l.nid() + " in the allocation call its driver vetoed"
                     + " (" + t.vetoedLandings.size() + " such landings)"));
-        } else if (t.calls.stream().noneMatch(c -> c.call().hook() == Hook.ALLOC_VETO && !c.call().contained()
-                && !Workload.accepted(c.call().answer()))) {
-            out.put(Rules.VETO, Result.skip(Rules.VETO, design, seed, "no alloc_veto denial in the run"));
+        } else {
+            long asked = t.calls.stream().filter(c -> c.call().hook() == Hook.ALLOC_VETO && !c.call().contained()).count();
+            long denied = t.calls.stream().filter(c -> c.call().hook() == Hook.ALLOC_VETO && !c.call().contained()
+                    && !Workload.accepted(c.call().answer())).count();
+            if (asked == 0) {
+                out.put(Rules.VETO, Result.skip(Rules.VETO, design, seed, "the design asked no alloc_veto"));
+            } else if (denied == 0) {
+                out.put(Rules.VETO, Result.skip(Rules.VETO, design, seed, "the driver denied none of the " + asked
+                        + " alloc_veto calls the design made: no veto to hold it to"));
+            } else {
+                out.put(Rules.VETO, Result.pass(Rules.VETO, design, seed, denied + " of " + asked
+                        + " alloc_veto calls denied, no page of theirs on the node"));
+            }
         }
     }
 
@@ -146,6 +162,83 @@ final class RunChecks {
         }
     }
 
+    /** The task the probe of {@link #hasMempolicyOptIn} names (the workload's). */
+    private static final TaskRef PROBE_TASK = new TaskRef(1, "conform", 1000);
+
+    /**
+     * Whether {@code d} has the mempolicy opt-in: its set_mempolicy or mbind answer for node
+     * {@code nid} allows a driver that declares NP_OPS_MEMPOLICY and refuses one that declares
+     * nothing. Asked of the design directly, with stand-in drivers that answer every hook's
+     * default (a design that throws for them has none).
+     */
+    static boolean hasMempolicyOptIn(Design d, int nid) {
+        for (Site s : List.of(Site.SET_MEMPOLICY, Site.MBIND)) {
+            try {
+                if (d.policyTarget(s, PROBE_TASK, new StandIn(nid, true)).allowed()
+                        && !d.policyTarget(s, PROBE_TASK, new StandIn(nid, false)).allowed()) {
+                    return true;
+                }
+            } catch (RuntimeException e) {
+                // no answer for a stand-in: no evidence of the opt-in
+            }
+        }
+        return false;
+    }
+
+    /** A driver that declares mempolicy (NP_OPS_MIGRATION | NP_OPS_MEMPOLICY) or nothing, and answers every default. */
+    private record StandIn(int nid, boolean mempolicy) implements DriverAccess {
+        @Override
+        public boolean present() {
+            return true;
+        }
+
+        @Override
+        public NodeOptIns optIns() {
+            return new NodeOptIns(mempolicy ? EnumSet.of(NpOps.NP_OPS_MIGRATION, NpOps.NP_OPS_MEMPOLICY)
+                    : EnumSet.noneOf(NpOps.class));
+        }
+
+        @Override
+        public Verdict allocVeto(Requests.AllocRequest r) {
+            return Verdict.ALLOW;
+        }
+
+        @Override
+        public Decisions.FreeAction freeFolio(Requests.FreeEvent e) {
+            return Decisions.FreeAction.RETURN_TO_BUDDY;
+        }
+
+        @Override
+        public Verdict longtermPin(PinRequest r) {
+            return Verdict.ALLOW;
+        }
+
+        @Override
+        public Verdict migrationFilter(Requests.MigrationRequest r) {
+            return Verdict.ALLOW;
+        }
+
+        @Override
+        public Decisions.MigrateTo migrateTo(Requests.MigrationRequest r) {
+            return Decisions.MigrateTo.ACCEPT;
+        }
+
+        @Override
+        public Decisions.FaultAction handleFault(Requests.FaultRequest r) {
+            return Decisions.FaultAction.PROMOTE;
+        }
+
+        @Override
+        public Decisions.ReclaimPolicy reclaimPolicy() {
+            return Decisions.ReclaimPolicy.DEFAULT;
+        }
+
+        @Override
+        public int pressure() {
+            return 0;
+        }
+    }
+
     private static void capabilities(Map<Rule, Result> out, String design, String scenario, long seed,
             ConformanceKit.Run run, NodeOptIns opt, Machines.Variant v) {
         RunTrace t = run.trace;
@@ -168,14 +261,17 @@ final class RunChecks {
                 return;
             }
         }
-        if (!mempolicy && f.mbindRefused) {
+        boolean optInDesign = !mempolicy && !f.mbindRefused && hasMempolicyOptIn(run.kernel.dispatcher().design(), Machines.PRIVATE_NID);
+        if (!mempolicy && (f.mbindRefused || optInDesign)) {
             // the design has the opt-in: the driver that opted out must never be asked for a policy's page
             int mbindStep = t.steps.indexOf("mbind-fault");
             var asked = t.calls.stream().filter(c -> t.steps.get(Math.max(c.step(), 0)).equals("mbind-fault")
                     && (c.call().hook() == Hook.ALLOC_VETO || c.call().hook() == Hook.MIGRATE_TO)).toList();
             if (!asked.isEmpty() && mbindStep >= 0) {
                 out.put(Rules.CAPABILITIES, Result.fail(Rules.CAPABILITIES, design, scenario, t.stepName(asked.get(0).step()),
-                        seed, "opted out of mempolicy (mbind naming the node refused) yet asked " + asked.get(0).call().hook().kernelName()
+                        seed, "opted out of mempolicy (" + (f.mbindRefused ? "mbind naming the node refused"
+                        : "the design refuses a policy naming the node to a driver without NP_OPS_MEMPOLICY, yet accepted"
+                        + " this mbind") + ") yet asked " + asked.get(0).call().hook().kernelName()
                         + " for the bound range's fault"));
             }
         }

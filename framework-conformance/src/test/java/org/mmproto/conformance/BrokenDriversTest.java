@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -18,23 +20,36 @@ class BrokenDriversTest {
     @TempDir
     static Path dir;
 
+    /** Each fixture's report under the kit's defaults, made once (several tests read one). */
+    private static final Map<String, ConformanceReport> REPORTS = new java.util.concurrent.ConcurrentHashMap<>();
+
     @BeforeAll
     static void build() throws Exception {
         BrokenDrivers.build(dir);
     }
 
+    static ConformanceReport report(String fixture) {
+        return REPORTS.computeIfAbsent(fixture, f -> ConformanceKit.check(new DriverUnderTest.Jar(dir.resolve(f + ".jar"),
+                Map.of()), ConformanceKit.Options.defaults()));
+    }
+
     static Stream<Arguments> broken() {
         return Stream.of(
+                Arguments.of("AsksOptedOut", "R6.2"),
                 Arguments.of("CountsAccepted", "R6.3"),
+                Arguments.of("ForgetsFreePath", "R4.2"),
                 Arguments.of("IgnoresFilter", "R4.4"),
+                Arguments.of("IgnoresVeto", "R4.1"),
                 Arguments.of("ImportsCore", "R3.8"),
                 Arguments.of("Inconsistent", "R5.3"),
                 Arguments.of("KeepsForever", "R4.2"),
                 Arguments.of("LeavesThread", "R6.4"),
+                Arguments.of("LeavesProperty", "R6.4"),
                 Arguments.of("MigrationLiar", "R6.2"),
                 Arguments.of("PinsMovable", "R4.3"),
                 Arguments.of("RandomVeto", "R6.1"),
                 Arguments.of("ReturnsNull", "R3.2"),
+                Arguments.of("SkipsBatchedFrees", "R4.2"),
                 Arguments.of("Sleeps", "R3.3"),
                 Arguments.of("Throws", "R3.1"));
     }
@@ -42,8 +57,7 @@ class BrokenDriversTest {
     @ParameterizedTest(name = "{0} fails {1} only")
     @MethodSource("broken")
     void fails_exactly_its_rule(String driver, String rule) {
-        ConformanceReport r = ConformanceKit.check(new DriverUnderTest.Jar(dir.resolve(driver + ".jar"), Map.of()),
-                ConformanceKit.Options.defaults());
+        ConformanceReport r = report(driver);
         assertThat(r.loadError()).isNull();
         assertThat(r.failedRules()).as(r.results().stream().filter(x -> x.outcome() == Outcome.FAIL)
                 .map(x -> x.rule().id() + " " + x.design() + ": " + x.where()).toList().toString()).containsExactly(rule);
@@ -57,8 +71,7 @@ class BrokenDriversTest {
 
     @Test
     void a_design_plugin_that_ignores_the_filters_refusal_fails_R4_4_under_that_design_only() {
-        ConformanceReport r = ConformanceKit.check(new DriverUnderTest.Jar(dir.resolve("IgnoresFilter.jar"), Map.of()),
-                ConformanceKit.Options.defaults());
+        ConformanceReport r = report("IgnoresFilter");
         assertThat(r.results().stream().filter(x -> x.outcome() == Outcome.FAIL).map(Result::design).distinct())
                 .containsExactly("ignores-filter");
         Result opsStruct = r.of(Rules.FILTER_REFUSAL).stream().filter(x -> x.design().equals("ops-struct")).findFirst().orElseThrow();
@@ -67,11 +80,91 @@ class BrokenDriversTest {
     }
 
     @Test
+    void a_design_plugin_that_hands_out_pages_its_driver_vetoed_fails_R4_1_under_that_design_only() {
+        ConformanceReport r = report("IgnoresVeto");
+        assertThat(r.results().stream().filter(x -> x.outcome() == Outcome.FAIL).map(Result::design).distinct())
+                .containsExactly("ignores-veto");
+        assertThat(r.of(Rules.VETO).stream().filter(x -> x.design().equals("ignores-veto")).findFirst().orElseThrow().where())
+                .contains("landed on node 2 in the allocation call its driver vetoed");
+        Result buddyVeto = r.of(Rules.VETO).stream().filter(x -> x.design().equals("buddy-veto")).findFirst().orElseThrow();
+        assertThat(buddyVeto.outcome()).as("buddy-veto honours the veto: %s", buddyVeto.detail()).isEqualTo(Outcome.PASS);
+        assertThat(buddyVeto.detail()).matches("\\d+ of \\d+ alloc_veto calls denied, no page of theirs on the node.*");
+        Result opsStruct = r.of(Rules.VETO).stream().filter(x -> x.design().equals("ops-struct")).findFirst().orElseThrow();
+        assertThat(opsStruct.detail()).isEqualTo("the design asked no alloc_veto");
+    }
+
+    @Test
+    void a_design_plugin_that_skips_a_promised_free_path_fails_R4_2_under_that_design_only() {
+        ConformanceReport r = report("SkipsBatchedFrees");
+        assertThat(r.results().stream().filter(x -> x.outcome() == Outcome.FAIL).map(Result::design).distinct())
+                .containsExactly("skips-batched-frees");
+        assertThat(r.of(Rules.FREE_BALANCE).stream().filter(x -> x.design().equals("skips-batched-frees")).findFirst()
+                .orElseThrow().where()).contains("had no free_folio", "freed by folios_put_refs without free_folio");
+        for (String d : List.of("buddy-veto", "ops-struct")) {
+            Result ok = r.of(Rules.FREE_BALANCE).stream().filter(x -> x.design().equals(d)).findFirst().orElseThrow();
+            assertThat(ok.outcome()).as(d + " notifies what it promises: %s", ok.detail()).isEqualTo(Outcome.PASS);
+        }
+    }
+
+    @Test
+    void a_design_plugin_that_asks_an_opted_out_driver_for_an_mbind_fault_fails_R6_2_under_that_design_only() {
+        ConformanceReport r = report("AsksOptedOut");
+        assertThat(r.results().stream().filter(x -> x.outcome() == Outcome.FAIL).map(Result::design).distinct())
+                .containsExactly("forgets-mbind-opt-in");
+        assertThat(r.of(Rules.CAPABILITIES).stream().filter(x -> x.design().equals("forgets-mbind-opt-in")).findFirst()
+                .orElseThrow().where()).contains("mbind-fault", "opted out of mempolicy", "yet asked alloc_veto");
+        // buddy-veto asks alloc_veto of the same faults, but has no mempolicy opt-in: not held to it
+        Result buddyVeto = r.of(Rules.CAPABILITIES).stream().filter(x -> x.design().equals("buddy-veto")).findFirst().orElseThrow();
+        assertThat(buddyVeto.outcome()).isEqualTo(Outcome.PASS);
+    }
+
+    @Test
+    void the_mempolicy_opt_in_of_a_design_is_read_from_its_answers() {
+        var d = org.mmproto.core.hooks.designs.BuiltInDesigns.all();
+        assertThat(d.stream().filter(x -> RunChecks.hasMempolicyOptIn(x, Machines.PRIVATE_NID))
+                .map(org.mmproto.api.design.Design::name).sorted().toList())
+                .containsExactly("gfp-flag", "ops-struct", "zonelist-private");
+    }
+
+    @Test
+    void a_driver_whose_books_ignore_the_batched_free_path_fails_R4_2_naming_the_path() {
+        ConformanceReport r = report("ForgetsFreePath");
+        Result opsStruct = r.of(Rules.FREE_BALANCE).stream().filter(x -> x.design().equals("ops-struct")).findFirst().orElseThrow();
+        assertThat(opsStruct.outcome()).isEqualTo(Outcome.FAIL);
+        assertThat(opsStruct.where()).contains("after everything was freed", "free_folio call(s) of folio_put and in none of the",
+                "of folios_put_refs freeing folios it booked on arrival (folio_migrate)", "ignore that path's free_folio");
+        assertThat(r.of(Rules.CAPACITY)).as("the report off its baseline is R4.2's finding, not R1.6's")
+                .allMatch(x -> x.outcome() != Outcome.FAIL);
+    }
+
+    @Test
     void a_jar_wanting_a_newer_framework_fails_R1_1_and_does_not_load() {
         ConformanceReport r = ConformanceKit.check(new DriverUnderTest.Jar(dir.resolve("WantsNewer.jar"), Map.of()),
                 ConformanceKit.Options.defaults());
         assertThat(r.loadError()).contains("WantsNewer.jar").contains(">=99.0.0");
         assertThat(r.failedRules()).containsExactly("R1.1");
+    }
+
+    @AfterAll
+    static void clearTheFixturesProperty() {
+        System.clearProperty("broken.leavesproperty.binds");
+    }
+
+    @Test
+    void a_property_left_behind_is_named_in_R6_4() {
+        ConformanceReport r = ConformanceKit.check(new DriverUnderTest.Jar(dir.resolve("LeavesProperty.jar"), Map.of()),
+                ConformanceKit.Options.defaults().withDesign("unpatched"));
+        assertThat(r.of(Rules.LIFECYCLE).get(0).where()).contains("system properties set: broken.leavesproperty.binds");
+        assertThat(r.failedRules()).containsExactly("R6.4");
+    }
+
+    @Test
+    void a_file_that_is_no_jar_is_named_as_the_user_gave_it() throws Exception {
+        Path notAJar = Files.writeString(dir.resolve("notes.txt"), "not a zip\n");
+        ConformanceReport r = ConformanceKit.check(new DriverUnderTest.Jar(notAJar, Map.of()), ConformanceKit.Options.defaults());
+        assertThat(r.loadError()).startsWith(notAJar + ": ").contains("not a jar").doesNotContain("notes.txt.jar")
+                .doesNotContain("mmproto-conform");
+        assertThat(r.of(Rules.DESCRIPTOR).get(0).detail()).isEqualTo(r.loadError());
     }
 
     @Test
@@ -101,7 +194,7 @@ class BrokenDriversTest {
     @Test
     void the_broken_jars_exist() throws Exception {
         try (var s = Files.list(dir)) {
-            assertThat(s.filter(p -> p.toString().endsWith(".jar")).count()).isEqualTo(14);
+            assertThat(s.filter(p -> p.toString().endsWith(".jar")).count()).isEqualTo(19);
         }
     }
 }

@@ -115,6 +115,29 @@ public class FaultRunsTest {
         assertThat(r.outcome()).as(r.where()).isEqualTo(Outcome.PASS);
         assertThat(r.detail()).contains("conform-normal: ", "migrate_target", "driver_hook migrate_to/null",
                 "driver_hook migrate_to/hang 1, quarantined after step", "conform-movable: ");
+        for (String m : List.of("conform-normal", "conform-movable")) { // both machines, each both runs
+            assertThat(r.detail().split(m + ": ", -1)).as(m + ": the alloc run and the hang run").hasSize(3);
+            assertThat(r.detail()).containsPattern(m + ": \\d+ fault\\(s\\): driver_hook migrate_to/hang 1, quarantined");
+        }
+    }
+
+    /** Refuses a node onlined into ZONE_NORMAL (R5.5), as a device whose memory must stay movable does. */
+    public static class MovableOnly extends BooksArrivals {
+        @Override
+        public NodeOptIns bind(NodeBinding b, DriverContext c) {
+            if (b.zone() != org.mmproto.api.ZoneType.MOVABLE) {
+                throw new IllegalArgumentException("movable memory only");
+            }
+            return super.bind(b, c);
+        }
+    }
+
+    @Test
+    void a_machine_the_driver_refuses_is_named_as_not_faulted() {
+        Result r = faults(new DriverUnderTest.Type(MovableOnly.class, "movable-only", null, Map.of()));
+        assertThat(r.outcome()).as(r.where()).isEqualTo(Outcome.PASS);
+        assertThat(r.detail()).contains("conform-movable: ", "not faulted: bind refused on seeded-workload on conform-normal",
+                "movable memory only");
     }
 
     @Test

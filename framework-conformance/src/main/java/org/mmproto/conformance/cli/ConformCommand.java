@@ -20,8 +20,9 @@ import picocli.CommandLine.Parameters;
 @Command(name = "conform", mixinStandardHelpOptions = true,
         description = {"Check a driver plugin jar against the driver contract's numbered rules",
             "(framework-api/CONTRACT.md) under every installed design: loads the jar as",
-            "the plugin manager does, runs the seeded workload on a machine whose private",
-            "node 2 is onlined normal and on one where it is movable, and prints one row",
+            "the plugin manager does (and the design plugins of --plugins DIR), runs",
+            "the seeded workload on a machine whose private node 2 is onlined normal",
+            "and on one where it is movable, and prints one row",
             "per rule and design: pass, fail (with the scenario, step and seed), or",
             "skipped with the reason.",
             "Exit status: 0 conforms, 1 a rule failed, 2 the jar cannot be loaded."})
@@ -36,7 +37,9 @@ public final class ConformCommand implements Callable<Integer> {
     long seed;
 
     @Option(names = "--budget-ms", defaultValue = "500", paramLabel = "MS",
-            description = "Time budget of one driver call (R3.3; default: ${DEFAULT-VALUE}).")
+            description = {"CPU-time budget of one driver call (R3.3; default:", "${DEFAULT-VALUE}): the CPU its thread used in the call",
+                "(ThreadMXBean; wall time where the JVM measures none).", "A call that is not running (sleeps, waits, blocks)",
+                "after max(budget, 1 s) of wall time has hung. The", "machine's load changes neither outcome."})
     long budgetMs;
 
     @Option(names = "--fail", paramLabel = "SPEC",
@@ -44,6 +47,11 @@ public final class ConformCommand implements Callable<Integer> {
                     + " driver_hook:hook=migrate_to,interval=2,times=1,probability=100,mode=hang; repeatable), instead of the kit's"
                     + " two runs; armed once the driver is bound.")
     java.util.List<String> fail = new java.util.ArrayList<>();
+
+    @Option(names = "--plugins", paramLabel = "DIR",
+            description = {"Also check under every design plugin of the jars in DIR", "(e.g. plugins/), beside the built-in designs and",
+                "the jar's own; drivers in DIR are not checked."})
+    Path plugins;
 
     @Option(names = "--junit", paramLabel = "DIR", description = "Also write JUnit XML (one file per rule) into DIR.")
     Path junit;
@@ -63,7 +71,7 @@ public final class ConformCommand implements Callable<Integer> {
                     .setLevel(ch.qos.logback.classic.Level.ERROR);
         }
         ConformanceReport r = ConformanceKit.check(new DriverUnderTest.Jar(jar, Map.of()),
-                new ConformanceKit.Options(design, seed, Duration.ofMillis(budgetMs), fail));
+                new ConformanceKit.Options(design, seed, Duration.ofMillis(budgetMs), fail, plugins));
         System.out.print(ResultTable.render(r));
         if (junit != null) {
             JunitXml.write(r, junit);

@@ -65,7 +65,11 @@ public abstract class DriverConformanceTest {
         return Set.of();
     }
 
-    /** The kit's options: every design, seed 1, a 500 ms budget ({@link ConformanceKit.Options#defaults()}). */
+    /**
+     * The kit's options: every built-in design (and the jar's own), seed 1, a 500 ms CPU-time
+     * budget ({@link ConformanceKit.Options#defaults()}); {@code withPlugins(dir)} adds a
+     * directory's design plugins.
+     */
     protected ConformanceKit.Options options() {
         return ConformanceKit.Options.defaults();
     }

@@ -1,6 +1,7 @@
 package org.mmproto.conformance.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,11 +19,15 @@ import org.w3c.dom.Element;
 class ConformCommandTest {
     @TempDir
     static Path dir;
+    static Path jars;
+
+    @org.junit.jupiter.api.BeforeAll
+    static void build() throws Exception {
+        jars = org.mmproto.conformance.BrokenDriversAccess.build(Files.createDirectories(dir.resolve("jars")));
+    }
 
     @Test
     void junit_and_ktap_report_every_rule_with_the_seed_and_the_failure() throws Exception {
-        Path jars = Files.createDirectories(dir.resolve("jars"));
-        org.mmproto.conformance.BrokenDriversAccess.build(jars);
         Path junit = dir.resolve("junit");
         Path ktap = dir.resolve("out.ktap");
         int rc = Main.execute("conform", jars.resolve("Throws.jar").toString(), "--design", "buddy-veto", "--seed", "7",
@@ -57,5 +62,35 @@ class ConformCommandTest {
         assertThat(tc.getAttribute("name")).startsWith("R3.1 ").endsWith("[buddy-veto]");
         assertThat(((Element) tc.getElementsByTagName("failure").item(0)).getAttribute("message")).contains("seed 7");
         assertThat(Files.list(junit).count()).as("one file per rule").isEqualTo(org.mmproto.conformance.Rules.ALL.size());
+    }
+
+    /** --plugins DIR: DIR's design plugins join the designs every per-design rule runs under; its drivers are not checked. */
+    @Test
+    void plugins_dir_adds_its_design_plugins_to_every_per_design_rule() throws Exception {
+        Path designs = Files.createDirectories(dir.resolve("designs"));
+        Files.copy(jars.resolve("IgnoresFilter.jar"), designs.resolve("IgnoresFilter.jar")); // ships design ignores-filter
+        Path ktap = dir.resolve("plugins.ktap");
+        int rc = Main.execute("conform", jars.resolve("KeepsForever.jar").toString(), "--plugins", designs.toString(),
+                "--design", "ignores-filter", "--ktap", ktap.toString());
+        assertThat(rc).as("mainline's frees are not notified: KeepsForever is not asked to keep any").isEqualTo(0);
+        List<String> lines = Files.readAllLines(ktap);
+        assertThat(lines.get(1)).startsWith("# mmproto conform broken-keepsforever");
+        for (org.mmproto.conformance.Rule r : org.mmproto.conformance.Rules.ALL) {
+            if (r.perDesign()) {
+                assertThat(lines).as(r.id() + " under the plugin design").anyMatch(l -> l.matches("^(not )?ok \\d+ "
+                        + Pattern.quote(r.id()) + " ignores-filter\\b.*"));
+            }
+        }
+        var jar = new org.mmproto.conformance.DriverUnderTest.Jar(jars.resolve("KeepsForever.jar"), java.util.Map.of());
+        var o = org.mmproto.conformance.ConformanceKit.Options.defaults().withDesign("no-such-design");
+        // the designs installed, as the error lists them: the built-in ones, plus DIR's with --plugins
+        assertThatThrownBy(() -> org.mmproto.conformance.ConformanceKit.check(jar, o))
+                .hasMessageContaining("installed: unpatched, buddy-veto, fallback-only, gfp-flag, memalloc-scope, ops-struct, "
+                        + "zonelist-private").hasMessageNotContaining("ignores-filter");
+        assertThatThrownBy(() -> org.mmproto.conformance.ConformanceKit.check(jar, o.withPlugins(designs)))
+                .hasMessageContaining("installed: unpatched, buddy-veto, fallback-only, gfp-flag, ignores-filter, "
+                        + "memalloc-scope, ops-struct, zonelist-private");
+        assertThat(Main.execute("conform", jars.resolve("KeepsForever.jar").toString(), "--plugins",
+                dir.resolve("absent").toString())).isEqualTo(2);
     }
 }

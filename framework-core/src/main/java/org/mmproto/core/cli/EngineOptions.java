@@ -16,9 +16,10 @@ final class EngineOptions {
     String plugins;
 
     @Option(names = "--budget-ms", defaultValue = "200", paramLabel = "MS",
-            description = {"Time budget of one driver call (bind() too); a", "driver that overruns it is quarantined: never",
-                "called again, its hooks answer the site's default;", "0 = call drivers inline with no timeout",
-                "(default: ${DEFAULT-VALUE})."})
+            description = {"CPU-time budget of one driver call (bind() too),", "measured on the driver's thread (ThreadMXBean);",
+                "a call not running (asleep, waiting, blocked) after", "max(budget, 1 s) of wall time has hung. A driver",
+                "that overruns or hangs is quarantined: never", "called again, its hooks answer the site's default;",
+                "0 = call drivers inline with no timeout", "(default: ${DEFAULT-VALUE})."})
     long budgetMs;
 
     Duration budget() {

@@ -91,6 +91,29 @@ public final class Containment implements AutoCloseable {
         return budget;
     }
 
+    /**
+     * The wall time after which a call under CPU budget {@code budget} that is not running
+     * (sleeping, waiting, blocked) counts as hung (R3.3): the budget, at least one second. An
+     * injected hang must outlast it.
+     */
+    public static Duration hangAfter(Duration budget) {
+        return DriverLane.hangAfter(budget);
+    }
+
+    /**
+     * An injected hang (fault injection's mode=hang): sleeps {@code hang} on the calling thread. A
+     * lane waiting for this thread knows the call hung and does not wait out the hang timeout;
+     * the call is judged as any hung call (fallback, quarantine: R3.3, R3.4).
+     */
+    public static void injectedHang(Duration hang) throws InterruptedException {
+        DriverLane.declareHang(Thread.currentThread(), true);
+        try {
+            Thread.sleep(hang.toMillis());
+        } finally {
+            DriverLane.declareHang(Thread.currentThread(), false);
+        }
+    }
+
     /** The lane of the driver bound to {@code nid} under {@code pluginId}; one per binding. */
     DriverLane lane(String pluginId, int nid) {
         return lanes.computeIfAbsent(pluginId + "@" + nid, key -> new DriverLane(key, budget));
@@ -113,7 +136,8 @@ public final class Containment implements AutoCloseable {
             answer = lane.run(call);
         } catch (TimeoutException e) {
             throw new BindFailure("timeout", "no answer within the " + budget.toMillis()
-                    + " ms budget (the driver is quarantined; --budget-ms sets the budget)", null);
+                    + " ms budget (" + (e.getMessage() == null ? "" : e.getMessage() + "; ")
+                    + "the driver is quarantined; --budget-ms sets the budget)", null);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
             throw new BindFailure(kindOf(cause), describe(cause), cause);
@@ -147,7 +171,8 @@ public final class Containment implements AutoCloseable {
         try {
             answer = lane.run(call::get);
         } catch (TimeoutException e) {
-            T r = contain(d, site, hook, t, "timeout", "no answer within " + budget.toMillis() + " ms", fallback);
+            T r = contain(d, site, hook, t, "timeout", "no answer within " + budget.toMillis() + " ms"
+                    + (e.getMessage() == null ? "" : ": " + e.getMessage()), fallback);
             LOG.warn("driver {} on node {} is quarantined: it overran its {} ms budget in {} at {}; every later call "
                     + "answers the contract's default", d.pluginId(), d.binding().nid(), budget.toMillis(), hook.kernelName(), site);
             return r;

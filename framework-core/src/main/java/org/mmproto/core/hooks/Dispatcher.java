@@ -416,13 +416,16 @@ public final class Dispatcher implements PrivateNodeCheckpoint, FolioRelease.Fre
         int nid = g.request().nid();
         long before = calls(nid);
         long own = access[nid].ownCalls();
+        long vetoes = access[nid].vetoes();
         Verdict v = ask.apply(g, at(nid, site));
         record(site, nid, before, v, mainline.apply(g, noDriver), v.allowed());
         // only the driver's own callback can consent, not a default answering for it
         if (v.allowed() && access[nid].ownCalls() != own) {
             call.consented |= 1L << nid;
         }
-        if (!v.allowed() && calls(nid) != before) {
+        // the driver's own denial binds the call whatever the design answered (R4.1: a design that
+        // asks and then hands the pages out anyway breaks it), as does a design's denial after asking
+        if (!v.allowed() && calls(nid) != before || access[nid].vetoes() != vetoes) {
             call.vetoed |= 1L << nid;
         }
         return v.allowed();

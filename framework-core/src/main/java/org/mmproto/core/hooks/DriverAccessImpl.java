@@ -44,6 +44,8 @@ final class DriverAccessImpl implements DriverAccess {
     /** Hook calls that reached a bound driver (the recorder compares it around a decision). */
     private long calls;
     private long ownCalls;
+    /** alloc_veto calls the driver answered with a denial (R4.1 holds the engine to them, whatever the design did). */
+    private long vetoes;
 
     DriverAccessImpl(int nid, BoundDriver bound, Containment containment, HookStats stats) {
         this.nid = nid;
@@ -79,6 +81,11 @@ final class DriverAccessImpl implements DriverAccess {
     /** Calls that reached a callback the bound driver implements (its own answer, not a default). */
     long ownCalls() {
         return ownCalls;
+    }
+
+    /** The alloc_veto denials the driver answered itself (not contained): each binds the allocation call (R4.1). */
+    long vetoes() {
+        return vetoes;
     }
 
     /** The node's declared opt-ins: static data, reading them is not a consultation. */
@@ -124,7 +131,12 @@ final class DriverAccessImpl implements DriverAccess {
 
     @Override
     public Verdict allocVeto(AllocRequest request) {
-        return call(Hook.ALLOC_VETO, request, () -> bound.driver().allocVeto(request), CONTAINED, true);
+        long contained = bound == null ? 0 : stats.hook(site, Hook.ALLOC_VETO).contained;
+        Verdict v = call(Hook.ALLOC_VETO, request, () -> bound.driver().allocVeto(request), CONTAINED, true);
+        if (bound != null && !v.allowed() && stats.hook(site, Hook.ALLOC_VETO).contained == contained) {
+            vetoes++;
+        }
+        return v;
     }
 
     @Override

@@ -14,17 +14,20 @@ import java.util.function.Supplier;
 
 /**
  * The one thread a driver's calls run on, one call at a time (CONTRACT R2.1, R2.2). The caller
- * waits for each call up to the budget; a call that overruns it quarantines the lane: its thread
- * is abandoned (interrupted, left to finish on its own) and no later call is ever submitted, so
+ * waits for each call; a call that overruns its budget quarantines the lane: its thread is
+ * abandoned (interrupted, left to finish on its own) and no later call is ever submitted, so
  * driver state is never touched by two threads. With a zero budget calls run on the caller's
  * thread, without a timeout.
  *
- * <p>An overrun is judged as the soft-lockup detector judges a CPU: a call still running when the
- * budget ends is quarantined at once if its thread waits (sleeping, parked, blocked on a lock);
- * if it is runnable, it is given further budget-long slices as long as it got less than half of
- * each slice's CPU time (a loaded machine starved it; it did not overrun), up to
- * {@link #STARVED_SLICES} slices. A thread that spins gets its CPU and is quarantined after one
- * more slice on a quiet machine.
+ * <p>The budget is CPU time (CONTRACT R3.3): what the call's thread used since the call began
+ * ({@link ThreadMXBean} thread CPU time), so that a loaded machine, which delays a call without
+ * making it use more CPU, does not change the outcome. A call overran when its CPU time exceeds
+ * the budget (seen while it runs, or when it answers: that answer is not used), or when it hung:
+ * not running (sleeping, waiting, blocked) once {@link #hangAfter} of wall time has passed since it
+ * began. A runnable call that got little CPU (starved by the load, or in a native read) is waited
+ * for up to {@link #STARVED_HANGS} hang timeouts. Where the JVM measures no thread CPU time the
+ * budget is wall time, judged slice by slice as the soft-lockup detector judges a CPU (the
+ * fallback below).
  *
  * <p>The lane is also the gate through which the driver reaches the engine ({@link #engine}):
  * while a call is in progress, or from the engine's own thread (the one that made the lane)
@@ -34,13 +37,34 @@ import java.util.function.Supplier;
  */
 final class DriverLane implements AutoCloseable {
     private final String name;
-    /** Budget-long slices a starved, runnable call may take in all before it counts as hung. */
+    /** Budget-long slices a starved, runnable call may take in all before it counts as hung (wall-time fallback). */
     static final int STARVED_SLICES = 25;
+
+    /** The least wall time a call may spend without running before it counts as hung. */
+    static final Duration HANG_FLOOR = Duration.ofSeconds(1);
+
+    /** Hang timeouts a runnable call that used less than its CPU budget is waited for in all. */
+    static final int STARVED_HANGS = 25;
+
+    /** Threads in an injected hang ({@link Containment#injectedHang}): hung by declaration, not waited out. */
+    private static final java.util.Set<Thread> DECLARED_HANGS = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    static void declareHang(Thread t, boolean hanging) {
+        if (hanging) {
+            DECLARED_HANGS.add(t);
+        } else {
+            DECLARED_HANGS.remove(t);
+        }
+    }
 
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
     private final Duration budget;
     private volatile Thread laneThread;
+    /** The lane thread's CPU time when the current call began; -1 until it began. */
+    private volatile long callCpuStart = -1;
+    /** The CPU time the last finished call used; -1 where not measured. */
+    private volatile long callCpuUsed = -1;
     private final Object lock = new Object();
     private final Thread engineThread = Thread.currentThread();
     private ExecutorService thread;
@@ -79,9 +103,19 @@ final class DriverLane implements AutoCloseable {
                     throw new ExecutionException(e);
                 }
             }
-            Future<T> f = thread().submit(call);
+            callCpuStart = -1;
+            callCpuUsed = -1;
+            Future<T> f = thread().submit(() -> {
+                long c0 = currentThreadCpu();
+                callCpuStart = c0;
+                try {
+                    return call.call();
+                } finally {
+                    callCpuUsed = c0 < 0 ? -1 : currentThreadCpu() - c0;
+                }
+            });
             try {
-                return awaitWithinBudget(f);
+                return CPU_TIME ? awaitWithinCpuBudget(f) : awaitWithinBudget(f);
             } catch (TimeoutException e) {
                 quarantine();
                 f.cancel(true);
@@ -92,6 +126,87 @@ final class DriverLane implements AutoCloseable {
         }
     }
 
+    /** Whether this JVM measures each thread's CPU time (else the budget is wall time). */
+    private static final boolean CPU_TIME = cpuTimeSupported();
+
+    private static boolean cpuTimeSupported() {
+        try {
+            if (!THREADS.isThreadCpuTimeSupported() || !THREADS.isCurrentThreadCpuTimeSupported()) {
+                return false;
+            }
+            if (!THREADS.isThreadCpuTimeEnabled()) {
+                THREADS.setThreadCpuTimeEnabled(true);
+            }
+            return THREADS.getCurrentThreadCpuTime() >= 0;
+        } catch (UnsupportedOperationException | SecurityException e) {
+            return false;
+        }
+    }
+
+    /**
+     * The wall time a call of a lane with CPU budget {@code budget} may spend without running
+     * before it counts as hung: the budget, and at least {@link #HANG_FLOOR}.
+     */
+    static Duration hangAfter(Duration budget) {
+        return budget.compareTo(HANG_FLOOR) > 0 ? budget : HANG_FLOOR;
+    }
+
+    /**
+     * Waits for {@code f} as long as it keeps within its CPU budget and is not hung; polls the
+     * lane thread's CPU time every quarter budget (at most 50 ms).
+     */
+    private <T> T awaitWithinCpuBudget(Future<T> f) throws TimeoutException, ExecutionException, InterruptedException {
+        long cpuBudget = budget.toNanos();
+        long hang = hangAfter(budget).toNanos();
+        long poll = Math.max(1_000_000L, Math.min(cpuBudget / 4, 50_000_000L));
+        long start = System.nanoTime();
+        while (true) {
+            T answer;
+            try {
+                answer = f.get(poll, TimeUnit.NANOSECONDS);
+            } catch (TimeoutException running) {
+                Thread th = laneThread;
+                long c0 = callCpuStart;
+                long used = th == null || c0 < 0 ? 0 : Math.max(0, threadCpu(th) - c0);
+                if (used > cpuBudget) {
+                    throw new TimeoutException(overCpu(used));
+                }
+                long waited = System.nanoTime() - start;
+                if (th != null && DECLARED_HANGS.contains(th)) {
+                    throw new TimeoutException("hung: an injected hang (fault injection, mode=hang), " + used / 1_000_000
+                            + " ms of CPU used");
+                }
+                if (waited >= hang && (th == null || th.getState() != Thread.State.RUNNABLE)) {
+                    throw new TimeoutException("hung: not running after " + waited / 1_000_000 + " ms (sleeping, waiting or"
+                            + " blocked), " + used / 1_000_000 + " ms of CPU used");
+                }
+                if (waited >= hang * STARVED_HANGS) {
+                    throw new TimeoutException("hung: runnable for " + waited / 1_000_000 + " ms with " + used / 1_000_000
+                            + " ms of CPU used");
+                }
+                continue;
+            }
+            long used = callCpuUsed;
+            if (used > cpuBudget) {
+                throw new TimeoutException(overCpu(used));
+            }
+            return answer;
+        }
+    }
+
+    private String overCpu(long used) {
+        return "used " + used / 1_000_000 + " ms of CPU, over its " + budget.toMillis() + " ms budget";
+    }
+
+    private static long currentThreadCpu() {
+        try {
+            return CPU_TIME ? THREADS.getCurrentThreadCpuTime() : -1;
+        } catch (UnsupportedOperationException e) {
+            return -1;
+        }
+    }
+
+    /** The wall-time fallback: budget-long slices, a starved runnable call waited for (soft-lockup style). */
     private <T> T awaitWithinBudget(Future<T> f) throws TimeoutException, ExecutionException, InterruptedException {
         long slice = budget.toNanos();
         try {

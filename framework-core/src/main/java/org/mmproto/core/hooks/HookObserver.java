@@ -33,8 +33,9 @@ public interface HookObserver {
 
     /**
      * A page block at {@code pfn} was handed out on private node {@code nid} (not the driver's own);
-     * {@code vetoedInCall}: the node's driver denied alloc_veto earlier in the same
-     * {@code __alloc_pages} call (CONTRACT R4.1 says this never happens).
+     * {@code vetoedInCall}: earlier in the same {@code __alloc_pages} call the node's driver denied
+     * alloc_veto, whatever the design then answered, or the design denied after asking it
+     * (CONTRACT R4.1 says this never happens).
      */
     default void landed(int nid, long pfn, boolean vetoedInCall) {
     }

@@ -89,12 +89,13 @@ public final class DriverDecorator {
                 answer = method.invoke(driver, args);
             } catch (InvocationTargetException e) {
                 if (mode == FailAttr.Mode.HANG) {
-                    Thread.sleep(hang.toMillis());
+                    org.mmproto.core.hooks.Containment.injectedHang(hang);
                 }
                 throw e.getCause();
             }
             if (mode == FailAttr.Mode.HANG) {
-                Thread.sleep(hang.toMillis()); // the engine stops waiting at the budget: this answer is never used
+                // the lane sees the declared hang and stops waiting: this answer is never used
+                org.mmproto.core.hooks.Containment.injectedHang(hang);
             }
             return answer;
         };

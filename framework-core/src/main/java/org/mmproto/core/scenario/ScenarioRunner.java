@@ -111,7 +111,8 @@ public final class ScenarioRunner {
                         + String.join(", ", new TreeSet<>(setup.drivers().keySet()))));
             }
             var made = factory;
-            var hang = setup.budget().isZero() ? Duration.ofMillis(200) : setup.budget().multipliedBy(3);
+            var hang = setup.budget().isZero() ? Duration.ofMillis(200)
+                    : org.mmproto.core.hooks.Containment.hangAfter(setup.budget()).multipliedBy(2);
             specs.add(new DriverSpec(setup.label(d.plugin()), faults.active()
                     ? () -> DriverDecorator.wrap(made.get(), faults, d.nid(), hang) : factory, d.nid(), d.config(),
                     scenario.source(), d.line()));

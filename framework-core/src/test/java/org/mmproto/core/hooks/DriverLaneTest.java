@@ -9,7 +9,7 @@ import java.time.Duration;
 import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Test;
 
-/** The lane's overrun judgement: a waiting call overran, a runnable call that got no CPU was starved. */
+/** The lane's overrun judgement: CPU time over the budget, or a call not running once the hang timeout passed; a runnable call that got no CPU was starved. */
 class DriverLaneTest {
 
     @Test
@@ -33,6 +33,71 @@ class DriverLaneTest {
                 }
                 return x;
             })).isInstanceOf(TimeoutException.class);
+            assertThat(lane.quarantined()).isTrue();
+        }
+    }
+
+    /**
+     * The budget is CPU time: a call that sleeps three budgets (a device's latency) used none of it
+     * and is answered; under a wall-time budget it overran.
+     */
+    @Test
+    void a_call_that_waits_longer_than_its_budget_but_not_hung_is_answered() throws Exception {
+        try (DriverLane lane = new DriverLane("waits", Duration.ofMillis(100))) {
+            long t0 = System.nanoTime();
+            int answer = lane.run(() -> {
+                Thread.sleep(300);
+                return 7;
+            });
+            assertThat(System.nanoTime() - t0).isGreaterThanOrEqualTo(300_000_000L);
+            assertThat(answer).isEqualTo(7);
+            assertThat(lane.quarantined()).isFalse();
+        }
+    }
+
+    /** A call that answers after using more CPU than its budget overran: its answer is not used. */
+    @Test
+    void an_answer_after_more_cpu_than_the_budget_is_an_overrun() {
+        try (DriverLane lane = new DriverLane("burns", Duration.ofMillis(30))) {
+            assertThatThrownBy(() -> lane.run(() -> {
+                var threads = java.lang.management.ManagementFactory.getThreadMXBean();
+                long end = threads.getCurrentThreadCpuTime() + 120_000_000L;
+                long x = 0;
+                while (threads.getCurrentThreadCpuTime() < end) {
+                    x++;
+                }
+                return x;
+            })).isInstanceOf(TimeoutException.class).hasMessageContaining("ms of CPU, over its 30 ms budget");
+            assertThat(lane.quarantined()).isTrue();
+        }
+    }
+
+    /** A hang is told from a wait by wall time: not running after max(budget, 1 s), within a few polls of it. */
+    @Test
+    void a_call_that_never_answers_hangs_after_the_hang_timeout() {
+        assertThat(DriverLane.hangAfter(Duration.ofMillis(200))).isEqualTo(Duration.ofSeconds(1));
+        assertThat(DriverLane.hangAfter(Duration.ofSeconds(10))).isEqualTo(Duration.ofSeconds(10));
+        try (DriverLane lane = new DriverLane("hangs", Duration.ofMillis(200))) {
+            long t0 = System.nanoTime();
+            assertThatThrownBy(() -> lane.run(() -> {
+                Thread.sleep(60_000);
+                return 1;
+            })).isInstanceOf(TimeoutException.class).hasMessageContaining("hung: not running after");
+            long took = System.nanoTime() - t0;
+            assertThat(took).isBetween(1_000_000_000L, 5_000_000_000L);
+        }
+    }
+
+    /** An injected hang (fault injection) is a hang by declaration: quarantined without waiting out the hang timeout. */
+    @Test
+    void an_injected_hang_is_hung_at_once() {
+        try (DriverLane lane = new DriverLane("injected", Duration.ofMillis(200))) {
+            long t0 = System.nanoTime();
+            assertThatThrownBy(() -> lane.run(() -> {
+                Containment.injectedHang(Duration.ofSeconds(5));
+                return 1;
+            })).isInstanceOf(TimeoutException.class).hasMessageContaining("an injected hang");
+            assertThat(System.nanoTime() - t0).isLessThan(900_000_000L);
             assertThat(lane.quarantined()).isTrue();
         }
     }
