@@ -98,7 +98,7 @@ public final class DamonJsonParser implements AccessParser {
     private void snapshot(JsonTokens t, AccessSink to) {
         long endNs = -1;
         nRegions = 0;
-        int line = t.reader().line();
+        long line = t.reader().line();
         for (String k = key(t, true); k != null; k = more(t, Kind.END_OBJECT, "',' or '}' in a snapshot")
                 ? key(t, false) : null) {
             switch (k) {
@@ -139,7 +139,7 @@ public final class DamonJsonParser implements AccessParser {
         long start = -1;
         long end = -1;
         long nr = -1;
-        int line = t.reader().line();
+        long line = t.reader().line();
         for (String k = key(t, true); k != null; k = more(t, Kind.END_OBJECT, "',' or '}' in a region")
                 ? key(t, false) : null) {
             switch (k) {

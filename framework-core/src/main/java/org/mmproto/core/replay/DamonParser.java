@@ -26,7 +26,7 @@ public final class DamonParser implements AccessParser {
         long endNs = 0;
         long declared = -1;
         long seen = 0;
-        int declaredAt = 0;
+        long declaredAt = 0;
         String s;
         while (n < max && (s = in.next()) != null) {
             if (s.isBlank()) {

@@ -18,7 +18,7 @@ public final class LineReader implements Closeable {
     private static final int DETECT_CHARS = 1 << 20;
     private final BufferedReader in;
     private final String file;
-    private int line;
+    private long line;
     private String current;
 
     public LineReader(InputStream in, String file) {
@@ -96,7 +96,7 @@ public final class LineReader implements Closeable {
     }
 
     /** The number of the line {@link #next()} returned last (1-based). */
-    public int line() {
+    public long line() {
         return line;
     }
 

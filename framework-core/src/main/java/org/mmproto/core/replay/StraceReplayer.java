@@ -18,12 +18,20 @@ import org.mmproto.core.task.Vma;
 
 /**
  * Replays an strace log onto tasks of the simulated kernel: the log's first pid is the given
- * task; fork/clone make children (CLONE_VM without CLONE_VFORK: a thread, the same task);
- * execve drops the old address space; {@code +++ exited +++} exits the task. Each replayed call's
- * return is compared with the logged one ({@link Mismatch}). Address hints: a call the program
- * made without MAP_FIXED is replayed with the address it got as the hint, so the replay rebuilds
- * the recorded layout wherever the simulated address space agrees; file mappings are replayed as
- * private anonymous memory (the engine has no page cache).
+ * task; fork, vfork, clone and clone3 make children: CLONE_VM without CLONE_VFORK is a thread
+ * (the same task), CLONE_VM with CLONE_VFORK (vfork, posix_spawn's clone3) a child that borrows
+ * its parent's mm until its execve (a new task with a fresh mm) or its exit, anything else a
+ * fork. A child's lines may come before its parent's {@code <... clone resumed> = PID} (strace
+ * -f logs them as they happen): a pid first seen while a clone-family call of another pid is
+ * unfinished is that call's child. A pid that is neither the first, nor made by a logged call,
+ * nor such a child (strace -p of a threaded program shows threads whose clone was never logged)
+ * is an unknown pid: a thread of the first pid, counted and listed ({@link #unknownPids()}), or
+ * an error with file:line when the replay is strict about pids. execve drops the old address
+ * space; {@code +++ exited +++} exits the task. Each replayed call's return is compared with the
+ * logged one ({@link Mismatch}). Address hints: a call the program made without MAP_FIXED is
+ * replayed with the address it got as the hint, so the replay rebuilds the recorded layout
+ * wherever the simulated address space agrees; file mappings are replayed as private anonymous
+ * memory (the engine has no page cache).
  */
 public final class StraceReplayer {
     private static final int MAP_KEEP = MmOps.MAP_SHARED | MmOps.MAP_PRIVATE | MmOps.MAP_FIXED | MmOps.MAP_ANONYMOUS
@@ -50,9 +58,23 @@ public final class StraceReplayer {
     private StraceArgs args;
     private String file;
 
-    /** A pid of the log: its task (threads share one). */
-    private record Proc(Task task) {
+    /**
+     * A pid of the log: its task (threads share one). {@code borrowed}: a vfork child running in
+     * its parent's mm (the parent's task) until its execve or exit.
+     */
+    private record Proc(Task task, boolean borrowed) {
     }
+
+    private static final java.util.Set<String> CLONES = java.util.Set.of("fork", "vfork", "clone", "clone3");
+    private final boolean strictPids;
+    private StraceParser parser;
+    private int firstPid = -1;
+    /** Unknown pids (see the class comment) and the line each was first seen at. */
+    private final TreeMap<Integer, Long> unknownPids = new TreeMap<>();
+    /** Parent pid -> the child pid seen while the parent's clone-family call was unfinished. */
+    private final Map<Integer, Integer> earlyChildren = new HashMap<>();
+    /** Children whose fork failed in the engine before their parent's call returned in the log. */
+    private final java.util.Set<Integer> failedForks = new java.util.HashSet<>();
 
     /** An mm's program break (threads share it; a fork copies it; an execve resets it). */
     private static final class Brk {
@@ -68,6 +90,13 @@ public final class StraceReplayer {
      *                 steps after the replay, an access trace of the same program say
      */
     public StraceReplayer(Kernel k, Task root, BiConsumer<String, Task> created, ReplayClock clock, boolean exitRoot) {
+        this(k, root, created, clock, exitRoot, false);
+    }
+
+    /** @param strictPids an unknown pid is an error (file:line) rather than a counted thread of the first pid */
+    public StraceReplayer(Kernel k, Task root, BiConsumer<String, Task> created, ReplayClock clock, boolean exitRoot,
+                          boolean strictPids) {
+        this.strictPids = strictPids;
         this.exitRoot = exitRoot;
         this.k = k;
         this.ops = k.mmOps();
@@ -82,6 +111,7 @@ public final class StraceReplayer {
         this.args = new StraceArgs(in);
         this.file = in.file();
         StraceParser p = new StraceParser(in);
+        this.parser = p;
         StraceEvent e;
         while (events < maxEvents && (e = p.next()) != null) {
             events++;
@@ -98,24 +128,58 @@ public final class StraceReplayer {
         return events;
     }
 
-    private Proc proc(int pid) {
+    private Proc proc(int pid, long line) {
         Proc p = procs.get(pid);
-        if (p == null) {
-            // the log's first pid is the scenario's task; a pid no fork introduced (strace -p of
-            // a threaded program) is taken as a thread of it
-            p = new Proc(root);
-            procs.put(pid, p);
-            users.merge(root, 1, Integer::sum);
+        if (p != null) {
+            return p;
         }
+        if (firstPid < 0) {
+            firstPid = parser.firstPid(); // the pid of the log's first line is the scenario's task
+        }
+        if (pid == firstPid) {
+            return adopt(pid, root, false);
+        }
+        for (StraceParser.Unfinished u : parser.pending()) {
+            Proc parent = procs.get(u.pid());
+            if (parent == null && u.pid() == firstPid) {
+                parent = adopt(firstPid, root, false); // its first call is still unfinished
+            }
+            if (CLONES.contains(u.name()) && u.pid() != pid && parent != null && !earlyChildren.containsKey(u.pid())) {
+                earlyChildren.put(u.pid(), pid);
+                count(details, "child seen before its " + u.name() + " returned");
+                Proc child = spawn(parent, u.name(), u.head(), pid, line);
+                if (child == null) {
+                    failedForks.add(pid);
+                    return adopt(pid, parent.task, true); // reported as the call's mismatch when it returns
+                }
+                return child;
+            }
+        }
+        if (strictPids) {
+            throw new TraceFormatException(file, line, "pid " + pid + " is not the log's first pid (" + firstPid
+                    + ") and no fork, vfork, clone or clone3 of the log made it (strace -p of a threaded program"
+                    + " logs threads whose clone it never saw: replay with unknown_pids: thread to take them as"
+                    + " threads of pid " + firstPid + ")");
+        }
+        unknownPids.put(pid, line);
+        count(details, "unknown pid (a thread of pid " + firstPid + ")");
+        Proc first = procs.get(firstPid);
+        return adopt(pid, first != null ? first.task : root, false);
+    }
+
+    private Proc adopt(int pid, Task t, boolean borrowed) {
+        Proc p = new Proc(t, borrowed);
+        procs.put(pid, p);
+        users.merge(t, 1, Integer::sum);
         return p;
     }
 
     private void call(StraceEvent.Call c) {
-        Proc p = proc(c.pid());
+        Proc p = proc(c.pid(), c.line());
         if (p.task.exited()) {
             return;
         }
-        int line = c.line();
+        long line = c.line();
         switch (c.name()) {
             case "mmap" -> checked(c, mmap(p.task, c, line));
             case "munmap" -> checked(c, ops.munmap(p.task, args.num(c.arg(0), line, "an address"),
@@ -141,11 +205,10 @@ public final class StraceReplayer {
             case "migrate_pages" -> checked(c, numa.migratePages(p.task, pid(args.num(c.arg(0), line, "a pid")),
                     args.num(c.arg(1), line, "maxnode"), args.mask(c.arg(2), line), args.mask(c.arg(3), line)));
             case "move_pages" -> checked(c, movePages(p.task, c, line));
-            case "fork", "vfork" -> fork(p, c, true);
-            case "clone", "clone3" -> fork(p, c, false);
+            case "fork", "vfork", "clone", "clone3" -> fork(p, c);
             case "execve", "execveat" -> {
                 if (c.ret() == 0 && !c.noReturn()) {
-                    exec(p.task);
+                    exec(p, c.pid());
                 }
                 count(calls, c.name());
             }
@@ -162,7 +225,7 @@ public final class StraceReplayer {
         return p == null ? (int) loggedPid : p.task.pid();
     }
 
-    private long mmap(Task t, StraceEvent.Call c, int line) {
+    private long mmap(Task t, StraceEvent.Call c, long line) {
         long addr = args.num(c.arg(0), line, "an address");
         long len = args.num(c.arg(1), line, "a length");
         int prot = (int) args.flags(c.arg(2), StraceArgs.PROT, false, line, "PROT_ flags");
@@ -221,7 +284,7 @@ public final class StraceReplayer {
      * mapping are free, else (MREMAP_MAYMOVE) maps the new size elsewhere and carries the resident
      * pages over by touching them there (the engine moves no page tables), then unmaps the old range.
      */
-    private long mremap(Task t, StraceEvent.Call c, int line) {
+    private long mremap(Task t, StraceEvent.Call c, long line) {
         long old = args.num(c.arg(0), line, "an address");
         long oldLen = pageAlign(args.num(c.arg(1), line, "a length"));
         long newLen = pageAlign(args.num(c.arg(2), line, "a length"));
@@ -260,7 +323,7 @@ public final class StraceReplayer {
         return r;
     }
 
-    private long movePages(Task t, StraceEvent.Call c, int line) {
+    private long movePages(Task t, StraceEvent.Call c, long line) {
         int pid = pid(args.num(c.arg(0), line, "a pid"));
         long[] pages = args.array(c.arg(2), line, "the pages array");
         long[] nodes = args.array(c.arg(3), line, "the nodes array");
@@ -275,48 +338,73 @@ public final class StraceReplayer {
                 (int) args.flags(c.arg(5), StraceArgs.MPOL_MF, false, line, "MPOL_MF_ flags")).ret();
     }
 
-    private void fork(Proc parent, StraceEvent.Call c, boolean vfork) {
+    private void fork(Proc parent, StraceEvent.Call c) {
         count(calls, c.name());
         if (c.ret() <= 0) {
             return; // a failed clone, or the child's own "= 0" line
         }
         int child = (int) c.ret();
-        long flags = 0;
-        for (String a : c.args()) {
-            int eq = a.indexOf("flags=");
-            if (eq >= 0) {
-                flags = args.flags(a.substring(eq + 6).replace("}", ""), StraceArgs.CLONE, true, c.line(),
-                        "CLONE_ flags");
-            }
+        Integer early = earlyChildren.remove(c.pid());
+        Proc p = procs.get(child);
+        if (early != null && early != child) {
+            count(details, "child seen before a clone that returned another pid");
         }
-        if (!vfork && (flags & CLONE_VM) != 0 && (flags & CLONE_VFORK) == 0) {
-            procs.put(child, new Proc(parent.task));
-            users.merge(parent.task, 1, Integer::sum);
+        if (p == null) {
+            p = spawn(parent, c.name(), c.text(), child, c.line());
+            if (p == null) {
+                mismatch(c, -Errno.ENOMEM.code());
+                return;
+            }
+        } else if (failedForks.remove(child)) {
+            mismatch(c, -Errno.ENOMEM.code());
             return;
         }
-        // a vfork child shares the mm only until its execve: replayed as a fork, which the
-        // child's execve then empties
+        if (p.task != parent.task && p.task.pid() != child) {
+            mismatch(c, p.task.pid());
+        }
+    }
+
+    /** The child {@code child} of a clone-family call of {@code parent}; null when the engine's fork fails. */
+    private Proc spawn(Proc parent, String call, String text, int child, long line) {
+        long flags = args.cloneFlags(call, text, line);
+        if ((flags & CLONE_VM) != 0) {
+            boolean vfork = (flags & CLONE_VFORK) != 0;
+            if (vfork) {
+                count(details, "vfork child (the parent's mm until execve or exit)");
+            }
+            return adopt(child, parent.task, vfork);
+        }
         int pid = k.task(child) == null ? child : 0;
         String name = root.name() + "_" + child;
         Task t = ops.fork(parent.task, name, pid);
         if (t == null) {
-            mismatch(c, -Errno.ENOMEM.code());
-            return;
+            return null;
         }
         Brk pb = brk(parent.task);
         Brk cb = brk(t);
         cb.start = pb.start;
         cb.cur = pb.cur;
-        procs.put(child, new Proc(t));
-        users.merge(t, 1, Integer::sum);
         created.accept(name, t);
-        if (t.pid() != child) {
-            mismatch(c, t.pid());
-        }
+        return adopt(child, t, false);
     }
 
-    /** exec_mmap: the old mm goes; the new image's mappings follow in the log. */
-    private void exec(Task t) {
+    /**
+     * exec_mmap: the old mm goes; the new image's mappings follow in the log. A vfork child leaves
+     * the mm it borrowed to its parent and gets a task and an mm of its own.
+     */
+    private void exec(Proc p, int pid) {
+        if (p.borrowed) {
+            Task parent = p.task;
+            users.merge(parent, -1, Integer::sum);
+            String name = root.name() + "_" + pid;
+            Task t = k.spawn(name, k.task(pid) == null ? pid : 0, parent.cpu(), parent.uid(), parent.caps());
+            t.setPolicy(parent.policy());
+            t.setMemsAllowed(parent.memsAllowed());
+            created.accept(name, t);
+            adopt(pid, t, false);
+            return;
+        }
+        Task t = p.task;
         if (t.mm() == null) {
             return;
         }
@@ -398,5 +486,15 @@ public final class StraceReplayer {
 
     public long events() {
         return events;
+    }
+
+    /** Pids no call of the log made, other than the first, and the line each was first seen at. */
+    public Map<Integer, Long> unknownPids() {
+        return unknownPids;
+    }
+
+    /** The log's first pid (-1 before any line). */
+    public int firstPid() {
+        return firstPid;
     }
 }
