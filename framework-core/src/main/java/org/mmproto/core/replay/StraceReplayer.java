@@ -11,6 +11,7 @@ import java.util.TreeMap;
 import java.util.function.BiConsumer;
 import org.mmproto.api.Errno;
 import org.mmproto.core.kernel.Kernel;
+import org.mmproto.core.syscall.MmapSyscalls;
 import org.mmproto.core.syscall.NumaSyscalls;
 import org.mmproto.core.task.MmOps;
 import org.mmproto.core.task.Task;
@@ -37,12 +38,12 @@ public final class StraceReplayer {
     private static final int MAP_KEEP = MmOps.MAP_SHARED | MmOps.MAP_PRIVATE | MmOps.MAP_FIXED | MmOps.MAP_ANONYMOUS
             | MmOps.MAP_NORESERVE;
     private static final long MAP_POPULATE = 0x8000;
-    private static final long MAP_FIXED_NOREPLACE = 0x100000;
     private static final int MAX_MISMATCHES_KEPT = 50;
 
     private final Kernel k;
     private final MmOps ops;
     private final NumaSyscalls numa;
+    private final MmapSyscalls mm;
     private final Task root;
     private final BiConsumer<String, Task> created;
     private final ReplayClock clock;
@@ -76,13 +77,6 @@ public final class StraceReplayer {
     /** Children whose fork failed in the engine before their parent's call returned in the log. */
     private final java.util.Set<Integer> failedForks = new java.util.HashSet<>();
 
-    /** An mm's program break (threads share it; a fork copies it; an execve resets it). */
-    private static final class Brk {
-        long start = -1;
-        long cur = -1;
-    }
-
-    private final Map<Task, Brk> brks = new HashMap<>();
 
     /**
      * @param created  told about every task a fork in the log creates (name, task)
@@ -101,6 +95,7 @@ public final class StraceReplayer {
         this.k = k;
         this.ops = k.mmOps();
         this.numa = k.numa();
+        this.mm = new MmapSyscalls(ops);
         this.root = root;
         this.created = created;
         this.clock = clock;
@@ -232,14 +227,12 @@ public final class StraceReplayer {
         long flags = args.flags(c.arg(3), StraceArgs.MAP_FLAGS, false, line, "MAP_ flags");
         long fd = args.num(c.arg(4), line, "a file descriptor");
         int f = (int) (flags & MAP_KEEP);
-        if ((flags & MAP_FIXED_NOREPLACE) != 0 && (c.ret() < 0 || c.ret() == addr)) {
-            f &= ~MmOps.MAP_FIXED; // a hint that must hold: the comparison below tells
-        }
+        f |= (int) (flags & MmOps.MAP_FIXED_NOREPLACE); // EEXIST on an overlap, as the kernel answers
         if (fd >= 0 && (flags & MmOps.MAP_ANONYMOUS) == 0) {
             f = (f & ~(MmOps.MAP_SHARED | MmOps.MAP_PRIVATE)) | MmOps.MAP_PRIVATE | MmOps.MAP_ANONYMOUS;
             count(details, "mmap(file as anon)");
         }
-        if ((f & MmOps.MAP_FIXED) == 0 && c.ret() > 0) {
+        if ((f & (MmOps.MAP_FIXED | MmOps.MAP_FIXED_NOREPLACE)) == 0 && c.ret() > 0) {
             addr = c.ret(); // rebuild the recorded layout: the address the program got is the hint
         }
         long r = ops.mmap(t, addr, len, prot, f, null, 0, null);
@@ -249,78 +242,25 @@ public final class StraceReplayer {
         return r;
     }
 
-    /** brk(2): the heap's VMA grows and shrinks page-aligned; the call returns the (new or old) break. */
-    private Brk brk(Task t) {
-        return brks.computeIfAbsent(t, x -> new Brk());
-    }
-
-    private long brk(Proc proc, long want, StraceEvent.Call c) {
-        Brk p = brk(proc.task);
-        if (p.start < 0) {
-            // the first brk of a program image tells where its heap starts: the log's answer
-            p.start = c.ret();
-            p.cur = c.ret();
-        }
-        if (want < p.start) {
-            return p.cur;
-        }
-        long oldEnd = pageAlign(p.cur);
-        long newEnd = pageAlign(want);
-        if (newEnd > oldEnd) {
-            long r = ops.mmap(proc.task, oldEnd, newEnd - oldEnd, MmOps.PROT_READ | MmOps.PROT_WRITE,
-                    MmOps.MAP_PRIVATE | MmOps.MAP_ANONYMOUS | MmOps.MAP_FIXED, null, 0, null);
-            if (r < 0) {
-                return p.cur;
-            }
-        } else if (newEnd < oldEnd) {
-            ops.munmap(proc.task, newEnd, oldEnd - newEnd);
-        }
-        p.cur = want;
-        return want;
-    }
-
     /**
-     * mremap(2): shrinking unmaps the tail; growing extends in place when the pages after the
-     * mapping are free, else (MREMAP_MAYMOVE) maps the new size elsewhere and carries the resident
-     * pages over by touching them there (the engine moves no page tables), then unmaps the old range.
+     * brk(2) by {@link MmapSyscalls#brk}: the first brk of a program image tells where its heap
+     * starts (the log's answer: the engine does not lay out program images).
      */
+    private long brk(Proc proc, long want, StraceEvent.Call c) {
+        if (!mm.hasBrk(proc.task)) {
+            mm.setBrk(proc.task, c.ret());
+        }
+        return mm.brk(proc.task, want);
+    }
+
+    /** mremap(2) by {@link MmapSyscalls#mremap}, a moved mapping placed where the program's went. */
     private long mremap(Task t, StraceEvent.Call c, long line) {
         long old = args.num(c.arg(0), line, "an address");
-        long oldLen = pageAlign(args.num(c.arg(1), line, "a length"));
-        long newLen = pageAlign(args.num(c.arg(2), line, "a length"));
-        long flags = args.flags(c.arg(3), StraceArgs.MREMAP, false, line, "MREMAP_ flags");
-        Vma v = t.mm() == null ? null : t.mm().find(old);
-        if (v == null || old + oldLen > v.end() || (old & 4095) != 0) {
-            return -Errno.EFAULT.code();
-        }
-        if (newLen <= oldLen && (flags & 2) == 0) {
-            if (newLen < oldLen) {
-                ops.munmap(t, old + newLen, oldLen - newLen);
-            }
-            return old;
-        }
-        int prot = protOf(v);
-        if ((flags & 2) == 0 && t.mm().intersecting(old + oldLen, old + newLen).isEmpty()) {
-            long r = ops.mmap(t, old + oldLen, newLen - oldLen, prot,
-                    MmOps.MAP_PRIVATE | MmOps.MAP_ANONYMOUS | MmOps.MAP_FIXED, null, 0, null);
-            return r < 0 ? r : old;
-        }
-        if ((flags & 1) == 0) {
-            return -Errno.ENOMEM.code();
-        }
-        long hint = (flags & 2) != 0 ? args.num(c.arg(4), line, "an address") : c.ret() > 0 ? c.ret() : 0;
-        long r = ops.mmap(t, hint, newLen, prot, MmOps.MAP_PRIVATE | MmOps.MAP_ANONYMOUS
-                | ((flags & 2) != 0 ? MmOps.MAP_FIXED : 0), null, 0, null);
-        if (r < 0) {
-            return r;
-        }
-        for (long a = 0; a < oldLen; a += 4096) {
-            if (ops.folioAt(t, old + a) >= 0) {
-                ops.touch(t, r + a, 4096, (prot & MmOps.PROT_WRITE) != 0);
-            }
-        }
-        ops.munmap(t, old, oldLen);
-        return r;
+        long oldLen = args.num(c.arg(1), line, "a length");
+        long newLen = args.num(c.arg(2), line, "a length");
+        int flags = (int) args.flags(c.arg(3), StraceArgs.MREMAP, false, line, "MREMAP_ flags");
+        long newAddr = c.args().size() > 4 ? args.num(c.arg(4), line, "an address") : 0;
+        return mm.mremap(t, old, oldLen, newLen, flags, newAddr, c.ret() > 0 ? c.ret() : 0);
     }
 
     private long movePages(Task t, StraceEvent.Call c, long line) {
@@ -380,10 +320,7 @@ public final class StraceReplayer {
         if (t == null) {
             return null;
         }
-        Brk pb = brk(parent.task);
-        Brk cb = brk(t);
-        cb.start = pb.start;
-        cb.cur = pb.cur;
+        mm.forkBrk(parent.task, t);
         created.accept(name, t);
         return adopt(child, t, false);
     }
@@ -411,7 +348,7 @@ public final class StraceReplayer {
         for (Vma v : t.mm().vmas()) {
             ops.munmap(t, v.start(), v.end() - v.start());
         }
-        brks.remove(t);
+        mm.dropBrk(t);
     }
 
     private void exited(StraceEvent.Exited e) {
@@ -442,15 +379,6 @@ public final class StraceReplayer {
         if (mismatches.size() < MAX_MISMATCHES_KEPT) {
             mismatches.add(new Mismatch(file, c.line(), c.text(), c.ret(), replayed));
         }
-    }
-
-    private static int protOf(Vma v) {
-        return ((v.flags() & Vma.VM_READ) != 0 ? MmOps.PROT_READ : 0) | ((v.flags() & Vma.VM_WRITE) != 0
-                ? MmOps.PROT_WRITE : 0);
-    }
-
-    private static long pageAlign(long a) {
-        return (a + 4095) & -4096L;
     }
 
     private static void count(Map<String, Long> m, String name) {

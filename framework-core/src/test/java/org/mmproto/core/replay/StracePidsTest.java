@@ -132,4 +132,24 @@ class StracePidsTest {
         assertThat(s.unknownPids()).isEmpty();
         assertThat(s.mismatchCount()).isZero();
     }
+
+    @Test
+    void a_logged_heap_is_one_vma_and_mremap_answers_are_the_engines() {
+        StraceReplayer s = replay("""
+                100 10:00:00.000001 brk(NULL) = 0x555555560000
+                100 10:00:00.000002 brk(0x555555581000) = 0x555555581000
+                100 10:00:00.000003 brk(0x5555555a2000) = 0x5555555a2000
+                100 10:00:00.000004 brk(0x555555591000) = 0x555555591000
+                100 10:00:00.000005 mmap(NULL, 8192, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f0000100000
+                100 10:00:00.000006 mremap(0x7f0000100000, 8192, 8192, MREMAP_MAYMOVE|MREMAP_DONTUNMAP) = 0x7f0000300000
+                100 10:00:00.000007 mremap(0x7f0000200000, 4096, 8192, MREMAP_MAYMOVE) = -1 EFAULT (Bad address)
+                100 10:00:00.000008 mremap(0x7f0000300000, 8192, 4096, MREMAP_MAYMOVE|MREMAP_DONTUNMAP) = -1 EINVAL (Invalid argument)
+                100 10:00:00.000009 mmap(0x7f0000100000, 4096, PROT_READ, MAP_PRIVATE|MAP_ANONYMOUS|MAP_FIXED_NOREPLACE, -1, 0) = -1 EEXIST (File exists)
+                """, true);
+        assertThat(s.mismatchCount()).as("%s", s.mismatches()).isZero();
+        assertThat(root.mm().intersecting(0x555555560000L, 0x5555555a2000L)).as("one [heap] VMA").hasSize(1);
+        assertThat(root.mm().find(0x555555560000L).end()).isEqualTo(0x555555591000L);
+        assertThat(root.mm().find(0x7f0000100000L)).as("DONTUNMAP keeps the old mapping").isNotNull();
+        assertThat(root.mm().find(0x7f0000300000L)).isNotNull();
+    }
 }
