@@ -4,7 +4,8 @@ package org.mmproto.core.replay;
  * valgrind {@code --tool=lackey --trace-mem=yes} output: {@code I  addr,size} (instruction
  * fetch), {@code  L addr,size} (load), {@code  S addr,size} (store), {@code  M addr,size}
  * (modify: a load and a store), addresses in hex; valgrind's own {@code ==pid==} lines are
- * skipped. The trace carries no time: each record counts {@code nsPerRecord} of trace time.
+ * skipped; anything but spaces after the size is an error. The trace carries no time: each
+ * record counts {@code nsPerRecord} of trace time.
  */
 public final class LackeyParser implements AccessParser {
     private final long nsPerRecord;
@@ -59,6 +60,12 @@ public final class LackeyParser implements AccessParser {
             }
             if (i == sizeStart) {
                 throw in.error("a decimal access size after ',' in a lackey record");
+            }
+            while (i < len && s.charAt(i) == ' ') {
+                i++;
+            }
+            if (i < len) {
+                throw in.error("the end of the lackey record after its size (nothing but spaces may follow)");
             }
             long ns = n * nsPerRecord;
             if (kind == 'M') {
