@@ -39,6 +39,8 @@ public final class StraceReplayer {
             | MmOps.MAP_NORESERVE;
     private static final long MAP_POPULATE = 0x8000;
     private static final int MAX_MISMATCHES_KEPT = 50;
+    /** Details naming what a replayed call took from the log (so that its return matches by construction). */
+    static final String FROM_LOG = "from the log: ";
 
     private final Kernel k;
     private final MmOps ops;
@@ -234,6 +236,7 @@ public final class StraceReplayer {
         }
         if ((f & (MmOps.MAP_FIXED | MmOps.MAP_FIXED_NOREPLACE)) == 0 && c.ret() > 0) {
             addr = c.ret(); // rebuild the recorded layout: the address the program got is the hint
+            count(details, FROM_LOG + "mmap: the logged address as the hint");
         }
         long r = ops.mmap(t, addr, len, prot, f, null, 0, null);
         if (r >= 0 && (flags & MAP_POPULATE) != 0) {
@@ -249,6 +252,7 @@ public final class StraceReplayer {
     private long brk(Proc proc, long want, StraceEvent.Call c) {
         if (!mm.hasBrk(proc.task)) {
             mm.setBrk(proc.task, c.ret());
+            count(details, FROM_LOG + "brk: the heap's start");
         }
         return mm.brk(proc.task, want);
     }
@@ -260,6 +264,9 @@ public final class StraceReplayer {
         long newLen = args.num(c.arg(2), line, "a length");
         int flags = (int) args.flags(c.arg(3), StraceArgs.MREMAP, false, line, "MREMAP_ flags");
         long newAddr = c.args().size() > 4 ? args.num(c.arg(4), line, "an address") : 0;
+        if ((flags & MmapSyscalls.MREMAP_FIXED) == 0 && c.ret() > 0 && c.ret() != old) {
+            count(details, FROM_LOG + "mremap: the logged address as the hint");
+        }
         return mm.mremap(t, old, oldLen, newLen, flags, newAddr, c.ret() > 0 ? c.ret() : 0);
     }
 
@@ -315,6 +322,7 @@ public final class StraceReplayer {
             return adopt(child, parent.task, vfork);
         }
         int pid = k.task(child) == null ? child : 0;
+        count(details, FROM_LOG + "fork: the child's pid");
         String name = root.name() + "_" + child;
         Task t = ops.fork(parent.task, name, pid);
         if (t == null) {

@@ -36,7 +36,8 @@ class StraceReplayTest {
                 101 10:00:00.000004 +++ exited with 0 +++
                 """, "{calls: 3, mismatches: 0}");
         assertThat(s.fields().get("by_call")).isEqualTo("clone=1 exit_group=1 mmap=1");
-        assertThat(s.fields().get("details")).isEqualTo("exit (+++ exited with 0 +++)=1 mmap(file as anon)=1");
+        assertThat(s.fields().get("details")).isEqualTo("exit (+++ exited with 0 +++)=1 from the log: fork: the"
+                + " child's pid=1 from the log: mmap: the logged address as the hint=1 mmap(file as anon)=1");
         assertThat(s.summary()).contains(", 3 calls replayed,");
     }
 
