@@ -152,4 +152,24 @@ class MmapSyscallsTest {
         assertThat(sys.brk(t, end + P)).as("one page below the mapping is fine").isEqualTo(end + P);
         assertThat(vmas(b0, end + 2 * P)).isEqualTo(1);
     }
+
+    @Test
+    void a_moved_huge_page_is_split_and_keeps_its_folio_and_the_machine_stays_consistent() {
+        k.setThp(org.mmproto.core.task.TransparentHugepage.Mode.ALWAYS);
+        long a = anon(0, 4L << 20, 0);
+        assertThat(a & ((2L << 20) - 1)).as("PMD aligned").isZero();
+        anon(a + (4L << 20), P, MmOps.MAP_FIXED); // a blocker: growth must move
+        ops.touch(t, a, 2L << 20, true);
+        long head = ops.folioAt(t, a);
+        assertThat(t.mm().find(a).pmd(a)).as("a huge PMD before the move").isNotZero();
+        long r = sys.mremap(t, a, 4L << 20, 8L << 20, MREMAP_MAYMOVE, 0);
+        assertThat(r).isPositive().isNotEqualTo(a);
+        assertThat(ops.folioAt(t, r)).as("the same folio at the new address").isEqualTo(head);
+        assertThat(ops.folioAt(t, r + (1L << 20))).isEqualTo(head);
+        assertThat(t.mm().find(a)).isNull();
+        assertThat(ops.touch(t, r, 8L << 20, true)).isZero();
+        assertThat(org.mmproto.core.mm.DebugVm.check(k.mem())).isEmpty();
+        ops.exit(t);
+        assertThat(org.mmproto.core.mm.DebugVm.check(k.mem())).isEmpty();
+    }
 }
