@@ -556,7 +556,8 @@ public final class MmOps {
      * whole when both ends are PMD aligned). Without {@code dontUnmap} the old range is then
      * unmapped; with it (MREMAP_DONTUNMAP) it stays mapped, empty, and faults fresh pages. The
      * charge grows by newLen - oldLen (newLen with dontUnmap: the old range stays charged).
-     * Returns newAddr, or -ENOMEM (a refused charge, no page for a page table) with nothing changed.
+     * Returns newAddr, or -ENOMEM (a refused charge, no page for a page table) with every page
+     * where it was (the VMA may have been split at the range's ends, a huge PMD in it split).
      */
     public long moveVma(Task t, long addr, long oldLen, long newAddr, long newLen, boolean dontUnmap) {
         Vma v = t.mm == null ? null : t.mm.find(addr);
