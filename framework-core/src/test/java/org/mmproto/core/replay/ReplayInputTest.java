@@ -72,6 +72,22 @@ class ReplayInputTest {
         assertThatThrownBy(() -> lackey("I  04016f40,3\n L 1234,8 junk\n", 0)).isInstanceOf(TraceFormatException.class)
                 .hasMessageStartingWith("t.trace:2: expected the end of the lackey record after its size");
         assertThatThrownBy(() -> lackey(" M 1234,8,9\n", 0)).hasMessageStartingWith("t.trace:1:");
+        assertThatThrownBy(() -> lackey(" I 1234,8\n", 0)).hasMessageStartingWith("t.trace:1: expected a lackey record");
+        assertThatThrownBy(() -> lackey(" L 1234,12345678\n", 0)).hasMessageContaining("access size");
+        assertThatThrownBy(() -> lackey(" L 12345678901234567,8\n", 0)).hasMessageContaining("'addr,size'");
+        // the in-place fast path and the line-by-line path agree, also across buffer refills and CRLF
+        StringBuilder many = new StringBuilder();
+        for (int i = 0; i < 20_000; i++) {
+            many.append(i % 3 == 0 ? "I  0401b8" + Integer.toHexString(16 + i % 200) + ",3\n"
+                    : i % 3 == 1 ? " M 1ffefff" + Integer.toHexString(256 + i % 3000) + ",8\r\n" : "==5== x\n");
+        }
+        List<String> got = new ArrayList<>();
+        long n = new LackeyParser(1).replay(new LineReader(new ByteArrayInputStream(
+                many.toString().getBytes(StandardCharsets.ISO_8859_1)), "t"), AccessSinkStub.of(got), Long.MAX_VALUE);
+        assertThat(n).isEqualTo(13_334);
+        assertThat(got).hasSize(6_667 + 2 * 6_667);
+        assertThat(got.get(1)).isEqualTo("R 1ffefff101 8");
+        assertThat(got.get(2)).isEqualTo("W 1ffefff101 8");
     }
 
     @Test
