@@ -1,16 +1,24 @@
 package org.mmproto.bench;
 
+import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.mmproto.core.hooks.designs.OpsStruct;
+import org.mmproto.core.kernel.Daemons;
 import org.mmproto.core.kernel.Kernel;
 import org.mmproto.core.machine.MachineFiles;
 import org.mmproto.core.replay.AccessReplayer;
 import org.mmproto.core.replay.LackeyParser;
 import org.mmproto.core.replay.LineReader;
 import org.mmproto.core.replay.ReplayClock;
+import org.mmproto.core.replay.TraceFile;
 import org.mmproto.core.task.MmOps;
 import org.mmproto.core.task.Task;
 import org.mmproto.core.task.TransparentHugepage;
@@ -22,14 +30,20 @@ import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * Replay throughput with tiering on (the bundled default machine with its CXL node,
  * demotion_enabled, numa_balancing=2, the daemons ticking every 100 ms of kernel time at speed
  * 0.001): {@code accesses} replays a seeded stream of 1 M accesses (10 % stores) over a 64 MiB
  * working set per op; {@code lackeyText} parses and replays 1 M lackey lines generated on the fly
- * by an InputStream (never held: a trace of any length streams in constant memory). Scores are
- * accesses (lines) per second.
+ * by an InputStream (never held: a trace of any length streams in constant memory);
+ * {@code lackeyTrace} is the end-to-end path of a {@code replay:} step on a real trace: the
+ * recorded {@code scenarios/traces/gzip.lackey.xz} (4.14 M lines), decompressed once at setup to a
+ * temporary file, read from that file by {@link TraceFile}, parsed and replayed per op onto a
+ * task that keeps its address space (the 2 MiB windows it touches mapped on demand at the first
+ * op), with the daemons ticking (NUMA balancing's scanner marks the pages, the next op's accesses
+ * take hint faults). Scores are accesses (lines) per second.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -77,6 +91,57 @@ public class ReplayBench {
         return replayer.slowPath();
     }
 
+    /** gzip.lackey.xz's accesses: 4140859 records, 12803 of them M (a load and a store). */
+    static final int GZIP_ACCESSES = 4_153_662;
+    static final String GZIP_TRACE = System.getProperty("mmproto.replaybench.trace", "scenarios/traces/gzip.lackey.xz");
+
+    /** The decompressed trace and the replay that keeps its task across invocations. */
+    @State(Scope.Thread)
+    public static class Trace {
+        Path plain;
+        Kernel k;
+        Task t;
+        AccessReplayer replayer;
+        long records;
+
+        @Setup
+        public void setup() throws IOException {
+            plain = Files.createTempFile("replaybench", ".lackey");
+            try (LineReader in = new TraceFile(Path.of(GZIP_TRACE)).open();
+                 OutputStream out = Files.newOutputStream(plain)) {
+                for (String l = in.next(); l != null; l = in.next()) {
+                    out.write(l.getBytes(StandardCharsets.ISO_8859_1));
+                    out.write('\n');
+                }
+            }
+            k = Kernel.boot(MachineFiles.bundled("default"), new OpsStruct());
+            k.setThp(TransparentHugepage.Mode.NEVER);
+            k.tiering().settings().setDemotionEnabled(true);
+            k.tiering().settings().setNumaBalancing(2);
+            t = k.spawn("gzip", 0, 0, 0, Set.of());
+            ReplayClock clock = new ReplayClock(0.001, 100, ms -> Daemons.run(k, ms));
+            replayer = new AccessReplayer(k, t, true, clock);
+        }
+
+        @TearDown
+        public void remove() throws IOException {
+            Files.deleteIfExists(plain);
+        }
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(GZIP_ACCESSES)
+    public long lackeyTrace(Trace tr) {
+        long start = tr.records;
+        try (LineReader in = TraceFile.open(Files.newInputStream(tr.plain), "gzip.lackey", n -> { })) {
+            tr.records += new LackeyParser(1).replay(in, (a, size, write, when) -> tr.replayer.access(a, size, write,
+                    start + when), Long.MAX_VALUE);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return tr.replayer.slowPath();
+    }
+
     @Benchmark
     @OperationsPerInvocation(N)
     public long lackeyText() {
@@ -91,7 +156,8 @@ public class ReplayBench {
         private final long base;
         private final long lines;
         private final SplittableRandom r;
-        private byte[] line = new byte[0];
+        private final byte[] line = new byte[32];
+        private int len;
         private int pos;
         private long made;
 
@@ -101,18 +167,49 @@ public class ReplayBench {
             this.r = new SplittableRandom(seed);
         }
 
+        private boolean more() {
+            if (made == lines) {
+                return false;
+            }
+            made++;
+            long a = base + (r.nextLong(WS) & -8L);
+            line[0] = ' ';
+            line[1] = (byte) (made % 10 == 0 ? 'S' : 'L');
+            line[2] = ' ';
+            int n = 3;
+            for (int shift = 60 - (Long.numberOfLeadingZeros(a) & ~3); shift >= 0; shift -= 4) {
+                line[n++] = (byte) Character.forDigit((int) (a >>> shift) & 15, 16);
+            }
+            line[n++] = ',';
+            line[n++] = '8';
+            line[n++] = '\n';
+            len = n;
+            pos = 0;
+            return true;
+        }
+
         @Override
         public int read() {
-            if (pos == line.length) {
-                if (made == lines) {
-                    return -1;
-                }
-                made++;
-                long a = base + (r.nextLong(WS) & -8L);
-                line = ((made % 10 == 0 ? " S " : " L ") + Long.toHexString(a) + ",8\n").getBytes();
-                pos = 0;
+            if (pos == len && !more()) {
+                return -1;
             }
             return line[pos++];
+        }
+
+        /** In bulk: the parser's reads do not go a byte at a time through {@link #read()}. */
+        @Override
+        public int read(byte[] b, int off, int want) {
+            int n = 0;
+            while (n < want) {
+                if (pos == len && !more()) {
+                    return n == 0 ? -1 : n;
+                }
+                int c = Math.min(want - n, len - pos);
+                System.arraycopy(line, pos, b, off + n, c);
+                pos += c;
+                n += c;
+            }
+            return n;
         }
     }
 }

@@ -1,6 +1,5 @@
 package org.mmproto.core.replay;
 
-import java.util.Arrays;
 import org.mmproto.core.replay.JsonTokens.Kind;
 
 /**
@@ -9,16 +8,16 @@ import org.mmproto.core.replay.JsonTokens.Kind;
  * has {@code start_time}, {@code end_time} and {@code regions}; a region has {@code start},
  * {@code end}, {@code nr_accesses} ({@code {"samples": N, ...}}, or a bare number in older
  * damo) and {@code age}. Numbers may be JSON numbers or damo's strings ("4096", "4,096"; times
- * "104599000" ns or "104.599 ms"). Every other key is skipped. Replayed as the text form: at a
- * snapshot's end time, a region with N samples is N passes over its pages. One snapshot's
- * regions are held until the snapshot ends (its keys may come in any order); nothing more.
+ * "104599000" ns or "104.599 ms"). Every other key is skipped. Replayed as the text form: a
+ * region with N samples is N passes over its pages spread over the snapshot's interval
+ * ({@link DamonSnapshot}). One snapshot's regions are held until the snapshot ends (its keys may
+ * come in any order); nothing more.
  */
 public final class DamonJsonParser implements AccessParser {
     private static final String RECORD = "a damo record object {\"target_id\": ..., \"snapshots\": [...]}";
     private long n;
     private long max;
-    private long[] regions = new long[3 * 64];
-    private int nRegions;
+    private final DamonSnapshot snap = new DamonSnapshot();
 
     @Override
     public long replay(LineReader in, AccessSink to, long max) {
@@ -97,12 +96,14 @@ public final class DamonJsonParser implements AccessParser {
 
     private void snapshot(JsonTokens t, AccessSink to) {
         long endNs = -1;
-        nRegions = 0;
-        int line = t.reader().line();
+        long startNs = -1;
+        snap.clear();
+        long line = t.reader().line();
         for (String k = key(t, true); k != null; k = more(t, Kind.END_OBJECT, "',' or '}' in a snapshot")
                 ? key(t, false) : null) {
             switch (k) {
                 case "end_time" -> endNs = time(t);
+                case "start_time" -> startNs = time(t);
                 case "regions" -> regions(t);
                 default -> t.skipValue();
             }
@@ -110,17 +111,7 @@ public final class DamonJsonParser implements AccessParser {
         if (endNs < 0) {
             throw new TraceFormatException(t.reader().file(), line, "expected \"end_time\" in the snapshot that starts here");
         }
-        for (int i = 0; i < nRegions && n < max; i++) {
-            long start = regions[3 * i];
-            long end = regions[3 * i + 1];
-            long nr = regions[3 * i + 2];
-            for (long pass = 0; pass < nr && n < max; pass++) {
-                for (long a = start & -4096L; Long.compareUnsigned(a, end) < 0 && n < max; a += 4096) {
-                    to.populate(a, endNs);
-                    n++;
-                }
-            }
-        }
+        n += snap.replay(to, startNs, endNs, max - n);
     }
 
     private void regions(JsonTokens t) {
@@ -139,7 +130,7 @@ public final class DamonJsonParser implements AccessParser {
         long start = -1;
         long end = -1;
         long nr = -1;
-        int line = t.reader().line();
+        long line = t.reader().line();
         for (String k = key(t, true); k != null; k = more(t, Kind.END_OBJECT, "',' or '}' in a region")
                 ? key(t, false) : null) {
             switch (k) {
@@ -157,13 +148,7 @@ public final class DamonJsonParser implements AccessParser {
             throw new TraceFormatException(t.reader().file(), line, "expected a region whose end is above its start,"
                     + " got " + start + "-" + end);
         }
-        if (3 * nRegions + 3 > regions.length) {
-            regions = Arrays.copyOf(regions, regions.length * 2);
-        }
-        regions[3 * nRegions] = start;
-        regions[3 * nRegions + 1] = end;
-        regions[3 * nRegions + 2] = nr;
-        nRegions++;
+        snap.add(start, end, nr);
     }
 
     /** {@code {"samples": N, "percent": P}} (damo today) or a bare count (older damo). */
@@ -217,6 +202,6 @@ public final class DamonJsonParser implements AccessParser {
                 return ns;
             }
         }
-        throw t.error("\"end_time\": ns, or a time like \"104.599 ms\"");
+        throw t.error("a time: ns, or a time like \"104.599 ms\"");
     }
 }

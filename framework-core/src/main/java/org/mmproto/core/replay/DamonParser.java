@@ -8,8 +8,9 @@ import java.util.regex.Pattern;
  * {@code damo report raw} text: per snapshot (aggregation interval) a header
  * ({@code monitoring_start:}, {@code monitoring_end:}, {@code target_id:}, {@code nr_regions:})
  * then one line per region, {@code START-END( SIZE): NR_ACCESSES [AGE]} in hex. A region with
- * nr_accesses N is replayed as N passes over its pages at the snapshot's end time; a page's first
- * access is a store when nothing is mapped there yet (the recorded program's data), the rest loads.
+ * nr_accesses N is replayed as N passes over its pages spread over the snapshot's interval
+ * (monitoring_start to monitoring_end: {@link DamonSnapshot}), so time advances and the daemons
+ * run between them. One snapshot's regions are held until its next header; nothing more.
  */
 public final class DamonParser implements AccessParser {
     private static final Pattern REGION = Pattern.compile(
@@ -20,13 +21,17 @@ public final class DamonParser implements AccessParser {
             "target_idx", "record_idx", "intervals");
     private static final Pattern TIME = Pattern.compile("([0-9]+(?:\\.[0-9]+)?)\\s*(ns|us|ms|s|m|h)");
 
+    private final DamonSnapshot snap = new DamonSnapshot();
+    private long startNs = -1;
+    private long endNs;
+    private long lastEndNs = -1;
+
     @Override
     public long replay(LineReader in, AccessSink to, long max) {
         long n = 0;
-        long endNs = 0;
         long declared = -1;
         long seen = 0;
-        int declaredAt = 0;
+        long declaredAt = 0;
         String s;
         while (n < max && (s = in.next()) != null) {
             if (s.isBlank()) {
@@ -48,12 +53,7 @@ public final class DamonParser implements AccessParser {
                     throw in.error("a region whose end is above its start");
                 }
                 seen++;
-                for (int pass = 0; pass < nr && n < max; pass++) {
-                    for (long a = start & -4096L; Long.compareUnsigned(a, end) < 0 && n < max; a += 4096) {
-                        to.populate(a, endNs);
-                        n++;
-                    }
-                }
+                snap.add(start, end, nr);
                 continue;
             }
             Matcher h = HEADER.matcher(s);
@@ -68,6 +68,8 @@ public final class DamonParser implements AccessParser {
                                 + " but " + seen + " region lines follow it");
                     }
                     declared = -1;
+                    n += flush(to, max - n);
+                    startNs = time(in, h.group(2));
                 }
                 case "monitoring_end" -> endNs = time(in, h.group(2));
                 case "nr_regions" -> {
@@ -87,7 +89,27 @@ public final class DamonParser implements AccessParser {
             throw new TraceFormatException(in.file(), declaredAt, "nr_regions: " + declared + " but " + seen
                     + " region lines follow it");
         }
+        if (n < max) {
+            n += flush(to, max - n);
+        }
         return n;
+    }
+
+    /**
+     * Replays the snapshot read so far over its interval (from the previous snapshot's end when
+     * it has no monitoring_start). Several targets of one interval are one snapshot here: their
+     * regions are passed over in the same rounds.
+     */
+    private long flush(AccessSink to, long max) {
+        if (snap.size() == 0) {
+            return 0;
+        }
+        long from = startNs >= 0 ? startNs : lastEndNs;
+        long done = snap.replay(to, from, endNs, max);
+        snap.clear();
+        lastEndNs = endNs;
+        startNs = -1;
+        return done;
     }
 
     /** damo's time: "104.599 ms", "1 m 2.5 s", "0 ns". */

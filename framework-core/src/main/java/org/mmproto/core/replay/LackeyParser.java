@@ -4,7 +4,8 @@ package org.mmproto.core.replay;
  * valgrind {@code --tool=lackey --trace-mem=yes} output: {@code I  addr,size} (instruction
  * fetch), {@code  L addr,size} (load), {@code  S addr,size} (store), {@code  M addr,size}
  * (modify: a load and a store), addresses in hex; valgrind's own {@code ==pid==} lines are
- * skipped. The trace carries no time: each record counts {@code nsPerRecord} of trace time.
+ * skipped; anything but spaces after the size is an error. The trace carries no time: each
+ * record counts {@code nsPerRecord} of trace time.
  */
 public final class LackeyParser implements AccessParser {
     private final long nsPerRecord;
@@ -16,30 +17,30 @@ public final class LackeyParser implements AccessParser {
     @Override
     public long replay(LineReader in, AccessSink to, long max) {
         long n = 0;
-        String s;
-        while (n < max && (s = in.next()) != null) {
-            int len = s.length();
-            if (len == 0 || s.startsWith("==") || s.startsWith("--")) {
-                continue;
+        while (n < max && in.nextLine()) {
+            byte[] s = in.bytes(); // the line in place: no String per record
+            int i = in.lineStart();
+            int len = in.lineEnd();
+            if (i == len || s[i] == '=' && i + 1 < len && s[i + 1] == '=' || s[i] == '-' && i + 1 < len && s[i + 1] == '-') {
+                continue; // valgrind's own ==pid== and --pid-- lines
             }
-            char kind;
-            int i;
-            if (s.charAt(0) == 'I') {
+            int kind;
+            if (s[i] == 'I') {
                 kind = 'I';
-                i = 1;
-            } else if (len > 2 && s.charAt(0) == ' ' && isAccess(s.charAt(1))) {
-                kind = s.charAt(1);
-                i = 2;
+                i += 1;
+            } else if (len - i > 2 && s[i] == ' ' && isAccess(s[i + 1])) {
+                kind = s[i + 1];
+                i += 2;
             } else {
                 throw in.error("a lackey record 'I  addr,size', ' L addr,size', ' S addr,size' or ' M addr,size'");
             }
-            while (i < len && s.charAt(i) == ' ') {
+            while (i < len && s[i] == ' ') {
                 i++;
             }
             long addr = 0;
             int start = i;
-            for (; i < len && s.charAt(i) != ','; i++) {
-                int d = Character.digit(s.charAt(i), 16);
+            for (; i < len && s[i] != ','; i++) {
+                int d = hex(s[i]);
                 if (d < 0) {
                     throw in.error("a hex address then ',size' in a lackey record");
                 }
@@ -50,8 +51,8 @@ public final class LackeyParser implements AccessParser {
             }
             int size = 0;
             int sizeStart = ++i;
-            for (; i < len && s.charAt(i) != ' '; i++) {
-                char c = s.charAt(i);
+            for (; i < len && s[i] != ' '; i++) {
+                int c = s[i];
                 if (c < '0' || c > '9' || i - sizeStart > 6) {
                     throw in.error("a decimal access size after ',' in a lackey record");
                 }
@@ -59,6 +60,12 @@ public final class LackeyParser implements AccessParser {
             }
             if (i == sizeStart) {
                 throw in.error("a decimal access size after ',' in a lackey record");
+            }
+            while (i < len && s[i] == ' ') {
+                i++;
+            }
+            if (i < len) {
+                throw in.error("the end of the lackey record after its size (nothing but spaces may follow)");
             }
             long ns = n * nsPerRecord;
             if (kind == 'M') {
@@ -72,7 +79,15 @@ public final class LackeyParser implements AccessParser {
         return n;
     }
 
-    private static boolean isAccess(char c) {
+    private static int hex(int c) {
+        if (c >= '0' && c <= '9') {
+            return c - '0';
+        }
+        int l = c | 0x20;
+        return l >= 'a' && l <= 'f' ? l - 'a' + 10 : -1;
+    }
+
+    private static boolean isAccess(int c) {
         return c == 'L' || c == 'S' || c == 'M';
     }
 }

@@ -9,7 +9,7 @@ package org.mmproto.core.replay;
  * @param logged   what the real kernel returned (-errno for an error)
  * @param replayed what the simulated kernel returned
  */
-public record Mismatch(String file, int line, String call, long logged, long replayed) {
+public record Mismatch(String file, long line, String call, long logged, long replayed) {
     @Override
     public String toString() {
         return file + ":" + line + ": " + LineReader.shorten(call) + ": logged " + show(logged) + ", replayed "

@@ -18,9 +18,16 @@ import org.mmproto.core.task.Task;
  * @param autoMap map an access outside every VMA (see {@link AccessReplayer})
  * @param max     the most records to replay (the rest of the trace is not read)
  * @param exitRoot replay the exit of the log's first process (strace); false keeps the task
+ * @param strictPids an strace pid no logged call made (other than the first) is an error, not a
+ *                   counted thread of the first pid ({@link StraceReplayer})
  */
 public record Replay(TraceFile trace, TraceKind kind, double speed, long tickMs, boolean autoMap, long max,
-                     boolean exitRoot) {
+                     boolean exitRoot, boolean strictPids) {
+    public Replay(TraceFile trace, TraceKind kind, double speed, long tickMs, boolean autoMap, long max,
+                  boolean exitRoot) {
+        this(trace, kind, speed, tickMs, autoMap, max, exitRoot, false);
+    }
+
     /** Trace time an untimed lackey record stands for. */
     public static final long LACKEY_NS_PER_RECORD = 1;
 
@@ -35,10 +42,10 @@ public record Replay(TraceFile trace, TraceKind kind, double speed, long tickMs,
         try (LineReader in = trace.open(bytesRead)) {
             TraceKind kd = kind != null ? kind : in.detect();
             if (kd == TraceKind.STRACE) {
-                StraceReplayer s = new StraceReplayer(k, task, created, clock, exitRoot);
+                StraceReplayer s = new StraceReplayer(k, task, created, clock, exitRoot, strictPids);
                 long n = s.replay(in, max);
                 return new ReplayResult(kd, n, Map.copyOf(s.calls()), Map.copyOf(s.details()),
-                        Map.copyOf(s.notModelled()),
+                        Map.copyOf(s.notModelled()), new java.util.TreeMap<>(s.unknownPids()), s.firstPid(),
                         List.copyOf(s.mismatches()), s.mismatchCount(), 0, 0, 0, 0, 0, 0, clock.ticks());
             }
             AccessReplayer a = new AccessReplayer(k, task, autoMap, clock);
@@ -49,7 +56,7 @@ public record Replay(TraceFile trace, TraceKind kind, double speed, long tickMs,
                 case STRACE -> throw new IllegalStateException();
             };
             long n = p.replay(in, a, max);
-            return new ReplayResult(kd, n, Map.of(), Map.of(), Map.of(), List.of(), 0, a.accesses(), a.stores(), a.slowPath(),
+            return new ReplayResult(kd, n, Map.of(), Map.of(), Map.of(), Map.of(), -1, List.of(), 0, a.accesses(), a.stores(), a.slowPath(),
                     a.segv(), a.autoMappedRegions(), a.autoMappedBytes(), clock.ticks());
         }
     }

@@ -52,7 +52,7 @@ final class StraceArgs {
     }
 
     /** A number as strace prints it: decimal, 0x hex, NULL, or a negative decimal. */
-    long num(String t, int line, String what) {
+    long num(String t, long line, String what) {
         String s = t.strip();
         int c = s.indexOf(" /*");
         if (c > 0) {
@@ -76,7 +76,7 @@ final class StraceArgs {
      * Names from {@code table} and numbers joined by '|'. Names outside the table are an error
      * unless {@code lenient} (other bits of a flags word the replay does not use: clone's CLONE_FS).
      */
-    long flags(String t, Map<String, Long> table, boolean lenient, int line, String what) {
+    long flags(String t, Map<String, Long> table, boolean lenient, long line, String what) {
         long v = 0;
         for (String tok : t.strip().split("\\|")) {
             String k = tok.strip();
@@ -93,8 +93,32 @@ final class StraceArgs {
         return v;
     }
 
+    /**
+     * The CLONE_ flags of a clone-family call as logged: fork none, vfork CLONE_VM|CLONE_VFORK,
+     * clone its {@code flags=} argument, clone3 the {@code flags=} member of its struct.
+     */
+    long cloneFlags(String name, String text, long line) {
+        if (name.equals("fork")) {
+            return 0;
+        }
+        if (name.equals("vfork")) {
+            return CLONE_VM | CLONE_VFORK;
+        }
+        int eq = text.indexOf("flags=");
+        if (eq < 0) {
+            return 0;
+        }
+        int from = eq + "flags=".length();
+        int to = from;
+        while (to < text.length() && (Character.isLetterOrDigit(text.charAt(to)) || text.charAt(to) == '_'
+                || text.charAt(to) == '|')) {
+            to++;
+        }
+        return flags(text.substring(from, to), StraceArgs.CLONE, true, line, "CLONE_ flags");
+    }
+
     /** A bracketed array of numbers ({@code [0x3]}, {@code [0x7f.., 0x7f..]}) or NULL. */
-    long[] array(String t, int line, String what) {
+    long[] array(String t, long line, String what) {
         String s = t.strip();
         if (s.equals("NULL")) {
             return null;
@@ -116,7 +140,7 @@ final class StraceArgs {
     }
 
     /** A nodemask argument: NULL or the words strace printed. */
-    UserMask mask(String t, int line) {
+    UserMask mask(String t, long line) {
         long[] w = array(t, line, "a nodemask");
         return w == null ? UserMask.NULL : UserMask.of(w);
     }

@@ -4,7 +4,7 @@ import java.util.List;
 
 /** One event of an strace log. */
 public sealed interface StraceEvent {
-    int line();
+    long line();
 
     int pid();
 
@@ -17,7 +17,7 @@ public sealed interface StraceEvent {
      * @param errno  the logged error name, or null
      * @param noReturn strace logged {@code = ?} (exit, a call the process never returned from)
      */
-    record Call(int line, int pid, long timeUs, String name, List<String> args, long ret, String errno,
+    record Call(long line, int pid, long timeUs, String name, List<String> args, long ret, String errno,
                 boolean noReturn, String text) implements StraceEvent {
         public String arg(int i) {
             return i < args.size() ? args.get(i) : "";
@@ -25,6 +25,6 @@ public sealed interface StraceEvent {
     }
 
     /** {@code +++ exited with N +++} or {@code +++ killed by SIG +++}: the task is gone. */
-    record Exited(int line, int pid, long timeUs, String how) implements StraceEvent {
+    record Exited(long line, int pid, long timeUs, String how) implements StraceEvent {
     }
 }

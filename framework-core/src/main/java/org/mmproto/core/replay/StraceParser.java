@@ -2,6 +2,7 @@ package org.mmproto.core.replay;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -14,10 +15,11 @@ import java.util.Map;
 public final class StraceParser {
     private static final String UNFINISHED = "<unfinished ...>";
     private final LineReader in;
-    private final Map<Integer, Pending> pending = new HashMap<>();
+    private final Map<Integer, Pending> pending = new LinkedHashMap<>();
     private long firstTimeUs = -1;
+    private int firstPid = -1;
 
-    private record Pending(String head, int line) {
+    private record Pending(String head, long line) {
     }
 
     public StraceParser(LineReader in) {
@@ -36,11 +38,31 @@ public final class StraceParser {
         return null; // calls still unfinished here were cut off with the log: see unfinished()
     }
 
+    /** The pid of the log's first line (its first process), whatever the line holds; -1 before it. */
+    public int firstPid() {
+        return firstPid;
+    }
+
     /** Pids with a call logged {@code <unfinished ...>} and not yet resumed, and the call name. */
     public Map<Integer, String> unfinished() {
         Map<Integer, String> m = new HashMap<>();
         pending.forEach((pid, p) -> m.put(pid, name(p.head)));
         return m;
+    }
+
+    /**
+     * The calls logged {@code <unfinished ...>} and not yet resumed, oldest first: pid, the call as
+     * far as it was logged (name and the arguments strace printed on entry) and its line. A
+     * child's first line can come before its parent's {@code <... clone resumed> = PID}.
+     */
+    public List<Unfinished> pending() {
+        List<Unfinished> out = new ArrayList<>();
+        pending.forEach((pid, p) -> out.add(new Unfinished(pid, name(p.head), p.head, p.line)));
+        return out;
+    }
+
+    /** A call of {@link #pending()}. */
+    public record Unfinished(int pid, String name, String head, long line) {
     }
 
     private StraceEvent parse(String raw) {
@@ -61,6 +83,9 @@ public final class StraceParser {
             int sp = s.indexOf(' ');
             pid = parseInt(s.substring(0, sp), "a pid");
             i = sp;
+        }
+        if (firstPid < 0) {
+            firstPid = pid;
         }
         i = skipSpaces(s, i);
         long time = -1;

@@ -11,6 +11,7 @@ import java.util.TreeMap;
 import java.util.function.BiConsumer;
 import org.mmproto.api.Errno;
 import org.mmproto.core.kernel.Kernel;
+import org.mmproto.core.syscall.MmapSyscalls;
 import org.mmproto.core.syscall.NumaSyscalls;
 import org.mmproto.core.task.MmOps;
 import org.mmproto.core.task.Task;
@@ -18,23 +19,33 @@ import org.mmproto.core.task.Vma;
 
 /**
  * Replays an strace log onto tasks of the simulated kernel: the log's first pid is the given
- * task; fork/clone make children (CLONE_VM without CLONE_VFORK: a thread, the same task);
- * execve drops the old address space; {@code +++ exited +++} exits the task. Each replayed call's
- * return is compared with the logged one ({@link Mismatch}). Address hints: a call the program
- * made without MAP_FIXED is replayed with the address it got as the hint, so the replay rebuilds
- * the recorded layout wherever the simulated address space agrees; file mappings are replayed as
- * private anonymous memory (the engine has no page cache).
+ * task; fork, vfork, clone and clone3 make children: CLONE_VM without CLONE_VFORK is a thread
+ * (the same task), CLONE_VM with CLONE_VFORK (vfork, posix_spawn's clone3) a child that borrows
+ * its parent's mm until its execve (a new task with a fresh mm) or its exit, anything else a
+ * fork. A child's lines may come before its parent's {@code <... clone resumed> = PID} (strace
+ * -f logs them as they happen): a pid first seen while a clone-family call of another pid is
+ * unfinished is that call's child. A pid that is neither the first, nor made by a logged call,
+ * nor such a child (strace -p of a threaded program shows threads whose clone was never logged)
+ * is an unknown pid: a thread of the first pid, counted and listed ({@link #unknownPids()}), or
+ * an error with file:line when the replay is strict about pids. execve drops the old address
+ * space; {@code +++ exited +++} exits the task. Each replayed call's return is compared with the
+ * logged one ({@link Mismatch}). Address hints: a call the program made without MAP_FIXED is
+ * replayed with the address it got as the hint, so the replay rebuilds the recorded layout
+ * wherever the simulated address space agrees; file mappings are replayed as private anonymous
+ * memory (the engine has no page cache).
  */
 public final class StraceReplayer {
     private static final int MAP_KEEP = MmOps.MAP_SHARED | MmOps.MAP_PRIVATE | MmOps.MAP_FIXED | MmOps.MAP_ANONYMOUS
             | MmOps.MAP_NORESERVE;
     private static final long MAP_POPULATE = 0x8000;
-    private static final long MAP_FIXED_NOREPLACE = 0x100000;
     private static final int MAX_MISMATCHES_KEPT = 50;
+    /** Details naming what a replayed call took from the log (so that its return matches by construction). */
+    static final String FROM_LOG = "from the log: ";
 
     private final Kernel k;
     private final MmOps ops;
     private final NumaSyscalls numa;
+    private final MmapSyscalls mm;
     private final Task root;
     private final BiConsumer<String, Task> created;
     private final ReplayClock clock;
@@ -50,17 +61,24 @@ public final class StraceReplayer {
     private StraceArgs args;
     private String file;
 
-    /** A pid of the log: its task (threads share one). */
-    private record Proc(Task task) {
+    /**
+     * A pid of the log: its task (threads share one). {@code borrowed}: a vfork child running in
+     * its parent's mm (the parent's task) until its execve or exit.
+     */
+    private record Proc(Task task, boolean borrowed) {
     }
 
-    /** An mm's program break (threads share it; a fork copies it; an execve resets it). */
-    private static final class Brk {
-        long start = -1;
-        long cur = -1;
-    }
+    private static final java.util.Set<String> CLONES = java.util.Set.of("fork", "vfork", "clone", "clone3");
+    private final boolean strictPids;
+    private StraceParser parser;
+    private int firstPid = -1;
+    /** Unknown pids (see the class comment) and the line each was first seen at. */
+    private final TreeMap<Integer, Long> unknownPids = new TreeMap<>();
+    /** Parent pid -> the child pid seen while the parent's clone-family call was unfinished. */
+    private final Map<Integer, Integer> earlyChildren = new HashMap<>();
+    /** Children whose fork failed in the engine before their parent's call returned in the log. */
+    private final java.util.Set<Integer> failedForks = new java.util.HashSet<>();
 
-    private final Map<Task, Brk> brks = new HashMap<>();
 
     /**
      * @param created  told about every task a fork in the log creates (name, task)
@@ -68,10 +86,18 @@ public final class StraceReplayer {
      *                 steps after the replay, an access trace of the same program say
      */
     public StraceReplayer(Kernel k, Task root, BiConsumer<String, Task> created, ReplayClock clock, boolean exitRoot) {
+        this(k, root, created, clock, exitRoot, false);
+    }
+
+    /** @param strictPids an unknown pid is an error (file:line) rather than a counted thread of the first pid */
+    public StraceReplayer(Kernel k, Task root, BiConsumer<String, Task> created, ReplayClock clock, boolean exitRoot,
+                          boolean strictPids) {
+        this.strictPids = strictPids;
         this.exitRoot = exitRoot;
         this.k = k;
         this.ops = k.mmOps();
         this.numa = k.numa();
+        this.mm = new MmapSyscalls(ops);
         this.root = root;
         this.created = created;
         this.clock = clock;
@@ -82,6 +108,7 @@ public final class StraceReplayer {
         this.args = new StraceArgs(in);
         this.file = in.file();
         StraceParser p = new StraceParser(in);
+        this.parser = p;
         StraceEvent e;
         while (events < maxEvents && (e = p.next()) != null) {
             events++;
@@ -98,24 +125,58 @@ public final class StraceReplayer {
         return events;
     }
 
-    private Proc proc(int pid) {
+    private Proc proc(int pid, long line) {
         Proc p = procs.get(pid);
-        if (p == null) {
-            // the log's first pid is the scenario's task; a pid no fork introduced (strace -p of
-            // a threaded program) is taken as a thread of it
-            p = new Proc(root);
-            procs.put(pid, p);
-            users.merge(root, 1, Integer::sum);
+        if (p != null) {
+            return p;
         }
+        if (firstPid < 0) {
+            firstPid = parser.firstPid(); // the pid of the log's first line is the scenario's task
+        }
+        if (pid == firstPid) {
+            return adopt(pid, root, false);
+        }
+        for (StraceParser.Unfinished u : parser.pending()) {
+            Proc parent = procs.get(u.pid());
+            if (parent == null && u.pid() == firstPid) {
+                parent = adopt(firstPid, root, false); // its first call is still unfinished
+            }
+            if (CLONES.contains(u.name()) && u.pid() != pid && parent != null && !earlyChildren.containsKey(u.pid())) {
+                earlyChildren.put(u.pid(), pid);
+                count(details, "child seen before its " + u.name() + " returned");
+                Proc child = spawn(parent, u.name(), u.head(), pid, line);
+                if (child == null) {
+                    failedForks.add(pid);
+                    return adopt(pid, parent.task, true); // reported as the call's mismatch when it returns
+                }
+                return child;
+            }
+        }
+        if (strictPids) {
+            throw new TraceFormatException(file, line, "pid " + pid + " is not the log's first pid (" + firstPid
+                    + ") and no fork, vfork, clone or clone3 of the log made it (strace -p of a threaded program"
+                    + " logs threads whose clone it never saw: replay with unknown_pids: thread to take them as"
+                    + " threads of pid " + firstPid + ")");
+        }
+        unknownPids.put(pid, line);
+        count(details, "unknown pid (a thread of pid " + firstPid + ")");
+        Proc first = procs.get(firstPid);
+        return adopt(pid, first != null ? first.task : root, false);
+    }
+
+    private Proc adopt(int pid, Task t, boolean borrowed) {
+        Proc p = new Proc(t, borrowed);
+        procs.put(pid, p);
+        users.merge(t, 1, Integer::sum);
         return p;
     }
 
     private void call(StraceEvent.Call c) {
-        Proc p = proc(c.pid());
+        Proc p = proc(c.pid(), c.line());
         if (p.task.exited()) {
             return;
         }
-        int line = c.line();
+        long line = c.line();
         switch (c.name()) {
             case "mmap" -> checked(c, mmap(p.task, c, line));
             case "munmap" -> checked(c, ops.munmap(p.task, args.num(c.arg(0), line, "an address"),
@@ -141,11 +202,10 @@ public final class StraceReplayer {
             case "migrate_pages" -> checked(c, numa.migratePages(p.task, pid(args.num(c.arg(0), line, "a pid")),
                     args.num(c.arg(1), line, "maxnode"), args.mask(c.arg(2), line), args.mask(c.arg(3), line)));
             case "move_pages" -> checked(c, movePages(p.task, c, line));
-            case "fork", "vfork" -> fork(p, c, true);
-            case "clone", "clone3" -> fork(p, c, false);
+            case "fork", "vfork", "clone", "clone3" -> fork(p, c);
             case "execve", "execveat" -> {
                 if (c.ret() == 0 && !c.noReturn()) {
-                    exec(p.task);
+                    exec(p, c.pid());
                 }
                 count(calls, c.name());
             }
@@ -162,22 +222,21 @@ public final class StraceReplayer {
         return p == null ? (int) loggedPid : p.task.pid();
     }
 
-    private long mmap(Task t, StraceEvent.Call c, int line) {
+    private long mmap(Task t, StraceEvent.Call c, long line) {
         long addr = args.num(c.arg(0), line, "an address");
         long len = args.num(c.arg(1), line, "a length");
         int prot = (int) args.flags(c.arg(2), StraceArgs.PROT, false, line, "PROT_ flags");
         long flags = args.flags(c.arg(3), StraceArgs.MAP_FLAGS, false, line, "MAP_ flags");
         long fd = args.num(c.arg(4), line, "a file descriptor");
         int f = (int) (flags & MAP_KEEP);
-        if ((flags & MAP_FIXED_NOREPLACE) != 0 && (c.ret() < 0 || c.ret() == addr)) {
-            f &= ~MmOps.MAP_FIXED; // a hint that must hold: the comparison below tells
-        }
+        f |= (int) (flags & MmOps.MAP_FIXED_NOREPLACE); // EEXIST on an overlap, as the kernel answers
         if (fd >= 0 && (flags & MmOps.MAP_ANONYMOUS) == 0) {
             f = (f & ~(MmOps.MAP_SHARED | MmOps.MAP_PRIVATE)) | MmOps.MAP_PRIVATE | MmOps.MAP_ANONYMOUS;
             count(details, "mmap(file as anon)");
         }
-        if ((f & MmOps.MAP_FIXED) == 0 && c.ret() > 0) {
+        if ((f & (MmOps.MAP_FIXED | MmOps.MAP_FIXED_NOREPLACE)) == 0 && c.ret() > 0) {
             addr = c.ret(); // rebuild the recorded layout: the address the program got is the hint
+            count(details, FROM_LOG + "mmap: the logged address as the hint");
         }
         long r = ops.mmap(t, addr, len, prot, f, null, 0, null);
         if (r >= 0 && (flags & MAP_POPULATE) != 0) {
@@ -186,81 +245,32 @@ public final class StraceReplayer {
         return r;
     }
 
-    /** brk(2): the heap's VMA grows and shrinks page-aligned; the call returns the (new or old) break. */
-    private Brk brk(Task t) {
-        return brks.computeIfAbsent(t, x -> new Brk());
-    }
-
-    private long brk(Proc proc, long want, StraceEvent.Call c) {
-        Brk p = brk(proc.task);
-        if (p.start < 0) {
-            // the first brk of a program image tells where its heap starts: the log's answer
-            p.start = c.ret();
-            p.cur = c.ret();
-        }
-        if (want < p.start) {
-            return p.cur;
-        }
-        long oldEnd = pageAlign(p.cur);
-        long newEnd = pageAlign(want);
-        if (newEnd > oldEnd) {
-            long r = ops.mmap(proc.task, oldEnd, newEnd - oldEnd, MmOps.PROT_READ | MmOps.PROT_WRITE,
-                    MmOps.MAP_PRIVATE | MmOps.MAP_ANONYMOUS | MmOps.MAP_FIXED, null, 0, null);
-            if (r < 0) {
-                return p.cur;
-            }
-        } else if (newEnd < oldEnd) {
-            ops.munmap(proc.task, newEnd, oldEnd - newEnd);
-        }
-        p.cur = want;
-        return want;
-    }
-
     /**
-     * mremap(2): shrinking unmaps the tail; growing extends in place when the pages after the
-     * mapping are free, else (MREMAP_MAYMOVE) maps the new size elsewhere and carries the resident
-     * pages over by touching them there (the engine moves no page tables), then unmaps the old range.
+     * brk(2) by {@link MmapSyscalls#brk}: the first brk of a program image tells where its heap
+     * starts (the log's answer: the engine does not lay out program images).
      */
-    private long mremap(Task t, StraceEvent.Call c, int line) {
-        long old = args.num(c.arg(0), line, "an address");
-        long oldLen = pageAlign(args.num(c.arg(1), line, "a length"));
-        long newLen = pageAlign(args.num(c.arg(2), line, "a length"));
-        long flags = args.flags(c.arg(3), StraceArgs.MREMAP, false, line, "MREMAP_ flags");
-        Vma v = t.mm() == null ? null : t.mm().find(old);
-        if (v == null || old + oldLen > v.end() || (old & 4095) != 0) {
-            return -Errno.EFAULT.code();
+    private long brk(Proc proc, long want, StraceEvent.Call c) {
+        if (!mm.hasBrk(proc.task)) {
+            mm.setBrk(proc.task, c.ret());
+            count(details, FROM_LOG + "brk: the heap's start");
         }
-        if (newLen <= oldLen && (flags & 2) == 0) {
-            if (newLen < oldLen) {
-                ops.munmap(t, old + newLen, oldLen - newLen);
-            }
-            return old;
-        }
-        int prot = protOf(v);
-        if ((flags & 2) == 0 && t.mm().intersecting(old + oldLen, old + newLen).isEmpty()) {
-            long r = ops.mmap(t, old + oldLen, newLen - oldLen, prot,
-                    MmOps.MAP_PRIVATE | MmOps.MAP_ANONYMOUS | MmOps.MAP_FIXED, null, 0, null);
-            return r < 0 ? r : old;
-        }
-        if ((flags & 1) == 0) {
-            return -Errno.ENOMEM.code();
-        }
-        long hint = (flags & 2) != 0 ? args.num(c.arg(4), line, "an address") : c.ret() > 0 ? c.ret() : 0;
-        long r = ops.mmap(t, hint, newLen, prot, MmOps.MAP_PRIVATE | MmOps.MAP_ANONYMOUS
-                | ((flags & 2) != 0 ? MmOps.MAP_FIXED : 0), null, 0, null);
-        if (r < 0) {
-            return r;
-        }
-        for (long a = 0; a < oldLen; a += 4096) {
-            if (ops.folioAt(t, old + a) >= 0) {
-                ops.touch(t, r + a, 4096, (prot & MmOps.PROT_WRITE) != 0);
-            }
-        }
-        ops.munmap(t, old, oldLen);
-        return r;
+        return mm.brk(proc.task, want);
     }
 
-    private long movePages(Task t, StraceEvent.Call c, int line) {
+    /** mremap(2) by {@link MmapSyscalls#mremap}, a moved mapping placed where the program's went. */
+    private long mremap(Task t, StraceEvent.Call c, long line) {
+        long old = args.num(c.arg(0), line, "an address");
+        long oldLen = args.num(c.arg(1), line, "a length");
+        long newLen = args.num(c.arg(2), line, "a length");
+        int flags = (int) args.flags(c.arg(3), StraceArgs.MREMAP, false, line, "MREMAP_ flags");
+        long newAddr = c.args().size() > 4 ? args.num(c.arg(4), line, "an address") : 0;
+        if ((flags & MmapSyscalls.MREMAP_FIXED) == 0 && c.ret() > 0 && c.ret() != old) {
+            count(details, FROM_LOG + "mremap: the logged address as the hint");
+        }
+        return mm.mremap(t, old, oldLen, newLen, flags, newAddr, c.ret() > 0 ? c.ret() : 0);
+    }
+
+    private long movePages(Task t, StraceEvent.Call c, long line) {
         int pid = pid(args.num(c.arg(0), line, "a pid"));
         long[] pages = args.array(c.arg(2), line, "the pages array");
         long[] nodes = args.array(c.arg(3), line, "the nodes array");
@@ -275,55 +285,78 @@ public final class StraceReplayer {
                 (int) args.flags(c.arg(5), StraceArgs.MPOL_MF, false, line, "MPOL_MF_ flags")).ret();
     }
 
-    private void fork(Proc parent, StraceEvent.Call c, boolean vfork) {
+    private void fork(Proc parent, StraceEvent.Call c) {
         count(calls, c.name());
         if (c.ret() <= 0) {
             return; // a failed clone, or the child's own "= 0" line
         }
         int child = (int) c.ret();
-        long flags = 0;
-        for (String a : c.args()) {
-            int eq = a.indexOf("flags=");
-            if (eq >= 0) {
-                flags = args.flags(a.substring(eq + 6).replace("}", ""), StraceArgs.CLONE, true, c.line(),
-                        "CLONE_ flags");
+        Integer early = earlyChildren.remove(c.pid());
+        Proc p = procs.get(child);
+        if (early != null && early != child) {
+            count(details, "child seen before a clone that returned another pid");
+        }
+        if (p == null) {
+            p = spawn(parent, c.name(), c.text(), child, c.line());
+            if (p == null) {
+                mismatch(c, -Errno.ENOMEM.code());
+                return;
             }
-        }
-        if (!vfork && (flags & CLONE_VM) != 0 && (flags & CLONE_VFORK) == 0) {
-            procs.put(child, new Proc(parent.task));
-            users.merge(parent.task, 1, Integer::sum);
-            return;
-        }
-        // a vfork child shares the mm only until its execve: replayed as a fork, which the
-        // child's execve then empties
-        int pid = k.task(child) == null ? child : 0;
-        String name = root.name() + "_" + child;
-        Task t = ops.fork(parent.task, name, pid);
-        if (t == null) {
+        } else if (failedForks.remove(child)) {
             mismatch(c, -Errno.ENOMEM.code());
             return;
         }
-        Brk pb = brk(parent.task);
-        Brk cb = brk(t);
-        cb.start = pb.start;
-        cb.cur = pb.cur;
-        procs.put(child, new Proc(t));
-        users.merge(t, 1, Integer::sum);
-        created.accept(name, t);
-        if (t.pid() != child) {
-            mismatch(c, t.pid());
+        if (p.task != parent.task && p.task.pid() != child) {
+            mismatch(c, p.task.pid());
         }
     }
 
-    /** exec_mmap: the old mm goes; the new image's mappings follow in the log. */
-    private void exec(Task t) {
+    /** The child {@code child} of a clone-family call of {@code parent}; null when the engine's fork fails. */
+    private Proc spawn(Proc parent, String call, String text, int child, long line) {
+        long flags = args.cloneFlags(call, text, line);
+        if ((flags & CLONE_VM) != 0) {
+            boolean vfork = (flags & CLONE_VFORK) != 0;
+            if (vfork) {
+                count(details, "vfork child (the parent's mm until execve or exit)");
+            }
+            return adopt(child, parent.task, vfork);
+        }
+        int pid = k.task(child) == null ? child : 0;
+        count(details, FROM_LOG + "fork: the child's pid");
+        String name = root.name() + "_" + child;
+        Task t = ops.fork(parent.task, name, pid);
+        if (t == null) {
+            return null;
+        }
+        mm.forkBrk(parent.task, t);
+        created.accept(name, t);
+        return adopt(child, t, false);
+    }
+
+    /**
+     * exec_mmap: the old mm goes; the new image's mappings follow in the log. A vfork child leaves
+     * the mm it borrowed to its parent and gets a task and an mm of its own.
+     */
+    private void exec(Proc p, int pid) {
+        if (p.borrowed) {
+            Task parent = p.task;
+            users.merge(parent, -1, Integer::sum);
+            String name = root.name() + "_" + pid;
+            Task t = k.spawn(name, k.task(pid) == null ? pid : 0, parent.cpu(), parent.uid(), parent.caps());
+            t.setPolicy(parent.policy());
+            t.setMemsAllowed(parent.memsAllowed());
+            created.accept(name, t);
+            adopt(pid, t, false);
+            return;
+        }
+        Task t = p.task;
         if (t.mm() == null) {
             return;
         }
         for (Vma v : t.mm().vmas()) {
             ops.munmap(t, v.start(), v.end() - v.start());
         }
-        brks.remove(t);
+        mm.dropBrk(t);
     }
 
     private void exited(StraceEvent.Exited e) {
@@ -354,15 +387,6 @@ public final class StraceReplayer {
         if (mismatches.size() < MAX_MISMATCHES_KEPT) {
             mismatches.add(new Mismatch(file, c.line(), c.text(), c.ret(), replayed));
         }
-    }
-
-    private static int protOf(Vma v) {
-        return ((v.flags() & Vma.VM_READ) != 0 ? MmOps.PROT_READ : 0) | ((v.flags() & Vma.VM_WRITE) != 0
-                ? MmOps.PROT_WRITE : 0);
-    }
-
-    private static long pageAlign(long a) {
-        return (a + 4095) & -4096L;
     }
 
     private static void count(Map<String, Long> m, String name) {
@@ -398,5 +422,15 @@ public final class StraceReplayer {
 
     public long events() {
         return events;
+    }
+
+    /** Pids no call of the log made, other than the first, and the line each was first seen at. */
+    public Map<Integer, Long> unknownPids() {
+        return unknownPids;
+    }
+
+    /** The log's first pid (-1 before any line). */
+    public int firstPid() {
+        return firstPid;
     }
 }

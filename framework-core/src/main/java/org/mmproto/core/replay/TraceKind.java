@@ -30,6 +30,21 @@ public enum TraceKind {
         return name().toLowerCase(Locale.ROOT);
     }
 
+    private static final Pattern JSON_START = Pattern.compile("\\s*(\\[\\s*[{\\]]|\\{\\s*\")");
+    private static final Pattern JSON_DAMON_KEY = Pattern.compile(
+            "\"(kdamond_idx|context_idx|intervals|scheme_idx|target_id|snapshots|regions|nr_accesses)\"\\s*:");
+
+    /**
+     * DAMON when {@code head}, the beginning of a trace, is the beginning of a JSON document (its
+     * first non-blank character '[' or '{') naming one of damo's record keys; null otherwise.
+     */
+    static TraceKind ofJsonStart(String head) {
+        if (!JSON_START.matcher(head).lookingAt()) {
+            return null; // "[pid 5] mmap(..." is strace, not JSON
+        }
+        return JSON_DAMON_KEY.matcher(head).find() ? DAMON : null;
+    }
+
     /** The kind one line shows, or null when the line alone does not tell (blank, a valgrind banner). */
     static TraceKind of(String line) {
         if (line.isBlank() || VALGRIND_MSG.matcher(line).matches() && !line.contains("Lackey")) {

@@ -24,6 +24,8 @@ public final class MmOps {
     public static final int MAP_ANONYMOUS = 0x20;
     /** Don't charge the mapping to Committed_AS (VM_NORESERVE), unless vm.overcommit_memory is 2. */
     public static final int MAP_NORESERVE = 0x4000;
+    /** MAP_FIXED, but an existing mapping in the range is an error (EEXIST), not replaced. */
+    public static final int MAP_FIXED_NOREPLACE = 0x100000;
     public static final int MADV_DONTNEED = 4;
     public static final int MADV_FREE = LruAdvice.MADV_FREE;
     public static final int MADV_COLD = LruAdvice.MADV_COLD;
@@ -101,7 +103,8 @@ public final class MmOps {
             return err(Errno.ENOMEM); // __get_unmapped_area: len > TASK_SIZE
         }
         long start;
-        boolean fixed = (flags & MAP_FIXED) != 0;
+        boolean noreplace = (flags & MAP_FIXED_NOREPLACE) != 0;
+        boolean fixed = (flags & MAP_FIXED) != 0 || noreplace; // do_mmap: NOREPLACE implies MAP_FIXED
         if (fixed) {
             if (Long.compareUnsigned(addr, Mm.TASK_SIZE - len) > 0) {
                 return err(Errno.ENOMEM); // __get_unmapped_area: addr > TASK_SIZE - len
@@ -111,6 +114,9 @@ public final class MmOps {
             }
             if (addr < MMAP_MIN_ADDR && !t.capable("CAP_SYS_RAWIO")) {
                 return err(Errno.EPERM); // security_mmap_addr -> cap_mmap_addr (dac_mmap_min_addr)
+            }
+            if (noreplace && !t.mm.intersecting(addr, addr + len).isEmpty()) {
+                return err(Errno.EEXIST); // do_mmap: find_vma_intersection under MAP_FIXED_NOREPLACE
             }
             start = addr;
         } else if (hintFits(t.mm, addr & -Mm.PAGE_SIZE, len)) {
@@ -518,5 +524,109 @@ public final class MmOps {
         }
         overcommit.uncharge(f.accountedPages); // shmem_evict_inode -> shmem_unacct_size
         f.accountedPages = 0;
+    }
+
+    /**
+     * vma_expand for brk and mremap: the VMA starting at {@code vmaStart} grows in place to
+     * {@code newEnd} (page aligned), charged like the mapping it extends. 0, -EINVAL when no VMA
+     * starts there or newEnd is not past its end, -ENOMEM when [end, newEnd) is not free or
+     * vm.overcommit_memory refuses the charge.
+     */
+    public int expand(Task t, long vmaStart, long newEnd) {
+        Vma v = t.mm == null ? null : t.mm.vmas.get(vmaStart);
+        if (v == null || newEnd <= v.end || (newEnd & (Mm.PAGE_SIZE - 1)) != 0) {
+            return err(Errno.EINVAL);
+        }
+        if (Long.compareUnsigned(newEnd, Mm.TASK_SIZE) > 0 || !t.mm.intersecting(v.end, newEnd).isEmpty()) {
+            return err(Errno.ENOMEM);
+        }
+        long pages = (newEnd - v.end) >>> 12;
+        if ((v.flags & Vma.VM_ACCOUNT) != 0 && !overcommit.charge(t.mm, pages, t.capable("CAP_SYS_ADMIN"))) {
+            return err(Errno.ENOMEM);
+        }
+        v.end = newEnd;
+        return 0;
+    }
+
+    /**
+     * move_vma: [addr, addr + oldLen), inside one VMA, becomes a VMA at [newAddr, newAddr + newLen)
+     * (a free range the caller chose) with the same flags, backing, policy and file offset, and
+     * its page-table entries (present pages, swap entries) move there: the pages keep their
+     * folios, nothing refaults. A huge PMD in the range is split first (the kernel moves it
+     * whole when both ends are PMD aligned). Without {@code dontUnmap} the old range is then
+     * unmapped; with it (MREMAP_DONTUNMAP) it stays mapped, empty, and faults fresh pages. The
+     * charge grows by newLen - oldLen (newLen with dontUnmap: the old range stays charged).
+     * Returns newAddr, or -ENOMEM (a refused charge, no page for a page table) with every page
+     * where it was (the VMA may have been split at the range's ends, a huge PMD in it split).
+     */
+    public long moveVma(Task t, long addr, long oldLen, long newAddr, long newLen, boolean dontUnmap) {
+        Vma v = t.mm == null ? null : t.mm.find(addr);
+        if (v == null || addr + oldLen > v.end || oldLen > newLen || !t.mm.intersecting(newAddr, newAddr + newLen)
+                .isEmpty()) {
+            throw new IllegalArgumentException("moveVma: [" + Long.toHexString(addr) + ", +" + oldLen
+                    + ") is not inside one VMA or the target is not free");
+        }
+        long toAccount = (dontUnmap ? newLen : newLen - oldLen) >>> 12;
+        boolean accounted = (v.flags & Vma.VM_ACCOUNT) != 0;
+        if (accounted && toAccount > 0 && !overcommit.charge(t.mm, toAccount, t.capable("CAP_SYS_ADMIN"))) {
+            return err(Errno.ENOMEM);
+        }
+        Vma src = t.mm.splitRange(addr, addr + oldLen).get(0);
+        for (long h = src.start & -Mm.PMD_SIZE; h < src.end; h += Mm.PMD_SIZE) {
+            ThpSplit.splitPmdAt(k, src, Math.max(h, src.start));
+        }
+        Vma nv = new Vma(t.mm.pt, newAddr, newAddr + newLen, src.flags, src.backing, src.file, src.pgoff, src.label);
+        nv.policy = src.policy;
+        nv.deviceNid = src.deviceNid;
+        if (src.file != null) {
+            src.file.users++;
+        }
+        t.mm.insert(nv);
+        long delta = newAddr - addr;
+        for (long a = src.nextMapped(src.start, src.end); a < src.end; a = src.nextMapped(a + Mm.PAGE_SIZE, src.end)) {
+            if (t.mm.pt.ensure((a + delta) >>> 12) < 0) {
+                t.mm.remove(nv); // move_page_tables failed: the new VMA goes, the old one is untouched
+                releaseFile(nv.file);
+                t.mm.freePgtables(newAddr, newAddr + newLen);
+                if (accounted) {
+                    overcommit.uncharge(toAccount);
+                }
+                return err(Errno.ENOMEM);
+            }
+        }
+        for (long a = src.nextMapped(src.start, src.end); a < src.end; a = src.nextMapped(a + Mm.PAGE_SIZE, src.end)) {
+            long pte = src.pte(a);
+            nv.setPte(a + delta, pte);
+            src.setPte(a, 0);
+            if (Pte.present(pte) && (pte & Pte.ZERO) == 0 && !Pte.isPmd(pte)) {
+                long head = rmap.folioHead(pte);
+                if (head == Pte.pfn(pte) && (k.memmap().flags(head) & Memmap.PG_ANON) != 0) {
+                    rmap.anonFault(head, nv, a + delta); // the sole-mapping record follows the entry
+                }
+            }
+        }
+        if (!dontUnmap) {
+            munmap(t, src.start, src.end - src.start);
+            if (accounted) {
+                overcommit.add(oldLen >>> 12); // the charge moved with the pages (move_vma hides VM_ACCOUNT)
+            }
+        } else {
+            t.mm.freePgtables(src.start, src.end);
+        }
+        return newAddr;
+    }
+
+    /**
+     * get_unmapped_area for an anonymous mapping of len bytes: the page-aligned hint when that
+     * range is free and valid (as mmap takes it), else a free range top-down (PMD aligned from 2
+     * MiB up); -ENOMEM when there is none.
+     */
+    public long unmappedArea(Task t, long hint, long len) {
+        len = pageAlign(len);
+        if (hint != 0 && hintFits(t.mm, hint & -Mm.PAGE_SIZE, len)) {
+            return hint & -Mm.PAGE_SIZE;
+        }
+        long a = t.mm.unmappedArea(len, len >= Mm.PMD_SIZE ? Mm.PMD_SIZE : Mm.PAGE_SIZE);
+        return a < 0 ? err(Errno.ENOMEM) : a;
     }
 }

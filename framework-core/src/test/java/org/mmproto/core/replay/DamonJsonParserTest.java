@@ -55,11 +55,12 @@ class DamonJsonParserTest {
     }
 
     @Test
-    void a_record_replays_each_region_samples_passes_over_its_pages_at_the_snapshot_end() throws IOException {
+    void a_record_replays_each_region_samples_passes_over_its_pages_spread_over_the_snapshot() throws IOException {
         assertThat(replay(resource("damon-record.json"))).containsExactly(
-                "7effe1857000@539913599000", "7effe1858000@539913599000", // 8 KiB region, 2 samples
+                // 8 KiB region, 2 samples over [539809000000, 539913599000]: one pass at half time, one at the end
+                "7effe1857000@539861299500", "7effe1858000@539861299500",
                 "7effe1857000@539913599000", "7effe1858000@539913599000", // (the 0-sample region: nothing)
-                "7effe1857000@540018000000"); // "9 m 0.018 s", "139,637,465,378,816"
+                "7effe1857000@540018000000"); // one sample: at the end, "9 m 0.018 s", "139,637,465,378,816"
     }
 
     @Test

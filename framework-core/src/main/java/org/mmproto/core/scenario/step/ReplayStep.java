@@ -22,16 +22,19 @@ import org.yaml.snakeyaml.nodes.Node;
 /**
  * Replays a recorded trace (strace log, valgrind lackey trace, perf script samples, damo report
  * raw text or damo's JSON records; plain, gzip, xz or zlib) onto a task: {@code replay: {trace: FILE, kind: auto, task: a,
- * speed: 1, tick_ms: 100, layout: auto, max_records: N, exit: true}}. The path is relative to the scenario.
+ * speed: 1, tick_ms: 100, layout: auto, max_records: N, exit: true, unknown_pids: thread}}. The path
+ * is relative to the scenario. {@code unknown_pids: error} makes an strace pid that no logged call
+ * made (and that is not the log's first) an error with file:line; {@code thread} (the default)
+ * replays it as a thread of the first pid and counts it ({@code unknown_pids} in the step's fields).
  */
 public record ReplayStep(Meta meta, String task, String trace, Replay replay) implements Step {
     public static final StepType TYPE = StepType.of("replay", ReplayStep::parse);
     private static final Set<String> KEYS = YamlTree.keys("trace", "kind", "task", "speed", "tick_ms", "layout",
-            "max_records", "exit");
+            "max_records", "exit", "unknown_pids");
     private static final List<String> KINDS = List.of("auto", "strace", "lackey", "perf", "damon");
     private static final List<String> LAYOUTS = List.of("auto", "trace");
     private static final List<String> FIELDS = List.of("records", "mismatches", "accesses", "stores", "slow_path",
-            "segv", "auto_mapped", "ticks", "calls");
+            "segv", "auto_mapped", "ticks", "calls", "unknown_pids");
 
     static ReplayStep parse(ParseContext p, Meta meta, Node opKey, Node value) {
         YamlTree tree = p.tree();
@@ -52,7 +55,10 @@ public record ReplayStep(Meta meta, String task, String trace, Replay replay) im
         boolean autoMap = tree.get(m, "layout").map(n -> tree.oneOf(n, LAYOUTS)).orElse("auto").equals("auto");
         long max = tree.get(m, "max_records").map(n -> tree.longValue(n, 1, Long.MAX_VALUE)).orElse(Long.MAX_VALUE);
         boolean exit = tree.get(m, "exit").map(tree::bool).orElse(true);
-        return new ReplayStep(meta, p.task(m), name, new Replay(file, kind, speed, tickMs, autoMap, max, exit));
+        boolean strictPids = tree.get(m, "unknown_pids").map(n -> tree.oneOf(n, List.of("thread", "error")))
+                .orElse("thread").equals("error");
+        return new ReplayStep(meta, p.task(m), name, new Replay(file, kind, speed, tickMs, autoMap, max, exit,
+                strictPids));
     }
 
     private static double positive(YamlTree tree, Node n, String key) {
@@ -112,8 +118,17 @@ public record ReplayStep(Meta meta, String task, String trace, Replay replay) im
             if (!r.mismatches().isEmpty()) {
                 o.put("mismatch_list", r.mismatches().stream().map(Object::toString).toList());
             }
+            o.put("unknown_pids", (long) r.unknownPids().size());
             sb.append(", ").append(calls).append(" calls replayed, ").append(r.mismatchCount())
                     .append(" returns differ from the log");
+            if (!r.unknownPids().isEmpty()) {
+                sb.append(", ").append(r.unknownPids().size()).append(" pids no logged fork/clone made, taken as"
+                        + " threads of pid ").append(r.firstPid()).append(": ").append(r.unknownPids().entrySet().stream()
+                        .limit(5).map(e -> e.getKey() + " (first at " + trace + ":" + e.getValue() + ")")
+                        .collect(Collectors.joining(", ")));
+                o.put("unknown_pid_list", r.unknownPids().keySet().stream().map(String::valueOf)
+                        .collect(Collectors.joining(" ")));
+            }
             r.mismatches().stream().limit(5).forEach(x -> sb.append("\n    ").append(x));
         } else {
             o.put("accesses", r.accesses());
