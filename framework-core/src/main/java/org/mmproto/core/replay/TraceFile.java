@@ -48,6 +48,10 @@ public final class TraceFile {
     /** Opens the trace, telling {@code bytesRead} how many bytes of the file were consumed so far. */
     public LineReader open(LongConsumer bytesRead) {
         try {
+            InputStream decoded = XzCache.open(path, bytesRead); // decoded once per JVM
+            if (decoded != null) {
+                return new LineReader(decoded, path.toString());
+            }
             return open(Files.newInputStream(path), path.toString(), bytesRead);
         } catch (NoSuchFileException e) {
             throw new TraceFormatException(path.toString(), 0, "no such trace file");

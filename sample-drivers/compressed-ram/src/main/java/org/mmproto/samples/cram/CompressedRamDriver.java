@@ -16,6 +16,7 @@ import org.mmproto.api.driver.DeviceLoad;
 import org.mmproto.api.driver.DeviceStore;
 import org.mmproto.api.driver.DriverContext;
 import org.mmproto.api.driver.FolioRef;
+import org.mmproto.api.driver.HotplugState;
 import org.mmproto.api.driver.NodeBinding;
 import org.mmproto.api.driver.NodeCap;
 import org.mmproto.api.driver.NodeOptIns;
@@ -58,6 +59,14 @@ public final class CompressedRamDriver implements PrivateNodeDriver {
     private boolean withdrawn;
     /** The folio handle_fault last asked to promote; its folio_migrate off the node proves the promotion, -1 none. */
     private long promoting = -1;
+    /** The node's hotplug state as the device drove it (a node the machine onlined at boot starts online). */
+    private HotplugState state = HotplugState.ONLINE_MOVABLE;
+    /** The debugfs {@code cram} knob: the next online registers the node as CRAM's (true) or with no opt-ins. */
+    private boolean cramKnob = true;
+    /** Balloon pages the operator asked for beyond the ratio's target (debugfs inflate/deflate), as reserved. */
+    private long manualBalloon;
+    /** The pages beyond advertised held back at online (allocOwn), given back at unplug. */
+    private final List<Long> heldBack = new ArrayList<>();
 
     /** A freed folio waiting in the flush buffer: its head and its size, all of which the flush sanitizes. */
     private record Deferred(long pfn, long nrPages) {}
@@ -79,6 +88,10 @@ public final class CompressedRamDriver implements PrivateNodeDriver {
         long nominations;
         long flushes;
         long decays;
+        long onlines;
+        long unplugs;
+        long controlRejected;
+        long balloonCommands;
     }
 
     /** Page reads per folio head since its last nomination (the device's hotness tracking). */
@@ -98,11 +111,28 @@ public final class CompressedRamDriver implements PrivateNodeDriver {
         if (capacity instanceof CapacityModel.V5Balloon v5) {
             v5.blockMigration(config.migrationBlocked());
         }
-        holdBackUnadvertised(binding.pages() - config.advertisedPages());
-        reconcileBalloon(false); // registration: best effort, nothing to block yet
+        // a node the machine declares `online: none` binds unplugged: the memory comes with the hotplug attribute
+        this.state = context.hotplugState();
+        this.nodePages = binding.pages();
+        if (state.online()) {
+            holdBackUnadvertised(nodePages - config.advertisedPages());
+            reconcileBalloon(false); // registration: best effort, nothing to block yet
+        }
         report();
-        // v4: MIGRATION | DEMOTION | NUMA_BALANCING | PROTECT_WRITE | RECLAIM (§9);
-        // v5: RECLAIM | DEMOTION | HOTUNPLUG | the write fence (writes copy-on-write, never in place)
+        return optIns();
+    }
+
+    private long nodePages;
+
+    /**
+     * CRAM's registration. v4: MIGRATION | DEMOTION | NUMA_BALANCING | PROTECT_WRITE | RECLAIM (§9);
+     * v5: RECLAIM | DEMOTION | HOTUNPLUG | the write fence (writes copy-on-write, never in place).
+     * With the {@code cram} knob at 0 the node registers with none (memory no design hands anything to).
+     */
+    private NodeOptIns optIns() {
+        if (!cramKnob) {
+            return new NodeOptIns(EnumSet.noneOf(NpOps.class), EnumSet.noneOf(NodeCap.class));
+        }
         return new NodeOptIns(EnumSet.of(NpOps.NP_OPS_MIGRATION, NpOps.NP_OPS_DEMOTION, NpOps.NP_OPS_NUMA_BALANCING,
                 NpOps.NP_OPS_PROTECT_WRITE, NpOps.NP_OPS_RECLAIM),
                 EnumSet.of(NodeCap.NODE_PRIVATE_CAP_RECLAIM, NodeCap.NODE_PRIVATE_CAP_DEMOTION,
@@ -113,10 +143,12 @@ public final class CompressedRamDriver implements PrivateNodeDriver {
     private void holdBackUnadvertised(long pages) {
         for (long left = pages; left > 0; ) {
             int order = 63 - Long.numberOfLeadingZeros(Math.min(left, 1024));
-            if (ctx.allocOwn(order) < 0) {
+            long pfn = ctx.allocOwn(order);
+            if (pfn < 0) {
                 throw new IllegalStateException("compressed-ram: node " + ctx.nid()
                         + ": could not hold back the pages beyond advertised");
             }
+            heldBack.add(pfn);
             left -= 1L << order;
         }
     }
@@ -179,13 +211,128 @@ public final class CompressedRamDriver implements PrivateNodeDriver {
     // ---- the device's control attributes (R7.3): the operator's chicken bit ----
 
     static final String CHICKEN_BIT_ATTR = "chicken_bit";
+    static final List<String> ATTRS = List.of(CHICKEN_BIT_ATTR, "cram", "hotplug", "balloon_inflate", "balloon_deflate");
 
     @Override
     public Verdict deviceControl(ControlRequest r) {
-        if (!r.attr().equals(CHICKEN_BIT_ATTR)) {
-            return Verdict.deny(Errno.EINVAL, "compressed-ram: no such attribute '" + r.attr()
-                    + "'; expected " + CHICKEN_BIT_ATTR);
+        Verdict v = switch (r.attr()) {
+            case CHICKEN_BIT_ATTR -> chickenBit(r);
+            case "cram" -> cramKnob(r.value().strip());
+            case "hotplug" -> hotplug(r.value().strip());
+            case "balloon_inflate", "balloon_deflate" -> balloonCommand(r.attr().equals("balloon_inflate"), r.value().strip());
+            default -> Verdict.deny(Errno.EINVAL, "compressed-ram: no such attribute '" + r.attr() + "'; expected one of "
+                    + ATTRS);
+        };
+        if (!v.allowed()) {
+            stats.controlRejected++;
         }
+        report();
+        return v;
+    }
+
+    /** The debugfs {@code cram} knob: 0 or 1, accepted only while the node is unplugged (EBUSY online). */
+    private Verdict cramKnob(String v) {
+        if (!v.equals("0") && !v.equals("1")) {
+            return Verdict.deny(Errno.EINVAL, "compressed-ram: cram: expected 0 or 1, got '" + v + "'");
+        }
+        if (state.online()) {
+            return Verdict.deny(Errno.EBUSY, "compressed-ram: cram is fixed while the node is online (unplug first)");
+        }
+        cramKnob = v.equals("1");
+        return Verdict.ALLOW;
+    }
+
+    /**
+     * The device's hotplug, as anondax's: online registers the node (the {@code cram} knob's opt-ins)
+     * and then holds back the pages beyond advertised and fills the balloon; unplug gives the
+     * balloon and the held-back pages back first (the node must be empty to go), and takes them
+     * again when memory hotplug refuses (EBUSY: pages of the node are still in use).
+     */
+    private Verdict hotplug(String value) {
+        HotplugState target = HotplugState.parse(value);
+        if (target == null) {
+            return Verdict.deny(Errno.EINVAL, "compressed-ram: hotplug: expected unplugged, online_movable or online_kernel");
+        }
+        if (target == state) {
+            return Verdict.ALLOW;
+        }
+        if (target.online() && state.online()) {
+            return Verdict.deny(Errno.EBUSY, "compressed-ram: " + state.sysfsName() + " -> " + target.sysfsName()
+                    + ": a zone change needs an unplug first");
+        }
+        if (!target.online()) {
+            releaseNodeHoldings();
+        }
+        int rc = ctx.hotplug(target, optIns());
+        if (rc < 0) {
+            if (!target.online()) {
+                retakeNodeHoldings();
+            }
+            return Verdict.deny(Errno.fromCode(-rc), "compressed-ram: " + state.sysfsName() + " -> " + target.sysfsName()
+                    + " refused by memory hotplug");
+        }
+        state = target;
+        if (target.online()) {
+            stats.onlines++;
+            retakeNodeHoldings();
+        } else {
+            stats.unplugs++;
+        }
+        return Verdict.ALLOW;
+    }
+
+    private void releaseNodeHoldings() {
+        while (!balloon.isEmpty()) {
+            ctx.freeOwn(balloon.pop());
+        }
+        for (long pfn : heldBack) {
+            ctx.freeOwn(pfn);
+        }
+        heldBack.clear();
+    }
+
+    private void retakeNodeHoldings() {
+        holdBackUnadvertised(nodePages - config.advertisedPages());
+        reconcileBalloon(false);
+    }
+
+    /**
+     * debugfs balloon inflate / deflate: {@code value} pages (deflate also {@code all}) added to
+     * or taken from the operator's part of the balloon, on top of the ratio's target. An inflate
+     * reserves only what the node gives politely (never spilling onto another node); the part
+     * recorded is what the balloon holds beyond the ratio's target afterwards. v5 only (v4 has
+     * no balloon: EINVAL); an unplugged node has no memory to reserve (ENODEV).
+     */
+    private Verdict balloonCommand(boolean inflate, String value) {
+        if (!(capacity instanceof CapacityModel.V5Balloon v5)) {
+            return Verdict.deny(Errno.EINVAL, "compressed-ram: the v4 model has no balloon (model: v5)");
+        }
+        if (!state.online()) {
+            return Verdict.deny(Errno.ENODEV, "compressed-ram: balloon: the node is unplugged");
+        }
+        long pages;
+        if (!inflate && value.equals("all")) {
+            pages = manualBalloon;
+        } else {
+            try {
+                pages = Long.parseLong(value);
+            } catch (NumberFormatException e) {
+                pages = -1;
+            }
+            if (pages < 0) {
+                return Verdict.deny(Errno.EINVAL, "compressed-ram: balloon: expected a page count"
+                        + (inflate ? "" : " or all") + ", got '" + value + "'");
+            }
+        }
+        long ratioTarget = v5.balloonTarget(device);
+        manualBalloon = inflate ? Math.min(nodePages, manualBalloon + pages) : Math.max(0, manualBalloon - pages);
+        moveBalloon(ratioTarget + manualBalloon);
+        manualBalloon = Math.max(0, Math.min(manualBalloon, balloon.size() - ratioTarget));
+        stats.balloonCommands++;
+        return Verdict.ALLOW;
+    }
+
+    private Verdict chickenBit(ControlRequest r) {
         String v = r.value().strip();
         if (!v.equals("0") && !v.equals("1")) {
             return Verdict.deny(Errno.EINVAL, "compressed-ram: chicken_bit: expected 0 or 1, got '" + r.value() + "'");
@@ -195,7 +342,6 @@ public final class CompressedRamDriver implements PrivateNodeDriver {
             chickenBit = on;
             stats.chickenFlips++;
         }
-        report();
         return Verdict.ALLOW;
     }
 
@@ -341,12 +487,13 @@ public final class CompressedRamDriver implements PrivateNodeDriver {
      * never blocks.
      */
     private void reconcileBalloon(boolean fromStore) {
-        if (!(capacity instanceof CapacityModel.V5Balloon v5)) {
+        if (!(capacity instanceof CapacityModel.V5Balloon v5) || !state.online()) {
             return;
         }
         long target = v5.balloonTarget(device);
         boolean lostBacking = target > lastTarget;
         lastTarget = target;
+        target += manualBalloon;
         moveBalloon(target);
         if (fromStore && lostBacking && balloon.size() < target && !v5.convergeBlock()) {
             v5.converging(true);
@@ -362,9 +509,13 @@ public final class CompressedRamDriver implements PrivateNodeDriver {
      */
     private void convergeRound() {
         CapacityModel.V5Balloon v5 = (CapacityModel.V5Balloon) capacity;
+        if (!state.online()) {
+            v5.converging(false); // unplugged meanwhile: no node left to converge
+            return;
+        }
         stats.convergeRounds++;
         long before = balloon.size();
-        long target = v5.balloonTarget(device);
+        long target = v5.balloonTarget(device) + manualBalloon;
         moveBalloon(target);
         if (balloon.size() < target && (balloon.size() > before || ++convergeStalls < CONVERGE_STALL)) {
             if (balloon.size() > before) {
@@ -446,6 +597,11 @@ public final class CompressedRamDriver implements PrivateNodeDriver {
         ctx.reportStat("write_promotions", stats.writePromotions);
         ctx.reportStat("chicken_bit", chickenBit ? 1 : 0);
         ctx.reportStat("chicken_bit_flips", stats.chickenFlips);
+        ctx.reportStat("cram", cramKnob ? 1 : 0);
+        ctx.reportStat("hotplug_state", state.ordinal());
+        ctx.reportStat("onlines", stats.onlines);
+        ctx.reportStat("unplugs", stats.unplugs);
+        ctx.reportStat("control_rejected", stats.controlRejected);
         ctx.reportStat("memory_failures", stats.memoryFailures);
         ctx.reportStat("nominations", stats.nominations);
         ctx.reportStat("flush_buffer_folios", flushBuffer.size());
@@ -457,6 +613,8 @@ public final class CompressedRamDriver implements PrivateNodeDriver {
             ctx.reportStat("perceived_pages", v5.perceivedPages(device));
             ctx.reportStat("balloon_pages", balloon.size());
             ctx.reportStat("balloon_target_pages", v5.balloonTarget(device));
+            ctx.reportStat("balloon_manual_pages", manualBalloon);
+            ctx.reportStat("balloon_commands", stats.balloonCommands);
             ctx.reportStat("admission_gate_closed", v5.gateClosed() ? 1 : 0);
             ctx.reportStat("converge_block", v5.convergeBlock() ? 1 : 0);
             ctx.reportStat("migration_blocked", v5.migrationBlocked() ? 1 : 0);

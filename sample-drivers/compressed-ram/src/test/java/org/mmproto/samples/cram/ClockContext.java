@@ -54,6 +54,30 @@ final class ClockContext implements DriverContext {
     }
 
     @Override public long ownedPages() { return owned.size(); }
+    /** The node's hotplug state; null: the default (online, by the zone). */
+    org.mmproto.api.driver.HotplugState hotplug;
+    /** What hotplug() answers (0, or a negative errno). */
+    int hotplugAnswer;
+    final List<org.mmproto.api.driver.NodeOptIns> registrations = new ArrayList<>();
+
+    @Override
+    public org.mmproto.api.driver.HotplugState hotplugState() {
+        return hotplug != null ? hotplug : DriverContext.super.hotplugState();
+    }
+
+    @Override
+    public int hotplug(org.mmproto.api.driver.HotplugState target, org.mmproto.api.driver.NodeOptIns optIns) {
+        if (hotplugAnswer < 0) {
+            return hotplugAnswer;
+        }
+        if (target.online()) {
+            registrations.add(optIns);
+        } else if (!owned.isEmpty()) {
+            return -16; // pages of the node still allocated: EBUSY
+        }
+        hotplug = target;
+        return 0;
+    }
     @Override public void releaseKept(long pfn) { released.add(pfn); }
     @Override public long keptFolios() { return 0; }
     int pressure;
