@@ -41,7 +41,8 @@ class CramBalloonTest {
     }
 
     private static Map<String, Object> v5(Object... kv) {
-        Map<String, Object> m = new HashMap<>(Map.of("model", "v5", "advertised", "64MiB", "physical", "4MiB"));
+        Map<String, Object> m = new HashMap<>(Map.of("model", "v5", "advertised", "64MiB", "physical", "4MiB",
+                "zratio", 2000)); // cram_ratio.sh's 2:1 (the default is 1000)
         for (int i = 0; i < kv.length; i += 2) {
             m.put((String) kv[i], kv[i + 1]);
         }
