@@ -165,15 +165,18 @@ public final class CompressedRamDriver implements PrivateNodeDriver {
         return refusal == null ? Verdict.ALLOW : Verdict.deny(Errno.ENOMEM, "compressed-ram: no physical backing");
     }
 
-    /** gfp-flag's migration_blocked reads it. */
+    /** gfp-flag's migration_blocked reads it: under v5, what the device publishes as its withdrawal. */
     @Override
     public int pressure(int nid) {
         return stopped() ? 1000 : currentPressure();
     }
 
-    /** The chicken bit, or under v5 the migration_blocked bit: demotion is off either way. */
+    /**
+     * The chicken bit, or under v5 any reason of the zone withdrawal (the sticky gate,
+     * converge_block, migration_blocked): demotion is off either way.
+     */
     private boolean stopped() {
-        return chickenBit || capacity instanceof CapacityModel.V5Balloon v5 && v5.migrationBlocked();
+        return chickenBit || capacity instanceof CapacityModel.V5Balloon v5 && v5.withdrawn();
     }
 
     // ---- the device's control attributes (R7.3): the operator's chicken bit ----
