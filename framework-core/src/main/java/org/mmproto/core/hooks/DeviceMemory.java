@@ -12,8 +12,9 @@ import org.mmproto.api.driver.TaskRef;
  * delivers the pending access, so the driver sees events in order.
  *
  * <p>It also keeps each page's content kind ({@link PageContents}), on every node: a write with
- * content (a touch step's {@code content:}) or a plain one (UNSPECIFIED), a zeroing, and a
- * migration copy or a swap-out and swap-in carrying the source's kind. So a folio demoted onto
+ * content (a touch step's {@code content:}) or a plain one (UNSPECIFIED), a zeroing (every
+ * {@code __GFP_ZERO} folio, on any node, reads as ZERO), and a migration copy, a khugepaged
+ * collapse (page by page) or a swap-out and swap-in carrying the source's kind. So a folio demoted onto
  * the node, or swapped back into it, reaches the device as what it is, not as UNSPECIFIED data
  * the device's own content model would draw anew.
  */
@@ -86,7 +87,7 @@ final class DeviceMemory {
         DeviceStore.Content content = switch (kind) {
             case ZEROED -> DeviceStore.Content.ZERO;
             case CPU_WRITE -> storeContent;
-            // a copy whose source is not known page by page (khugepaged's collapse): the device decides
+            // a copy whose source is not known page by page: the device decides
             case MIGRATION_COPY, SWAP_IN -> DeviceStore.Content.UNSPECIFIED;
         };
         contents.set(pfn, pages, content);
@@ -122,6 +123,41 @@ final class DeviceMemory {
                 run++;
             }
             access[nid].deviceStore(new DeviceStore(dispatcher.folioRef(dst), dst + i, run,
+                    DeviceStore.Kind.MIGRATION_COPY, c, task));
+            i += run;
+        }
+    }
+
+    /**
+     * A zeroed folio on a node without a device: its pages read as ZERO from now on. No driver is
+     * told (none is there); only the kinds change, so a later demotion carries them.
+     */
+    void zeroed(long pfn, long pages) {
+        contents.set(pfn, pages, DeviceStore.Content.ZERO);
+    }
+
+    /**
+     * khugepaged collapsed a PMD range into the folio at {@code head}: page {@code i} is a copy of
+     * the page at {@code src[i]}, or cleared where {@code src[i] < 0} (a pte_none or zero-page PTE,
+     * as __collapse_huge_page_copy does). The kinds travel page by page, and a private node's
+     * driver is told the store in runs of one kind (R4.16).
+     */
+    void collapse(long head, long[] src, TaskRef task) {
+        for (int i = 0; i < src.length; i++) {
+            contents.set(head + i, 1, src[i] < 0 ? DeviceStore.Content.ZERO : contents.get(src[i]));
+        }
+        int nid = dispatcher.memmap().nid(head);
+        if (!dispatcher.isPrivate(nid) || !access[nid].observesStores()) {
+            return;
+        }
+        flush();
+        for (int i = 0; i < src.length; ) {
+            DeviceStore.Content c = contents.get(head + i);
+            int run = 1;
+            while (i + run < src.length && contents.get(head + i + run) == c) {
+                run++;
+            }
+            access[nid].deviceStore(new DeviceStore(dispatcher.folioRef(head), head + i, run,
                     DeviceStore.Kind.MIGRATION_COPY, c, task));
             i += run;
         }

@@ -248,6 +248,14 @@ public final class Dispatcher implements PrivateNodeCheckpoint, FolioRelease.Fre
         deviceMemory.copy(src, dst, pages, current);
     }
 
+    /**
+     * khugepaged copied a range into the folio at {@code head}: page i from {@code src[i]}, or
+     * cleared where {@code src[i] < 0}; kinds travel page by page, as {@link #deviceCopy}.
+     */
+    public void deviceCollapse(long head, long[] src) {
+        deviceMemory.collapse(head, src, current);
+    }
+
     /** The content kind of the page at {@code pfn} as code (0 unspecified), for its swap slot. */
     public byte pageContent(long pfn) {
         return DeviceMemory.PageContents.code(deviceMemory.content(pfn));
@@ -439,6 +447,12 @@ public final class Dispatcher implements PrivateNodeCheckpoint, FolioRelease.Fre
      */
     @Override
     public void allocated(long pfn, int nid, int gfp, AllocCall call) {
+        if (!isPrivate[nid]) {
+            // a zeroed folio of a node without a device (folio_zero_user clears every subpage):
+            // its pages read as ZERO, whatever their pfns held in an earlier life
+            deviceMemory.zeroed(pfn, 1L << memmap.order(pfn));
+            return;
+        }
         containment.observer().landed(nid, pfn, (call.vetoed & (1L << nid)) != 0);
         if ((gfp & Gfp.Bits.ZERO) != 0) {
             deviceStore(pfn, pfn, 1L << memmap.order(pfn), DeviceStore.Kind.ZEROED);

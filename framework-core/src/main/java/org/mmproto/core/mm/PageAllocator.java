@@ -300,7 +300,9 @@ public final class PageAllocator {
                 }
                 if (i >= 0) {
                     long pfn = prepNewFolio(z, i, order, mt, preferred, localNid);
-                    if (nodes[z.nid].isPrivate) {
+                    // a private node's folio, and a zeroed one anywhere once a device could see its
+                    // pages (a later demotion copies their kinds): a __GFP_ZERO folio reads as ZERO
+                    if (nodes[z.nid].isPrivate || priv != null && (gfp & Gfp.Bits.ZERO) != 0) {
                         priv.allocated(pfn, z.nid, gfp);
                     }
                     return pfn;

@@ -21,7 +21,10 @@ public interface PrivateNodeCheckpoint {
     default void nested(boolean enter) {
     }
 
-    /** The folio an allowed request produced on private node {@code nid}. */
+    /**
+     * The folio an allowed request produced on private node {@code nid}, or a {@code __GFP_ZERO}
+     * folio on any other node of a machine with a private node (its pages now read as ZERO).
+     */
     default void allocated(long pfn, int nid, int gfp, AllocCall call) {
     }
 }

@@ -155,8 +155,13 @@ public final class Collapser {
         Dispatcher d = k.dispatcher();
         int dst = k.memmap().nid(head);
         if (d != null) {
-            // __collapse_huge_page_copy: every page of the new folio is written (absent ones zeroed)
-            d.deviceStore(head, head, HPAGE_PMD_NR, DeviceStore.Kind.MIGRATION_COPY);
+            // __collapse_huge_page_copy: each present page's data is copied, pte_none ones cleared
+            long[] src = new long[HPAGE_PMD_NR];
+            for (int i = 0; i < HPAGE_PMD_NR; i++) {
+                long pte = vma.pte(haddr + ((long) i << 12));
+                src[i] = pte == 0 || (pte & Pte.ZERO) != 0 || Pte.isSwap(pte) ? -1 : Pte.pfn(pte);
+            }
+            d.deviceCollapse(head, src);
             reportLeaving(d, vma, haddr, dst, cc);
         }
         PmdCollapse.replace(k, rmap, vma, haddr, head, d != null && d.writeProtected(dst));

@@ -90,6 +90,62 @@ class DeviceContentTest {
         assertThat(w.k.swap().freePages()).as("the slot and its content are freed").isEqualTo(w.k.swap().totalPages());
     }
 
+    /** Migrates the folio at {@code head} onto the node under OpsStruct (an MR_SYSCALL move). */
+    private static void migrateOnto(PrivateWorld w, long head) {
+        Migration.Result r = w.k.migration().migrate(List.of(head), P, (s, order) -> {
+            Gfp gfp = Gfp.GFP_HIGHUSER_MOVABLE.or(Gfp.__GFP_THISNODE);
+            var ctx = w.k.dispatcher().userAllocation(new org.mmproto.api.design.UserAllocation(P, gfp, order,
+                    org.mmproto.api.driver.Site.MIGRATE_TARGET, MigrateReason.MR_SYSCALL, null, false, false, 0,
+                    w.task.ref()));
+            w.k.alloc().prepare(ctx.zonelist(), true, 1L << P, MigrateReason.MR_SYSCALL);
+            return w.k.alloc().allocPages(ctx.gfp().bits(), order, P, null, 0);
+        }, Migration.Mode.MIGRATE_SYNC, MigrateReason.MR_SYSCALL);
+        assertThat(r.nrSucceeded()).isEqualTo(1);
+    }
+
+    private static List<String> copies(Stores drv) {
+        return drv.stores.stream().filter(s -> s.kind() == DeviceStore.Kind.MIGRATION_COPY)
+                .map(s -> s.content() + "x" + s.pages()).toList();
+    }
+
+    @Test
+    void a_zeroed_thp_on_dram_reaches_the_device_as_zero_whatever_its_pfns_held_before() {
+        Stores drv = new Stores();
+        PrivateWorld w = new PrivateWorld(drv, new OpsStruct(), Duration.ZERO);
+        w.k.setThp(org.mmproto.core.task.TransparentHugepage.Mode.ALWAYS);
+        long len = 2L * 1024 * 1024;
+        long a = anon(w, len);
+        assertThat(w.k.mmOps().touch(w.task, a, len, true, Content.INCOMPRESSIBLE)).isZero();
+        long first = w.k.mmOps().folioAt(w.task, a);
+        assertThat(w.k.memmap().order(first)).isEqualTo(9);
+        assertThat(w.k.mmOps().munmap(w.task, a, len)).isZero();
+        long b = anon(w, len);
+        assertThat(w.k.mmOps().touch(w.task, b, 4096, true, Content.TEXT)).isZero();
+        long head = w.k.mmOps().folioAt(w.task, b);
+        assertThat(head).as("the new THP reuses the freed one's pfns").isEqualTo(first);
+        migrateOnto(w, head);
+        // folio_zero_user cleared all 512 subpages: one TEXT page, 511 ZERO, no stale INCOMPRESSIBLE
+        assertThat(copies(drv)).containsExactly("TEXTx1", "ZEROx511");
+    }
+
+    @Test
+    void a_collapse_carries_each_present_page_kind_and_clears_the_absent_ones() {
+        Stores drv = new Stores();
+        PrivateWorld w = new PrivateWorld(drv, new OpsStruct(), Duration.ZERO);
+        long len = 2L * 1024 * 1024;
+        long a = w.k.mmOps().mmap(w.task, 0, 2 * len, MmOps.PROT_READ | MmOps.PROT_WRITE,
+                MmOps.MAP_PRIVATE | MmOps.MAP_ANONYMOUS, null, 0, "c");
+        long h = (a + len - 1) & -len; // a PMD-aligned range inside the mapping
+        assertThat(w.k.mmOps().touch(w.task, h, 4096, true, Content.TEXT)).isZero();
+        assertThat(w.k.mmOps().touch(w.task, h + 4096, 4096, true, Content.INCOMPRESSIBLE)).isZero();
+        assertThat(w.k.mmOps().touch(w.task, h + 2 * 4096, 4096, true, Content.TEXT)).isZero();
+        assertThat(w.k.mmOps().madvise(w.task, h, len, MmOps.MADV_COLLAPSE)).isZero();
+        long head = w.k.mmOps().folioAt(w.task, h);
+        assertThat(w.k.memmap().order(head)).isEqualTo(9);
+        migrateOnto(w, head);
+        assertThat(copies(drv)).containsExactly("TEXTx1", "INCOMPRESSIBLEx1", "TEXTx1", "ZEROx509");
+    }
+
     @Test
     void the_kinds_are_a_byte_per_page_in_sections_allocated_on_first_known_kind() {
         DeviceMemory.PageContents t = new DeviceMemory.PageContents();

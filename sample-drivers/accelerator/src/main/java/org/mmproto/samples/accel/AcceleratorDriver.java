@@ -163,7 +163,9 @@ public final class AcceleratorDriver implements PrivateNodeDriver {
         if (s != null) {
             s.pages += pages;
             count("device_pages", pages);
-            if (s.pages == 0) { // no teardown comes for a task with no page left here (R4.11)
+            // no teardown comes for a task with no page left here (R4.11); but a folio of the task
+            // accepted in the same migrate_pages() batch may still be on its way: keep the state
+            if (s.pages == 0 && !arriving.containsValue(pid)) {
                 release(pid, s);
             }
         }

@@ -69,6 +69,24 @@ class AcceleratorDriverTest {
     }
 
     @Test
+    void a_folio_arriving_in_the_batch_that_takes_the_last_page_off_keeps_the_task_state() {
+        AcceleratorDriver d = bound(Map.of());
+        arrive(d, A, 10, 0x9000);
+        // one batch: migrate_to accepts a's folio 11 first, then the move pass takes 0x9000 off
+        // (the task's last page here) before 11's copy arrives
+        assertThat(d.migrateTo(new MigrationRequest(at(11, 0), 0, 2, MigrateReason.MR_MEMPOLICY_MBIND, A)))
+                .isEqualTo(MigrateTo.ACCEPT);
+        d.folioMigrate(at(0x9000, 2), at(20, 0));
+        assertThat(ctx.stat("device_mappings")).as("11 is still coming").isEqualTo(1);
+        d.folioMigrate(at(11, 0), at(0x9001, 2));
+        assertThat(ctx.stat("device_pages")).isEqualTo(1);
+        assertThat(ctx.stat("contexts_created")).isEqualTo(1);
+        d.freeFolio(new FreeEvent(at(0x9001, 2), FreePath.FOLIO_PUT));
+        assertThat(ctx.stat("device_mappings")).isZero();
+        assertThat(ctx.stat("contexts_released")).isEqualTo(1);
+    }
+
+    @Test
     void the_last_page_freed_releases_the_context_as_no_teardown_follows_a_vma_with_nothing_on_the_node() {
         AcceleratorDriver d = bound(Map.of());
         arrive(d, A, 10, 0x9000);

@@ -41,10 +41,10 @@ sealed interface CapacityModel {
      * balloon of reserved pages holds the rest of the advertised node, so the usable pages track
      * the backing. A sticky admission gate (cram_allow_allocation) closes when the backing cannot
      * take a worst-case folio and reopens only once a converged balloon has room again;
-     * {@code convergeBlock} (the block_alloc convergence) refuses with -EAGAIN while the
+     * {@code convergeBlock} (balloon convergence, as the spec names the bit) refuses with -EAGAIN while the
      * convergence worker runs, and only the worker's end clears it, converged or not (best effort:
      * a node that can free no more must not refuse every demotion for ever); {@code migrationBlocked}
-     * (teardown, the [TEST] gate) is a separate -ENOSPC the worker never lifts.
+     * (teardown) is a separate -ENOSPC the worker never lifts.
      */
     final class V5Balloon implements CapacityModel {
         private final int zratio;
@@ -116,7 +116,7 @@ sealed interface CapacityModel {
             gate(dev, 1);
         }
 
-        /** The zone is withdrawn from allocation (zone_set_no_alloc): any of the three reasons. */
+        /** The zone is withdrawn from allocation (mmproto's model of how the allocator learns it): any of the three reasons. */
         boolean withdrawn() {
             return gateClosed || convergeBlock || migrationBlocked;
         }

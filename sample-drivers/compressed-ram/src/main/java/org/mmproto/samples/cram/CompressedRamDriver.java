@@ -51,11 +51,11 @@ public final class CompressedRamDriver implements PrivateNodeDriver {
     private final Stats stats = new Stats();
     /** The operator's switch (LPC 2026): stop demoting to the device; never the v5 migration_blocked bit. */
     private boolean chickenBit;
-    /** Convergence rounds of the v5 balloon worker that reserved nothing (CRAM_CONVERGE_STALL ends it). */
+    /** Convergence rounds of the v5 balloon worker that reserved nothing (mmproto's stall limit ends it). */
     private int convergeStalls;
-    /** The balloon target of the last reconcile: a store that raises it lost backing (block_alloc). */
+    /** The balloon target of the last reconcile: a store that raises it lost backing. */
     private long lastTarget;
-    /** What the driver last published through withdrawAllocation (v5 zone_set_no_alloc). */
+    /** What the driver last published through withdrawAllocation (v5; mmproto's model, not a branch name). */
     private boolean withdrawn;
     /** The folio handle_fault last asked to promote; its folio_migrate off the node proves the promotion, -1 none. */
     private long promoting = -1;
@@ -197,15 +197,18 @@ public final class CompressedRamDriver implements PrivateNodeDriver {
         return refusal == null ? Verdict.ALLOW : Verdict.deny(Errno.ENOMEM, "compressed-ram: no physical backing");
     }
 
-    /** gfp-flag's migration_blocked reads it. */
+    /** gfp-flag's migration_blocked reads it: under v5, what the device publishes as its withdrawal. */
     @Override
     public int pressure(int nid) {
         return stopped() ? 1000 : currentPressure();
     }
 
-    /** The chicken bit, or under v5 the migration_blocked bit: demotion is off either way. */
+    /**
+     * The chicken bit, or under v5 any reason of the zone withdrawal (the sticky gate,
+     * converge_block, migration_blocked): demotion is off either way.
+     */
     private boolean stopped() {
-        return chickenBit || capacity instanceof CapacityModel.V5Balloon v5 && v5.migrationBlocked();
+        return chickenBit || capacity instanceof CapacityModel.V5Balloon v5 && v5.withdrawn();
     }
 
     // ---- the device's control attributes (R7.3): the operator's chicken bit ----
@@ -396,7 +399,7 @@ public final class CompressedRamDriver implements PrivateNodeDriver {
     static final String CONVERGE_WORK = "converge";
     /** The convergence worker's next round after one that fell short (its cond_resched loop, on the clock). */
     static final long CONVERGE_RETRY_MS = 10;
-    /** Rounds that reserve nothing before the worker gives up (CRAM_CONVERGE_STALL). */
+    /** Rounds that reserve nothing before the worker gives up (mmproto's model, not a branch constant). */
     static final int CONVERGE_STALL = 3;
 
     @Override
@@ -481,7 +484,7 @@ public final class CompressedRamDriver implements PrivateNodeDriver {
      * v5 cram_balloon_reconcile: the target follows the achieved ratio, and the balloon is moved
      * toward it at once (reserve and trim, or release). {@code fromStore}: the ratio moved under a
      * store; when it fell (the target grew: the device lost backing it had promised, the driver's
-     * cram_set_compression_ratio with block_alloc) and the balloon is left short, converge_block
+     * cram_set_compression_ratio) and the balloon is left short, converge_block
      * is set and the convergence worker queued, which alone clears it. At registration, and while
      * the target does not grow, the node is simply as converged as it can be: a shortfall alone
      * never blocks.
@@ -503,7 +506,7 @@ public final class CompressedRamDriver implements PrivateNodeDriver {
     }
 
     /**
-     * One round of the convergence worker (cram_wmark_work_fn): move the balloon toward the latest
+     * One round of the convergence worker (mmproto's model of it): move the balloon toward the latest
      * target; converged, or CONVERGE_STALL rounds that reserved nothing (the node can free no
      * more), ends the worker and drops converge_block, and only that bit.
      */
@@ -563,7 +566,7 @@ public final class CompressedRamDriver implements PrivateNodeDriver {
     }
 
     /**
-     * v5: publish the zone withdrawal (zone_set_no_alloc) when its reasons change: the sticky gate,
+     * v5: publish the zone withdrawal (mmproto's model) when its reasons change: the sticky gate,
      * converge_block, migration_blocked, or the operator's chicken bit (cram_allow_allocation(0),
      * the emergency off switch). A design without callbacks (zonelist-private) reads it.
      */

@@ -59,12 +59,20 @@ record CramConfig(Model model, long advertisedPages, long physicalBytes, long se
         if (low >= high) {
             throw r.bad("low_threshold", "must be below high_threshold (" + high + ")");
         }
-        int zratio = (int) r.number("zratio", 2000, 1000, 100_000);
+        // cram_zratio (drivers/dax/kmem.c in the branch): per-mille N:1, at least 1000, default 1000
+        int zratio = (int) r.number("zratio", 1000, 1000, 100_000);
         TrimDevice.Mode trim = TrimDevice.Mode.valueOf(
                 r.choice("trim", "succeed", List.of("succeed", "eagain", "ebusy")).toUpperCase(Locale.ROOT));
         int eagain = (int) r.number("trim_eagain", trim == TrimDevice.Mode.EAGAIN ? 2 : 0, 0, 1000);
+        if (trim != TrimDevice.Mode.EAGAIN && c.containsKey("trim_eagain")) {
+            throw r.bad("trim_eagain", "needs trim: eagain (a trim that answers " + trim.name().toLowerCase(Locale.ROOT)
+                    + " is never retried)");
+        }
         boolean deferred = r.choice("scrub", "immediate", List.of("immediate", "deferred")).equals("deferred");
         int buf = (int) r.number("flush_buf_size", 64, 1, 1 << 20);
+        if (!deferred && c.containsKey("flush_buf_size")) {
+            throw r.bad("flush_buf_size", "needs scrub: deferred (an immediate scrub has no flush buffer)");
+        }
         boolean chicken = r.bool("chicken_bit", false);
         long chickenAt = r.number("chicken_bit_at", 0, 0, Long.MAX_VALUE);
         long hotReads = r.number("hot_reads", 0, 0, Long.MAX_VALUE);
@@ -73,6 +81,10 @@ record CramConfig(Model model, long advertisedPages, long physicalBytes, long se
             throw r.bad("flush_interval_ms", "needs scrub: deferred (an immediate scrub has no flush buffer)");
         }
         long hotDecay = r.number("hot_decay_ms", 1000, 0, MAX_MS);
+        if (hotReads == 0 && c.containsKey("hot_decay_ms")) {
+            throw r.bad("hot_decay_ms", "needs hot_reads above 0 (with hot_reads: 0 no folio is nominated, "
+                    + "so there are no read counts to decay)");
+        }
         boolean migrationBlocked = r.bool("migration_blocked", false);
         return new CramConfig(model, advertised, physical, r.number("seed", 1, Long.MIN_VALUE, Long.MAX_VALUE), mix,
                 textBytes, low, high, zratio, trim, eagain, deferred, buf, chicken, chickenAt, hotReads, flushInterval,

@@ -41,7 +41,8 @@ class CramBalloonTest {
     }
 
     private static Map<String, Object> v5(Object... kv) {
-        Map<String, Object> m = new HashMap<>(Map.of("model", "v5", "advertised", "64MiB", "physical", "4MiB"));
+        Map<String, Object> m = new HashMap<>(Map.of("model", "v5", "advertised", "64MiB", "physical", "4MiB",
+                "zratio", 2000)); // cram_ratio.sh's 2:1 (the default is 1000)
         for (int i = 0; i < kv.length; i += 2) {
             m.put((String) kv[i], kv[i + 1]);
         }
@@ -95,6 +96,7 @@ class CramBalloonTest {
         assertThat(ctx.stat("balloon_pages")).as("took the 100 free pages at once").isEqualTo(14436);
         assertThat(ctx.stat("converge_block")).isEqualTo(1);
         assertThat(demote(d, BASE + 512)).isEqualTo(MigrateTo.refuse(Errno.EAGAIN));
+        assertThat(d.pressure(2)).as("gfp-flag sees converge_block as the device publishes it").isEqualTo(1000);
         assertThat(ctx.due(CompressedRamDriver.CONVERGE_WORK)).isEqualTo(CompressedRamDriver.CONVERGE_RETRY_MS);
 
         ctx.ownable += 500; // pages freed on the node meanwhile: the next round takes them
@@ -106,7 +108,13 @@ class CramBalloonTest {
         assertThat(ctx.stat("converge_block")).as("the node can free no more: the worker ends").isZero();
         assertThat(ctx.due(CompressedRamDriver.CONVERGE_WORK)).isEqualTo(-1);
         // the gate still protects the device: 2 MiB of backing is left, a page fits
+        assertThat(d.pressure(2)).as("nothing withdrawn: gfp-flag demotes again").isZero();
         assertThat(demote(d, BASE + 512)).isEqualTo(MigrateTo.ACCEPT);
+        // the backing filled incompressible: the sticky gate closes, and gfp-flag sees it closed
+        arrive(d, BASE + 1024, 512, DeviceStore.Content.INCOMPRESSIBLE);
+        assertThat(ctx.stat("admission_gate_closed")).isEqualTo(1);
+        assertThat(ctx.stat("zone_withdrawn")).isEqualTo(1);
+        assertThat(d.pressure(2)).as("gfp-flag sees the closed gate").isEqualTo(1000);
     }
 
     @Test

@@ -156,6 +156,33 @@ class CramLogicTest {
     }
 
     @Test
+    void a_key_that_depends_on_another_is_an_error_without_it() {
+        assertThatThrownBy(() -> CramConfig.parse(2, 1024, Map.of("model", "v5", "trim", "succeed", "trim_eagain", 3)))
+                .hasMessageContaining("node 2").hasMessageContaining("trim_eagain: needs trim: eagain");
+        assertThatThrownBy(() -> CramConfig.parse(2, 1024, Map.of("model", "v5", "trim_eagain", 3)))
+                .as("the default trim is succeed").hasMessageContaining("trim_eagain: needs trim: eagain");
+        assertThat(CramConfig.parse(2, 1024, Map.of("model", "v5", "trim", "eagain", "trim_eagain", 3)).trimEagain())
+                .isEqualTo(3);
+        assertThatThrownBy(() -> CramConfig.parse(2, 1024, Map.of("scrub", "immediate", "flush_buf_size", 8)))
+                .hasMessageContaining("flush_buf_size: needs scrub: deferred");
+        assertThatThrownBy(() -> CramConfig.parse(2, 1024, Map.of("flush_buf_size", 8)))
+                .as("the default scrub is immediate").hasMessageContaining("flush_buf_size: needs scrub: deferred");
+        assertThat(CramConfig.parse(2, 1024, Map.of("scrub", "deferred", "flush_buf_size", 8)).flushBufSize())
+                .isEqualTo(8);
+        assertThatThrownBy(() -> CramConfig.parse(2, 1024, Map.of("hot_reads", 0, "hot_decay_ms", 500)))
+                .hasMessageContaining("hot_decay_ms: needs hot_reads above 0");
+        assertThatThrownBy(() -> CramConfig.parse(2, 1024, Map.of("hot_decay_ms", 500)))
+                .as("hot_reads is 0 unless configured").hasMessageContaining("hot_decay_ms: needs hot_reads");
+        assertThat(CramConfig.parse(2, 1024, Map.of("hot_reads", 4, "hot_decay_ms", 500)).hotDecayMs()).isEqualTo(500);
+    }
+
+    @Test
+    void zratio_defaults_to_1000_as_cram_zratio_does() {
+        // rfc-selftests: drivers/dax/kmem.c's cram_zratio is per-mille N:1, at least 1000, default 1000
+        assertThat(CramConfig.parse(2, 1024, Map.of("model", "v5")).zratio()).isEqualTo(1000);
+    }
+
+    @Test
     void config_errors_name_the_key() {
         assertThatThrownBy(() -> CramConfig.parse(2, 1024, Map.of("physcal", "1MiB")))
                 .hasMessageContaining("node 2").hasMessageContaining("unknown config key 'physcal'");
