@@ -26,7 +26,7 @@ public final class ConformanceKit {
      * @param design only this design (null: every installed design)
      * @param seed the workload's seed
      * @param budget the per-call driver budget, CPU time of the call's thread (CONTRACT R3.3); a call
-     *               not running after {@link org.mmproto.core.hooks.Containment#hangAfter} of wall time hung
+     *               whose thread got no CPU for {@link org.mmproto.core.hooks.Containment#hangAfter} of wall time, not running, hung
      * @param faults the {@code --fail} specs of the fault-injected run (R6.3), armed once the driver is bound;
      *               empty: the kit's runs ({@link FaultPlan})
      */
