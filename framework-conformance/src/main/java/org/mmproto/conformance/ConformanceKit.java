@@ -152,7 +152,7 @@ public final class ConformanceKit {
                 results.put(Rules.FAULTS, results.get(Rules.DETERMINISTIC).outcome() == Outcome.FAIL
                         ? Result.skip(Rules.FAULTS, name, o.seed(), "the driver is not deterministic (R6.1): a faulted run "
                         + "has no clean run to compare with")
-                        : faulted(driver, design, config, v, o, name, scenario, first));
+                        : faulted(driver, design, config, v, o, name, scenario, first, results));
             }
             results.forEach((rule, r) -> combined.merge(rule, r, ConformanceKit::worse));
         }
@@ -161,10 +161,19 @@ public final class ConformanceKit {
 
     /** R6.3 on one machine: each run of the fault plan, judged against the clean run, combined. */
     private static Result faulted(LoadedDriver driver, Supplier<Design> design, Map<String, Object> config,
-            Machines.Variant v, Options o, String name, String scenario, Run clean) {
+            Machines.Variant v, Options o, String name, String scenario, Run clean, Map<Rule, Result> results) {
         Result out = null;
         for (String spec : FaultPlan.specs(o.faults(), clean.trace)) {
-            Result r = FaultChecks.judge(name, scenario, o.seed(), clean, run(driver, design, config, v, o, spec));
+            Run faulted = run(driver, design, config, v, o, spec);
+            if (faulted.bindError != null && RunChecks.bindTimedOut(faulted.bindError)) {
+                // one event, one rule: a bind over its budget is R3.3's failure (the faults were not armed yet)
+                results.put(Rules.BUDGET, Result.fail(Rules.BUDGET, name, scenario + " with --fail '" + spec + "'", "bind",
+                        o.seed(), faulted.bindError));
+                Result r = Result.skip(Rules.FAULTS, name, o.seed(), "the faulted run's bind overran its budget (R3.3)");
+                out = out == null ? r : worse(out, r);
+                continue;
+            }
+            Result r = FaultChecks.judge(name, scenario, o.seed(), clean, faulted);
             out = out == null ? r : worse(out, r);
         }
         return out;
