@@ -194,7 +194,7 @@ class BrokenDriversTest {
     @Test
     void the_broken_jars_exist() throws Exception {
         try (var s = Files.list(dir)) {
-            assertThat(s.filter(p -> p.toString().endsWith(".jar")).count()).isEqualTo(19);
+            assertThat(s.filter(p -> p.toString().endsWith(".jar")).count()).isEqualTo(20);
         }
     }
 }

@@ -93,4 +93,20 @@ class ConformCommandTest {
         assertThat(Main.execute("conform", jars.resolve("KeepsForever.jar").toString(), "--plugins",
                 dir.resolve("absent").toString())).isEqualTo(2);
     }
+
+    /** R6.4 judges the jar under test: a plugin of --plugins DIR that sets a system property as it loads is not blamed on it. */
+    @Test
+    void what_a_plugins_dir_plugin_sets_as_it_loads_is_not_the_jar_under_tests() throws Exception {
+        Path designs = Files.createDirectories(dir.resolve("designs-and-property"));
+        Files.copy(jars.resolve("IgnoresFilter.jar"), designs.resolve("IgnoresFilter.jar"));
+        Files.copy(jars.resolve("DesignSetsProperty.jar"), designs.resolve("DesignSetsProperty.jar")); // sets one as it loads
+        String before = System.getProperty("broken.designsetsproperty.loads");
+        Path ktap = dir.resolve("property.ktap");
+        int rc = Main.execute("conform", jars.resolve("KeepsForever.jar").toString(), "--plugins", designs.toString(),
+                "--design", "ignores-filter", "--ktap", ktap.toString());
+        assertThat(System.getProperty("broken.designsetsproperty.loads")).as("DIR's design plugin was created")
+                .isNotEqualTo(before);
+        assertThat(Files.readAllLines(ktap)).anyMatch(l -> l.matches("^ok \\d+ R6\\.4\\b.*"));
+        assertThat(rc).isEqualTo(0);
+    }
 }
