@@ -166,7 +166,8 @@ public final class ConformanceKit {
     private static Result faulted(LoadedDriver driver, Supplier<Design> design, Map<String, Object> config,
             Machines.Variant v, Options o, String name, String scenario, Run clean, Map<Rule, Result> results) {
         Result out = null;
-        for (String spec : FaultPlan.specs(o.faults(), clean.trace)) {
+        for (String spec : FaultPlan.specs(o.faults(), clean.trace,
+                clean.kernel.boundDriver(Machines.PRIVATE_NID).orElseThrow().hooks())) {
             Run faulted = run(driver, design, config, v, o, spec);
             if (faulted.bindError != null && RunChecks.bindTimedOut(faulted.bindError)) {
                 // one event, one rule: a bind over its budget is R3.3's failure (the faults were not armed yet)
