@@ -109,4 +109,29 @@ class ConformCommandTest {
         assertThat(Files.readAllLines(ktap)).anyMatch(l -> l.matches("^ok \\d+ R6\\.4\\b.*"));
         assertThat(rc).isEqualTo(0);
     }
+
+    /** --config as a driver's build gives it: KEY=VALUE,... (YAML scalars) or a YAML/JSON mapping. */
+    @Test
+    void config_is_given_as_key_values_or_a_mapping() {
+        assertThat(ConformCommand.parseConfig("private_allocs=allow,queues=4,strict=true"))
+                .containsExactly(java.util.Map.entry("private_allocs", "allow"), java.util.Map.entry("queues", 4),
+                        java.util.Map.entry("strict", true));
+        assertThat(ConformCommand.parseConfig("{private_allocs: allow, \"queues\": 4}"))
+                .containsExactly(java.util.Map.entry("private_allocs", "allow"), java.util.Map.entry("queues", 4));
+        assertThat(ConformCommand.parseConfig(null)).isEmpty();
+        assertThatThrownBy(() -> ConformCommand.parseConfig("queues")).hasMessageContaining("is not KEY=VALUE");
+    }
+
+    /** Without --plugins the plugins directory `designs` lists is checked too; --no-plugins turns it off. */
+    @Test
+    void the_default_plugins_directory_is_checked_unless_no_plugins() {
+        ConformCommand c = new ConformCommand();
+        java.nio.file.Path dflt = org.mmproto.core.plugin.PluginsDir.resolve(null);
+        assertThat(c.pluginsDir()).isEqualTo(Files.isDirectory(dflt) ? dflt : null);
+        assertThat(dflt).as("the checkout's plugins/ (the framework's own location)").isDirectory();
+        c.noPlugins = true;
+        assertThat(c.pluginsDir()).isNull();
+        c.plugins = dir;
+        assertThat(c.pluginsDir()).isEqualTo(dir);
+    }
 }
