@@ -26,7 +26,7 @@ public final class ConformanceKit {
      * @param design only this design (null: every installed design)
      * @param seed the workload's seed
      * @param budget the per-call driver budget, CPU time of the call's thread (CONTRACT R3.3); a call
-     *               not running after {@link org.mmproto.core.hooks.Containment#hangAfter} of wall time hung
+     *               whose thread got no CPU for {@link org.mmproto.core.hooks.Containment#hangAfter} of wall time, not running, hung
      * @param faults the {@code --fail} specs of the fault-injected run (R6.3), armed once the driver is bound;
      *               empty: the kit's runs ({@link FaultPlan})
      */
@@ -103,8 +103,11 @@ public final class ConformanceKit {
         Map<Rule, List<Result>> perDesign = new LinkedHashMap<>();
         try (driver) {
             if (o.plugins() != null) {
+                // R6.4 judges the jar under test: what DIR's plugins start or set as they load is not its
+                Lifecycle beforeDir = Lifecycle.snapshot();
                 driver.addDesignPlugins(o.plugins(), o.budget())
                         .forEach(e -> System.err.println("mmproto conform: plugin not loaded: " + e));
+                lifecycle.admitSince(beforeDir);
             }
             jarResults.add(d.pluginJar() == null
                     ? Result.skip(Rules.DESCRIPTOR, Result.NO_DESIGN, o.seed(), "no jar in this run (a class of the "
@@ -152,7 +155,7 @@ public final class ConformanceKit {
                 results.put(Rules.FAULTS, results.get(Rules.DETERMINISTIC).outcome() == Outcome.FAIL
                         ? Result.skip(Rules.FAULTS, name, o.seed(), "the driver is not deterministic (R6.1): a faulted run "
                         + "has no clean run to compare with")
-                        : faulted(driver, design, config, v, o, name, scenario, first));
+                        : faulted(driver, design, config, v, o, name, scenario, first, results));
             }
             results.forEach((rule, r) -> combined.merge(rule, r, ConformanceKit::worse));
         }
@@ -161,10 +164,20 @@ public final class ConformanceKit {
 
     /** R6.3 on one machine: each run of the fault plan, judged against the clean run, combined. */
     private static Result faulted(LoadedDriver driver, Supplier<Design> design, Map<String, Object> config,
-            Machines.Variant v, Options o, String name, String scenario, Run clean) {
+            Machines.Variant v, Options o, String name, String scenario, Run clean, Map<Rule, Result> results) {
         Result out = null;
-        for (String spec : FaultPlan.specs(o.faults(), clean.trace)) {
-            Result r = FaultChecks.judge(name, scenario, o.seed(), clean, run(driver, design, config, v, o, spec));
+        for (String spec : FaultPlan.specs(o.faults(), clean.trace,
+                clean.kernel.boundDriver(Machines.PRIVATE_NID).orElseThrow().hooks())) {
+            Run faulted = run(driver, design, config, v, o, spec);
+            if (faulted.bindError != null && RunChecks.bindTimedOut(faulted.bindError)) {
+                // one event, one rule: a bind over its budget is R3.3's failure (the faults were not armed yet)
+                results.put(Rules.BUDGET, Result.fail(Rules.BUDGET, name, scenario + " with --fail '" + spec + "'", "bind",
+                        o.seed(), faulted.bindError));
+                Result r = Result.skip(Rules.FAULTS, name, o.seed(), "the faulted run's bind overran its budget (R3.3)");
+                out = out == null ? r : worse(out, r);
+                continue;
+            }
+            Result r = FaultChecks.judge(name, scenario, o.seed(), clean, faulted);
             out = out == null ? r : worse(out, r);
         }
         return out;

@@ -44,14 +44,17 @@ final class FaultPlan {
 
     /**
      * The specs of each fault-injected run: {@code override} alone when the user gave one
-     * (--fail), else the kit's two, the hang placed by the {@code clean} run's decision calls
-     * (none when the driver was asked no decision).
+     * (--fail), else the kit's two, the hang placed by the {@code clean} run's calls of the
+     * decision hooks the driver overrides ({@code overridden}; none when it was asked none of them:
+     * a default method's answer is the engine's, and the fault decorator cannot fault it).
      */
-    static List<String> specs(List<String> override, RunTrace clean) {
+    static List<String> specs(List<String> override, RunTrace clean, java.util.Set<Hook> overridden) {
         if (!override.isEmpty()) {
             return List.of(String.join(";", override));
         }
-        long decisions = clean.calls.stream().filter(c -> DECISIONS.contains(c.call().hook()) && !c.call().contained()).count();
+        // only the hooks the driver overrides: the decorator cannot fault a default method's answer
+        long decisions = clean.calls.stream().filter(c -> DECISIONS.contains(c.call().hook())
+                && overridden.contains(c.call().hook()) && !c.call().contained()).count();
         return decisions == 0 ? List.of(ALLOC_AND_HOOKS) : List.of(ALLOC_AND_HOOKS, hang((decisions + 1) / 2));
     }
 

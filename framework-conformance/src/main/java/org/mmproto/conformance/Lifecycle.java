@@ -18,8 +18,23 @@ final class Lifecycle {
     private final Map<String, String> properties;
 
     private Lifecycle(Set<Thread> threads, Map<String, String> properties) {
-        this.threads = threads;
+        this.threads = new java.util.HashSet<>(threads);
         this.properties = properties;
+    }
+
+    /**
+     * Takes what changed since {@code before} (threads started, properties set) as part of the JVM
+     * the plugin found: the work of others, e.g. the design plugins of {@code --plugins DIR}, loaded
+     * between {@code before} and now, whose state is not the jar under test's.
+     */
+    void admitSince(Lifecycle before) {
+        Lifecycle now = snapshot();
+        now.threads.stream().filter(t -> !before.threads.contains(t)).forEach(threads::add);
+        now.properties.forEach((k, v) -> {
+            if (!Objects.equals(v, before.properties.get(k))) {
+                properties.put(k, v);
+            }
+        });
     }
 
     static Lifecycle snapshot() {

@@ -31,7 +31,8 @@ public final class Rules {
     public static final Rule DETERMINISTIC = new Rule("R6.1", "answers deterministic: equal inputs (same seed) give equal answers",
             "every hook; every design", null, true);
     public static final Rule CAPABILITIES = new Rule("R6.2", "declared capabilities match behaviour",
-            "mbind/set_mempolicy, move_pages, longterm pins naming the node; every design", null, true);
+            "mbind/set_mempolicy (anonymous and shared memfd), move_pages, longterm pins naming the node; every design"
+                + " (an opted-out driver: only designs that refuse the mbind or have the opt-in; the others are exempt)", null, true);
     public static final Rule FAULTS = new Rule("R6.3", "state consistent under injected faults (allocation, migration failures, hook timeouts)",
             "every hook; every design", null, true);
     public static final Rule LIFECYCLE = new Rule("R6.4", "start/stop/unload/reload leaves nothing registered",

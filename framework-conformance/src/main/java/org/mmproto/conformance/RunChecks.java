@@ -27,11 +27,18 @@ final class RunChecks {
     }
 
     /** The driver did not bind: inconsistent opt-ins fail R5.3; a refused node skips the machine. */
+    /** Whether a bind error is Containment's bind timeout (the driver overran its budget in bind: R3.3). */
+    static boolean bindTimedOut(String error) {
+        return error.contains("failed to bind") && error.contains("ms budget (") && error.contains("quarantined");
+    }
+
     static Map<Rule, Result> bindFailed(String design, String scenario, long seed, String error) {
         Map<Rule, Result> out = new LinkedHashMap<>();
         boolean inconsistent = error.contains("inconsistent opt-ins");
+        boolean timedOut = bindTimedOut(error);
         for (Rule r : PER_DESIGN) {
-            out.put(r, r == Rules.OPT_INS && inconsistent ? Result.fail(r, design, scenario, "bind", seed, error)
+            out.put(r, r == Rules.OPT_INS && inconsistent || r == Rules.BUDGET && timedOut
+                    ? Result.fail(r, design, scenario, "bind", seed, error)
                     : Result.skip(r, design, seed, (inconsistent ? "" : "bind refused on ") + scenario + ": " + error));
         }
         return out;

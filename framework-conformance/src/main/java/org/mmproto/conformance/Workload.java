@@ -27,7 +27,7 @@ import org.mmproto.core.task.TransparentHugepage;
 
 /**
  * The seeded workload that reaches the rules' sites on the private node: kernel allocations
- * naming it (__GFP_THISNODE), mbind'ed faults, move_pages off it and of anonymous and shared
+ * naming it (__GFP_THISNODE), mbind'ed faults (anonymous and shared memfd), move_pages off it and of anonymous and shared
  * memfd pages onto it, longterm pins, fork
  * and the child's death, MADV_DONTNEED, munmap, and the task's exit, after which everything it
  * had is freed. The seed picks sizes, orders and which pages move; the same seed is the same
@@ -98,6 +98,18 @@ final class Workload {
             } else {
                 facts.mbindRefused = true;
             }
+            // a shared memfd range too (its page cache): a node may take only those (virtio queues);
+            // a page of either range on the node is a landing by policy (R6.2)
+            long sharedBound = ops.mmap(a, 0, len, MmOps.PROT_READ | MmOps.PROT_WRITE, MmOps.MAP_SHARED,
+                    ops.memfdCreate(a, "conform-memfd-bound", len), 0, "conform-memfd-bound");
+            long rs = k.numa().mbind(a, sharedBound, len, MemPolicy.MPOL_BIND, UserMask.of(NodeMask.of(p)), MAXNODE, 0);
+            ops.touch(a, sharedBound, len, true);
+            if (rs == 0) {
+                facts.mbindAccepted = true;
+                facts.pagesLandedByPolicy += pagesOn(ops, a, sharedBound, len);
+            } else {
+                facts.mbindRefused = true;
+            }
             after();
 
             step("move-off");
@@ -138,6 +150,7 @@ final class Workload {
             step("munmap");
             ops.munmap(a, plain, len);
             ops.munmap(a, shared, len);
+            ops.munmap(a, sharedBound, len);
             after();
 
             step("kernel-free");

@@ -51,6 +51,7 @@ class BrokenDriversTest {
                 Arguments.of("ReturnsNull", "R3.2"),
                 Arguments.of("SkipsBatchedFrees", "R4.2"),
                 Arguments.of("Sleeps", "R3.3"),
+                Arguments.of("Spins", "R3.3"),
                 Arguments.of("Throws", "R3.1"));
     }
 
@@ -191,10 +192,19 @@ class BrokenDriversTest {
                 "--fail", "page_alloc:nid=7")).isEqualTo(0);
     }
 
+    /** Spins fails R3.3 by CPU time (its thread runs throughout), Sleeps by a hang: the two ways to overrun. */
+    @Test
+    void a_spinning_driver_is_over_its_cpu_budget_and_a_sleeping_one_hung() {
+        assertThat(report("Spins").of(Rules.BUDGET).stream().filter(x -> x.outcome() == Outcome.FAIL).findFirst()
+                .orElseThrow().where()).contains("of CPU, over its 500 ms budget").doesNotContain("hung");
+        assertThat(report("Sleeps").of(Rules.BUDGET).stream().filter(x -> x.outcome() == Outcome.FAIL).findFirst()
+                .orElseThrow().where()).contains("hung: got no CPU for");
+    }
+
     @Test
     void the_broken_jars_exist() throws Exception {
         try (var s = Files.list(dir)) {
-            assertThat(s.filter(p -> p.toString().endsWith(".jar")).count()).isEqualTo(19);
+            assertThat(s.filter(p -> p.toString().endsWith(".jar")).count()).isEqualTo(21);
         }
     }
 }

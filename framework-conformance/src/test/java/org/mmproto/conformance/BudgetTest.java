@@ -58,4 +58,42 @@ class BudgetTest {
         assertThat(r.failedRules()).as(r.results().stream().filter(x -> x.outcome() == Outcome.FAIL)
                 .map(x -> x.rule().id() + ": " + x.where()).toList().toString()).containsExactly("R3.8");
     }
+
+    /** Spins 400 ms of CPU in bind, only when bound through the fault decorator (the kit's faulted runs). */
+    public static class SlowBindWhenFaulted implements PrivateNodeDriver {
+        @Override
+        public NodeOptIns bind(NodeBinding b, DriverContext c) {
+            boolean decorated = java.util.Arrays.stream(Thread.currentThread().getStackTrace())
+                    .anyMatch(f -> f.getClassName().endsWith("$FaultDecorator"));
+            if (decorated) {
+                var mx = java.lang.management.ManagementFactory.getThreadMXBean();
+                long c0 = mx.getCurrentThreadCpuTime();
+                long x = 0;
+                while (mx.getCurrentThreadCpuTime() - c0 < 400_000_000L) {
+                    x += System.nanoTime() & 1;
+                }
+                if (x == -1) {
+                    throw new AssertionError();
+                }
+            }
+            return new NodeOptIns(EnumSet.noneOf(NpOps.class));
+        }
+
+        @Override
+        public FreeAction freeFolio(FreeEvent e) {
+            return FreeAction.RETURN_TO_BUDDY;
+        }
+    }
+
+    /** One event, one rule: a faulted run's bind over its budget fails R3.3, and R6.3 is not judged on it. */
+    @Test
+    void a_bind_over_budget_in_a_faulted_run_is_r3_3_not_r6_3() {
+        ConformanceReport r = ConformanceKit.check(new DriverUnderTest.Type(SlowBindWhenFaulted.class, "slow-bind", null,
+                Map.of()), new ConformanceKit.Options("buddy-veto", 1, Duration.ofMillis(200)));
+        Result budget = r.of(Rules.BUDGET).get(0);
+        assertThat(budget.outcome()).as(budget.detail()).isEqualTo(Outcome.FAIL);
+        assertThat(budget.where()).contains("--fail");
+        assertThat(r.of(Rules.FAULTS).get(0).outcome()).as(r.of(Rules.FAULTS).get(0).detail()).isNotEqualTo(Outcome.FAIL);
+        assertThat(r.failedRules()).containsExactlyInAnyOrder("R3.3", "R3.8");
+    }
 }

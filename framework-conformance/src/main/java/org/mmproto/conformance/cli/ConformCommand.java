@@ -20,7 +20,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "conform", mixinStandardHelpOptions = true,
         description = {"Check a driver plugin jar against the driver contract's numbered rules",
             "(framework-api/CONTRACT.md) under every installed design: loads the jar as",
-            "the plugin manager does (and the design plugins of --plugins DIR), runs",
+            "the plugin manager does (and the design plugins of the plugins directory), runs",
             "the seeded workload on a machine whose private node 2 is onlined normal",
             "and on one where it is movable, and prints one row",
             "per rule and design: pass, fail (with the scenario, step and seed), or",
@@ -50,8 +50,58 @@ public final class ConformCommand implements Callable<Integer> {
 
     @Option(names = "--plugins", paramLabel = "DIR",
             description = {"Also check under every design plugin of the jars in DIR", "(e.g. plugins/), beside the built-in designs and",
-                "the jar's own; drivers in DIR are not checked."})
+                "the jar's own; drivers in DIR are not checked (default: the",
+                "plugins directory `designs` lists, where it exists)."})
     Path plugins;
+
+    @Option(names = "--no-plugins", description = {"Check under the built-in designs and the jar's own only,",
+            "not those of the plugins directory."})
+    boolean noPlugins;
+
+    @Option(names = "--config", paramLabel = "CONFIG",
+            description = {"The driver's configuration, as a driver's own build gives it:",
+                "KEY=VALUE,... (each VALUE read as a YAML scalar) or a", "YAML/JSON mapping, e.g. '{private_allocs: allow}'."})
+    String config;
+
+    /** {@code --config}: KEY=VALUE,... or a YAML/JSON mapping; empty when not given. */
+    static Map<String, Object> parseConfig(String given) {
+        if (given == null || given.isBlank()) {
+            return Map.of();
+        }
+        org.yaml.snakeyaml.Yaml yaml = new org.yaml.snakeyaml.Yaml(new org.yaml.snakeyaml.constructor.SafeConstructor(
+                new org.yaml.snakeyaml.LoaderOptions()));
+        String t = given.trim();
+        Map<String, Object> out = new java.util.LinkedHashMap<>();
+        if (t.startsWith("{")) {
+            Object m = yaml.load(t);
+            if (!(m instanceof Map<?, ?> map)) {
+                throw new IllegalArgumentException("--config " + given + ": not a mapping");
+            }
+            map.forEach((k, v) -> out.put(String.valueOf(k), v));
+            return out;
+        }
+        for (String kv : t.split(",")) {
+            int eq = kv.indexOf('=');
+            if (eq <= 0) {
+                throw new IllegalArgumentException("--config " + given + ": '" + kv + "' is not KEY=VALUE");
+            }
+            String v = kv.substring(eq + 1).trim();
+            out.put(kv.substring(0, eq).trim(), v.isEmpty() ? "" : yaml.load(v));
+        }
+        return out;
+    }
+
+    /** {@code --plugins DIR}, else the launcher's plugins directory (as {@code designs} lists it) where it exists; null with --no-plugins. */
+    Path pluginsDir() {
+        if (plugins != null) {
+            return plugins;
+        }
+        if (noPlugins) {
+            return null;
+        }
+        Path dflt = org.mmproto.core.plugin.PluginsDir.resolve(null);
+        return Files.isDirectory(dflt) ? dflt : null;
+    }
 
     @Option(names = "--junit", paramLabel = "DIR", description = "Also write JUnit XML (one file per rule) into DIR.")
     Path junit;
@@ -70,8 +120,11 @@ public final class ConformCommand implements Callable<Integer> {
             ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(logger))
                     .setLevel(ch.qos.logback.classic.Level.ERROR);
         }
-        ConformanceReport r = ConformanceKit.check(new DriverUnderTest.Jar(jar, Map.of()),
-                new ConformanceKit.Options(design, seed, Duration.ofMillis(budgetMs), fail, plugins));
+        if (plugins != null && noPlugins) {
+            throw new IllegalArgumentException("--plugins and --no-plugins: give one");
+        }
+        ConformanceReport r = ConformanceKit.check(new DriverUnderTest.Jar(jar, parseConfig(config)),
+                new ConformanceKit.Options(design, seed, Duration.ofMillis(budgetMs), fail, pluginsDir()));
         System.out.print(ResultTable.render(r));
         if (junit != null) {
             JunitXml.write(r, junit);

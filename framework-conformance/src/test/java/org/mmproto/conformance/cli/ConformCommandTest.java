@@ -93,4 +93,45 @@ class ConformCommandTest {
         assertThat(Main.execute("conform", jars.resolve("KeepsForever.jar").toString(), "--plugins",
                 dir.resolve("absent").toString())).isEqualTo(2);
     }
+
+    /** R6.4 judges the jar under test: a plugin of --plugins DIR that sets a system property as it loads is not blamed on it. */
+    @Test
+    void what_a_plugins_dir_plugin_sets_as_it_loads_is_not_the_jar_under_tests() throws Exception {
+        Path designs = Files.createDirectories(dir.resolve("designs-and-property"));
+        Files.copy(jars.resolve("IgnoresFilter.jar"), designs.resolve("IgnoresFilter.jar"));
+        Files.copy(jars.resolve("DesignSetsProperty.jar"), designs.resolve("DesignSetsProperty.jar")); // sets one as it loads
+        String before = System.getProperty("broken.designsetsproperty.loads");
+        Path ktap = dir.resolve("property.ktap");
+        int rc = Main.execute("conform", jars.resolve("KeepsForever.jar").toString(), "--plugins", designs.toString(),
+                "--design", "ignores-filter", "--ktap", ktap.toString());
+        assertThat(System.getProperty("broken.designsetsproperty.loads")).as("DIR's design plugin was created")
+                .isNotEqualTo(before);
+        assertThat(Files.readAllLines(ktap)).anyMatch(l -> l.matches("^ok \\d+ R6\\.4\\b.*"));
+        assertThat(rc).isEqualTo(0);
+    }
+
+    /** --config as a driver's build gives it: KEY=VALUE,... (YAML scalars) or a YAML/JSON mapping. */
+    @Test
+    void config_is_given_as_key_values_or_a_mapping() {
+        assertThat(ConformCommand.parseConfig("private_allocs=allow,queues=4,strict=true"))
+                .containsExactly(java.util.Map.entry("private_allocs", "allow"), java.util.Map.entry("queues", 4),
+                        java.util.Map.entry("strict", true));
+        assertThat(ConformCommand.parseConfig("{private_allocs: allow, \"queues\": 4}"))
+                .containsExactly(java.util.Map.entry("private_allocs", "allow"), java.util.Map.entry("queues", 4));
+        assertThat(ConformCommand.parseConfig(null)).isEmpty();
+        assertThatThrownBy(() -> ConformCommand.parseConfig("queues")).hasMessageContaining("is not KEY=VALUE");
+    }
+
+    /** Without --plugins the plugins directory `designs` lists is checked too; --no-plugins turns it off. */
+    @Test
+    void the_default_plugins_directory_is_checked_unless_no_plugins() {
+        ConformCommand c = new ConformCommand();
+        java.nio.file.Path dflt = org.mmproto.core.plugin.PluginsDir.resolve(null);
+        assertThat(c.pluginsDir()).isEqualTo(Files.isDirectory(dflt) ? dflt : null);
+        assertThat(dflt).as("the checkout's plugins/ (the framework's own location)").isDirectory();
+        c.noPlugins = true;
+        assertThat(c.pluginsDir()).isNull();
+        c.plugins = dir;
+        assertThat(c.pluginsDir()).isEqualTo(dir);
+    }
 }

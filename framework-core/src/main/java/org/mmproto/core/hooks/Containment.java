@@ -114,6 +114,14 @@ public final class Containment implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs the framework's own {@code work} (class generation, injector creation) on a driver's
+     * lane without charging its CPU time to the driver's budget (R3.3).
+     */
+    public static <T> T unbudgeted(java.util.function.Supplier<T> work) {
+        return DriverLane.unbudgeted(work);
+    }
+
     /** The lane of the driver bound to {@code nid} under {@code pluginId}; one per binding. */
     DriverLane lane(String pluginId, int nid) {
         return lanes.computeIfAbsent(pluginId + "@" + nid, key -> new DriverLane(key, budget));

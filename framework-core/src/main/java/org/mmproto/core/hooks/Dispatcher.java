@@ -427,8 +427,8 @@ public final class Dispatcher implements PrivateNodeCheckpoint, FolioRelease.Fre
         long vetoes = access[nid].vetoes();
         Verdict v = ask.apply(g, at(nid, site));
         record(site, nid, before, v, mainline.apply(g, noDriver), v.allowed());
-        // only the driver's own callback can consent, not a default answering for it
-        if (v.allowed() && access[nid].ownCalls() != own) {
+        // only the driver's own callback can consent, not a default answering for it, and a veto never does
+        if (v.allowed() && access[nid].ownCalls() != own && access[nid].vetoes() == vetoes) {
             call.consented |= 1L << nid;
         }
         // the driver's own denial binds the call whatever the design answered (R4.1: a design that

@@ -20,12 +20,14 @@ import java.util.function.Supplier;
  * thread, without a timeout.
  *
  * <p>The budget is CPU time (CONTRACT R3.3): what the call's thread used since the call began
- * ({@link ThreadMXBean} thread CPU time), so that a loaded machine, which delays a call without
- * making it use more CPU, does not change the outcome. A call overran when its CPU time exceeds
- * the budget (seen while it runs, or when it answers: that answer is not used), or when it hung:
- * not running (sleeping, waiting, blocked) once {@link #hangAfter} of wall time has passed since it
- * began. A runnable call that got little CPU (starved by the load, or in a native read) is waited
- * for up to {@link #STARVED_HANGS} hang timeouts. Where the JVM measures no thread CPU time the
+ * ({@link ThreadMXBean} thread CPU time) less the framework's own work done on that thread
+ * ({@link #unbudgeted}: class generation, injector creation), so that a loaded machine, which
+ * delays a call without making it use more CPU, does not change the outcome. A call overran when
+ * its CPU time exceeds the budget (seen while it runs, or when it answers: that answer is not
+ * used), or when it hung: its thread's CPU time, sampled every poll, did not advance for a whole
+ * {@link #hangAfter} while not running (sleeping, waiting, blocked); a call that sleeps and works
+ * in turn is not hung. A runnable call that got no CPU (starved by the load, or in a native read)
+ * is waited for up to {@link #STARVED_HANGS} hang timeouts. Where the JVM measures no thread CPU time the
  * budget is wall time, judged slice by slice as the soft-lockup detector judges a CPU (the
  * fallback below).
  *
@@ -54,6 +56,51 @@ final class DriverLane implements AutoCloseable {
             DECLARED_HANGS.add(t);
         } else {
             DECLARED_HANGS.remove(t);
+        }
+    }
+
+    /** The lane whose call the current thread is running, if any. */
+    private static final ThreadLocal<DriverLane> CURRENT = new ThreadLocal<>();
+
+    /** Guards {@link #excludedCpu} and {@link #excludedFrom}. */
+    private final Object excluded = new Object();
+    /** CPU time of the current call spent in the framework's own work ({@link #unbudgeted}). */
+    private long excludedCpu;
+    /** The lane thread's CPU time when the framework's work in progress began; -1 when none is. */
+    private long excludedFrom = -1;
+
+    /**
+     * Runs {@code work}, the framework's own work done on a lane's thread during a call (class
+     * generation for fault injection, injector creation), without charging its CPU time to the
+     * driver's budget (R3.3). Off a lane's thread, or nested, it just runs {@code work}.
+     */
+    static <T> T unbudgeted(Supplier<T> work) {
+        DriverLane lane = CURRENT.get();
+        if (lane == null || !CPU_TIME) {
+            return work.get();
+        }
+        synchronized (lane.excluded) {
+            if (lane.excludedFrom >= 0) {
+                return work.get();
+            }
+            lane.excludedFrom = currentThreadCpu();
+        }
+        try {
+            return work.get();
+        } finally {
+            long now = currentThreadCpu();
+            synchronized (lane.excluded) {
+                lane.excludedCpu += Math.max(0, now - lane.excludedFrom);
+                lane.excludedFrom = -1;
+            }
+        }
+    }
+
+    /** The driver's own CPU time of the current call: the lane thread's at {@code cpuNow} less the framework's. */
+    private long driverCpu(long cpuNow, long c0) {
+        synchronized (excluded) {
+            long framework = excludedCpu + (excludedFrom >= 0 ? Math.max(0, cpuNow - excludedFrom) : 0);
+            return Math.max(0, cpuNow - c0 - framework);
         }
     }
 
@@ -105,13 +152,19 @@ final class DriverLane implements AutoCloseable {
             }
             callCpuStart = -1;
             callCpuUsed = -1;
+            synchronized (excluded) {
+                excludedCpu = 0;
+                excludedFrom = -1;
+            }
             Future<T> f = thread().submit(() -> {
                 long c0 = currentThreadCpu();
                 callCpuStart = c0;
+                CURRENT.set(this);
                 try {
                     return call.call();
                 } finally {
-                    callCpuUsed = c0 < 0 ? -1 : currentThreadCpu() - c0;
+                    CURRENT.remove();
+                    callCpuUsed = c0 < 0 ? -1 : driverCpu(currentThreadCpu(), c0);
                 }
             });
             try {
@@ -160,6 +213,8 @@ final class DriverLane implements AutoCloseable {
         long hang = hangAfter(budget).toNanos();
         long poll = Math.max(1_000_000L, Math.min(cpuBudget / 4, 50_000_000L));
         long start = System.nanoTime();
+        long lastCpu = -1;
+        long lastAdvance = start;
         while (true) {
             T answer;
             try {
@@ -167,22 +222,29 @@ final class DriverLane implements AutoCloseable {
             } catch (TimeoutException running) {
                 Thread th = laneThread;
                 long c0 = callCpuStart;
-                long used = th == null || c0 < 0 ? 0 : Math.max(0, threadCpu(th) - c0);
+                long now = System.nanoTime();
+                long cpu = th == null || c0 < 0 ? -1 : threadCpu(th);
+                long used = cpu < 0 ? 0 : driverCpu(cpu, c0);
                 if (used > cpuBudget) {
                     throw new TimeoutException(overCpu(used));
                 }
-                long waited = System.nanoTime() - start;
                 if (th != null && DECLARED_HANGS.contains(th)) {
                     throw new TimeoutException("hung: an injected hang (fault injection, mode=hang), " + used / 1_000_000
                             + " ms of CPU used");
                 }
-                if (waited >= hang && (th == null || th.getState() != Thread.State.RUNNABLE)) {
-                    throw new TimeoutException("hung: not running after " + waited / 1_000_000 + " ms (sleeping, waiting or"
+                if (cpu < 0 || cpu > lastCpu) {
+                    // the call began, or got CPU since the last sample: not hung (yet)
+                    lastCpu = cpu;
+                    lastAdvance = now;
+                }
+                long idle = now - lastAdvance;
+                if (idle >= hang && (th == null || th.getState() != Thread.State.RUNNABLE)) {
+                    throw new TimeoutException("hung: got no CPU for " + idle / 1_000_000 + " ms (sleeping, waiting or"
                             + " blocked), " + used / 1_000_000 + " ms of CPU used");
                 }
-                if (waited >= hang * STARVED_HANGS) {
-                    throw new TimeoutException("hung: runnable for " + waited / 1_000_000 + " ms with " + used / 1_000_000
-                            + " ms of CPU used");
+                if (idle >= hang * STARVED_HANGS || now - start >= hang * STARVED_HANGS * 4) {
+                    throw new TimeoutException("hung: " + (now - start) / 1_000_000 + " ms without an answer, " + idle / 1_000_000
+                            + " ms of them without CPU, " + used / 1_000_000 + " ms of CPU used");
                 }
                 continue;
             }

@@ -81,11 +81,13 @@ public final class GuiceExtensionFactory implements ExtensionFactory, PluginStat
             if (bound.add(extensionClass)) {
                 children.remove(id);
             }
-            Injector child = children.computeIfAbsent(id, k -> parent.createChildInjector(binder -> {
-                for (Class<?> c : new LinkedHashSet<>(bound)) {
-                    binder.bind(c);
-                }
-            }));
+            // the framework's work, not the driver's: not charged to a lane's budget (R3.3)
+            Injector child = children.computeIfAbsent(id, k -> org.mmproto.core.hooks.Containment.unbudgeted(
+                    () -> parent.createChildInjector(binder -> {
+                        for (Class<?> c : new LinkedHashSet<>(bound)) {
+                            binder.bind(c);
+                        }
+                    })));
             return child.getInstance(extensionClass);
         } catch (CreationException e) {
             throw failure(extensionClass, e.getErrorMessages(), e);

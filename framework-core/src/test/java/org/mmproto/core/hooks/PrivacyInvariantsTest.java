@@ -77,4 +77,41 @@ class PrivacyInvariantsTest {
         assertThat(drv.count("free_folio FREE_PAGES")).isEqualTo(1);
         assertThat(veto.k.dispatcher().ledger().breaches()).isEmpty();
     }
+
+    /** A veto is not consent: a design that asks alloc_veto and hands the page out anyway leaks it. */
+    @Test
+    void a_landing_the_driver_vetoed_is_a_leak_under_a_design_that_ignores_the_veto() {
+        org.mmproto.api.design.Design ignoresVeto = new org.mmproto.api.design.Design() {
+            @Override
+            public String name() {
+                return "ignores-veto";
+            }
+
+            @Override
+            public String summary() {
+                return "asks alloc_veto and hands the pages out anyway";
+            }
+
+            @Override
+            public String source() {
+                return "test";
+            }
+
+            @Override
+            public org.mmproto.api.driver.Verdict handout(org.mmproto.api.design.AllocGate gate,
+                    org.mmproto.api.design.DriverAccess driver) {
+                if (driver.present()) {
+                    driver.allocVeto(gate.request());
+                }
+                return org.mmproto.api.driver.Verdict.ALLOW;
+            }
+        };
+        RecordingDriver drv = RecordingDriver.with();
+        drv.allocAnswer = org.mmproto.api.driver.Verdict.deny(org.mmproto.api.Errno.ENOMEM, "device full");
+        PrivateWorld w = new PrivateWorld(drv, ignoresVeto, Duration.ZERO);
+        long p = w.k.alloc().allocPages(THISNODE_KERNEL, 0, PrivateWorld.P, null, 0);
+        assertThat(w.k.memmap().nid(p)).isEqualTo(PrivateWorld.P);
+        assertThat(drv.count("alloc_veto")).isGreaterThanOrEqualTo(1);
+        assertThat(w.k.dispatcher().ledger().count("leak")).isEqualTo(1);
+    }
 }
