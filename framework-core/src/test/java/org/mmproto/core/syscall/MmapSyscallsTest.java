@@ -172,4 +172,36 @@ class MmapSyscallsTest {
         ops.exit(t);
         assertThat(org.mmproto.core.mm.DebugVm.check(k.mem())).isEmpty();
     }
+
+    @Test
+    void brk_after_an_mbind_or_nohugepage_on_the_heap_tail_maps_a_new_default_vma() {
+        long b0 = 0x555555560000L;
+        sys.setBrk(t, b0);
+        sys.brk(t, b0 + 4 * P);
+        org.mmproto.core.task.MemPolicy bind = new org.mmproto.core.task.MemPolicy(
+                org.mmproto.core.task.MemPolicy.MPOL_BIND, 0, null, null, -1);
+        t.mm().find(b0).setPolicy(bind);
+        assertThat(sys.brk(t, b0 + 6 * P)).isEqualTo(b0 + 6 * P);
+        assertThat(t.mm().find(b0).end()).as("the mbound VMA is not stretched").isEqualTo(b0 + 4 * P);
+        assertThat(t.mm().find(b0 + 4 * P).policy()).as("the new heap pages: default policy").isNull();
+        assertThat(t.mm().find(b0 + 4 * P).end()).isEqualTo(b0 + 6 * P);
+        assertThat(sys.brk(t, b0 + 7 * P)).isEqualTo(b0 + 7 * P);
+        assertThat(vmas(b0, b0 + 7 * P)).as("the default tail grows in place").isEqualTo(2);
+        assertThat(ops.madvise(t, b0 + 6 * P, P, MmOps.MADV_NOHUGEPAGE)).isZero();
+        assertThat(sys.brk(t, b0 + 8 * P)).isEqualTo(b0 + 8 * P);
+        assertThat(vmas(b0, b0 + 8 * P)).as("a NOHUGEPAGE tail is not stretched either").isEqualTo(4);
+        assertThat(t.mm().find(b0 + 7 * P).flags() & org.mmproto.core.task.Vma.VM_NOHUGEPAGE).isZero();
+    }
+
+    @Test
+    void brk_shrink_over_an_unmapped_range_returns_the_old_break() {
+        long b0 = 0x555555560000L;
+        sys.setBrk(t, b0);
+        sys.brk(t, b0 + 4 * P);
+        assertThat(ops.munmap(t, b0 + 2 * P, 2 * P)).isZero();
+        assertThat(sys.brk(t, b0 + 2 * P)).as("nothing in [newbrk, oldbrk): refused").isEqualTo(b0 + 4 * P);
+        assertThat(sys.brkNow(t)).isEqualTo(b0 + 4 * P);
+        assertThat(sys.brk(t, b0 + P)).as("[b0+P, b0+4P) still has a page mapped").isEqualTo(b0 + P);
+        assertThat(t.mm().find(b0).end()).isEqualTo(b0 + P);
+    }
 }
