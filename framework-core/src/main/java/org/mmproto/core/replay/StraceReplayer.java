@@ -74,8 +74,11 @@ public final class StraceReplayer {
     private int firstPid = -1;
     /** Unknown pids (see the class comment) and the line each was first seen at. */
     private final TreeMap<Integer, Long> unknownPids = new TreeMap<>();
-    /** Parent pid -> the child pid seen while the parent's clone-family call was unfinished. */
-    private final Map<Integer, Integer> earlyChildren = new HashMap<>();
+    /**
+     * Parent pid -> {child pid, line}: the pid first seen (at that line) while the parent's
+     * clone-family call was unfinished, a guess the call's return confirms or contradicts.
+     */
+    private final Map<Integer, long[]> earlyChildren = new HashMap<>();
     /** Children whose fork failed in the engine before their parent's call returned in the log. */
     private final java.util.Set<Integer> failedForks = new java.util.HashSet<>();
 
@@ -142,7 +145,7 @@ public final class StraceReplayer {
                 parent = adopt(firstPid, root, false); // its first call is still unfinished
             }
             if (CLONES.contains(u.name()) && u.pid() != pid && parent != null && !earlyChildren.containsKey(u.pid())) {
-                earlyChildren.put(u.pid(), pid);
+                earlyChildren.put(u.pid(), new long[] {pid, line});
                 count(details, "child seen before its " + u.name() + " returned");
                 Proc child = spawn(parent, u.name(), u.head(), pid, line);
                 if (child == null) {
@@ -287,14 +290,21 @@ public final class StraceReplayer {
 
     private void fork(Proc parent, StraceEvent.Call c) {
         count(calls, c.name());
-        if (c.ret() <= 0) {
-            return; // a failed clone, or the child's own "= 0" line
+        if (c.ret() < 0) {
+            long[] guess = earlyChildren.remove(c.pid());
+            if (guess != null) {
+                contradicted(c, guess); // a failed clone made no child
+            }
+            return;
+        }
+        if (c.ret() == 0) {
+            return; // the child's own "= 0" line
         }
         int child = (int) c.ret();
-        Integer early = earlyChildren.remove(c.pid());
+        long[] guess = earlyChildren.remove(c.pid());
         Proc p = procs.get(child);
-        if (early != null && early != child) {
-            count(details, "child seen before a clone that returned another pid");
+        if (guess != null && guess[0] != child) {
+            contradicted(c, guess);
         }
         if (p == null) {
             p = spawn(parent, c.name(), c.text(), child, c.line());
@@ -309,6 +319,24 @@ public final class StraceReplayer {
         if (p.task != parent.task && p.task.pid() != child) {
             mismatch(c, p.task.pid());
         }
+    }
+
+    /**
+     * A pid taken as the child of an unfinished clone that the clone's return contradicts (it
+     * failed, or returned another pid): an unknown pid after all, an error when strict about pids.
+     * Its task stays what the guess made of it.
+     */
+    private void contradicted(StraceEvent.Call c, long[] guess) {
+        int pid = (int) guess[0];
+        if (strictPids) {
+            throw new TraceFormatException(file, c.line(), "pid " + pid + " (first seen at line " + guess[1]
+                    + " while this " + c.name() + " was unfinished) is not the child it returned (" + c.ret()
+                    + "): no fork, vfork, clone or clone3 of the log made it");
+        }
+        failedForks.remove(pid);
+        unknownPids.putIfAbsent(pid, guess[1]);
+        count(details, "child seen before a " + c.name() + " that " + (c.ret() < 0 ? "failed" : "returned another pid")
+                + " (an unknown pid)");
     }
 
     /** The child {@code child} of a clone-family call of {@code parent}; null when the engine's fork fails. */
