@@ -13,6 +13,7 @@ import org.mmproto.api.Errno;
 import org.mmproto.core.kernel.Kernel;
 import org.mmproto.core.syscall.MmapSyscalls;
 import org.mmproto.core.syscall.NumaSyscalls;
+import org.mmproto.core.task.Mm;
 import org.mmproto.core.task.MmOps;
 import org.mmproto.core.task.Task;
 import org.mmproto.core.task.Vma;
@@ -184,6 +185,7 @@ public final class StraceReplayer {
             case "mmap" -> checked(c, mmap(p.task, c, line));
             case "munmap" -> checked(c, ops.munmap(p.task, args.num(c.arg(0), line, "an address"),
                     args.num(c.arg(1), line, "a length")));
+            case "mprotect" -> mprotect(p.task, c, line);
             case "brk" -> checked(c, brk(p, args.num(c.arg(0), line, "an address"), c));
             case "mremap" -> checked(c, mremap(p.task, c, line));
             case "madvise" -> checked(c, ops.madvise(p.task, args.num(c.arg(0), line, "an address"),
@@ -213,8 +215,28 @@ public final class StraceReplayer {
                 count(calls, c.name());
             }
             case "exit", "exit_group" -> count(calls, c.name()); // the task goes at its "+++ exited" line
-            default -> count(notModelled, c.name()); // mprotect, wait4, kill, ...: no mm state the engine models
+            default -> count(notModelled, c.name()); // wait4, kill, ...: no mm state the engine models
         }
+    }
+
+    /**
+     * mprotect(2) by {@link MmOps#mprotect}. The program image, the interpreter, the vdso and the
+     * stack are mapped by execve, not by a logged call, so ld.so's RELRO mprotects hit memory the
+     * replay never mapped: a call that succeeded in the log on a range with no simulated VMA at
+     * all is counted in the details and not compared.
+     */
+    private void mprotect(Task t, StraceEvent.Call c, long line) {
+        long addr = args.num(c.arg(0), line, "an address");
+        long len = args.num(c.arg(1), line, "a length");
+        int prot = (int) args.flags(c.arg(2), StraceArgs.PROT, false, line, "PROT_ flags");
+        long end = addr + ((len + Mm.PAGE_SIZE - 1) & -Mm.PAGE_SIZE);
+        if (c.ret() == 0 && t.mm() != null && Long.compareUnsigned(end, addr) > 0
+                && t.mm().intersecting(addr, end).isEmpty()) {
+            count(calls, c.name());
+            count(details, "mprotect of memory execve mapped (not replayed)");
+            return;
+        }
+        checked(c, ops.mprotect(t, addr, len, prot));
     }
 
     private int pid(long loggedPid) {
@@ -434,7 +456,7 @@ public final class StraceReplayer {
         return details;
     }
 
-    /** Calls the log holds that change no state the engine models (mprotect, wait4, ...), by name. */
+    /** Calls the log holds that change no state the engine models (wait4, kill, ...), by name. */
     public Map<String, Long> notModelled() {
         return notModelled;
     }

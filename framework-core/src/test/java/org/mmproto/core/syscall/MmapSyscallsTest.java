@@ -204,4 +204,32 @@ class MmapSyscallsTest {
         assertThat(sys.brk(t, b0 + P)).as("[b0+P, b0+4P) still has a page mapped").isEqualTo(b0 + P);
         assertThat(t.mm().find(b0).end()).isEqualTo(b0 + P);
     }
+
+    @Test
+    void mprotect_splits_at_the_edges_charges_a_new_writer_and_write_protects_present_pages() {
+        long a = ops.mmap(t, 0, 8 * P, 0, MmOps.MAP_PRIVATE | MmOps.MAP_ANONYMOUS, null, 0, null);
+        long committed = k.overcommit().committedPages();
+        assertThat(ops.mprotect(t, a + 2 * P, 2 * P, MmOps.PROT_READ | MmOps.PROT_WRITE)).isZero();
+        assertThat(vmas(a, a + 8 * P)).as("PROT_NONE | RW | PROT_NONE").isEqualTo(3);
+        assertThat(t.mm().find(a + 2 * P).flags() & org.mmproto.core.task.Vma.VM_WRITE).isNotZero();
+        assertThat(t.mm().find(a).flags() & org.mmproto.core.task.Vma.VM_WRITE).isZero();
+        assertThat(k.overcommit().committedPages() - committed).as("the new writer is charged").isEqualTo(2);
+        assertThat(ops.touch(t, a + 2 * P, 2 * P, true)).isZero();
+        assertThat(t.mm().find(a + 2 * P).pte(a + 2 * P) & org.mmproto.core.task.Pte.WRITE).isNotZero();
+        assertThat(ops.mprotect(t, a + 2 * P, P, MmOps.PROT_READ)).isZero();
+        assertThat(t.mm().find(a + 2 * P).pte(a + 2 * P) & org.mmproto.core.task.Pte.WRITE).as("write dropped")
+                .isZero();
+        assertThat(t.mm().find(a + 3 * P).pte(a + 3 * P) & org.mmproto.core.task.Pte.WRITE).isNotZero();
+        assertThat(ops.mprotect(t, a + 1, P, MmOps.PROT_READ)).as("unaligned").isEqualTo(EINVAL);
+        assertThat(ops.mprotect(t, a, P, 0x40)).as("an unknown prot bit").isEqualTo(EINVAL);
+        ops.munmap(t, a + 6 * P, P);
+        assertThat(ops.mprotect(t, a + 6 * P, P, MmOps.PROT_READ)).as("unmapped").isEqualTo(ENOMEM);
+        assertThat(ops.mprotect(t, a + 5 * P, 2 * P, MmOps.PROT_READ)).as("a hole before the end").isEqualTo(ENOMEM);
+        assertThat(t.mm().find(a + 5 * P).flags() & org.mmproto.core.task.Vma.VM_READ)
+                .as("the VMA before the hole was changed").isNotZero();
+        long nr = ops.mmap(t, 0, 4 * P, 0, MmOps.MAP_PRIVATE | MmOps.MAP_ANONYMOUS | MmOps.MAP_NORESERVE, null, 0, null);
+        long c2 = k.overcommit().committedPages();
+        assertThat(ops.mprotect(t, nr, 4 * P, MmOps.PROT_READ | MmOps.PROT_WRITE)).isZero();
+        assertThat(k.overcommit().committedPages()).as("MAP_NORESERVE: no charge").isEqualTo(c2);
+    }
 }
