@@ -181,6 +181,14 @@ public final class StraceReplayer {
             return;
         }
         long line = c.line();
+        try {
+            dispatch(p, c, line);
+        } catch (UnknownFlagName u) {
+            count(details, "not replayed: " + c.name() + " with " + u.name() + " (a flag name not in the tables)");
+        }
+    }
+
+    private void dispatch(Proc p, StraceEvent.Call c, long line) {
         switch (c.name()) {
             case "mmap" -> checked(c, mmap(p.task, c, line));
             case "munmap" -> checked(c, ops.munmap(p.task, args.num(c.arg(0), line, "an address"),

@@ -192,4 +192,28 @@ class StracePidsTest {
                 .containsEntry("child seen before its clone returned", 2L);
         assertThat(created.get("a_101").mm().find(0x7f0000500000L)).as("101: the second clone's child").isNotNull();
     }
+
+    @Test
+    void a_flag_name_not_in_the_tables_is_reported_and_the_call_skipped_not_the_replay_aborted() {
+        StraceReplayer s = replay("""
+                100 10:00:00.000001 mmap(NULL, 2097152, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_HUGE_2MB, -1, 0) = 0x7f0000200000
+                100 10:00:00.000002 madvise(0x7f0000100000, 4096, MADV_NEWFANGLED) = 0
+                100 10:00:00.000003 %s = 0x7f0000500000
+                """.formatted(MMAP), true);
+        assertThat(s.details())
+                .containsEntry("not replayed: mmap with MAP_HUGE_2MB (a flag name not in the tables)", 1L)
+                .containsEntry("not replayed: madvise with MADV_NEWFANGLED (a flag name not in the tables)", 1L);
+        assertThat(s.calls()).containsExactly(Map.entry("mmap", 1L));
+        assertThat(root.mm().find(0x7f0000500000L)).as("the replay went on").isNotNull();
+        assertThat(s.mismatchCount()).isZero();
+    }
+
+    @Test
+    void malformed_flags_are_still_an_error_with_file_and_line() {
+        assertThatThrownBy(() -> replay("""
+                100 10:00:00.000001 madvise(0x7f0000100000, 4096, madv?dontneed) = 0
+                """, false))
+                .isInstanceOf(TraceFormatException.class)
+                .hasMessageStartingWith("log.strace:1: expected an MADV_ advice");
+    }
 }
