@@ -639,8 +639,9 @@ public final class MmOps {
      * move_vma: [addr, addr + oldLen), inside one VMA, becomes a VMA at [newAddr, newAddr + newLen)
      * (a free range the caller chose) with the same flags, backing, policy and file offset, and
      * its page-table entries (present pages, swap entries) move there: the pages keep their
-     * folios, nothing refaults. A huge PMD in the range is split first (the kernel moves it
-     * whole when both ends are PMD aligned). Without {@code dontUnmap} the old range is then
+     * folios, nothing refaults. A huge PMD the range covers whole moves whole when the old and
+     * new addresses are PMD aligned to each other (move_huge_pmd: the folio stays PMD-mapped),
+     * any other is split first. Without {@code dontUnmap} the old range is then
      * unmapped; with it (MREMAP_DONTUNMAP) it stays mapped, empty, and faults fresh pages. The
      * charge grows by newLen - oldLen (newLen with dontUnmap: the old range stays charged).
      * Returns newAddr, or -ENOMEM (a refused charge, no page for a page table) with every page
@@ -659,8 +660,15 @@ public final class MmOps {
             return err(Errno.ENOMEM);
         }
         Vma src = t.mm.splitRange(addr, addr + oldLen).get(0);
+        long delta = newAddr - addr;
+        List<Long> whole = new java.util.ArrayList<>();
         for (long h = src.start & -Mm.PMD_SIZE; h < src.end; h += Mm.PMD_SIZE) {
-            ThpSplit.splitPmdAt(k, src, Math.max(h, src.start));
+            if (h >= src.start && h + Mm.PMD_SIZE <= src.end && ((h + delta) & (Mm.PMD_SIZE - 1)) == 0
+                    && src.pmd(h) != 0) {
+                whole.add(h); // move_page_tables: a PMD-sized extent at aligned old and new addresses
+            } else {
+                ThpSplit.splitPmdAt(k, src, Math.max(h, src.start));
+            }
         }
         Vma nv = new Vma(t.mm.pt, newAddr, newAddr + newLen, src.flags, src.backing, src.file, src.pgoff, src.label);
         nv.policy = src.policy;
@@ -669,19 +677,42 @@ public final class MmOps {
             src.file.users++;
         }
         t.mm.insert(nv);
-        long delta = newAddr - addr;
+        int mapped = 0;
         for (long a = src.nextMapped(src.start, src.end); a < src.end; a = src.nextMapped(a + Mm.PAGE_SIZE, src.end)) {
+            if (src.pmd(a) != 0) {
+                a = (a & -Mm.PMD_SIZE) + Mm.PMD_SIZE - Mm.PAGE_SIZE; // a whole PMD: mapped below
+                continue;
+            }
             if (t.mm.pt.ensure((a + delta) >>> 12) < 0) {
-                t.mm.remove(nv); // move_page_tables failed: the new VMA goes, the old one is untouched
-                releaseFile(nv.file);
-                t.mm.freePgtables(newAddr, newAddr + newLen);
-                if (accounted) {
-                    overcommit.uncharge(toAccount);
-                }
-                return err(Errno.ENOMEM);
+                mapped = -1;
+                break;
             }
         }
+        for (int i = 0; mapped >= 0 && i < whole.size(); i++) {
+            long to = (whole.get(i) + delta) >>> 12;
+            if (t.mm.pt.ensureUpper(to) < 0 || t.mm.pt.mapHuge(to, src.pmd(whole.get(i))) < 0) {
+                break; // no page for a page table (or the PMD's deposit)
+            }
+            mapped++;
+        }
+        if (mapped != whole.size()) {
+            for (int i = 0; i < mapped; i++) {
+                t.mm.pt.zapHuge((whole.get(i) + delta) >>> 12);
+            }
+            t.mm.remove(nv); // move_page_tables failed: the new VMA goes, the old one is untouched
+            releaseFile(nv.file);
+            t.mm.freePgtables(newAddr, newAddr + newLen);
+            if (accounted) {
+                overcommit.uncharge(toAccount);
+            }
+            return err(Errno.ENOMEM);
+        }
         for (long a = src.nextMapped(src.start, src.end); a < src.end; a = src.nextMapped(a + Mm.PAGE_SIZE, src.end)) {
+            if (src.pmd(a) != 0) {
+                t.mm.pt.zapHuge(a >>> 12); // move_huge_pmd: the entry (mapped at the new address above) leaves the old
+                a = (a & -Mm.PMD_SIZE) + Mm.PMD_SIZE - Mm.PAGE_SIZE;
+                continue;
+            }
             long pte = src.pte(a);
             nv.setPte(a + delta, pte);
             src.setPte(a, 0);

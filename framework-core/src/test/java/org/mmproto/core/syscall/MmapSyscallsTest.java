@@ -154,7 +154,7 @@ class MmapSyscallsTest {
     }
 
     @Test
-    void a_moved_huge_page_is_split_and_keeps_its_folio_and_the_machine_stays_consistent() {
+    void a_huge_page_moved_to_an_aligned_address_stays_pmd_mapped_and_keeps_its_folio() {
         k.setThp(org.mmproto.core.task.TransparentHugepage.Mode.ALWAYS);
         long a = anon(0, 4L << 20, 0);
         assertThat(a & ((2L << 20) - 1)).as("PMD aligned").isZero();
@@ -166,6 +166,7 @@ class MmapSyscallsTest {
         assertThat(r).isPositive().isNotEqualTo(a);
         assertThat(ops.folioAt(t, r)).as("the same folio at the new address").isEqualTo(head);
         assertThat(ops.folioAt(t, r + (1L << 20))).isEqualTo(head);
+        assertThat(t.mm().find(r).pmd(r)).as("aligned old and new: moved whole (move_huge_pmd)").isNotZero();
         assertThat(t.mm().find(a)).isNull();
         assertThat(ops.touch(t, r, 8L << 20, true)).isZero();
         assertThat(org.mmproto.core.mm.DebugVm.check(k.mem())).isEmpty();
@@ -231,5 +232,23 @@ class MmapSyscallsTest {
         long c2 = k.overcommit().committedPages();
         assertThat(ops.mprotect(t, nr, 4 * P, MmOps.PROT_READ | MmOps.PROT_WRITE)).isZero();
         assertThat(k.overcommit().committedPages()).as("MAP_NORESERVE: no charge").isEqualTo(c2);
+    }
+
+    @Test
+    void a_huge_page_moved_to_an_unaligned_address_is_split_and_keeps_its_folio() {
+        k.setThp(org.mmproto.core.task.TransparentHugepage.Mode.ALWAYS);
+        long a = anon(0, 2L << 20, 0);
+        ops.touch(t, a, 2L << 20, true);
+        long head = ops.folioAt(t, a);
+        assertThat(t.mm().find(a).pmd(a)).isNotZero();
+        long to = anon(0, 8L << 20, 0);
+        ops.munmap(t, to, 8L << 20);
+        long r = sys.mremap(t, a, 2L << 20, 2L << 20, MREMAP_MAYMOVE | MREMAP_FIXED, to + P);
+        assertThat(r).isEqualTo(to + P);
+        assertThat(t.mm().find(r).pmd(r)).as("unaligned: split").isZero();
+        assertThat(ops.folioAt(t, r + (1L << 20))).isEqualTo(head);
+        assertThat(org.mmproto.core.mm.DebugVm.check(k.mem())).isEmpty();
+        ops.exit(t);
+        assertThat(org.mmproto.core.mm.DebugVm.check(k.mem())).isEmpty();
     }
 }
