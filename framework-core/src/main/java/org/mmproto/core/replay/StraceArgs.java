@@ -74,8 +74,12 @@ final class StraceArgs {
 
     /**
      * Names from {@code table} and numbers joined by '|'. Names outside the table are an error
-     * unless {@code lenient} (other bits of a flags word the replay does not use: clone's CLONE_FS).
+     * unless {@code lenient} (other bits of a flags word the replay does not use: clone's CLONE_FS):
+     * a flag-like name ({@code [A-Z][A-Z0-9_]*}) is an {@link UnknownFlagName}, anything else a
+     * {@link TraceFormatException}.
      */
+    private static final java.util.regex.Pattern FLAG_NAME = java.util.regex.Pattern.compile("[A-Z][A-Z0-9_]*");
+
     long flags(String t, Map<String, Long> table, boolean lenient, long line, String what) {
         long v = 0;
         for (String tok : t.strip().split("\\|")) {
@@ -85,6 +89,9 @@ final class StraceArgs {
                 v |= named;
             } else if (!k.isEmpty() && (Character.isDigit(k.charAt(0)) || k.equals("NULL"))) {
                 v |= num(k, line, what);
+            } else if (!lenient && FLAG_NAME.matcher(k).matches()) {
+                throw new UnknownFlagName(k, in.file() + ":" + line + ": " + what + " '" + k + "' is not in the"
+                        + " replay's tables");
             } else if (!lenient) {
                 throw new TraceFormatException(in.file(), line, "expected " + what + ", got '" + k + "' in '"
                         + LineReader.shorten(t) + "'");

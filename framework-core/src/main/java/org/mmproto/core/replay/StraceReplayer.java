@@ -13,6 +13,7 @@ import org.mmproto.api.Errno;
 import org.mmproto.core.kernel.Kernel;
 import org.mmproto.core.syscall.MmapSyscalls;
 import org.mmproto.core.syscall.NumaSyscalls;
+import org.mmproto.core.task.Mm;
 import org.mmproto.core.task.MmOps;
 import org.mmproto.core.task.Task;
 import org.mmproto.core.task.Vma;
@@ -74,8 +75,11 @@ public final class StraceReplayer {
     private int firstPid = -1;
     /** Unknown pids (see the class comment) and the line each was first seen at. */
     private final TreeMap<Integer, Long> unknownPids = new TreeMap<>();
-    /** Parent pid -> the child pid seen while the parent's clone-family call was unfinished. */
-    private final Map<Integer, Integer> earlyChildren = new HashMap<>();
+    /**
+     * Parent pid -> {child pid, line}: the pid first seen (at that line) while the parent's
+     * clone-family call was unfinished, a guess the call's return confirms or contradicts.
+     */
+    private final Map<Integer, long[]> earlyChildren = new HashMap<>();
     /** Children whose fork failed in the engine before their parent's call returned in the log. */
     private final java.util.Set<Integer> failedForks = new java.util.HashSet<>();
 
@@ -142,7 +146,7 @@ public final class StraceReplayer {
                 parent = adopt(firstPid, root, false); // its first call is still unfinished
             }
             if (CLONES.contains(u.name()) && u.pid() != pid && parent != null && !earlyChildren.containsKey(u.pid())) {
-                earlyChildren.put(u.pid(), pid);
+                earlyChildren.put(u.pid(), new long[] {pid, line});
                 count(details, "child seen before its " + u.name() + " returned");
                 Proc child = spawn(parent, u.name(), u.head(), pid, line);
                 if (child == null) {
@@ -177,10 +181,19 @@ public final class StraceReplayer {
             return;
         }
         long line = c.line();
+        try {
+            dispatch(p, c, line);
+        } catch (UnknownFlagName u) {
+            count(details, "not replayed: " + c.name() + " with " + u.name() + " (a flag name not in the tables)");
+        }
+    }
+
+    private void dispatch(Proc p, StraceEvent.Call c, long line) {
         switch (c.name()) {
             case "mmap" -> checked(c, mmap(p.task, c, line));
             case "munmap" -> checked(c, ops.munmap(p.task, args.num(c.arg(0), line, "an address"),
                     args.num(c.arg(1), line, "a length")));
+            case "mprotect" -> mprotect(p.task, c, line);
             case "brk" -> checked(c, brk(p, args.num(c.arg(0), line, "an address"), c));
             case "mremap" -> checked(c, mremap(p.task, c, line));
             case "madvise" -> checked(c, ops.madvise(p.task, args.num(c.arg(0), line, "an address"),
@@ -210,8 +223,28 @@ public final class StraceReplayer {
                 count(calls, c.name());
             }
             case "exit", "exit_group" -> count(calls, c.name()); // the task goes at its "+++ exited" line
-            default -> count(notModelled, c.name()); // mprotect, wait4, kill, ...: no mm state the engine models
+            default -> count(notModelled, c.name()); // wait4, kill, ...: no mm state the engine models
         }
+    }
+
+    /**
+     * mprotect(2) by {@link MmOps#mprotect}. The program image, the interpreter, the vdso and the
+     * stack are mapped by execve, not by a logged call, so ld.so's RELRO mprotects hit memory the
+     * replay never mapped: a call that succeeded in the log on a range with no simulated VMA at
+     * all is counted in the details and not compared.
+     */
+    private void mprotect(Task t, StraceEvent.Call c, long line) {
+        long addr = args.num(c.arg(0), line, "an address");
+        long len = args.num(c.arg(1), line, "a length");
+        int prot = (int) args.flags(c.arg(2), StraceArgs.PROT, false, line, "PROT_ flags");
+        long end = addr + ((len + Mm.PAGE_SIZE - 1) & -Mm.PAGE_SIZE);
+        if (c.ret() == 0 && t.mm() != null && Long.compareUnsigned(end, addr) > 0
+                && t.mm().intersecting(addr, end).isEmpty()) {
+            count(calls, c.name());
+            count(details, "mprotect of memory execve mapped (not replayed)");
+            return;
+        }
+        checked(c, ops.mprotect(t, addr, len, prot));
     }
 
     private int pid(long loggedPid) {
@@ -287,14 +320,21 @@ public final class StraceReplayer {
 
     private void fork(Proc parent, StraceEvent.Call c) {
         count(calls, c.name());
-        if (c.ret() <= 0) {
-            return; // a failed clone, or the child's own "= 0" line
+        if (c.ret() < 0) {
+            long[] guess = earlyChildren.remove(c.pid());
+            if (guess != null) {
+                contradicted(c, guess); // a failed clone made no child
+            }
+            return;
+        }
+        if (c.ret() == 0) {
+            return; // the child's own "= 0" line
         }
         int child = (int) c.ret();
-        Integer early = earlyChildren.remove(c.pid());
+        long[] guess = earlyChildren.remove(c.pid());
         Proc p = procs.get(child);
-        if (early != null && early != child) {
-            count(details, "child seen before a clone that returned another pid");
+        if (guess != null && guess[0] != child) {
+            contradicted(c, guess);
         }
         if (p == null) {
             p = spawn(parent, c.name(), c.text(), child, c.line());
@@ -309,6 +349,24 @@ public final class StraceReplayer {
         if (p.task != parent.task && p.task.pid() != child) {
             mismatch(c, p.task.pid());
         }
+    }
+
+    /**
+     * A pid taken as the child of an unfinished clone that the clone's return contradicts (it
+     * failed, or returned another pid): an unknown pid after all, an error when strict about pids.
+     * Its task stays what the guess made of it.
+     */
+    private void contradicted(StraceEvent.Call c, long[] guess) {
+        int pid = (int) guess[0];
+        if (strictPids) {
+            throw new TraceFormatException(file, c.line(), "pid " + pid + " (first seen at line " + guess[1]
+                    + " while this " + c.name() + " was unfinished) is not the child it returned (" + c.ret()
+                    + "): no fork, vfork, clone or clone3 of the log made it");
+        }
+        failedForks.remove(pid);
+        unknownPids.putIfAbsent(pid, guess[1]);
+        count(details, "child seen before a " + c.name() + " that " + (c.ret() < 0 ? "failed" : "returned another pid")
+                + " (an unknown pid)");
     }
 
     /** The child {@code child} of a clone-family call of {@code parent}; null when the engine's fork fails. */
@@ -406,7 +464,7 @@ public final class StraceReplayer {
         return details;
     }
 
-    /** Calls the log holds that change no state the engine models (mprotect, wait4, ...), by name. */
+    /** Calls the log holds that change no state the engine models (wait4, kill, ...), by name. */
     public Map<String, Long> notModelled() {
         return notModelled;
     }

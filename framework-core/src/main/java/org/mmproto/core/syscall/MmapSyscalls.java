@@ -208,12 +208,25 @@ public final class MmapSyscalls {
         return b == null ? -1 : b[1];
     }
 
+    /** The vm_flags a fresh heap VMA gets (do_brk_flags: VM_DATA_DEFAULT_FLAGS | VM_ACCOUNT). */
+    private static final int BRK_FLAGS = Vma.VM_READ | Vma.VM_WRITE | Vma.VM_MAYREAD | Vma.VM_MAYWRITE | Vma.VM_ACCOUNT;
+
+    /**
+     * do_brk_flags extends the VMA before the old break only when a new heap VMA could merge with
+     * it (vma_merge_new_range: the same vm_flags, no file, the default policy), else the growth
+     * is a VMA of its own: after an mbind or a MADV_NOHUGEPAGE on the heap's tail, the new pages
+     * keep the default policy and flags (checked on 6.12 by the reviewer).
+     */
+    private static boolean brkMergeable(Vma heap) {
+        return heap.isAnon() && heap.flags() == BRK_FLAGS && heap.policy() == null && heap.deviceNid() < 0;
+    }
+
     /**
      * brk(want): returns the new break, or the old one when the request is refused: below
      * start_brk; growth into or up to one page before an existing mapping (the kernel keeps a
      * page free between the heap and the next VMA); a refused charge. The heap is one VMA that
      * grows and shrinks in place ({@code [heap]}); a request inside the same last page only moves
-     * the break.
+     * the break. A shrink with nothing mapped in [newbrk, oldbrk) is refused (the old break).
      */
     public long brk(Task t, long want) {
         long[] b = t.mm() == null ? null : brks.get(t.mm());
@@ -231,6 +244,9 @@ public final class MmapSyscalls {
             return want;
         }
         if (Long.compareUnsigned(want, b[1]) <= 0) {
+            if (t.mm().intersecting(newBrk, oldBrk).isEmpty()) {
+                return orig; // sys_brk: vma_find(newbrk, oldbrk) found nothing to shrink
+            }
             if (ops.munmap(t, newBrk, oldBrk - newBrk) < 0) {
                 return orig;
             }
@@ -241,7 +257,7 @@ public final class MmapSyscalls {
             return orig; // sys_brk: a VMA before newbrk + PAGE_SIZE (vm_start_gap) refuses it
         }
         Vma heap = oldBrk > b[0] ? t.mm().find(oldBrk - 1) : null;
-        if (heap != null && heap.end() == oldBrk && heap.start() >= (b[0] & -PAGE) && heap.isAnon()) {
+        if (heap != null && heap.end() == oldBrk && heap.start() >= (b[0] & -PAGE) && brkMergeable(heap)) {
             if (ops.expand(t, heap.start(), newBrk) < 0) {
                 return orig;
             }

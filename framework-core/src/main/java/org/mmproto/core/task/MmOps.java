@@ -26,6 +26,11 @@ public final class MmOps {
     public static final int MAP_NORESERVE = 0x4000;
     /** MAP_FIXED, but an existing mapping in the range is an error (EEXIST), not replaced. */
     public static final int MAP_FIXED_NOREPLACE = 0x100000;
+    public static final int PROT_SEM = 0x8;
+    public static final int PROT_GROWSDOWN = 0x01000000;
+    public static final int PROT_GROWSUP = 0x02000000;
+    /** vm_flags' VM_NORESERVE (include/linux/mm.h: bit 21): MAP_NORESERVE, no commit charge, not even on a later mprotect. */
+    public static final int VM_NORESERVE = 0x00200000;
     public static final int MADV_DONTNEED = 4;
     public static final int MADV_FREE = LruAdvice.MADV_FREE;
     public static final int MADV_COLD = LruAdvice.MADV_COLD;
@@ -161,6 +166,9 @@ public final class MmOps {
         }
         if (accountable) {
             vmFlags |= Vma.VM_ACCOUNT;
+        }
+        if (noreserve) {
+            vmFlags |= VM_NORESERVE;
         }
         Vma.Backing backing;
         ShmemFile f = file;
@@ -299,6 +307,85 @@ public final class MmOps {
             }
         }
         return 0;
+    }
+
+    /**
+     * mprotect(addr, len, prot), as 6.12's do_mprotect_pkey: EINVAL for an unaligned addr, prot
+     * bits outside READ|WRITE|EXEC|SEM or both GROWSDOWN and GROWSUP; 0 for len 0; ENOMEM when len
+     * wraps or addr is not mapped. The VMAs from addr on are split at the range's edges and get
+     * the new VM_READ/VM_WRITE/VM_EXEC one after the other while they are contiguous; a hole
+     * before the range's end then answers ENOMEM with the VMAs before it changed (as the kernel
+     * leaves them). A private VMA that becomes writable and is neither charged nor VM_NORESERVE
+     * is charged now (ENOMEM when vm.overcommit_memory refuses: that VMA and the rest keep their
+     * protection). Removing write drops the write bit of its present entries (a huge PMD's too),
+     * so the next write faults.
+     */
+    public int mprotect(Task t, long addr, long len, int prot) {
+        int grows = prot & (PROT_GROWSDOWN | PROT_GROWSUP);
+        prot &= ~grows;
+        if (grows == (PROT_GROWSDOWN | PROT_GROWSUP) || (addr & (Mm.PAGE_SIZE - 1)) != 0
+                || (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC | PROT_SEM)) != 0) {
+            return err(Errno.EINVAL);
+        }
+        if (len == 0) {
+            return 0;
+        }
+        long end = addr + pageAlign(len);
+        if (Long.compareUnsigned(end, addr) <= 0) {
+            return err(Errno.ENOMEM);
+        }
+        if (t.mm == null || t.mm.find(addr) == null) {
+            return err(Errno.ENOMEM); // the first VMA must contain addr
+        }
+        long upTo = addr;
+        for (Vma v : t.mm.intersecting(addr, end)) {
+            if (v.start > upTo) {
+                break;
+            }
+            upTo = Math.min(end, v.end);
+        }
+        int want = ((prot & PROT_READ) != 0 ? Vma.VM_READ : 0) | ((prot & PROT_WRITE) != 0 ? Vma.VM_WRITE | Vma.VM_READ : 0)
+                | ((prot & PROT_EXEC) != 0 ? Vma.VM_EXEC : 0);
+        int rwx = Vma.VM_READ | Vma.VM_WRITE | Vma.VM_EXEC;
+        for (Vma v : t.mm.splitRange(addr, upTo)) {
+            if ((want & Vma.VM_WRITE) != 0 && (v.flags & Vma.VM_MAYWRITE) == 0) {
+                return err(Errno.EACCES);
+            }
+            boolean gainsWrite = (want & Vma.VM_WRITE) != 0 && (v.flags & Vma.VM_WRITE) == 0;
+            if (gainsWrite && !v.isShared() && (v.flags & (Vma.VM_ACCOUNT | VM_NORESERVE)) == 0) {
+                if (!overcommit.charge(t.mm, v.pages(), t.capable("CAP_SYS_ADMIN"))) {
+                    return err(Errno.ENOMEM); // mprotect_fixup: security_vm_enough_memory_mm
+                }
+                v.flags |= Vma.VM_ACCOUNT;
+            }
+            boolean dropsWrite = (v.flags & Vma.VM_WRITE) != 0 && (want & Vma.VM_WRITE) == 0;
+            v.flags = (v.flags & ~rwx) | want;
+            if (dropsWrite) {
+                writeProtect(v);
+            }
+        }
+        return upTo < end ? err(Errno.ENOMEM) : 0;
+    }
+
+    /** change_protection without write: every present entry of v (PTE or huge PMD) loses its write bit. */
+    private static void writeProtect(Vma v) {
+        long a = v.nextMapped(v.start, v.end);
+        while (a < v.end) {
+            long pmd = v.pmd(a);
+            if (pmd != 0) {
+                long h = a & -Mm.PMD_SIZE;
+                if (Pte.present(pmd)) {
+                    v.setPmd(h, pmd & ~Pte.WRITE);
+                }
+                a = v.nextMapped(h + Mm.PMD_SIZE, v.end);
+                continue;
+            }
+            long pte = v.pte(a);
+            if (Pte.present(pte) && (pte & Pte.WRITE) != 0) {
+                v.setPte(a, pte & ~Pte.WRITE);
+            }
+            a = v.nextMapped(a + Mm.PAGE_SIZE, v.end);
+        }
     }
 
     /** memfd_create + ftruncate(size): a shmem file held open by the task. */
@@ -552,8 +639,9 @@ public final class MmOps {
      * move_vma: [addr, addr + oldLen), inside one VMA, becomes a VMA at [newAddr, newAddr + newLen)
      * (a free range the caller chose) with the same flags, backing, policy and file offset, and
      * its page-table entries (present pages, swap entries) move there: the pages keep their
-     * folios, nothing refaults. A huge PMD in the range is split first (the kernel moves it
-     * whole when both ends are PMD aligned). Without {@code dontUnmap} the old range is then
+     * folios, nothing refaults. A huge PMD the range covers whole moves whole when the old and
+     * new addresses are PMD aligned to each other (move_huge_pmd: the folio stays PMD-mapped),
+     * any other is split first. Without {@code dontUnmap} the old range is then
      * unmapped; with it (MREMAP_DONTUNMAP) it stays mapped, empty, and faults fresh pages. The
      * charge grows by newLen - oldLen (newLen with dontUnmap: the old range stays charged).
      * Returns newAddr, or -ENOMEM (a refused charge, no page for a page table) with every page
@@ -572,8 +660,15 @@ public final class MmOps {
             return err(Errno.ENOMEM);
         }
         Vma src = t.mm.splitRange(addr, addr + oldLen).get(0);
+        long delta = newAddr - addr;
+        List<Long> whole = new java.util.ArrayList<>();
         for (long h = src.start & -Mm.PMD_SIZE; h < src.end; h += Mm.PMD_SIZE) {
-            ThpSplit.splitPmdAt(k, src, Math.max(h, src.start));
+            if (h >= src.start && h + Mm.PMD_SIZE <= src.end && ((h + delta) & (Mm.PMD_SIZE - 1)) == 0
+                    && src.pmd(h) != 0) {
+                whole.add(h); // move_page_tables: a PMD-sized extent at aligned old and new addresses
+            } else {
+                ThpSplit.splitPmdAt(k, src, Math.max(h, src.start));
+            }
         }
         Vma nv = new Vma(t.mm.pt, newAddr, newAddr + newLen, src.flags, src.backing, src.file, src.pgoff, src.label);
         nv.policy = src.policy;
@@ -582,19 +677,42 @@ public final class MmOps {
             src.file.users++;
         }
         t.mm.insert(nv);
-        long delta = newAddr - addr;
+        int mapped = 0;
         for (long a = src.nextMapped(src.start, src.end); a < src.end; a = src.nextMapped(a + Mm.PAGE_SIZE, src.end)) {
+            if (src.pmd(a) != 0) {
+                a = (a & -Mm.PMD_SIZE) + Mm.PMD_SIZE - Mm.PAGE_SIZE; // a whole PMD: mapped below
+                continue;
+            }
             if (t.mm.pt.ensure((a + delta) >>> 12) < 0) {
-                t.mm.remove(nv); // move_page_tables failed: the new VMA goes, the old one is untouched
-                releaseFile(nv.file);
-                t.mm.freePgtables(newAddr, newAddr + newLen);
-                if (accounted) {
-                    overcommit.uncharge(toAccount);
-                }
-                return err(Errno.ENOMEM);
+                mapped = -1;
+                break;
             }
         }
+        for (int i = 0; mapped >= 0 && i < whole.size(); i++) {
+            long to = (whole.get(i) + delta) >>> 12;
+            if (t.mm.pt.ensureUpper(to) < 0 || t.mm.pt.mapHuge(to, src.pmd(whole.get(i))) < 0) {
+                break; // no page for a page table (or the PMD's deposit)
+            }
+            mapped++;
+        }
+        if (mapped != whole.size()) {
+            for (int i = 0; i < mapped; i++) {
+                t.mm.pt.zapHuge((whole.get(i) + delta) >>> 12);
+            }
+            t.mm.remove(nv); // move_page_tables failed: the new VMA goes, the old one is untouched
+            releaseFile(nv.file);
+            t.mm.freePgtables(newAddr, newAddr + newLen);
+            if (accounted) {
+                overcommit.uncharge(toAccount);
+            }
+            return err(Errno.ENOMEM);
+        }
         for (long a = src.nextMapped(src.start, src.end); a < src.end; a = src.nextMapped(a + Mm.PAGE_SIZE, src.end)) {
+            if (src.pmd(a) != 0) {
+                t.mm.pt.zapHuge(a >>> 12); // move_huge_pmd: the entry (mapped at the new address above) leaves the old
+                a = (a & -Mm.PMD_SIZE) + Mm.PMD_SIZE - Mm.PAGE_SIZE;
+                continue;
+            }
             long pte = src.pte(a);
             nv.setPte(a + delta, pte);
             src.setPte(a, 0);

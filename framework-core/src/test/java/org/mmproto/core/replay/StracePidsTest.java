@@ -152,4 +152,68 @@ class StracePidsTest {
         assertThat(root.mm().find(0x7f0000100000L)).as("DONTUNMAP keeps the old mapping").isNotNull();
         assertThat(root.mm().find(0x7f0000300000L)).isNotNull();
     }
+
+    private static final String CLONE_UNFINISHED =
+            "100 10:00:00.000001 clone(child_stack=NULL, flags=CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD <unfinished ...>\n";
+
+    @Test
+    void a_guessed_child_the_clone_return_contradicts_is_an_unknown_pid() {
+        StraceReplayer s = replay(CLONE_UNFINISHED + """
+                300 10:00:00.000002 %s = 0x7f0000300000
+                100 10:00:00.000003 <... clone resumed>, child_tidptr=0x7f00001000) = 101
+                """.formatted(MMAP), false);
+        assertThat(s.unknownPids()).containsExactly(Map.entry(300, 2L));
+        assertThat(s.details()).containsEntry("child seen before a clone that returned another pid (an unknown pid)",
+                1L);
+        assertThat(created).containsKey("a_101");
+    }
+
+    @Test
+    void a_guessed_child_the_clone_return_contradicts_is_an_error_when_strict() {
+        assertThatThrownBy(() -> replay(CLONE_UNFINISHED + """
+                300 10:00:00.000002 %s = 0x7f0000300000
+                100 10:00:00.000003 <... clone resumed>, child_tidptr=0x7f00001000) = 101
+                """.formatted(MMAP), true))
+                .isInstanceOf(TraceFormatException.class)
+                .hasMessageStartingWith("log.strace:3: pid 300 (first seen at line 2");
+    }
+
+    @Test
+    void a_failed_clone_drops_its_guess_so_the_next_clone_guesses_again() {
+        StraceReplayer s = replay(CLONE_UNFINISHED + """
+                300 10:00:00.000002 %s = 0x7f0000300000
+                100 10:00:00.000003 <... clone resumed>, child_tidptr=0x7f00001000) = -1 EAGAIN (Resource temporarily unavailable)
+                """.formatted(MMAP) + CLONE_UNFINISHED.replace("000001", "000004") + """
+                101 10:00:00.000005 %s = 0x7f0000500000
+                100 10:00:00.000006 <... clone resumed>, child_tidptr=0x7f00001000) = 101
+                """.formatted(MMAP), false);
+        assertThat(s.unknownPids()).containsExactly(Map.entry(300, 2L));
+        assertThat(s.details()).containsEntry("child seen before a clone that failed (an unknown pid)", 1L)
+                .containsEntry("child seen before its clone returned", 2L);
+        assertThat(created.get("a_101").mm().find(0x7f0000500000L)).as("101: the second clone's child").isNotNull();
+    }
+
+    @Test
+    void a_flag_name_not_in_the_tables_is_reported_and_the_call_skipped_not_the_replay_aborted() {
+        StraceReplayer s = replay("""
+                100 10:00:00.000001 mmap(NULL, 2097152, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_HUGE_2MB, -1, 0) = 0x7f0000200000
+                100 10:00:00.000002 madvise(0x7f0000100000, 4096, MADV_NEWFANGLED) = 0
+                100 10:00:00.000003 %s = 0x7f0000500000
+                """.formatted(MMAP), true);
+        assertThat(s.details())
+                .containsEntry("not replayed: mmap with MAP_HUGE_2MB (a flag name not in the tables)", 1L)
+                .containsEntry("not replayed: madvise with MADV_NEWFANGLED (a flag name not in the tables)", 1L);
+        assertThat(s.calls()).containsExactly(Map.entry("mmap", 1L));
+        assertThat(root.mm().find(0x7f0000500000L)).as("the replay went on").isNotNull();
+        assertThat(s.mismatchCount()).isZero();
+    }
+
+    @Test
+    void malformed_flags_are_still_an_error_with_file_and_line() {
+        assertThatThrownBy(() -> replay("""
+                100 10:00:00.000001 madvise(0x7f0000100000, 4096, madv?dontneed) = 0
+                """, false))
+                .isInstanceOf(TraceFormatException.class)
+                .hasMessageStartingWith("log.strace:1: expected an MADV_ advice");
+    }
 }

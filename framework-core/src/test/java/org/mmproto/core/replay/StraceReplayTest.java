@@ -53,7 +53,9 @@ class StraceReplayTest {
                 RunSetup.builtIn()).run();
         assertThat(r.failedExpectations()).as("%s", r.steps()).isZero();
         RunReport.StepResult s = r.steps().get(0);
-        assertThat((String) s.fields().get("by_call")).contains("clone3=1", "vfork=1");
+        assertThat((String) s.fields().get("by_call")).contains("clone3=1", "vfork=1", "mprotect=11");
+        assertThat(s.fields().get("not_modelled")).as("mprotect is replayed").isEqualTo("wait4=1");
+        assertThat((String) s.fields().get("details")).contains("mprotect of memory execve mapped (not replayed)=4");
         assertThat((String) s.fields().get("details")).contains("vfork child (the parent's mm until execve or exit)=1");
         assertThat(s.fields().get("mismatches")).as("%s", s.fields().get("mismatch_list")).isEqualTo(0L);
     }

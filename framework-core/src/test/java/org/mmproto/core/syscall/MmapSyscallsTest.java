@@ -154,7 +154,7 @@ class MmapSyscallsTest {
     }
 
     @Test
-    void a_moved_huge_page_is_split_and_keeps_its_folio_and_the_machine_stays_consistent() {
+    void a_huge_page_moved_to_an_aligned_address_stays_pmd_mapped_and_keeps_its_folio() {
         k.setThp(org.mmproto.core.task.TransparentHugepage.Mode.ALWAYS);
         long a = anon(0, 4L << 20, 0);
         assertThat(a & ((2L << 20) - 1)).as("PMD aligned").isZero();
@@ -166,8 +166,87 @@ class MmapSyscallsTest {
         assertThat(r).isPositive().isNotEqualTo(a);
         assertThat(ops.folioAt(t, r)).as("the same folio at the new address").isEqualTo(head);
         assertThat(ops.folioAt(t, r + (1L << 20))).isEqualTo(head);
+        assertThat(t.mm().find(r).pmd(r)).as("aligned old and new: moved whole (move_huge_pmd)").isNotZero();
         assertThat(t.mm().find(a)).isNull();
         assertThat(ops.touch(t, r, 8L << 20, true)).isZero();
+        assertThat(org.mmproto.core.mm.DebugVm.check(k.mem())).isEmpty();
+        ops.exit(t);
+        assertThat(org.mmproto.core.mm.DebugVm.check(k.mem())).isEmpty();
+    }
+
+    @Test
+    void brk_after_an_mbind_or_nohugepage_on_the_heap_tail_maps_a_new_default_vma() {
+        long b0 = 0x555555560000L;
+        sys.setBrk(t, b0);
+        sys.brk(t, b0 + 4 * P);
+        org.mmproto.core.task.MemPolicy bind = new org.mmproto.core.task.MemPolicy(
+                org.mmproto.core.task.MemPolicy.MPOL_BIND, 0, null, null, -1);
+        t.mm().find(b0).setPolicy(bind);
+        assertThat(sys.brk(t, b0 + 6 * P)).isEqualTo(b0 + 6 * P);
+        assertThat(t.mm().find(b0).end()).as("the mbound VMA is not stretched").isEqualTo(b0 + 4 * P);
+        assertThat(t.mm().find(b0 + 4 * P).policy()).as("the new heap pages: default policy").isNull();
+        assertThat(t.mm().find(b0 + 4 * P).end()).isEqualTo(b0 + 6 * P);
+        assertThat(sys.brk(t, b0 + 7 * P)).isEqualTo(b0 + 7 * P);
+        assertThat(vmas(b0, b0 + 7 * P)).as("the default tail grows in place").isEqualTo(2);
+        assertThat(ops.madvise(t, b0 + 6 * P, P, MmOps.MADV_NOHUGEPAGE)).isZero();
+        assertThat(sys.brk(t, b0 + 8 * P)).isEqualTo(b0 + 8 * P);
+        assertThat(vmas(b0, b0 + 8 * P)).as("a NOHUGEPAGE tail is not stretched either").isEqualTo(4);
+        assertThat(t.mm().find(b0 + 7 * P).flags() & org.mmproto.core.task.Vma.VM_NOHUGEPAGE).isZero();
+    }
+
+    @Test
+    void brk_shrink_over_an_unmapped_range_returns_the_old_break() {
+        long b0 = 0x555555560000L;
+        sys.setBrk(t, b0);
+        sys.brk(t, b0 + 4 * P);
+        assertThat(ops.munmap(t, b0 + 2 * P, 2 * P)).isZero();
+        assertThat(sys.brk(t, b0 + 2 * P)).as("nothing in [newbrk, oldbrk): refused").isEqualTo(b0 + 4 * P);
+        assertThat(sys.brkNow(t)).isEqualTo(b0 + 4 * P);
+        assertThat(sys.brk(t, b0 + P)).as("[b0+P, b0+4P) still has a page mapped").isEqualTo(b0 + P);
+        assertThat(t.mm().find(b0).end()).isEqualTo(b0 + P);
+    }
+
+    @Test
+    void mprotect_splits_at_the_edges_charges_a_new_writer_and_write_protects_present_pages() {
+        long a = ops.mmap(t, 0, 8 * P, 0, MmOps.MAP_PRIVATE | MmOps.MAP_ANONYMOUS, null, 0, null);
+        long committed = k.overcommit().committedPages();
+        assertThat(ops.mprotect(t, a + 2 * P, 2 * P, MmOps.PROT_READ | MmOps.PROT_WRITE)).isZero();
+        assertThat(vmas(a, a + 8 * P)).as("PROT_NONE | RW | PROT_NONE").isEqualTo(3);
+        assertThat(t.mm().find(a + 2 * P).flags() & org.mmproto.core.task.Vma.VM_WRITE).isNotZero();
+        assertThat(t.mm().find(a).flags() & org.mmproto.core.task.Vma.VM_WRITE).isZero();
+        assertThat(k.overcommit().committedPages() - committed).as("the new writer is charged").isEqualTo(2);
+        assertThat(ops.touch(t, a + 2 * P, 2 * P, true)).isZero();
+        assertThat(t.mm().find(a + 2 * P).pte(a + 2 * P) & org.mmproto.core.task.Pte.WRITE).isNotZero();
+        assertThat(ops.mprotect(t, a + 2 * P, P, MmOps.PROT_READ)).isZero();
+        assertThat(t.mm().find(a + 2 * P).pte(a + 2 * P) & org.mmproto.core.task.Pte.WRITE).as("write dropped")
+                .isZero();
+        assertThat(t.mm().find(a + 3 * P).pte(a + 3 * P) & org.mmproto.core.task.Pte.WRITE).isNotZero();
+        assertThat(ops.mprotect(t, a + 1, P, MmOps.PROT_READ)).as("unaligned").isEqualTo(EINVAL);
+        assertThat(ops.mprotect(t, a, P, 0x40)).as("an unknown prot bit").isEqualTo(EINVAL);
+        ops.munmap(t, a + 6 * P, P);
+        assertThat(ops.mprotect(t, a + 6 * P, P, MmOps.PROT_READ)).as("unmapped").isEqualTo(ENOMEM);
+        assertThat(ops.mprotect(t, a + 5 * P, 2 * P, MmOps.PROT_READ)).as("a hole before the end").isEqualTo(ENOMEM);
+        assertThat(t.mm().find(a + 5 * P).flags() & org.mmproto.core.task.Vma.VM_READ)
+                .as("the VMA before the hole was changed").isNotZero();
+        long nr = ops.mmap(t, 0, 4 * P, 0, MmOps.MAP_PRIVATE | MmOps.MAP_ANONYMOUS | MmOps.MAP_NORESERVE, null, 0, null);
+        long c2 = k.overcommit().committedPages();
+        assertThat(ops.mprotect(t, nr, 4 * P, MmOps.PROT_READ | MmOps.PROT_WRITE)).isZero();
+        assertThat(k.overcommit().committedPages()).as("MAP_NORESERVE: no charge").isEqualTo(c2);
+    }
+
+    @Test
+    void a_huge_page_moved_to_an_unaligned_address_is_split_and_keeps_its_folio() {
+        k.setThp(org.mmproto.core.task.TransparentHugepage.Mode.ALWAYS);
+        long a = anon(0, 2L << 20, 0);
+        ops.touch(t, a, 2L << 20, true);
+        long head = ops.folioAt(t, a);
+        assertThat(t.mm().find(a).pmd(a)).isNotZero();
+        long to = anon(0, 8L << 20, 0);
+        ops.munmap(t, to, 8L << 20);
+        long r = sys.mremap(t, a, 2L << 20, 2L << 20, MREMAP_MAYMOVE | MREMAP_FIXED, to + P);
+        assertThat(r).isEqualTo(to + P);
+        assertThat(t.mm().find(r).pmd(r)).as("unaligned: split").isZero();
+        assertThat(ops.folioAt(t, r + (1L << 20))).isEqualTo(head);
         assertThat(org.mmproto.core.mm.DebugVm.check(k.mem())).isEmpty();
         ops.exit(t);
         assertThat(org.mmproto.core.mm.DebugVm.check(k.mem())).isEmpty();
