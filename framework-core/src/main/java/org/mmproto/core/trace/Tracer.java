@@ -111,10 +111,31 @@ public final class Tracer {
 
     /** Where the acting task comes from (the kernel's dispatcher, once booted). */
     public void attach(Context c) {
-        if (active) {
+        if (this != OFF) { // also when off (a private instance): the fault injector asks current
             this.context = c;
         }
     }
+
+    /**
+     * Who runs now, tracing on or off: the kernel thread {@link #enter} started, else the task
+     * the engine acts for. The comm/pid the trace prints; the fault injector's task filter.
+     */
+    public final Context current = new Context() {
+        @Override
+        public String comm() {
+            return (kthread != null ? kthread : context).comm();
+        }
+
+        @Override
+        public int pid() {
+            return (kthread != null ? kthread : context).pid();
+        }
+
+        @Override
+        public int cpu() {
+            return (kthread != null ? kthread : context).cpu();
+        }
+    };
 
     /** The engine's simulated clock, in nanoseconds since boot (set at boot; without one the time stays 0). */
     public void attachClock(LongSupplier ns) {
@@ -125,10 +146,10 @@ public final class Tracer {
 
     /**
      * The kernel thread {@code t} of node {@code nid} runs until {@link #leave}: its events carry
-     * its comm and pid. Returns what to hand {@link #leave} (null when tracing is off).
+     * its comm and pid (also with tracing off: {@link #current}). Returns what to hand {@link #leave}.
      */
     public Context enter(Kthread t, int nid) {
-        if (!active) {
+        if (this == OFF) { // shared by every kernel: holds no state
             return null;
         }
         Context prev = kthread;
@@ -155,7 +176,7 @@ public final class Tracer {
 
     /** The kernel thread {@link #enter} started is done; {@code prev} runs again. */
     public void leave(Context prev) {
-        if (active) {
+        if (this != OFF) {
             kthread = prev;
         }
     }
