@@ -80,6 +80,13 @@ public final class Tracer {
     private Context kthread;
     private LongSupplier clockNs = () -> 0L;
     private long nowNs;
+    /**
+     * The simulated cost of one traced event: each event is EVENT_NS after the one before, unless a
+     * tick moved the clock further (a tick's first event is then at its boundary while fewer than
+     * 10^4 events per ms came before it). Perfetto's timestamps (ns) are strictly monotonic and its
+     * slices have extent; ftrace text (us) shows up to 10 events per microsecond.
+     */
+    public static final long EVENT_NS = 100;
     private int line;
     private long fired;
 
@@ -196,7 +203,8 @@ public final class Tracer {
         if (!on(t)) {
             return;
         }
-        nowNs = Math.max(nowNs, clockNs.getAsLong());
+        // simulated ns = the ticks' time + EVENT_NS per traced event since: strictly monotonic
+        nowNs = Math.max(fired == 0 ? nowNs : nowNs + EVENT_NS, clockNs.getAsLong());
         fired++;
         Context c = kthread != null ? kthread : context;
         sink.event(new TraceEvent(nowNs, c.comm(), c.pid(), c.cpu(), line, nid, t, List.of(values)));
