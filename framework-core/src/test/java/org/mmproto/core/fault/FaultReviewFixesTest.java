@@ -110,4 +110,36 @@ class FaultReviewFixesTest {
             log.setLevel(was);
         }
     }
+
+    @Test
+    void kswapd_wakes_kcompactd_as_itself() {
+        StringWriter text = new StringWriter();
+        Tracer tracer = new Tracer(EventFilter.parse("compaction:mm_compaction_wakeup_kcompactd"), new FtraceText(text));
+        long mib = 1L << 20;
+        Kernel k = Kernel.boot(org.mmproto.core.testkit.TestMachines.dramDramCxl(64 * mib, 64 * mib, false),
+                new org.mmproto.core.hooks.designs.Unpatched(), List.of(), java.time.Duration.ZERO, c -> { }, tracer,
+                FaultInjector.OFF);
+        k.setThp(org.mmproto.core.task.TransparentHugepage.Mode.NEVER);
+        var ops = k.mmOps();
+        var a = k.spawn("a", 0, 0, 1000, java.util.Set.of());
+        long bytes = 62 * mib;
+        long buf = ops.mmap(a, 0, bytes, org.mmproto.core.task.MmOps.PROT_READ | org.mmproto.core.task.MmOps.PROT_WRITE,
+                org.mmproto.core.task.MmOps.MAP_PRIVATE | org.mmproto.core.task.MmOps.MAP_ANONYMOUS, null, 0, "buf");
+        assertThat(ops.touch(a, buf, bytes, true)).isZero();
+        for (long p = buf; p < buf + bytes; p += 2 * 4096) {
+            assertThat(ops.munmap(a, p + 4096, 4096)).isZero();
+        }
+        k.alloc().drainAllPages();
+        k.reclaim().wakeKswapd(0, 9, 3, Gfp.parse("GFP_KERNEL").bits());
+        for (int i = 0; i < 40 && k.reclaim().kswapdWoken(0); i++) { // until kswapd_try_to_sleep
+            k.reclaim().tick(100);
+        }
+        assertThat(k.reclaim().kswapdWakeups(0)).as("kswapd0 was woken").isPositive();
+        List<FtraceText.Line> wakes = text.toString().lines().map(FtraceText::parse).filter(l -> l != null)
+                .filter(l -> l.event().equals("mm_compaction_wakeup_kcompactd")).toList();
+        assertThat(wakes).isNotEmpty().allSatisfy(l -> {
+            assertThat(l.comm()).isEqualTo("kswapd0");
+            assertThat(l.pid()).isEqualTo(50);
+        });
+    }
 }
