@@ -154,6 +154,13 @@ final class TraceOptions {
             if (!LoggingOptions.onStderr(Log.FAULT_INJECT, org.slf4j.event.Level.INFO)) { // else -v showed each already
                 faults.injected().forEach(f -> err.println("mmproto: " + f));
             }
+            var rest = faults.notRecorded();
+            if (!rest.isEmpty()) {
+                err.println("mmproto: " + rest.values().stream().mapToLong(Long::longValue).sum()
+                        + " more faults not listed (only the first " + FaultInjector.RECORDS + " are kept): "
+                        + rest.entrySet().stream().map(e -> e.getKey().key() + " " + e.getValue())
+                                .collect(java.util.stream.Collectors.joining(", ")));
+            }
             err.println("mmproto: " + faults.injectedCount() + " faults injected");
         }
     }

@@ -112,23 +112,26 @@ public final class Kcompactd {
         long moved = 0;
         for (int nid = 0; nid < nextCheck.length; nid++) {
             Tracer.Context kthread = k.mem().tracer().enter(Tracer.Kthread.KCOMPACTD, nid); // kcompactdN's events
-            if (wakeOrder[nid] > 0) {
-                moved += doWork(nid);
-                nextCheck[nid] = now + HPAGE_FRAG_CHECK_INTERVAL_MSEC; // the timeout starts again
-            }
-            while (proactiveness > 0 && nextCheck[nid] <= now) {
-                long interval = HPAGE_FRAG_CHECK_INTERVAL_MSEC;
-                if (shouldProactiveCompact(nid)) {
-                    Node n = k.mem().node(nid);
-                    int prev = Fragmentation.nodeScore(n);
-                    moved += proactiveCompactNode(nid);
-                    if (Fragmentation.nodeScore(n) >= prev) {
-                        interval <<= COMPACT_MAX_DEFER_SHIFT;
-                    }
+            try {
+                if (wakeOrder[nid] > 0) {
+                    moved += doWork(nid);
+                    nextCheck[nid] = now + HPAGE_FRAG_CHECK_INTERVAL_MSEC; // the timeout starts again
                 }
-                nextCheck[nid] += interval;
+                while (proactiveness > 0 && nextCheck[nid] <= now) {
+                    long interval = HPAGE_FRAG_CHECK_INTERVAL_MSEC;
+                    if (shouldProactiveCompact(nid)) {
+                        Node n = k.mem().node(nid);
+                        int prev = Fragmentation.nodeScore(n);
+                        moved += proactiveCompactNode(nid);
+                        if (Fragmentation.nodeScore(n) >= prev) {
+                            interval <<= COMPACT_MAX_DEFER_SHIFT;
+                        }
+                    }
+                    nextCheck[nid] += interval;
+                }
+            } finally {
+                k.mem().tracer().leave(kthread);
             }
-            k.mem().tracer().leave(kthread);
         }
         return moved;
     }

@@ -11,7 +11,10 @@ import org.mmproto.core.trace.Tracer;
  * a test of the final {@link #active} flag, so with {@link #OFF} it costs one field read) and
  * fails its call when an attribute set for that point says so. The decisions draw from one
  * seeded generator, so a run with a seed injects the same faults every time. Every injected
- * fault is recorded ({@link #injected}).
+ * fault is counted ({@link #injectedCount}); the first {@link #RECORDS} are recorded
+ * ({@link #injected}), the rest only counted per point ({@link #notRecorded}), so that
+ * {@code times=-1} runs in bounded memory. As fail_dump, a fault of a __GFP_NOWARN request is
+ * not logged (should_fail_alloc_page sets FAULT_NOWARN for it), only counted and recorded.
  */
 public final class FaultInjector {
     /** No fault is ever injected. */
@@ -34,7 +37,12 @@ public final class FaultInjector {
     private boolean armed = true;
     private final List<Slot> slots = new ArrayList<>();
     private final SplittableRandom random;
+    /** How many injected faults are recorded one by one; later ones are counted per point. */
+    public static final int RECORDS = 1000;
+
     private final List<Injected> injected = new ArrayList<>();
+    private final java.util.EnumMap<FailPoint, Long> notRecorded = new java.util.EnumMap<>(FailPoint.class);
+    private long total;
     private Tracer.Context context;
     private int line;
 
@@ -169,20 +177,32 @@ public final class FaultInjector {
             s.failures++;
             String detail = (gfp != 0 ? "gfp " + Gfp.of(gfp) : "") + (hook != null ? "hook " + hook + " mode "
                     + a.mode().name().toLowerCase(java.util.Locale.ROOT) : "");
-            Injected x = new Injected(injected.size() + 1, point, line, pid, nid, order, detail);
-            injected.add(x);
-            LOG.info("{}", x);
+            Injected x = new Injected(++total, point, line, pid, nid, order, detail);
+            if (injected.size() < RECORDS) {
+                injected.add(x);
+            } else {
+                notRecorded.merge(point, 1L, Long::sum);
+            }
+            if ((gfp & Gfp.Bits.NOWARN) == 0) { // FAULT_NOWARN: no fail_dump
+                LOG.info("{}", x);
+            }
             return a;
         }
         return null;
     }
 
-    /** Every fault injected so far, in order. */
+    /** The first {@link #RECORDS} faults injected, in order. */
     public List<Injected> injected() {
         return List.copyOf(injected);
     }
 
+    /** Every fault injected so far, recorded or not. */
     public int injectedCount() {
-        return injected.size();
+        return (int) Math.min(total, Integer.MAX_VALUE);
+    }
+
+    /** Per point, the faults injected after the first {@link #RECORDS}: counted, not recorded. */
+    public java.util.Map<FailPoint, Long> notRecorded() {
+        return java.util.Collections.unmodifiableMap(new java.util.EnumMap<>(notRecorded));
     }
 }

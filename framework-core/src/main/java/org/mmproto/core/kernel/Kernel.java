@@ -179,6 +179,9 @@ public final class Kernel {
     public static Kernel boot(MachineSpec spec, Design design, List<DriverSpec> drivers,
                               Duration budget,
                               Consumer<DriverContext> constructing, Tracer tracer, FaultInjector faults) {
+        if (tracer == Tracer.OFF && faults.active()) { // the shared OFF keeps no state; the task filter needs it
+            tracer = new Tracer(org.mmproto.core.trace.EventFilter.NONE, null);
+        }
         // the design places the private nodes at boot (node states, zonelists, cpuset); drivers
         // bind after the engine booted, so their context works in bind()
         HookStats stats = new HookStats();
@@ -210,7 +213,7 @@ public final class Kernel {
         Tracer.Context acting = k.actingTask();
         tracer.attach(acting);
         tracer.attachClock(() -> reclaim.timeMs() * 1_000_000L); // the ticks' time: traces in simulated time
-        faults.attach(acting);
+        faults.attach(tracer.current); // the kernel thread running, else the acting task
         k.hotplug = hotplug;
         hotplug.attach(k.tasks);
         k.deviceMmap = new DeviceMmap(k.mmOps, dispatcher);

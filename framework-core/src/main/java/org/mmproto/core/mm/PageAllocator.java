@@ -155,6 +155,10 @@ public final class PageAllocator {
      */
     public long allocPages(int gfp, int order, int preferredNid, NodeMask nodemask, int localNid) {
         long pfn;
+        if (order < 0 || order > Zone.MAX_PAGE_ORDER) { // __alloc_pages' WARN_ON_ONCE_GFP: before prepare_alloc_pages
+            LOG.warn("alloc_pages: order {} > MAX_PAGE_ORDER {} (gfp {})", order, Zone.MAX_PAGE_ORDER, Gfp.of(gfp));
+            return -Errno.ENOMEM.code();
+        }
         if (faults.active() && faults.failAllocPage(gfp, order, preferredNid)) {
             // prepare_alloc_pages' should_fail_alloc_page: NULL before anything else is done, so
             // no warn_alloc, no kmem:mm_page_alloc and nothing counted (its filters skip __GFP_NOFAIL)
@@ -184,10 +188,6 @@ public final class PageAllocator {
     }
 
     private long allocPagesCall(int gfp, int order, int preferredNid, NodeMask nodemask, int localNid) {
-        if (order < 0 || order > Zone.MAX_PAGE_ORDER) {
-            LOG.warn("alloc_pages: order {} > MAX_PAGE_ORDER {} (gfp {})", order, Zone.MAX_PAGE_ORDER, Gfp.of(gfp));
-            return -Errno.ENOMEM.code();
-        }
         if (preferredNid < 0 || preferredNid >= nodes.length || localNid < 0 || localNid >= nodes.length) {
             return -Errno.EINVAL.code();
         }

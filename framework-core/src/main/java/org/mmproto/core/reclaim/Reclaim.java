@@ -192,11 +192,11 @@ public final class Reclaim implements ReclaimSeam {
             Tracer.Context prev = k.mem().tracer().enter(Tracer.Kthread.KSWAPD, nid); // kswapdN's events
             try {
                 n += d.run();
+                if (ran && !d.woken() && kcompactd != null) { // kswapd_try_to_sleep(): kswapdN wakes kcompactd
+                    kcompactd.wake(nid, d.order(), d.highestZoneIdx());
+                }
             } finally {
                 k.mem().tracer().leave(prev);
-            }
-            if (ran && !d.woken() && kcompactd != null) { // kswapd goes to sleep: node balanced
-                kcompactd.wake(nid, d.order(), d.highestZoneIdx());
             }
         }
         return n;

@@ -80,6 +80,13 @@ public final class Tracer {
     private Context kthread;
     private LongSupplier clockNs = () -> 0L;
     private long nowNs;
+    /**
+     * The simulated cost of one traced event: each event is EVENT_NS after the one before, unless a
+     * tick moved the clock further (a tick's first event is then at its boundary while fewer than
+     * 10^4 events per ms came before it). Perfetto's timestamps (ns) are strictly monotonic and its
+     * slices have extent; ftrace text (us) shows up to 10 events per microsecond.
+     */
+    public static final long EVENT_NS = 100;
     private int line;
     private long fired;
 
@@ -111,10 +118,31 @@ public final class Tracer {
 
     /** Where the acting task comes from (the kernel's dispatcher, once booted). */
     public void attach(Context c) {
-        if (active) {
+        if (this != OFF) { // also when off (a private instance): the fault injector asks current
             this.context = c;
         }
     }
+
+    /**
+     * Who runs now, tracing on or off: the kernel thread {@link #enter} started, else the task
+     * the engine acts for. The comm/pid the trace prints; the fault injector's task filter.
+     */
+    public final Context current = new Context() {
+        @Override
+        public String comm() {
+            return (kthread != null ? kthread : context).comm();
+        }
+
+        @Override
+        public int pid() {
+            return (kthread != null ? kthread : context).pid();
+        }
+
+        @Override
+        public int cpu() {
+            return (kthread != null ? kthread : context).cpu();
+        }
+    };
 
     /** The engine's simulated clock, in nanoseconds since boot (set at boot; without one the time stays 0). */
     public void attachClock(LongSupplier ns) {
@@ -125,10 +153,10 @@ public final class Tracer {
 
     /**
      * The kernel thread {@code t} of node {@code nid} runs until {@link #leave}: its events carry
-     * its comm and pid. Returns what to hand {@link #leave} (null when tracing is off).
+     * its comm and pid (also with tracing off: {@link #current}). Returns what to hand {@link #leave}.
      */
     public Context enter(Kthread t, int nid) {
-        if (!active) {
+        if (this == OFF) { // shared by every kernel: holds no state
             return null;
         }
         Context prev = kthread;
@@ -155,7 +183,7 @@ public final class Tracer {
 
     /** The kernel thread {@link #enter} started is done; {@code prev} runs again. */
     public void leave(Context prev) {
-        if (active) {
+        if (this != OFF) {
             kthread = prev;
         }
     }
@@ -175,7 +203,8 @@ public final class Tracer {
         if (!on(t)) {
             return;
         }
-        nowNs = Math.max(nowNs, clockNs.getAsLong());
+        // simulated ns = the ticks' time + EVENT_NS per traced event since: strictly monotonic
+        nowNs = Math.max(fired == 0 ? nowNs : nowNs + EVENT_NS, clockNs.getAsLong());
         fired++;
         Context c = kthread != null ? kthread : context;
         sink.event(new TraceEvent(nowNs, c.comm(), c.pid(), c.cpu(), line, nid, t, List.of(values)));
