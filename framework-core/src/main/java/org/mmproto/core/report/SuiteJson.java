@@ -44,6 +44,13 @@ public final class SuiteJson {
         SuiteSummary.LEGEND.forEach(legend::add);
         ArrayNode notRun = root.putArray("not_run");
         r.notRun().forEach(notRun::add);
+        ObjectNode held = root.putObject("held_everything");
+        List<Integer> heldN = r.summary().heldEverything();
+        for (int i = 0; i < r.designs().size(); i++) {
+            ObjectNode h = held.putObject(r.designs().get(i));
+            h.put("held", heldN.get(i));
+            h.put("of", r.summary().rows().size());
+        }
         ArrayNode summary = root.putArray("summary");
         for (SuiteSummary.Row row : r.summary().rows()) {
             summary.add(summaryRow(r.designs(), row));
@@ -92,6 +99,8 @@ public final class SuiteJson {
             x.put("expectations_failed", c.failed());
             x.put("denials", c.denials());
             x.put("enomem", c.enomem());
+            x.put("poison", c.poison());
+            x.put("held_everything", c.heldEverything());
             x.put("hook_calls", c.hookCalls());
             x.put("contained", c.contained());
             x.put("observations", c.observed());

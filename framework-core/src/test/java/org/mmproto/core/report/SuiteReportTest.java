@@ -117,12 +117,13 @@ class SuiteReportTest {
         SuiteSummary.Cell b = row.cells().get(1);
         // unpatched never asks a driver: its three pages leak; buddy-veto asks alloc_veto per page
         // and free_folio per freed page (it notifies every buddy free), at page_handout and free
-        assertThat(u.text()).isEqualTo("leak:3 0/0/0/0"); // poison is 0 everywhere: not shown
+        assertThat(u.text()).isEqualTo("leak:3 0/0/0/0/0"); // poison is 0 everywhere: not shown
         assertThat(vetoCalls).isEqualTo(3);
         assertThat(b.hookCalls()).isEqualTo(6);
         assertThat(b.sitesTouched()).containsExactly("page_handout", "free");
         assertThat(b.driverStats()).containsExactly(Map.entry("n2.poison", 0L), Map.entry("n2.vetoes_seen", vetoCalls));
-        assertThat(b.text()).isEqualTo("ok 0/0/6/2 n2.vetoes_seen=3");
+        assertThat(b.text()).isEqualTo("ok 0/0/0/6/2 n2.vetoes_seen=3");
+        assertThat(b.compactText()).isEqualTo("ok 0/0/0/6/2");
         assertThat(row.differ()).isTrue();
         assertThat(row.differsFromFirst(1)).isTrue();
         assertThat(row.differsFromFirst(2)).isFalse(); // the new design is mainline
