@@ -168,11 +168,18 @@ class SuiteReportTest {
         assertThat(c.get("differs_from_first").asBoolean()).isTrue();
         assertThat(c.at("/driver_stats/n2.vetoes_seen").asLong()).isEqualTo(rep.summary().rows().get(0).cells().get(1)
                 .driverStats().get("n2.vetoes_seen"));
+        assertThat(c.get("poison").asLong()).isZero(); // the test driver reports poison=0
+        assertThat(c.has("poison")).isTrue();
+        assertThat(c.get("held_everything").asBoolean()).isTrue();
+        assertThat(json.at("/held_everything/buddy-veto/held").asInt()).isEqualTo(1);
+        assertThat(json.at("/held_everything/buddy-veto/of").asInt()).isEqualTo(1);
         assertThat(json.at("/scenarios/0/designs/buddy-veto/timeline/lines")).hasSize(3);
         assertThat(json.at("/scenarios/0/charts")).hasSize(rep.chartCount());
-        assertThat(Files.readString(dir.resolve("report.md"))).contains("**`" + cell + "`**", "> three movable pages");
+        assertThat(Files.readString(dir.resolve("report.md"))).contains("**`" + cell + "`**", "> three movable pages",
+                "held everything (expectations and observations): unpatched 1/1");
         String html = Files.readString(dir.resolve("report.html"));
-        assertThat(html).contains("data-charts=\"" + rep.chartCount() + "\"", "<td class=\"held differ\"", "brand-new-design")
+        assertThat(html).contains("data-charts=\"" + rep.chartCount() + "\"", "<td class=\"held differ\"", "brand-new-design",
+                "<tr class=\"held-everything\">")
                 .doesNotContain("<script src", "<link ").doesNotContainPattern("(src|href)=\"?(https?:)?//");
     }
 
