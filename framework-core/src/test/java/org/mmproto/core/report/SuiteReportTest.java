@@ -162,6 +162,7 @@ class SuiteReportTest {
         String cell = rep.summary().rows().get(0).cells().get(1).text();
         JsonNode json = new ObjectMapper().readTree(dir.resolve("report.json").toFile());
         assertThat(json.get("format").asText()).isEqualTo("mmproto-report");
+        assertThat(json.get("version").asInt()).isEqualTo(2);
         assertThat(json.get("designs")).extracting(JsonNode::asText).containsExactlyElementsOf(DESIGNS);
         JsonNode c = json.at("/summary/0/cells/buddy-veto");
         assertThat(c.get("text").asText()).isEqualTo(cell);
