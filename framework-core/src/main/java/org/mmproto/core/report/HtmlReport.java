@@ -56,10 +56,14 @@ public final class HtmlReport {
             }
             sb.append("<td>").append(row.differ() ? "*" : "").append("</td></tr>\n");
         }
-        sb.append("</tbody></table>\n<ul class=\"legend\">\n");
+        sb.append("</tbody><tfoot><tr class=\"held-everything\"><td>held everything (expectations and observations)</td>");
+        java.util.List<Integer> held = r.summary().heldEverything();
+        held.forEach(n -> sb.append("<td>").append(n).append('/').append(r.summary().rows().size()).append("</td>"));
+        sb.append("<td></td></tr></tfoot></table>\n<ul class=\"legend\">\n");
         SuiteSummary.LEGEND.forEach(l -> sb.append("<li><code>").append(esc(l.substring(0, l.indexOf(' '))))
                 .append("</code> ").append(esc(l.substring(l.indexOf(' ')).strip())).append("</li>\n"));
-        sb.append("<li><span class=\"differ swatch\">marked</span> differs from the first design's cell;"
+        sb.append("<li><span class=\"differ swatch\">marked</span> the outcome differs from the first design's"
+                + " (hook calls and sites touched not compared);"
                 + " <span class=\"broken swatch\">red</span> an invariant broke</li>\n</ul>\n");
         r.notRun().forEach(f -> sb.append("<p class=\"fail\">not run: ").append(esc(f)).append("</p>\n"));
     }

@@ -17,7 +17,7 @@ import org.mmproto.core.scenario.Timeline;
  */
 public final class SuiteJson {
     /** Bumped when a documented key changes meaning or goes away (new keys do not bump it). */
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
     private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private SuiteJson() {
@@ -44,6 +44,13 @@ public final class SuiteJson {
         SuiteSummary.LEGEND.forEach(legend::add);
         ArrayNode notRun = root.putArray("not_run");
         r.notRun().forEach(notRun::add);
+        ObjectNode held = root.putObject("held_everything");
+        List<Integer> heldN = r.summary().heldEverything();
+        for (int i = 0; i < r.designs().size(); i++) {
+            ObjectNode h = held.putObject(r.designs().get(i));
+            h.put("held", heldN.get(i));
+            h.put("of", r.summary().rows().size());
+        }
         ArrayNode summary = root.putArray("summary");
         for (SuiteSummary.Row row : r.summary().rows()) {
             summary.add(summaryRow(r.designs(), row));
@@ -92,6 +99,8 @@ public final class SuiteJson {
             x.put("expectations_failed", c.failed());
             x.put("denials", c.denials());
             x.put("enomem", c.enomem());
+            x.put("poison", c.poison());
+            x.put("held_everything", c.heldEverything());
             x.put("hook_calls", c.hookCalls());
             x.put("contained", c.contained());
             x.put("observations", c.observed());

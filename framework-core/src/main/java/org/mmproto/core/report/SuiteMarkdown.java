@@ -23,6 +23,7 @@ public final class SuiteMarkdown {
             }
             sb.append(" | ").append(row.differ() ? "*" : "").append(" |\n");
         }
+        sb.append('\n').append(r.summary().heldEverythingLine()).append('\n');
         sb.append("\nLegend:\n\n");
         SuiteSummary.LEGEND.forEach(l -> sb.append("- `").append(l.substring(0, l.indexOf(' '))).append("` ")
                 .append(l.substring(l.indexOf(' ')).strip()).append('\n'));

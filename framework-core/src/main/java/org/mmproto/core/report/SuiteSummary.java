@@ -21,11 +21,14 @@ public record SuiteSummary(List<String> designs, List<Row> rows) {
             "leak:N    N leaks (esc: escapes, wr: unsafe writes, free: unnotified frees, mm: DebugVm violations)",
             "FAIL:N    N expectations of the scenario failed under this design (cont:N: N driver failures contained)",
             "obs:H/N   H of the N observations (observe:) held under this design; an observation never fails a run",
-            "d/e/h/s   denials (dispatcher decisions that refused) / ENOMEMs (steps and move_pages entries)"
-                    + " / driver hook calls / sites touched (patch footprint)",
+            "d/e/p/h/s denials (dispatcher decisions that refused) / ENOMEMs (steps and move_pages entries)"
+                    + " / poison (the sum of the drivers' poison statistics, reportStat poison or poison_*: a driver"
+                    + " statistic is the only source) / driver hook calls / sites touched (patch footprint)",
             "name=V    a statistic the node's driver reported (reportStat, CONTRACT R1.9), latest value, as nN.name; shown where the designs disagree on it",
-            "*         the row differs between designs; in HTML and Markdown the cells that differ from the first"
-                    + " design are marked");
+            "*         the designs behave differently: invariants/breaches, FAIL, cont, obs, denials, ENOMEMs, poison or a"
+                    + " driver statistic differ (hook calls and sites touched are not compared: they differ merely"
+                    + " because a design has hooks); in HTML and Markdown the cells whose outcome differs from the first"
+                    + " design's are marked");
 
     private static final Map<String, String> SHORT = Map.of("leak", "leak", "escape", "esc", "unsafe write", "wr",
             "unnotified free", "free");
@@ -44,7 +47,7 @@ public record SuiteSummary(List<String> designs, List<Row> rows) {
 
         /** Whether cell {@code i} differs from the first design's. */
         public boolean differsFromFirst(int i) {
-            return !cells.get(i).text().equals(cells.get(0).text());
+            return !cells.get(i).outcome().equals(cells.get(0).outcome());
         }
     }
 
@@ -77,8 +80,37 @@ public record SuiteSummary(List<String> designs, List<Row> rows) {
             return mmInvariants == 0 && breaches.values().stream().allMatch(v -> v == 0);
         }
 
-        /** The compact form of {@link #LEGEND}, e.g. {@code leak:3 FAIL:1 2/0/14/5 n2.poison=0}. */
+        /** The sum of the statistics named {@code poison} or {@code poison_*} the drivers reported. */
+        public long poison() {
+            return driverStats.entrySet().stream().filter(e -> isPoison(e.getKey())).mapToLong(Map.Entry::getValue).sum();
+        }
+
+        /** Scenario's expectations and every observation held under this design. */
+        public boolean heldEverything() {
+            return failed == 0 && observedHeld == observed;
+        }
+
+        /**
+         * What the comparison compares: the behaviour, not the footprint. Breaches, DebugVm
+         * violations, failed expectations, contained failures, observations held, denials, ENOMEMs,
+         * poison and every driver statistic; never hook calls or sites touched.
+         */
+        public List<Object> outcome() {
+            return List.of(breaches, mmInvariants, failed, contained, observed, observedHeld, denials, enomem, poison(),
+                    driverStats);
+        }
+
+        /** The compact form without driver statistics (the terminal table's cell), e.g. {@code leak:3 2/0/0/14/5}. */
+        public String compactText() {
+            return text(false);
+        }
+
+        /** The compact form of {@link #LEGEND}, e.g. {@code leak:3 FAIL:1 2/0/0/14/5 n2.vetoes_seen=3}. */
         public String text() {
+            return text(true);
+        }
+
+        private String text(boolean stats) {
             StringBuilder sb = new StringBuilder();
             if (held()) {
                 sb.append("ok");
@@ -100,10 +132,10 @@ public record SuiteSummary(List<String> designs, List<Row> rows) {
             if (observed > 0) {
                 sb.append(" obs:").append(observedHeld).append('/').append(observed);
             }
-            sb.append(' ').append(denials).append('/').append(enomem).append('/').append(hookCalls).append('/')
-                    .append(sitesTouched.size());
+            sb.append(' ').append(denials).append('/').append(enomem).append('/').append(poison()).append('/')
+                    .append(hookCalls).append('/').append(sitesTouched.size());
             driverStats.forEach((k, v) -> {
-                if (shownStats.contains(k)) {
+                if (stats && shownStats.contains(k)) {
                     sb.append(' ').append(k).append('=').append(v);
                 }
             });
@@ -131,11 +163,41 @@ public record SuiteSummary(List<String> designs, List<Row> rows) {
             for (String d : designs) {
                 cells.add(cell(c.runs().get(d), shown));
             }
-            boolean differ = cells.stream().map(Cell::text).distinct().count() > 1;
+            boolean differ = differ(cells);
             rows.add(new Row(c.scenario(), c.source(), c.runs().values().iterator().next().description(), c.passed(),
                     cells, differ));
         }
         return new SuiteSummary(designs, rows);
+    }
+
+    /** Whether the cells' outcomes (not their hook calls or sites touched) are not all alike. */
+    static boolean differ(List<Cell> cells) {
+        return cells.stream().map(Cell::outcome).distinct().count() > 1;
+    }
+
+    static boolean isPoison(String statKey) {
+        String name = statKey.substring(statKey.indexOf('.') + 1);
+        return name.equals("poison") || name.startsWith("poison_");
+    }
+
+    /** Per design (column order), the scenarios whose expectations and every observation held. */
+    public List<Integer> heldEverything() {
+        List<Integer> n = new ArrayList<>();
+        for (int i = 0; i < designs.size(); i++) {
+            int k = i;
+            n.add((int) rows.stream().filter(r -> r.cells().get(k).heldEverything()).count());
+        }
+        return n;
+    }
+
+    /** {@code held everything: d1 16/16, d2 13/16}: the series' tests each design passes. */
+    public String heldEverythingLine() {
+        List<Integer> n = heldEverything();
+        List<String> parts = new ArrayList<>();
+        for (int i = 0; i < designs.size(); i++) {
+            parts.add(designs.get(i) + " " + n.get(i) + "/" + rows.size());
+        }
+        return "held everything (expectations and observations): " + String.join(", ", parts);
     }
 
     static Cell cell(RunReport r, java.util.Set<String> shownStats) {

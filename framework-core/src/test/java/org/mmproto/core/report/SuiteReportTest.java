@@ -117,12 +117,13 @@ class SuiteReportTest {
         SuiteSummary.Cell b = row.cells().get(1);
         // unpatched never asks a driver: its three pages leak; buddy-veto asks alloc_veto per page
         // and free_folio per freed page (it notifies every buddy free), at page_handout and free
-        assertThat(u.text()).isEqualTo("leak:3 0/0/0/0"); // poison is 0 everywhere: not shown
+        assertThat(u.text()).isEqualTo("leak:3 0/0/0/0/0"); // poison is 0 everywhere: not shown
         assertThat(vetoCalls).isEqualTo(3);
         assertThat(b.hookCalls()).isEqualTo(6);
         assertThat(b.sitesTouched()).containsExactly("page_handout", "free");
         assertThat(b.driverStats()).containsExactly(Map.entry("n2.poison", 0L), Map.entry("n2.vetoes_seen", vetoCalls));
-        assertThat(b.text()).isEqualTo("ok 0/0/6/2 n2.vetoes_seen=3");
+        assertThat(b.text()).isEqualTo("ok 0/0/0/6/2 n2.vetoes_seen=3");
+        assertThat(b.compactText()).isEqualTo("ok 0/0/0/6/2");
         assertThat(row.differ()).isTrue();
         assertThat(row.differsFromFirst(1)).isTrue();
         assertThat(row.differsFromFirst(2)).isFalse(); // the new design is mainline
@@ -161,17 +162,25 @@ class SuiteReportTest {
         String cell = rep.summary().rows().get(0).cells().get(1).text();
         JsonNode json = new ObjectMapper().readTree(dir.resolve("report.json").toFile());
         assertThat(json.get("format").asText()).isEqualTo("mmproto-report");
+        assertThat(json.get("version").asInt()).isEqualTo(2);
         assertThat(json.get("designs")).extracting(JsonNode::asText).containsExactlyElementsOf(DESIGNS);
         JsonNode c = json.at("/summary/0/cells/buddy-veto");
         assertThat(c.get("text").asText()).isEqualTo(cell);
         assertThat(c.get("differs_from_first").asBoolean()).isTrue();
         assertThat(c.at("/driver_stats/n2.vetoes_seen").asLong()).isEqualTo(rep.summary().rows().get(0).cells().get(1)
                 .driverStats().get("n2.vetoes_seen"));
+        assertThat(c.get("poison").asLong()).isZero(); // the test driver reports poison=0
+        assertThat(c.has("poison")).isTrue();
+        assertThat(c.get("held_everything").asBoolean()).isTrue();
+        assertThat(json.at("/held_everything/buddy-veto/held").asInt()).isEqualTo(1);
+        assertThat(json.at("/held_everything/buddy-veto/of").asInt()).isEqualTo(1);
         assertThat(json.at("/scenarios/0/designs/buddy-veto/timeline/lines")).hasSize(3);
         assertThat(json.at("/scenarios/0/charts")).hasSize(rep.chartCount());
-        assertThat(Files.readString(dir.resolve("report.md"))).contains("**`" + cell + "`**", "> three movable pages");
+        assertThat(Files.readString(dir.resolve("report.md"))).contains("**`" + cell + "`**", "> three movable pages",
+                "held everything (expectations and observations): unpatched 1/1");
         String html = Files.readString(dir.resolve("report.html"));
-        assertThat(html).contains("data-charts=\"" + rep.chartCount() + "\"", "<td class=\"held differ\"", "brand-new-design")
+        assertThat(html).contains("data-charts=\"" + rep.chartCount() + "\"", "<td class=\"held differ\"", "brand-new-design",
+                "<tr class=\"held-everything\">")
                 .doesNotContain("<script src", "<link ").doesNotContainPattern("(src|href)=\"?(https?:)?//");
     }
 
