@@ -55,22 +55,11 @@ public final class Tracer {
         int cpu();
     }
 
-    private static final Context KERNEL = new Context() {
-        @Override
-        public String comm() {
-            return "kernel";
-        }
+    /** A context that does not change: a kernel thread, or the engine acting for no task. */
+    public record Fixed(String comm, int pid, int cpu) implements Context {
+    }
 
-        @Override
-        public int pid() {
-            return 0;
-        }
-
-        @Override
-        public int cpu() {
-            return 0;
-        }
-    };
+    private static final Context KERNEL = new Fixed("kernel", 0, 0);
 
     private final boolean active;
     private final boolean[] enabled;
@@ -160,24 +149,7 @@ public final class Tracer {
             return null;
         }
         Context prev = kthread;
-        String comm = t.comm(nid);
-        int pid = t.pid(nid);
-        kthread = new Context() {
-            @Override
-            public String comm() {
-                return comm;
-            }
-
-            @Override
-            public int pid() {
-                return pid;
-            }
-
-            @Override
-            public int cpu() {
-                return 0;
-            }
-        };
+        kthread = new Fixed(t.comm(nid), t.pid(nid), 0);
         return prev;
     }
 
