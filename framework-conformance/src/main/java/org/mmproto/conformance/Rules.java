@@ -22,8 +22,11 @@ public final class Rules {
             + " too): the driver's own denial binds the allocation call, whatever the design then answers", null, true);
     public static final Rule FREE_BALANCE = new Rule("R4.2", "free notifications balance on every path: each promised free notified, kept folios released, no path's frees ignored",
             "free_folio; ops-struct (folio_put, folios_put_refs), buddy-veto (every path), task exit included", null, true);
-    public static final Rule LONGTERM_PIN = new Rule("R4.3", "a longterm-pin answer consistent with the zone: no pin allowed in ZONE_MOVABLE",
-            "longterm_pin; designs that ask it (ops-struct with NP_OPS_LONGTERM_PIN)", "NP_OPS_LONGTERM_PIN or NODE_PRIVATE_CAP_LTPIN", true);
+    public static final Rule LONGTERM_PIN = new Rule("R4.3", "the longterm-pin answer is consistent with the zone and the declared capabilities: no pin allowed in"
+            + " ZONE_MOVABLE, ALLOW pins in place, Deny fails with -ENOMEM and leaves the folio; an undeclared driver is never asked"
+            + " and its folio is not pinned on the node under a design with the opt-in",
+            "longterm_pin and FOLL_LONGTERM pins of the node's pages; every design (declared: ops-struct asks it; undeclared: never"
+            + " asked, pinned in place only under designs without the opt-in)", null, true);
     public static final Rule FILTER_REFUSAL = new Rule("R4.4", "a migration filter's refusal leaves the folio where and as it was",
             "migration_filter; move_pages and migrate_pages off the node (ops-struct)", "NP_OPS_MIGRATION", true);
     public static final Rule OPT_INS = new Rule("R5.3", "declared opt-ins consistent with the implemented hooks (NP_OPS dependency rules)",
@@ -31,7 +34,7 @@ public final class Rules {
     public static final Rule DETERMINISTIC = new Rule("R6.1", "answers deterministic: equal inputs (same seed) give equal answers",
             "every hook; every design", null, true);
     public static final Rule CAPABILITIES = new Rule("R6.2", "declared capabilities match behaviour",
-            "mbind/set_mempolicy (anonymous and shared memfd), move_pages, longterm pins naming the node; every design"
+            "mbind/set_mempolicy (anonymous and shared memfd), move_pages; every design (longterm pins: R4.3)"
                 + " (an opted-out driver: only designs that refuse the mbind or have the opt-in; the others are exempt)", null, true);
     public static final Rule FAULTS = new Rule("R6.3", "state consistent under injected faults (allocation, migration failures, hook timeouts)",
             "every hook; every design", null, true);

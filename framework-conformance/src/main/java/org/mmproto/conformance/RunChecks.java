@@ -66,7 +66,7 @@ final class RunChecks {
         }
         veto(out, design, scenario, seed, t);
         freeBalance(out, design, scenario, seed, run);
-        longtermPin(out, design, scenario, seed, t, opt);
+        longtermPin(out, design, scenario, seed, t, opt, run.facts, run.kernel.dispatcher().design());
         filterRefusals(out, design, seed, t, opt);
         deterministic(out, design, scenario, seed, t, again.trace);
         capabilities(out, design, scenario, seed, run, opt, v);
@@ -119,23 +119,84 @@ final class RunChecks {
     }
 
     private static void longtermPin(Map<Rule, Result> out, String design, String scenario, long seed, RunTrace t,
-            NodeOptIns opt) {
-        if (!opt.has(NpOps.NP_OPS_LONGTERM_PIN) && !opt.has(NodeCap.NODE_PRIVATE_CAP_LTPIN)) {
-            out.put(Rules.LONGTERM_PIN, Result.skip(Rules.LONGTERM_PIN, design, seed, "not declared (" + Rules.LONGTERM_PIN.condition() + ")"));
+            NodeOptIns opt, Workload.Facts f, Design d) {
+        if (out.get(Rules.LONGTERM_PIN).outcome() == Outcome.FAIL) {
             return;
         }
+        boolean declared = opt.has(NpOps.NP_OPS_LONGTERM_PIN) || opt.has(NodeCap.NODE_PRIVATE_CAP_LTPIN);
         var pins = t.calls.stream().filter(c -> c.call().hook() == Hook.LONGTERM_PIN && !c.call().contained()).toList();
+        List<Workload.PinFact> facts = f == null ? List.of() : f.pins.stream().filter(Workload.PinFact::beforeOnNode).toList();
+        if (!declared) {
+            // the capability side: no pin opt-in, never asked, and no folio of the node pinned where it is
+            if (!pins.isEmpty()) {
+                out.put(Rules.LONGTERM_PIN, Result.fail(Rules.LONGTERM_PIN, design, scenario, t.stepName(pins.get(0).step()), seed,
+                        "declares neither NP_OPS_LONGTERM_PIN nor NODE_PRIVATE_CAP_LTPIN, yet was asked longterm_pin "
+                        + pins.size() + " time(s)"));
+                return;
+            }
+            // under a design with the pin opt-in (ops-struct) the node's folio is refused or migrated off
+            boolean optInDesign = hasPinOptIn(d, Machines.PRIVATE_NID);
+            for (var p : facts) {
+                if (optInDesign && p.pinned() >= 0 && p.pinnedOnNode()) {
+                    out.put(Rules.LONGTERM_PIN, Result.fail(Rules.LONGTERM_PIN, design, scenario, t.stepName(p.step()), seed,
+                            "declares no longterm-pin capability, yet its folio (pfn 0x" + Long.toHexString(p.pinned())
+                            + ") was FOLL_LONGTERM-pinned on the node instead of refused or migrated off"));
+                    return;
+                }
+            }
+            if (facts.isEmpty()) {
+                out.put(Rules.LONGTERM_PIN, Result.skip(Rules.LONGTERM_PIN, design, seed, "no longterm pin of a page of the node in the run"));
+            } else {
+                long refused = facts.stream().filter(p -> p.pinned() < 0).count();
+                out.put(Rules.LONGTERM_PIN, Result.pass(Rules.LONGTERM_PIN, design, seed, "declares no pin capability: not asked;"
+                        + " of " + facts.size() + " pins of its pages " + refused + " refused, " + (facts.size() - refused)
+                        + " migrated off the node"));
+            }
+            return;
+        }
+        int allowed = 0;
+        int denied = 0;
         for (var c : pins) {
-            if (c.call().answer() instanceof Verdict v && v.allowed() && c.call().request() instanceof PinRequest p
-                    && p.folio().zone() == ZoneType.MOVABLE) {
+            if (!(c.call().request() instanceof PinRequest p) || !(c.call().answer() instanceof Verdict v)) {
+                continue;
+            }
+            if (v.allowed() && p.folio().zone() == ZoneType.MOVABLE) {
                 out.put(Rules.LONGTERM_PIN, Result.fail(Rules.LONGTERM_PIN, design, scenario, t.stepName(c.step()), seed,
                         "allowed a FOLL_LONGTERM pin of a ZONE_MOVABLE folio (pfn 0x" + Long.toHexString(p.folio().pfn())
                         + "): a movable zone must stay unpinnable"));
                 return;
             }
+            // the last answer of the step's pin pass decides it
+            var fact = f == null ? null : f.pins.stream().filter(x -> x.step() == c.step()).findFirst().orElse(null);
+            boolean last = pins.stream().filter(x -> x.step() == c.step()).reduce((x, y) -> y).orElseThrow() == c;
+            if (fact == null || !last) {
+                continue;
+            }
+            String pfn = "pfn 0x" + Long.toHexString(p.folio().pfn());
+            if (v.allowed()) {
+                allowed++;
+                if (fact.pinned() != p.folio().pfn()) {
+                    out.put(Rules.LONGTERM_PIN, Result.fail(Rules.LONGTERM_PIN, design, scenario, t.stepName(c.step()), seed,
+                            "longterm_pin ALLOW of " + pfn + " did not pin it in place: " + (fact.pinned() < 0
+                            ? "the pin failed (" + fact.err() + ")" : "pfn 0x" + Long.toHexString(fact.pinned()) + " was pinned")));
+                    return;
+                }
+            } else {
+                denied++;
+                if (fact.pinned() >= 0 || fact.err() != -org.mmproto.api.Errno.ENOMEM.code() || fact.after() != p.folio().pfn()) {
+                    out.put(Rules.LONGTERM_PIN, Result.fail(Rules.LONGTERM_PIN, design, scenario, t.stepName(c.step()), seed,
+                            "longterm_pin Deny of " + pfn + " must fail the pin with -ENOMEM and leave the folio where it was: "
+                            + (fact.pinned() >= 0 ? "pfn 0x" + Long.toHexString(fact.pinned()) + " was pinned"
+                            : "errno " + fact.err() + ", folio now pfn 0x" + Long.toHexString(fact.after()))));
+                    return;
+                }
+            }
         }
-        if (pins.isEmpty() && out.get(Rules.LONGTERM_PIN).outcome() != Outcome.FAIL) {
+        if (pins.isEmpty()) {
             out.put(Rules.LONGTERM_PIN, Result.skip(Rules.LONGTERM_PIN, design, seed, "longterm_pin not asked under this design"));
+        } else {
+            out.put(Rules.LONGTERM_PIN, Result.pass(Rules.LONGTERM_PIN, design, seed, pins.size() + " longterm_pin call(s): "
+                    + allowed + " ALLOW pinned in place, " + denied + " Deny failed with -ENOMEM, folio unmoved"));
         }
     }
 
@@ -171,6 +232,16 @@ final class RunChecks {
 
     /** The task the probe of {@link #hasMempolicyOptIn} names (the workload's). */
     private static final TaskRef PROBE_TASK = new TaskRef(1, "conform", 1000);
+
+    /** Whether {@code d} has the longterm-pin opt-in: it does not pin a ZONE_NORMAL folio in place for a driver that declares nothing. */
+    static boolean hasPinOptIn(Design d, int nid) {
+        try {
+            var req = new PinRequest(new org.mmproto.api.driver.FolioRef(0, 0, nid, ZoneType.NORMAL, true, 1), PROBE_TASK);
+            return d.longtermPin(req, new StandIn(nid, false)) != Decisions.PinAction.PIN_IN_PLACE;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
 
     /**
      * Whether {@code d} has the mempolicy opt-in: its set_mempolicy or mbind answer for node

@@ -46,7 +46,12 @@ final class Workload {
         long pagesLandedByPolicy;
         long capacityAtBind;
         int pressureAtBind;
+        /** The longterm-pin step of each round (R4.3): the folio before, what was pinned, the errno. */
+        final java.util.List<PinFact> pins = new java.util.ArrayList<>();
     }
+
+    /** One FOLL_LONGTERM pin of a page of the node: head pfn before, pinned head (-1: refused), errno, the folio after. */
+    record PinFact(int step, long before, boolean beforeOnNode, long pinned, boolean pinnedOnNode, int err, long after) { }
 
     private final Kernel k;
     private final int p;
@@ -129,7 +134,13 @@ final class Workload {
 
             step("longterm-pin");
             long at = bound + (rnd.nextInt((int) (len / PAGE))) * PAGE;
-            long[] pinned = k.gup().pin(a, at, 1, Gup.FOLL_LONGTERM, new int[1]);
+            long before = folioOrNone(ops, a, at);
+            boolean beforeOnNode = onNode(before);
+            int[] pinErr = new int[1];
+            long[] pinned = k.gup().pin(a, at, 1, Gup.FOLL_LONGTERM, pinErr);
+            long head = pinned == null ? -1 : pinned[0];
+            facts.pins.add(new PinFact(trace.steps.size() - 1, before, beforeOnNode, head, onNode(head), pinErr[0],
+                    folioOrNone(ops, a, at)));
             if (pinned != null) {
                 k.gup().unpin(pinned);
             }
@@ -178,6 +189,19 @@ final class Workload {
     private static long anon(MmOps ops, Task t, long len) {
         return ops.mmap(t, 0, len, MmOps.PROT_READ | MmOps.PROT_WRITE, MmOps.MAP_PRIVATE | MmOps.MAP_ANONYMOUS, null, 0,
                 "conform");
+    }
+
+    private static long folioOrNone(MmOps ops, Task t, long addr) {
+        try {
+            return ops.folioAt(t, addr);
+        } catch (IllegalStateException e) {
+            return -1;
+        }
+    }
+
+    /** Asked while the folio is allocated (a migrated-off folio is freed by the pin). */
+    private boolean onNode(long pfn) {
+        return pfn >= 0 && pfn != k.zeroPfn() && k.memmap().nid(pfn) == p;
     }
 
     private long pagesOn(MmOps ops, Task t, long addr, long len) {

@@ -36,6 +36,7 @@ class BrokenDriversTest {
     static Stream<Arguments> broken() {
         return Stream.of(
                 Arguments.of("AsksOptedOut", "R6.2"),
+                Arguments.of("AsksUnpinnable", "R4.3"),
                 Arguments.of("CountsAccepted", "R6.3"),
                 Arguments.of("ForgetsFreePath", "R4.2"),
                 Arguments.of("IgnoresFilter", "R4.4"),
@@ -202,9 +203,55 @@ class BrokenDriversTest {
     }
 
     @Test
+    void a_design_plugin_that_asks_a_driver_without_the_pin_capability_fails_R4_3_under_that_design_only() {
+        ConformanceReport r = report("AsksUnpinnable");
+        assertThat(r.results().stream().filter(x -> x.outcome() == Outcome.FAIL).map(Result::design).distinct())
+                .containsExactly("asks-undeclared-pin");
+        assertThat(r.of(Rules.LONGTERM_PIN).stream().filter(x -> x.design().equals("asks-undeclared-pin")).findFirst()
+                .orElseThrow().where()).contains("longterm-pin", "declares neither NP_OPS_LONGTERM_PIN", "yet was asked longterm_pin");
+        // the built-in designs do not ask the undeclared driver: R4.3 passes on the pins of its pages, not skips
+        assertThat(r.of(Rules.LONGTERM_PIN).stream().filter(x -> x.outcome() == Outcome.PASS).map(Result::detail))
+                .anyMatch(d -> d.matches("declares no pin capability: not asked; of [1-9]\\d* pins of its pages .*"));
+    }
+
+    /** Pins what is not in ZONE_MOVABLE, refuses the rest: R4.3 holds and passes (is not skipped) under ops-struct. */
+    public static final class PinsCorrectly implements org.mmproto.api.driver.PrivateNodeDriver {
+        @Override
+        public org.mmproto.api.driver.NodeOptIns bind(org.mmproto.api.driver.NodeBinding b, org.mmproto.api.driver.DriverContext c) {
+            return new org.mmproto.api.driver.NodeOptIns(java.util.EnumSet.of(org.mmproto.api.driver.NpOps.NP_OPS_LONGTERM_PIN,
+                    org.mmproto.api.driver.NpOps.NP_OPS_MIGRATION, org.mmproto.api.driver.NpOps.NP_OPS_MEMPOLICY));
+        }
+
+        @Override
+        public org.mmproto.api.driver.Decisions.MigrateTo migrateTo(org.mmproto.api.driver.Requests.MigrationRequest r) {
+            return org.mmproto.api.driver.Decisions.MigrateTo.ACCEPT;
+        }
+
+        @Override
+        public void folioMigrate(org.mmproto.api.driver.FolioRef s, org.mmproto.api.driver.FolioRef d) {
+        }
+
+        @Override
+        public org.mmproto.api.driver.Verdict longtermPin(org.mmproto.api.driver.Requests.PinRequest r) {
+            return r.folio().zone() == org.mmproto.api.ZoneType.MOVABLE
+                    ? org.mmproto.api.driver.Verdict.deny(org.mmproto.api.Errno.ENOMEM, "movable") : org.mmproto.api.driver.Verdict.ALLOW;
+        }
+    }
+
+    @Test
+    void a_correct_pinning_driver_passes_R4_3_under_ops_struct() {
+        ConformanceReport r = ConformanceKit.check(new DriverUnderTest.Type(PinsCorrectly.class, "pins-correctly", null, Map.of()),
+                ConformanceKit.Options.defaults());
+        var opsStruct = r.of(Rules.LONGTERM_PIN).stream().filter(x -> x.design().equals("ops-struct")).toList();
+        assertThat(opsStruct).as("%s", opsStruct).isNotEmpty().allMatch(x -> x.outcome() == Outcome.PASS);
+        assertThat(opsStruct.get(0).detail()).matches("[1-9]\\d* longterm_pin call\\(s\\): \\d+ ALLOW pinned in place, \\d+ Deny .*");
+        assertThat(r.of(Rules.LONGTERM_PIN).stream().filter(x -> x.outcome() == Outcome.FAIL)).isEmpty();
+    }
+
+    @Test
     void the_broken_jars_exist() throws Exception {
         try (var s = Files.list(dir)) {
-            assertThat(s.filter(p -> p.toString().endsWith(".jar")).count()).isEqualTo(21);
+            assertThat(s.filter(p -> p.toString().endsWith(".jar")).count()).isEqualTo(22);
         }
     }
 }

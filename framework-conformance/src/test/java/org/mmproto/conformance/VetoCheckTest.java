@@ -12,11 +12,11 @@ import org.mmproto.api.driver.Verdict;
 import org.mmproto.core.hooks.HookObserver;
 
 /**
- * R4.1 cannot be broken through the plugin API: the engine asks a node's hand-out at most once per
- * allocation call (PrivateNodeCalls) and honours a denial, so neither a driver nor a design plugin
- * can make a vetoed call take a page of the node, and no broken jar can show the kit failing it.
- * The kit still checks it, against an engine regression: this test feeds its judge what the
- * engine's observer reports for such a landing, and for a veto that held.
+ * R4.1 from the judge's side. A broken jar does show the kit failing it: the IgnoresVeto fixture
+ * ships a design plugin that takes a page of the node in the allocation call its driver vetoed
+ * (BrokenDriversTest). This test feeds the judge directly what the engine's observer reports for
+ * such a landing, and for a veto that held, so the verdict's wording (step, pfn) and the pass on a
+ * held veto are pinned without a whole kit run.
  */
 class VetoCheckTest {
     private static Map<Rule, Result> judged(RunTrace t) {

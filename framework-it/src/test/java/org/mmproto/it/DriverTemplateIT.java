@@ -26,7 +26,8 @@ import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
 
 /**
- * docs/writing-a-driver.md stays true: its steps, run in a temporary directory. The framework's
+ * docs/writing-a-driver.md stays true: its steps 2 onward, run in a temporary directory (the guide
+ * says what stands in for step 1, and why). The framework's
  * artifacts go into a temporary local repository (never the user's), the template module
  * docs/driver-template is copied out of the tree and built with Maven against that repository
  * alone, its conformance test runs with every rule a test case of its own, and
@@ -35,7 +36,7 @@ import org.w3c.dom.NodeList;
  * <p>The guide's {@code mvn install -DskipTests -pl framework-conformance -am} is stood in for by
  * {@code install:install-file} of the artifacts this reactor already packaged (the parent pom,
  * framework-api, framework-core, framework-conformance: what that command installs), so the test
- * neither rebuilds nor touches the work tree. Everything else the builds need comes from the
+ * neither rebuilds nor touches the work tree; step 1's command line is checked only as text. Everything else the builds need comes from the
  * outer build's local repository through a {@code file:} mirror: no network. The maven-install-plugin
  * is the one artifact the outer {@code mvn verify} does not fetch itself; .ci/run fetches it first.
  */
