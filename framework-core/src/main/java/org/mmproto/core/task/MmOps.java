@@ -12,7 +12,7 @@ import org.mmproto.core.mm.Memmap;
 /**
  * The address-space system calls and events: mmap, munmap, madvise, memfd_create, touching
  * memory, fork and exit. Results are 0/positive values or a negated errno, as the syscalls return.
- * (Just over 400 lines: one syscall family, each method the kernel's checks in the kernel's order.)
+ * mremap's moves ({@link Mremap}) and mprotect ({@link Mprotect}) have classes of their own.
  */
 public final class MmOps {
     public static final int PROT_READ = 0x1;
@@ -48,6 +48,8 @@ public final class MmOps {
     private final FaultHandler faults;
     private final Zap zap;
     private final LruAdvice lruAdvice;
+    private final Mremap mremap;
+    private final Mprotect mprotect;
     private HugepageCollapse collapse = HugepageCollapse.NONE;
 
     public MmOps(MmCore k, Tasks tasks, Rmap rmap, Overcommit overcommit, FaultHandler faults) {
@@ -58,6 +60,8 @@ public final class MmOps {
         this.faults = faults;
         this.zap = new Zap(k, rmap);
         this.lruAdvice = new LruAdvice(k, rmap);
+        this.mremap = new Mremap(this, k, rmap, overcommit);
+        this.mprotect = new Mprotect(overcommit);
     }
 
     /** Where MADV_PAGEOUT's folios go (reclaim_pages); none until the reclaim subsystem attaches. */
@@ -65,11 +69,11 @@ public final class MmOps {
         lruAdvice.attach(r);
     }
 
-    private static long pageAlign(long len) {
+    static long pageAlign(long len) {
         return (len + Mm.PAGE_SIZE - 1) & -Mm.PAGE_SIZE;
     }
 
-    private static int err(Errno e) {
+    static int err(Errno e) {
         return -e.code();
     }
 
@@ -206,7 +210,7 @@ public final class MmOps {
         return n;
     }
 
-    private static boolean hintFits(Mm mm, long hint, long len) {
+    static boolean hintFits(Mm mm, long hint, long len) {
         long end = hint + ((len + Mm.PAGE_SIZE - 1) & -Mm.PAGE_SIZE);
         return hint >= MMAP_MIN_ADDR && Long.compareUnsigned(end, Mm.TASK_SIZE) <= 0
                 && Long.compareUnsigned(end, hint) > 0 && mm.intersecting(hint, end).isEmpty();
@@ -309,83 +313,9 @@ public final class MmOps {
         return 0;
     }
 
-    /**
-     * mprotect(addr, len, prot), as 6.12's do_mprotect_pkey: EINVAL for an unaligned addr, prot
-     * bits outside READ|WRITE|EXEC|SEM or both GROWSDOWN and GROWSUP; 0 for len 0; ENOMEM when len
-     * wraps or addr is not mapped. The VMAs from addr on are split at the range's edges and get
-     * the new VM_READ/VM_WRITE/VM_EXEC one after the other while they are contiguous; a hole
-     * before the range's end then answers ENOMEM with the VMAs before it changed (as the kernel
-     * leaves them). A private VMA that becomes writable and is neither charged nor VM_NORESERVE
-     * is charged now (ENOMEM when vm.overcommit_memory refuses: that VMA and the rest keep their
-     * protection). Removing write drops the write bit of its present entries (a huge PMD's too),
-     * so the next write faults.
-     */
+    /** mprotect(addr, len, prot), as 6.12's do_mprotect_pkey ({@link Mprotect}). */
     public int mprotect(Task t, long addr, long len, int prot) {
-        int grows = prot & (PROT_GROWSDOWN | PROT_GROWSUP);
-        prot &= ~grows;
-        if (grows == (PROT_GROWSDOWN | PROT_GROWSUP) || (addr & (Mm.PAGE_SIZE - 1)) != 0
-                || (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC | PROT_SEM)) != 0) {
-            return err(Errno.EINVAL);
-        }
-        if (len == 0) {
-            return 0;
-        }
-        long end = addr + pageAlign(len);
-        if (Long.compareUnsigned(end, addr) <= 0) {
-            return err(Errno.ENOMEM);
-        }
-        if (t.mm == null || t.mm.find(addr) == null) {
-            return err(Errno.ENOMEM); // the first VMA must contain addr
-        }
-        long upTo = addr;
-        for (Vma v : t.mm.intersecting(addr, end)) {
-            if (v.start > upTo) {
-                break;
-            }
-            upTo = Math.min(end, v.end);
-        }
-        int want = ((prot & PROT_READ) != 0 ? Vma.VM_READ : 0) | ((prot & PROT_WRITE) != 0 ? Vma.VM_WRITE | Vma.VM_READ : 0)
-                | ((prot & PROT_EXEC) != 0 ? Vma.VM_EXEC : 0);
-        int rwx = Vma.VM_READ | Vma.VM_WRITE | Vma.VM_EXEC;
-        for (Vma v : t.mm.splitRange(addr, upTo)) {
-            if ((want & Vma.VM_WRITE) != 0 && (v.flags & Vma.VM_MAYWRITE) == 0) {
-                return err(Errno.EACCES);
-            }
-            boolean gainsWrite = (want & Vma.VM_WRITE) != 0 && (v.flags & Vma.VM_WRITE) == 0;
-            if (gainsWrite && !v.isShared() && (v.flags & (Vma.VM_ACCOUNT | VM_NORESERVE)) == 0) {
-                if (!overcommit.charge(t.mm, v.pages(), t.capable("CAP_SYS_ADMIN"))) {
-                    return err(Errno.ENOMEM); // mprotect_fixup: security_vm_enough_memory_mm
-                }
-                v.flags |= Vma.VM_ACCOUNT;
-            }
-            boolean dropsWrite = (v.flags & Vma.VM_WRITE) != 0 && (want & Vma.VM_WRITE) == 0;
-            v.flags = (v.flags & ~rwx) | want;
-            if (dropsWrite) {
-                writeProtect(v);
-            }
-        }
-        return upTo < end ? err(Errno.ENOMEM) : 0;
-    }
-
-    /** change_protection without write: every present entry of v (PTE or huge PMD) loses its write bit. */
-    private static void writeProtect(Vma v) {
-        long a = v.nextMapped(v.start, v.end);
-        while (a < v.end) {
-            long pmd = v.pmd(a);
-            if (pmd != 0) {
-                long h = a & -Mm.PMD_SIZE;
-                if (Pte.present(pmd)) {
-                    v.setPmd(h, pmd & ~Pte.WRITE);
-                }
-                a = v.nextMapped(h + Mm.PMD_SIZE, v.end);
-                continue;
-            }
-            long pte = v.pte(a);
-            if (Pte.present(pte) && (pte & Pte.WRITE) != 0) {
-                v.setPte(a, pte & ~Pte.WRITE);
-            }
-            a = v.nextMapped(a + Mm.PAGE_SIZE, v.end);
-        }
+        return mprotect.apply(t, addr, len, prot);
     }
 
     /** memfd_create + ftruncate(size): a shmem file held open by the task. */
@@ -601,7 +531,7 @@ public final class MmOps {
     }
 
     /** Drops a user of a memfd; the last one truncates it, freeing its page cache. */
-    private void releaseFile(ShmemFile f) {
+    void releaseFile(ShmemFile f) {
         if (f == null || --f.users > 0) {
             return;
         }
@@ -613,138 +543,18 @@ public final class MmOps {
         f.accountedPages = 0;
     }
 
-    /**
-     * vma_expand for brk and mremap: the VMA starting at {@code vmaStart} grows in place to
-     * {@code newEnd} (page aligned), charged like the mapping it extends. 0, -EINVAL when no VMA
-     * starts there or newEnd is not past its end, -ENOMEM when [end, newEnd) is not free or
-     * vm.overcommit_memory refuses the charge.
-     */
+    /** vma_expand for brk and mremap ({@link Mremap#expand}). */
     public int expand(Task t, long vmaStart, long newEnd) {
-        Vma v = t.mm == null ? null : t.mm.vmas.get(vmaStart);
-        if (v == null || newEnd <= v.end || (newEnd & (Mm.PAGE_SIZE - 1)) != 0) {
-            return err(Errno.EINVAL);
-        }
-        if (Long.compareUnsigned(newEnd, Mm.TASK_SIZE) > 0 || !t.mm.intersecting(v.end, newEnd).isEmpty()) {
-            return err(Errno.ENOMEM);
-        }
-        long pages = (newEnd - v.end) >>> 12;
-        if ((v.flags & Vma.VM_ACCOUNT) != 0 && !overcommit.charge(t.mm, pages, t.capable("CAP_SYS_ADMIN"))) {
-            return err(Errno.ENOMEM);
-        }
-        v.end = newEnd;
-        return 0;
+        return mremap.expand(t, vmaStart, newEnd);
     }
 
-    /**
-     * move_vma: [addr, addr + oldLen), inside one VMA, becomes a VMA at [newAddr, newAddr + newLen)
-     * (a free range the caller chose) with the same flags, backing, policy and file offset, and
-     * its page-table entries (present pages, swap entries) move there: the pages keep their
-     * folios, nothing refaults. A huge PMD the range covers whole moves whole when the old and
-     * new addresses are PMD aligned to each other (move_huge_pmd: the folio stays PMD-mapped),
-     * any other is split first. Without {@code dontUnmap} the old range is then
-     * unmapped; with it (MREMAP_DONTUNMAP) it stays mapped, empty, and faults fresh pages. The
-     * charge grows by newLen - oldLen (newLen with dontUnmap: the old range stays charged).
-     * Returns newAddr, or -ENOMEM (a refused charge, no page for a page table) with every page
-     * where it was (the VMA may have been split at the range's ends, a huge PMD in it split).
-     */
+    /** move_vma for mremap ({@link Mremap#moveVma}). */
     public long moveVma(Task t, long addr, long oldLen, long newAddr, long newLen, boolean dontUnmap) {
-        Vma v = t.mm == null ? null : t.mm.find(addr);
-        if (v == null || addr + oldLen > v.end || oldLen > newLen || !t.mm.intersecting(newAddr, newAddr + newLen)
-                .isEmpty()) {
-            throw new IllegalArgumentException("moveVma: [" + Long.toHexString(addr) + ", +" + oldLen
-                    + ") is not inside one VMA or the target is not free");
-        }
-        long toAccount = (dontUnmap ? newLen : newLen - oldLen) >>> 12;
-        boolean accounted = (v.flags & Vma.VM_ACCOUNT) != 0;
-        if (accounted && toAccount > 0 && !overcommit.charge(t.mm, toAccount, t.capable("CAP_SYS_ADMIN"))) {
-            return err(Errno.ENOMEM);
-        }
-        Vma src = t.mm.splitRange(addr, addr + oldLen).get(0);
-        long delta = newAddr - addr;
-        List<Long> whole = new java.util.ArrayList<>();
-        for (long h = src.start & -Mm.PMD_SIZE; h < src.end; h += Mm.PMD_SIZE) {
-            if (h >= src.start && h + Mm.PMD_SIZE <= src.end && ((h + delta) & (Mm.PMD_SIZE - 1)) == 0
-                    && src.pmd(h) != 0) {
-                whole.add(h); // move_page_tables: a PMD-sized extent at aligned old and new addresses
-            } else {
-                ThpSplit.splitPmdAt(k, src, Math.max(h, src.start));
-            }
-        }
-        Vma nv = new Vma(t.mm.pt, newAddr, newAddr + newLen, src.flags, src.backing, src.file, src.pgoff, src.label);
-        nv.policy = src.policy;
-        nv.deviceNid = src.deviceNid;
-        if (src.file != null) {
-            src.file.users++;
-        }
-        t.mm.insert(nv);
-        int mapped = 0;
-        for (long a = src.nextMapped(src.start, src.end); a < src.end; a = src.nextMapped(a + Mm.PAGE_SIZE, src.end)) {
-            if (src.pmd(a) != 0) {
-                a = (a & -Mm.PMD_SIZE) + Mm.PMD_SIZE - Mm.PAGE_SIZE; // a whole PMD: mapped below
-                continue;
-            }
-            if (t.mm.pt.ensure((a + delta) >>> 12) < 0) {
-                mapped = -1;
-                break;
-            }
-        }
-        for (int i = 0; mapped >= 0 && i < whole.size(); i++) {
-            long to = (whole.get(i) + delta) >>> 12;
-            if (t.mm.pt.ensureUpper(to) < 0 || t.mm.pt.mapHuge(to, src.pmd(whole.get(i))) < 0) {
-                break; // no page for a page table (or the PMD's deposit)
-            }
-            mapped++;
-        }
-        if (mapped != whole.size()) {
-            for (int i = 0; i < mapped; i++) {
-                t.mm.pt.zapHuge((whole.get(i) + delta) >>> 12);
-            }
-            t.mm.remove(nv); // move_page_tables failed: the new VMA goes, the old one is untouched
-            releaseFile(nv.file);
-            t.mm.freePgtables(newAddr, newAddr + newLen);
-            if (accounted) {
-                overcommit.uncharge(toAccount);
-            }
-            return err(Errno.ENOMEM);
-        }
-        for (long a = src.nextMapped(src.start, src.end); a < src.end; a = src.nextMapped(a + Mm.PAGE_SIZE, src.end)) {
-            if (src.pmd(a) != 0) {
-                t.mm.pt.zapHuge(a >>> 12); // move_huge_pmd: the entry (mapped at the new address above) leaves the old
-                a = (a & -Mm.PMD_SIZE) + Mm.PMD_SIZE - Mm.PAGE_SIZE;
-                continue;
-            }
-            long pte = src.pte(a);
-            nv.setPte(a + delta, pte);
-            src.setPte(a, 0);
-            if (Pte.present(pte) && (pte & Pte.ZERO) == 0 && !Pte.isPmd(pte)) {
-                long head = rmap.folioHead(pte);
-                if (head == Pte.pfn(pte) && (k.memmap().flags(head) & Memmap.PG_ANON) != 0) {
-                    rmap.anonFault(head, nv, a + delta); // the sole-mapping record follows the entry
-                }
-            }
-        }
-        if (!dontUnmap) {
-            munmap(t, src.start, src.end - src.start);
-            if (accounted) {
-                overcommit.add(oldLen >>> 12); // the charge moved with the pages (move_vma hides VM_ACCOUNT)
-            }
-        } else {
-            t.mm.freePgtables(src.start, src.end);
-        }
-        return newAddr;
+        return mremap.moveVma(t, addr, oldLen, newAddr, newLen, dontUnmap);
     }
 
-    /**
-     * get_unmapped_area for an anonymous mapping of len bytes: the page-aligned hint when that
-     * range is free and valid (as mmap takes it), else a free range top-down (PMD aligned from 2
-     * MiB up); -ENOMEM when there is none.
-     */
+    /** get_unmapped_area for an anonymous mapping ({@link Mremap#unmappedArea}). */
     public long unmappedArea(Task t, long hint, long len) {
-        len = pageAlign(len);
-        if (hint != 0 && hintFits(t.mm, hint & -Mm.PAGE_SIZE, len)) {
-            return hint & -Mm.PAGE_SIZE;
-        }
-        long a = t.mm.unmappedArea(len, len >= Mm.PMD_SIZE ? Mm.PMD_SIZE : Mm.PAGE_SIZE);
-        return a < 0 ? err(Errno.ENOMEM) : a;
+        return mremap.unmappedArea(t, hint, len);
     }
 }
