@@ -38,6 +38,9 @@ import org.pf4j.Extension;
  * (optionally through a flush buffer), reclaim from the node swaps. The device sees every store
  * to its memory (device_store, CONTRACT R4.16) and counts poison when data arrives with no
  * physical backing left. Capacity: v4 pressure or the v5 balloon ({@link CapacityModel}).
+ * (Over 600 lines: the device attributes of deviceControl - cram, hotplug, balloon_inflate/deflate,
+ * chicken_bit - change the balloon, the held-back pages and the hotplug state this class owns;
+ * moving them and that state into a class of their own is the next split, not yet done.)
  */
 @Extension
 public final class CompressedRamDriver implements PrivateNodeDriver {
